@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hrdd.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("hrdd.web.urls")),
+    path("consultations/", include("hrdd.consultations.urls")),
+]

@@ -1,0 +1,16 @@
+"""The JSON API (django-ninja), with its OpenAPI document at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+
+from hrdd.consultations.api import router as consultations_router
+from hrdd.consultations.api import scoring_router
+
+api = NinjaAPI(
+    title="hrdd API",
+    version="1",
+    description="Human-rights due diligence for ICT procurement: questionnaire scoring, market readiness, "
+    "consultations.",
+    urls_namespace="api",
+)
+api.add_router("/", scoring_router)
+api.add_router("/consultations", consultations_router)

@@ -1,0 +1,32 @@
+"""Record audit events. Every service that writes calls `audit_record` inside its transaction."""
+
+from typing import Any
+
+from django.db import models
+
+from hrdd.audit.models import AuditEvent
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    organisation: Any = None,
+    actor_label: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event: who (`actor` user or `actor_label`), what (`action`), on which object, before/after."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label or (user.email if user else "system")
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label,
+        organisation=organisation,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        before=before,
+        after=after,
+    )

@@ -1,0 +1,98 @@
+"""Reads for consultations, always scoped to the reader's organisation."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from hrdd.accounts.models import User
+from hrdd.consultations.models import Consultation, Invitation
+from hrdd.domain.maturity import (
+    InvalidResponse,
+    MarketAssessment,
+    ResponseScore,
+    assess_market,
+    score_raw_response,
+)
+from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
+
+
+def consultation_list(*, user: User) -> QuerySet[Consultation]:
+    """Return the consultations of the user's organisation, with response counts."""
+    return Consultation.objects.filter(organisation_id=user.organisation_id).annotate(
+        invited=Count("invitations"),
+        submitted=Count("invitations", filter=Q(invitations__status=Invitation.Status.SUBMITTED)),
+    )
+
+
+def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
+    """Return one consultation of the user's organisation, or 404 (another organisation's is not found)."""
+    try:
+        return Consultation.objects.select_related("organisation").get(
+            public_id=public_id, organisation_id=user.organisation_id
+        )
+    except (Consultation.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("consultation not found") from exc
+
+
+def invitation_get(*, user: User, consultation: Consultation, pk: int) -> Invitation:
+    """Return one invitation of a consultation the user may see, or 404."""
+    if consultation.organisation_id != user.organisation_id:
+        raise Http404("invitation not found")
+    try:
+        return consultation.invitations.get(pk=pk)
+    except Invitation.DoesNotExist as exc:
+        raise Http404("invitation not found") from exc
+
+
+def invitation_get_by_token(*, token: str) -> Invitation:
+    """Return the invitation behind a supplier link, or 404."""
+    try:
+        return Invitation.objects.select_related("consultation", "consultation__organisation").get(
+            token=token
+        )
+    except Invitation.DoesNotExist as exc:
+        raise Http404("link not found") from exc
+
+
+@dataclass(frozen=True)
+class ScoredInvitation:
+    invitation: Invitation
+    score: ResponseScore | None
+    error: str = ""  # a stored submission that no longer validates (e.g. after a framework change)
+
+
+@dataclass(frozen=True)
+class ConsultationResults:
+    consultation: Consultation
+    framework: QuestionnaireFramework
+    rows: tuple[ScoredInvitation, ...]
+    market: MarketAssessment | None
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for r in self.rows if r.score is not None)
+
+
+def consultation_results(*, consultation: Consultation) -> ConsultationResults:
+    """Score every submitted response and assess the market, from the stored answers."""
+    framework = get_framework(consultation.framework_id)
+    rows = []
+    for invitation in consultation.invitations.all():
+        if invitation.status != Invitation.Status.SUBMITTED:
+            rows.append(ScoredInvitation(invitation, None))
+            continue
+        try:
+            rows.append(
+                ScoredInvitation(invitation, score_raw_response(invitation.as_raw_response(), framework))
+            )
+        except InvalidResponse as exc:
+            rows.append(ScoredInvitation(invitation, None, error=str(exc)))
+    scores = [r.score for r in rows if r.score is not None]
+    market = assess_market(scores, framework) if scores else None
+    return ConsultationResults(
+        consultation=consultation, framework=framework, rows=tuple(rows), market=market
+    )

@@ -1,0 +1,255 @@
+"""Writes for consultations: create, invite, save a draft, submit, reopen, import. Each is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrdd.accounts.models import User
+from hrdd.accounts.services import require_writer
+from hrdd.audit.services import audit_record
+from hrdd.consultations.models import Consultation, Invitation, ProductCategory
+from hrdd.consultations.spreadsheets import read_filled_questionnaire
+from hrdd.domain.maturity import parse_response
+from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
+
+
+class ConsultationError(ValueError):
+    """A consultation write was refused; `field` names the input at fault."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class AlreadySubmitted(ConsultationError):
+    """A submitted response changes only after the buyer reopens it."""
+
+
+def _snapshot(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "company": invitation.company,
+        "role": invitation.role,
+        "status": invitation.status,
+        "answers": invitation.answers,
+    }
+
+
+@transaction.atomic
+def consultation_create(
+    *, actor: User, title: str, product_category: str, deadline: dt.date, framework_id: str | None = None
+) -> Consultation:
+    """Create a market consultation for a product category in the actor's organisation."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise ConsultationError(_("Your account belongs to no organisation."))
+    require_writer(actor, organisation)
+    title = (title or "").strip()
+    if not title:
+        raise ConsultationError(_("A title is required."), field="title")
+    if product_category not in ProductCategory.values:
+        raise ConsultationError(
+            _("Unknown product category %r.") % product_category, field="product_category"
+        )
+    framework_id = framework_id or Consultation._meta.get_field("framework_id").get_default()
+    try:
+        get_framework(framework_id)
+    except FrameworkError as exc:
+        raise ConsultationError(str(exc), field="framework_id") from exc
+    consultation = Consultation.objects.create(
+        organisation=organisation,
+        title=title,
+        product_category=product_category,
+        deadline=deadline,
+        framework_id=framework_id,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="consultation.create",
+        target=consultation,
+        after={
+            "title": title,
+            "product_category": product_category,
+            "deadline": deadline.isoformat(),
+            "framework_id": framework_id,
+        },
+    )
+    return consultation
+
+
+def supplier_link(invitation: Invitation) -> str:
+    """Return the absolute address of a supplier's secret link."""
+    return settings.HRDD_BASE_URL.rstrip("/") + invitation.get_respond_url()
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, consultation: Consultation, email: str, company: str = "", send: bool = True
+) -> Invitation:
+    """Invite a supplier by e-mail: create its secret link and (unless `send` is false) e-mail it."""
+    require_writer(actor, consultation.organisation)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ConsultationError(_("Enter a valid e-mail address."), field="email") from exc
+    if consultation.invitations.filter(email=email).exists():
+        raise ConsultationError(_("%s is already invited to this consultation.") % email, field="email")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                consultation=consultation, email=email, company=(company or "").strip()[:200]
+            )
+    except IntegrityError as exc:
+        raise ConsultationError(
+            _("%s is already invited to this consultation.") % email, field="email"
+        ) from exc
+    audit_record(
+        actor=actor,
+        organisation=consultation.organisation,
+        action="invitation.create",
+        target=invitation,
+        after={"email": email, "company": invitation.company},
+    )
+    if send:
+        _send_invitation(invitation)
+    return invitation
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    consultation = invitation.consultation
+    email = invitation.email
+    link = supplier_link(invitation)
+    organisation = consultation.organisation.name
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("%(buyer)s asks you to answer a human-rights questionnaire") % {"buyer": organisation},
+            message=_(
+                "%(buyer)s is consulting the market before tendering: %(title)s.\n\n"
+                "Please answer the supplier questionnaire on human rights in ICT supply chains by %(deadline)s.\n"
+                "Open this link (no account is needed; you can save a draft and submit when ready):\n\n%(link)s\n"
+            )
+            % {
+                "buyer": organisation,
+                "title": consultation.title,
+                "deadline": consultation.deadline.isoformat(),
+                "link": link,
+            },
+            from_email=None,
+            recipient_list=[email],
+            fail_silently=True,
+        )
+    )
+
+
+def _parse(invitation: Invitation, raw: dict[str, Any], *, partial: bool) -> None:
+    parse_response(raw, get_framework(invitation.consultation.framework_id), partial=partial)
+
+
+@transaction.atomic
+def invitation_save_draft(*, invitation: Invitation, raw: dict[str, Any]) -> Invitation:
+    """Keep a supplier's unfinished answers; refuse once submitted."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_submitted:
+        raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
+    _parse(invitation, raw, partial=True)
+    before = _snapshot(invitation)
+    invitation.company = str(raw.get("company") or "").strip()[:200]
+    invitation.role = str(raw.get("role") or "")
+    invitation.answers = dict(raw.get("answers") or {})
+    invitation.status = Invitation.Status.DRAFT
+    invitation.save()
+    audit_record(
+        actor=None,
+        actor_label=f"supplier link ({invitation.email or invitation.company})",
+        organisation=invitation.consultation.organisation,
+        action="response.save_draft",
+        target=invitation,
+        before=before,
+        after=_snapshot(invitation),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitation:
+    """Submit a supplier's answers once; they must be complete and valid."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.is_submitted:
+        raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
+    _parse(invitation, raw, partial=False)
+    before = _snapshot(invitation)
+    invitation.company = str(raw["company"]).strip()[:200]
+    invitation.role = str(raw["role"])
+    invitation.answers = dict(raw["answers"])
+    invitation.status = Invitation.Status.SUBMITTED
+    invitation.submitted_at = timezone.now()
+    invitation.save()
+    audit_record(
+        actor=None,
+        actor_label=f"supplier link ({invitation.email or invitation.company})",
+        organisation=invitation.consultation.organisation,
+        action="response.submit",
+        target=invitation,
+        before=before,
+        after=_snapshot(invitation),
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_reopen(*, actor: User, invitation: Invitation) -> Invitation:
+    """Let a supplier change a submitted response again (its answers stay as a draft)."""
+    require_writer(actor, invitation.consultation.organisation)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_submitted:
+        raise ConsultationError(_("Only a submitted response can be reopened."))
+    before = _snapshot(invitation)
+    invitation.status = Invitation.Status.DRAFT
+    invitation.submitted_at = None
+    invitation.save()
+    audit_record(
+        actor=actor,
+        organisation=invitation.consultation.organisation,
+        action="response.reopen",
+        target=invitation,
+        before=before,
+        after=_snapshot(invitation),
+    )
+    return invitation
+
+
+@transaction.atomic
+def response_import_xlsx(*, actor: User, consultation: Consultation, stream: BinaryIO) -> Invitation:
+    """Store a filled questionnaire workbook as a submitted response; nothing is stored if it is invalid."""
+    require_writer(actor, consultation.organisation)
+    framework = get_framework(consultation.framework_id)
+    filled = read_filled_questionnaire(stream, framework)
+    parse_response(filled.raw_response, framework)
+    invitation = Invitation.objects.create(
+        consultation=consultation,
+        company=filled.company[:200],
+        role=filled.raw_response["role"],
+        answers=filled.raw_response["answers"],
+        status=Invitation.Status.SUBMITTED,
+        channel=Invitation.Channel.SPREADSHEET,
+        submitted_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        organisation=consultation.organisation,
+        action="response.import_xlsx",
+        target=invitation,
+        after=_snapshot(invitation) | {"contact": filled.contact},
+    )
+    return invitation

@@ -1,0 +1,242 @@
+"""XLSX workbooks for consultations: the blank questionnaire, reading a filled one, and the results export.
+
+The blank questionnaire keeps ids beside every statement (columns A and B), so that a filled copy can be read
+back whatever language or wording the texts are in. Answers go in column D.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from hrdd.domain.maturity import MarketAssessment, ResponseScore
+from hrdd.domain.questionnaire_framework import QuestionnaireFramework
+
+QUESTIONNAIRE_SHEET = "Questionnaire"
+HEADER = ("key", "option", "statement", "answer")
+TICKED = {"x", "yes", "y", "1", "true", "✓", "✔", "ja", "oui"}
+UNTICKED = {"", "no", "n", "0", "false"}
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class SpreadsheetError(ValueError):
+    """A workbook cannot be read; the message names the sheet, cell or row."""
+
+
+@dataclass(frozen=True)
+class FilledQuestionnaire:
+    """What a filled questionnaire workbook says."""
+
+    framework_id: str
+    company: str
+    contact: str
+    raw_response: dict[str, Any]
+
+
+def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title: str = "") -> bytes:
+    """Return the questionnaire as an XLSX workbook for a supplier to fill in."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = QUESTIONNAIRE_SHEET
+    bold = Font(bold=True)
+    heading = Font(bold=True, size=13)
+    answer_fill = PatternFill("solid", fgColor="FFF2CC")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 20
+    ws.column_dimensions["B"].width = 24
+    ws.column_dimensions["C"].width = 90
+    ws.column_dimensions["D"].width = 30
+    ws.append(HEADER)
+    for cell in ws[1]:
+        cell.font = bold
+    ws.append(["framework", framework.version, framework.title, framework.id])
+    if consultation_title:
+        ws.append(["consultation", "", consultation_title, ""])
+    ws.append(
+        [
+            "instructions",
+            "",
+            _(
+                "Fill in the yellow cells in column D. Tick a statement by writing x beside it. "
+                "Do not change columns A and B: they tell hrdd which answer is which."
+            ),
+            "",
+        ]
+    )
+    answer_cells = []
+    ws.append(["company", "", _("Company name"), ""])
+    answer_cells.append(ws.max_row)
+    ws.append(["contact", "", _("Contact person and e-mail address"), ""])
+    answer_cells.append(ws.max_row)
+    ws.append(["role", "", _("We are a (write one of: %s)") % ", ".join(r.id for r in framework.roles), ""])
+    answer_cells.append(ws.max_row)
+    roles = DataValidation(type="list", formula1='"' + ",".join(r.id for r in framework.roles) + '"')
+    ws.add_data_validation(roles)
+    roles.add(f"D{ws.max_row}")
+    for question in framework.questions:
+        ws.append([])
+        how = _("Tick one.") if question.select == "single" else _("Tick at least one; several are allowed.")
+        ws.append([question.id, "", f"{question.title}: {question.prompt} {how}", ""])
+        ws.cell(ws.max_row, 3).font = heading
+        for option in question.options:
+            ws.append([question.id, option.id, option.text, ""])
+            answer_cells.append(ws.max_row)
+        for text_field in question.text_fields:
+            ws.append([question.id, f"text:{text_field.id}", text_field.label, ""])
+            answer_cells.append(ws.max_row)
+    for row in ws.iter_rows(min_row=2):
+        row[2].alignment = wrap
+    for row_number in answer_cells:
+        ws.cell(row_number, 4).fill = answer_fill
+    ws.freeze_panes = "A2"
+    return _save(wb)
+
+
+def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramework) -> FilledQuestionnaire:
+    """Read a filled questionnaire workbook into a raw response; raise SpreadsheetError naming the cell."""
+    try:
+        wb = load_workbook(stream, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise SpreadsheetError(
+            _("The file is not a readable XLSX workbook (%s).") % type(exc).__name__
+        ) from exc
+    if QUESTIONNAIRE_SHEET not in wb.sheetnames:
+        raise SpreadsheetError(_("The workbook has no sheet named %s.") % QUESTIONNAIRE_SHEET)
+    rows = list(wb[QUESTIONNAIRE_SHEET].iter_rows(values_only=True))
+    wb.close()
+    if not rows or tuple(str(v or "").strip().lower() for v in rows[0][:4]) != HEADER:
+        raise SpreadsheetError(
+            _("Sheet %(sheet)s, row 1: expected the columns %(columns)s.")
+            % {"sheet": QUESTIONNAIRE_SHEET, "columns": ", ".join(HEADER)}
+        )
+    values: dict[str, str] = {}
+    answers: dict[str, Any] = {}
+    framework_id = ""
+    questions = {q.id: q for q in framework.questions}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [*(row or ()), None, None, None, None][:4]
+        key, option, _statement, answer = (str(c).strip() if c is not None else "" for c in cells)
+        if not key:
+            continue
+        if key == "framework":
+            framework_id = answer
+        elif key in ("company", "contact", "role"):
+            values[key] = answer
+        elif key in questions:
+            if not option:
+                continue
+            if option.startswith("text:"):
+                if answer:
+                    answers[option.removeprefix("text:")] = answer
+                continue
+            mark = answer.lower()
+            if mark in UNTICKED:
+                continue
+            if mark not in TICKED:
+                raise SpreadsheetError(
+                    _(
+                        "Cell D%(row)d (%(question)s / %(option)s): write x to tick, or leave it empty; found %(value)r."
+                    )
+                    % {"row": number, "question": key, "option": option, "value": answer}
+                )
+            answers.setdefault(key, []).append(option)
+    if framework_id and framework_id != framework.id:
+        raise SpreadsheetError(
+            _("This workbook holds questionnaire %(found)s, but %(expected)s was expected.")
+            % {"found": framework_id, "expected": framework.id}
+        )
+    raw = {"company": values.get("company", ""), "role": values.get("role", ""), "answers": answers}
+    return FilledQuestionnaire(
+        framework_id=framework_id or framework.id,
+        company=values.get("company", ""),
+        contact=values.get("contact", ""),
+        raw_response=raw,
+    )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One supplier's line in the results export."""
+
+    email: str
+    status: str
+    score: ResponseScore | None
+
+
+def results_workbook(
+    *,
+    title: str,
+    framework: QuestionnaireFramework,
+    rows: Sequence[ResultRow],
+    market: MarketAssessment | None,
+) -> bytes:
+    """Return the consultation's results (suppliers, reasons, market, method) as an XLSX workbook."""
+    wb = Workbook()
+    bold = Font(bold=True)
+    ws = wb.active
+    ws.title = "Suppliers"
+    dimension_ids = [d.id for d in framework.dimensions]
+    question_ids = [q.id for q in framework.questions]
+    score_keys = question_ids + [d for d in dimension_ids if d not in question_ids]
+    ws.append(
+        ["company", "role", "email", "status"]
+        + [f"score {k}" for k in score_keys]
+        + [f"level {d}" for d in dimension_ids]
+        + ["overall", "warnings"]
+    )
+    for row in rows:
+        s = row.score
+        if s is None:
+            ws.append(["", "", row.email, row.status])
+            continue
+        ws.append(
+            [s.company, s.role, row.email, row.status]
+            + [s.scores[k] for k in score_keys]
+            + [s.levels[d] for d in dimension_ids]
+            + [s.overall, "\n".join(s.warnings)]
+        )
+    reasons = wb.create_sheet("Reasons")
+    reasons.append(["company", "subject", "reason", "source"])
+    for row in rows:
+        if row.score:
+            for reason in row.score.reasons:
+                reasons.append([row.score.company, reason.subject, reason.text, reason.source])
+    sheet = wb.create_sheet("Market")
+    sheet.append(["consultation", title])
+    if market is None:
+        sheet.append(["recommendation", _("No submitted responses yet.")])
+    else:
+        sheet.append(["respondents", market.respondents])
+        sheet.append(["quorum", market.quorum])
+        sheet.append(["recommended scenario", market.recommended_scenario])
+        sheet.append(["", market.recommended_title])
+        sheet.append(["explanation", market.explanation])
+        sheet.append(["baseline advice", market.baseline_advice])
+        sheet.append([])
+        sheet.append(["distribution", *framework.levels])
+        for name, counts in market.distribution.items():
+            sheet.append([name, *(counts[level] for level in framework.levels)])
+        sheet.append([])
+        sheet.append(["sources", "; ".join(market.sources)])
+    method = wb.create_sheet("Method")
+    method.append(["framework", f"{framework.id} {framework.version}"])
+    method.append(["source", framework.source])
+    for dimension in framework.dimensions:
+        method.append([dimension.id, dimension.source, dimension.note or ""])
+    for ws_ in wb.worksheets:
+        for cell in ws_[1]:
+            cell.font = bold
+    return _save(wb)
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,263 @@
+"""Pages for consultations: thin; they parse, call a service or selector, and render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hrdd.consultations import charts, selectors, services
+from hrdd.consultations.forms import ConsultationForm, ImportForm, InvitationForm, raw_response_from_post
+from hrdd.consultations.models import Invitation
+from hrdd.consultations.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    ResultRow,
+    SpreadsheetError,
+    blank_questionnaire,
+    results_workbook,
+)
+from hrdd.domain.maturity import InvalidResponse
+from hrdd.domain.questionnaire_framework import get_framework
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def consultation_list_page(request: HttpRequest) -> HttpResponse:
+    form = ConsultationForm()
+    if request.method == "POST":
+        form = ConsultationForm(request.POST)
+        if form.is_valid():
+            try:
+                consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
+            except services.ConsultationError as exc:
+                form.add_error(exc.field or None, str(exc))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Consultation created. Now invite suppliers."))
+                return redirect(consultation)
+    return render(
+        request,
+        "consultations/list.html",
+        {"consultations": selectors.consultation_list(user=request.user), "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    invite_form = InvitationForm()
+    status = 200
+    if request.method == "POST":
+        invite_form = InvitationForm(request.POST)
+        if invite_form.is_valid():
+            try:
+                invitation = services.invitation_create(
+                    actor=request.user, consultation=consultation, **invite_form.cleaned_data
+                )
+            except services.ConsultationError as exc:
+                invite_form.add_error(exc.field or None, str(exc))
+            except PermissionDenied as exc:
+                invite_form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s. Their link: %(link)s")
+                    % {"email": invitation.email, "link": services.supplier_link(invitation)},
+                )
+                return redirect(consultation)
+        status = 400
+    results = selectors.consultation_results(consultation=consultation)
+    chart = charts.maturity_distribution_svg(results.market, results.framework) if results.market else ""
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "results": results,
+            "invite_form": invite_form,
+            "import_form": ImportForm(),
+            "chart": chart,
+            "base_url": settings.HRDD_BASE_URL.rstrip("/"),
+        },
+        status=status,
+    )
+
+
+@login_required
+def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
+    results = selectors.consultation_results(consultation=consultation)
+    row = next(r for r in results.rows if r.invitation.pk == invitation.pk)
+    return render(
+        request,
+        "consultations/response.html",
+        {
+            "consultation": consultation,
+            "invitation": invitation,
+            "row": row,
+            "framework": results.framework,
+            "answers": _answer_view(results.framework, invitation),
+        },
+    )
+
+
+def _answer_view(framework, invitation: Invitation) -> list[dict]:  # type: ignore[no-untyped-def]
+    answers = invitation.answers or {}
+    view = []
+    for question in framework.questions:
+        picked = answers.get(question.id) or []
+        if isinstance(picked, str):
+            picked = [picked]
+        view.append(
+            {
+                "question": question,
+                "options": [{"option": o, "ticked": o.id in picked} for o in question.options],
+                "texts": [(f, answers.get(f.id, "")) for f in question.text_fields],
+            }
+        )
+    return view
+
+
+@login_required
+@require_POST
+def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
+    try:
+        services.invitation_reopen(actor=request.user, invitation=invitation)
+    except services.ConsultationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reopened: %s can change and submit the answers again.") % invitation)
+    return redirect(consultation)
+
+
+@login_required
+@require_POST
+def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a filled questionnaire (XLSX) to import."))
+        return redirect(consultation)
+    upload = form.cleaned_data["file"]
+    if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
+        messages.error(request, _("The file is too large (limit %d bytes).") % settings.HRDD_MAX_UPLOAD_BYTES)
+        return redirect(consultation)
+    try:
+        invitation = services.response_import_xlsx(
+            actor=request.user, consultation=consultation, stream=upload
+        )
+    except SpreadsheetError as exc:
+        messages.error(request, _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc})
+    except InvalidResponse as exc:
+        messages.error(
+            request,
+            _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
+        )
+    else:
+        messages.success(request, _("Imported the answers of %s.") % invitation.company)
+    return redirect(consultation)
+
+
+@login_required
+def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    results = selectors.consultation_results(consultation=consultation)
+    content = results_workbook(
+        title=consultation.title,
+        framework=results.framework,
+        rows=[
+            ResultRow(email=r.invitation.email, status=r.invitation.status, score=r.score)
+            for r in results.rows
+        ],
+        market=results.market,
+    )
+    return _xlsx(content, f"{slugify(consultation.title) or 'consultation'}-results.xlsx")
+
+
+@login_required
+def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpResponse:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    framework = get_framework(consultation.framework_id)
+    return _xlsx(blank_questionnaire(framework, consultation_title=consultation.title), "questionnaire.xlsx")
+
+
+def respond_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The supplier's questionnaire behind the secret link; no account needed."""
+    invitation = selectors.invitation_get_by_token(token=token)
+    consultation = invitation.consultation
+    framework = get_framework(consultation.framework_id)
+    errors: list[str] = []
+    status = 200
+    raw = invitation.as_raw_response()
+    if request.method == "POST" and not invitation.is_submitted:
+        raw = raw_response_from_post(request.POST, framework)
+        submitting = request.POST.get("action") == "submit"
+        try:
+            if submitting:
+                services.invitation_submit(invitation=invitation, raw=raw)
+                messages.success(
+                    request, _("Thank you. Your answers were submitted to %s.") % consultation.organisation
+                )
+            else:
+                services.invitation_save_draft(invitation=invitation, raw=raw)
+                messages.success(request, _("Draft saved. You can come back to this link and submit later."))
+            return redirect("respond", token=token)
+        except InvalidResponse as exc:
+            errors = [str(e) for e in exc.errors]
+            status = 400
+        except services.AlreadySubmitted as exc:
+            errors = [str(exc)]
+            status = 409
+    elif request.method == "POST":
+        errors = [_("This questionnaire was already submitted; ask the buyer to reopen it.")]
+        status = 409
+    answers = raw.get("answers") or {}
+    questions = []
+    for question in framework.questions:
+        picked = answers.get(question.id) or []
+        if isinstance(picked, str):
+            picked = [picked]
+        questions.append(
+            {
+                "question": question,
+                "picked": picked,
+                "texts": [(f, answers.get(f.id, "")) for f in question.text_fields],
+            }
+        )
+    return render(
+        request,
+        "consultations/respond.html",
+        {
+            "invitation": invitation,
+            "consultation": consultation,
+            "framework": framework,
+            "raw": raw,
+            "questions": questions,
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = selectors.invitation_get_by_token(token=token)
+    framework = get_framework(invitation.consultation.framework_id)
+    return _xlsx(
+        blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"
+    )

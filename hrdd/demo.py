@@ -1,0 +1,174 @@
+"""Demo data that tells a story: a municipality consulting the notebook market before a tender.
+
+Eight suppliers (brands and resellers) answered with varied maturity, so the dashboard shows scores, warnings,
+a distribution and a recommendation at once. Loading is idempotent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from hrdd.accounts.models import Organisation, User
+from hrdd.accounts.services import organisation_create, user_create
+from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
+
+DEMO_ORGANISATION = "Municipality of Exampleton"
+DEMO_LOGIN = "buyer@exampleton.example"
+DEMO_PASSWORD = "hrdd-demo"  # noqa: S105 - a published demo password, printed by `make run`
+
+# (company, e-mail, role, answers): chosen to span low, medium and high maturity.
+DEMO_RESPONSES: list[tuple[str, str, str, dict[str, object]]] = [
+    (
+        "Lumen Computers",
+        "sustainability@lumen.example",
+        "manufacturer",
+        {
+            "transparency": [
+                "component_producers",
+                "raw_material_types",
+                "raw_material_suppliers",
+                "mapping_efforts",
+            ],
+            "risk_understanding": "good",
+            "policies": ["detailed_commitments", "due_diligence_strategy"],
+            "actions": [
+                "code_compliance",
+                "complaints_procedure",
+                "dedicated_staff",
+                "industry_initiatives",
+                "stakeholder_consultation",
+            ],
+            "initiatives": "Responsible Business Alliance; Responsible Minerals Initiative",
+            "stakeholders": "Electronics Watch affiliates; local unions at two assembly sites",
+        },
+    ),
+    (
+        "Kestrel Devices",
+        "compliance@kestrel.example",
+        "manufacturer",
+        {
+            "transparency": ["end_to_end"],
+            "risk_understanding": "good",
+            "policies": ["due_diligence_strategy"],
+            "actions": ["code_compliance", "complaints_procedure", "stakeholder_consultation"],
+            "stakeholders": "NGO partners in the DRC cobalt region",
+        },
+    ),
+    (
+        "Nordbyte Systems",
+        "csr@nordbyte.example",
+        "manufacturer",
+        {
+            "transparency": ["assembly_location", "component_producers", "raw_material_types"],
+            "risk_understanding": "fair",
+            "policies": ["basic_commitment", "detailed_commitments"],
+            "actions": ["code_compliance", "industry_initiatives", "digital_tools"],
+            "initiatives": "TCO Certified",
+            "digital_tools": "supplier self-assessment platform",
+        },
+    ),
+    (
+        "Civic IT Reseller",
+        "tenders@civic-it.example",
+        "reseller",
+        {
+            "transparency": ["assembly_location", "raw_material_types"],
+            "risk_understanding": "cursory",
+            "policies": ["basic_commitment"],
+            "actions": ["code_compliance"],
+        },
+    ),
+    (
+        "GreenDesk Solutions",
+        "info@greendesk.example",
+        "reseller",
+        {
+            "transparency": ["assembly_location", "component_producers"],
+            "risk_understanding": "fair",
+            "policies": ["detailed_commitments"],
+            "actions": ["dedicated_staff", "digital_tools"],
+            "digital_tools": "EPEAT registry checks",
+        },
+    ),
+    (
+        "Budget Office Supplies",
+        "sales@budget-office.example",
+        "reseller",
+        {
+            "transparency": ["tier1_only"],
+            "risk_understanding": "unfamiliar",
+            "policies": ["no_commitment"],
+            "actions": ["no_action"],
+        },
+    ),
+    (
+        "Atlas Trading",
+        "bids@atlas-trading.example",
+        "other",
+        {
+            "transparency": ["assembly_location"],
+            "risk_understanding": "cursory",
+            "policies": ["basic_commitment"],
+            "actions": ["complaints_procedure"],
+            "other_actions": "We are a leasing company and buy from distributors.",
+        },
+    ),
+    (
+        "Polder Hardware",
+        "office@polder-hardware.example",
+        "reseller",
+        {
+            "transparency": ["tier1_only", "assembly_location"],
+            "risk_understanding": "cursory",
+            "policies": ["no_commitment", "basic_commitment"],
+            "actions": ["code_compliance", "dedicated_staff"],
+        },
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    login: str
+    base_url: str
+
+
+@transaction.atomic
+def load_demo() -> DemoResult:
+    """Create the demo organisation, its users and the notebook consultation, unless they exist."""
+    base_url = settings.HRDD_BASE_URL.rstrip("/")
+    if Organisation.objects.filter(name=DEMO_ORGANISATION).exists():
+        return DemoResult(created=False, login=DEMO_LOGIN, base_url=base_url)
+    buyer_org = organisation_create(name=DEMO_ORGANISATION, kind=Organisation.Kind.PUBLIC_BUYER)
+    buyer = user_create(
+        email=DEMO_LOGIN,
+        password=DEMO_PASSWORD,
+        organisation=buyer_org,
+        role=User.Role.PROCUREMENT_OFFICER,
+        first_name="Sam",
+        last_name="Buyer",
+    )
+    user_create(
+        email="contracts@exampleton.example",
+        password=DEMO_PASSWORD,
+        organisation=buyer_org,
+        role=User.Role.CONTRACT_MANAGER,
+    )
+    consultation = consultation_create(
+        actor=buyer,
+        title="Notebooks for municipal staff 2027-2030",
+        product_category="notebook",
+        deadline=dt.date.today() + dt.timedelta(days=21),
+    )
+    for company, email, role, answers in DEMO_RESPONSES:
+        invitation = invitation_create(actor=buyer, consultation=consultation, email=email, send=False)
+        invitation_submit(invitation=invitation, raw={"company": company, "role": role, "answers": answers})
+    invitation_create(
+        actor=buyer, consultation=consultation, email="contact@late-supplier.example", send=False
+    )
+    return DemoResult(created=True, login=DEMO_LOGIN, base_url=base_url)

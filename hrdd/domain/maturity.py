@@ -1,0 +1,400 @@
+"""Supplier maturity and the market's readiness (CFIT manual section 3.2, Annex 2b).
+
+`score_response` turns one supplier's answers into scores per question and dimension, a level per dimension
+and an overall maturity, each with its reasons. `assess_market` turns many scored responses into the tender
+scenario the market can bear. Every number comes from the framework; none is written here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hrdd.domain.questionnaire_framework import Band, Question, QuestionnaireFramework
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field of a response."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class InvalidResponse(ValueError):
+    """A response cannot be scored; `errors` names every field at fault."""
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
+        self.errors = tuple(errors)
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+
+class NoRespondents(ValueError):
+    """A market cannot be assessed without at least one scored response."""
+
+
+@dataclass(frozen=True)
+class SupplierResponse:
+    """A validated response: the company, its role and its answers."""
+
+    company: str
+    role: str
+    choices: Mapping[str, tuple[str, ...]]  # question id -> option ids, in the order given
+    texts: Mapping[str, str] = field(default_factory=dict)  # free-text field id -> text
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a number or level is what it is, and where the rule comes from."""
+
+    subject: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ResponseScore:
+    """Scores, levels and overall maturity of one response, with warnings and reasons."""
+
+    company: str
+    role: str
+    framework: str
+    scores: Mapping[str, int | float]
+    levels: Mapping[str, str]
+    overall: str
+    warnings: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the plain-JSON shape printed by `hrdd questionnaire score --json`."""
+        return {
+            "company": self.company,
+            "role": self.role,
+            "scores": dict(self.scores),
+            "levels": dict(self.levels),
+            "overall": self.overall,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class ScenarioCheck:
+    """One market rule tried: how many respondents reached a level against the quorum."""
+
+    scenario: int
+    title: str
+    at_least: str
+    count: int
+    quorum: int
+    met: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class MarketAssessment:
+    """The market's maturity and the tender scenario it supports."""
+
+    framework: str
+    respondents: int
+    distribution: Mapping[str, Mapping[str, int]]  # "overall" and each dimension -> level -> count
+    quorum: int
+    checks: tuple[ScenarioCheck, ...]
+    recommended_scenario: int
+    recommended_title: str
+    explanation: str
+    baseline_advice: str
+    sources: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the plain-JSON shape printed by `hrdd market assess --json`."""
+        return {
+            "respondents": self.respondents,
+            "distribution": {k: dict(v) for k, v in self.distribution.items()},
+            "quorum": self.quorum,
+            "recommended_scenario": self.recommended_scenario,
+            "explanation": self.explanation,
+            "baseline_advice": self.baseline_advice,
+            "checks": [
+                {"scenario": c.scenario, "at_least": c.at_least, "count": c.count, "met": c.met}
+                for c in self.checks
+            ],
+            "sources": list(self.sources),
+        }
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _band_range(bands: Sequence[Band], index: int) -> str:
+    """Describe the scores a band covers, e.g. '< 4', '>= 4 and <= 6', '> 6'."""
+    parts = []
+    band = bands[index]
+    if band.min is not None:
+        parts.append(f">= {band.min:g}")
+    elif band.above is not None:
+        parts.append(f"> {band.above:g}")
+    if index + 1 < len(bands):
+        upper = bands[index + 1]
+        parts.append(f"< {upper.min:g}" if upper.min is not None else f"<= {upper.above:g}")
+    return " and ".join(parts) or "any score"
+
+
+class _Scorer:
+    """A framework compiled into look-up tables, so that scoring stays fast."""
+
+    def __init__(self, framework: QuestionnaireFramework) -> None:
+        self.framework = framework
+        self.roles = {r.id: r for r in framework.roles}
+        self.questions = {q.id: q for q in framework.questions}
+        self.text_field_ids = {f.id for _, f in framework.text_fields}
+        columns = {r.points for r in framework.roles}
+        # column -> question id -> option id -> points
+        self.points: dict[str, dict[str, dict[str, int | float]]] = {
+            column: {q.id: {o.id: o.points_for(column) for o in q.options} for q in framework.questions}
+            for column in columns
+        }
+        self.exclusive = {q.id: {o.id for o in q.options if o.exclusive} for q in framework.questions}
+        self.level_rank = {level: i for i, level in enumerate(framework.levels)}
+
+    def parse(self, raw: Any, *, partial: bool = False) -> SupplierResponse:
+        errors: list[FieldError] = []
+        if not isinstance(raw, Mapping):
+            raise InvalidResponse([FieldError("response", "must be an object")])
+        company = raw.get("company")
+        if company is None and partial:
+            company = ""
+        if not isinstance(company, str) or not (company.strip() or partial):
+            errors.append(FieldError("company", "a non-blank company name is required"))
+            company = ""
+        role = raw.get("role")
+        if partial and not role:
+            role = ""
+        elif role not in self.roles:
+            known = ", ".join(self.roles)
+            errors.append(FieldError("role", f"unknown role {role!r}; expected one of {known}"))
+        answers = raw.get("answers")
+        choices: dict[str, tuple[str, ...]] = {}
+        texts: dict[str, str] = {}
+        if not isinstance(answers, Mapping):
+            errors.append(FieldError("answers", "must be an object with one entry per question"))
+            answers = {}
+        for key in answers:
+            if key not in self.questions and key not in self.text_field_ids:
+                errors.append(FieldError(f"answers.{key}", "unknown question"))
+        for question in self.framework.questions:
+            given = answers.get(question.id)
+            picked = self._parse_choice(question, given, errors, partial=partial)
+            if picked:
+                choices[question.id] = picked
+        for field_id in self.text_field_ids:
+            value = answers.get(field_id)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                errors.append(FieldError(f"answers.{field_id}", "must be text"))
+            elif value.strip():
+                texts[field_id] = value.strip()
+        if errors:
+            raise InvalidResponse(errors)
+        return SupplierResponse(company=str(company).strip(), role=str(role), choices=choices, texts=texts)
+
+    def _parse_choice(
+        self, question: Question, given: Any, errors: list[FieldError], *, partial: bool
+    ) -> tuple[str, ...]:
+        name = f"answers.{question.id}"
+        if given is None or given == [] or given == "":
+            if not partial:
+                errors.append(FieldError(name, "an answer is required"))
+            return ()
+        if isinstance(given, str):
+            given = [given]
+        if not isinstance(given, list | tuple) or not all(isinstance(v, str) for v in given):
+            errors.append(FieldError(name, "must be a list of option ids"))
+            return ()
+        if question.select == "single" and len(given) != 1:
+            errors.append(FieldError(name, f"exactly one answer is allowed, {len(given)} were given"))
+            return ()
+        options = self.points[next(iter(self.points))][question.id]
+        unknown = [v for v in given if v not in options]
+        if unknown:
+            errors.append(
+                FieldError(name, f"unknown option {unknown[0]!r}; expected one of {', '.join(options)}")
+            )
+            return ()
+        if len(set(given)) != len(given):
+            errors.append(FieldError(name, "an option is given twice"))
+            return ()
+        return tuple(given)
+
+    def score(self, response: SupplierResponse) -> ResponseScore:
+        framework = self.framework
+        role = self.roles[response.role]
+        table = self.points[role.points]
+        warnings: list[str] = []
+        reasons: list[Reason] = []
+        if role.warning:
+            warnings.append(role.warning)
+        scores: dict[str, int | float] = {}
+        for question in framework.questions:
+            picked = response.choices.get(question.id, ())
+            points = table[question.id]
+            raw_total = sum(points[o] for o in picked)
+            total = min(raw_total, question.cap) if question.cap is not None else raw_total
+            scores[question.id] = _number(total)
+            parts = ", ".join(f"{o} {points[o]:g}" for o in picked) or "nothing ticked"
+            capped = f"; capped at {question.cap:g}" if question.cap is not None and raw_total > total else ""
+            reasons.append(
+                Reason(
+                    question.id, f"{parts} ({role.points} points) = {raw_total:g}{capped}", question.source
+                )
+            )
+            exclusive = self.exclusive[question.id].intersection(picked)
+            if exclusive and len(picked) > 1:
+                others = ", ".join(o for o in picked if o not in exclusive)
+                warnings.append(
+                    f"{question.id}: {', '.join(sorted(exclusive))} contradicts the other options ticked "
+                    f"({others}); scored as given"
+                )
+        levels: dict[str, str] = {}
+        for dimension in framework.dimensions:
+            value = _number(sum(scores[q] for q in dimension.questions))
+            scores[dimension.id] = value
+            index = 0
+            for i, candidate in enumerate(dimension.bands):
+                if candidate.admits(value):
+                    index = i
+            band = dimension.bands[index]
+            levels[dimension.id] = band.level
+            reasons.append(
+                Reason(
+                    dimension.id,
+                    f"{' + '.join(dimension.questions)} = {value:g}, "
+                    f"{_band_range(dimension.bands, index)}: {band.level}",
+                    dimension.source,
+                )
+            )
+        ranked = sorted(levels.values(), key=self.level_rank.__getitem__)
+        overall = ranked[len(ranked) // 2]
+        reasons.append(
+            Reason(
+                "overall",
+                f"median of {', '.join(f'{d} {lv}' for d, lv in levels.items())} = {overall}",
+                framework.overall.source,
+            )
+        )
+        return ResponseScore(
+            company=response.company,
+            role=response.role,
+            framework=f"{framework.id} {framework.version}",
+            scores=scores,
+            levels=levels,
+            overall=overall,
+            warnings=tuple(warnings),
+            reasons=tuple(reasons),
+        )
+
+
+_SCORERS: dict[int, tuple[QuestionnaireFramework, _Scorer]] = {}
+
+
+def _scorer(framework: QuestionnaireFramework) -> _Scorer:
+    cached = _SCORERS.get(id(framework))
+    if cached is None or cached[0] is not framework:
+        cached = (framework, _Scorer(framework))
+        _SCORERS[id(framework)] = cached
+    return cached[1]
+
+
+def parse_response(raw: Any, framework: QuestionnaireFramework, *, partial: bool = False) -> SupplierResponse:
+    """Validate a raw response; with `partial`, unanswered questions are allowed (a draft)."""
+    return _scorer(framework).parse(raw, partial=partial)
+
+
+def score_response(response: SupplierResponse, framework: QuestionnaireFramework) -> ResponseScore:
+    """Score a validated response against the framework's points, caps and maturity bands."""
+    return _scorer(framework).score(response)
+
+
+def score_raw_response(raw: Any, framework: QuestionnaireFramework) -> ResponseScore:
+    """Validate and score a raw response in one step."""
+    scorer = _scorer(framework)
+    return scorer.score(scorer.parse(raw))
+
+
+def market_quorum(respondents: int, framework: QuestionnaireFramework) -> int:
+    """Return how many respondents must reach a level: max(min(min_count, n), ceil(min_share * n))."""
+    quorum = framework.market.quorum
+    return max(min(quorum.min_count, respondents), math.ceil(quorum.min_share * respondents))
+
+
+def assess_market(scores: Sequence[ResponseScore], framework: QuestionnaireFramework) -> MarketAssessment:
+    """Recommend the tender scenario the respondents' maturity supports, with the counts behind it."""
+    n = len(scores)
+    if n == 0:
+        raise NoRespondents("no responses to assess: the market's maturity needs at least one respondent")
+    rank = {level: i for i, level in enumerate(framework.levels)}
+    distribution: dict[str, dict[str, int]] = {"overall": dict.fromkeys(framework.levels, 0)}
+    for dimension in framework.dimensions:
+        distribution[dimension.id] = dict.fromkeys(framework.levels, 0)
+    for score in scores:
+        distribution["overall"][score.overall] += 1
+        for dimension_id, level in score.levels.items():
+            distribution[dimension_id][level] += 1
+    quorum = market_quorum(n, framework)
+    checks: list[ScenarioCheck] = []
+    chosen = None
+    for rule in framework.market.scenarios:
+        count = sum(1 for s in scores if rank[s.overall] >= rank[rule.at_least])
+        check = ScenarioCheck(
+            scenario=rule.scenario,
+            title=rule.title,
+            at_least=rule.at_least,
+            count=count,
+            quorum=quorum,
+            met=count >= quorum,
+            source=rule.source,
+        )
+        checks.append(check)
+        if check.met:
+            chosen = check
+            break
+    default = framework.market.default
+    scenario = chosen.scenario if chosen else default.scenario
+    title = chosen.title if chosen else default.title
+    sentences = [
+        f"{n} supplier{'s' if n != 1 else ''} responded; a scenario needs at least {quorum} of them "
+        f"({framework.market.quorum.min_count} or {framework.market.quorum.min_share:.0%} of the respondents, "
+        f"whichever is more, and never more than all of them)."
+    ]
+    for check in checks:
+        verdict = "met" if check.met else "not met"
+        sentences.append(
+            f"{check.title} needs {check.quorum} at {check.at_least} maturity or above: "
+            f"{check.count} of {n} are, so this is {verdict}."
+        )
+    if chosen is None:
+        sentences.append(f"No higher scenario is met, so the recommendation is {default.title}.")
+    sentences.append(framework.market.baseline.text)
+    sources = (
+        tuple(c.source for c in checks)
+        + (() if chosen else (default.source,))
+        + (framework.market.baseline.source,)
+    )
+    return MarketAssessment(
+        framework=f"{framework.id} {framework.version}",
+        respondents=n,
+        distribution=distribution,
+        quorum=quorum,
+        checks=tuple(checks),
+        recommended_scenario=scenario,
+        recommended_title=title,
+        explanation=" ".join(sentences),
+        baseline_advice=framework.market.baseline.text,
+        sources=sources,
+    )

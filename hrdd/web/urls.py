@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from hrdd.consultations import views as consultation_views
+from hrdd.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.audit_page, name="audit"),
+    path("respond/<str:token>/", consultation_views.respond_page, name="respond"),
+    path(
+        "respond/<str:token>/questionnaire.xlsx", consultation_views.respond_blank_xlsx, name="respond_blank"
+    ),
+]
