@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from hrdd.consultations.api import respond_router
 from hrdd.consultations.api import router as consultations_router
 from hrdd.consultations.api import scoring_router
 
@@ -14,3 +15,4 @@ api = NinjaAPI(
 )
 api.add_router("/", scoring_router)
 api.add_router("/consultations", consultations_router)
+api.add_router("/responses", respond_router)

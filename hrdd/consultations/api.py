@@ -210,3 +210,76 @@ def consultation_results(request: HttpRequest, public_id: uuid.UUID) -> dict[str
         ],
         "market": results.market.as_dict() if results.market else None,
     }
+
+
+respond_router = Router(tags=["supplier link"])
+
+
+class DraftIn(Schema):
+    company: str = ""
+    role: str = ""
+    answers: dict[str, Any] = {}
+
+
+class SupplierViewOut(Schema):
+    consultation: str
+    buyer: str
+    deadline: dt.date
+    framework: str
+    company: str
+    role: str
+    status: str
+    answers: dict[str, Any]
+
+
+def _supplier_view(invitation: Any) -> dict[str, Any]:
+    consultation = invitation.consultation
+    return {
+        "consultation": consultation.title,
+        "buyer": consultation.organisation.name,
+        "deadline": consultation.deadline,
+        "framework": consultation.framework_id,
+        "company": invitation.company,
+        "role": invitation.role,
+        "status": invitation.status,
+        "answers": invitation.answers,
+    }
+
+
+def _invalid(exc: InvalidResponse) -> tuple[int, dict[str, Any]]:
+    return 422, {
+        "detail": "; ".join(str(e) for e in exc.errors),
+        "errors": [{"field": e.field, "message": e.message} for e in exc.errors],
+    }
+
+
+@respond_router.get("/{token}", response=SupplierViewOut)
+def supplier_response_get(request: HttpRequest, token: str) -> dict[str, Any]:
+    """Read the questionnaire state behind a supplier's secret link."""
+    return _supplier_view(selectors.invitation_get_by_token(token=token))
+
+
+@respond_router.put("/{token}", response={200: SupplierViewOut, 409: ErrorOut, 422: ErrorOut})
+def supplier_response_save_draft(request: HttpRequest, token: str, payload: DraftIn) -> Any:
+    """Save a draft of the answers (incomplete answers are allowed; unknown ones are not)."""
+    invitation = selectors.invitation_get_by_token(token=token)
+    try:
+        invitation = services.invitation_save_draft(invitation=invitation, raw=payload.dict())
+    except services.AlreadySubmitted as exc:
+        return 409, {"detail": str(exc)}
+    except InvalidResponse as exc:
+        return _invalid(exc)
+    return 200, _supplier_view(invitation)
+
+
+@respond_router.post("/{token}/submit", response={200: SupplierViewOut, 409: ErrorOut, 422: ErrorOut})
+def supplier_response_submit(request: HttpRequest, token: str, payload: DraftIn) -> Any:
+    """Submit the answers once; they must be complete."""
+    invitation = selectors.invitation_get_by_token(token=token)
+    try:
+        invitation = services.invitation_submit(invitation=invitation, raw=payload.dict())
+    except services.AlreadySubmitted as exc:
+        return 409, {"detail": str(exc)}
+    except InvalidResponse as exc:
+        return _invalid(exc)
+    return 200, _supplier_view(invitation)

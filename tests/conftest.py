@@ -1,0 +1,48 @@
+"""The fixed cast: a buyer, a contract manager and a viewer of one municipality, and an outsider elsewhere."""
+
+import pytest
+from django.conf import settings
+
+from hrdd.accounts.models import User
+from tests.factories import ConsultationFactory, OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def municipality(db):
+    return OrganisationFactory(name="Municipality of Testville")
+
+
+@pytest.fixture
+def buyer(municipality):
+    return UserFactory(email="buyer@testville.example", organisation=municipality)
+
+
+@pytest.fixture
+def contract_manager(municipality):
+    return UserFactory(
+        email="contracts@testville.example", organisation=municipality, role=User.Role.CONTRACT_MANAGER
+    )
+
+
+@pytest.fixture
+def viewer(municipality):
+    return UserFactory(email="viewer@testville.example", organisation=municipality, role=User.Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="buyer@elsewhere.example", organisation=OrganisationFactory(name="Elsewhere"))
+
+
+@pytest.fixture
+def consultation(municipality):
+    return ConsultationFactory(organisation=municipality, title="Notebooks 2027")
+
+
+def pytest_report_header(config):
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
