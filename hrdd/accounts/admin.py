@@ -1,21 +1,53 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms.models import model_to_dict
 
 from hrdd.accounts.models import Organisation, User
+from hrdd.audit.services import audit_record
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin changes are writes too: record them in the audit log."""
+
+    audit_fields: tuple[str, ...] = ()
+
+    def _state(self, obj):  # type: ignore[no-untyped-def]
+        return {k: str(v) for k, v in model_to_dict(obj, fields=self.audit_fields).items()}
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        before = self._state(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            organisation=getattr(obj, "organisation", None) if isinstance(obj, User) else obj,
+            action=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",
+            target=obj,
+            before=before,
+            after=self._state(obj),
+        )
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "kind", "created_at"]
+    audit_fields = ("name", "kind")
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "organisation", "role", "is_active"]
+    search_fields = ["email"]
+    audit_fields = ("email", "organisation", "role", "is_active", "is_staff", "is_superuser")
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         ("Organisation", {"fields": ["organisation", "role"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "organisation", "role"]})]
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # deactivate instead: audit events keep pointing at the user
