@@ -139,7 +139,7 @@ def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
     try:
         services.invitation_reopen(actor=request.user, invitation=invitation)
-    except services.ConsultationError as exc:
+    except (services.ConsultationError, PermissionDenied) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Reopened: %s can change and submit the answers again.") % invitation)
