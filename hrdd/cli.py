@@ -194,7 +194,10 @@ def questionnaire_blank(
     django_setup()
     from hrdd.consultations.spreadsheets import blank_questionnaire
 
-    output.write_bytes(blank_questionnaire(fw))
+    try:
+        output.write_bytes(blank_questionnaire(fw))
+    except OSError as exc:
+        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
     out.print(f"Wrote {output}")
 
 

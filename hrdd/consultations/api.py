@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -171,7 +171,7 @@ def consultation_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/", response={201: ConsultationOut, 400: ErrorOut, 403: ErrorOut})
-def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[int, dict[str, Any]]:
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[dict[str, Any]]:
     """Create a consultation."""
     try:
         consultation = services.consultation_create(actor=request.user, **payload.dict())
@@ -179,11 +179,11 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> tuple[
         raise HttpError(400, f"{exc.field}: {exc}" if exc.field else str(exc)) from exc
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return 201, _consultation_out(consultation)
+    return Status(201, _consultation_out(consultation))
 
 
 @router.post("/{uuid:public_id}/invitations", response={201: InvitationOut, 400: ErrorOut, 403: ErrorOut})
-def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: InvitationIn) -> tuple[int, Any]:
+def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: InvitationIn) -> Status[Any]:
     """Invite a supplier by e-mail; the answer carries its secret link."""
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     try:
@@ -194,7 +194,7 @@ def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: Invit
         raise HttpError(400, f"{exc.field}: {exc}" if exc.field else str(exc)) from exc
     except PermissionDenied as exc:
         raise HttpError(403, str(exc)) from exc
-    return 201, _invitation_out(invitation)
+    return Status(201, _invitation_out(invitation))
 
 
 @router.get("/{uuid:public_id}/results", response=ResultsOut)
@@ -246,11 +246,14 @@ def _supplier_view(invitation: Any) -> dict[str, Any]:
     }
 
 
-def _invalid(exc: InvalidResponse) -> tuple[int, dict[str, Any]]:
-    return 422, {
-        "detail": "; ".join(str(e) for e in exc.errors),
-        "errors": [{"field": e.field, "message": e.message} for e in exc.errors],
-    }
+def _invalid(exc: InvalidResponse) -> Status[dict[str, Any]]:
+    return Status(
+        422,
+        {
+            "detail": "; ".join(str(e) for e in exc.errors),
+            "errors": [{"field": e.field, "message": e.message} for e in exc.errors],
+        },
+    )
 
 
 @respond_router.get("/{token}", response=SupplierViewOut)
@@ -266,10 +269,10 @@ def supplier_response_save_draft(request: HttpRequest, token: str, payload: Draf
     try:
         invitation = services.invitation_save_draft(invitation=invitation, raw=payload.dict())
     except services.AlreadySubmitted as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except InvalidResponse as exc:
         return _invalid(exc)
-    return 200, _supplier_view(invitation)
+    return Status(200, _supplier_view(invitation))
 
 
 @respond_router.post("/{token}/submit", response={200: SupplierViewOut, 409: ErrorOut, 422: ErrorOut})
@@ -279,7 +282,7 @@ def supplier_response_submit(request: HttpRequest, token: str, payload: DraftIn)
     try:
         invitation = services.invitation_submit(invitation=invitation, raw=payload.dict())
     except services.AlreadySubmitted as exc:
-        return 409, {"detail": str(exc)}
+        return Status(409, {"detail": str(exc)})
     except InvalidResponse as exc:
         return _invalid(exc)
-    return 200, _supplier_view(invitation)
+    return Status(200, _supplier_view(invitation))

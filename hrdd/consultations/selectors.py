@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -34,7 +35,7 @@ def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
         return Consultation.objects.select_related("organisation").get(
             public_id=public_id, organisation_id=user.organisation_id
         )
-    except (Consultation.DoesNotExist, ValueError, TypeError) as exc:
+    except (Consultation.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404("consultation not found") from exc
 
 

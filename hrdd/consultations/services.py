@@ -55,6 +55,9 @@ def consultation_create(
     title = (title or "").strip()
     if not title:
         raise ConsultationError(_("A title is required."), field="title")
+    max_length = Consultation._meta.get_field("title").max_length or 200
+    if len(title) > max_length:
+        raise ConsultationError(_("The title is longer than %d characters.") % max_length, field="title")
     if product_category not in ProductCategory.values:
         raise ConsultationError(
             _("Unknown product category %r.") % product_category, field="product_category"

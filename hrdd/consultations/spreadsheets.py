@@ -6,7 +6,6 @@ back whatever language or wording the texts are in. Answers go in column D.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -18,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from hrdd.domain.maturity import MarketAssessment, ResponseScore
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework
+from hrdd.xlsx import append_row, workbook_bytes
 
 QUESTIONNAIRE_SHEET = "Questionnaire"
 HEADER = ("key", "option", "statement", "answer")
@@ -58,7 +58,7 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
         cell.font = bold
     ws.append(["framework", framework.version, framework.title, framework.id])
     if consultation_title:
-        ws.append(["consultation", "", consultation_title, ""])
+        append_row(ws, ["consultation", "", consultation_title, ""])
     ws.append(
         [
             "instructions",
@@ -96,7 +96,7 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
     for row_number in answer_cells:
         ws.cell(row_number, 4).fill = answer_fill
     ws.freeze_panes = "A2"
-    return _save(wb)
+    return workbook_bytes(wb)
 
 
 def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramework) -> FilledQuestionnaire:
@@ -185,58 +185,54 @@ def results_workbook(
     dimension_ids = [d.id for d in framework.dimensions]
     question_ids = [q.id for q in framework.questions]
     score_keys = question_ids + [d for d in dimension_ids if d not in question_ids]
-    ws.append(
+    append_row(
+        ws,
         ["company", "role", "email", "status"]
         + [f"score {k}" for k in score_keys]
         + [f"level {d}" for d in dimension_ids]
-        + ["overall", "warnings"]
+        + ["overall", "warnings"],
     )
     for row in rows:
         s = row.score
         if s is None:
-            ws.append(["", "", row.email, row.status])
+            append_row(ws, ["", "", row.email, row.status])
             continue
-        ws.append(
+        append_row(
+            ws,
             [s.company, s.role, row.email, row.status]
             + [s.scores[k] for k in score_keys]
             + [s.levels[d] for d in dimension_ids]
-            + [s.overall, "\n".join(s.warnings)]
+            + [s.overall, "\n".join(s.warnings)],
         )
     reasons = wb.create_sheet("Reasons")
-    reasons.append(["company", "subject", "reason", "source"])
+    append_row(reasons, ["company", "subject", "reason", "source"])
     for row in rows:
         if row.score:
             for reason in row.score.reasons:
-                reasons.append([row.score.company, reason.subject, reason.text, reason.source])
+                append_row(reasons, [row.score.company, reason.subject, reason.text, reason.source])
     sheet = wb.create_sheet("Market")
-    sheet.append(["consultation", title])
+    append_row(sheet, ["consultation", title])
     if market is None:
-        sheet.append(["recommendation", _("No submitted responses yet.")])
+        append_row(sheet, ["recommendation", _("No submitted responses yet.")])
     else:
-        sheet.append(["respondents", market.respondents])
-        sheet.append(["quorum", market.quorum])
-        sheet.append(["recommended scenario", market.recommended_scenario])
-        sheet.append(["", market.recommended_title])
-        sheet.append(["explanation", market.explanation])
-        sheet.append(["baseline advice", market.baseline_advice])
-        sheet.append([])
-        sheet.append(["distribution", *framework.levels])
+        append_row(sheet, ["respondents", market.respondents])
+        append_row(sheet, ["quorum", market.quorum])
+        append_row(sheet, ["recommended scenario", market.recommended_scenario])
+        append_row(sheet, ["", market.recommended_title])
+        append_row(sheet, ["explanation", market.explanation])
+        append_row(sheet, ["baseline advice", market.baseline_advice])
+        append_row(sheet, [])
+        append_row(sheet, ["distribution", *framework.levels])
         for name, counts in market.distribution.items():
-            sheet.append([name, *(counts[level] for level in framework.levels)])
-        sheet.append([])
-        sheet.append(["sources", "; ".join(market.sources)])
+            append_row(sheet, [name, *(counts[level] for level in framework.levels)])
+        append_row(sheet, [])
+        append_row(sheet, ["sources", "; ".join(market.sources)])
     method = wb.create_sheet("Method")
-    method.append(["framework", f"{framework.id} {framework.version}"])
-    method.append(["source", framework.source])
+    append_row(method, ["framework", f"{framework.id} {framework.version}"])
+    append_row(method, ["source", framework.source])
     for dimension in framework.dimensions:
-        method.append([dimension.id, dimension.source, dimension.note or ""])
+        append_row(method, [dimension.id, dimension.source, dimension.note or ""])
     for ws_ in wb.worksheets:
         for cell in ws_[1]:
             cell.font = bold
-    return _save(wb)
-
-
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
