@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "hrdd.accounts",
     "hrdd.audit",
     "hrdd.consultations",
+    "hrdd.risks",
     "hrdd.web",
 ]
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hrdd.web.urls")),
     path("consultations/", include("hrdd.consultations.urls")),
+    path("risks/", include("hrdd.risks.urls")),
 ]

@@ -2,9 +2,8 @@
 
 from ninja import NinjaAPI
 
-from hrdd.consultations.api import respond_router
+from hrdd.consultations.api import respond_router, scoring_router
 from hrdd.consultations.api import router as consultations_router
-from hrdd.consultations.api import scoring_router
 
 api = NinjaAPI(
     title="hrdd API",

@@ -553,7 +553,7 @@ def assess_product_risk(
             rate(share, raw_material.name, None, where)
     for share in manufacturing:
         where = f"{method.stage_title(share.stage).lower()} in {share.country or share.country_iso3}"
-        rate(share, None, method.stage_title(share.stage).lower(), where)
+        rate(share, None, "factories", where)
 
     risks.sort(key=lambda r: (-r.score, r.category, r.material or "", r.country_iso3, r.stage))
     return RiskAssessment(

@@ -1,0 +1,90 @@
+"""Parse the buyer's adjustments from a query string or form, naming the field at fault."""
+
+from __future__ import annotations
+
+import pycountry
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrdd.domain.risk import Adjustments
+
+
+class AdjustmentError(ValueError):
+    def __init__(self, message: str, *, field: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+def _codes(values: list[str], field: str) -> tuple[str, ...]:
+    codes = []
+    for value in values:
+        for part in value.replace(";", ",").split(","):
+            code = part.strip().upper()
+            if not code:
+                continue
+            if pycountry.countries.get(alpha_3=code) is None:
+                raise AdjustmentError(
+                    _("%(field)s: %(code)r is not an ISO 3166-1 alpha-3 country code.")
+                    % {"field": field, "code": code},
+                    field=field,
+                )
+            if code not in codes:
+                codes.append(code)
+    return tuple(codes)
+
+
+def _names(values: list[str]) -> tuple[str, ...]:
+    names: list[str] = []
+    for value in values:
+        for part in value.replace(";", ",").split(","):
+            name = part.strip().lower()
+            if name and name not in names:
+                names.append(name[:60])
+    return tuple(names)
+
+
+def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
+    """Build Adjustments from GET/POST data: exclude_component, exclude_material, add_material,
+    exclude_country, add_country (material:ISO3), manufacturing_countries."""
+    extra_countries: dict[str, list[str]] = {}
+    for value in data.getlist("add_country"):
+        if not value.strip():
+            continue
+        material, sep, codes = value.partition(":")
+        if not sep or not material.strip():
+            raise AdjustmentError(
+                _("add_country: write material:ISO3, e.g. cobalt:ZMB."), field="add_country"
+            )
+        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes], "add_country"))
+    manufacturing_raw = [v for v in data.getlist("manufacturing_countries") if v.strip()]
+    return Adjustments(
+        exclude_components=frozenset(v for v in data.getlist("exclude_component") if v),
+        exclude_materials=frozenset(v for v in data.getlist("exclude_material") if v),
+        extra_materials=_names(data.getlist("add_material")),
+        exclude_countries=frozenset(_codes(data.getlist("exclude_country"), "exclude_country")),
+        extra_countries={k: tuple(v) for k, v in extra_countries.items()},
+        manufacturing_countries=(
+            _codes(manufacturing_raw, "manufacturing_countries") if manufacturing_raw else None
+        ),
+    )
+
+
+def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:
+    """Return the adjustments as query parameters (the inverse of adjustments_from_query)."""
+    params = [("exclude_component", c) for c in sorted(adjustments.exclude_components)]
+    params += [("exclude_material", m) for m in sorted(adjustments.exclude_materials)]
+    params += [("add_material", m) for m in adjustments.extra_materials]
+    params += [("exclude_country", c) for c in sorted(adjustments.exclude_countries)]
+    params += [
+        ("add_country", f"{material}:{code}")
+        for material, codes in sorted(adjustments.extra_countries.items())
+        for code in codes
+    ]
+    if adjustments.manufacturing_countries is not None:
+        params.append(("manufacturing_countries", ",".join(adjustments.manufacturing_countries)))
+    return params
+
+
+class CheckForm(forms.Form):
+    document = forms.FileField(label=gettext_lazy("Supplier's risk assessment (DOCX, PDF or text)"))

@@ -1,0 +1,70 @@
+"""Knowledge-base editions imported after the shipped ones, and risk assessments saved with a procurement."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class KnowledgeEdition(models.Model):
+    """A newer edition of one knowledge table (e.g. USGS MCS 2025), replacing the shipped file while active."""
+
+    table = models.CharField(_("table"), max_length=60, db_index=True)
+    label = models.CharField(_("edition"), max_length=200)
+    csv_text = models.TextField()
+    row_count = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["table", "-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["table"], condition=models.Q(is_active=True), name="one_active_edition_per_table"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.label}"
+
+
+class ProductRiskAssessment(models.Model):
+    """A buyer's risk assessment of a product category, with their adjustments, saved with a procurement."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="risk_assessments"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    product = models.CharField(_("product category"), max_length=40)
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="risk_assessments",
+        verbose_name=_("procurement (consultation)"),
+    )
+    adjustments = models.JSONField(default=dict, blank=True)
+    # The result as it was when saved, so that a later knowledge edition does not rewrite history.
+    result = models.JSONField(default=dict)
+    method = models.CharField(max_length=60)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("risks:saved", args=[self.public_id])

@@ -1,0 +1,272 @@
+"""The product risk assessment as documents: Markdown, a two-page DOCX and the deep dive's XLSX workbook."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from hrdd.domain.risk import RiskAssessment, RiskMethod
+from hrdd.xlsx import append_row, workbook_bytes
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COUNTRIES_IN_REPORT = 3  # per material in the short report
+MATERIALS_IN_REPORT = 8
+
+
+def _share(value: float | None) -> str:
+    return _("share unknown") if value is None else f"{value:g}%"
+
+
+def _who(risk) -> str:  # type: ignore[no-untyped-def]
+    return risk.material or risk.component or ""
+
+
+def _why(risk) -> str:  # type: ignore[no-untyped-def]
+    """The signals behind a risk, without the arithmetic lines."""
+    signals = [r for r in risk.reasons if r.startswith("+")]
+    return "; ".join(signals) or _("present at this stage (baseline)")
+
+
+def _materials_with_data(assessment: RiskAssessment):  # type: ignore[no-untyped-def]
+    ranked = sorted(
+        assessment.raw_materials,
+        key=lambda m: (-max((c.share_pct or 0 for c in m.countries), default=0), m.name),
+    )
+    return ranked
+
+
+def to_json(assessment: RiskAssessment) -> str:
+    """Return the assessment as JSON text."""
+    return json.dumps(assessment.as_dict(), indent=2, ensure_ascii=False)
+
+
+def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") -> str:
+    """Return the short report as Markdown (the manual's four steps)."""
+    lines = [
+        f"# {title or _('Human-rights risk assessment: %s') % assessment.product_title}",
+        "",
+        _("Product category: %(product)s. Method: %(method)s (exposure x likelihood x severity).")
+        % {"product": assessment.product, "method": assessment.method},
+        "",
+        "## " + _("1. Key components and raw materials"),
+        "",
+    ]
+    for component in assessment.components:
+        lines.append(f"- **{component.name}**: {', '.join(component.raw_materials) or _('no data')}")
+    lines += ["", "## " + _("2. Likely sourcing countries"), ""]
+    lines.append("| " + " | ".join([_("Material"), _("Stage"), _("Country"), _("Share"), _("Year")]) + " |")
+    lines.append("|---|---|---|---|---|")
+    for material in assessment.raw_materials:
+        if not material.countries:
+            lines.append(f"| {material.name} | | {_('no data')} | | |")
+        for c in material.countries:
+            lines.append(
+                f"| {material.name} | {method.stage_title(c.stage)} | {c.country} ({c.country_iso3}) "
+                f"| {_share(c.share_pct)} | {c.year or ''} |"
+            )
+    for c in assessment.manufacturing:
+        lines.append(
+            f"| {_('(factories)')} | {method.stage_title(c.stage)} | {c.country} ({c.country_iso3}) "
+            f"| {_share(c.share_pct)} | |"
+        )
+    lines += ["", "## " + _("3. Salient human-rights risks"), ""]
+    for i, risk in enumerate(assessment.salient(method.parameters.report_risks), start=1):
+        lines.append(
+            f"{i}. **{risk.category_title}**, {method.stage_title(risk.stage).lower()}, {_who(risk)}, "
+            f"{risk.country} ({risk.country_iso3}): score {risk.score:g}. {_why(risk)}."
+        )
+        lines.append(f"   - {_('Reasons')}: " + " / ".join(risk.reasons))
+        lines.append(f"   - {_('Sources')}: " + " / ".join(risk.sources))
+    lines += ["", "## " + _("4. Gaps in the data"), ""]
+    lines += [f"- {gap}" for gap in assessment.gaps] or ["- " + _("none")]
+    return "\n".join(lines) + "\n"
+
+
+def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") -> bytes:
+    """Return the short report (at most two pages) as a Word document."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    section.left_margin = section.right_margin = Cm(1.8)
+    normal = doc.styles["Normal"]
+    normal.font.name = "DejaVu Sans"
+    normal.font.size = Pt(8.5)
+    normal.paragraph_format.space_after = Pt(2)
+    for name, size in (("Heading 1", 14), ("Heading 2", 11)):
+        doc.styles[name].font.size = Pt(size)
+        doc.styles[name].paragraph_format.space_before = Pt(6)
+        doc.styles[name].paragraph_format.space_after = Pt(3)
+    doc.add_heading(title or _("Human-rights risk assessment: %s") % assessment.product_title, level=1)
+    doc.add_paragraph(
+        _(
+            "What this is: a first, sourced overview of the human-rights risks in the supply chain of this "
+            "product category (CFIT manual, step 1). Salience = the country's share of production x the "
+            "likelihood from labour-rights listings and country indicators x the severity of the risk. "
+            "Method %(method)s; every figure comes from the knowledge base with its source."
+        )
+        % {"method": assessment.method}
+    )
+
+    doc.add_heading(_("1. Key components and raw materials"), level=2)
+    doc.add_paragraph(
+        "; ".join(f"{c.name}: {', '.join(c.raw_materials)}" for c in assessment.components if c.raw_materials)
+    )
+
+    doc.add_heading(_("2. Likely sourcing countries"), level=2)
+    table = doc.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(
+        table.rows[0].cells, [_("Material"), _("Top producing countries"), _("Source")], strict=True
+    ):
+        cell.text = text
+    materials = [m for m in _materials_with_data(assessment) if m.countries][:MATERIALS_IN_REPORT]
+    for material in materials:
+        row = table.add_row().cells
+        top = material.countries[:COUNTRIES_IN_REPORT]
+        row[0].text = material.name
+        row[1].text = ", ".join(
+            f"{c.country_iso3} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
+            for c in top
+        )
+        row[2].text = top[0].source.split(";")[0][:90]
+    if assessment.manufacturing:
+        row = table.add_row().cells
+        row[0].text = _("factories")
+        row[1].text = ", ".join(
+            sorted(
+                {
+                    f"{c.country_iso3} ({method.stage_title(c.stage).lower()})"
+                    for c in assessment.manufacturing
+                }
+            )
+        )
+        row[2].text = _("share unknown")
+    without = [m.name for m in assessment.raw_materials if not m.countries]
+    if without:
+        doc.add_paragraph(_("No production data: %s.") % ", ".join(without))
+
+    doc.add_heading(_("3. Salient human-rights risks"), level=2)
+    risks_table = doc.add_table(rows=1, cols=4)
+    risks_table.style = "Table Grid"
+    for cell, text in zip(
+        risks_table.rows[0].cells, [_("Risk"), _("Where"), _("Score"), _("Why")], strict=True
+    ):
+        cell.text = text
+    for risk in assessment.salient(method.parameters.report_risks):
+        row = risks_table.add_row().cells
+        row[0].text = risk.category_title
+        row[1].text = f"{_who(risk)}, {method.stage_title(risk.stage).lower()}, {risk.country_iso3}"
+        row[2].text = f"{risk.score:g}"
+        row[3].text = _why(risk)
+    for table_, widths in ((table, (2.4, 9.6, 5.4)), (risks_table, (3.2, 4.2, 1.4, 8.6))):
+        table_.autofit = False
+        for column, width in zip(table_.columns, widths, strict=True):
+            column.width = Cm(width)  # LibreOffice reads the grid; Word reads the cells
+        for row in table_.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.space_after = Pt(0)
+                    for run in paragraph.runs:
+                        run.font.size = Pt(7.5)
+
+    doc.add_heading(_("4. Sources and gaps"), level=2)
+    sources = sorted(
+        {
+            s.split(" (")[0][:110]
+            for r in assessment.salient(method.parameters.report_risks)
+            for s in r.sources
+        }
+    )
+    doc.add_paragraph(_("Sources: ") + " | ".join(sources[:8]))
+    if assessment.gaps:
+        doc.add_paragraph(_("Gaps: ") + "; ".join(assessment.gaps))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
+    """Return the workbook in the deep dive's layout: one sheet per step (CFIT manual 3.1)."""
+    wb = Workbook()
+    bold = Font(bold=True)
+    sheet = wb.active
+    sheet.title = "1 Material scoping"
+    append_row(sheet, ["component", "raw material", "sources"])
+    for component in assessment.components:
+        for material in component.raw_materials:
+            append_row(sheet, [component.name, material, " | ".join(component.sources)])
+    geo = wb.create_sheet("2 Geographical scoping")
+    append_row(geo, ["material", "stage", "country_iso3", "country", "share_pct", "year", "source"])
+    for material in assessment.raw_materials:
+        if not material.countries:
+            append_row(geo, [material.name, "", "", "no data", None, None, ""])
+        for c in material.countries:
+            append_row(
+                geo, [material.name, c.stage, c.country_iso3, c.country, c.share_pct, c.year, c.source]
+            )
+    for c in assessment.manufacturing:
+        append_row(geo, ["(factories)", c.stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
+    risks = wb.create_sheet("3 Risk scoping")
+    append_row(
+        risks,
+        [
+            "category",
+            "stage",
+            "material",
+            "component",
+            "country_iso3",
+            "exposure",
+            "likelihood",
+            "severity",
+            "score",
+            "share known",
+            "reasons",
+            "sources",
+        ],
+    )
+    for r in assessment.risks:
+        append_row(
+            risks,
+            [
+                r.category,
+                r.stage,
+                r.material,
+                r.component,
+                r.country_iso3,
+                r.exposure,
+                r.likelihood,
+                r.severity,
+                r.score,
+                r.share_known,
+                "\n".join(r.reasons),
+                "\n".join(r.sources),
+            ],
+        )
+    report = wb.create_sheet("4 Reporting")
+    append_row(report, ["product", assessment.product, assessment.product_title])
+    append_row(report, ["method", assessment.method, method.source])
+    append_row(report, [])
+    append_row(report, ["rank", "risk", "stage", "material or component", "country", "score", "why"])
+    for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
+        append_row(report, [i, r.category_title, r.stage, _who(r), r.country_iso3, r.score, _why(r)])
+    append_row(report, [])
+    for gap in assessment.gaps:
+        append_row(report, ["gap", gap])
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.font = bold
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=False, vertical="top")
+    return workbook_bytes(wb)

@@ -1,0 +1,99 @@
+"""Writes for product risks: import a knowledge edition, save a risk assessment. Each is audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hrdd.accounts.models import User
+from hrdd.accounts.services import require_writer
+from hrdd.audit.services import audit_record
+from hrdd.consultations.models import Consultation
+from hrdd.domain.knowledge import parse_table
+from hrdd.domain.risk import Adjustments, assess_product_risk, get_risk_method
+from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
+from hrdd.risks.selectors import knowledge_current
+
+
+class RiskAssessmentError(ValueError):
+    """A risk-assessment write was refused; `field` names the input at fault."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        self.field = field
+        super().__init__(message)
+
+
+@transaction.atomic
+def knowledge_import(*, table: str, csv_text: str, label: str, actor: User | None = None) -> KnowledgeEdition:
+    """Store a newer edition of a knowledge table and make it the active one; a bad file stores nothing."""
+    rows = parse_table(table, csv_text)  # raises KnowledgeError naming the row and column
+    label = (label or "").strip() or _("imported edition")
+    previous = list(KnowledgeEdition.objects.select_for_update().filter(table=table, is_active=True))
+    KnowledgeEdition.objects.filter(pk__in=[p.pk for p in previous]).update(is_active=False)
+    edition = KnowledgeEdition.objects.create(
+        table=table, label=label[:200], csv_text=csv_text, row_count=len(rows), imported_by=actor
+    )
+    audit_record(
+        actor=actor,
+        actor_label=None if actor else "command line",
+        action="knowledge.import",
+        target=edition,
+        before={"active": [p.label for p in previous]},
+        after={"table": table, "label": edition.label, "rows": len(rows)},
+    )
+    return edition
+
+
+@transaction.atomic
+def risk_assessment_save(
+    *,
+    actor: User,
+    title: str,
+    product: str,
+    adjustments: Adjustments,
+    consultation: Consultation | None = None,
+    assessment: ProductRiskAssessment | None = None,
+) -> ProductRiskAssessment:
+    """Save (or update) a product risk assessment with the buyer's adjustments and the result as it stands."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise RiskAssessmentError(_("Your account belongs to no organisation."))
+    require_writer(actor, organisation)
+    title = (title or "").strip()
+    if not title:
+        raise RiskAssessmentError(_("A title is required."), field="title")
+    if len(title) > 200:
+        raise RiskAssessmentError(_("The title is longer than 200 characters."), field="title")
+    if consultation is not None and consultation.organisation_id != organisation.pk:
+        raise RiskAssessmentError(_("Unknown procurement."), field="consultation")
+    method = get_risk_method()
+    result = assess_product_risk(
+        product, knowledge_current(), method, adjustments
+    )  # UnknownProduct on a bad id
+    before = None
+    if assessment is None:
+        assessment = ProductRiskAssessment(organisation=organisation, created_by=actor)
+    else:
+        if assessment.organisation_id != organisation.pk:
+            raise RiskAssessmentError(_("Unknown risk assessment."))
+        before = {
+            "title": assessment.title,
+            "product": assessment.product,
+            "adjustments": assessment.adjustments,
+        }
+    assessment.title = title
+    assessment.product = product
+    assessment.consultation = consultation
+    assessment.adjustments = adjustments.as_dict()
+    assessment.result = result.as_dict()
+    assessment.method = result.method
+    assessment.save()
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="risk_assessment.save",
+        target=assessment,
+        before=before,
+        after={"title": title, "product": product, "adjustments": assessment.adjustments},
+    )
+    return assessment
