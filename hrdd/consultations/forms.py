@@ -1,12 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.consultations.models import ProductCategory
+from hrdd.consultations.models import product_category_choices
 
 
 class ConsultationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    product_category = forms.ChoiceField(label=_("Product category"), choices=ProductCategory.choices)
+    product_category = forms.ChoiceField(label=_("Product category"), choices=product_category_choices)
     deadline = forms.DateField(
         label=_("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
     )

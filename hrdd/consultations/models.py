@@ -9,19 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
+from hrdd.domain.risk import get_risk_method
 
 
-class ProductCategory(models.TextChoices):
-    NOTEBOOK = "notebook", _("Notebooks")
-    DESKTOP = "desktop", _("Desktop computers")
-    DISPLAY = "display", _("Displays")
-    SMARTPHONE = "smartphone", _("Smartphones")
-    TABLET = "tablet", _("Tablets")
-    SERVER = "server", _("Servers")
-    STORAGE = "storage", _("Data storage")
-    NETWORK_EQUIPMENT = "network-equipment", _("Network equipment")
-    LITHIUM_ION_BATTERY = "lithium-ion-battery", _("Lithium-ion batteries")
-    MEMORY = "memory", _("Memory")
+def product_category_choices() -> list[tuple[str, str]]:
+    """The product categories of the risk method (one list for steps 1 and 2)."""
+    return [(p.id, p.title) for p in get_risk_method().products]
 
 
 class Consultation(models.Model):
@@ -30,7 +23,9 @@ class Consultation(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="consultations"
     )
     title = models.CharField(_("title"), max_length=200)
-    product_category = models.CharField(_("product category"), max_length=40, choices=ProductCategory.choices)
+    product_category = models.CharField(
+        _("product category"), max_length=40, choices=product_category_choices
+    )
     framework_id = models.CharField(_("questionnaire"), max_length=60, default=DEFAULT_FRAMEWORK_ID)
     deadline = models.DateField(_("deadline for answers"))
     created_by = models.ForeignKey(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
-from hrdd.consultations.models import Consultation, Invitation, ProductCategory
+from hrdd.consultations.models import Consultation, Invitation, product_category_choices
 from hrdd.consultations.spreadsheets import read_filled_questionnaire
 from hrdd.domain.maturity import parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
@@ -58,7 +58,7 @@ def consultation_create(
     max_length = Consultation._meta.get_field("title").max_length or 200
     if len(title) > max_length:
         raise ConsultationError(_("The title is longer than %d characters.") % max_length, field="title")
-    if product_category not in ProductCategory.values:
+    if product_category not in dict(product_category_choices()):
         raise ConsultationError(
             _("Unknown product category %r.") % product_category, field="product_category"
         )
