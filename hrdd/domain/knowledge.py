@@ -116,10 +116,9 @@ def _required(row: Mapping[str, str], column: str) -> str:
 
 def _int(row: Mapping[str, str], column: str) -> int:
     value = _required(row, column)
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"column {column!r}: {value!r} is not a year") from None
+    if not (value.isdigit() and len(value) == 4):
+        raise ValueError(f"column {column!r}: {value!r} is not a four-digit year")
+    return int(value)
 
 
 def _float_or_none(row: Mapping[str, str], column: str) -> float | None:

@@ -316,12 +316,16 @@ def _top_countries(
         by_series.setdefault((row.series, row.stage), []).append(row)
     result: list[CountryShare] = []
     for (series, stage), series_rows in sorted(by_series.items()):
-        with_share = [r for r in series_rows if r.share_pct is not None and r.country_iso3 not in exclude]
-        if not with_share:
+        kept = [r for r in series_rows if r.country_iso3 not in exclude]
+        with_share = [r for r in kept if r.share_pct is not None]
+        # A series whose source gives no share at all (e.g. USGS germanium, all "NA") still names the
+        # producing countries: list them with "share unknown" rather than dropping them.
+        candidates = with_share or kept
+        if not candidates:
             continue
-        year = max(r.year for r in with_share)
+        year = max(r.year for r in candidates)
         latest = sorted(
-            (r for r in with_share if r.year == year), key=lambda r: (-(r.share_pct or 0), r.country_iso3)
+            (r for r in candidates if r.year == year), key=lambda r: (-(r.share_pct or 0), r.country_iso3)
         )
         for r in latest[: method.parameters.countries_per_material]:
             result.append(

@@ -42,6 +42,7 @@ class CheckVocabulary(BaseModel):
     source: str
     minimum: CheckMinimum
     country_aliases: dict[str, tuple[str, ...]]
+    not_countries: tuple[str, ...] = ()
     components: dict[str, tuple[str, ...]]
     raw_materials: dict[str, tuple[str, ...]]
     risks: dict[str, tuple[str, ...]]
@@ -62,6 +63,18 @@ def _fold(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return [w.strip("'-") for w in _WORD.findall(_fold(text)) if w.strip("'-")]
+
+
+def _tokens(text: str) -> tuple[list[str], list[bool]]:
+    """Return the folded words of a text and, for each, whether it was written with a capital letter."""
+    words, capitals = [], []
+    for raw in _WORD.findall(text):
+        word = _fold(raw).strip("'-")
+        if word:
+            words.append(word)
+            first = raw.lstrip("'’-")[:1]
+            capitals.append(first.isupper() or not first.islower())  # scripts without case count as capital
+    return words, capitals
 
 
 def _phrase_key(phrase: str) -> tuple[str, ...]:
@@ -177,16 +190,22 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _find(
-    sentences: list[tuple[str, list[str]]], phrases: Mapping[tuple[str, ...], str], kind: str
+    sentences: list[tuple[str, list[str], list[bool]]],
+    phrases: Mapping[tuple[str, ...], str],
+    kind: str,
+    *,
+    proper_nouns: bool = False,
 ) -> tuple[Finding, ...]:
     matched: dict[str, dict[str, None]] = {}
     where: dict[str, dict[str, None]] = {}
     longest = min(MAX_PHRASE_WORDS, max((len(k) for k in phrases), default=1))
-    for sentence, words in sentences:
+    for sentence, words, capitals in sentences:
         i = 0
         while i < len(words):
             hit = None
-            for size in range(min(longest, len(words) - i), 0, -1):
+            # Names of countries are proper nouns: a lower-case 'chip' or 'island' is not a country.
+            sizes = range(min(longest, len(words) - i), 0, -1) if capitals[i] or not proper_nouns else ()
+            for size in sizes:
                 key = tuple(words[i : i + size])
                 if key in phrases:
                     hit = (phrases[key], " ".join(key), size)
@@ -204,15 +223,33 @@ def _find(
     )
 
 
+def _countries_for(vocabulary: CheckVocabulary) -> dict[tuple[str, ...], str]:
+    """Country names, less the words the check uses for something else and the listed false friends."""
+    aliases = tuple(sorted((k, tuple(v)) for k, v in vocabulary.country_aliases.items()))
+    names = dict(_country_phrases(aliases))
+    taken = {
+        *_vocabulary_phrases(vocabulary.components),
+        *_vocabulary_phrases(vocabulary.raw_materials),
+        *_vocabulary_phrases(vocabulary.risks),
+        *(_country_key(w) for w in vocabulary.not_countries),
+    }
+    alias_keys = {_country_key(w) for words in vocabulary.country_aliases.values() for w in words}
+    for key in taken - alias_keys:
+        names.pop(key, None)
+    return names
+
+
 def check_risk_assessment(text: str, vocabulary: CheckVocabulary | None = None) -> RiskAssessmentCheck:
     """Find components, raw materials, countries and risks in a text and test the minimum contents."""
     vocabulary = vocabulary or get_check_vocabulary()
-    sentences = [(s, _words(s)) for s in split_sentences(text)]
-    components = _find(sentences, _vocabulary_phrases(vocabulary.components), "component")
-    materials = _find(sentences, _vocabulary_phrases(vocabulary.raw_materials), "raw_material")
-    aliases = tuple(sorted((k, tuple(v)) for k, v in vocabulary.country_aliases.items()))
-    countries = _find(sentences, _country_phrases(aliases), "country")
-    risks = _find(sentences, _vocabulary_phrases(vocabulary.risks), "risk")
+    sentences = [(s, *_tokens(s)) for s in split_sentences(text)]
+    component_phrases = _vocabulary_phrases(vocabulary.components)
+    material_phrases = _vocabulary_phrases(vocabulary.raw_materials)
+    risk_phrases = _vocabulary_phrases(vocabulary.risks)
+    components = _find(sentences, component_phrases, "component")
+    materials = _find(sentences, material_phrases, "raw_material")
+    countries = _find(sentences, _countries_for(vocabulary), "country", proper_nouns=True)
+    risks = _find(sentences, risk_phrases, "risk")
     minimum = vocabulary.minimum
     requirements = (
         Requirement(
