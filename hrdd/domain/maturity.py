@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from hrdd.domain.questionnaire_framework import Band, Question, QuestionnaireFramework
@@ -59,7 +60,7 @@ class Reason:
 
 @dataclass(frozen=True)
 class ResponseScore:
-    """Scores, levels and overall maturity of one response, with warnings and reasons."""
+    """Scores, levels and overall maturity of one response, with warnings and (on demand) reasons."""
 
     company: str
     role: str
@@ -68,7 +69,13 @@ class ResponseScore:
     levels: Mapping[str, str]
     overall: str
     warnings: tuple[str, ...]
-    reasons: tuple[Reason, ...]
+    response: SupplierResponse = field(repr=False, compare=False)
+    _scorer: _Scorer = field(repr=False, compare=False)
+
+    @cached_property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Why each score and level is what it is (built when first asked for: scoring stays fast)."""
+        return self._scorer.explain(self)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the plain-JSON shape printed by `hrdd questionnaire score --json`."""
@@ -161,6 +168,11 @@ class _Scorer:
         }
         self.exclusive = {q.id: {o.id for o in q.options if o.exclusive} for q in framework.questions}
         self.level_rank = {level: i for i, level in enumerate(framework.levels)}
+        self.caps = tuple((q.id, q.cap) for q in framework.questions)
+        self.dimensions = tuple((d.id, d.questions, d.bands) for d in framework.dimensions)
+        self.label = f"{framework.id} {framework.version}"
+        self.single = {q.id for q in framework.questions if q.select == "single"}
+        self.option_ids = {q.id: frozenset(o.id for o in q.options) for q in framework.questions}
 
     def parse(self, raw: Any, *, partial: bool = False) -> SupplierResponse:
         errors: list[FieldError] = []
@@ -175,10 +187,12 @@ class _Scorer:
         role = raw.get("role")
         if partial and not role:
             role = ""
-        elif role not in self.roles:
+        elif not isinstance(role, str) or role not in self.roles:
             known = ", ".join(self.roles)
             errors.append(FieldError("role", f"unknown role {role!r}; expected one of {known}"))
         answers = raw.get("answers")
+        if answers is None and partial:
+            answers = {}
         choices: dict[str, tuple[str, ...]] = {}
         texts: dict[str, str] = {}
         if not isinstance(answers, Mapping):
@@ -208,7 +222,7 @@ class _Scorer:
         self, question: Question, given: Any, errors: list[FieldError], *, partial: bool
     ) -> tuple[str, ...]:
         name = f"answers.{question.id}"
-        if given is None or given == [] or given == "":
+        if given is None or (isinstance(given, str | list | tuple) and len(given) == 0):
             if not partial:
                 errors.append(FieldError(name, "an answer is required"))
             return ()
@@ -220,12 +234,11 @@ class _Scorer:
         if question.select == "single" and len(given) != 1:
             errors.append(FieldError(name, f"exactly one answer is allowed, {len(given)} were given"))
             return ()
-        options = self.points[next(iter(self.points))][question.id]
-        unknown = [v for v in given if v not in options]
-        if unknown:
-            errors.append(
-                FieldError(name, f"unknown option {unknown[0]!r}; expected one of {', '.join(options)}")
-            )
+        options = self.option_ids[question.id]
+        if not options.issuperset(given):
+            unknown = [v for v in given if v not in options]
+            expected = ", ".join(o.id for o in question.options)
+            errors.append(FieldError(name, f"unknown option {unknown[0]!r}; expected one of {expected}"))
             return ()
         if len(set(given)) != len(given):
             errors.append(FieldError(name, "an option is given twice"))
@@ -233,71 +246,89 @@ class _Scorer:
         return tuple(given)
 
     def score(self, response: SupplierResponse) -> ResponseScore:
-        framework = self.framework
         role = self.roles[response.role]
         table = self.points[role.points]
-        warnings: list[str] = []
-        reasons: list[Reason] = []
-        if role.warning:
-            warnings.append(role.warning)
+        warnings: list[str] = [role.warning] if role.warning else []
         scores: dict[str, int | float] = {}
+        choices = response.choices
+        for question_id, cap in self.caps:
+            picked = choices.get(question_id, ())
+            points = table[question_id]
+            total = sum([points[o] for o in picked])
+            if cap is not None and total > cap:
+                total = cap
+            scores[question_id] = _number(total)
+            exclusive = self.exclusive[question_id]
+            if exclusive and len(picked) > 1 and not exclusive.isdisjoint(picked):
+                ticked = sorted(exclusive.intersection(picked))
+                others = ", ".join(o for o in picked if o not in exclusive)
+                warnings.append(
+                    f"{question_id}: {', '.join(ticked)} contradicts the other options ticked "
+                    f"({others}); scored as given"
+                )
+        levels: dict[str, str] = {}
+        for dimension_id, question_ids, bands in self.dimensions:
+            value = _number(sum([scores[q] for q in question_ids]))
+            scores[dimension_id] = value
+            level = bands[0].level
+            for band in bands:
+                if band.admits(value):
+                    level = band.level
+            levels[dimension_id] = level
+        ranked = sorted(levels.values(), key=self.level_rank.__getitem__)
+        return ResponseScore(
+            company=response.company,
+            role=response.role,
+            framework=self.label,
+            scores=scores,
+            levels=levels,
+            overall=ranked[len(ranked) // 2],
+            warnings=tuple(warnings),
+            response=response,
+            _scorer=self,
+        )
+
+    def explain(self, score: ResponseScore) -> tuple[Reason, ...]:
+        """Write out the reasons behind a score: options and points, caps, bands and the median."""
+        framework = self.framework
+        response = score.response
+        role = self.roles[response.role]
+        table = self.points[role.points]
+        reasons: list[Reason] = []
         for question in framework.questions:
             picked = response.choices.get(question.id, ())
             points = table[question.id]
             raw_total = sum(points[o] for o in picked)
-            total = min(raw_total, question.cap) if question.cap is not None else raw_total
-            scores[question.id] = _number(total)
             parts = ", ".join(f"{o} {points[o]:g}" for o in picked) or "nothing ticked"
-            capped = f"; capped at {question.cap:g}" if question.cap is not None and raw_total > total else ""
+            capped = (
+                f"; capped at {question.cap:g}"
+                if question.cap is not None and raw_total > question.cap
+                else ""
+            )
             reasons.append(
                 Reason(
                     question.id, f"{parts} ({role.points} points) = {raw_total:g}{capped}", question.source
                 )
             )
-            exclusive = self.exclusive[question.id].intersection(picked)
-            if exclusive and len(picked) > 1:
-                others = ", ".join(o for o in picked if o not in exclusive)
-                warnings.append(
-                    f"{question.id}: {', '.join(sorted(exclusive))} contradicts the other options ticked "
-                    f"({others}); scored as given"
-                )
-        levels: dict[str, str] = {}
         for dimension in framework.dimensions:
-            value = _number(sum(scores[q] for q in dimension.questions))
-            scores[dimension.id] = value
-            index = 0
-            for i, candidate in enumerate(dimension.bands):
-                if candidate.admits(value):
-                    index = i
-            band = dimension.bands[index]
-            levels[dimension.id] = band.level
+            value = score.scores[dimension.id]
+            index = max(i for i, band in enumerate(dimension.bands) if band.admits(value))
             reasons.append(
                 Reason(
                     dimension.id,
                     f"{' + '.join(dimension.questions)} = {value:g}, "
-                    f"{_band_range(dimension.bands, index)}: {band.level}",
+                    f"{_band_range(dimension.bands, index)}: {dimension.bands[index].level}",
                     dimension.source,
                 )
             )
-        ranked = sorted(levels.values(), key=self.level_rank.__getitem__)
-        overall = ranked[len(ranked) // 2]
         reasons.append(
             Reason(
                 "overall",
-                f"median of {', '.join(f'{d} {lv}' for d, lv in levels.items())} = {overall}",
+                f"median of {', '.join(f'{d} {lv}' for d, lv in score.levels.items())} = {score.overall}",
                 framework.overall.source,
             )
         )
-        return ResponseScore(
-            company=response.company,
-            role=response.role,
-            framework=f"{framework.id} {framework.version}",
-            scores=scores,
-            levels=levels,
-            overall=overall,
-            warnings=tuple(warnings),
-            reasons=tuple(reasons),
-        )
+        return tuple(reasons)
 
 
 _SCORERS: dict[int, tuple[QuestionnaireFramework, _Scorer]] = {}

@@ -188,6 +188,8 @@ class QuestionnaireFramework(_Frozen):
             for question_id in dimension.questions:
                 if question_id not in question_ids:
                     raise ValueError(f"dimension {dimension.id}: unknown question {question_id}")
+                if self.question(question_id).dimension != dimension.id:
+                    raise ValueError(f"question {question_id} names another dimension than {dimension.id}")
                 used.append(question_id)
             bands = dimension.bands
             if not bands or bands[0].min is not None or bands[0].above is not None:
