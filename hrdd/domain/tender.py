@@ -1,0 +1,583 @@
+"""Tender criteria and clauses by market maturity, and the evaluation of bids on them (CFIT manual 3.3).
+
+`build_tender` selects the baseline and the criteria and clauses of scenario 1, 2 or 3 from the tender
+framework, with the buyer's parameters. `evaluate_bids` scores bids exactly as the framework announces:
+a fraction of each criterion's weight, with the reason behind every fraction.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+
+class TenderFrameworkError(ValueError):
+    """The tender framework file breaks a rule of its format."""
+
+
+class TenderInputError(ValueError):
+    """Bad tender parameters or bids; `field` names the input at fault."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Kpi(_Frozen):
+    kpi: Literal["timeliness", "completeness", "contents", "responsiveness"]
+    text: str
+
+
+class Rule(_Frozen):
+    model_config = ConfigDict(frozen=True, extra="allow")
+    type: Literal[
+        "label", "risk_assessment", "site_list", "policy_commitment", "action_plan", "due_diligence", "clause"
+    ]
+
+
+class Criterion(_Frozen):
+    id: str
+    kind: Literal["label", "selection", "award", "clause"]
+    title: str
+    requirement: str
+    requirement_by_scenario: dict[int, str] = {}
+    verification: str
+    scoring: str
+    rule: Rule
+    kpis: tuple[Kpi, ...]
+    legal: tuple[str, ...]
+    source: str
+    note: str | None = None
+
+    def requirement_for(self, scenario: int, *, months: int) -> str:
+        """The requirement text for a scenario, with the buyer's parameters filled in."""
+        text = self.requirement_by_scenario.get(scenario, self.requirement)
+        return text.replace("{months}", str(months))
+
+
+class Scenario(_Frozen):
+    scenario: int
+    title: str
+    aim: str
+    criteria: tuple[str, ...]
+    source: str
+
+
+class Parameters(_Frozen):
+    default_months: int
+    abnormally_low_share: float
+    abnormally_low_source: str
+
+
+class TenderFramework(_Frozen):
+    kind: Literal["tender"]
+    id: str
+    version: str
+    title: str
+    source: str
+    legal_bases: dict[str, str]
+    criteria: tuple[Criterion, ...]
+    scenarios: tuple[Scenario, ...]
+    parameters: Parameters
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TenderFramework:
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("duplicate criterion ids")
+        for criterion in self.criteria:
+            unknown = set(criterion.legal) - set(self.legal_bases)
+            if unknown:
+                raise ValueError(f"criterion {criterion.id}: unknown legal basis {sorted(unknown)}")
+        for scenario in self.scenarios:
+            unknown = set(scenario.criteria) - set(ids)
+            if unknown:
+                raise ValueError(f"scenario {scenario.scenario}: unknown criteria {sorted(unknown)}")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """Return a criterion by id."""
+        return next(c for c in self.criteria if c.id == criterion_id)
+
+    def scenario(self, number: int) -> Scenario:
+        """Return a scenario by number; TenderInputError names the known ones."""
+        for scenario in self.scenarios:
+            if scenario.scenario == number:
+                return scenario
+        known = ", ".join(str(s.scenario) for s in self.scenarios)
+        raise TenderInputError(f"unknown scenario {number!r}; expected one of {known}", field="scenario")
+
+
+@cache
+def get_tender_framework(framework_id: str = "cfit-2025-tender") -> TenderFramework:
+    """Return the shipped tender framework."""
+    resource = resources.files("hrdd.frameworks").joinpath(f"{framework_id}.yaml")
+    if not resource.is_file():
+        raise TenderFrameworkError(f"unknown tender framework {framework_id!r}")
+    try:
+        return TenderFramework.model_validate(yaml.safe_load(resource.read_text(encoding="utf-8")))
+    except ValidationError as exc:
+        raise TenderFrameworkError(f"{framework_id}: {exc}") from exc
+
+
+# --- the tender annex -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnexItem:
+    criterion: Criterion
+    requirement: str
+    weight: float | None  # award criteria only
+    legal: tuple[str, ...]  # full texts of the legal bases
+
+
+@dataclass(frozen=True)
+class TenderAnnex:
+    framework: str
+    scenario: Scenario
+    months: int
+    require_label: bool
+    price_weight: float
+    items: tuple[AnnexItem, ...]
+    product: str = ""
+    risk_notes: tuple[str, ...] = ()  # salient risks from the buyer's risk assessment, as context
+
+    def of_kind(self, kind: str) -> tuple[AnnexItem, ...]:
+        """Return the items of one kind (label, selection, award, clause)."""
+        return tuple(i for i in self.items if i.criterion.kind == kind)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the annex as plain JSON."""
+        return {
+            "framework": self.framework,
+            "scenario": self.scenario.scenario,
+            "title": self.scenario.title,
+            "aim": self.scenario.aim,
+            "months": self.months,
+            "require_label": self.require_label,
+            "product": self.product,
+            "weights": {"price": self.price_weight}
+            | {i.criterion.id: i.weight for i in self.items if i.weight is not None},
+            "risk_notes": list(self.risk_notes),
+            "items": [
+                {
+                    "id": i.criterion.id,
+                    "kind": i.criterion.kind,
+                    "title": i.criterion.title,
+                    "requirement": i.requirement,
+                    "verification": i.criterion.verification,
+                    "scoring": i.criterion.scoring,
+                    "weight": i.weight,
+                    "kpis": [
+                        {"kpi": k.kpi, "text": k.text.replace("{months}", str(self.months))}
+                        for k in i.criterion.kpis
+                    ],
+                    "legal_basis": list(i.legal),
+                    "source": i.criterion.source,
+                    "note": i.criterion.note,
+                }
+                for i in self.items
+            ],
+        }
+
+
+def default_weights(scenario: Scenario, framework: TenderFramework) -> dict[str, float]:
+    """Price 60 and the rest shared equally among the scenario's award criteria (a starting point to edit)."""
+    awards = [c for c in scenario.criteria if framework.criterion(c).kind == "award"]
+    share = round(40 / len(awards), 4) if awards else 0.0
+    return {"price": 60.0 if awards else 100.0} | dict.fromkeys(awards, share)
+
+
+def check_weights(
+    weights: Mapping[str, Any], scenario: Scenario, framework: TenderFramework
+) -> dict[str, float]:
+    """Validate weights: 'price' and the scenario's award criteria only, each a number >= 0."""
+    awards = {c for c in scenario.criteria if framework.criterion(c).kind == "award"}
+    checked: dict[str, float] = {}
+    for key, value in weights.items():
+        if key != "price" and key not in awards:
+            other = f"; scenario {scenario.scenario} has {', '.join(sorted(awards))}" if awards else ""
+            raise TenderInputError(
+                f"{key!r} is not an award criterion of this scenario{other}", field="weights"
+            )
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value < 0
+        ):
+            raise TenderInputError(f"must be a number >= 0, got {value!r}", field=f"weights.{key}")
+        checked[key] = float(value)
+    return checked
+
+
+def build_tender(
+    *,
+    scenario: int,
+    framework: TenderFramework,
+    months: int | None = None,
+    weights: Mapping[str, Any] | None = None,
+    require_label: bool = True,
+    product: str = "",
+    risk_notes: Sequence[str] = (),
+) -> TenderAnnex:
+    """Select the baseline and the scenario's criteria and clauses, with the buyer's parameters."""
+    chosen = framework.scenario(scenario)
+    months = framework.parameters.default_months if months is None else months
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise TenderInputError(f"must be a whole number of months >= 1, got {months!r}", field="months")
+    given = check_weights(weights, chosen, framework) if weights else {}
+    weights_ = default_weights(chosen, framework) | given
+    items = []
+    for criterion_id in chosen.criteria:
+        criterion = framework.criterion(criterion_id)
+        if criterion.kind == "label" and not require_label:
+            continue
+        items.append(
+            AnnexItem(
+                criterion=criterion,
+                requirement=criterion.requirement_for(chosen.scenario, months=months),
+                weight=weights_.get(criterion.id) if criterion.kind == "award" else None,
+                legal=tuple(framework.legal_bases[key] for key in criterion.legal),
+            )
+        )
+    return TenderAnnex(
+        framework=f"{framework.id} {framework.version}",
+        scenario=chosen,
+        months=months,
+        require_label=require_label,
+        price_weight=weights_["price"],
+        items=tuple(items),
+        product=product,
+        risk_notes=tuple(risk_notes),
+    )
+
+
+# --- evaluating bids ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BidResult:
+    bidder: str
+    price: float
+    admitted: bool
+    reasons: tuple[str, ...]
+    fractions: Mapping[str, float]
+    fraction_reasons: Mapping[str, str]
+    points: Mapping[str, float]
+    total: float | None
+    rank: int | None
+    abnormally_low: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape printed by `hrdd tender evaluate --json`."""
+        return {
+            "bidder": self.bidder,
+            "price": self.price,
+            "admitted": self.admitted,
+            "reasons": list(self.reasons),
+            "fractions": dict(self.fractions),
+            "fraction_reasons": dict(self.fraction_reasons),
+            "points": dict(self.points),
+            "total": self.total,
+            "rank": self.rank,
+            "abnormally_low": self.abnormally_low,
+        }
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    scenario: int
+    weights: Mapping[str, float]
+    require_label: bool
+    bids: tuple[BidResult, ...]
+    framework: str
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape printed by `hrdd tender evaluate --json`."""
+        return {
+            "scenario": self.scenario,
+            "weights": dict(self.weights),
+            "require_label": self.require_label,
+            "framework": self.framework,
+            "notes": list(self.notes),
+            "bids": [b.as_dict() for b in self.bids],
+        }
+
+
+def _text(value: Any) -> bool:
+    """A text field counts only when it holds non-blank text."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _object(value: Any, name: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise TenderInputError("must be an object", field=name)
+    return value
+
+
+def _list(value: Any, name: str) -> Sequence[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TenderInputError("must be a list", field=name)
+    return value
+
+
+def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    ra = _object(bid.get("risk_assessment"), f"{name}.risk_assessment")
+    need = rule.model_extra or {}
+    components = [c for c in _list(ra.get("components"), f"{name}.risk_assessment.components") if _text(c)]
+    materials = [
+        m for m in _list(ra.get("raw_materials"), f"{name}.risk_assessment.raw_materials") if _text(m)
+    ]
+    countries = [
+        c
+        for c in _list(ra.get("sourcing_countries"), f"{name}.risk_assessment.sourcing_countries")
+        if _text(c)
+    ]
+    risks = [
+        r
+        for r in _list(ra.get("risks"), f"{name}.risk_assessment.risks")
+        if isinstance(r, Mapping) and _text(r.get("category")) and _text(r.get("description"))
+    ]
+    counts = {
+        "components": len(components),
+        "raw_materials": len(materials),
+        "countries": len(countries),
+        "risks": len(risks),
+    }
+    missing = [
+        f"{k} {counts[k]} < {need[k]}"
+        for k in ("components", "raw_materials", "countries", "risks")
+        if counts[k] < need[k]
+    ]
+    found = (
+        f"{counts['components']} component(s), {counts['raw_materials']} raw material(s), "
+        f"{counts['countries']} sourcing country(ies), {counts['risks']} risk(s) with a description"
+    )
+    if missing:
+        return 0.0, f"{found}; missing: {', '.join(missing)}"
+    return 1.0, f"{found}: all minimum contents present"
+
+
+def _site_list(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    extra = rule.model_extra or {}
+    key = extra["field"]
+    block = _object(bid.get(key), f"{name}.{key}")
+    sites = _list(block.get("sites"), f"{name}.{key}.sites")
+    complete = [
+        s for s in sites if isinstance(s, Mapping) and _text(s.get("name")) and _text(s.get("address"))
+    ]
+    if complete:
+        return float(
+            extra.get("list", 1.0)
+        ), f"{key}: a list with {len(complete)} site(s) with name and address"
+    plan = _object(block.get("plan"), f"{name}.{key}.plan")
+    parts = ("timeline", "deliverables", "challenges", "supplier_engagement")
+    missing = [p for p in parts if not _text(plan.get(p))]
+    if not missing:
+        return float(extra.get("plan", 0.7)), f"{key}: no complete site, but a plan with all four parts"
+    return 0.0, f"{key}: no site with name and address, and the plan lacks {', '.join(missing)}"
+
+
+def _policy(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    extra = rule.model_extra or {}
+    policy = _object(bid.get("policy_commitment"), f"{name}.policy_commitment")
+    written = policy.get("written") is True or _text(policy.get("written"))
+    communicated = policy.get("communicated_to_suppliers") is True or _text(
+        policy.get("communicated_to_suppliers")
+    )
+    if written and communicated:
+        return float(
+            extra["written"] + extra["communicated"]
+        ), "written commitment, communicated to suppliers"
+    if written:
+        return float(extra["written"]), "written commitment, not shown to be communicated to suppliers"
+    if communicated:
+        return 0.0, "communicated to suppliers but no written commitment: nothing to score"
+    return 0.0, "no written commitment"
+
+
+def _actions(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    fractions = {int(k): float(v) for k, v in (rule.model_extra or {})["fractions"].items()}
+    actions = _list(bid.get("actions"), f"{name}.actions")
+    justified = [
+        a
+        for a in actions
+        if isinstance(a, Mapping) and _text(a.get("action")) and _text(a.get("justification"))
+    ]
+    count = len(justified)
+    step = max(k for k in fractions if k <= count)
+    return fractions[step], f"{count} action(s) with a justification ({len(actions)} given)"
+
+
+def _due_diligence(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    extra = rule.model_extra or {}
+    dd = _object(bid.get("due_diligence"), f"{name}.due_diligence")
+    present = [e for e in extra["elements"] if _text(dd.get(e))]
+    missing = [e for e in extra["elements"] if e not in present]
+    fraction = round(extra["per_element"] * len(present), 4)
+    text = f"{len(present)} of {len(extra['elements'])} elements described"
+    return fraction, text + (f"; missing: {', '.join(missing)}" if missing else "")
+
+
+_RULES = {
+    "risk_assessment": _risk_assessment,
+    "site_list": _site_list,
+    "policy_commitment": _policy,
+    "action_plan": _actions,
+    "due_diligence": _due_diligence,
+}
+
+
+def _price(value: Any, name: str) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise TenderInputError(f"must be a number greater than 0, got {value!r}", field=f"{name}.price")
+    return float(value)
+
+
+def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
+    """Score bids on the scenario's criteria: admission, fractions with reasons, points, totals and ranks."""
+    if not isinstance(request, Mapping):
+        raise TenderInputError("the evaluation file must hold an object with scenario, weights and bids")
+    number = request.get("scenario")
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TenderInputError(f"must be 1, 2 or 3, got {number!r}", field="scenario")
+    scenario = framework.scenario(number)
+    weights = check_weights(_object(request.get("weights"), "weights"), scenario, framework)
+    if "price" not in weights:
+        raise TenderInputError("a weight for 'price' is required", field="weights")
+    require_label = request.get("require_label", True)
+    if not isinstance(require_label, bool):
+        raise TenderInputError(f"must be true or false, got {require_label!r}", field="require_label")
+    raw_bids = request.get("bids")
+    if not isinstance(raw_bids, list) or not raw_bids:
+        raise TenderInputError("must be a non-empty list of bids", field="bids")
+    criteria = [framework.criterion(c) for c in scenario.criteria]
+    notes = []
+    for criterion in criteria:
+        if criterion.kind == "award" and criterion.id not in weights:
+            notes.append(f"no weight given for {criterion.id}: it counts 0 points")
+    seen: set[str] = set()
+    partial = []
+    for index, bid in enumerate(raw_bids):
+        name = f"bids[{index}]"
+        if not isinstance(bid, Mapping):
+            raise TenderInputError("must be an object", field=name)
+        bidder = bid.get("bidder")
+        if not _text(bidder):
+            raise TenderInputError("a bidder name is required", field=f"{name}.bidder")
+        bidder = str(bidder).strip()
+        if bidder in seen:
+            raise TenderInputError(f"{bidder!r} appears twice", field=f"{name}.bidder")
+        seen.add(bidder)
+        price = _price(bid.get("price"), name)
+        label = bid.get("label")
+        if label is not None and not isinstance(label, str):
+            raise TenderInputError("must be text", field=f"{name}.label")
+        reasons: list[str] = []
+        admitted = True
+        fractions: dict[str, float] = {}
+        why: dict[str, str] = {}
+        for criterion in criteria:
+            if criterion.kind == "label":
+                if not require_label:
+                    continue
+                if _text(label):
+                    why[criterion.id] = f"label: {str(label).strip()}"
+                else:
+                    admitted = False
+                    reasons.append(f"{criterion.id} not met: no label given ({criterion.title}; Article 43)")
+                continue
+            if criterion.kind == "clause":
+                continue
+            fraction, reason = _RULES[criterion.rule.type](criterion.rule, bid, name)
+            why[criterion.id] = reason
+            if criterion.kind == "selection":
+                passed = fraction > 0
+                fractions[criterion.id] = 1.0 if passed else 0.0
+                if not passed:
+                    admitted = False
+                    reasons.append(f"{criterion.id} not met ({criterion.title}): {reason}")
+            else:
+                fractions[criterion.id] = fraction
+        if admitted:
+            reasons.append(
+                "admitted: every selection criterion"
+                + (" and the label requirement" if require_label else "")
+                + " met"
+            )
+        partial.append((bidder, price, admitted, reasons, fractions, why))
+
+    admitted_prices = [p for _, p, ok, *_ in partial if ok]
+    lowest = min(admitted_prices) if admitted_prices else None
+    results: list[BidResult] = []
+    prices = [p for _, p, *_ in partial]
+    for i, (bidder, price, admitted, reasons, fractions, why) in enumerate(partial):
+        others = prices[:i] + prices[i + 1 :]
+        abnormal = False
+        if others:
+            mean = sum(others) / len(others)
+            threshold = (1 - framework.parameters.abnormally_low_share) * mean
+            if price < threshold:
+                abnormal = True
+                reasons = [
+                    *reasons,
+                    f"possibly abnormally low: {price:g} is more than "
+                    f"{framework.parameters.abnormally_low_share:.0%} below the mean of the other bids ({mean:g}); "
+                    f"ask for an explanation ({framework.parameters.abnormally_low_source}). The score is unchanged.",
+                ]
+        points: dict[str, float] = {}
+        total = None
+        if admitted and lowest is not None:
+            points["price"] = round(weights["price"] * lowest / price, 4)
+            why["price"] = f"{weights['price']:g} x lowest admitted price {lowest:g} / {price:g}"
+            for criterion_id, fraction in fractions.items():
+                if framework.criterion(criterion_id).kind == "award":
+                    points[criterion_id] = round(weights.get(criterion_id, 0.0) * fraction, 4)
+            total = round(sum(points.values()), 4)
+        results.append(
+            BidResult(
+                bidder=bidder,
+                price=price,
+                admitted=admitted,
+                reasons=tuple(reasons),
+                fractions=fractions,
+                fraction_reasons=why,
+                points=points,
+                total=total,
+                rank=None,
+                abnormally_low=abnormal,
+            )
+        )
+    ranked = sorted((r for r in results if r.admitted), key=lambda r: (-(r.total or 0.0), r.bidder))
+    ranks = {r.bidder: position for position, r in enumerate(ranked, start=1)}
+    final = tuple(BidResult(**{**r.__dict__, "rank": ranks.get(r.bidder)}) for r in results)
+    return Evaluation(
+        scenario=scenario.scenario,
+        weights=weights,
+        require_label=require_label,
+        bids=final,
+        framework=f"{framework.id} {framework.version}",
+        notes=tuple(notes),
+    )
