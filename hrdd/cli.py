@@ -259,7 +259,13 @@ def risk_assess(
     ] = None,
 ) -> None:
     """Rate the human-rights risks of a product category: components, materials, countries, salient risks."""
-    from hrdd.domain.risk import Adjustments, UnknownProduct, assess_product_risk, get_risk_method
+    from hrdd.domain.risk import (
+        Adjustments,
+        InvalidAdjustment,
+        UnknownProduct,
+        assess_product_risk,
+        get_risk_method,
+    )
 
     fmt = "json" if as_json and not fmt else (fmt or ("" if output is None else output.suffix.lstrip(".")))
     if fmt and fmt not in RISK_FORMATS:
@@ -270,7 +276,7 @@ def risk_assess(
     from django.http import QueryDict
 
     from hrdd.risks import reports
-    from hrdd.risks.forms import AdjustmentError, adjustments_from_query
+    from hrdd.risks.forms import adjustments_from_query
 
     query = QueryDict(mutable=True)
     query.setlist("exclude_material", exclude_material or [])
@@ -280,8 +286,12 @@ def risk_assess(
     query.setlist("manufacturing_countries", manufacturing_country or [])
     try:
         adjustments: Adjustments = adjustments_from_query(query)
-    except AdjustmentError as exc:
-        fail(str(exc).replace("_", "-", 1))
+    except InvalidAdjustment as exc:
+        option = {
+            "exclude_country": "--exclude-country",
+            "manufacturing_countries": "--manufacturing-country",
+        }
+        fail(f"{option.get(exc.field, exc.field)}: {exc.message}")
     method = get_risk_method()
     try:
         assessment = assess_product_risk(product, knowledge, method, adjustments)

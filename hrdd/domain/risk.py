@@ -17,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
+import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -25,6 +26,15 @@ from hrdd.domain.knowledge import KnowledgeBase, LabourListing, Production
 
 class RiskMethodError(ValueError):
     """The risk method file breaks a rule of its format."""
+
+
+class InvalidAdjustment(ValueError):
+    """A buyer's adjustment names something that cannot be; `field` says which."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
 
 
 class UnknownProduct(ValueError):
@@ -162,6 +172,18 @@ class Adjustments:
         default_factory=dict
     )  # material -> ISO3 (share unknown)
     manufacturing_countries: tuple[str, ...] | None = None  # replaces the shipped list when given
+
+    def validate(self) -> None:
+        """Refuse country codes that are not ISO 3166-1 alpha-3 (InvalidAdjustment names the field)."""
+        fields: list[tuple[str, Sequence[str]]] = [
+            ("exclude_countries", sorted(self.exclude_countries)),
+            ("manufacturing_countries", self.manufacturing_countries or ()),
+            *((f"extra_countries.{m}", codes) for m, codes in self.extra_countries.items()),
+        ]
+        for name, codes in fields:
+            for code in codes:
+                if not isinstance(code, str) or pycountry.countries.get(alpha_3=code.upper()) is None:
+                    raise InvalidAdjustment(f"{code!r} is not an ISO 3166-1 alpha-3 country code", field=name)
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form (stored with a saved assessment)."""

@@ -14,7 +14,13 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from hrdd.consultations.selectors import consultation_get
-from hrdd.domain.risk import Adjustments, UnknownProduct, assess_product_risk, get_risk_method
+from hrdd.domain.risk import (
+    Adjustments,
+    InvalidAdjustment,
+    UnknownProduct,
+    assess_product_risk,
+    get_risk_method,
+)
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.risks import selectors, services
 from hrdd.risks.documents import DocumentError, extract_text
@@ -92,7 +98,7 @@ def risk_products(request: HttpRequest) -> list[dict[str, str]]:
 
 
 @router.get("/assess/{product}", response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut})
-def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQuery]) -> dict[str, Any]:
+def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQuery]) -> Any:
     """Rate a product category's human-rights risks (the same JSON as `hrdd risk assess --json`)."""
     adjustments = Adjustments(
         exclude_components=frozenset(filters.exclude_component),
@@ -101,6 +107,11 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
         exclude_countries=frozenset(c.upper() for c in filters.exclude_country),
         manufacturing_countries=tuple(c.upper() for c in filters.manufacturing_country) or None,
     )
+    try:
+        adjustments.validate()
+    except InvalidAdjustment as exc:  # name the query parameter the caller used
+        parameter = {"exclude_countries": "exclude_country", "manufacturing_countries": "manufacturing_country"}
+        return Status(422, {"detail": f"{parameter.get(exc.field, exc.field)}: {exc.message}"})
     return _assess(product, adjustments)
 
 
@@ -167,6 +178,8 @@ def saved_create(request: HttpRequest, payload: SavedIn) -> Any:
         return Status(404, {"detail": str(exc)})
     except services.RiskAssessmentError as exc:
         return Status(400, {"detail": f"{exc.field}: {exc}" if exc.field else str(exc)})
+    except InvalidAdjustment as exc:
+        return Status(400, {"detail": str(exc)})
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, _saved_out(saved))

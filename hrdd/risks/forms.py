@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-import pycountry
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.domain.risk import Adjustments
+from hrdd.domain.risk import Adjustments, InvalidAdjustment
 
 
-class AdjustmentError(ValueError):
-    def __init__(self, message: str, *, field: str) -> None:
-        self.field = field
-        super().__init__(message)
-
-
-def _codes(values: list[str], field: str) -> tuple[str, ...]:
-    codes = []
+def _codes(values: list[str]) -> tuple[str, ...]:
+    codes: list[str] = []
     for value in values:
         for part in value.replace(";", ",").split(","):
             code = part.strip().upper()
-            if not code:
-                continue
-            if pycountry.countries.get(alpha_3=code) is None:
-                raise AdjustmentError(
-                    _("%(field)s: %(code)r is not an ISO 3166-1 alpha-3 country code.")
-                    % {"field": field, "code": code},
-                    field=field,
-                )
-            if code not in codes:
+            if code and code not in codes:
                 codes.append(code)
     return tuple(codes)
 
@@ -44,30 +29,39 @@ def _names(values: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
+QUERY_FIELDS = {"exclude_countries": "exclude_country", "manufacturing_countries": "manufacturing_countries"}
+
+
 def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
-    """Build Adjustments from GET/POST data: exclude_component, exclude_material, add_material,
-    exclude_country, add_country (material:ISO3), manufacturing_countries."""
+    """Build checked Adjustments from GET/POST data: exclude_component, exclude_material, add_material,
+    exclude_country, add_country (material:ISO3), manufacturing_countries. Raises InvalidAdjustment."""
     extra_countries: dict[str, list[str]] = {}
     for value in data.getlist("add_country"):
         if not value.strip():
             continue
         material, sep, codes = value.partition(":")
         if not sep or not material.strip():
-            raise AdjustmentError(
-                _("add_country: write material:ISO3, e.g. cobalt:ZMB."), field="add_country"
-            )
-        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes], "add_country"))
+            raise InvalidAdjustment(_("write material:ISO3, e.g. cobalt:ZMB"), field="add_country")
+        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes]))
     manufacturing_raw = [v for v in data.getlist("manufacturing_countries") if v.strip()]
-    return Adjustments(
+    adjustments = Adjustments(
         exclude_components=frozenset(v for v in data.getlist("exclude_component") if v),
         exclude_materials=frozenset(v for v in data.getlist("exclude_material") if v),
         extra_materials=_names(data.getlist("add_material")),
-        exclude_countries=frozenset(_codes(data.getlist("exclude_country"), "exclude_country")),
+        exclude_countries=frozenset(_codes(data.getlist("exclude_country"))),
         extra_countries={k: tuple(v) for k, v in extra_countries.items()},
-        manufacturing_countries=(
-            _codes(manufacturing_raw, "manufacturing_countries") if manufacturing_raw else None
-        ),
+        manufacturing_countries=(_codes(manufacturing_raw) if manufacturing_raw else None),
     )
+    try:
+        adjustments.validate()
+    except InvalidAdjustment as exc:  # name the field as the form and the query string call it
+        field = (
+            "add_country"
+            if exc.field.startswith("extra_countries")
+            else QUERY_FIELDS.get(exc.field, exc.field)
+        )
+        raise InvalidAdjustment(exc.message, field=field) from exc
+    return adjustments
 
 
 def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from hrdd.accounts.models import User
 from hrdd.domain.knowledge import KnowledgeBase, build_knowledge, shipped_knowledge
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 
-_CACHE: dict[tuple[int, ...], KnowledgeBase] = {}
+_CACHE: dict[tuple[tuple[int, str], ...], KnowledgeBase] = {}
 
 
 def knowledge_current() -> KnowledgeBase:
@@ -24,7 +24,7 @@ def knowledge_current() -> KnowledgeBase:
         return shipped_knowledge()
     if not editions:
         return shipped_knowledge()
-    key = tuple(e.pk for e in editions)
+    key = tuple((e.pk, e.imported_at.isoformat()) for e in editions)
     if key not in _CACHE:
         _CACHE.clear()
         _CACHE[key] = build_knowledge(

@@ -66,6 +66,7 @@ def risk_assessment_save(
         raise RiskAssessmentError(_("The title is longer than 200 characters."), field="title")
     if consultation is not None and consultation.organisation_id != organisation.pk:
         raise RiskAssessmentError(_("Unknown procurement."), field="consultation")
+    adjustments.validate()  # InvalidAdjustment names the field
     method = get_risk_method()
     result = assess_product_risk(
         product, knowledge_current(), method, adjustments

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,11 +16,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import consultation_get, consultation_list
-from hrdd.domain.risk import Adjustments, UnknownProduct, assess_product_risk, get_risk_method
+from hrdd.domain.risk import (
+    Adjustments,
+    InvalidAdjustment,
+    UnknownProduct,
+    assess_product_risk,
+    get_risk_method,
+)
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.risks import reports, selectors, services
 from hrdd.risks.documents import DocumentError, extract_text
-from hrdd.risks.forms import AdjustmentError, CheckForm, adjustments_from_query, adjustments_query
+from hrdd.risks.forms import CheckForm, adjustments_from_query, adjustments_query
 
 FORMATS = {
     "md": ("text/markdown; charset=utf-8", "md"),
@@ -79,16 +86,21 @@ def risk_assess_page(request: HttpRequest) -> HttpResponse:
             % {"product": exc.product, "known": ", ".join(exc.known)},
         )
         return redirect("risks:home")
-    except AdjustmentError as exc:
+    except InvalidAdjustment as exc:
         messages.error(request, str(exc))
         return redirect(f"{request.path}?{urlencode({'product': product})}")
+    saved = None
+    if request.GET.get("saved"):
+        saved = selectors.risk_assessment_get(user=request.user, public_id=request.GET["saved"])
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        return render_report(assessment, fmt)
-    return _render_assessment(request, assessment, saved=None)
+        return render_report(assessment, fmt, title=saved.title if saved else "")
+    return _render_assessment(request, assessment, saved=saved, adjusting=saved is not None)
 
 
-def _render_assessment(request: HttpRequest, assessment, *, saved) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _render_assessment(  # type: ignore[no-untyped-def]
+    request: HttpRequest, assessment, *, saved, adjusting: bool = False
+) -> HttpResponse:
     method = get_risk_method()
     query = urlencode([("product", assessment.product), *adjustments_query(assessment.adjustments)])
     return render(
@@ -100,6 +112,7 @@ def _render_assessment(request: HttpRequest, assessment, *, saved) -> HttpRespon
             "salient": assessment.salient(method.parameters.report_risks),
             "query": query,
             "saved": saved,
+            "adjusting": adjusting,  # a saved assessment recalculated with changes not yet saved
             "consultations": consultation_list(user=request.user),
             "stage_titles": {s.id: s.title for s in method.stages},
             "adjust": assessment.adjustments,
@@ -116,14 +129,18 @@ def risk_save(request: HttpRequest) -> HttpResponse:
         adjustments = adjustments_from_query(request.POST)
         if request.POST.get("consultation"):
             consultation = consultation_get(user=request.user, public_id=request.POST["consultation"])
+        existing = None
+        if request.POST.get("assessment"):
+            existing = selectors.risk_assessment_get(user=request.user, public_id=request.POST["assessment"])
         saved = services.risk_assessment_save(
+            assessment=existing,
             actor=request.user,
             title=request.POST.get("title", ""),
             product=product,
             adjustments=adjustments,
             consultation=consultation,
         )
-    except (AdjustmentError, services.RiskAssessmentError, UnknownProduct, PermissionDenied) as exc:
+    except (InvalidAdjustment, services.RiskAssessmentError, UnknownProduct, PermissionDenied) as exc:
         messages.error(request, str(exc))
         query = urlencode([("product", product)])
         return redirect(f"{request.build_absolute_uri('/risks/assess/')}?{query}")
@@ -136,6 +153,14 @@ def risk_saved_page(request: HttpRequest, public_id: str) -> HttpResponse:
     saved = selectors.risk_assessment_get(user=request.user, public_id=public_id)
     assessment = _assess(request, saved.product, Adjustments.from_dict(saved.adjustments))
     fmt = request.GET.get("format", "")
+    if fmt == "snapshot":  # the result exactly as it was saved, whatever the knowledge base says today
+        response = HttpResponse(
+            json.dumps(saved.result, indent=2, ensure_ascii=False), content_type="application/json"
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{slugify(saved.title) or "risk-assessment"}-as-saved.json"'
+        )
+        return response
     if fmt in FORMATS:
         return render_report(assessment, fmt, title=saved.title)
     return _render_assessment(request, assessment, saved=saved)

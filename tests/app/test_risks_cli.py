@@ -1,0 +1,570 @@
+"""`hrdd risk` and `hrdd kb`, run as a user runs them: a separate process with its own var directory,
+text, JSON or a file out, status 2 without a traceback on bad input."""
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from hrdd.domain.knowledge import TABLES, read_shipped_table
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+PRODUCTS = [
+    "desktop",
+    "display",
+    "lithium-ion-battery",
+    "memory",
+    "network-equipment",
+    "notebook",
+    "server",
+    "smartphone",
+    "storage",
+    "tablet",
+]
+SHEETS = ["1 Material scoping", "2 Geographical scoping", "3 Risk scoping", "4 Reporting"]
+RISK_KEYS = {"category", "stage", "material", "country_iso3", "score", "reasons", "sources"}
+SHARE_KEYS = {"country_iso3", "share_pct", "stage", "year", "source"}
+
+
+@pytest.fixture
+def hrdd(tmp_path):
+    """Run `python -m hrdd ...` in the repository with its own var directory; never a real database."""
+    env = os.environ.copy()
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        HRDD_VAR_DIR=str(tmp_path / "var"),
+        COLUMNS="200",  # rich wraps at 80 columns when not on a terminal
+    )
+
+    def run(*args: object) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own interpreter and module, arguments from the tests
+            [sys.executable, "-m", "hrdd", *map(str, args)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def assert_refused(result: subprocess.CompletedProcess, *named: str) -> None:
+    """Exit status 2, a message naming what is wrong, no traceback, nothing on standard output."""
+    assert result.returncode == 2, (result.returncode, result.stdout[-500:], result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert "error" in result.stderr
+    message = " ".join(result.stderr.split())
+    for name in named:
+        assert name in message, f"{name!r} not in {message!r}"
+    assert result.stdout == ""
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def assessment_json(hrdd, *args):
+    return json.loads(ok(hrdd("risk", "assess", *args, "--json")).stdout)
+
+
+def shipped_rows(table):
+    reader = csv.DictReader(io.StringIO(read_shipped_table(table)))
+    return reader.fieldnames, list(reader)
+
+
+def write_csv(path: Path, fieldnames, rows) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fieldnames, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def cobalt_edition(path: Path) -> tuple[Path, int]:
+    """The shipped mineral_production table with cobalt only from Australia (60%) and Canada (40%) in 2024."""
+    fieldnames, rows = shipped_rows("mineral_production")
+    kept = [r for r in rows if r["material"] != "cobalt"]
+    template = next(r for r in rows if r["material"] == "cobalt")
+    for iso3, name, share in (("AUS", "Australia", "60"), ("CAN", "Canada", "40")):
+        kept.append(
+            {
+                **template,
+                "country_iso3": iso3,
+                "country": name,
+                "year": "2024",
+                "share_pct": share,
+                "estimated": "false",
+                "source": "Test edition of USGS MCS 2025",
+            }
+        )
+    return write_csv(path, fieldnames, kept), len(kept)
+
+
+def kb_status(hrdd) -> dict[str, dict]:
+    return {t["table"]: t for t in json.loads(ok(hrdd("kb", "status", "--json")).stdout)}
+
+
+# risk products
+
+
+def test_products_lists_the_ten_product_categories(hrdd):
+    # when
+    result = ok(hrdd("risk", "products"))
+
+    # then
+    lines = [line.split(maxsplit=1) for line in result.stdout.splitlines() if line.strip()]
+    assert [line[0] for line in lines] == PRODUCTS
+    assert ["notebook", "Notebooks"] in lines
+
+
+def test_products_as_json(hrdd):
+    # when
+    products = json.loads(ok(hrdd("risk", "products", "--json")).stdout)
+
+    # then
+    assert [p["id"] for p in products] == PRODUCTS
+    assert {"id": "smartphone", "title": "Smartphones"} in products
+
+
+# risk assess
+
+
+def test_assess_json_has_the_spec_shape_sorted_by_score(hrdd):
+    # when
+    data = assessment_json(hrdd, "notebook")
+
+    # then
+    assert data["product"] == "notebook"
+    assert len(data["components"]) >= 1
+    assert all({"name", "raw_materials"} <= set(c) for c in data["components"])
+    assert all(isinstance(m, str) for c in data["components"] for m in c["raw_materials"])
+    assert len(data["raw_materials"]) >= 2
+    for material in data["raw_materials"]:
+        assert {"name", "countries"} <= set(material)
+        assert all(set(c) >= SHARE_KEYS for c in material["countries"])
+    assert len(data["risks"]) >= 3
+    assert all(set(r) >= RISK_KEYS for r in data["risks"])
+    assert all(r["reasons"] and r["sources"] for r in data["risks"])
+    scores = [r["score"] for r in data["risks"]]
+    assert scores == sorted(scores, reverse=True)
+    assert "cobalt" in [m["name"] for m in data["raw_materials"]]
+
+
+@pytest.mark.parametrize("product", PRODUCTS)
+def test_every_product_meets_the_minimum_contents(hrdd, product):
+    # when
+    data = assessment_json(hrdd, product)
+
+    # then
+    assert len(data["components"]) >= 1
+    assert len(data["raw_materials"]) >= 2
+    assert any(m["countries"] for m in data["raw_materials"])
+    assert len(data["risks"]) >= 3
+
+
+def test_assess_is_deterministic(hrdd):
+    # when
+    first = ok(hrdd("risk", "assess", "notebook", "--json")).stdout
+    second = ok(hrdd("risk", "assess", "notebook", "--json")).stdout
+
+    # then
+    assert first == second
+
+
+def test_excluding_cobalt_removes_it(hrdd):
+    # when
+    data = assessment_json(hrdd, "notebook", "--exclude-material", "cobalt")
+
+    # then
+    assert "cobalt" not in [m["name"] for m in data["raw_materials"]]
+    assert all("cobalt" not in c["raw_materials"] for c in data["components"])
+    assert all(r["material"] != "cobalt" for r in data["risks"])
+
+
+def test_the_other_adjustments_apply(hrdd):
+    # when
+    data = assessment_json(
+        hrdd,
+        "notebook",
+        "--add-material",
+        "mica",
+        "--exclude-country",
+        "COD",
+        "--manufacturing-country",
+        "VNM",
+        "--manufacturing-country",
+        "mex",
+    )
+
+    # then
+    assert "mica" in [m["name"] for m in data["raw_materials"]]
+    assert all(r["country_iso3"] != "COD" for r in data["risks"])
+    assert {c["country_iso3"] for c in data["manufacturing"]} == {"VNM", "MEX"}
+
+
+def test_assess_prints_a_table_of_salient_risks(hrdd):
+    # when
+    result = ok(hrdd("risk", "assess", "notebook"))
+
+    # then
+    assert "Notebooks" in result.stdout
+    assert "Salient risks" in result.stdout
+    assert "COD" in result.stdout
+
+
+def test_an_unknown_product_is_refused_naming_the_known_ones(hrdd):
+    # when
+    result = hrdd("risk", "assess", "laptop")
+
+    # then
+    assert_refused(result, "laptop", *PRODUCTS)
+
+
+def test_an_unknown_product_is_refused_in_json_too(hrdd):
+    # when
+    result = hrdd("risk", "assess", "laptop", "--json")
+
+    # then
+    assert_refused(result, "laptop", "notebook")
+
+
+def test_writes_a_docx_python_docx_opens(hrdd, tmp_path):
+    # given
+    path = tmp_path / "x.docx"
+
+    # when
+    result = ok(hrdd("risk", "assess", "notebook", "-o", path))
+
+    # then
+    assert "Wrote" in result.stderr
+    document = Document(path)
+    styles = [p.style.name for p in document.paragraphs]
+    assert styles[0] == "Heading 1"
+    assert styles.count("Heading 2") == 4
+    assert len(document.tables) >= 2
+
+
+def test_writes_an_xlsx_with_the_four_sheets(hrdd, tmp_path):
+    # given
+    path = tmp_path / "x.xlsx"
+
+    # when
+    ok(hrdd("risk", "assess", "notebook", "-o", path, "--exclude-material", "cobalt"))
+
+    # then
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == SHEETS
+    materials = {row[1] for row in workbook["1 Material scoping"].iter_rows(min_row=2, values_only=True)}
+    assert "cobalt" not in materials
+    assert "lithium" in materials
+
+
+def test_writes_json_and_markdown_files(hrdd, tmp_path):
+    # when
+    ok(hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.json"))
+    ok(hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.md"))
+
+    # then
+    assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["product"] == "notebook"
+    assert (
+        (tmp_path / "x.md")
+        .read_text(encoding="utf-8")
+        .startswith("# Human-rights risk assessment: Notebooks")
+    )
+
+
+def test_format_md_prints_markdown(hrdd):
+    # when
+    result = ok(hrdd("risk", "assess", "notebook", "--format", "md"))
+
+    # then
+    assert result.stdout.startswith("# Human-rights risk assessment: Notebooks\n")
+    assert "## 3. Salient human-rights risks" in result.stdout
+    assert "| Material | Stage | Country | Share | Year |" in result.stdout
+
+
+def test_format_pdf_is_refused(hrdd):
+    # when
+    result = hrdd("risk", "assess", "notebook", "--format", "pdf")
+
+    # then
+    assert_refused(result, "--format", "pdf", "docx", "xlsx")
+
+
+def test_an_unknown_output_extension_is_refused(hrdd, tmp_path):
+    # when
+    result = hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.pdf")
+
+    # then
+    assert_refused(result, "pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_docx_to_standard_output_is_refused(hrdd):
+    # when
+    result = hrdd("risk", "assess", "notebook", "--format", "docx")
+
+    # then
+    assert_refused(result, "-o")
+
+
+def test_an_unwritable_output_is_refused(hrdd, tmp_path):
+    # when
+    result = hrdd("risk", "assess", "notebook", "-o", tmp_path / "no" / "such" / "dir" / "x.docx")
+
+    # then
+    assert_refused(result, "cannot write")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "field"),
+    [
+        (
+            "--manufacturing-country",
+            "XXX",
+            "manufacturing-countr",
+        ),  # the message says "manufacturing-countries"
+        ("--exclude-country", "QQ", "exclude-country"),
+    ],
+)
+def test_a_bad_country_code_is_refused_naming_the_field(hrdd, option, value, field):
+    # when
+    result = hrdd("risk", "assess", "notebook", option, value)
+
+    # then
+    assert_refused(result, field, repr(value), "ISO 3166-1 alpha-3")
+
+
+# risk check
+
+
+def test_check_reports_a_text_that_meets_the_minimum(hrdd):
+    # when
+    result = ok(hrdd("risk", "check", FIXTURES / "supplier_risk_assessment.txt"))
+
+    # then
+    out = " ".join(result.stdout.split())
+    assert "supplier_risk_assessment.txt meets the minimum contents" in out
+    assert "human-rights risks: 3 found, 3 required: ok" in out
+    assert "child_labour" in out
+
+
+def test_check_reports_a_text_that_does_not_meet_the_minimum(hrdd):
+    # when
+    result = ok(hrdd("risk", "check", FIXTURES / "supplier_two_risks.txt"))
+
+    # then
+    out = " ".join(result.stdout.split())
+    assert "does NOT meet the minimum contents" in out
+    assert "human-rights risks: 2 found, 3 required: MISSING" in out
+
+
+def test_check_json_gives_the_verdict_and_the_sentences(hrdd):
+    # when
+    result = ok(hrdd("risk", "check", FIXTURES / "supplier_risk_assessment.txt", "--json"))
+
+    # then
+    data = json.loads(result.stdout)
+    assert data["meets_minimum"] is True
+    assert {r["name"]: r["met"] for r in data["requirements"]} == {
+        "key components": True,
+        "raw materials": True,
+        "sourcing countries": True,
+        "human-rights risks": True,
+    }
+    child = next(f for f in data["risks"] if f["id"] == "child_labour")
+    assert child["sentences"] == ["Cobalt mining in the DRC carries a high risk of child labour."]
+
+
+def test_check_reads_a_docx(hrdd, tmp_path):
+    # given
+    document = Document()
+    for line in (FIXTURES / "supplier_risk_assessment.txt").read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "supplier.docx"
+    document.save(path)
+
+    # when
+    data = json.loads(ok(hrdd("risk", "check", path, "--json")).stdout)
+
+    # then
+    assert data["meets_minimum"] is True
+
+
+def test_check_refuses_a_missing_file(hrdd, tmp_path):
+    # when
+    result = hrdd("risk", "check", tmp_path / "nowhere.docx")
+
+    # then
+    assert_refused(result, "nowhere.docx", "no such file")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("corrupt.docx", b"PK\x03\x04 not really a zip", "not a readable Word (DOCX) document"),
+        ("fake.pdf", b"not a pdf", "not a readable PDF"),
+        ("tool.exe", b"MZ", "unsupported file type"),
+        ("empty.txt", b"", "empty"),
+    ],
+)
+def test_check_refuses_an_unreadable_file(hrdd, tmp_path, name, content, said):
+    # given
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    # when
+    result = hrdd("risk", "check", path)
+
+    # then
+    assert_refused(result, name, said)
+
+
+# kb status and kb import
+
+
+def test_kb_status_lists_the_six_tables_with_rows_years_and_sources(hrdd):
+    # when
+    tables = json.loads(ok(hrdd("kb", "status", "--json")).stdout)
+
+    # then
+    assert [t["table"] for t in tables] == list(TABLES)
+    for table in tables:
+        assert table["rows"] > 0
+        assert table["years"]
+        assert table["sources"]
+        assert table["edition"] == "shipped"
+    mineral = next(t for t in tables if t["table"] == "mineral_production")
+    assert any("USGS" in s for s in mineral["sources"])
+
+
+def test_kb_status_prints_a_table(hrdd):
+    # when
+    result = ok(hrdd("kb", "status"))
+
+    # then
+    for name in TABLES:
+        assert name in result.stdout
+    assert "shipped" in result.stdout
+
+
+def test_kb_import_makes_the_new_edition_active(hrdd, tmp_path):
+    # given
+    path, rows = cobalt_edition(tmp_path / "good.csv")
+
+    # when
+    result = ok(hrdd("kb", "import", "mineral_production", path, "--label", "test edition"))
+
+    # then
+    assert f"Imported {rows} rows into mineral_production" in " ".join(result.stdout.split())
+    status = kb_status(hrdd)
+    assert status["mineral_production"]["edition"] == "test edition"
+    assert status["mineral_production"]["rows"] == rows
+    assert "Test edition of USGS MCS 2025" in status["mineral_production"]["sources"]
+    assert status["cahra"]["edition"] == "shipped"
+    # and the assessment uses it
+    data = assessment_json(hrdd, "notebook")
+    cobalt = next(m for m in data["raw_materials"] if m["name"] == "cobalt")
+    assert {c["country_iso3"]: c["share_pct"] for c in cobalt["countries"]} == {"AUS": 60.0, "CAN": 40.0}
+
+
+def test_kb_import_without_a_label_is_named_after_the_file(hrdd, tmp_path):
+    # given
+    path, _rows = cobalt_edition(tmp_path / "usgs-2025.csv")
+
+    # when
+    ok(hrdd("kb", "import", "mineral_production", path))
+
+    # then
+    assert kb_status(hrdd)["mineral_production"]["edition"] == "usgs-2025.csv"
+
+
+def _bad_copy(path: Path, **changes) -> Path:
+    fieldnames, rows = shipped_rows("mineral_production")
+    return write_csv(path, fieldnames, [*rows[:3], {**rows[0], **changes}, *rows[3:]])
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"share_pct": "abc"}, ["row 5", "share_pct", "abc"]),
+        ({"country_iso3": "C0D"}, ["row 5", "country_iso3"]),
+        ({"source": ""}, ["row 5", "source"]),
+    ],
+)
+def test_kb_import_refuses_a_malformed_file_and_keeps_the_previous_edition(hrdd, tmp_path, changes, named):
+    # given
+    good, rows = cobalt_edition(tmp_path / "good.csv")
+    ok(hrdd("kb", "import", "mineral_production", good, "--label", "test edition"))
+    bad = _bad_copy(tmp_path / "bad.csv", **changes)
+
+    # when
+    result = hrdd("kb", "import", "mineral_production", bad, "--label", "broken edition")
+
+    # then
+    assert_refused(result, "bad.csv", "mineral_production", *named)
+    status = kb_status(hrdd)
+    assert status["mineral_production"]["edition"] == "test edition"
+    assert status["mineral_production"]["rows"] == rows
+
+
+def test_kb_import_refuses_a_file_without_a_column(hrdd, tmp_path):
+    # given
+    fieldnames, rows = shipped_rows("mineral_production")
+    kept = [c for c in fieldnames if c != "source"]
+    path = write_csv(tmp_path / "nosource.csv", kept, [{k: r[k] for k in kept} for r in rows[:5]])
+
+    # when
+    result = hrdd("kb", "import", "mineral_production", path)
+
+    # then
+    assert_refused(result, "nosource.csv", "missing column", "source")
+    assert kb_status(hrdd)["mineral_production"]["edition"] == "shipped"
+
+
+def test_kb_import_refuses_an_unknown_table(hrdd, tmp_path):
+    # given
+    path, _rows = cobalt_edition(tmp_path / "f.csv")
+
+    # when
+    result = hrdd("kb", "import", "nosuchtable", path)
+
+    # then
+    assert_refused(result, "nosuchtable", "mineral_production")
+    assert {t["edition"] for t in kb_status(hrdd).values()} == {"shipped"}
+
+
+def test_kb_import_refuses_a_missing_file(hrdd, tmp_path):
+    # when
+    result = hrdd("kb", "import", "mineral_production", tmp_path / "absent.csv")
+
+    # then
+    assert_refused(result, "absent.csv", "no such file")
+
+
+def test_kb_import_refuses_a_file_that_is_not_utf8(hrdd, tmp_path):
+    # given
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(
+        "material,stage,country_iso3,year,share_pct,source\ncobalt,mine,COD,2024,70,Société\n".encode(
+            "latin-1"
+        )
+    )
+
+    # when
+    result = hrdd("kb", "import", "mineral_production", path)
+
+    # then
+    assert_refused(result, "latin1.csv", "UTF-8")
