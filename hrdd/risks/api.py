@@ -110,7 +110,10 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
     try:
         adjustments.validate()
     except InvalidAdjustment as exc:  # name the query parameter the caller used
-        parameter = {"exclude_countries": "exclude_country", "manufacturing_countries": "manufacturing_country"}
+        parameter = {
+            "exclude_countries": "exclude_country",
+            "manufacturing_countries": "manufacturing_country",
+        }
         return Status(422, {"detail": f"{parameter.get(exc.field, exc.field)}: {exc.message}"})
     return _assess(product, adjustments)
 
