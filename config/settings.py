@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "hrdd.audit",
     "hrdd.consultations",
     "hrdd.risks",
+    "hrdd.tenders",
     "hrdd.web",
 ]
 

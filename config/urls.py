@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("hrdd.web.urls")),
     path("consultations/", include("hrdd.consultations.urls")),
     path("risks/", include("hrdd.risks.urls")),
+    path("tenders/", include("hrdd.tenders.urls")),
 ]

@@ -42,6 +42,10 @@ risk_app = typer.Typer(help="Step 1: the human-rights risks of a product categor
 kb_app = typer.Typer(help="The knowledge base: sourced tables with their editions.", no_args_is_help=True)
 app.add_typer(risk_app, name="risk")
 app.add_typer(kb_app, name="kb")
+tender_app = typer.Typer(
+    help="Step 3: human-rights criteria and clauses, and bid evaluation.", no_args_is_help=True
+)
+app.add_typer(tender_app, name="tender")
 
 # soft_wrap: long messages and file names are never broken by inserted newlines.
 out = Console(soft_wrap=True)
@@ -429,6 +433,140 @@ def kb_import(
     out.print(
         f"Imported {edition.row_count} rows into {table} as edition {edition.label!r}; it is now active."
     )
+
+
+TENDER_FORMATS = ("md", "docx", "html", "json", "ocds")
+
+
+@tender_app.command("build")
+def tender_build(
+    scenario: Annotated[
+        int, typer.Option("--scenario", help="1 (low), 2 (medium) or 3 (high market maturity).")
+    ],
+    months: Annotated[
+        int | None, typer.Option(help="Months after award for the risk assessment (CC1).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, docx, html, json or ocds.")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(help="A weight as CRITERION=NUMBER, e.g. price=60 or AC3=20; repeatable."),
+    ] = None,
+    no_label: Annotated[
+        bool, typer.Option("--no-label", help="Leave out the baseline label requirement.")
+    ] = False,
+    title: Annotated[str, typer.Option(help="Title of the annex.")] = "",
+) -> None:
+    """Write the tender's human-rights annex for a scenario: baseline, criteria, clauses, KPIs, legal basis."""
+    django_setup()
+    from hrdd.domain.tender import TenderInputError, build_tender, get_tender_framework
+    from hrdd.tenders import documents
+
+    if fmt not in TENDER_FORMATS:
+        fail(f"--format: {fmt!r} is not one of {', '.join(TENDER_FORMATS)}")
+    if fmt == "docx" and output is None:
+        fail("--format docx needs -o FILE")
+    weights: dict[str, float] = {}
+    for item in weight or []:
+        key, sep, value = item.partition("=")
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError:
+            fail(f"--weight {item!r}: write CRITERION=NUMBER, e.g. AC3=20")
+        if not sep:
+            fail(f"--weight {item!r}: write CRITERION=NUMBER, e.g. AC3=20")
+    try:
+        annex = build_tender(
+            scenario=scenario,
+            framework=get_tender_framework(),
+            months=months,
+            weights=weights or None,
+            require_label=not no_label,
+        )
+    except TenderInputError as exc:
+        fail(str(exc))
+    if fmt == "docx":
+        content: str | bytes = documents.annex_docx(annex, title=title)
+    elif fmt == "html":
+        content = documents.annex_html(annex, title=title)
+    elif fmt == "json":
+        content = documents.annex_json(annex)
+    elif fmt == "ocds":
+        content = json.dumps(documents.annex_ocds(annex, title=title), indent=2, ensure_ascii=False)
+    else:
+        content = documents.annex_markdown(annex, title=title)
+    _write(content, output)
+
+
+def _write(content: str | bytes, output: Path | None) -> None:
+    if output is None:
+        text = content if isinstance(content, str) else ""
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
+    err.print(f"Wrote {output}")
+
+
+@tender_app.command("evaluate")
+def tender_evaluate(
+    file: Annotated[Path, typer.Argument(help="JSON: {scenario, weights, require_label, bids: [...]}")],
+    as_json: JsonOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="json, docx or xlsx (docx and xlsx need -o).")] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Score bids on the scenario's criteria: admission, fractions with reasons, points, totals, ranks."""
+    django_setup()
+    from hrdd.domain.tender import TenderInputError, evaluate_bids, get_tender_framework
+    from hrdd.tenders import documents
+
+    if not file.is_file():
+        fail(f"{file}: no such file")
+    try:
+        request = json.loads(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        fail(f"{file}: not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        fail(f"{file}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+    try:
+        evaluation = evaluate_bids(request, get_tender_framework())
+    except TenderInputError as exc:
+        fail(f"{file}: {exc}")
+    fmt = fmt or ("json" if as_json else (output.suffix.lstrip(".") if output else ""))
+    if fmt in ("docx", "xlsx"):
+        if output is None:
+            fail(f"--format {fmt} needs -o FILE")
+        body = (
+            documents.evaluation_docx(evaluation) if fmt == "docx" else documents.evaluation_xlsx(evaluation)
+        )
+        _write(body, output)
+        return
+    if fmt == "json":
+        _write(json.dumps(evaluation.as_dict(), indent=2, ensure_ascii=False), output)
+        return
+    if fmt:
+        fail(f"--format: {fmt!r} is not one of json, docx, xlsx")
+    table = Table(title=f"Scenario {evaluation.scenario}: evaluation")
+    for column in ("rank", "bidder", "price", "admitted", "total", "notes"):
+        table.add_column(column)
+    for b in sorted(evaluation.bids, key=lambda b: (b.rank is None, b.rank or 0, b.bidder)):
+        notes = "; ".join(r for r in b.reasons if not r.startswith("admitted"))
+        table.add_row(
+            str(b.rank or "-"),
+            b.bidder,
+            f"{b.price:g}",
+            "yes" if b.admitted else "no",
+            f"{b.total:g}" if b.total is not None else "-",
+            notes,
+        )
+    out.print(table)
 
 
 @app.command("migrate")

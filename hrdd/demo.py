@@ -1,13 +1,16 @@
 """Demo data that tells a story: a municipality consulting the notebook market before a tender.
 
 Eight suppliers (brands and resellers) answered with varied maturity, so the dashboard shows scores, warnings,
-a distribution and a recommendation at once. Loading is idempotent.
+a distribution and a recommendation at once; the buyer has saved a risk assessment of notebooks and built the
+tender annex of the recommended scenario, with four bids evaluated. Loading is idempotent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
+from importlib import resources
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +18,9 @@ from django.db import transaction
 from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import organisation_create, user_create
 from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
+from hrdd.domain.risk import Adjustments
+from hrdd.risks.services import risk_assessment_save
+from hrdd.tenders.services import bid_evaluation_create, tender_create
 
 DEMO_ORGANISATION = "Municipality of Exampleton"
 DEMO_LOGIN = "buyer@exampleton.example"
@@ -171,4 +177,23 @@ def load_demo() -> DemoResult:
     invitation_create(
         actor=buyer, consultation=consultation, email="contact@late-supplier.example", send=False
     )
+    # Step 1: the buyer's risk assessment of notebooks, saved with the procurement.
+    risks = risk_assessment_save(
+        actor=buyer,
+        title="Notebooks: human-rights risks in the supply chain",
+        product="notebook",
+        adjustments=Adjustments(),
+        consultation=consultation,
+    )
+    # Step 3: the consultation recommends scenario 2; the tender follows it and the bids are evaluated.
+    bids = json.loads(resources.files("hrdd.demo_data").joinpath("bids-scenario-2.json").read_text("utf-8"))
+    tender = tender_create(
+        actor=buyer,
+        title="Notebooks for municipal staff 2027-2030: human-rights annex",
+        scenario=bids["scenario"],
+        weights=bids["weights"],
+        consultation=consultation,
+        risk_assessment=risks,
+    )
+    bid_evaluation_create(actor=buyer, tender=tender, bids=bids["bids"])
     return DemoResult(created=True, login=DEMO_LOGIN, base_url=base_url)

@@ -140,6 +140,7 @@ class AnnexItem:
     requirement: str
     weight: float | None  # award criteria only
     legal: tuple[str, ...]  # full texts of the legal bases
+    kpis: tuple[tuple[str, str], ...] = ()  # (kpi, text) with the buyer's parameters filled in
 
 
 @dataclass(frozen=True)
@@ -179,10 +180,7 @@ class TenderAnnex:
                     "verification": i.criterion.verification,
                     "scoring": i.criterion.scoring,
                     "weight": i.weight,
-                    "kpis": [
-                        {"kpi": k.kpi, "text": k.text.replace("{months}", str(self.months))}
-                        for k in i.criterion.kpis
-                    ],
+                    "kpis": [{"kpi": kpi, "text": text} for kpi, text in i.kpis],
                     "legal_basis": list(i.legal),
                     "source": i.criterion.source,
                     "note": i.criterion.note,
@@ -250,6 +248,7 @@ def build_tender(
                 requirement=criterion.requirement_for(chosen.scenario, months=months),
                 weight=weights_.get(criterion.id) if criterion.kind == "award" else None,
                 legal=tuple(framework.legal_bases[key] for key in criterion.legal),
+                kpis=tuple((k.kpi, k.text.replace("{months}", str(months))) for k in criterion.kpis),
             )
         )
     return TenderAnnex(

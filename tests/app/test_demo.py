@@ -130,3 +130,24 @@ def test_the_demo_buyer_sees_the_dashboard(client, db):
     assert page.status_code == 200
     assert b"Scenario 2: medium market maturity" in page.content
     assert b"Lumen Computers" in page.content
+
+
+def test_the_demo_follows_the_path_from_risks_to_tender_and_evaluated_bids(db):
+    # when
+    load_demo()
+
+    # then: the risk assessment is saved with the procurement, the tender takes the recommended scenario and
+    # the assessment, and the bids were evaluated
+    from hrdd.risks.models import ProductRiskAssessment
+    from hrdd.tenders.models import BidEvaluation, Tender
+
+    consultation = Consultation.objects.get()
+    risks = ProductRiskAssessment.objects.get()
+    tender = Tender.objects.get()
+    market = consultation_results(consultation=consultation).market
+    assert risks.consultation == consultation and risks.product == consultation.product_category
+    assert tender.consultation == consultation and tender.risk_assessment == risks
+    assert tender.scenario == market.recommended_scenario
+    evaluation = BidEvaluation.objects.get(tender=tender)
+    ranked = [b for b in evaluation.result["bids"] if b["rank"]]
+    assert len(evaluation.result["bids"]) == 4 and ranked

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TendersConfig(AppConfig):
+    name = "hrdd.tenders"
+    label = "tenders"

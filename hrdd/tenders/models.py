@@ -1,0 +1,65 @@
+"""Tenders (the human-rights annex chosen for a procurement) and the evaluations of their bids."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Tender(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="tenders"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    consultation = models.ForeignKey(
+        "consultations.Consultation", on_delete=models.SET_NULL, null=True, blank=True, related_name="tenders"
+    )
+    risk_assessment = models.ForeignKey(
+        "risks.ProductRiskAssessment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tenders",
+    )
+    framework_id = models.CharField(max_length=60, default="cfit-2025-tender")
+    scenario = models.PositiveSmallIntegerField(_("scenario"))
+    months = models.PositiveSmallIntegerField(
+        _("months for the risk assessment after award (CC1)"), default=3
+    )
+    require_label = models.BooleanField(_("require TCO Certified or EPEAT (or equivalent)"), default=True)
+    weights = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenders:detail", args=[self.public_id])
+
+
+class BidEvaluation(models.Model):
+    """One evaluation of the bids received for a tender: what was read and what it gave."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="evaluations")
+    request = models.JSONField()
+    result = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.tender} evaluation {self.created_at:%Y-%m-%d %H:%M}"
