@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -46,6 +47,8 @@ tender_app = typer.Typer(
     help="Step 3: human-rights criteria and clauses, and bid evaluation.", no_args_is_help=True
 )
 app.add_typer(tender_app, name="tender")
+contract_app = typer.Typer(help="Step 4: contract obligations, deadlines and KPIs.", no_args_is_help=True)
+app.add_typer(contract_app, name="contract")
 
 # soft_wrap: long messages and file names are never broken by inserted newlines.
 out = Console(soft_wrap=True)
@@ -566,6 +569,62 @@ def tender_evaluate(
             f"{b.total:g}" if b.total is not None else "-",
             notes,
         )
+    out.print(table)
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date (YYYY-MM-DD)")
+
+
+@contract_app.command("schedule")
+def contract_schedule(
+    scenario: Annotated[int, typer.Option("--scenario", help="1, 2 or 3.")],
+    award: Annotated[str, typer.Option("--award", help="Award date, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--start", help="Contract start date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Contract end date, YYYY-MM-DD.")],
+    months: Annotated[
+        int | None, typer.Option(help="Months after award for the risk assessment (CC1).")
+    ] = None,
+    first_delivery: Annotated[
+        str | None, typer.Option("--first-delivery", help="First delivery, YYYY-MM-DD.")
+    ] = None,
+    risk_assessment_in_tender: Annotated[
+        bool,
+        typer.Option(
+            "--risk-assessment-in-tender", help="The risk assessment was given in the tender: no CC1."
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a contract's obligations and their due dates, derived from its scenario's clauses."""
+    from hrdd.domain.contracts import schedule_obligations
+    from hrdd.domain.tender import TenderInputError, get_tender_framework
+
+    try:
+        obligations = schedule_obligations(
+            scenario=scenario,
+            award=_date(award, "--award"),
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
+            framework=get_tender_framework(),
+            months=months,
+            first_delivery=_date(first_delivery, "--first-delivery") if first_delivery else None,
+            risk_assessment_in_tender=risk_assessment_in_tender,
+        )
+    except TenderInputError as exc:
+        option = {"first_delivery": "--first-delivery"}.get(exc.field, f"--{exc.field}") if exc.field else ""
+        fail(str(exc).replace(f"{exc.field}:", f"{option}:", 1) if option else str(exc))
+    if as_json:
+        _print_json([o.as_dict() for o in obligations])
+        return
+    table = Table(title=f"Obligations, scenario {scenario}")
+    for column in ("due", "clause", "title", "why this date"):
+        table.add_column(column)
+    for o in obligations:
+        table.add_row(o.due.isoformat(), o.clause, o.title, o.reason)
     out.print(table)
 
 

@@ -46,6 +46,16 @@ class Rule(_Frozen):
     ]
 
 
+class Schedule(_Frozen):
+    type: Literal["after_award", "anniversaries"]
+
+
+class Reminders(_Frozen):
+    days_before: tuple[int, ...]
+    days_after: tuple[int, ...]
+    due_soon_days: int
+
+
 class Criterion(_Frozen):
     id: str
     kind: Literal["label", "selection", "award", "clause"]
@@ -59,6 +69,8 @@ class Criterion(_Frozen):
     legal: tuple[str, ...]
     source: str
     note: str | None = None
+    schedule: Schedule | None = None  # clauses: when the obligation falls due
+    contents: tuple[str, ...] = ()  # clauses: the contents checklist of a submission (KPI "contents")
 
     def requirement_for(self, scenario: int, *, months: int) -> str:
         """The requirement text for a scenario, with the buyer's parameters filled in."""
@@ -89,6 +101,7 @@ class TenderFramework(_Frozen):
     legal_bases: dict[str, str]
     criteria: tuple[Criterion, ...]
     scenarios: tuple[Scenario, ...]
+    reminders: Reminders
     parameters: Parameters
 
     @model_validator(mode="after")
@@ -100,6 +113,9 @@ class TenderFramework(_Frozen):
             unknown = set(criterion.legal) - set(self.legal_bases)
             if unknown:
                 raise ValueError(f"criterion {criterion.id}: unknown legal basis {sorted(unknown)}")
+        for criterion in self.criteria:
+            if criterion.kind == "clause" and criterion.schedule is None:
+                raise ValueError(f"clause {criterion.id}: a schedule is required")
         for scenario in self.scenarios:
             unknown = set(scenario.criteria) - set(ids)
             if unknown:
