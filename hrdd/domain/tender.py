@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -247,6 +248,8 @@ def build_tender(
     risk_notes: Sequence[str] = (),
 ) -> TenderAnnex:
     """Select the baseline and the scenario's criteria and clauses, with the buyer's parameters."""
+    if isinstance(scenario, bool) or not isinstance(scenario, int):
+        raise TenderInputError(f"must be 1, 2 or 3, got {scenario!r}", field="scenario")
     chosen = framework.scenario(scenario)
     months = framework.parameters.default_months if months is None else months
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
@@ -353,6 +356,14 @@ def _list(value: Any, name: str) -> Sequence[Any]:
     return value
 
 
+def _objects(value: Any, name: str) -> Sequence[Mapping[str, Any]]:
+    items = _list(value, name)
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise TenderInputError("must be an object", field=f"{name}[{index}]")
+    return items
+
+
 def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
     ra = _object(bid.get("risk_assessment"), f"{name}.risk_assessment")
     need = rule.model_extra or {}
@@ -367,8 +378,8 @@ def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[flo
     ]
     risks = [
         r
-        for r in _list(ra.get("risks"), f"{name}.risk_assessment.risks")
-        if isinstance(r, Mapping) and _text(r.get("category")) and _text(r.get("description"))
+        for r in _objects(ra.get("risks"), f"{name}.risk_assessment.risks")
+        if _text(r.get("description"))  # "at least three risks with a description"
     ]
     counts = {
         "components": len(components),
@@ -394,10 +405,8 @@ def _site_list(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, st
     extra = rule.model_extra or {}
     key = extra["field"]
     block = _object(bid.get(key), f"{name}.{key}")
-    sites = _list(block.get("sites"), f"{name}.{key}.sites")
-    complete = [
-        s for s in sites if isinstance(s, Mapping) and _text(s.get("name")) and _text(s.get("address"))
-    ]
+    sites = _objects(block.get("sites"), f"{name}.{key}.sites")
+    complete = [s for s in sites if _text(s.get("name")) and _text(s.get("address"))]
     if complete:
         return float(
             extra.get("list", 1.0)
@@ -430,12 +439,8 @@ def _policy(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
 
 def _actions(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
     fractions = {int(k): float(v) for k, v in (rule.model_extra or {})["fractions"].items()}
-    actions = _list(bid.get("actions"), f"{name}.actions")
-    justified = [
-        a
-        for a in actions
-        if isinstance(a, Mapping) and _text(a.get("action")) and _text(a.get("justification"))
-    ]
+    actions = _objects(bid.get("actions"), f"{name}.actions")
+    justified = [a for a in actions if _text(a.get("action")) and _text(a.get("justification"))]
     count = len(justified)
     step = max(k for k in fractions if k <= count)
     return fractions[step], f"{count} action(s) with a justification ({len(actions)} given)"
@@ -552,15 +557,17 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
         others = prices[:i] + prices[i + 1 :]
         abnormal = False
         if others:
-            mean = sum(others) / len(others)
-            threshold = (1 - framework.parameters.abnormally_low_share) * mean
-            if price < threshold:
+            # Decimal on the written prices: 24.99 against 35.70 is exactly 30% below, not more.
+            mean = sum((Decimal(str(p)) for p in others), Decimal(0)) / len(others)
+            share = Decimal(str(framework.parameters.abnormally_low_share))
+            if Decimal(str(price)) < (1 - share) * mean:
                 abnormal = True
                 reasons = [
                     *reasons,
                     f"possibly abnormally low: {price:g} is more than "
-                    f"{framework.parameters.abnormally_low_share:.0%} below the mean of the other bids ({mean:g}); "
-                    f"ask for an explanation ({framework.parameters.abnormally_low_source}). The score is unchanged.",
+                    f"{framework.parameters.abnormally_low_share:.0%} below the mean of the other bids "
+                    f"({float(mean):g}); ask for an explanation ({framework.parameters.abnormally_low_source}). "
+                    "The score is unchanged.",
                 ]
         points: dict[str, float] = {}
         total = None
