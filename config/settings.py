@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "hrdd.consultations",
     "hrdd.risks",
     "hrdd.tenders",
+    "hrdd.contracts",
     "hrdd.web",
 ]
 
@@ -102,6 +103,7 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+MEDIA_ROOT = Path(os.environ.get("HRDD_MEDIA_ROOT", VAR_DIR / "media"))  # supplier submissions (never served)
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HRDD_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; collectstatic fills it in production

@@ -10,4 +10,5 @@ urlpatterns = [
     path("consultations/", include("hrdd.consultations.urls")),
     path("risks/", include("hrdd.risks.urls")),
     path("tenders/", include("hrdd.tenders.urls")),
+    path("contracts/", include("hrdd.contracts.urls")),
 ]

@@ -628,6 +628,24 @@ def contract_schedule(
     out.print(table)
 
 
+@app.command("remind")
+def remind(
+    today: Annotated[str | None, typer.Option(help="Pretend today is this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Send the reminder e-mails due today, before and after each deadline; safe to run twice (schedule it daily)."""
+    day = _date(today, "--today") if today else None
+    django_setup()
+    from hrdd.contracts.services import reminders_send
+
+    sent = reminders_send(today=day)
+    for obligation, key in sent:
+        out.print(
+            f"sent {key}: {obligation.contract} {obligation.clause} due {obligation.due_date}",
+            highlight=False,
+        )
+    out.print(f"{len(sent)} reminder(s) sent")
+
+
 @app.command("migrate")
 def migrate() -> None:
     """Create or update the database tables."""

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from importlib import resources
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import organisation_create, user_create
 from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
+from hrdd.contracts.models import Submission
+from hrdd.contracts.services import contract_create, submission_create
+from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
 from hrdd.risks.services import risk_assessment_save
 from hrdd.tenders.services import bid_evaluation_create, tender_create
@@ -137,6 +141,13 @@ DEMO_RESPONSES: list[tuple[str, str, str, dict[str, object]]] = [
 ]
 
 
+DEMO_SITES = """name,address,country,site_type,products
+Lumen Final Assembly,"14 Jalan Perindustrian, Penang",MYS,final assembly,notebooks
+Lumen Assembly Plant 2,"88 Industrial Road, Kunshan",CHN,final assembly,notebooks
+Battery cell supplier,,CHN,component,lithium-ion cells
+"""
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
@@ -196,4 +207,28 @@ def load_demo() -> DemoResult:
         risk_assessment=risks,
     )
     bid_evaluation_create(actor=buyer, tender=tender, bids=bids["bids"])
+    # Step 4: the contract with the winner, a year and a half in: one report on time, one missing.
+    today = dt.date.today()
+    contract = contract_create(
+        actor=buyer,
+        title="Notebooks for municipal staff 2027-2030",
+        supplier_name="Lumen Computers",
+        supplier_email="sustainability@lumen.example",
+        award_date=add_months(today, -20),
+        start_date=add_months(today, -18),
+        end_date=add_months(today, 30),
+        tender=tender,
+    )
+    first_sites = contract.obligations.get(clause="CC2", due_date=add_months(today, -6))
+    sites = submission_create(
+        obligation=first_sites,
+        data={"explanation": "The battery cell plant has not yet agreed to disclose its address."},
+        upload=SimpleUploadedFile("sites.csv", DEMO_SITES.encode("utf-8"), content_type="text/csv"),
+    )
+    # The story has the list arrive a week before its deadline (a demo cannot wait for the calendar).
+    Submission.objects.filter(pk=sites.pk).update(
+        submitted_at=dt.datetime.combine(
+            first_sites.due_date - dt.timedelta(days=7), dt.time(9), tzinfo=dt.UTC
+        )
+    )
     return DemoResult(created=True, login=DEMO_LOGIN, base_url=base_url)

@@ -12,6 +12,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    # supplier submissions are files: keep every test's files out of the project's var/
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def municipality(db):
     return OrganisationFactory(name="Municipality of Testville")

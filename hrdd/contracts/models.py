@@ -1,0 +1,138 @@
+"""Contracts, their obligations (from the tender's clauses), the supplier's submissions and the buyer's requests."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Contract(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="contracts"
+    )
+    tender = models.ForeignKey(
+        "tenders.Tender", on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    supplier_name = models.CharField(_("supplier"), max_length=200)
+    supplier_email = models.EmailField(_("supplier e-mail address"))
+    scenario = models.PositiveSmallIntegerField(_("scenario"))
+    award_date = models.DateField(_("award date"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    first_delivery = models.DateField(_("first delivery"), null=True, blank=True)
+    months = models.PositiveSmallIntegerField(
+        _("months after award for the risk assessment (CC1)"), default=3
+    )
+    risk_assessment_in_tender = models.BooleanField(
+        _("the risk assessment was given in the tender"), default=False
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.supplier_name})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:detail", args=[self.public_id])
+
+    def get_supplier_url(self) -> str:
+        return reverse("contracts:supplier", args=[self.token])
+
+
+class Obligation(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="obligations")
+    clause = models.CharField(max_length=10)
+    title = models.CharField(max_length=200)
+    due_date = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["due_date", "clause"]
+
+    def __str__(self) -> str:
+        return f"{self.clause} due {self.due_date}"
+
+
+class Submission(models.Model):
+    """One version of what the supplier delivered for an obligation; nothing is overwritten."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="submissions")
+    version = models.PositiveIntegerField()
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="submissions/%Y/%m/", null=True, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["obligation", "-version"]
+        constraints = [models.UniqueConstraint(fields=["obligation", "version"], name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.obligation} v{self.version}"
+
+
+class ProductionSite(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sites")
+    row = models.PositiveIntegerField()
+    name = models.CharField(max_length=300, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    country_iso3 = models.CharField(max_length=3, blank=True)
+    site_type = models.CharField(max_length=100, blank=True)
+    products = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["submission", "row"]
+
+    def __str__(self) -> str:
+        return self.name or f"row {self.row}"
+
+
+class InformationRequest(models.Model):
+    """The buyer asks for more information on an obligation (KPI responsiveness)."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="requests")
+    question = models.TextField()
+    asked_on = models.DateField()
+    due_on = models.DateField()
+    answer = models.TextField(blank=True)
+    answered_on = models.DateField(null=True, blank=True)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asked_on", "id"]
+
+    def __str__(self) -> str:
+        return f"request on {self.obligation} asked {self.asked_on}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail per obligation and threshold: running `hrdd remind` twice sends nothing twice."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    key = models.CharField(max_length=30)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["obligation", "key"], name="one_reminder_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} for {self.obligation}"

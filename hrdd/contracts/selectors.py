@@ -1,0 +1,192 @@
+"""Reads for contracts: obligations with their KPI statuses, the dashboard, site-risk links (scoped)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from hrdd.accounts.models import User
+from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.domain.contracts import (
+    InformationRequestState,
+    KpiResult,
+    contents_check,
+    responsiveness,
+    site_list_completeness,
+    timeliness,
+)
+from hrdd.domain.tender import get_tender_framework
+
+SITE_RISKS = 3
+
+
+def contract_list(*, user: User) -> QuerySet[Contract]:
+    """Return the contracts of the user's organisation."""
+    return Contract.objects.filter(organisation_id=user.organisation_id).select_related("tender")
+
+
+def contract_get(*, user: User, public_id: uuid.UUID | str) -> Contract:
+    """Return one contract of the user's organisation, or 404."""
+    try:
+        return Contract.objects.select_related("organisation", "tender", "tender__risk_assessment").get(
+            public_id=public_id, organisation_id=user.organisation_id
+        )
+    except (Contract.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("contract not found") from exc
+
+
+def contract_get_by_token(*, token: str) -> Contract:
+    """Return the contract behind a supplier link, or 404."""
+    try:
+        return Contract.objects.select_related("organisation", "tender", "tender__risk_assessment").get(
+            token=token
+        )
+    except Contract.DoesNotExist as exc:
+        raise Http404("link not found") from exc
+
+
+@dataclass
+class ObligationStatus:
+    obligation: Obligation
+    submissions: list[Submission]
+    kpis: list[KpiResult]
+    checklist: list[Any] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Submission | None:
+        return self.submissions[0] if self.submissions else None
+
+    @property
+    def status(self) -> str:
+        """The worst KPI status: problem > warning > pending > ok."""
+        order = {"problem": 3, "warning": 2, "pending": 1, "ok": 0}
+        return max((k.status for k in self.kpis), key=order.__getitem__, default="pending")
+
+
+def _obligations(contracts: QuerySet[Contract] | list[Contract]) -> QuerySet[Obligation]:
+    return (
+        Obligation.objects.filter(contract__in=contracts)
+        .select_related("contract")
+        .prefetch_related(
+            Prefetch(
+                "submissions", queryset=Submission.objects.order_by("-version").prefetch_related("sites")
+            ),
+            Prefetch("requests", queryset=InformationRequest.objects.order_by("asked_on")),
+        )
+    )
+
+
+def obligation_status(obligation: Obligation, *, today: dt.date) -> ObligationStatus:
+    """Rate one obligation's KPIs from its submissions and requests."""
+    framework = get_tender_framework()
+    submissions = list(obligation.submissions.all())
+    first = min((s.submitted_at for s in submissions), default=None)
+    kpis = [timeliness(due=obligation.due_date, submitted=first.date() if first else None, today=today)]
+    checklist: list[Any] = []
+    latest = submissions[0] if submissions else None
+    if latest is not None:
+        if obligation.clause == "CC2":
+            kpis.append(
+                site_list_completeness(latest.summary.get("sites", []), latest.summary.get("explanation", ""))
+            )
+        criterion = framework.criterion(obligation.clause)
+        if criterion.contents:
+            kpi, items = contents_check(obligation.clause, criterion.contents, latest.summary)
+            kpis.append(kpi)
+            checklist = list(items)
+    requests = list(obligation.requests.all())
+    if requests or obligation.clause in ("CC3", "CC4"):
+        kpis.append(
+            responsiveness(
+                [InformationRequestState(r.asked_on, r.due_on, r.answered_on) for r in requests], today=today
+            )
+        )
+    return ObligationStatus(obligation, submissions, kpis, checklist)
+
+
+def contract_statuses(contract: Contract, *, today: dt.date | None = None) -> list[ObligationStatus]:
+    """Every obligation of a contract with its KPI statuses."""
+    today = today or timezone.localdate()
+    return [obligation_status(o, today=today) for o in _obligations([contract])]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    statuses: list[ObligationStatus]
+    due_soon: list[ObligationStatus]
+    overdue: list[ObligationStatus]
+    trend: dict[str, dict[int, tuple[int, int]]]  # supplier -> year -> (on time, due)
+    due_soon_days: int
+
+
+def dashboard(*, user: User, today: dt.date | None = None) -> Dashboard:
+    """All contracts' obligations: what is due soon, what is overdue, and on-time delivery per supplier and year."""
+    today = today or timezone.localdate()
+    days = get_tender_framework().reminders.due_soon_days
+    statuses = [obligation_status(o, today=today) for o in _obligations(contract_list(user=user))]
+    due_soon = [
+        s
+        for s in statuses
+        if not s.submissions and today <= s.obligation.due_date <= today + dt.timedelta(days=days)
+    ]
+    overdue = [s for s in statuses if not s.submissions and s.obligation.due_date < today]
+    trend: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for s in statuses:
+        if s.obligation.due_date > today:
+            continue
+        counts = trend[s.obligation.contract.supplier_name][s.obligation.due_date.year]
+        counts[1] += 1
+        if s.kpis[0].status == "ok":
+            counts[0] += 1
+    return Dashboard(
+        statuses=statuses,
+        due_soon=due_soon,
+        overdue=overdue,
+        trend={k: {y: (c[0], c[1]) for y, c in sorted(v.items())} for k, v in sorted(trend.items())},
+        due_soon_days=days,
+    )
+
+
+@dataclass(frozen=True)
+class SiteRisk:
+    category: str
+    stage: str
+    score: float
+    material: str | None
+
+
+def site_risks(contract: Contract, sites: list[Any]) -> dict[int, list[SiteRisk]]:
+    """CC2 in scenario 3: each site linked to the risks of its country and stage in the product risk assessment."""
+    assessment = contract.tender.risk_assessment if contract.tender else None
+    if assessment is None:
+        return {}
+    from hrdd.contracts.sitelists import STAGES
+
+    risks = assessment.result.get("risks", [])
+    linked: dict[int, list[SiteRisk]] = {}
+    for site in sites:
+        stage = STAGES.get((site.site_type or "").strip().lower())
+        matches = [
+            r
+            for r in risks
+            if r["country_iso3"] == site.country_iso3 and (stage is None or r["stage"] == stage)
+        ]
+        seen: set[str] = set()
+        picked = []
+        for r in matches:  # risks are sorted by score, highest first
+            if r["category"] in seen:
+                continue
+            seen.add(r["category"])
+            picked.append(SiteRisk(r["category"], r["stage"], r["score"], r.get("material")))
+            if len(picked) == SITE_RISKS:
+                break
+        linked[site.pk] = picked
+    return linked

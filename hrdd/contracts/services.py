@@ -1,0 +1,382 @@
+"""Writes for contracts: create (obligations derived from the clauses), submissions, requests, reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrdd.accounts.models import User
+from hrdd.accounts.services import require_writer
+from hrdd.audit.services import audit_record
+from hrdd.contracts.models import (
+    Contract,
+    InformationRequest,
+    Obligation,
+    ProductionSite,
+    ReminderSent,
+    Submission,
+)
+from hrdd.contracts.sitelists import SiteListError, read_site_list
+from hrdd.domain.contracts import reminder_due, schedule_obligations
+from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.domain.tender import TenderInputError, get_tender_framework
+from hrdd.risks.documents import DocumentError, extract_text
+from hrdd.tenders.models import Tender
+
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".txt": "text/plain",
+}
+SITE_LIST_TYPES = {
+    ".csv": "text/csv",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+MAGIC = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK"}
+
+
+class SubmissionError(ValueError):
+    """A submission was refused; `field` names the input at fault. Nothing is stored."""
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}" if field else message)
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    actor: User,
+    title: str,
+    supplier_name: str,
+    supplier_email: str,
+    award_date: dt.date,
+    start_date: dt.date,
+    end_date: dt.date,
+    scenario: int | None = None,
+    tender: Tender | None = None,
+    months: int | None = None,
+    first_delivery: dt.date | None = None,
+    risk_assessment_in_tender: bool = False,
+) -> Contract:
+    """Create a contract (from a tender or directly) and derive its obligations from the scenario's clauses."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise TenderInputError(_("Your account belongs to no organisation."))
+    require_writer(actor, organisation)
+    if tender is not None:
+        if tender.organisation_id != organisation.pk:
+            raise TenderInputError(_("not found"), field="tender")
+        scenario = tender.scenario if scenario is None else scenario
+        months = tender.months if months is None else months
+    if scenario is None:
+        raise TenderInputError(_("a scenario is required"), field="scenario")
+    for value, name in ((title, "title"), (supplier_name, "supplier_name")):
+        if not (value or "").strip() or len(value.strip()) > 200:
+            raise TenderInputError(_("1 to 200 characters are required"), field=name)
+    try:
+        validate_email(supplier_email)
+    except ValidationError as exc:
+        raise TenderInputError(_("enter a valid e-mail address"), field="supplier_email") from exc
+    framework = get_tender_framework()
+    obligations = schedule_obligations(
+        scenario=scenario,
+        award=award_date,
+        start=start_date,
+        end=end_date,
+        framework=framework,
+        months=months,
+        first_delivery=first_delivery,
+        risk_assessment_in_tender=risk_assessment_in_tender,
+    )
+    contract = Contract.objects.create(
+        organisation=organisation,
+        tender=tender,
+        title=title.strip(),
+        supplier_name=supplier_name.strip(),
+        supplier_email=supplier_email.strip().lower(),
+        scenario=scenario,
+        award_date=award_date,
+        start_date=start_date,
+        end_date=end_date,
+        first_delivery=first_delivery,
+        months=months or framework.parameters.default_months,
+        risk_assessment_in_tender=risk_assessment_in_tender,
+        created_by=actor,
+    )
+    Obligation.objects.bulk_create(
+        Obligation(contract=contract, clause=o.clause, title=o.title, due_date=o.due, reason=o.reason[:200])
+        for o in obligations
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="contract.create",
+        target=contract,
+        after={
+            "title": contract.title,
+            "supplier": contract.supplier_name,
+            "scenario": scenario,
+            "obligations": [o.as_dict() for o in obligations],
+        },
+    )
+    return contract
+
+
+def _check_file(upload: Any, allowed: dict[str, str], field: str) -> tuple[str, bytes]:
+    name = getattr(upload, "name", "") or ""
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in allowed:
+        raise SubmissionError(
+            _("%(name)s: upload one of %(types)s")
+            % {"name": name or _("the file"), "types": ", ".join(allowed)},
+            field=field,
+        )
+    if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
+        raise SubmissionError(
+            _("%(name)s is larger than %(limit)d bytes")
+            % {"name": name, "limit": settings.HRDD_MAX_UPLOAD_BYTES},
+            field=field,
+        )
+    content = upload.read()
+    if not content:
+        raise SubmissionError(_("%s is empty") % name, field=field)
+    magic = MAGIC.get(extension)
+    if magic and not content.startswith(magic):
+        raise SubmissionError(
+            _("%(name)s is not a real %(type)s file") % {"name": name, "type": extension}, field=field
+        )
+    return extension, content
+
+
+def _lines(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [line.strip() for line in str(value or "").replace(";", "\n").splitlines() if line.strip()]
+
+
+@transaction.atomic
+def submission_create(*, obligation: Obligation, data: dict[str, Any], upload: Any = None) -> Submission:
+    """Store a new version of the supplier's submission for an obligation (validated first; nothing overwritten)."""
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    clause = obligation.clause
+    summary: dict[str, Any] = {}
+    sites = []
+    extension, content = "", b""
+    if clause == "CC2":
+        if upload is None:
+            raise SubmissionError(_("a site list (CSV or XLSX) is required"), field="file")
+        extension, content = _check_file(upload, SITE_LIST_TYPES, "file")
+        try:
+            sites = read_site_list(upload.name, content)
+        except SiteListError as exc:
+            raise SubmissionError(f"{upload.name}: {exc}", field="file") from exc
+        summary = {
+            "sites": [s.as_dict() for s in sites],
+            "explanation": str(data.get("explanation") or "").strip(),
+        }
+    else:
+        if upload is None:
+            raise SubmissionError(_("a document (PDF, DOCX or text) is required"), field="file")
+        extension, content = _check_file(upload, DOCUMENT_TYPES, "file")
+        try:
+            text = extract_text(upload.name, content)
+        except DocumentError as exc:
+            raise SubmissionError(str(exc), field="file") from exc
+        if clause == "CC1":
+            check = check_risk_assessment(text)
+            found = {
+                "components": [f.id for f in check.components],
+                "raw_materials": [f.id for f in check.raw_materials],
+                "sourcing_countries": [f.id for f in check.countries],
+                "risks": [f.id for f in check.risks],
+            }
+            # The supplier's own summary counts; where a field is left empty, what hrdd found in the document does.
+            summary = {k: _lines(data.get(k)) or found[k] for k in found}
+            summary["found_in_document"] = found
+        elif clause == "CC3":
+            try:
+                count = int(str(data.get("actions_count") or "0").strip() or 0)
+            except ValueError as exc:
+                raise SubmissionError(
+                    _("enter the number of actions as a whole number"), field="actions_count"
+                ) from exc
+            if count < 0:
+                raise SubmissionError(_("cannot be negative"), field="actions_count")
+            summary = {
+                "actions_count": count,
+                "stakeholder_evidence": str(data.get("stakeholder_evidence") or "").strip(),
+            }
+        else:
+            summary = {
+                "processes": str(data.get("processes") or "").strip(),
+                "stakeholder_evidence": str(data.get("stakeholder_evidence") or "").strip(),
+            }
+    version = (obligation.submissions.order_by("-version").values_list("version", flat=True).first() or 0) + 1
+    submission = Submission(
+        obligation=obligation,
+        version=version,
+        filename=upload.name[:255],
+        content_type=SITE_LIST_TYPES.get(extension) or DOCUMENT_TYPES.get(extension, ""),
+        size=len(content),
+        summary=summary,
+    )
+    submission.file.save(
+        f"{obligation.contract.public_id}-{clause}-v{version}{extension}", ContentFile(content), save=False
+    )
+    try:
+        submission.save()
+        ProductionSite.objects.bulk_create(
+            ProductionSite(
+                submission=submission,
+                row=s.row,
+                name=s.name,
+                address=s.address,
+                country_iso3=s.country_iso3,
+                site_type=s.site_type,
+                products=s.products,
+            )
+            for s in sites
+        )
+    except Exception:
+        submission.file.delete(save=False)  # nothing half-stored
+        raise
+    contract = obligation.contract
+    audit_record(
+        actor=None,
+        actor_label=f"supplier link ({contract.supplier_name})",
+        organisation=contract.organisation,
+        action="submission.create",
+        target=submission,
+        after={
+            "clause": clause,
+            "version": version,
+            "file": submission.filename,
+            "size": submission.size,
+            "sites": len(sites),
+        },
+    )
+    return submission
+
+
+@transaction.atomic
+def information_request_create(
+    *, actor: User, obligation: Obligation, question: str, due_on: dt.date
+) -> InformationRequest:
+    """Ask the supplier for more information on an obligation (counts for the KPI responsiveness)."""
+    require_writer(actor, obligation.contract.organisation)
+    question = (question or "").strip()
+    if not question:
+        raise SubmissionError(_("a question is required"), field="question")
+    today = timezone.localdate()
+    if due_on < today:
+        raise SubmissionError(_("the answer cannot be due before today"), field="due_on")
+    request = InformationRequest.objects.create(
+        obligation=obligation, question=question, asked_on=today, due_on=due_on, asked_by=actor
+    )
+    audit_record(
+        actor=actor,
+        organisation=obligation.contract.organisation,
+        action="information_request.create",
+        target=request,
+        after={"clause": obligation.clause, "question": question, "due_on": due_on.isoformat()},
+    )
+    contract = obligation.contract
+    link = settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=_("%(buyer)s asks for more information (%(clause)s)")
+            % {"buyer": contract.organisation.name, "clause": obligation.clause},
+            message=f"{question}\n\n"
+            + _("Please answer by %(due)s through your link:\n%(link)s")
+            % {"due": due_on.isoformat(), "link": link},
+            from_email=None,
+            recipient_list=[contract.supplier_email],
+            fail_silently=True,
+        )
+    )
+    return request
+
+
+@transaction.atomic
+def information_request_answer(*, request: InformationRequest, answer: str) -> InformationRequest:
+    """The supplier answers a request, once."""
+    request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+    if request.answered_on is not None:
+        raise SubmissionError(_("this request was already answered"), field="answer")
+    answer = (answer or "").strip()
+    if not answer:
+        raise SubmissionError(_("an answer is required"), field="answer")
+    request.answer = answer
+    request.answered_on = timezone.localdate()
+    request.save()
+    contract = request.obligation.contract
+    audit_record(
+        actor=None,
+        actor_label=f"supplier link ({contract.supplier_name})",
+        organisation=contract.organisation,
+        action="information_request.answer",
+        target=request,
+        after={"answered_on": request.answered_on.isoformat()},
+    )
+    return request
+
+
+def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
+    """Send the reminder e-mails due today (before and after each deadline); each is sent once, ever."""
+    today = today or timezone.localdate()
+    framework = get_tender_framework()
+    settings_ = framework.reminders
+    sent: list[tuple[Obligation, str]] = []
+    open_obligations = (
+        Obligation.objects.filter(submissions__isnull=True)
+        .select_related("contract", "contract__organisation")
+        .filter(due_date__gte=today - dt.timedelta(days=max(settings_.days_after, default=0) + 366))
+    )
+    for obligation in open_obligations:
+        key = reminder_due(
+            due=obligation.due_date,
+            today=today,
+            submitted=False,
+            days_before=settings_.days_before,
+            days_after=settings_.days_after,
+        )
+        if key is None:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderSent.objects.create(obligation=obligation, key=key)
+        except IntegrityError:
+            continue  # already sent: running the command twice sends nothing twice
+        contract = obligation.contract
+        link = settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+        when = (
+            _("is due on %s") % obligation.due_date.isoformat()
+            if key.startswith("before")
+            else _("was due on %s and has not been received") % obligation.due_date.isoformat()
+        )
+        managers = list(
+            contract.organisation.users.filter(
+                role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN], is_active=True
+            ).values_list("email", flat=True)
+        )
+        send_mail(
+            subject=_("Reminder: %(clause)s %(title)s — %(contract)s")
+            % {"clause": obligation.clause, "title": obligation.title, "contract": contract.title},
+            message=_("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n")
+            % {"clause": obligation.clause, "title": obligation.title, "when": when, "link": link},
+            from_email=None,
+            recipient_list=[contract.supplier_email, *managers],
+            fail_silently=True,
+        )
+        sent.append((obligation, key))
+    return sent

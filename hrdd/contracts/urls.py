@@ -1,0 +1,14 @@
+from django.urls import path
+
+from hrdd.contracts import views
+
+app_name = "contracts"
+urlpatterns = [
+    path("", views.dashboard_page, name="dashboard"),
+    path("calendar.ics", views.organisation_calendar, name="calendar"),
+    path("<uuid:public_id>/", views.contract_page, name="detail"),
+    path("<uuid:public_id>/calendar.ics", views.contract_calendar, name="contract_calendar"),
+    path("<uuid:public_id>/obligations/<int:obligation_id>/request/", views.request_create, name="request"),
+    path("<uuid:public_id>/submissions/<int:submission_id>/file", views.submission_file, name="file"),
+    path("supplier/<str:token>/", views.supplier_page, name="supplier"),
+]
