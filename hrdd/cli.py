@@ -139,6 +139,21 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _write(content: str | bytes, output: Path | None) -> None:
+    if output is None:
+        text = content if isinstance(content, str) else ""
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
+    err.print(f"Wrote {output}")
+
+
 @questionnaire_app.command("score")
 def questionnaire_score(
     files: FilesArg, as_json: JsonOpt = False, framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID
@@ -207,11 +222,7 @@ def questionnaire_blank(
     django_setup()
     from hrdd.consultations.spreadsheets import blank_questionnaire
 
-    try:
-        output.write_bytes(blank_questionnaire(fw))
-    except OSError as exc:
-        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
-    out.print(f"Wrote {output}")
+    _write(blank_questionnaire(fw), output)
 
 
 @framework_app.command("check")
@@ -315,19 +326,7 @@ def risk_assess(
     else:
         _print_risk_table(assessment, method)
         return
-    if output is None:
-        sys.stdout.write(content if isinstance(content, str) else "")
-        if isinstance(content, str) and not content.endswith("\n"):
-            sys.stdout.write("\n")
-        return
-    try:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
-    err.print(f"Wrote {output}")
+    _write(content, output)
 
 
 def _print_risk_table(assessment, method) -> None:  # type: ignore[no-untyped-def]
@@ -501,21 +500,6 @@ def tender_build(
     _write(content, output)
 
 
-def _write(content: str | bytes, output: Path | None) -> None:
-    if output is None:
-        text = content if isinstance(content, str) else ""
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        return
-    try:
-        if isinstance(content, bytes):
-            output.write_bytes(content)
-        else:
-            output.write_text(content, encoding="utf-8")
-    except OSError as exc:
-        fail(f"{output}: cannot write the file ({exc.strerror or exc})")
-    err.print(f"Wrote {output}")
-
-
 @tender_app.command("evaluate")
 def tender_evaluate(
     file: Annotated[Path, typer.Argument(help="JSON: {scenario, weights, require_label, bids: [...]}")],
@@ -527,7 +511,7 @@ def tender_evaluate(
 ) -> None:
     """Score bids on the scenario's criteria: admission, fractions with reasons, points, totals, ranks."""
     django_setup()
-    from hrdd.domain.tender import TenderInputError, evaluate_bids, get_tender_framework
+    from hrdd.domain.tender import TenderInputError, evaluate_bids, get_tender_framework, number_text
     from hrdd.tenders import documents
 
     if not file.is_file():
@@ -564,9 +548,9 @@ def tender_evaluate(
         table.add_row(
             str(b.rank or "-"),
             b.bidder,
-            f"{b.price:g}",
+            number_text(b.price),
             "yes" if b.admitted else "no",
-            f"{b.total:g}" if b.total is not None else "-",
+            number_text(b.total) if b.total is not None else "-",
             notes,
         )
     out.print(table)
@@ -611,7 +595,7 @@ def contract_schedule(
             end=_date(end, "--end"),
             framework=get_tender_framework(),
             months=months,
-            first_delivery=_date(first_delivery, "--first-delivery") if first_delivery else None,
+            first_delivery=_date(first_delivery, "--first-delivery") if first_delivery is not None else None,
             risk_assessment_in_tender=risk_assessment_in_tender,
         )
     except TenderInputError as exc:

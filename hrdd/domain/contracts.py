@@ -120,6 +120,10 @@ class KpiResult:
         }
 
 
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> KpiResult:
     """On time, late by N days, missing (due and nothing submitted), or not yet due."""
     if submitted is None:
@@ -128,7 +132,7 @@ def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> Kp
             return KpiResult(
                 "timeliness",
                 "problem",
-                f"missing, {days} days overdue",
+                f"missing, {_days(days)} overdue",
                 (f"due {due}, nothing submitted by {today}",),
                 days,
             )
@@ -137,7 +141,7 @@ def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> Kp
         return KpiResult("timeliness", "ok", "on time", (f"submitted {submitted}, due {due}",), 0)
     days = (submitted - due).days
     return KpiResult(
-        "timeliness", "warning", f"late by {days} days", (f"submitted {submitted}, due {due}",), days
+        "timeliness", "warning", f"late by {_days(days)}", (f"submitted {submitted}, due {due}",), days
     )
 
 
@@ -263,8 +267,9 @@ def responsiveness(requests: Sequence[InformationRequestState], *, today: dt.dat
         reasons.append(f"{len(overdue)} overdue (asked {', '.join(r.asked.isoformat() for r in overdue)})")
     if late_answers:
         reasons.append(f"{len(late_answers)} answered after the requested date")
+    waiting = len(answered) < len(requests)  # open requests not yet due
     status: Status = (
-        "problem" if overdue else ("warning" if late_answers or len(answered) < len(requests) else "ok")
+        "problem" if overdue else ("warning" if late_answers else ("pending" if waiting else "ok"))
     )
     label = f"{len(answered)}/{len(requests)} answered" + (f", {len(overdue)} overdue" if overdue else "")
     return KpiResult("responsiveness", status, label, tuple(reasons), average)

@@ -19,6 +19,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 
+def number_text(value: float) -> str:
+    """Write a price, weight or score in full: 1234567 and 106.6505, never 1.23457e+06."""
+    return f"{value:.12g}"
+
+
 class TenderFrameworkError(ValueError):
     """The tender framework file breaks a rule of its format."""
 
@@ -564,16 +569,18 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
                 abnormal = True
                 reasons = [
                     *reasons,
-                    f"possibly abnormally low: {price:g} is more than "
+                    f"possibly abnormally low: {number_text(price)} is more than "
                     f"{framework.parameters.abnormally_low_share:.0%} below the mean of the other bids "
-                    f"({float(mean):g}); ask for an explanation ({framework.parameters.abnormally_low_source}). "
+                    f"({number_text(float(round(mean, 2)))}); ask for an explanation ({framework.parameters.abnormally_low_source}). "
                     "The score is unchanged.",
                 ]
         points: dict[str, float] = {}
         total = None
         if admitted and lowest is not None:
             points["price"] = round(weights["price"] * lowest / price, 4)
-            why["price"] = f"{weights['price']:g} x lowest admitted price {lowest:g} / {price:g}"
+            why["price"] = (
+                f"{number_text(weights['price'])} x lowest admitted price {number_text(lowest)} / {number_text(price)}"
+            )
             for criterion_id, fraction in fractions.items():
                 if framework.criterion(criterion_id).kind == "award":
                     points[criterion_id] = round(weights.get(criterion_id, 0.0) * fraction, 4)

@@ -15,7 +15,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from hrdd.domain.tender import Evaluation, TenderAnnex
+from hrdd.domain.tender import Evaluation, TenderAnnex, number_text
 from hrdd.xlsx import append_row, workbook_bytes
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -50,7 +50,7 @@ def annex_markdown(annex: TenderAnnex, *, title: str = "") -> str:
             continue
         lines += [f"## {_(KIND_TITLES[kind])}", ""]
         for item in items:
-            weight = f" — {_('weight')} {item.weight:g}" if item.weight is not None else ""
+            weight = f" — {_('weight')} {number_text(item.weight)}" if item.weight is not None else ""
             lines += [f"### {item.criterion.id} {item.criterion.title}{weight}", "", item.requirement, ""]
             lines.append(f"- **{_('Verification')}:** {item.criterion.verification}")
             lines.append(f"- **{_('Scoring')}:** {item.criterion.scoring}")
@@ -62,7 +62,7 @@ def annex_markdown(annex: TenderAnnex, *, title: str = "") -> str:
             lines.append("")
     if annex.of_kind("award"):
         lines += [
-            f"{_('Price weight')}: {annex.price_weight:g}. "
+            f"{_('Price weight')}: {number_text(annex.price_weight)}. "
             + _(
                 "Price points = price weight x lowest admitted price / bid price; each award criterion scores its "
                 "weight x the fraction earned."
@@ -101,7 +101,7 @@ def annex_docx(annex: TenderAnnex, *, title: str = "") -> bytes:
             continue
         doc.add_heading(_(KIND_TITLES[kind]), level=2)
         for item in items:
-            weight = f" ({_('weight')} {item.weight:g})" if item.weight is not None else ""
+            weight = f" ({_('weight')} {number_text(item.weight)})" if item.weight is not None else ""
             doc.add_heading(f"{item.criterion.id} {item.criterion.title}{weight}", level=3)
             doc.add_paragraph(item.requirement)
             table = doc.add_table(rows=0, cols=2)
@@ -129,7 +129,7 @@ def annex_docx(annex: TenderAnnex, *, title: str = "") -> bytes:
         ]:
             cells = table.add_row().cells
             cells[0].text = name
-            cells[1].text = f"{weight:g}"
+            cells[1].text = f"{number_text(weight)}"
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -208,7 +208,7 @@ def annex_ocds(
         ]
         tender["awardCriteria"] = "ratedCriteria"
         tender["awardCriteriaDetails"] = "; ".join(
-            f"{c['name']}: {c['numbers'][0]['number']:g} points" for c in criteria
+            f"{c['name']}: {number_text(c['numbers'][0]['number'])} points" for c in criteria
         )
         tender["lots"] = [{"id": "1", "title": tender["title"], "awardCriteria": {"criteria": criteria}}]
     clauses = annex.of_kind("clause") + annex.of_kind("label")
@@ -305,7 +305,7 @@ def evaluation_docx(evaluation: Evaluation, *, title: str = "") -> bytes:
         _("Scenario %(scenario)s; weights %(weights)s; label required: %(label)s; %(framework)s.")
         % {
             "scenario": evaluation.scenario,
-            "weights": ", ".join(f"{k} {v:g}" for k, v in evaluation.weights.items()),
+            "weights": ", ".join(f"{k} {number_text(v)}" for k, v in evaluation.weights.items()),
             "label": _("yes") if evaluation.require_label else _("no"),
             "framework": evaluation.framework,
         }
@@ -323,8 +323,8 @@ def evaluation_docx(evaluation: Evaluation, *, title: str = "") -> bytes:
         cells = table.add_row().cells
         cells[0].text = str(b.rank or "—")
         cells[1].text = b.bidder
-        cells[2].text = f"{b.price:g}" + (" ⚠" if b.abnormally_low else "")
-        cells[3].text = f"{b.total:g}" if b.total is not None else "—"
+        cells[2].text = f"{number_text(b.price)}" + (" ⚠" if b.abnormally_low else "")
+        cells[3].text = f"{number_text(b.total)}" if b.total is not None else "—"
         cells[4].text = _("yes") if b.admitted else _("no")
     for b in evaluation.bids:
         doc.add_heading(b.bidder, level=2)
@@ -340,9 +340,9 @@ def evaluation_docx(evaluation: Evaluation, *, title: str = "") -> bytes:
             cells = detail.add_row().cells
             cells[0].text = criterion
             fraction = b.fractions.get(criterion)
-            cells[1].text = f"{fraction:g}" if fraction is not None else ""
+            cells[1].text = f"{number_text(fraction)}" if fraction is not None else ""
             points = b.points.get(criterion)
-            cells[2].text = f"{points:g}" if points is not None else ""
+            cells[2].text = f"{number_text(points)}" if points is not None else ""
             cells[3].text = reason
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -1,0 +1,365 @@
+"""`hrdd contract schedule` and `hrdd remind`, run as a user runs them: a separate process with its own var
+directory, JSON or a table out, status 2 without a traceback on bad input.
+
+Every expected date is worked out by hand from issue 5's rules: CC1 X months after award (default 3) or on an
+earlier first delivery; CC2 and CC3 (and CC4 in scenario 3) on each anniversary of the start on or before the
+end, a 29 February start falling on 28 February in common years.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+CC1 = "Human-rights risk assessment after award"
+CC2 = "Reporting on supply-chain transparency"
+CC3 = "Reporting on mitigating actions"
+CC4 = "Reporting on due diligence"
+
+
+@pytest.fixture
+def hrdd(tmp_path):
+    """Run `python -m hrdd ...` in the repository with its own var directory; never a real database."""
+    env = os.environ.copy()
+    env.pop("DATABASE_URL", None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        HRDD_VAR_DIR=str(tmp_path),
+        COLUMNS="200",  # rich wraps at 80 columns when not on a terminal
+    )
+
+    def run(*args: object) -> subprocess.CompletedProcess:
+        return subprocess.run(  # noqa: S603 - our own interpreter and module, arguments from the tests
+            [sys.executable, "-m", "hrdd", *map(str, args)],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+def assert_refused(result: subprocess.CompletedProcess, *named: str) -> None:
+    """Exit status 2, a message naming what is wrong, no traceback, nothing on standard output."""
+    assert result.returncode == 2, (result.returncode, result.stdout[-500:], result.stderr[-2000:])
+    assert "Traceback" not in result.stderr
+    assert "error" in result.stderr
+    message = " ".join(result.stderr.split())
+    for name in named:
+        assert name in message, f"{name!r} not in {message!r}"
+    assert result.stdout == ""
+
+
+def ok(result: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def schedule(hrdd, scenario, award, start, end, *extra):
+    result = ok(
+        hrdd(
+            "contract", "schedule", "--scenario", scenario, "--award", award, "--start", start, "--end", end,
+            *extra, "--json",
+        )
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def refused_schedule(
+    hrdd, *, scenario="1", award="2025-01-15", start="2025-02-01", end="2027-01-31", extra=()
+):
+    return hrdd(
+        "contract",
+        "schedule",
+        "--scenario",
+        scenario,
+        "--award",
+        award,
+        "--start",
+        start,
+        "--end",
+        end,
+        *extra,
+    )
+
+
+# contract schedule: scenario 1
+
+
+def test_scenario_1_schedules_the_risk_assessment_3_months_after_award(hrdd):
+    # when
+    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31")
+
+    # then
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-04-15"}]
+
+
+def test_scenario_1_with_months_schedules_the_risk_assessment_x_months_after_award(hrdd):
+    # when
+    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--months", 6)
+
+    # then
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-07-15"}]
+
+
+def test_scenario_1_months_after_award_clamp_to_the_end_of_february(hrdd):
+    # given: 30 November 2024 + 3 months = 28 February 2025
+    award = "2024-11-30"
+
+    # when
+    obligations = schedule(hrdd, 1, award, "2024-12-01", "2026-11-30")
+
+    # then
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-02-28"}]
+
+
+def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward(hrdd):
+    # when
+    obligations = schedule(
+        hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-03-10"
+    )
+
+    # then
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-03-10"}]
+
+
+def test_scenario_1_a_later_first_delivery_leaves_the_risk_assessment_at_x_months(hrdd):
+    # when
+    obligations = schedule(
+        hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-05-01"
+    )
+
+    # then
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-04-15"}]
+
+
+def test_scenario_1_with_the_risk_assessment_in_the_tender_prints_an_empty_array(hrdd):
+    # when
+    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--risk-assessment-in-tender")
+
+    # then
+    assert obligations == []
+
+
+# contract schedule: scenarios 2 and 3
+
+
+def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(hrdd):
+    # when
+    obligations = schedule(hrdd, 2, "2025-01-15", "2025-03-01", "2027-03-01")
+
+    # then
+    assert obligations == [
+        {"clause": "CC2", "title": CC2, "due": "2026-03-01"},
+        {"clause": "CC3", "title": CC3, "due": "2026-03-01"},
+        {"clause": "CC2", "title": CC2, "due": "2027-03-01"},
+        {"clause": "CC3", "title": CC3, "due": "2027-03-01"},
+    ]
+
+
+def test_scenario_2_shorter_than_a_year_prints_an_empty_array(hrdd):
+    # when
+    obligations = schedule(hrdd, 2, "2025-01-15", "2025-03-01", "2026-02-28")
+
+    # then
+    assert obligations == []
+
+
+def test_scenario_3_adds_the_due_diligence_report(hrdd):
+    # when
+    obligations = schedule(hrdd, 3, "2025-01-15", "2025-03-01", "2026-03-01")
+
+    # then
+    assert obligations == [
+        {"clause": "CC2", "title": CC2, "due": "2026-03-01"},
+        {"clause": "CC3", "title": CC3, "due": "2026-03-01"},
+        {"clause": "CC4", "title": CC4, "due": "2026-03-01"},
+    ]
+
+
+def test_obligations_are_ordered_by_due_date_then_clause(hrdd):
+    # when
+    obligations = schedule(hrdd, 3, "2025-01-15", "2025-03-01", "2028-03-01")
+
+    # then
+    assert [(o["due"], o["clause"]) for o in obligations] == [
+        ("2026-03-01", "CC2"),
+        ("2026-03-01", "CC3"),
+        ("2026-03-01", "CC4"),
+        ("2027-03-01", "CC2"),
+        ("2027-03-01", "CC3"),
+        ("2027-03-01", "CC4"),
+        ("2028-03-01", "CC2"),
+        ("2028-03-01", "CC3"),
+        ("2028-03-01", "CC4"),
+    ]
+
+
+def test_a_29_february_start_falls_on_28_february_in_common_years(hrdd):
+    # when
+    obligations = schedule(hrdd, 2, "2024-01-10", "2024-02-29", "2028-02-29")
+
+    # then
+    assert [(o["due"], o["clause"]) for o in obligations] == [
+        ("2025-02-28", "CC2"),
+        ("2025-02-28", "CC3"),
+        ("2026-02-28", "CC2"),
+        ("2026-02-28", "CC3"),
+        ("2027-02-28", "CC2"),
+        ("2027-02-28", "CC3"),
+        ("2028-02-29", "CC2"),
+        ("2028-02-29", "CC3"),
+    ]
+
+
+def test_a_29_february_start_leaves_out_the_leap_anniversary_after_an_end_on_28_february(hrdd):
+    # when
+    obligations = schedule(hrdd, 2, "2024-01-10", "2024-02-29", "2028-02-28")
+
+    # then
+    assert sorted({o["due"] for o in obligations}) == ["2025-02-28", "2026-02-28", "2027-02-28"]
+
+
+def test_the_table_lists_each_obligation_with_its_date_and_reason(hrdd):
+    # when
+    result = ok(
+        hrdd(
+            "contract", "schedule", "--scenario", 3, "--award", "2025-01-15", "--start", "2025-03-01",
+            "--end", "2026-03-01",
+        )
+    )  # fmt: skip
+
+    # then
+    lines = [line for line in result.stdout.splitlines() if "2026-03-01" in line]
+    assert [next(c for c in ("CC2", "CC3", "CC4") if c in line) for line in lines] == ["CC2", "CC3", "CC4"]
+    assert CC4 in result.stdout
+    assert "anniversary 1" in result.stdout
+
+
+def test_the_table_of_scenario_1_shows_the_risk_assessment(hrdd):
+    # when
+    result = ok(
+        hrdd(
+            "contract", "schedule", "--scenario", 1, "--award", "2025-01-15", "--start", "2025-02-01",
+            "--end", "2027-01-31",
+        )
+    )  # fmt: skip
+
+    # then
+    assert "CC1" in result.stdout
+    assert "2025-04-15" in result.stdout
+    assert "3 months after the award" in result.stdout
+
+
+# contract schedule: bad input
+
+
+def test_an_end_before_the_start_is_refused_naming_end(hrdd):
+    # when
+    result = refused_schedule(hrdd, start="2025-03-01", end="2025-02-28")
+
+    # then
+    assert_refused(result, "--end")
+
+
+def test_a_start_before_the_award_is_refused_naming_start(hrdd):
+    # when
+    result = refused_schedule(hrdd, award="2025-03-02", start="2025-03-01", end="2027-03-01")
+
+    # then
+    assert_refused(result, "--start")
+
+
+def test_a_first_delivery_before_the_award_is_refused_naming_first_delivery(hrdd):
+    # when
+    result = refused_schedule(hrdd, extra=("--first-delivery", "2025-01-14"))
+
+    # then
+    assert_refused(result, "--first-delivery")
+
+
+def test_an_unknown_scenario_is_refused_naming_scenario(hrdd):
+    # when
+    result = refused_schedule(hrdd, scenario="4")
+
+    # then
+    assert_refused(result, "--scenario", "4")
+
+
+def test_zero_months_are_refused_naming_months(hrdd):
+    # when
+    result = refused_schedule(hrdd, extra=("--months", "0"))
+
+    # then
+    assert_refused(result, "--months")
+
+
+@pytest.mark.parametrize(
+    ("option", "kwargs"),
+    [
+        ("--award", {"award": "2025-02-30"}),
+        ("--start", {"start": "1 February 2025"}),
+        ("--end", {"end": "notadate"}),
+        ("--first-delivery", {"extra": ("--first-delivery", "2025-13-01")}),
+    ],
+)
+def test_a_malformed_date_is_refused_naming_its_option(hrdd, option, kwargs):
+    # when
+    result = refused_schedule(hrdd, **kwargs)
+
+    # then
+    assert_refused(result, option, "not a date")
+
+
+def test_an_empty_first_delivery_is_refused_as_not_a_date(hrdd):
+    # given: e.g. `--first-delivery "$FIRST_DELIVERY"` with the variable unset; `--award ""` is refused, and a
+    # silently dropped first delivery would leave the risk assessment due later than the contract requires
+    extra = ("--first-delivery", "")
+
+    # when
+    result = refused_schedule(hrdd, extra=extra)
+
+    # then
+    assert_refused(result, "--first-delivery", "not a date")
+
+
+# remind
+
+
+def test_remind_on_an_empty_database_sends_nothing(hrdd):
+    # given
+    ok(hrdd("migrate"))
+
+    # when
+    result = ok(hrdd("remind", "--today", "2030-01-01"))
+
+    # then
+    assert "0 reminder(s) sent" in result.stdout
+
+
+def test_remind_twice_on_an_empty_database_sends_nothing_twice(hrdd):
+    # given
+    ok(hrdd("migrate"))
+    ok(hrdd("remind", "--today", "2030-01-01"))
+
+    # when
+    result = ok(hrdd("remind", "--today", "2030-01-01"))
+
+    # then
+    assert "0 reminder(s) sent" in result.stdout
+
+
+def test_remind_with_a_malformed_today_is_refused_naming_today(hrdd):
+    # when
+    result = hrdd("remind", "--today", "notadate")
+
+    # then
+    assert_refused(result, "--today", "not a date")

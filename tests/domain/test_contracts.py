@@ -1,0 +1,1009 @@
+"""Contract obligations, deadlines, KPIs and reminders (issue 5; CFIT manual 3.3 clauses CC1-CC4, 3.4 Lesson 1).
+
+Pure domain: no Django, no database. Every expected date is worked out by hand from the rules:
+
+    add months: a day past the end of the target month falls on its last day (31 Jan + 1 = 28/29 Feb);
+    CC1 (scenario 1): X months after award (default 3), or on the first delivery when that is earlier;
+        none when the risk assessment was already given in the tender;
+    CC2, CC3 (scenarios 2, 3) and CC4 (scenario 3): on each anniversary of the start, on or before the end;
+        a 29 February start falls on 28 February in common years.
+"""
+
+import datetime as dt
+
+import pytest
+
+from hrdd.domain.contracts import (
+    InformationRequestState,
+    add_months,
+    anniversary,
+    contents_check,
+    reminder_due,
+    responsiveness,
+    schedule_obligations,
+    site_list_completeness,
+    timeliness,
+)
+from hrdd.domain.tender import TenderInputError, get_tender_framework
+
+FRAMEWORK = get_tender_framework()
+
+TITLES = {
+    "CC1": "Human-rights risk assessment after award",
+    "CC2": "Reporting on supply-chain transparency",
+    "CC3": "Reporting on mitigating actions",
+    "CC4": "Reporting on due diligence",
+}
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def schedule(scenario, award, start, end, **kwargs):
+    """The obligations as (due date, clause) pairs, in the order returned."""
+    obligations = schedule_obligations(
+        scenario=scenario, award=d(award), start=d(start), end=d(end), framework=FRAMEWORK, **kwargs
+    )
+    return [(o.due.isoformat(), o.clause) for o in obligations]
+
+
+def refusal(**kwargs) -> TenderInputError:
+    arguments = {
+        "scenario": 1,
+        "award": d("2025-01-15"),
+        "start": d("2025-02-01"),
+        "end": d("2027-01-31"),
+        "framework": FRAMEWORK,
+    }
+    arguments.update(kwargs)
+    with pytest.raises(TenderInputError) as caught:
+        schedule_obligations(**arguments)
+    return caught.value
+
+
+# --- add_months and anniversary -----------------------------------------------------------------------------
+
+
+def test_31_january_plus_one_month_is_28_february_in_a_common_year():
+    # when
+    day = add_months(d("2025-01-31"), 1)
+
+    # then
+    assert day == d("2025-02-28")
+
+
+def test_31_january_plus_one_month_is_29_february_in_a_leap_year():
+    # when
+    day = add_months(d("2024-01-31"), 1)
+
+    # then
+    assert day == d("2024-02-29")
+
+
+def test_31_august_plus_six_months_is_28_february_of_a_common_next_year():
+    # when
+    day = add_months(d("2024-08-31"), 6)
+
+    # then
+    assert day == d("2025-02-28")
+
+
+def test_31_august_plus_six_months_is_29_february_of_a_leap_next_year():
+    # when
+    day = add_months(d("2023-08-31"), 6)
+
+    # then
+    assert day == d("2024-02-29")
+
+
+def test_adding_months_past_december_rolls_over_into_the_next_year():
+    # when
+    days = [add_months(d("2025-11-15"), 3), add_months(d("2025-12-31"), 1), add_months(d("2025-10-31"), 14)]
+
+    # then
+    assert days == [d("2026-02-15"), d("2026-01-31"), d("2026-12-31")]
+
+
+def test_a_day_that_exists_in_the_target_month_is_kept():
+    # when
+    day = add_months(d("2025-01-15"), 3)
+
+    # then
+    assert day == d("2025-04-15")
+
+
+def test_anniversaries_of_29_february_fall_on_28_february_in_common_years_and_29_in_leap_years():
+    # given
+    start = d("2024-02-29")
+
+    # when
+    days = [anniversary(start, years) for years in (1, 2, 3, 4)]
+
+    # then
+    assert days == [d("2025-02-28"), d("2026-02-28"), d("2027-02-28"), d("2028-02-29")]
+
+
+# --- schedule: scenario 1 (CC1) -------------------------------------------------------------------------------
+
+
+def test_scenario_1_risk_assessment_is_due_3_months_after_award_by_default():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31")
+
+    # then
+    assert obligations == [("2025-04-15", "CC1")]
+
+
+def test_scenario_1_default_months_come_from_the_framework_and_are_3():
+    # then
+    assert FRAMEWORK.parameters.default_months == 3
+
+
+def test_scenario_1_risk_assessment_is_due_x_months_after_award():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", months=6)
+
+    # then
+    assert obligations == [("2025-07-15", "CC1")]
+
+
+def test_scenario_1_months_after_award_end_on_the_last_day_of_a_shorter_month():
+    # given: 30 November + 3 months = 30 February, which does not exist in 2025
+    award = "2024-11-30"
+
+    # when
+    obligations = schedule(1, award, "2024-12-01", "2026-11-30")
+
+    # then
+    assert obligations == [("2025-02-28", "CC1")]
+
+
+def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-03-10"))
+
+    # then
+    assert obligations == [("2025-03-10", "CC1")]
+
+
+def test_scenario_1_a_later_first_delivery_does_not_move_the_risk_assessment():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-05-01"))
+
+    # then
+    assert obligations == [("2025-04-15", "CC1")]
+
+
+def test_scenario_1_a_first_delivery_on_the_x_months_date_keeps_that_date():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-04-15"))
+
+    # then
+    assert obligations == [("2025-04-15", "CC1")]
+
+
+def test_scenario_1_first_delivery_is_compared_with_x_months_not_with_the_default():
+    # given: 6 months after award is 2025-07-15; a first delivery on 2025-05-01 is earlier than that
+    first_delivery = d("2025-05-01")
+
+    # when
+    obligations = schedule(
+        1, "2025-01-15", "2025-02-01", "2027-01-31", months=6, first_delivery=first_delivery
+    )
+
+    # then
+    assert obligations == [("2025-05-01", "CC1")]
+
+
+def test_scenario_1_has_no_obligation_when_the_risk_assessment_was_given_in_the_tender():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", risk_assessment_in_tender=True)
+
+    # then
+    assert obligations == []
+
+
+def test_scenario_1_obligation_carries_the_clause_title():
+    # when
+    (obligation,) = schedule_obligations(
+        scenario=1, award=d("2025-01-15"), start=d("2025-02-01"), end=d("2027-01-31"), framework=FRAMEWORK
+    )
+
+    # then
+    assert obligation.title == TITLES["CC1"]
+    assert obligation.as_dict() == {"clause": "CC1", "title": TITLES["CC1"], "due": "2025-04-15"}
+
+
+# --- schedule: scenarios 2 and 3 (CC2, CC3, CC4) --------------------------------------------------------------
+
+
+def test_scenario_2_reports_fall_on_each_anniversary_including_an_end_date_equal_to_one():
+    # when
+    obligations = schedule(2, "2025-01-15", "2025-03-01", "2028-03-01")
+
+    # then
+    assert obligations == [
+        ("2026-03-01", "CC2"),
+        ("2026-03-01", "CC3"),
+        ("2027-03-01", "CC2"),
+        ("2027-03-01", "CC3"),
+        ("2028-03-01", "CC2"),
+        ("2028-03-01", "CC3"),
+    ]
+
+
+def test_scenario_2_an_anniversary_after_the_end_date_is_not_an_obligation():
+    # given: the contract ends the day before its third anniversary
+    end = "2028-02-29"
+
+    # when
+    obligations = schedule(2, "2025-01-15", "2025-03-01", end)
+
+    # then
+    assert obligations == [
+        ("2026-03-01", "CC2"),
+        ("2026-03-01", "CC3"),
+        ("2027-03-01", "CC2"),
+        ("2027-03-01", "CC3"),
+    ]
+
+
+def test_scenario_2_has_no_obligation_when_the_contract_is_shorter_than_a_year():
+    # when
+    obligations = schedule(2, "2025-01-15", "2025-03-01", "2026-02-28")
+
+    # then
+    assert obligations == []
+
+
+def test_scenario_2_has_no_risk_assessment_obligation_even_with_a_first_delivery():
+    # when
+    obligations = schedule(2, "2025-01-15", "2025-03-01", "2026-03-01", first_delivery=d("2025-02-01"))
+
+    # then
+    assert obligations == [("2026-03-01", "CC2"), ("2026-03-01", "CC3")]
+
+
+def test_scenario_2_anniversaries_count_from_the_start_not_from_the_award():
+    # given: awarded in January 2025, started in September 2025
+    award, start = "2025-01-15", "2025-09-10"
+
+    # when
+    obligations = schedule(2, award, start, "2027-09-10")
+
+    # then
+    assert [due for due, _ in obligations] == ["2026-09-10", "2026-09-10", "2027-09-10", "2027-09-10"]
+
+
+def test_scenario_3_adds_due_diligence_reports_to_each_anniversary():
+    # when
+    obligations = schedule(3, "2025-01-15", "2025-03-01", "2027-03-01")
+
+    # then
+    assert obligations == [
+        ("2026-03-01", "CC2"),
+        ("2026-03-01", "CC3"),
+        ("2026-03-01", "CC4"),
+        ("2027-03-01", "CC2"),
+        ("2027-03-01", "CC3"),
+        ("2027-03-01", "CC4"),
+    ]
+
+
+def test_obligations_are_sorted_by_due_date_then_clause():
+    # when
+    obligations = schedule(3, "2025-01-15", "2025-03-01", "2029-03-01")
+
+    # then
+    assert obligations == sorted(obligations)
+    assert len(obligations) == 12
+
+
+def test_a_29_february_start_leaves_out_the_leap_anniversary_when_the_contract_ends_on_28_february():
+    # when
+    obligations = schedule(2, "2024-01-10", "2024-02-29", "2028-02-28")
+
+    # then
+    assert [due for due, clause in obligations if clause == "CC2"] == [
+        "2025-02-28",
+        "2026-02-28",
+        "2027-02-28",
+    ]
+
+
+def test_a_29_february_start_includes_the_leap_anniversary_when_the_contract_ends_on_it():
+    # when
+    obligations = schedule(2, "2024-01-10", "2024-02-29", "2028-02-29")
+
+    # then
+    assert obligations == [
+        ("2025-02-28", "CC2"),
+        ("2025-02-28", "CC3"),
+        ("2026-02-28", "CC2"),
+        ("2026-02-28", "CC3"),
+        ("2027-02-28", "CC2"),
+        ("2027-02-28", "CC3"),
+        ("2028-02-29", "CC2"),
+        ("2028-02-29", "CC3"),
+    ]
+
+
+def test_a_29_february_start_goes_back_to_28_february_after_the_leap_year():
+    # when
+    obligations = schedule(3, "2024-01-10", "2024-02-29", "2029-03-01")
+
+    # then
+    assert [due for due, clause in obligations if clause == "CC4"] == [
+        "2025-02-28",
+        "2026-02-28",
+        "2027-02-28",
+        "2028-02-29",
+        "2029-02-28",
+    ]
+
+
+# --- schedule: refusals ---------------------------------------------------------------------------------------
+
+
+def test_an_end_before_the_start_is_refused_naming_the_end():
+    # when
+    error = refusal(start=d("2025-03-01"), end=d("2025-02-28"))
+
+    # then
+    assert error.field == "end"
+    assert "2025-02-28" in str(error)
+
+
+def test_a_start_before_the_award_is_refused_naming_the_start():
+    # when
+    error = refusal(award=d("2025-03-02"), start=d("2025-03-01"), end=d("2027-03-01"))
+
+    # then
+    assert error.field == "start"
+
+
+def test_a_start_on_the_award_date_is_accepted():
+    # when
+    obligations = schedule(1, "2025-03-01", "2025-03-01", "2027-03-01")
+
+    # then
+    assert obligations == [("2025-06-01", "CC1")]
+
+
+def test_a_first_delivery_before_the_award_is_refused_naming_the_first_delivery():
+    # when
+    error = refusal(first_delivery=d("2025-01-14"))
+
+    # then
+    assert error.field == "first_delivery"
+
+
+def test_zero_months_is_refused_naming_the_months():
+    # when
+    error = refusal(months=0)
+
+    # then
+    assert error.field == "months"
+
+
+def test_negative_months_are_refused_naming_the_months():
+    # when
+    error = refusal(months=-3)
+
+    # then
+    assert error.field == "months"
+
+
+def test_an_unknown_scenario_is_refused_naming_the_scenario():
+    # when
+    error = refusal(scenario=4)
+
+    # then
+    assert error.field == "scenario"
+    assert "4" in str(error)
+
+
+# --- schedule: reasons ----------------------------------------------------------------------------------------
+
+
+def test_a_risk_assessment_due_after_award_says_how_many_months_after_which_award():
+    # when
+    (obligation,) = schedule_obligations(
+        scenario=1,
+        award=d("2025-01-15"),
+        start=d("2025-02-01"),
+        end=d("2027-01-31"),
+        framework=FRAMEWORK,
+        months=6,
+    )
+
+    # then
+    assert "6 months after the award" in obligation.reason
+    assert "2025-01-15" in obligation.reason
+
+
+def test_a_risk_assessment_due_on_the_first_delivery_says_so():
+    # when
+    (obligation,) = schedule_obligations(
+        scenario=1,
+        award=d("2025-01-15"),
+        start=d("2025-02-01"),
+        end=d("2027-01-31"),
+        framework=FRAMEWORK,
+        first_delivery=d("2025-03-10"),
+    )
+
+    # then
+    assert "first delivery" in obligation.reason
+    assert "2025-03-10" in obligation.reason
+
+
+def test_every_annual_report_names_its_anniversary_of_the_start():
+    # when
+    obligations = schedule_obligations(
+        scenario=3, award=d("2025-01-15"), start=d("2025-03-01"), end=d("2027-03-01"), framework=FRAMEWORK
+    )
+
+    # then
+    assert all("anniversary" in o.reason and "2025-03-01" in o.reason for o in obligations)
+    assert [o.reason.split()[1] for o in obligations] == ["1", "1", "1", "2", "2", "2"]
+
+
+# --- KPI: timeliness ------------------------------------------------------------------------------------------
+
+
+def test_a_submission_before_the_due_date_is_on_time():
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=d("2025-04-10"), today=d("2025-05-01"))
+
+    # then
+    assert (result.kpi, result.status, result.label) == ("timeliness", "ok", "on time")
+
+
+def test_a_submission_on_the_due_date_is_on_time():
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=d("2025-04-15"), today=d("2025-05-01"))
+
+    # then
+    assert (result.status, result.label) == ("ok", "on time")
+
+
+def test_a_submission_after_the_due_date_is_late_by_exactly_the_days_past_it():
+    # given: 27 April is 12 days after 15 April
+    submitted = d("2025-04-27")
+
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=submitted, today=d("2025-05-01"))
+
+    # then
+    assert (result.status, result.label, result.value) == ("warning", "late by 12 days", 12)
+
+
+def test_a_submission_across_a_month_end_counts_calendar_days_late():
+    # given: 30 April to 2 June is 33 days
+    submitted = d("2025-06-02")
+
+    # when
+    result = timeliness(due=d("2025-04-30"), submitted=submitted, today=d("2025-06-10"))
+
+    # then
+    assert result.value == 33
+    assert result.label == "late by 33 days"
+
+
+def test_nothing_submitted_before_the_due_date_is_not_yet_due():
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=None, today=d("2025-04-01"))
+
+    # then
+    assert (result.status, result.label) == ("pending", "not yet due")
+
+
+def test_nothing_submitted_on_the_due_date_is_still_not_yet_overdue():
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=None, today=d("2025-04-15"))
+
+    # then
+    assert result.status == "pending"
+
+
+def test_nothing_submitted_after_the_due_date_is_missing_and_overdue_by_the_days_past_it():
+    # given: 25 April is 10 days after 15 April
+    today = d("2025-04-25")
+
+    # when
+    result = timeliness(due=d("2025-04-15"), submitted=None, today=today)
+
+    # then
+    assert (result.status, result.label, result.value) == ("problem", "missing, 10 days overdue", 10)
+
+
+# --- KPI: site list completeness ------------------------------------------------------------------------------
+
+
+def site(n, **overrides):
+    row = {"name": f"Plant {n}", "address": f"{n} Factory Road", "country": "China"}
+    row.update(overrides)
+    return row
+
+
+def test_a_site_list_with_every_row_complete_is_100_percent():
+    # when
+    result = site_list_completeness([site(1), site(2), site(3)])
+
+    # then
+    assert (result.kpi, result.status, result.value) == ("completeness", "ok", 100.0)
+    assert result.label == "100% complete"
+
+
+def test_an_incomplete_site_list_without_explanation_is_a_problem_naming_the_row():
+    # given: row 3 has no address
+    sites = [site(1), site(2), site(3, address="")]
+
+    # when
+    result = site_list_completeness(sites)
+
+    # then
+    assert result.status == "problem"
+    assert result.value == pytest.approx(66.7)
+    assert "incomplete rows: 3" in result.reasons
+    assert any("explanation" in r for r in result.reasons)
+
+
+def test_an_incomplete_site_list_with_an_explanation_is_a_warning():
+    # given
+    sites = [site(1), site(2), site(3, address="")]
+
+    # when
+    result = site_list_completeness(sites, explanation="Tier 2 suppliers have not yet answered our request.")
+
+    # then
+    assert result.status == "warning"
+    assert result.value == pytest.approx(66.7)
+    assert "incomplete rows: 3" in result.reasons
+
+
+def test_a_row_without_a_country_is_incomplete():
+    # given
+    sites = [site(1, country=None), site(2)]
+
+    # when
+    result = site_list_completeness(sites)
+
+    # then
+    assert result.value == 50.0
+    assert "incomplete rows: 1" in result.reasons
+
+
+def test_a_row_without_a_name_key_at_all_is_incomplete():
+    # given
+    sites = [site(1), {"address": "2 Factory Road", "country": "China"}]
+
+    # when
+    result = site_list_completeness(sites)
+
+    # then
+    assert result.status == "problem"
+    assert "incomplete rows: 2" in result.reasons
+
+
+def test_an_empty_site_list_without_explanation_is_a_problem():
+    # when
+    result = site_list_completeness([])
+
+    # then
+    assert (result.status, result.value) == ("problem", 0.0)
+
+
+def test_an_empty_site_list_with_an_explanation_is_a_warning():
+    # when
+    result = site_list_completeness(
+        [], explanation="Our suppliers refuse to disclose their sites; next steps: ..."
+    )
+
+    # then
+    assert (result.status, result.value) == ("warning", 0.0)
+
+
+def test_whitespace_only_fields_count_as_missing():
+    # given
+    sites = [site(1), site(2, name="   "), site(3, country="\t\n")]
+
+    # when
+    result = site_list_completeness(sites)
+
+    # then
+    assert result.status == "problem"
+    assert result.value == pytest.approx(33.3)
+    assert "incomplete rows: 2, 3" in result.reasons
+
+
+def test_a_whitespace_only_explanation_is_no_explanation():
+    # when
+    result = site_list_completeness([site(1), site(2, address=" ")], explanation="   ")
+
+    # then
+    assert result.status == "problem"
+
+
+# --- KPI: contents --------------------------------------------------------------------------------------------
+
+
+def checklist(clause):
+    return FRAMEWORK.criterion(clause).contents
+
+
+def met(items):
+    return {i.item: i.met for i in items}
+
+
+RISK_ASSESSMENT = {
+    "components": ["battery"],
+    "raw_materials": ["cobalt", "tin"],
+    "sourcing_countries": ["DR Congo"],
+    "risks": ["child labour", "forced labour", "water pollution"],
+}
+
+
+def test_the_framework_gives_each_clause_the_checklist_of_the_manuals_kpi_table():
+    # then
+    assert checklist("CC1") == ("components", "raw_materials", "sourcing_countries", "risks")
+    assert checklist("CC2") == ("site_list", "explanation_if_incomplete")
+    assert checklist("CC3") == ("actions", "stakeholder_engagement")
+    assert checklist("CC4") == ("due_diligence_processes", "stakeholder_engagement")
+
+
+def test_a_risk_assessment_with_the_minimum_of_everything_meets_the_cc1_checklist():
+    # when
+    result, items = contents_check("CC1", checklist("CC1"), RISK_ASSESSMENT)
+
+    # then
+    assert (result.kpi, result.status, result.label, result.value) == (
+        "contents",
+        "ok",
+        "4 of 4 items met",
+        4,
+    )
+    assert all(i.met for i in items)
+
+
+def test_a_risk_assessment_with_one_raw_material_misses_the_materials_item():
+    # given
+    summary = {**RISK_ASSESSMENT, "raw_materials": ["cobalt"]}
+
+    # when
+    result, items = contents_check("CC1", checklist("CC1"), summary)
+
+    # then
+    assert met(items) == {
+        "components": True,
+        "raw_materials": False,
+        "sourcing_countries": True,
+        "risks": True,
+    }
+    assert (result.status, result.label) == ("warning", "3 of 4 items met")
+
+
+def test_a_risk_assessment_with_two_risks_misses_the_risks_item():
+    # given
+    summary = {**RISK_ASSESSMENT, "risks": ["child labour", "forced labour"]}
+
+    # when
+    result, items = contents_check("CC1", checklist("CC1"), summary)
+
+    # then
+    assert met(items)["risks"] is False
+    assert "risks: 2 risk(s), at least 3 required" in result.reasons
+
+
+def test_a_risk_assessment_without_component_or_sourcing_country_misses_both_items():
+    # given
+    summary = {**RISK_ASSESSMENT, "components": [], "sourcing_countries": []}
+
+    # when
+    result, items = contents_check("CC1", checklist("CC1"), summary)
+
+    # then
+    assert met(items) == {
+        "components": False,
+        "raw_materials": True,
+        "sourcing_countries": False,
+        "risks": True,
+    }
+    assert result.value == 2
+
+
+def test_blank_entries_in_a_risk_assessment_are_not_counted():
+    # given: three risks, one of them blank
+    summary = {**RISK_ASSESSMENT, "risks": ["child labour", "  ", "forced labour"]}
+
+    # when
+    _, items = contents_check("CC1", checklist("CC1"), summary)
+
+    # then
+    assert met(items)["risks"] is False
+
+
+def test_an_empty_risk_assessment_meets_nothing_and_is_a_problem():
+    # when
+    result, items = contents_check("CC1", checklist("CC1"), {})
+
+    # then
+    assert (result.status, result.label) == ("problem", "0 of 4 items met")
+    assert not any(i.met for i in items)
+
+
+def test_a_complete_site_list_meets_the_cc2_checklist_without_an_explanation():
+    # when
+    result, items = contents_check("CC2", checklist("CC2"), {"sites": [site(1), site(2)]})
+
+    # then
+    assert result.status == "ok"
+    assert met(items) == {"site_list": True, "explanation_if_incomplete": True}
+
+
+def test_an_incomplete_site_list_without_explanation_misses_the_explanation_item():
+    # when
+    result, items = contents_check("CC2", checklist("CC2"), {"sites": [site(1), site(2, address="")]})
+
+    # then
+    assert met(items) == {"site_list": True, "explanation_if_incomplete": False}
+    assert result.status == "warning"
+
+
+def test_an_incomplete_site_list_with_an_explanation_meets_the_cc2_checklist():
+    # given
+    summary = {"sites": [site(1), site(2, address="")], "explanation": "Supplier B is being engaged."}
+
+    # when
+    result, _ = contents_check("CC2", checklist("CC2"), summary)
+
+    # then
+    assert result.status == "ok"
+
+
+def test_no_site_list_misses_the_site_list_item():
+    # when
+    result, items = contents_check("CC2", checklist("CC2"), {"sites": []})
+
+    # then
+    assert met(items) == {"site_list": False, "explanation_if_incomplete": False}
+    assert result.status == "problem"
+
+
+def test_a_mitigation_report_with_one_action_and_stakeholder_evidence_meets_the_cc3_checklist():
+    # given
+    summary = {"actions_count": 1, "stakeholder_evidence": "Workshop with the local trade union, 12 March."}
+
+    # when
+    result, items = contents_check("CC3", checklist("CC3"), summary)
+
+    # then
+    assert result.status == "ok"
+    assert "actions: 1 mitigating action(s) reported" in result.reasons
+
+
+def test_a_mitigation_report_with_no_action_misses_the_actions_item():
+    # given
+    summary = {"actions_count": 0, "stakeholder_evidence": "Workshop with the local trade union."}
+
+    # when
+    result, items = contents_check("CC3", checklist("CC3"), summary)
+
+    # then
+    assert met(items) == {"actions": False, "stakeholder_engagement": True}
+    assert result.status == "warning"
+
+
+def test_a_mitigation_report_without_stakeholder_evidence_misses_that_item():
+    # given
+    summary = {"actions_count": 4, "stakeholder_evidence": "  "}
+
+    # when
+    result, items = contents_check("CC3", checklist("CC3"), summary)
+
+    # then
+    assert met(items) == {"actions": True, "stakeholder_engagement": False}
+    assert "stakeholder_engagement: no evidence of stakeholder engagement" in result.reasons
+
+
+def test_a_due_diligence_report_with_processes_and_stakeholder_evidence_meets_the_cc4_checklist():
+    # given
+    summary = {
+        "processes": "Yearly risk mapping; audits at high-risk suppliers.",
+        "stakeholder_evidence": "NGO panel.",
+    }
+
+    # when
+    result, _ = contents_check("CC4", checklist("CC4"), summary)
+
+    # then
+    assert (result.status, result.label) == ("ok", "2 of 2 items met")
+
+
+def test_a_due_diligence_report_without_processes_misses_that_item():
+    # given
+    summary = {"processes": "", "stakeholder_evidence": "NGO panel."}
+
+    # when
+    result, items = contents_check("CC4", checklist("CC4"), summary)
+
+    # then
+    assert met(items) == {"due_diligence_processes": False, "stakeholder_engagement": True}
+    assert "due_diligence_processes: processes not described" in result.reasons
+
+
+def test_an_empty_due_diligence_report_is_a_problem():
+    # when
+    result, _ = contents_check("CC4", checklist("CC4"), {})
+
+    # then
+    assert (result.status, result.label) == ("problem", "0 of 2 items met")
+
+
+# --- KPI: responsiveness --------------------------------------------------------------------------------------
+
+
+def request(asked, due, answered=None):
+    return InformationRequestState(asked=d(asked), due=d(due), answered=d(answered) if answered else None)
+
+
+def test_no_request_for_more_information_is_pending():
+    # when
+    result = responsiveness([], today=d("2025-06-01"))
+
+    # then
+    assert (result.kpi, result.status, result.value) == ("responsiveness", "pending", None)
+
+
+def test_requests_all_answered_on_time_are_ok_with_the_average_days_to_answer():
+    # given: answered after 4 and 10 days: 7 on average
+    requests = [
+        request("2025-05-01", "2025-05-15", "2025-05-05"),
+        request("2025-06-01", "2025-06-15", "2025-06-11"),
+    ]
+
+    # when
+    result = responsiveness(requests, today=d("2025-07-01"))
+
+    # then
+    assert (result.status, result.label, result.value) == ("ok", "2/2 answered", 7.0)
+    assert "7 days to answer on average" in result.reasons
+
+
+def test_an_answer_on_the_requested_date_is_on_time():
+    # when
+    result = responsiveness([request("2025-05-01", "2025-05-15", "2025-05-15")], today=d("2025-07-01"))
+
+    # then
+    assert (result.status, result.value) == ("ok", 14.0)
+
+
+def test_an_unanswered_request_past_its_date_is_a_problem():
+    # given
+    requests = [
+        request("2025-05-01", "2025-05-15", "2025-05-05"),
+        request("2025-06-01", "2025-06-15"),
+    ]
+
+    # when
+    result = responsiveness(requests, today=d("2025-06-20"))
+
+    # then
+    assert (result.status, result.label) == ("problem", "1/2 answered, 1 overdue")
+    assert "1 overdue (asked 2025-06-01)" in result.reasons
+
+
+def test_a_request_answered_after_its_date_is_a_warning():
+    # given: asked 1 May, due 15 May, answered 20 May: 19 days to answer
+    requests = [request("2025-05-01", "2025-05-15", "2025-05-20")]
+
+    # when
+    result = responsiveness(requests, today=d("2025-07-01"))
+
+    # then
+    assert (result.status, result.value) == ("warning", 19.0)
+    assert "1 answered after the requested date" in result.reasons
+
+
+# --- reminders ------------------------------------------------------------------------------------------------
+
+DUE = d("2025-06-30")
+
+
+def reminder(today, submitted=False):
+    return reminder_due(
+        due=DUE,
+        today=d(today),
+        submitted=submitted,
+        days_before=FRAMEWORK.reminders.days_before,
+        days_after=FRAMEWORK.reminders.days_after,
+    )
+
+
+def test_the_framework_reminds_30_and_7_days_before_and_1_and_14_days_after():
+    # then
+    assert FRAMEWORK.reminders.days_before == (30, 7)
+    assert FRAMEWORK.reminders.days_after == (1, 14)
+
+
+def test_no_reminder_31_days_before_the_deadline():
+    # when: 30 June - 31 days = 30 May
+    key = reminder("2025-05-30")
+
+    # then
+    assert key is None
+
+
+def test_the_30_day_reminder_is_due_30_days_before_the_deadline():
+    # when: 30 June - 30 days = 31 May
+    key = reminder("2025-05-31")
+
+    # then
+    assert key == "before-30"
+
+
+def test_the_30_day_reminder_is_still_the_nearest_8_days_before_the_deadline():
+    # when: 30 June - 8 days = 22 June
+    key = reminder("2025-06-22")
+
+    # then
+    assert key == "before-30"
+
+
+def test_the_7_day_reminder_is_due_7_days_before_the_deadline():
+    # when: 30 June - 7 days = 23 June
+    key = reminder("2025-06-23")
+
+    # then
+    assert key == "before-7"
+
+
+def test_the_7_day_reminder_is_the_nearest_on_the_due_day():
+    # when
+    key = reminder("2025-06-30")
+
+    # then
+    assert key == "before-7"
+
+
+def test_the_1_day_reminder_is_due_the_day_after_the_deadline():
+    # when
+    key = reminder("2025-07-01")
+
+    # then
+    assert key == "after-1"
+
+
+def test_the_1_day_reminder_is_still_the_nearest_13_days_after_the_deadline():
+    # when
+    key = reminder("2025-07-13")
+
+    # then
+    assert key == "after-1"
+
+
+def test_the_14_day_reminder_is_due_14_days_after_the_deadline():
+    # when
+    key = reminder("2025-07-14")
+
+    # then
+    assert key == "after-14"
+
+
+def test_the_14_day_reminder_stays_the_nearest_long_after_the_deadline():
+    # when
+    key = reminder("2025-10-01")
+
+    # then
+    assert key == "after-14"
+
+
+@pytest.mark.parametrize("today", ["2025-05-31", "2025-06-23", "2025-06-30", "2025-07-01", "2025-07-14"])
+def test_no_reminder_once_the_obligation_is_submitted(today):
+    # when
+    key = reminder(today, submitted=True)
+
+    # then
+    assert key is None
