@@ -1,60 +1,22 @@
 """The `hrdd` command, run as a user runs it: a separate process, files in, text or JSON out, status 2 on bad input."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from hrdd.demo import DEMO_LOGIN, DEMO_PASSWORD
 from tests.app.workbooks import fill_questionnaire, open_xlsx
+from tests.cli_support import assert_refused
 from tests.factories import response
 
 REPO = Path(__file__).resolve().parents[2]
 SCORE_KEYS = {"company", "role", "scores", "levels", "overall", "warnings"}
 
 
-@pytest.fixture
-def hrdd(tmp_path):
-    """Run `python -m hrdd ...` in the repository with its own var directory; never a real database."""
-    env = os.environ.copy()
-    env.pop("DATABASE_URL", None)
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        HRDD_VAR_DIR=str(tmp_path / "var"),
-        COLUMNS="200",  # rich wraps at 80 columns when not on a terminal
-    )
-
-    def run(*args: object) -> subprocess.CompletedProcess:
-        return subprocess.run(  # noqa: S603 - our own interpreter and module, arguments from the tests
-            [sys.executable, "-m", "hrdd", *map(str, args)],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    return run
-
-
 def write_json(path: Path, data: object) -> Path:
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
-
-
-def assert_refused(result: subprocess.CompletedProcess, *named: str) -> None:
-    """Exit status 2, a message naming what is wrong, no traceback, nothing on standard output."""
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
-    assert "error" in result.stderr
-    message = " ".join(result.stderr.split())
-    for name in named:
-        assert name in message, f"{name!r} not in {message!r}"
-    assert result.stdout == ""
 
 
 # scoring
