@@ -23,6 +23,7 @@ from hrdd.domain.contracts import (
     site_list_completeness,
     timeliness,
 )
+from hrdd.domain.risk import get_risk_method
 from hrdd.domain.tender import get_tender_framework
 
 SITE_RISKS = 3
@@ -158,6 +159,7 @@ def dashboard(*, user: User, today: dt.date | None = None) -> Dashboard:
 @dataclass(frozen=True)
 class SiteRisk:
     category: str
+    title: str
     stage: str
     score: float
     material: str | None
@@ -171,6 +173,7 @@ def site_risks(contract: Contract, sites: list[Any]) -> dict[int, list[SiteRisk]
     from hrdd.contracts.sitelists import STAGES
 
     risks = assessment.result.get("risks", [])
+    titles = {c.id: c.title for c in get_risk_method().categories}
     linked: dict[int, list[SiteRisk]] = {}
     for site in sites:
         stage = STAGES.get((site.site_type or "").strip().lower())
@@ -185,7 +188,15 @@ def site_risks(contract: Contract, sites: list[Any]) -> dict[int, list[SiteRisk]
             if r["category"] in seen:
                 continue
             seen.add(r["category"])
-            picked.append(SiteRisk(r["category"], r["stage"], r["score"], r.get("material")))
+            picked.append(
+                SiteRisk(
+                    r["category"],
+                    titles.get(r["category"], r["category"]),
+                    r["stage"],
+                    r["score"],
+                    r.get("material"),
+                )
+            )
             if len(picked) == SITE_RISKS:
                 break
         linked[site.pk] = picked

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -95,8 +96,9 @@ def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
     contract = selectors.contract_get(user=request.user, public_id=public_id)
     statuses = selectors.contract_statuses(contract)
     site_links = {}
+    linked = contract.tender is not None and contract.tender.risk_assessment is not None
     for item in statuses:
-        if item.obligation.clause == "CC2" and item.latest is not None:
+        if linked and item.obligation.clause == "CC2" and item.latest is not None:
             site_links[item.obligation.pk] = selectors.site_risks(contract, list(item.latest.sites.all()))
     return render(
         request,
@@ -106,7 +108,7 @@ def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "statuses": statuses,
             "site_links": site_links,
             "supplier_link": settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url(),
-            "today": dt.date.today(),
+            "today": timezone.localdate(),
         },
     )
 
@@ -180,7 +182,11 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
     status = 200
     errors: dict[int, str] = {}
     if request.method == "POST":
-        obligation = _obligation(contract, _int(request.POST, "obligation") or 0)
+        try:
+            number = _int(request.POST, "obligation") or 0
+        except TenderInputError as exc:
+            raise Http404("obligation not found") from exc
+        obligation = _obligation(contract, number)
         try:
             if request.POST.get("action") == "answer":
                 target = obligation.requests.filter(pk=_int(request.POST, "request") or 0).first()

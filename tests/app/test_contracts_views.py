@@ -1,0 +1,919 @@
+"""The contract pages: the contract manager's dashboard (overdue, due soon, the on-time trend), the contract
+with its KPI statuses and site list, the calendars, the buyer's requests, and the supplier's page behind its
+secret link; behind a login and the organisation's walls, bad input storing nothing."""
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from icalendar import Calendar
+
+from hrdd.audit.models import AuditEvent
+from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
+from hrdd.contracts.services import contract_create, information_request_create, submission_create
+from hrdd.domain.contracts import add_months
+from hrdd.domain.risk import Adjustments
+from hrdd.risks import selectors as risk_selectors
+from hrdd.risks.services import risk_assessment_save
+from hrdd.tenders.services import tender_create
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DASHBOARD = reverse("contracts:dashboard")
+ORG_CALENDAR = reverse("contracts:calendar")
+TODAY = dt.date.today()
+SITES_CSV = (
+    "name,address,country,site_type,products\n"
+    'Assembly One,"1 Factory Road, Kunshan",CHN,final assembly,notebooks\n'
+    'Cells Two,"2 Battery Street, Penang",MYS,component,lithium-ion cells\n'
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_knowledge_cache():
+    """knowledge_current() caches by edition ids, which SQLite hands out again after a test's rollback."""
+    risk_selectors._CACHE.clear()
+    yield
+    risk_selectors._CACHE.clear()
+
+
+@pytest.fixture
+def logged_in(client, contract_manager):
+    client.force_login(contract_manager)
+    return client
+
+
+def text_of(page):
+    """The page's text: tags dropped, white space collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page.content.decode()).split())
+
+
+def messages_of(page):
+    return [str(m) for m in page.context["messages"]]
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def stored_files():
+    media = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
+
+
+def counts():
+    return (
+        Contract.objects.count(),
+        Obligation.objects.count(),
+        Submission.objects.count(),
+        ProductionSite.objects.count(),
+        InformationRequest.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def running(actor, *, title="Notebooks 2024-2027", supplier="Lumen Computers", scenario=2, tender=None):
+    """A contract whose first anniversary has passed (CC2, CC3 overdue) and whose second is 30 days away."""
+    start = add_months(TODAY + dt.timedelta(days=30), -24)
+    return contract_create(
+        actor=actor,
+        title=title,
+        supplier_name=supplier,
+        supplier_email="reports@lumen.example",
+        award_date=start,
+        start_date=start,
+        end_date=add_months(start, 30),
+        scenario=None if tender else scenario,
+        tender=tender,
+    )
+
+
+def future(actor, *, title="Servers 2031-2035", supplier="Future Servers"):
+    """A contract whose every deadline lies ahead."""
+    start = TODAY + dt.timedelta(days=200)
+    return contract_create(
+        actor=actor,
+        title=title,
+        supplier_name=supplier,
+        supplier_email="reports@future.example",
+        award_date=TODAY,
+        start_date=start,
+        end_date=add_months(start, 36),
+        scenario=2,
+    )
+
+
+def first(contract, clause):
+    return contract.obligations.filter(clause=clause).order_by("due_date").first()
+
+
+def detail_url(contract):
+    return reverse("contracts:detail", args=[contract.public_id])
+
+
+def calendar_url(contract):
+    return reverse("contracts:contract_calendar", args=[contract.public_id])
+
+
+def supplier_url(contract):
+    return reverse("contracts:supplier", args=[contract.token])
+
+
+def file_url(contract, submission):
+    return reverse("contracts:file", args=[contract.public_id, submission.pk])
+
+
+def submit_sites(contract, content=None, name="sites.csv", **data):
+    content = SITES_CSV.encode() if content is None else content
+    return submission_create(obligation=first(contract, "CC2"), data=data, upload=upload(name, content))
+
+
+def events_of(content):
+    calendar = Calendar.from_ical(content)
+    return list(calendar.walk("VEVENT"))
+
+
+# login
+
+
+def test_the_contract_pages_need_a_login(client, buyer):
+    # given
+    contract = running(buyer)
+    submission = submit_sites(contract)
+
+    # when / then
+    for url in (
+        DASHBOARD,
+        ORG_CALENDAR,
+        detail_url(contract),
+        calendar_url(contract),
+        file_url(contract, submission),
+    ):
+        page = client.get(url)
+        assert page.status_code == 302, url
+        assert page["Location"].startswith(reverse("login")), url
+
+
+def test_creating_a_contract_needs_a_login_and_stores_nothing(client, db):
+    # given
+    before = counts()
+
+    # when
+    page = client.post(DASHBOARD, {"title": "Notebooks", "scenario": "2"})
+
+    # then
+    assert page.status_code == 302
+    assert page["Location"].startswith(reverse("login"))
+    assert counts() == before
+
+
+# the dashboard
+
+
+def test_the_navigation_leads_to_the_contracts(logged_in):
+    # when
+    page = logged_in.get(reverse("consultations:list"))
+
+    # then
+    assert f'href="{DASHBOARD}"' in page.content.decode()
+    assert "4 Contracts" in page.content.decode()
+
+
+def test_an_empty_dashboard_says_so(logged_in):
+    # when
+    page = logged_in.get(DASHBOARD)
+
+    # then
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Nothing overdue." in text
+    assert "Nothing due soon." in text
+    assert "No contract yet." in text
+    assert "No deadline has passed yet." in text
+    assert "<svg" not in page.content.decode()
+
+
+def test_the_dashboard_lists_overdue_and_due_soon_obligations_with_their_colours(logged_in, buyer):
+    # given
+    contract = running(buyer)
+    past, soon = sorted({o.due_date for o in contract.obligations.all()})
+    assert past < TODAY
+    assert TODAY < soon <= TODAY + dt.timedelta(days=60)
+
+    # when
+    page = logged_in.get(DASHBOARD)
+
+    # then
+    assert page.status_code == 200
+    board = page.context["board"]
+    assert board.due_soon_days == 60
+    assert [(s.obligation.clause, s.obligation.due_date) for s in board.overdue] == [
+        ("CC2", past),
+        ("CC3", past),
+    ]
+    assert [(s.obligation.clause, s.obligation.due_date) for s in board.due_soon] == [
+        ("CC2", soon),
+        ("CC3", soon),
+    ]
+    html = page.content.decode()
+    overdue = html[html.index('id="overdue"') : html.index('id="due-soon"')]
+    due_soon = html[html.index('id="due-soon"') : html.index('id="trend"')]
+    assert overdue.count('class="kpi kpi-problem"') == 2
+    assert f'<span class="kpi kpi-problem">{past:%Y-%m-%d}</span>' in overdue
+    assert "Lumen Computers" in overdue
+    assert "days overdue" in overdue
+    assert contract.get_absolute_url() in overdue
+    assert due_soon.count('class="kpi kpi-pending"') == 2
+    assert f"{soon:%Y-%m-%d}" in due_soon
+    assert "Due in the next 60 days (2)" in " ".join(due_soon.split())
+    assert "Overdue (2)" in text_of(page)
+    # every obligation in the table, with the row's worst status
+    rows = re.findall(r'<tr class="row-(\w+)">', html)
+    assert rows == ["problem", "problem", "pending", "pending"]
+
+
+def test_the_trend_chart_appears_once_a_deadline_has_passed(logged_in, buyer):
+    # given
+    future(buyer)
+    before = logged_in.get(DASHBOARD)
+    running(buyer)
+
+    # when
+    after = logged_in.get(DASHBOARD)
+
+    # then
+    assert "<svg" not in before.content.decode()
+    assert "No deadline has passed yet." in text_of(before)
+    html = after.content.decode()
+    assert html.count("<svg") == 1
+    chart = html[html.index("<svg") : html.index("</svg>")]
+    assert 'class="chart trend"' in chart
+    assert "Lumen Computers" in chart
+    assert "Future Servers" not in chart  # nothing of theirs is due yet
+    past = min(o.due_date for o in Contract.objects.get(supplier_name="Lumen Computers").obligations.all())
+    assert f"Lumen Computers {past.year}: 0 of 2 on time" in chart
+    assert after.context["board"].trend == {"Lumen Computers": {past.year: (0, 2)}}
+
+
+def test_the_dashboard_shows_only_the_organisations_contracts(logged_in, buyer, outsider):
+    # given
+    running(outsider, title="Their notebooks", supplier="Their Supplier")
+    running(buyer, title="Our notebooks")
+
+    # when
+    page = logged_in.get(DASHBOARD)
+
+    # then
+    text = text_of(page)
+    assert "Our notebooks" in text
+    assert "Their notebooks" not in text
+    assert "Their Supplier" not in text
+    assert len(page.context["board"].statuses) == 4
+
+
+# creating a contract through the dashboard form
+
+
+def form(**overrides):
+    data = {
+        "tender": "",
+        "scenario": "2",
+        "title": "Notebooks 2030-2033",
+        "supplier_name": "Acme Computers",
+        "supplier_email": "reports@acme.example",
+        "award_date": "2030-01-15",
+        "first_delivery": "",
+        "start_date": "2030-02-01",
+        "end_date": "2033-01-31",
+        "months": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_the_dashboard_offers_the_new_contract_form_to_writers_only(client, contract_manager, viewer):
+    # when
+    client.force_login(contract_manager)
+    writer = client.get(DASHBOARD)
+    client.force_login(viewer)
+    reader = client.get(DASHBOARD)
+
+    # then
+    assert 'id="new-contract"' in writer.content.decode()
+    assert 'id="new-contract"' not in reader.content.decode()
+
+
+def test_creating_a_contract_through_the_form_redirects_to_it(logged_in, contract_manager):
+    # when
+    page = logged_in.post(DASHBOARD, form())
+
+    # then
+    contract = Contract.objects.get()
+    assert page.status_code == 302
+    assert page["Location"] == contract.get_absolute_url()
+    assert contract.organisation == contract_manager.organisation
+    assert contract.created_by == contract_manager
+    assert contract.scenario == 2
+    assert contract.obligations.count() == 4
+    assert AuditEvent.objects.filter(action="contract.create", target_id=str(contract.pk)).exists()
+    shown = logged_in.get(page["Location"])
+    assert "Contract created with 4 obligations." in messages_of(shown)
+    assert "Notebooks 2030-2033" in text_of(shown)
+
+
+def test_creating_a_contract_from_a_tender_through_the_form_takes_its_scenario_and_months(logged_in, buyer):
+    # given
+    tender = tender_create(actor=buyer, title="Notebooks tender", scenario=1, months=6)
+
+    # when
+    page = logged_in.post(
+        DASHBOARD, form(tender=str(tender.public_id), scenario="", first_delivery="", months="")
+    )
+
+    # then
+    contract = Contract.objects.get()
+    assert page["Location"] == contract.get_absolute_url()
+    assert contract.tender == tender
+    assert (contract.scenario, contract.months) == (1, 6)
+    assert [(o.clause, o.due_date) for o in contract.obligations.all()] == [("CC1", dt.date(2030, 7, 15))]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("award_date", "2030-02-30", "award_date: '2030-02-30' is not a date (YYYY-MM-DD)"),
+        ("start_date", "tomorrow", "start_date: 'tomorrow' is not a date (YYYY-MM-DD)"),
+        ("end_date", "", "end_date: a date is required"),
+        ("months", "three", "months: 'three' is not a whole number"),
+        ("supplier_email", "nobody", "supplier_email"),
+        ("scenario", "", "scenario: a scenario is required"),
+    ],
+)
+def test_bad_input_in_the_form_shows_an_error_naming_the_field_and_stores_nothing(
+    logged_in, field, value, said
+):
+    # given
+    before = counts()
+
+    # when
+    page = logged_in.post(DASHBOARD, form(**{field: value}))
+
+    # then
+    assert page.status_code == 400
+    messages = messages_of(page)
+    assert len(messages) == 1
+    assert said in messages[0], messages
+    assert counts() == before
+    assert 'id="new-contract"' in page.content.decode()
+
+
+def test_a_viewer_posting_the_form_is_refused_and_nothing_is_stored(client, viewer):
+    # given
+    client.force_login(viewer)
+    before = counts()
+
+    # when
+    page = client.post(DASHBOARD, form())
+
+    # then
+    assert page.status_code == 400
+    assert "Your role does not allow changes" in messages_of(page)[0]
+    assert counts() == before
+
+
+def test_another_organisations_tender_in_the_form_is_not_found_and_nothing_is_stored(logged_in, outsider):
+    # given
+    theirs = tender_create(actor=outsider, title="Their tender", scenario=2)
+    before = counts()
+
+    # when
+    page = logged_in.post(DASHBOARD, form(tender=str(theirs.public_id)))
+
+    # then
+    assert page.status_code == 404
+    assert counts() == before
+
+
+# the contract page
+
+
+def test_the_contract_page_shows_each_obligation_with_its_kpi_statuses(logged_in, buyer):
+    # given
+    contract = running(buyer)
+    past = first(contract, "CC2").due_date
+
+    # when
+    page = logged_in.get(detail_url(contract))
+
+    # then
+    assert page.status_code == 200
+    html = page.content.decode()
+    text = text_of(page)
+    assert "Notebooks 2024-2027" in text
+    assert "Lumen Computers" in text
+    assert contract.get_supplier_url() in html
+    assert calendar_url(contract) in html
+    statuses = page.context["statuses"]
+    assert [(s.obligation.clause, s.status) for s in statuses] == [
+        ("CC2", "problem"),
+        ("CC3", "problem"),
+        ("CC2", "pending"),
+        ("CC3", "pending"),
+    ]
+    assert f"CC2 {first(contract, 'CC2').title} — due {past:%Y-%m-%d}" in text
+    days = (TODAY - past).days
+    assert f'<span class="kpi kpi-problem" title="due {past}, nothing submitted by {TODAY}">' in html
+    assert f"timeliness: missing, {days} days overdue" in text
+    assert "timeliness: not yet due" in text
+    assert "responsiveness: no request made" in text  # CC3 rates responsiveness from the start
+    assert html.count('class="card obligation row-problem"') == 2
+
+
+def test_a_submitted_site_list_rates_completeness_and_contents(logged_in, buyer):
+    # given
+    contract = running(buyer)
+    incomplete = SITES_CSV + "Battery cells,,CHN,component,cells\n"
+    submit_sites(contract, incomplete.encode(), explanation="The cell plant has not disclosed its address.")
+
+    # when
+    page = logged_in.get(detail_url(contract))
+
+    # then
+    text = text_of(page)
+    html = page.content.decode()
+    assert "timeliness: late by" in text
+    assert '<span class="kpi kpi-warning"' in html
+    assert "completeness: 66.7% complete, explained" in text
+    assert "contents: 2 of 2 items met" in text
+    assert "Explanation: The cell plant has not disclosed its address." in text
+    assert "v1" in text and "sites.csv" in text
+
+
+def test_a_scenario_3_site_list_links_each_site_to_the_risks_of_its_country_and_stage(logged_in, buyer):
+    # given: a tender with the buyer's saved risk assessment of notebooks
+    risks = risk_assessment_save(
+        actor=buyer, title="Notebooks: risks", product="notebook", adjustments=Adjustments()
+    )
+    tender = tender_create(actor=buyer, title="Notebooks tender", scenario=3, risk_assessment=risks)
+    contract = running(buyer, tender=tender)
+    assert contract.scenario == 3
+    submission = submit_sites(contract)
+    china = submission.sites.get(country_iso3="CHN")
+
+    # when
+    page = logged_in.get(detail_url(contract))
+
+    # then
+    assert page.status_code == 200
+    links = page.context["site_links"][first(contract, "CC2").pk]
+    linked = links[china.pk]
+    assert linked
+    assert len(linked) <= 3
+    assert {r.stage for r in linked} == {"assembly"}
+    assert {"child_labour", "forced_labour"} <= {r.category for r in linked}
+    html = page.content.decode()
+    table = html[html.index('<table class="sites">') : html.index("</table>", html.index('class="sites"'))]
+    row = next(r for r in table.split("<tr>") if "Assembly One" in r)
+    row_text = " ".join(row.split())
+    assert "CHN" in row_text
+    assert "final assembly" in row_text
+    assert "Child labour (assembly" in row_text
+    assert "Forced labour (assembly" in row_text
+
+
+def test_a_site_list_without_a_risk_assessment_says_none_is_linked(logged_in, buyer):
+    # given: a direct contract, so no tender and no product risk assessment to link the sites to
+    contract = running(buyer)
+    submit_sites(contract)
+
+    # when
+    page = logged_in.get(detail_url(contract))
+
+    # then: the template's own wording for this case is shown in each site's risk cell
+    html = page.content.decode()
+    table = html[html.index('<table class="sites">') : html.index("</table>", html.index('class="sites"'))]
+    assert table.count("no risk assessment linked to the tender") == 2, table
+
+
+def test_the_contract_page_of_another_organisation_is_not_found(client, buyer, outsider):
+    # given
+    contract = running(buyer)
+    client.force_login(outsider)
+
+    # when
+    page = client.get(detail_url(contract))
+
+    # then
+    assert page.status_code == 404
+    assert "Notebooks 2024-2027" not in page.content.decode()
+
+
+def test_an_unknown_contract_is_not_found(logged_in):
+    # when
+    page = logged_in.get(reverse("contracts:detail", args=["00000000-0000-0000-0000-000000000000"]))
+
+    # then
+    assert page.status_code == 404
+
+
+# calendars
+
+
+def test_the_contract_calendar_has_one_event_per_obligation_on_its_due_date(logged_in, buyer):
+    # given
+    contract = running(buyer)
+
+    # when
+    page = logged_in.get(calendar_url(contract))
+
+    # then
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/calendar")
+    assert page["Content-Disposition"] == 'attachment; filename="notebooks-2024-2027.ics"'
+    events = events_of(page.content)
+    obligations = list(contract.obligations.all())
+    assert len(events) == len(obligations) == 4
+    assert sorted((str(e["SUMMARY"])[:3], e.decoded("DTSTART")) for e in events) == sorted(
+        (o.clause, o.due_date) for o in obligations
+    )
+    for event in events:
+        start = event.decoded("DTSTART")
+        assert type(start) is dt.date  # an all-day event
+        assert event.decoded("DTEND") == start + dt.timedelta(days=1)
+        assert "Lumen Computers" in str(event["SUMMARY"])
+        assert contract.get_absolute_url() in str(event["DESCRIPTION"])
+    assert len({str(e["UID"]) for e in events}) == 4
+
+
+def test_the_organisation_calendar_has_every_deadline_of_its_contracts_only(logged_in, buyer, outsider):
+    # given
+    ours = [running(buyer, title="Our notebooks"), future(buyer, title="Our servers")]
+    running(outsider, title="Their notebooks", supplier="Their Supplier")
+
+    # when
+    page = logged_in.get(ORG_CALENDAR)
+
+    # then
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/calendar")
+    events = events_of(page.content)
+    expected = sorted(o.due_date for c in ours for o in c.obligations.all())
+    assert len(events) == len(expected)
+    assert sorted(e.decoded("DTSTART") for e in events) == expected
+    assert all("Their Supplier" not in str(e["SUMMARY"]) for e in events)
+    assert b"Their notebooks" not in page.content
+
+
+def test_another_organisations_calendar_is_not_found(client, buyer, outsider):
+    # given
+    contract = running(buyer)
+    client.force_login(outsider)
+
+    # when
+    page = client.get(calendar_url(contract))
+
+    # then
+    assert page.status_code == 404
+
+
+# files
+
+
+def test_the_buyer_downloads_a_submitted_file(logged_in, buyer):
+    # given
+    contract = running(buyer)
+    submission = submit_sites(contract)
+
+    # when
+    page = logged_in.get(file_url(contract, submission))
+
+    # then
+    assert page.status_code == 200
+    assert page["Content-Disposition"] == 'attachment; filename="sites.csv"'
+    assert b"".join(page.streaming_content) == SITES_CSV.encode()
+
+
+def test_another_organisations_file_is_not_found(client, buyer, outsider):
+    # given
+    contract = running(buyer)
+    submission = submit_sites(contract)
+    theirs = running(outsider, title="Their notebooks")
+    client.force_login(outsider)
+
+    # when
+    direct = client.get(file_url(contract, submission))
+    through_their_own_contract = client.get(reverse("contracts:file", args=[theirs.public_id, submission.pk]))
+
+    # then
+    assert direct.status_code == 404
+    assert through_their_own_contract.status_code == 404
+
+
+# the supplier page
+
+
+def test_the_supplier_page_works_without_a_login(client, buyer):
+    # given
+    contract = running(buyer)
+
+    # when
+    page = client.get(supplier_url(contract))
+
+    # then
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Reporting under the contract" in text
+    assert "Municipality of Testville" in text
+    assert "Notebooks 2024-2027" in text
+    html = page.content.decode()
+    assert html.count('enctype="multipart/form-data"') == 4
+    assert 'name="explanation"' in html
+    assert 'name="actions_count"' in html
+    # no buyer navigation for the supplier
+    assert "4 Contracts" not in text
+
+
+def test_an_unknown_supplier_token_is_not_found(client, db):
+    # when
+    page = client.get(reverse("contracts:supplier", args=["not-a-real-token"]))
+
+    # then
+    assert page.status_code == 404
+
+
+def test_uploading_on_the_supplier_page_creates_a_version_and_shows_it(client, buyer):
+    # given
+    contract = running(buyer)
+    cc2 = first(contract, "CC2")
+
+    # when
+    page = client.post(
+        supplier_url(contract),
+        {
+            "obligation": str(cc2.pk),
+            "action": "submit",
+            "explanation": "All sites listed.",
+            "file": upload("sites.csv", SITES_CSV.encode()),
+        },
+    )
+    shown = client.get(page["Location"])
+    again = client.post(
+        supplier_url(contract),
+        {"obligation": str(cc2.pk), "action": "submit", "file": upload("sites.csv", SITES_CSV.encode())},
+        follow=True,
+    )
+
+    # then
+    assert page.status_code == 302
+    assert page["Location"] == supplier_url(contract)
+    assert [s.version for s in cc2.submissions.order_by("version")] == [1, 2]
+    assert cc2.submissions.get(version=1).summary["explanation"] == "All sites listed."
+    assert messages_of(shown) == ["Received: CC2, version 1 (sites.csv)."]
+    assert "Received: v1 sites.csv" in text_of(shown)
+    assert messages_of(again) == ["Received: CC2, version 2 (sites.csv)."]
+    text = text_of(again)
+    assert "Received: v2 sites.csv" in text
+    assert "v1 sites.csv" in text
+    assert AuditEvent.objects.filter(action="submission.create").count() == 2
+
+
+def test_a_report_with_its_summary_is_uploaded_on_the_supplier_page(client, buyer):
+    # given
+    contract = running(buyer)
+    cc3 = first(contract, "CC3")
+
+    # when
+    page = client.post(
+        supplier_url(contract),
+        {
+            "obligation": str(cc3.pk),
+            "action": "submit",
+            "actions_count": "3",
+            "stakeholder_evidence": "Union at the assembly site.",
+            "file": upload("actions.txt", b"Three mitigating actions."),
+        },
+        follow=True,
+    )
+
+    # then
+    assert messages_of(page) == ["Received: CC3, version 1 (actions.txt)."]
+    assert cc3.submissions.get().summary == {
+        "actions_count": 3,
+        "stakeholder_evidence": "Union at the assembly site.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("tool.exe", b"MZ\x90\x00", "tool.exe: upload one of .csv, .xlsx"),
+        (
+            "sites.csv",
+            b"name,address,country\nLost Plant,Nowhere,Atlantis\n",
+            "row 2, column country: &#x27;Atlantis&#x27; is not a known country",
+        ),
+        ("sites.xlsx", b"PK\x03\x04 broken", "not a readable XLSX workbook"),
+    ],
+)
+def test_a_rejected_upload_on_the_supplier_page_returns_400_with_the_message_and_stores_nothing(
+    client, buyer, name, content, said
+):
+    # given
+    contract = running(buyer)
+    cc2 = first(contract, "CC2")
+    before = counts()
+
+    # when
+    page = client.post(
+        supplier_url(contract), {"obligation": str(cc2.pk), "action": "submit", "file": upload(name, content)}
+    )
+
+    # then
+    assert page.status_code == 400
+    html = page.content.decode()
+    section = html[html.index(f'id="obligation-{cc2.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert '<div class="errors" role="alert">' in section
+    assert said in section
+    assert html.count('class="errors"') == 1
+    assert counts() == before
+    assert stored_files() == []
+
+
+def test_a_file_over_the_limit_on_the_supplier_page_returns_400_and_stores_nothing(client, buyer, settings):
+    # given
+    settings.HRDD_MAX_UPLOAD_BYTES = 50
+    contract = running(buyer)
+    before = counts()
+
+    # when
+    page = client.post(
+        supplier_url(contract),
+        {
+            "obligation": str(first(contract, "CC2").pk),
+            "action": "submit",
+            "file": upload("sites.csv", SITES_CSV.encode()),
+        },
+    )
+
+    # then
+    assert page.status_code == 400
+    assert "sites.csv is larger than 50 bytes" in page.content.decode()
+    assert counts() == before
+    assert stored_files() == []
+
+
+def test_a_supplier_link_cannot_submit_for_another_contract(client, buyer, outsider):
+    # given
+    ours = running(buyer)
+    theirs = running(outsider, title="Their notebooks")
+    before = counts()
+
+    # when
+    page = client.post(
+        supplier_url(ours),
+        {
+            "obligation": str(first(theirs, "CC2").pk),
+            "action": "submit",
+            "file": upload("sites.csv", SITES_CSV.encode()),
+        },
+    )
+
+    # then
+    assert page.status_code == 404
+    assert counts() == before
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5"])
+def test_a_tampered_obligation_field_on_the_supplier_page_is_refused_not_a_server_error(client, buyer, value):
+    # given
+    contract = running(buyer)
+    client.raise_request_exception = False
+    before = counts()
+
+    # when
+    page = client.post(
+        supplier_url(contract),
+        {"obligation": value, "action": "submit", "file": upload("sites.csv", SITES_CSV.encode())},
+    )
+
+    # then
+    assert page.status_code in (400, 404), page.status_code
+    assert counts() == before
+
+
+# requests for more information
+
+
+def test_the_buyers_request_appears_on_the_supplier_page_and_the_answer_is_recorded(
+    client, logged_in, buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given
+    contract = running(buyer)
+    cc3 = first(contract, "CC3")
+    due_on = TODAY + dt.timedelta(days=14)
+
+    # when: the contract manager asks
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = logged_in.post(
+            reverse("contracts:request", args=[contract.public_id, cc3.pk]),
+            {"question": "Which sites did the audits cover?", "due_on": due_on.isoformat()},
+            follow=True,
+        )
+
+    # then
+    assert asked.redirect_chain[-1][0] == contract.get_absolute_url()
+    assert messages_of(asked) == ["Request sent to reports@lumen.example."]
+    request = InformationRequest.objects.get()
+    assert (request.obligation, request.asked_on, request.due_on) == (cc3, TODAY, due_on)
+    assert len(mailoutbox) == 1
+    assert contract.get_supplier_url() in mailoutbox[0].body
+    assert f"open, due {due_on:%Y-%m-%d}" in text_of(asked)
+    assert "responsiveness: 0/1 answered" in text_of(asked)
+
+    # when: the supplier sees it and answers
+    logged_in.logout()
+    shown = client.get(supplier_url(contract))
+    assert "Which sites did the audits cover?" in text_of(shown)
+    assert f"answer by {due_on:%Y-%m-%d}" in text_of(shown)
+    answered = client.post(
+        supplier_url(contract),
+        {
+            "obligation": str(cc3.pk),
+            "action": "answer",
+            "request": str(request.pk),
+            "answer": "Kunshan and Penang.",
+        },
+        follow=True,
+    )
+
+    # then
+    assert messages_of(answered) == ["Answer sent."]
+    request.refresh_from_db()
+    assert request.answer == "Kunshan and Penang."
+    assert request.answered_on == TODAY
+    assert f"Your answer ({TODAY:%Y-%m-%d}): Kunshan and Penang." in text_of(answered)
+    assert AuditEvent.objects.filter(action="information_request.answer").count() == 1
+
+    # and the buyer sees the answer
+    client.force_login(buyer)
+    page = client.get(detail_url(contract))
+    assert f"answered {TODAY:%Y-%m-%d}: Kunshan and Penang." in text_of(page)
+    assert "responsiveness: 1/1 answered" in text_of(page)
+
+
+def test_an_empty_answer_on_the_supplier_page_returns_400(client, buyer):
+    # given
+    contract = running(buyer)
+    cc3 = first(contract, "CC3")
+    request = information_request_create(
+        actor=buyer, obligation=cc3, question="Which sites?", due_on=TODAY + dt.timedelta(days=7)
+    )
+
+    # when
+    page = client.post(
+        supplier_url(contract),
+        {"obligation": str(cc3.pk), "action": "answer", "request": str(request.pk), "answer": " "},
+    )
+
+    # then
+    assert page.status_code == 400
+    assert "an answer is required" in page.content.decode()
+    request.refresh_from_db()
+    assert request.answered_on is None
+
+
+def test_a_request_without_a_question_is_refused_with_a_message(logged_in, buyer):
+    # given
+    contract = running(buyer)
+    cc3 = first(contract, "CC3")
+
+    # when
+    page = logged_in.post(
+        reverse("contracts:request", args=[contract.public_id, cc3.pk]),
+        {"question": "", "due_on": (TODAY + dt.timedelta(days=7)).isoformat()},
+        follow=True,
+    )
+
+    # then
+    assert messages_of(page) == ["question: a question is required"]
+    assert InformationRequest.objects.count() == 0
+
+
+def test_an_outsider_cannot_ask_about_another_organisations_contract(client, buyer, outsider):
+    # given
+    contract = running(buyer)
+    client.force_login(outsider)
+
+    # when
+    page = client.post(
+        reverse("contracts:request", args=[contract.public_id, first(contract, "CC3").pk]),
+        {"question": "Why?", "due_on": (TODAY + dt.timedelta(days=7)).isoformat()},
+    )
+
+    # then
+    assert page.status_code == 404
+    assert InformationRequest.objects.count() == 0
