@@ -100,7 +100,9 @@ def obligation_status(obligation: Obligation, *, today: dt.date) -> ObligationSt
             )
         criterion = framework.criterion(obligation.clause)
         if criterion.contents:
-            kpi, items = contents_check(obligation.clause, criterion.contents, latest.summary)
+            kpi, items = contents_check(
+                obligation.clause, criterion.contents, latest.summary, criterion.minimums(framework)
+            )
             kpis.append(kpi)
             checklist = list(items)
     requests = list(obligation.requests.all())

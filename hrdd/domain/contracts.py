@@ -180,23 +180,46 @@ class CheckItem:
 
 
 def contents_check(
-    clause: str, checklist: Sequence[str], summary: Mapping[str, Any]
+    clause: str,
+    checklist: Sequence[str],
+    summary: Mapping[str, Any],
+    minimums: Mapping[str, int] | None = None,
 ) -> tuple[KpiResult, tuple[CheckItem, ...]]:
-    """Rate a submission's contents against its clause's checklist; `summary` is the structured part."""
+    """Rate a submission's contents against its clause's checklist; `summary` is the structured part and
+    `minimums` the counts to reach (CC1 takes award criterion 1's: 1 component, 2 raw materials, 1 country, 3 risks)."""
+    need = {"components": 1, "raw_materials": 1, "countries": 1, "risks": 1} | dict(minimums or {})
     items: list[CheckItem] = []
     for item in checklist:
         if item == "components":
             n = len([c for c in summary.get("components", []) if _has_text(c)])
-            items.append(CheckItem(item, n >= 1, f"{n} component(s), at least 1 required"))
+            items.append(
+                CheckItem(
+                    item, n >= need["components"], f"{n} component(s), at least {need['components']} required"
+                )
+            )
         elif item == "raw_materials":
             n = len([c for c in summary.get("raw_materials", []) if _has_text(c)])
-            items.append(CheckItem(item, n >= 2, f"{n} raw material(s), at least 2 required"))
+            items.append(
+                CheckItem(
+                    item,
+                    n >= need["raw_materials"],
+                    f"{n} raw material(s), at least {need['raw_materials']} required",
+                )
+            )
         elif item == "sourcing_countries":
             n = len([c for c in summary.get("sourcing_countries", []) if _has_text(c)])
-            items.append(CheckItem(item, n >= 1, f"{n} sourcing country(ies), at least 1 required"))
+            items.append(
+                CheckItem(
+                    item,
+                    n >= need["countries"],
+                    f"{n} sourcing country(ies), at least {need['countries']} required",
+                )
+            )
         elif item == "risks":
             n = len([r for r in summary.get("risks", []) if _has_text(r)])
-            items.append(CheckItem(item, n >= 3, f"{n} risk(s), at least 3 required"))
+            items.append(
+                CheckItem(item, n >= need["risks"], f"{n} risk(s), at least {need['risks']} required")
+            )
         elif item == "site_list":
             n = len(summary.get("sites", []))
             items.append(CheckItem(item, n >= 1, f"{n} production site(s) listed"))

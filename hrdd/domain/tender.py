@@ -77,6 +77,14 @@ class Criterion(_Frozen):
     note: str | None = None
     schedule: Schedule | None = None  # clauses: when the obligation falls due
     contents: tuple[str, ...] = ()  # clauses: the contents checklist of a submission (KPI "contents")
+    minimums_from: str | None = None  # clauses: the criterion whose rule gives the checklist's minimums
+
+    def minimums(self, framework: TenderFramework) -> dict[str, int]:
+        """The minimum counts a submission's contents must reach (e.g. CC1 takes AC1's)."""
+        if self.minimums_from is None:
+            return {}
+        extra = framework.criterion(self.minimums_from).rule.model_extra or {}
+        return {k: int(v) for k, v in extra.items() if isinstance(v, int) and not isinstance(v, bool)}
 
     def requirement_for(self, scenario: int, *, months: int) -> str:
         """The requirement text for a scenario, with the buyer's parameters filled in."""
@@ -94,6 +102,8 @@ class Scenario(_Frozen):
 
 class Parameters(_Frozen):
     default_months: int
+    default_price_weight: float
+    default_quality_weight: float
     abnormally_low_share: float
     abnormally_low_source: str
 
@@ -213,10 +223,13 @@ class TenderAnnex:
 
 
 def default_weights(scenario: Scenario, framework: TenderFramework) -> dict[str, float]:
-    """Price 60 and the rest shared equally among the scenario's award criteria (a starting point to edit)."""
+    """The framework's starting weights: price, and the quality share split equally among the award criteria."""
+    parameters = framework.parameters
     awards = [c for c in scenario.criteria if framework.criterion(c).kind == "award"]
-    share = round(40 / len(awards), 4) if awards else 0.0
-    return {"price": 60.0 if awards else 100.0} | dict.fromkeys(awards, share)
+    if not awards:
+        return {"price": parameters.default_price_weight + parameters.default_quality_weight}
+    share = round(parameters.default_quality_weight / len(awards), 4)
+    return {"price": parameters.default_price_weight} | dict.fromkeys(awards, share)
 
 
 def check_weights(

@@ -634,6 +634,11 @@ def checklist(clause):
     return FRAMEWORK.criterion(clause).contents
 
 
+def minimums(clause):
+    # CC1 takes award criterion 1's minimums from the framework: 1 component, 2 materials, 1 country, 3 risks
+    return FRAMEWORK.criterion(clause).minimums(FRAMEWORK)
+
+
 def met(items):
     return {i.item: i.met for i in items}
 
@@ -656,7 +661,7 @@ def test_the_framework_gives_each_clause_the_checklist_of_the_manuals_kpi_table(
 
 def test_a_risk_assessment_with_the_minimum_of_everything_meets_the_cc1_checklist():
     # when
-    result, items = contents_check("CC1", checklist("CC1"), RISK_ASSESSMENT)
+    result, items = contents_check("CC1", checklist("CC1"), RISK_ASSESSMENT, minimums("CC1"))
 
     # then
     assert (result.kpi, result.status, result.label, result.value) == (
@@ -673,7 +678,7 @@ def test_a_risk_assessment_with_one_raw_material_misses_the_materials_item():
     summary = {**RISK_ASSESSMENT, "raw_materials": ["cobalt"]}
 
     # when
-    result, items = contents_check("CC1", checklist("CC1"), summary)
+    result, items = contents_check("CC1", checklist("CC1"), summary, minimums("CC1"))
 
     # then
     assert met(items) == {
@@ -690,7 +695,7 @@ def test_a_risk_assessment_with_two_risks_misses_the_risks_item():
     summary = {**RISK_ASSESSMENT, "risks": ["child labour", "forced labour"]}
 
     # when
-    result, items = contents_check("CC1", checklist("CC1"), summary)
+    result, items = contents_check("CC1", checklist("CC1"), summary, minimums("CC1"))
 
     # then
     assert met(items)["risks"] is False
@@ -702,7 +707,7 @@ def test_a_risk_assessment_without_component_or_sourcing_country_misses_both_ite
     summary = {**RISK_ASSESSMENT, "components": [], "sourcing_countries": []}
 
     # when
-    result, items = contents_check("CC1", checklist("CC1"), summary)
+    result, items = contents_check("CC1", checklist("CC1"), summary, minimums("CC1"))
 
     # then
     assert met(items) == {
@@ -719,7 +724,7 @@ def test_blank_entries_in_a_risk_assessment_are_not_counted():
     summary = {**RISK_ASSESSMENT, "risks": ["child labour", "  ", "forced labour"]}
 
     # when
-    _, items = contents_check("CC1", checklist("CC1"), summary)
+    _, items = contents_check("CC1", checklist("CC1"), summary, minimums("CC1"))
 
     # then
     assert met(items)["risks"] is False
@@ -727,7 +732,7 @@ def test_blank_entries_in_a_risk_assessment_are_not_counted():
 
 def test_an_empty_risk_assessment_meets_nothing_and_is_a_problem():
     # when
-    result, items = contents_check("CC1", checklist("CC1"), {})
+    result, items = contents_check("CC1", checklist("CC1"), {}, minimums("CC1"))
 
     # then
     assert (result.status, result.label) == ("problem", "0 of 4 items met")
@@ -1007,3 +1012,8 @@ def test_no_reminder_once_the_obligation_is_submitted(today):
 
     # then
     assert key is None
+
+
+def test_cc1_takes_the_minimum_contents_of_award_criterion_1():
+    # then: the manual's CC1 says "for requirements of assessment, see award criterion (1)"
+    assert minimums("CC1") == {"components": 1, "raw_materials": 2, "countries": 1, "risks": 3}
