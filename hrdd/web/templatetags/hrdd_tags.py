@@ -12,3 +12,13 @@ def lookup(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return key
+
+
+@register.filter
+def number(value: Any) -> Any:
+    """Write a number in full without a needless '.0' (412000, 96.6505); anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    from hrdd.domain.tender import number_text
+
+    return number_text(value)
