@@ -341,6 +341,32 @@ class Evaluation:
     framework: str
     notes: tuple[str, ...] = field(default_factory=tuple)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
+        """Rebuild an evaluation from its stored JSON, exactly as it was made."""
+        return cls(
+            scenario=data["scenario"],
+            weights=dict(data["weights"]),
+            require_label=data["require_label"],
+            framework=data["framework"],
+            notes=tuple(data.get("notes", ())),
+            bids=tuple(
+                BidResult(
+                    bidder=b["bidder"],
+                    price=b["price"],
+                    admitted=b["admitted"],
+                    reasons=tuple(b["reasons"]),
+                    fractions=dict(b["fractions"]),
+                    fraction_reasons=dict(b["fraction_reasons"]),
+                    points=dict(b["points"]),
+                    total=b["total"],
+                    rank=b["rank"],
+                    abnormally_low=b.get("abnormally_low", False),
+                )
+                for b in data["bids"]
+            ),
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON shape printed by `hrdd tender evaluate --json`."""
         return {

@@ -165,18 +165,11 @@ def bids_evaluate(request: HttpRequest, public_id: str) -> HttpResponse:
     return redirect("tenders:evaluation", public_id=tender.public_id, pk=stored.pk)
 
 
-def _evaluation_from(stored) -> Evaluation:  # type: ignore[no-untyped-def]
-    """Re-run the stored evaluation input (the result is deterministic) to get the domain object."""
-    from hrdd.domain.tender import evaluate_bids
-
-    return evaluate_bids(stored.request, get_tender_framework(stored.tender.framework_id))
-
-
 @login_required
 def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     stored = selectors.bid_evaluation_get(tender=tender, pk=pk)
-    evaluation = _evaluation_from(stored)
+    evaluation = Evaluation.from_dict(stored.result)  # as it was made, whatever the framework says today
     fmt = request.GET.get("format", "")
     name = slugify(tender.title) or "tender"
     if fmt == "docx":

@@ -1103,3 +1103,23 @@ def test_an_entry_that_is_not_an_object_is_refused_naming_its_place(field, value
 
     # then
     assert caught.value.field == named
+
+
+def test_an_evaluation_rebuilt_from_its_stored_json_is_the_same_evaluation():
+    # given
+    request = {
+        "scenario": 1,
+        "weights": {"price": 60, "AC1": 20, "AC2": 20},
+        "require_label": False,
+        "bids": [
+            {"bidder": "A", "price": 100, "policy_commitment": {"written": True}},
+            {"bidder": "B", "price": 50},
+        ],
+    }
+    evaluation = evaluate_bids(request, get_tender_framework())
+
+    # when
+    rebuilt = type(evaluation).from_dict(evaluation.as_dict())
+
+    # then
+    assert rebuilt == evaluation
