@@ -270,6 +270,10 @@ def risk_assess(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
     exclude_material: Annotated[list[str] | None, typer.Option(help="Leave out a raw material.")] = None,
     add_material: Annotated[list[str] | None, typer.Option(help="Add a raw material.")] = None,
+    add_component: Annotated[
+        list[str] | None,
+        typer.Option(help="Add a component with its materials, e.g. 'battery pack: cobalt, lithium'."),
+    ] = None,
     exclude_component: Annotated[list[str] | None, typer.Option(help="Leave out a component.")] = None,
     exclude_country: Annotated[list[str] | None, typer.Option(help="Leave out a country (ISO3).")] = None,
     manufacturing_country: Annotated[
@@ -299,6 +303,7 @@ def risk_assess(
     query = QueryDict(mutable=True)
     query.setlist("exclude_material", exclude_material or [])
     query.setlist("add_material", add_material or [])
+    query.setlist("add_component", add_component or [])
     query.setlist("exclude_component", exclude_component or [])
     query.setlist("exclude_country", exclude_country or [])
     query.setlist("manufacturing_countries", manufacturing_country or [])
@@ -306,6 +311,7 @@ def risk_assess(
         adjustments: Adjustments = adjustments_from_query(query)
     except InvalidAdjustment as exc:
         option = {
+            "add_component": "--add-component",
             "exclude_country": "--exclude-country",
             "manufacturing_countries": "--manufacturing-country",
         }

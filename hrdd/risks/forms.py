@@ -33,8 +33,9 @@ QUERY_FIELDS = {"exclude_countries": "exclude_country", "manufacturing_countries
 
 
 def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
-    """Build checked Adjustments from GET/POST data: exclude_component, exclude_material, add_material,
-    exclude_country, add_country (material:ISO3), manufacturing_countries. Raises InvalidAdjustment."""
+    """Build checked Adjustments from GET/POST data: exclude_component, add_component (name: materials),
+    exclude_material, add_material, exclude_country, add_country (material:ISO3), manufacturing_countries.
+    Raises InvalidAdjustment."""
     extra_countries: dict[str, list[str]] = {}
     for value in data.getlist("add_country"):
         if not value.strip():
@@ -43,9 +44,22 @@ def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
         if not sep or not material.strip():
             raise InvalidAdjustment(_("write material:ISO3, e.g. cobalt:ZMB"), field="add_country")
         extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes]))
+    extra_components: dict[str, tuple[str, ...]] = {}
+    for value in data.getlist("add_component"):
+        if not value.strip():
+            continue
+        component, sep, materials = value.partition(":")
+        names = _names([materials])
+        if not sep or not component.strip() or not names:
+            raise InvalidAdjustment(
+                _("write component: material, material, e.g. battery pack: cobalt, lithium"),
+                field="add_component",
+            )
+        extra_components[component.strip()[:80]] = names
     manufacturing_raw = [v for v in data.getlist("manufacturing_countries") if v.strip()]
     adjustments = Adjustments(
         exclude_components=frozenset(v for v in data.getlist("exclude_component") if v),
+        extra_components=extra_components,
         exclude_materials=frozenset(v for v in data.getlist("exclude_material") if v),
         extra_materials=_names(data.getlist("add_material")),
         exclude_countries=frozenset(_codes(data.getlist("exclude_country"))),
@@ -67,6 +81,10 @@ def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
 def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:
     """Return the adjustments as query parameters (the inverse of adjustments_from_query)."""
     params = [("exclude_component", c) for c in sorted(adjustments.exclude_components)]
+    params += [
+        ("add_component", f"{component}: {', '.join(materials)}")
+        for component, materials in sorted(adjustments.extra_components.items())
+    ]
     params += [("exclude_material", m) for m in sorted(adjustments.exclude_materials)]
     params += [("add_material", m) for m in adjustments.extra_materials]
     params += [("exclude_country", c) for c in sorted(adjustments.exclude_countries)]

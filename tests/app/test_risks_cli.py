@@ -140,6 +140,20 @@ def test_assess_is_deterministic(hrdd):
     assert first == second
 
 
+def test_adding_a_component_adds_it_with_its_materials(hrdd):
+    # when
+    data = assessment_json(hrdd, "display", "--add-component", "stand: magnesium, cobalt")
+
+    # then
+    assert {"name": "stand", "raw_materials": ["magnesium", "cobalt"]} in data["components"]
+    assert "cobalt" in [m["name"] for m in data["raw_materials"]]
+
+
+def test_a_component_without_materials_is_refused_naming_the_option(hrdd):
+    # when / then
+    assert_refused(hrdd("risk", "assess", "display", "--add-component", "stand"), "--add-component")
+
+
 def test_excluding_cobalt_removes_it(hrdd):
     # when
     data = assessment_json(hrdd, "notebook", "--exclude-material", "cobalt")

@@ -219,6 +219,30 @@ def test_leaving_out_cobalt_removes_it_from_the_assessment(logged_in):
     assert "exclude_material=cobalt" in page.context["query"]
 
 
+def test_adding_a_component_brings_its_materials_into_the_assessment(logged_in):
+    # when
+    page = logged_in.get(ASSESS, {"product": "display", "add_component": "stand: magnesium, cobalt"})
+
+    # then
+    assert page.status_code == 200
+    assessment = page.context["assessment"]
+    stand = next(c for c in assessment.components if c.name == "stand")
+    assert stand.raw_materials == ("magnesium", "cobalt")
+    assert "added by the buyer" in stand.sources
+    assert {"magnesium", "cobalt"} <= {m.name for m in assessment.raw_materials}
+    # kept in the links and in the Save form
+    assert "add_component=stand" in page.context["query"]
+    assert 'name="add_component" value="stand: magnesium, cobalt"' in page.content.decode()
+
+
+def test_a_component_without_materials_shows_an_error_naming_the_field(logged_in):
+    # when
+    page = logged_in.get(ASSESS, {"product": "display", "add_component": "stand"}, follow=True)
+
+    # then
+    assert any("add_component" in m for m in messages_of(page))
+
+
 def test_the_adjust_form_offers_empty_text_fields_before_any_adjustment(logged_in):
     # Submitting the Adjust form unchanged must not fail: its text fields start empty.
     # when
