@@ -115,13 +115,17 @@ def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpR
     )
 
 
+def _picked(answers: dict, question_id: str) -> list[str]:  # type: ignore[type-arg]
+    """The options ticked for a question, whether stored as one id or a list."""
+    picked = answers.get(question_id) or []
+    return [picked] if isinstance(picked, str) else list(picked)
+
+
 def _answer_view(framework, invitation: Invitation) -> list[dict]:  # type: ignore[no-untyped-def]
     answers = invitation.answers or {}
     view = []
     for question in framework.questions:
-        picked = answers.get(question.id) or []
-        if isinstance(picked, str):
-            picked = [picked]
+        picked = _picked(answers, question.id)
         view.append(
             {
                 "question": question,
@@ -230,9 +234,7 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     answers = raw.get("answers") or {}
     questions = []
     for question in framework.questions:
-        picked = answers.get(question.id) or []
-        if isinstance(picked, str):
-            picked = [picked]
+        picked = _picked(answers, question.id)
         questions.append(
             {
                 "question": question,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from hrdd.contracts import calendars, charts, selectors, services
 from hrdd.contracts.models import Obligation
 from hrdd.domain.tender import TenderInputError
+from hrdd.tenders.forms import int_from_post
 from hrdd.tenders.selectors import tender_get, tender_list
 
 
@@ -31,16 +32,6 @@ def _date(data, name: str, *, required: bool = True) -> dt.date | None:  # type:
         return dt.date.fromisoformat(raw)
     except ValueError as exc:
         raise TenderInputError(_("%r is not a date (YYYY-MM-DD)") % raw, field=name) from exc
-
-
-def _int(data, name: str) -> int | None:  # type: ignore[no-untyped-def]
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise TenderInputError(_("%r is not a whole number") % raw, field=name) from exc
 
 
 @login_required
@@ -62,8 +53,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                 start_date=_date(request.POST, "start_date"),  # type: ignore[arg-type]
                 end_date=_date(request.POST, "end_date"),  # type: ignore[arg-type]
                 first_delivery=_date(request.POST, "first_delivery", required=False),
-                scenario=_int(request.POST, "scenario"),
-                months=_int(request.POST, "months"),
+                scenario=int_from_post(request.POST, "scenario", None),
+                months=int_from_post(request.POST, "months", None),
                 risk_assessment_in_tender=request.POST.get("risk_assessment_in_tender") == "on",
                 tender=tender,
             )
@@ -183,13 +174,13 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
     errors: dict[int, str] = {}
     if request.method == "POST":
         try:
-            number = _int(request.POST, "obligation") or 0
+            number = int_from_post(request.POST, "obligation", 0) or 0
         except TenderInputError as exc:
             raise Http404("obligation not found") from exc
         obligation = _obligation(contract, number)
         try:
             if request.POST.get("action") == "answer":
-                target = obligation.requests.filter(pk=_int(request.POST, "request") or 0).first()
+                target = obligation.requests.filter(pk=int_from_post(request.POST, "request", 0) or 0).first()
                 if target is None:
                     raise Http404("request not found")
                 services.information_request_answer(request=target, answer=request.POST.get("answer", ""))

@@ -46,7 +46,8 @@ def weights_from_post(data, criteria: list[str]) -> dict[str, Any]:  # type: ign
     return weights
 
 
-def int_from_post(data, name: str, default: int) -> int:  # type: ignore[no-untyped-def]
+def int_from_post(data, name: str, default: int | None) -> int | None:  # type: ignore[no-untyped-def]
+    """Read a whole number from a form field; empty gives `default`, anything else is refused naming the field."""
     raw = (data.get(name) or "").strip()
     if not raw:
         return default
