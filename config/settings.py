@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "hrdd.core",
     "hrdd.accounts",
     "hrdd.audit",
     "hrdd.consultations",
