@@ -26,6 +26,9 @@ ALLOWED_HOSTS = os.environ.get("HRDD_ALLOWED_HOSTS", "127.0.0.1,localhost,testse
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRDD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Base of the links sent to suppliers by e-mail.
 HRDD_BASE_URL = os.environ.get("HRDD_BASE_URL", "http://127.0.0.1:8000")
+# Extra folders of questionnaire frameworks (YAML), searched after the shipped hrdd/frameworks; several are
+# separated by the platform's path separator (":" on Linux).
+HRDD_FRAMEWORK_DIRS = [d for d in os.environ.get("HRDD_FRAMEWORK_DIRS", "").split(os.pathsep) if d]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,6 +18,7 @@ from hrdd.domain.maturity import (
     assess_market,
     score_raw_response,
 )
+from hrdd.domain.maturity_results import DimensionResult, dimension_results, level_tone
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
 
 
@@ -64,6 +65,8 @@ class ScoredInvitation:
     invitation: Invitation
     score: ResponseScore | None
     error: str = ""  # a stored submission that no longer validates (e.g. after a framework change)
+    dimensions: tuple[DimensionResult, ...] = ()  # the score by the framework's own dimensions
+    overall_tone: str = ""
 
 
 @dataclass(frozen=True)
@@ -87,11 +90,18 @@ def consultation_results(*, consultation: Consultation) -> ConsultationResults:
             rows.append(ScoredInvitation(invitation, None))
             continue
         try:
-            rows.append(
-                ScoredInvitation(invitation, score_raw_response(invitation.as_raw_response(), framework))
-            )
+            score = score_raw_response(invitation.as_raw_response(), framework)
         except InvalidResponse as exc:
             rows.append(ScoredInvitation(invitation, None, error=str(exc)))
+            continue
+        rows.append(
+            ScoredInvitation(
+                invitation,
+                score,
+                dimensions=dimension_results(score, framework),
+                overall_tone=level_tone(score.overall, framework),
+            )
+        )
     scores = [r.score for r in rows if r.score is not None]
     market = assess_market(scores, framework) if scores else None
     return ConsultationResults(

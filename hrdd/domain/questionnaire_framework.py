@@ -5,6 +5,7 @@ A framework is data. This module parses and validates it; scoring code in `matur
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -248,30 +249,71 @@ def load_framework_file(path: Path) -> QuestionnaireFramework:
     return parse_framework(data, origin=str(path))
 
 
+# Folders searched after the shipped frameworks, set by the application from its settings (see
+# `use_framework_dirs`); the domain itself reads no settings.
+_extra_dirs: tuple[Path, ...] = ()
+
+
+def use_framework_dirs(dirs: Iterable[str | Path]) -> None:
+    """Also look for questionnaire frameworks in these folders, after the shipped ones."""
+    global _extra_dirs
+    _extra_dirs = tuple(Path(d) for d in dirs)
+    get_framework.cache_clear()
+
+
+def _questionnaire_id(text: str) -> str | None:
+    data = yaml.safe_load(text)
+    if isinstance(data, dict) and data.get("kind") == "questionnaire":
+        return str(data["id"])
+    return None
+
+
 def shipped_framework_ids() -> tuple[str, ...]:
     """List the ids of the questionnaire frameworks shipped in the package."""
     ids = []
     for entry in resources.files(FRAMEWORK_PACKAGE).iterdir():
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8"))
-            if isinstance(data, dict) and data.get("kind") == "questionnaire":
-                ids.append(str(data["id"]))
+            found = _questionnaire_id(entry.read_text(encoding="utf-8"))
+            if found:
+                ids.append(found)
     return tuple(sorted(ids))
+
+
+def framework_ids() -> tuple[str, ...]:
+    """List the ids of every questionnaire framework that can be loaded: shipped, then from the extra folders."""
+    ids = list(shipped_framework_ids())
+    for folder in _extra_dirs:
+        for path in sorted(folder.glob("*.yaml")):
+            try:
+                found = _questionnaire_id(path.read_text(encoding="utf-8"))
+            except (OSError, yaml.YAMLError):
+                continue
+            if found and found not in ids:
+                ids.append(found)
+    return tuple(ids)
 
 
 @cache
 def get_framework(framework_id: str = "cfit-2025") -> QuestionnaireFramework:
-    """Return a shipped questionnaire framework by id (file `hrdd/frameworks/<id>.yaml`)."""
+    """Return a questionnaire framework by id: `hrdd/frameworks/<id>.yaml`, else `<id>.yaml` in an extra folder."""
     resource = resources.files(FRAMEWORK_PACKAGE).joinpath(f"{framework_id}.yaml")
-    if not resource.is_file():
-        raise FrameworkError(
-            f"unknown framework {framework_id!r}; known: {', '.join(shipped_framework_ids())}"
-        )
-    try:
-        data = yaml.safe_load(resource.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise FrameworkError(f"{framework_id}: {exc}") from exc
-    return parse_framework(data, origin=f"{framework_id}.yaml")
+    if resource.is_file():
+        try:
+            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise FrameworkError(f"{framework_id}: {exc}") from exc
+        return parse_framework(data, origin=f"{framework_id}.yaml")
+    if "/" not in framework_id and "\\" not in framework_id and not framework_id.startswith("."):
+        for folder in _extra_dirs:
+            path = folder / f"{framework_id}.yaml"
+            if path.is_file():
+                framework = load_framework_file(path)
+                if framework.id != framework_id:
+                    raise FrameworkError(
+                        f"{path}: the file holds framework {framework.id!r}, not {framework_id!r}"
+                    )
+                return framework
+    raise FrameworkError(f"unknown framework {framework_id!r}; known: {', '.join(framework_ids())}")
 
 
 DEFAULT_FRAMEWORK_ID = "cfit-2025"

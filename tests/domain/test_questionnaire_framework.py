@@ -13,10 +13,12 @@ from hrdd.domain.questionnaire_framework import (
     DEFAULT_FRAMEWORK_ID,
     FrameworkError,
     QuestionnaireFramework,
+    framework_ids,
     get_framework,
     load_framework_file,
     parse_framework,
     shipped_framework_ids,
+    use_framework_dirs,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -569,3 +571,70 @@ def test_a_framework_of_another_kind_is_refused():
     with pytest.raises(FrameworkError) as raised:
         parse_framework(data)
     assert "kind" in str(raised.value)
+
+
+# --- frameworks from an extra folder -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def extra_folder():
+    """Register the fixtures folder for one test, and forget it afterwards."""
+    use_framework_dirs([FIXTURES])
+    yield FIXTURES
+    use_framework_dirs([])
+
+
+def test_a_framework_outside_the_package_is_unknown_without_an_extra_folder():
+    # given
+    use_framework_dirs([])
+
+    # when / then
+    with pytest.raises(FrameworkError) as raised:
+        get_framework("greenbuy-2026")
+    assert "greenbuy-2026" in str(raised.value)
+
+
+def test_a_framework_in_an_extra_folder_loads_by_its_id(extra_folder, second):
+    assert get_framework("greenbuy-2026") == second
+
+
+def test_an_extra_folders_frameworks_are_listed_after_the_shipped_ones(extra_folder):
+    assert framework_ids() == (*shipped_framework_ids(), "greenbuy-2026")
+
+
+def test_a_shipped_framework_is_not_replaced_by_a_file_of_the_same_name_in_an_extra_folder(tmp_path):
+    # given
+    data = second_framework_data()
+    data["id"] = "cfit-2025"
+    (tmp_path / "cfit-2025.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    use_framework_dirs([tmp_path])
+
+    # when
+    try:
+        framework = get_framework("cfit-2025")
+    finally:
+        use_framework_dirs([])
+
+    # then
+    assert framework.title != data["title"]
+    assert framework.levels == ("low", "medium", "high")
+
+
+def test_a_file_whose_id_differs_from_its_name_is_refused(tmp_path):
+    # given
+    (tmp_path / "renamed.yaml").write_text(SECOND_FRAMEWORK.read_text(encoding="utf-8"), encoding="utf-8")
+    use_framework_dirs([tmp_path])
+
+    # when / then
+    try:
+        with pytest.raises(FrameworkError) as raised:
+            get_framework("renamed")
+    finally:
+        use_framework_dirs([])
+    assert "greenbuy-2026" in str(raised.value)
+
+
+@pytest.mark.parametrize("framework_id", ["../fixtures/greenbuy-2026", "fixtures/greenbuy-2026", ".hidden"])
+def test_an_id_that_looks_like_a_path_is_not_looked_up_in_the_extra_folders(extra_folder, framework_id):
+    with pytest.raises(FrameworkError):
+        get_framework(framework_id)
