@@ -38,9 +38,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "hrdd.core",
     "hrdd.accounts",
     "hrdd.audit",
+    "hrdd.companies",
+    "hrdd.procurements",
     "hrdd.consultations",
     "hrdd.risks",
     "hrdd.tenders",
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hrdd.core.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +117,18 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HRDD_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; collectstatic fills it in production
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Long work (imports) runs in a task queue. The embedded default keeps the queue in the database and
+# `manage.py db_worker` (started by `hrdd serve`) runs it; production may point HRDD_TASKS_BACKEND at another
+# django-tasks backend ("django_tasks.backends.immediate.ImmediateBackend" runs each task inside the request).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("HRDD_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Progress records are written at most this often (seconds) while a task runs.
+HRDD_TASK_PROGRESS_INTERVAL = float(os.environ.get("HRDD_TASK_PROGRESS_INTERVAL", "0.5"))
 
 EMAIL_BACKEND = os.environ.get("HRDD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRDD_FROM_EMAIL", "hrdd@localhost")

@@ -1,11 +1,17 @@
-"""Factories and the fixed cast of test users."""
+"""Factories for every model, and the fixed cast of test users."""
 
 import datetime as dt
 
 import factory
 
-from hrdd.accounts.models import Organisation, User
+from hrdd.accounts.models import Membership, Organisation, User
+from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation
+from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.domain.companies import normalise_company_name
+from hrdd.procurements.models import Procurement
+from hrdd.risks.models import ProductRiskAssessment
+from hrdd.tenders.models import Bid, BidEvaluation, Tender
 
 PASSWORD = "correct horse battery staple"
 
@@ -19,14 +25,24 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user working in `organisation`, with `role` there (their one membership)."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
 
+    class Params:
+        role = User.Role.PROCUREMENT_OFFICER
+
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     organisation = factory.SubFactory(OrganisationFactory)
-    role = User.Role.PROCUREMENT_OFFICER
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    membership = factory.RelatedFactory(
+        "tests.factories.MembershipFactory",
+        factory_related_name="user",
+        organisation=factory.SelfAttribute("..organisation"),
+        role=factory.SelfAttribute("..role"),
+    )
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805
@@ -34,11 +50,44 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory, membership=None)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = User.Role.VIEWER
+
+
+class ProcurementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procurement
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Notebooks purchase {n}")
+    product_category = "notebook"
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    legal_name = factory.Sequence(lambda n: f"Supplier {n} B.V.")
+    normalised_name = factory.LazyAttribute(lambda c: normalise_company_name(c.legal_name))
+
+
 class ConsultationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Consultation
 
     organisation = factory.SubFactory(OrganisationFactory)
+    procurement = factory.SubFactory(
+        ProcurementFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        title=factory.SelfAttribute("..title"),
+        product_category=factory.SelfAttribute("..product_category"),
+    )
     title = factory.Sequence(lambda n: f"Notebooks tender {n}")
     product_category = "notebook"
     deadline = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=14))
@@ -50,6 +99,94 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     consultation = factory.SubFactory(ConsultationFactory)
     email = factory.Sequence(lambda n: f"supplier{n}@example.com")
+
+
+class RiskAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductRiskAssessment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    procurement = factory.SubFactory(ProcurementFactory, organisation=factory.SelfAttribute("..organisation"))
+    title = factory.Sequence(lambda n: f"Notebook risks {n}")
+    product = "notebook"
+    result = factory.LazyFunction(lambda: {"risks": []})
+    method = "risk-method-2025"
+
+
+class TenderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tender
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    procurement = factory.SubFactory(ProcurementFactory, organisation=factory.SelfAttribute("..organisation"))
+    title = factory.Sequence(lambda n: f"Notebook tender {n}")
+    scenario = 2
+    weights = factory.LazyFunction(lambda: {"price": 60})
+
+
+class BidEvaluationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BidEvaluation
+
+    tender = factory.SubFactory(TenderFactory)
+    request = factory.LazyFunction(lambda: {"bids": []})
+    result = factory.LazyFunction(lambda: {"bids": []})
+
+
+class BidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Bid
+
+    evaluation = factory.SubFactory(BidEvaluationFactory)
+    company = factory.SubFactory(
+        CompanyFactory, organisation=factory.SelfAttribute("..evaluation.tender.organisation")
+    )
+    bidder = factory.SelfAttribute("company.legal_name")
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    procurement = factory.SubFactory(ProcurementFactory, organisation=factory.SelfAttribute("..organisation"))
+    supplier = factory.SubFactory(CompanyFactory, organisation=factory.SelfAttribute("..organisation"))
+    title = factory.Sequence(lambda n: f"Notebook contract {n}")
+    supplier_email = factory.Sequence(lambda n: f"contracts{n}@supplier.example")
+    scenario = 2
+    award_date = dt.date(2026, 1, 15)
+    start_date = dt.date(2026, 2, 1)
+    end_date = dt.date(2029, 1, 31)
+
+
+class ObligationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Obligation
+
+    contract = factory.SubFactory(ContractFactory)
+    clause = "CC2"
+    title = "Production-site list"
+    due_date = dt.date(2027, 2, 1)
+    reason = "first anniversary of the start"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Submission
+
+    obligation = factory.SubFactory(ObligationFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    summary = factory.LazyFunction(dict)
+
+
+class InformationRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InformationRequest
+
+    obligation = factory.SubFactory(ObligationFactory)
+    question = "Which smelters does the battery supplier use?"
+    asked_on = dt.date(2027, 3, 1)
+    due_on = dt.date(2027, 3, 31)
 
 
 def answers(**overrides):

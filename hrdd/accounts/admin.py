@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms.models import model_to_dict
 
-from hrdd.accounts.models import Organisation, User
+from hrdd.accounts.models import Membership, Organisation, User
 from hrdd.audit.services import audit_record
 
 
@@ -19,7 +19,7 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
-            organisation=getattr(obj, "organisation", None) if isinstance(obj, User) else obj,
+            organisation=obj if isinstance(obj, Organisation) else getattr(obj, "organisation", None),
             action=f"admin.{obj._meta.model_name}.{'change' if change else 'add'}",
             target=obj,
             before=before,
@@ -36,18 +36,26 @@ class OrganisationAdmin(AuditedAdmin):
         return False
 
 
+@admin.register(Membership)
+class MembershipAdmin(AuditedAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "organisation__name"]
+    audit_fields = ("user", "organisation", "role")
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "organisation", "role", "is_active"]
+    list_display = ["email", "organisation", "is_active"]
     search_fields = ["email"]
-    audit_fields = ("email", "organisation", "role", "is_active", "is_staff", "is_superuser")
+    audit_fields = ("email", "organisation", "is_active", "is_staff", "is_superuser")
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Organisation", {"fields": ["organisation", "role"]}),
+        ("Organisation (memberships are listed under Memberships)", {"fields": ["organisation"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "organisation", "role"]})]
+    add_fieldsets = [(None, {"fields": ["email", "password1", "password2", "organisation"]})]
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False  # deactivate instead: audit events keep pointing at the user

@@ -31,36 +31,50 @@ class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **extra: object) -> "User":
+        """Create a user; with an organisation and a role, also their membership of it."""
         if not email:
             raise ValueError("an e-mail address is required")
+        role = extra.pop("role", None)
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
+        if user.organisation_id is not None:
+            Membership.objects.using(self._db).create(
+                user=user, organisation_id=user.organisation_id, role=role or Role.VIEWER
+            )
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: object) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
-        extra.setdefault("role", User.Role.ADMIN)
+        extra.setdefault("role", Role.ADMIN)
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractUser):
-    """A person who logs in; belongs to one organisation with one role."""
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
+    CONTRACT_MANAGER = "contract_manager", _("Contract manager")
+    SOURCING_MANAGER = "sourcing_manager", _("Responsible-sourcing manager")
+    VIEWER = "viewer", _("Viewer")
 
-    class Role(models.TextChoices):
-        ADMIN = "admin", _("Administrator")
-        PROCUREMENT_OFFICER = "procurement_officer", _("Procurement officer")
-        CONTRACT_MANAGER = "contract_manager", _("Contract manager")
-        SOURCING_MANAGER = "sourcing_manager", _("Responsible-sourcing manager")
-        VIEWER = "viewer", _("Viewer")
+
+# Roles allowed to change data in their organisation (consultations, tenders, contracts, companies).
+WRITER_ROLES = frozenset({Role.ADMIN, Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.SOURCING_MANAGER})
+
+
+class User(AbstractUser):
+    """A person who logs in. They belong to one or more organisations (memberships) and work in one at a time."""
+
+    Role = Role
+    WRITER_ROLES = WRITER_ROLES
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The organisation the user works in now: one of their memberships, changed by membership_switch.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
     )
-    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.VIEWER)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -74,9 +88,47 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.email
 
-    # Roles allowed to change data in their organisation (consultations, tenders, contracts).
-    WRITER_ROLES = (Role.ADMIN, Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.SOURCING_MANAGER)
+    def role_in(self, organisation: Organisation | int | None) -> str | None:
+        """The user's role in an organisation, or None when they are not a member."""
+        organisation_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+        if organisation_id is None or self.pk is None:
+            return None
+        cache: dict[int, str] = self.__dict__.setdefault("_roles", {})
+        if not cache:
+            cache.update(self.memberships.values_list("organisation_id", "role"))
+        return cache.get(organisation_id)
+
+    def forget_roles(self) -> None:
+        """Drop the cached roles after a membership changed."""
+        self.__dict__.pop("_roles", None)
+
+    @property
+    def role(self) -> str | None:
+        """The role in the organisation the user works in now."""
+        return self.role_in(self.organisation_id)
+
+    def can_write_in(self, organisation: Organisation | int | None) -> bool:
+        """Whether the user may change data of this organisation."""
+        return self.is_active and self.role_in(organisation) in WRITER_ROLES
 
     @property
     def can_write(self) -> bool:
-        return self.is_active and self.organisation_id is not None and self.role in self.WRITER_ROLES
+        return self.organisation_id is not None and self.can_write_in(self.organisation_id)
+
+
+class Membership(models.Model):
+    """A user belongs to an organisation with a role; a user may have several memberships."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.get_role_display()})"

@@ -1,26 +1,21 @@
 """Market consultations (CFIT manual 3.2; Directive 2014/24/EU Art. 40) and the suppliers invited to them."""
 
 import secrets
-import uuid
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
-from hrdd.domain.risk import get_risk_method
+from hrdd.procurements.models import product_category_choices
+
+__all__ = ["Consultation", "Invitation", "new_token", "product_category_choices"]
 
 
-def product_category_choices() -> list[tuple[str, str]]:
-    """The product categories of the risk method (one list for steps 1 and 2)."""
-    return [(p.id, p.title) for p in get_risk_method().products]
-
-
-class Consultation(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="consultations"
+class Consultation(OwnedModel):
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="consultations"
     )
     title = models.CharField(_("title"), max_length=200)
     product_category = models.CharField(
@@ -28,10 +23,6 @@ class Consultation(models.Model):
     )
     framework_id = models.CharField(_("questionnaire"), max_length=60, default=DEFAULT_FRAMEWORK_ID)
     deadline = models.DateField(_("deadline for answers"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -53,6 +44,8 @@ def new_token() -> str:
 class Invitation(models.Model):
     """One supplier asked to answer a consultation, through a secret link, and its answers."""
 
+    owner_path = "consultation__organisation"
+
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
         DRAFT = "draft", _("Draft saved")
@@ -65,7 +58,16 @@ class Invitation(models.Model):
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"), blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    company = models.CharField(_("company"), max_length=200, blank=True)
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("company"),
+    )
+    # The supplier's own spelling; `company` is the record it was resolved to when the answers were submitted.
+    company_as_given = models.CharField(_("company name as the supplier gave it"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=40, blank=True)
     answers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
@@ -73,6 +75,8 @@ class Invitation(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -85,7 +89,11 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.company or self.email or f"invitation {self.pk}"
+        return self.company_name or self.email or f"invitation {self.pk}"
+
+    @property
+    def company_name(self) -> str:
+        return self.company.legal_name if self.company_id else self.company_as_given
 
     @property
     def is_submitted(self) -> bool:
@@ -96,4 +104,4 @@ class Invitation(models.Model):
 
     def as_raw_response(self) -> dict[str, object]:
         """Return the stored answers in the shape the domain scoring reads."""
-        return {"company": self.company, "role": self.role, "answers": self.answers}
+        return {"company": self.company_as_given or self.company_name, "role": self.role, "answers": self.answers}

@@ -5,12 +5,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404
 
 from hrdd.accounts.models import User
 from hrdd.consultations.models import Consultation, Invitation
+from hrdd.core.errors import NotFound
 from hrdd.domain.maturity import (
     InvalidResponse,
     MarketAssessment,
@@ -23,41 +22,37 @@ from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_fram
 
 
 def consultation_list(*, user: User) -> QuerySet[Consultation]:
-    """Return the consultations of the user's organisation, with response counts."""
-    return Consultation.objects.filter(organisation_id=user.organisation_id).annotate(
-        invited=Count("invitations"),
-        submitted=Count("invitations", filter=Q(invitations__status=Invitation.Status.SUBMITTED)),
+    """Return the consultations the user may see, with response counts."""
+    return (
+        Consultation.objects.visible_to(user)
+        .select_related("procurement")
+        .annotate(
+            invited=Count("invitations"),
+            submitted=Count("invitations", filter=Q(invitations__status=Invitation.Status.SUBMITTED)),
+        )
     )
 
 
 def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
-    """Return one consultation of the user's organisation, or 404 (another organisation's is not found)."""
-    try:
-        return Consultation.objects.select_related("organisation").get(
-            public_id=public_id, organisation_id=user.organisation_id
-        )
-    except (Consultation.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
-        raise Http404("consultation not found") from exc
+    """Return one consultation the user may see, or NotFound (another organisation's is not found)."""
+    return Consultation.objects.select_related("organisation", "procurement").get_visible(
+        user, public_id=public_id
+    )
 
 
 def invitation_get(*, user: User, consultation: Consultation, pk: int) -> Invitation:
-    """Return one invitation of a consultation the user may see, or 404."""
-    if consultation.organisation_id != user.organisation_id:
-        raise Http404("invitation not found")
-    try:
-        return consultation.invitations.get(pk=pk)
-    except Invitation.DoesNotExist as exc:
-        raise Http404("invitation not found") from exc
+    """Return one invitation of a consultation the user may see, or NotFound."""
+    return Invitation.objects.select_related("company").get_visible(user, consultation=consultation, pk=pk)
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:
     """Return the invitation behind a supplier link, or 404."""
     try:
-        return Invitation.objects.select_related("consultation", "consultation__organisation").get(
+        return Invitation.objects.select_related("consultation", "consultation__organisation", "company").get(
             token=token
         )
     except Invitation.DoesNotExist as exc:
-        raise Http404("link not found") from exc
+        raise NotFound("link") from exc
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
+from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation, Invitation, product_category_choices
 from hrdd.consultations.spreadsheets import read_filled_questionnaire
 from hrdd.domain.maturity import parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
+from hrdd.procurements.models import Procurement
+from hrdd.procurements.services import procurement_of_step
 
 
 class ConsultationError(ValueError):
@@ -36,7 +39,7 @@ class AlreadySubmitted(ConsultationError):
 
 def _snapshot(invitation: Invitation) -> dict[str, Any]:
     return {
-        "company": invitation.company,
+        "company": invitation.company_name,
         "role": invitation.role,
         "status": invitation.status,
         "answers": invitation.answers,
@@ -45,9 +48,15 @@ def _snapshot(invitation: Invitation) -> dict[str, Any]:
 
 @transaction.atomic
 def consultation_create(
-    *, actor: User, title: str, product_category: str, deadline: dt.date, framework_id: str | None = None
+    *,
+    actor: User,
+    title: str,
+    product_category: str,
+    deadline: dt.date,
+    framework_id: str | None = None,
+    procurement: Procurement | None = None,
 ) -> Consultation:
-    """Create a market consultation for a product category in the actor's organisation."""
+    """Create a market consultation for a procurement (a new one unless given) in the actor's organisation."""
     organisation = actor.organisation
     if organisation is None:
         raise ConsultationError(_("Your account belongs to no organisation."))
@@ -67,8 +76,12 @@ def consultation_create(
         get_framework(framework_id)
     except FrameworkError as exc:
         raise ConsultationError(str(exc), field="framework_id") from exc
+    procurement = procurement_of_step(
+        actor=actor, procurement=procurement, parts=[], title=title, product_category=product_category
+    )
     consultation = Consultation.objects.create(
         organisation=organisation,
+        procurement=procurement,
         title=title,
         product_category=product_category,
         deadline=deadline,
@@ -85,6 +98,7 @@ def consultation_create(
             "product_category": product_category,
             "deadline": deadline.isoformat(),
             "framework_id": framework_id,
+            "procurement": str(procurement.public_id),
         },
     )
     return consultation
@@ -111,7 +125,9 @@ def invitation_create(
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
-                consultation=consultation, email=email, company=(company or "").strip()[:200]
+                consultation=consultation,
+                email=email,
+                company=company_resolve(organisation=consultation.organisation, name=company, actor=actor),
             )
     except IntegrityError as exc:
         raise ConsultationError(
@@ -122,7 +138,7 @@ def invitation_create(
         organisation=consultation.organisation,
         action="invitation.create",
         target=invitation,
-        after={"email": email, "company": invitation.company},
+        after={"email": email, "company": invitation.company_name},
     )
     if send:
         _send_invitation(invitation)
@@ -167,14 +183,14 @@ def invitation_save_draft(*, invitation: Invitation, raw: dict[str, Any]) -> Inv
         raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
     _parse(invitation, raw, partial=True)
     before = _snapshot(invitation)
-    invitation.company = str(raw.get("company") or "").strip()[:200]
+    invitation.company_as_given = str(raw.get("company") or "").strip()[:200]
     invitation.role = str(raw.get("role") or "")
     invitation.answers = dict(raw.get("answers") or {})
     invitation.status = Invitation.Status.DRAFT
     invitation.save()
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({invitation.email or invitation.company})",
+        actor_label=f"supplier link ({invitation.email or invitation.company_name})",
         organisation=invitation.consultation.organisation,
         action="response.save_draft",
         target=invitation,
@@ -192,7 +208,10 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
         raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
     _parse(invitation, raw, partial=False)
     before = _snapshot(invitation)
-    invitation.company = str(raw["company"]).strip()[:200]
+    invitation.company_as_given = str(raw["company"]).strip()[:200]
+    invitation.company = company_resolve(
+        organisation=invitation.consultation.organisation, name=invitation.company_as_given
+    )
     invitation.role = str(raw["role"])
     invitation.answers = dict(raw["answers"])
     invitation.status = Invitation.Status.SUBMITTED
@@ -200,7 +219,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
     invitation.save()
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({invitation.email or invitation.company})",
+        actor_label=f"supplier link ({invitation.email or invitation.company_name})",
         organisation=invitation.consultation.organisation,
         action="response.submit",
         target=invitation,
@@ -241,7 +260,8 @@ def response_import_xlsx(*, actor: User, consultation: Consultation, stream: Bin
     parse_response(filled.raw_response, framework)
     invitation = Invitation.objects.create(
         consultation=consultation,
-        company=filled.company[:200],
+        company=company_resolve(organisation=consultation.organisation, name=filled.company, actor=actor),
+        company_as_given=filled.company[:200],
         role=filled.raw_response["role"],
         answers=filled.raw_response["answers"],
         status=Invitation.Status.SUBMITTED,

@@ -1,28 +1,30 @@
 """Contracts, their obligations (from the tender's clauses), the supplier's submissions and the buyer's requests."""
 
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.models import OwnedManager, OwnedModel
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Contract(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="contracts"
+class Contract(OwnedModel):
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="contracts"
     )
     tender = models.ForeignKey(
         "tenders.Tender", on_delete=models.SET_NULL, null=True, blank=True, related_name="contracts"
     )
     title = models.CharField(_("title"), max_length=200)
-    supplier_name = models.CharField(_("supplier"), max_length=200)
+    supplier = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("supplier")
+    )
     supplier_email = models.EmailField(_("supplier e-mail address"))
     scenario = models.PositiveSmallIntegerField(_("scenario"))
     award_date = models.DateField(_("award date"))
@@ -36,16 +38,16 @@ class Contract(models.Model):
         _("the risk assessment was given in the tender"), default=False
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.supplier_name})"
+
+    @property
+    def supplier_name(self) -> str:
+        return self.supplier.legal_name
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:detail", args=[self.public_id])
@@ -55,11 +57,15 @@ class Contract(models.Model):
 
 
 class Obligation(models.Model):
+    owner_path = "contract__organisation"
+
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="obligations")
     clause = models.CharField(max_length=10)
     title = models.CharField(max_length=200)
     due_date = models.DateField()
     reason = models.CharField(max_length=200)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["due_date", "clause"]
@@ -71,6 +77,8 @@ class Obligation(models.Model):
 class Submission(models.Model):
     """One version of what the supplier delivered for an obligation; nothing is overwritten."""
 
+    owner_path = "obligation__contract__organisation"
+
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="submissions")
     version = models.PositiveIntegerField()
     submitted_at = models.DateTimeField(auto_now_add=True)
@@ -79,6 +87,8 @@ class Submission(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["obligation", "-version"]
@@ -89,6 +99,7 @@ class Submission(models.Model):
 
 
 class ProductionSite(models.Model):
+    owner_path = "submission__obligation__contract__organisation"
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="sites")
     row = models.PositiveIntegerField()
     name = models.CharField(max_length=300, blank=True)
@@ -96,6 +107,8 @@ class ProductionSite(models.Model):
     country_iso3 = models.CharField(max_length=3, blank=True)
     site_type = models.CharField(max_length=100, blank=True)
     products = models.CharField(max_length=500, blank=True)
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["submission", "row"]
@@ -107,6 +120,8 @@ class ProductionSite(models.Model):
 class InformationRequest(models.Model):
     """The buyer asks for more information on an obligation (KPI responsiveness)."""
 
+    owner_path = "obligation__contract__organisation"
+
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="requests")
     question = models.TextField()
     asked_on = models.DateField()
@@ -116,6 +131,8 @@ class InformationRequest(models.Model):
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = OwnedManager()
 
     class Meta:
         ordering = ["asked_on", "id"]

@@ -8,13 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from hrdd.accounts.models import User
 from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.core.errors import NotFound
 from hrdd.domain.contracts import (
     InformationRequestState,
     KpiResult,
@@ -24,34 +23,29 @@ from hrdd.domain.contracts import (
     timeliness,
 )
 from hrdd.domain.risk import get_risk_method
-from hrdd.domain.tender import get_tender_framework
-
-SITE_RISKS = 3
-
+from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
+from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 
 def contract_list(*, user: User) -> QuerySet[Contract]:
-    """Return the contracts of the user's organisation."""
-    return Contract.objects.filter(organisation_id=user.organisation_id).select_related("tender")
+    """Return the contracts the user may see."""
+    return Contract.objects.visible_to(user).select_related("tender", "supplier", "procurement")
 
 
 def contract_get(*, user: User, public_id: uuid.UUID | str) -> Contract:
-    """Return one contract of the user's organisation, or 404."""
-    try:
-        return Contract.objects.select_related("organisation", "tender", "tender__risk_assessment").get(
-            public_id=public_id, organisation_id=user.organisation_id
-        )
-    except (Contract.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("contract not found") from exc
+    """Return one contract the user may see, or NotFound."""
+    return Contract.objects.select_related(
+        "organisation", "tender", "tender__risk_assessment", "supplier", "procurement"
+    ).get_visible(user, public_id=public_id)
 
 
 def contract_get_by_token(*, token: str) -> Contract:
     """Return the contract behind a supplier link, or 404."""
     try:
-        return Contract.objects.select_related("organisation", "tender", "tender__risk_assessment").get(
-            token=token
-        )
+        return Contract.objects.select_related(
+            "organisation", "tender", "tender__risk_assessment", "supplier"
+        ).get(token=token)
     except Contract.DoesNotExist as exc:
-        raise Http404("link not found") from exc
+        raise NotFound("link") from exc
 
 
 @dataclass
@@ -60,6 +54,8 @@ class ObligationStatus:
     submissions: list[Submission]
     kpis: list[KpiResult]
     checklist: list[Any] = field(default_factory=list)
+    submission: SubmissionSpec | None = None  # what the clause asks the supplier to hand in
+    sites: list[tuple[Any, SiteRiskVerdict | None]] = field(default_factory=list)  # a site list's rows
 
     @property
     def latest(self) -> Submission | None:
@@ -93,12 +89,13 @@ def obligation_status(obligation: Obligation, *, today: dt.date) -> ObligationSt
     kpis = [timeliness(due=obligation.due_date, submitted=first.date() if first else None, today=today)]
     checklist: list[Any] = []
     latest = submissions[0] if submissions else None
+    criterion = framework.criterion(obligation.clause)
+    named = {k.kpi for k in criterion.kpis}  # the KPIs the framework lists for this clause
     if latest is not None:
-        if obligation.clause == "CC2":
+        if "completeness" in named:
             kpis.append(
                 site_list_completeness(latest.summary.get("sites", []), latest.summary.get("explanation", ""))
             )
-        criterion = framework.criterion(obligation.clause)
         if criterion.contents:
             kpi, items = contents_check(
                 obligation.clause, criterion.contents, latest.summary, criterion.minimums(framework)
@@ -106,13 +103,13 @@ def obligation_status(obligation: Obligation, *, today: dt.date) -> ObligationSt
             kpis.append(kpi)
             checklist = list(items)
     requests = list(obligation.requests.all())
-    if requests or obligation.clause in ("CC3", "CC4"):
+    if requests or "responsiveness" in named:
         kpis.append(
             responsiveness(
                 [InformationRequestState(r.asked_on, r.due_on, r.answered_on) for r in requests], today=today
             )
         )
-    return ObligationStatus(obligation, submissions, kpis, checklist)
+    return ObligationStatus(obligation, submissions, kpis, checklist, criterion.submission)
 
 
 def contract_statuses(contract: Contract, *, today: dt.date | None = None) -> list[ObligationStatus]:
@@ -158,48 +155,23 @@ def dashboard(*, user: User, today: dt.date | None = None) -> Dashboard:
     )
 
 
-@dataclass(frozen=True)
-class SiteRisk:
-    category: str
-    title: str
-    stage: str
-    score: float
-    material: str | None
-
-
-def site_risks(contract: Contract, sites: list[Any]) -> dict[int, list[SiteRisk]]:
+def site_risks(contract: Contract, sites: list[Any]) -> dict[int, SiteRiskVerdict]:
     """CC2 in scenario 3: each site linked to the risks of its country and stage in the product risk assessment."""
     assessment = contract.tender.risk_assessment if contract.tender else None
     if assessment is None:
         return {}
-    from hrdd.contracts.sitelists import STAGES
-
-    risks = assessment.result.get("risks", [])
-    titles = {c.id: c.title for c in get_risk_method().categories}
-    linked: dict[int, list[SiteRisk]] = {}
-    for site in sites:
-        stage = STAGES.get((site.site_type or "").strip().lower())
-        matches = [
-            r
-            for r in risks
-            if r["country_iso3"] == site.country_iso3 and (stage is None or r["stage"] == stage)
-        ]
-        seen: set[str] = set()
-        picked = []
-        for r in matches:  # risks are sorted by score, highest first
-            if r["category"] in seen:
-                continue
-            seen.add(r["category"])
-            picked.append(
-                SiteRisk(
-                    r["category"],
-                    titles.get(r["category"], r["category"]),
-                    r["stage"],
-                    r["score"],
-                    r.get("material"),
-                )
-            )
-            if len(picked) == SITE_RISKS:
-                break
-        linked[site.pk] = picked
-    return linked
+    method = get_risk_method()
+    titles = {c.id: c.title for c in method.categories}
+    risks = [
+        RatedRisk(
+            category=r["category"],
+            title=titles.get(r["category"], r["category"]),
+            country_iso3=r["country_iso3"],
+            stage=r["stage"],
+            score=r["score"],
+            material=r.get("material"),
+        )
+        for r in assessment.result.get("risks", [])
+    ]
+    listed = [ListedSite(key=s.pk, country_iso3=s.country_iso3, site_type=s.site_type or "") for s in sites]
+    return {v.site.key: v for v in link_sites_to_risks(listed, risks, method.site_types)}

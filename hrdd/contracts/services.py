@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
+from hrdd.companies.services import company_resolve
 from hrdd.contracts.models import (
     Contract,
     InformationRequest,
@@ -25,10 +27,15 @@ from hrdd.contracts.models import (
     ReminderSent,
     Submission,
 )
-from hrdd.contracts.sitelists import SiteListError, read_site_list
+from hrdd.contracts.sitelists import SiteListError, SiteRow, read_site_list
+from hrdd.core.errors import InputError
+from hrdd.core.models import TaskRun
+from hrdd.core.tasks import task_run_create
 from hrdd.domain.contracts import reminder_due, schedule_obligations
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.domain.tender import TenderInputError, get_tender_framework
+from hrdd.procurements.models import Procurement
+from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.documents import DocumentError, extract_text
 from hrdd.tenders.models import Tender
 
@@ -67,8 +74,14 @@ def contract_create(
     months: int | None = None,
     first_delivery: dt.date | None = None,
     risk_assessment_in_tender: bool = False,
+    supplier_country: str = "",
+    procurement: Procurement | None = None,
 ) -> Contract:
-    """Create a contract (from a tender or directly) and derive its obligations from the scenario's clauses."""
+    """Create a contract (from a tender or directly) and derive its obligations from the scenario's clauses.
+
+    The supplier's name is resolved to its company record (the same name and country is the same company); the
+    contract joins its tender's procurement, or the one given, or a new one named after it.
+    """
     organisation = actor.organisation
     if organisation is None:
         raise TenderInputError(_("Your account belongs to no organisation."))
@@ -87,6 +100,19 @@ def contract_create(
         validate_email(supplier_email)
     except ValidationError as exc:
         raise TenderInputError(_("enter a valid e-mail address"), field="supplier_email") from exc
+    try:
+        procurement = procurement_of_step(
+            actor=actor, procurement=procurement, parts=[tender], title=title.strip(), product_category=""
+        )
+        supplier = company_resolve(
+            organisation=organisation,
+            name=supplier_name,
+            country=supplier_country,
+            actor=actor,
+            field="supplier_name",
+        )
+    except InputError as exc:
+        raise TenderInputError(str(exc), field=exc.field) from exc
     framework = get_tender_framework()
     obligations = schedule_obligations(
         scenario=scenario,
@@ -100,9 +126,10 @@ def contract_create(
     )
     contract = Contract.objects.create(
         organisation=organisation,
+        procurement=procurement,
         tender=tender,
         title=title.strip(),
-        supplier_name=supplier_name.strip(),
+        supplier=supplier,
         supplier_email=supplier_email.strip().lower(),
         scenario=scenario,
         award_date=award_date,
@@ -164,20 +191,41 @@ def _lines(value: Any) -> list[str]:
     return [line.strip() for line in str(value or "").replace(";", "\n").splitlines() if line.strip()]
 
 
-@transaction.atomic
-def submission_create(*, obligation: Obligation, data: dict[str, Any], upload: Any = None) -> Submission:
-    """Store a new version of the supplier's submission for an obligation (validated first; nothing overwritten)."""
-    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+def _report_field(name: str, data: dict[str, Any]) -> int | str:
+    """Read one short answer of a report: the number of actions as a whole number, any other as text."""
+    if name != "actions_count":
+        return str(data.get(name) or "").strip()
+    try:
+        count = int(str(data.get(name) or "0").strip() or 0)
+    except ValueError as exc:
+        raise SubmissionError(_("enter the number of actions as a whole number"), field=name) from exc
+    if count < 0:
+        raise SubmissionError(_("cannot be negative"), field=name)
+    return count
+
+
+def submission_create(
+    *,
+    obligation: Obligation,
+    data: dict[str, Any],
+    upload: Any = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Submission:
+    """Store a new version of the supplier's submission for an obligation (validated first; nothing overwritten).
+
+    The upload is read before anything is written, telling `progress` (done, total) about the rows of a site
+    list; the writes then run in one transaction."""
     clause = obligation.clause
+    spec = get_tender_framework().clause_submission(clause)
     summary: dict[str, Any] = {}
     sites = []
     extension, content = "", b""
-    if clause == "CC2":
+    if spec.kind == "site_list":
         if upload is None:
             raise SubmissionError(_("a site list (CSV or XLSX) is required"), field="file")
         extension, content = _check_file(upload, SITE_LIST_TYPES, "file")
         try:
-            sites = read_site_list(upload.name, content)
+            sites = read_site_list(upload.name, content, progress=progress)
         except SiteListError as exc:
             raise SubmissionError(f"{upload.name}: {exc}", field="file") from exc
         summary = {
@@ -192,7 +240,7 @@ def submission_create(*, obligation: Obligation, data: dict[str, Any], upload: A
             text = extract_text(upload.name, content)
         except DocumentError as exc:
             raise SubmissionError(str(exc), field="file") from exc
-        if clause == "CC1":
+        if spec.kind == "risk_assessment":
             check = check_risk_assessment(text)
             found = {
                 "components": [f.id for f in check.components],
@@ -203,29 +251,30 @@ def submission_create(*, obligation: Obligation, data: dict[str, Any], upload: A
             # The supplier's own summary counts; where a field is left empty, what hrdd found in the document does.
             summary = {k: _lines(data.get(k)) or found[k] for k in found}
             summary["found_in_document"] = found
-        elif clause == "CC3":
-            try:
-                count = int(str(data.get("actions_count") or "0").strip() or 0)
-            except ValueError as exc:
-                raise SubmissionError(
-                    _("enter the number of actions as a whole number"), field="actions_count"
-                ) from exc
-            if count < 0:
-                raise SubmissionError(_("cannot be negative"), field="actions_count")
-            summary = {
-                "actions_count": count,
-                "stakeholder_evidence": str(data.get("stakeholder_evidence") or "").strip(),
-            }
-        else:
-            summary = {
-                "processes": str(data.get("processes") or "").strip(),
-                "stakeholder_evidence": str(data.get("stakeholder_evidence") or "").strip(),
-            }
+        else:  # a report: the short answers its clause asks beside the document
+            summary = {name: _report_field(name, data) for name in spec.fields}
+    return _submission_store(
+        obligation=obligation, filename=upload.name, extension=extension, content=content, summary=summary, sites=sites
+    )
+
+
+@transaction.atomic
+def _submission_store(
+    *,
+    obligation: Obligation,
+    filename: str,
+    extension: str,
+    content: bytes,
+    summary: dict[str, Any],
+    sites: list[SiteRow],
+) -> Submission:
+    obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
+    clause = obligation.clause
     version = (obligation.submissions.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     submission = Submission(
         obligation=obligation,
         version=version,
-        filename=upload.name[:255],
+        filename=filename[:255],
         content_type=SITE_LIST_TYPES.get(extension) or DOCUMENT_TYPES.get(extension, ""),
         size=len(content),
         summary=summary,
@@ -266,6 +315,40 @@ def submission_create(*, obligation: Obligation, data: dict[str, Any], upload: A
         },
     )
     return submission
+
+
+def takes_site_list(obligation: Obligation) -> bool:
+    """Whether the supplier answers this obligation with a production-site list (CSV or XLSX)."""
+    return get_tender_framework().clause_submission(obligation.clause).kind == "site_list"
+
+
+def site_list_subject(obligation: Obligation) -> str:
+    """The subject of the background runs that read site lists for this obligation."""
+    return f"contracts.obligation:{obligation.pk}"
+
+
+def site_list_accept(*, obligation: Obligation, data: dict[str, Any], upload: Any) -> TaskRun:
+    """Accept a site list at once (type, size, real format, text encoding) and queue the reading of its rows,
+    which become a new submission when all are read (hrdd.contracts.tasks.site_list_import)."""
+    from hrdd.contracts.tasks import site_list_import  # the task calls back into this module
+
+    if upload is None:
+        raise SubmissionError(_("a site list (CSV or XLSX) is required"), field="file")
+    extension, content = _check_file(upload, SITE_LIST_TYPES, "file")
+    if extension == ".csv":
+        try:
+            content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SubmissionError(f"{upload.name}: " + _("the CSV file is not UTF-8 text"), field="file") from exc
+    contract = obligation.contract
+    return task_run_create(
+        organisation=contract.organisation,
+        task=site_list_import,
+        label=_("Site list %(file)s for %(clause)s") % {"file": upload.name, "clause": obligation.clause},
+        subject=site_list_subject(obligation),
+        params={"obligation": obligation.pk, "explanation": str(data.get("explanation") or "").strip()},
+        inputs=[(upload.name, content)],
+    )
 
 
 @transaction.atomic
@@ -365,8 +448,10 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
             else _("was due on %s and has not been received") % obligation.due_date.isoformat()
         )
         managers = list(
-            contract.organisation.users.filter(
-                role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN], is_active=True
+            User.objects.filter(
+                memberships__organisation=contract.organisation,
+                memberships__role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN],
+                is_active=True,
             ).values_list("email", flat=True)
         )
         send_mail(

@@ -41,7 +41,7 @@ class OwnedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         """One row the user may see, or NotFound (also for malformed ids: no hint that a row exists)."""
         try:
             return self.visible_to(user).get(**lookup)
-        except (self.model.DoesNotExist, ValidationError, ValueError) as exc:
+        except (self.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
             raise NotFound(str(self.model._meta.verbose_name)) from exc
 
 
@@ -66,3 +66,70 @@ class OwnedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class TaskRun(OwnedModel):
+    """One piece of long work run by the task queue, and what people see of it: done of total, a message, and at
+    the end a link to the result or the error (a failed run can be retried from its kept inputs)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    # The dotted path of the django-tasks task that does the work, e.g. "hrdd.contracts.tasks.site_list_import".
+    kind = models.CharField(max_length=200)
+    # What the work is about, e.g. "contracts.obligation:12": the page of that record lists its runs.
+    subject = models.CharField(max_length=100, blank=True, db_index=True)
+    label = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    result_label = models.CharField(max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queue_id = models.CharField(max_length=64, blank=True)  # the queue backend's id of the latest attempt
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int | None:
+        """Done as a whole percentage, or None while the total is not known."""
+        if not self.total:
+            return None
+        return min(100, round(100 * self.done / self.total))
+
+
+class TaskInput(models.Model):
+    """A file a task reads, kept in the database so that a worker on another machine reads it too; deleted when
+    the run is done, kept after a failure for the retry."""
+
+    owner_path = "task_run__organisation"
+
+    task_run = models.ForeignKey(TaskRun, on_delete=models.CASCADE, related_name="inputs")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["task_run", "position"]
+
+    def __str__(self) -> str:
+        return self.name

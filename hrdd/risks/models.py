@@ -1,11 +1,11 @@
 """Knowledge-base editions imported after the shipped ones, and risk assessments saved with a procurement."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from hrdd.core.models import OwnedModel
 
 
 class KnowledgeEdition(models.Model):
@@ -33,31 +33,21 @@ class KnowledgeEdition(models.Model):
         return f"{self.table}: {self.label}"
 
 
-class ProductRiskAssessment(models.Model):
+class ProductRiskAssessment(OwnedModel):
     """A buyer's risk assessment of a product category, with their adjustments, saved with a procurement."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="risk_assessments"
+    procurement = models.ForeignKey(
+        "procurements.Procurement",
+        on_delete=models.PROTECT,
+        related_name="risk_assessments",
+        verbose_name=_("procurement"),
     )
     title = models.CharField(_("title"), max_length=200)
     product = models.CharField(_("product category"), max_length=40)
-    consultation = models.ForeignKey(
-        "consultations.Consultation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="risk_assessments",
-        verbose_name=_("procurement (consultation)"),
-    )
     adjustments = models.JSONField(default=dict, blank=True)
     # The result as it was when saved, so that a later knowledge edition does not rewrite history.
     result = models.JSONField(default=dict)
     method = models.CharField(max_length=60)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.db.models import QuerySet
-from django.http import Http404
 
 from hrdd.accounts.models import User
 from hrdd.domain.knowledge import KnowledgeBase, build_knowledge, shipped_knowledge
@@ -39,15 +37,10 @@ def knowledge_edition_list() -> QuerySet[KnowledgeEdition]:
 
 
 def risk_assessment_list(*, user: User) -> QuerySet[ProductRiskAssessment]:
-    """Return the saved risk assessments of the user's organisation."""
-    return ProductRiskAssessment.objects.filter(organisation_id=user.organisation_id).select_related(
-        "consultation"
-    )
+    """Return the saved risk assessments the user may see."""
+    return ProductRiskAssessment.objects.visible_to(user).select_related("procurement")
 
 
 def risk_assessment_get(*, user: User, public_id: uuid.UUID | str) -> ProductRiskAssessment:
-    """Return one saved assessment of the user's organisation, or 404."""
-    try:
-        return ProductRiskAssessment.objects.get(public_id=public_id, organisation_id=user.organisation_id)
-    except (ProductRiskAssessment.DoesNotExist, ValidationError, ValueError) as exc:
-        raise Http404("risk assessment not found") from exc
+    """Return one saved assessment the user may see, or NotFound."""
+    return ProductRiskAssessment.objects.select_related("procurement").get_visible(user, public_id=public_id)

@@ -11,6 +11,8 @@ from hrdd.audit.services import audit_record
 from hrdd.consultations.models import Consultation
 from hrdd.domain.knowledge import parse_table
 from hrdd.domain.risk import Adjustments, assess_product_risk, get_risk_method
+from hrdd.procurements.models import Procurement
+from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 from hrdd.risks.selectors import knowledge_current
 
@@ -52,9 +54,14 @@ def risk_assessment_save(
     product: str,
     adjustments: Adjustments,
     consultation: Consultation | None = None,
+    procurement: Procurement | None = None,
     assessment: ProductRiskAssessment | None = None,
 ) -> ProductRiskAssessment:
-    """Save (or update) a product risk assessment with the buyer's adjustments and the result as it stands."""
+    """Save (or update) a product risk assessment with the buyer's adjustments and the result as it stands.
+
+    It joins the procurement given, or the one of the consultation given, or the one it already belongs to, or
+    a new procurement named after it.
+    """
     organisation = actor.organisation
     if organisation is None:
         raise RiskAssessmentError(_("Your account belongs to no organisation."))
@@ -66,6 +73,8 @@ def risk_assessment_save(
         raise RiskAssessmentError(_("The title is longer than 200 characters."), field="title")
     if consultation is not None and consultation.organisation_id != organisation.pk:
         raise RiskAssessmentError(_("Unknown procurement."), field="consultation")
+    if procurement is not None and procurement.organisation_id != organisation.pk:
+        raise RiskAssessmentError(_("Unknown procurement."), field="procurement")
     adjustments.validate()  # InvalidAdjustment names the field
     method = get_risk_method()
     result = assess_product_risk(
@@ -82,9 +91,13 @@ def risk_assessment_save(
             "product": assessment.product,
             "adjustments": assessment.adjustments,
         }
+    if procurement is None and consultation is None and assessment.procurement_id:
+        procurement = assessment.procurement
+    assessment.procurement = procurement_of_step(
+        actor=actor, procurement=procurement, parts=[consultation], title=title, product_category=product
+    )
     assessment.title = title
     assessment.product = product
-    assessment.consultation = consultation
     assessment.adjustments = adjustments.as_dict()
     assessment.result = result.as_dict()
     assessment.method = result.method
@@ -95,6 +108,11 @@ def risk_assessment_save(
         action="risk_assessment.save",
         target=assessment,
         before=before,
-        after={"title": title, "product": product, "adjustments": assessment.adjustments},
+        after={
+            "title": title,
+            "product": product,
+            "adjustments": assessment.adjustments,
+            "procurement": str(assessment.procurement.public_id),
+        },
     )
     return assessment

@@ -1,17 +1,16 @@
 """Tenders (the human-rights annex chosen for a procurement) and the evaluations of their bids."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.models import OwnedManager, OwnedModel
 
-class Tender(models.Model):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="tenders"
+
+class Tender(OwnedModel):
+    procurement = models.ForeignKey(
+        "procurements.Procurement", on_delete=models.PROTECT, related_name="tenders"
     )
     title = models.CharField(_("title"), max_length=200)
     consultation = models.ForeignKey(
@@ -31,10 +30,6 @@ class Tender(models.Model):
     )
     require_label = models.BooleanField(_("require TCO Certified or EPEAT (or equivalent)"), default=True)
     weights = models.JSONField(default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -50,6 +45,8 @@ class Tender(models.Model):
 class BidEvaluation(models.Model):
     """One evaluation of the bids received for a tender: what was read and what it gave."""
 
+    owner_path = "tender__organisation"
+
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="evaluations")
     request = models.JSONField()
     result = models.JSONField()
@@ -58,8 +55,29 @@ class BidEvaluation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = OwnedManager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.tender} evaluation {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Bid(models.Model):
+    """One bidder of an evaluation, as the company it is: the name in the bid points to one company record."""
+
+    owner_path = "evaluation__tender__organisation"
+
+    evaluation = models.ForeignKey(BidEvaluation, on_delete=models.CASCADE, related_name="bids")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="bids")
+    bidder = models.CharField(_("bidder as named in the bid"), max_length=200)
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["evaluation", "id"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "bidder"], name="one_bid_per_bidder")]
+
+    def __str__(self) -> str:
+        return self.bidder

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
+from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation
+from hrdd.core.errors import InputError
 from hrdd.domain.tender import (
     Evaluation,
     TenderAnnex,
@@ -19,8 +21,10 @@ from hrdd.domain.tender import (
     evaluate_bids,
     get_tender_framework,
 )
+from hrdd.procurements.models import Procurement
+from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.models import ProductRiskAssessment
-from hrdd.tenders.models import BidEvaluation, Tender
+from hrdd.tenders.models import Bid, BidEvaluation, Tender
 
 RISK_NOTES = 5
 
@@ -80,8 +84,13 @@ def tender_create(
     require_label: bool = True,
     consultation: Consultation | None = None,
     risk_assessment: ProductRiskAssessment | None = None,
+    procurement: Procurement | None = None,
 ) -> Tender:
-    """Create a tender for a scenario; the parameters are checked by building its annex first."""
+    """Create a tender for a scenario; the parameters are checked by building its annex first.
+
+    The tender joins the procurement of its consultation and risk assessment (they must share one), or the
+    procurement given, or a new one named after it.
+    """
     organisation = actor.organisation
     if organisation is None:
         raise TenderInputError(_("Your account belongs to no organisation."))
@@ -96,8 +105,19 @@ def tender_create(
     annex = build_tender(
         scenario=scenario, framework=framework, months=months, weights=weights, require_label=require_label
     )
+    try:
+        procurement = procurement_of_step(
+            actor=actor,
+            procurement=procurement,
+            parts=[consultation, risk_assessment],
+            title=title,
+            product_category=consultation.product_category if consultation else "",
+        )
+    except InputError as exc:
+        raise TenderInputError(str(exc), field=exc.field) from exc
     tender = Tender.objects.create(
         organisation=organisation,
+        procurement=procurement,
         title=title,
         consultation=consultation,
         risk_assessment=risk_assessment,
@@ -166,6 +186,16 @@ def bid_evaluation_create(*, actor: User, tender: Tender, bids: Any) -> tuple[Bi
     evaluation = evaluate_bids(request, get_tender_framework(tender.framework_id))
     stored = BidEvaluation.objects.create(
         tender=tender, request=request, result=evaluation.as_dict(), created_by=actor
+    )
+    Bid.objects.bulk_create(
+        Bid(
+            evaluation=stored,
+            bidder=bid.bidder[:200],
+            company=company_resolve(
+                organisation=tender.organisation, name=bid.bidder, actor=actor, field="bidder"
+            ),
+        )
+        for bid in evaluation.bids
     )
     audit_record(
         actor=actor,

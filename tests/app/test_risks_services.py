@@ -319,7 +319,7 @@ def test_saving_stores_title_product_adjustments_result_and_procurement(
     assert saved.created_by == buyer
     assert saved.title == "Notebooks 2027: risks"
     assert saved.product == "notebook"
-    assert saved.consultation == consultation
+    assert saved.procurement == consultation.procurement
     assert saved.adjustments["exclude_materials"] == ["cobalt"]
     assert saved.adjustments["manufacturing_countries"] == ["VNM"]
     assert Adjustments.from_dict(saved.adjustments) == ADJUSTED
@@ -331,7 +331,7 @@ def test_saving_stores_title_product_adjustments_result_and_procurement(
     assert len(saved.result["risks"]) >= 3
     scores = [r["score"] for r in saved.result["risks"]]
     assert scores == sorted(scores, reverse=True)
-    assert list(consultation.risk_assessments.all()) == [saved]
+    assert list(consultation.procurement.risk_assessments.all()) == [saved]
 
 
 def test_saving_records_an_audit_event_with_the_organisation(db, buyer, municipality):
@@ -345,7 +345,12 @@ def test_saving_records_an_audit_event_with_the_organisation(db, buyer, municipa
     assert event.target_type == "risks.productriskassessment"
     assert event.target_id == str(saved.pk)
     assert event.before is None
-    assert event.after == {"title": "Phones", "product": "smartphone", "adjustments": ADJUSTED.as_dict()}
+    assert event.after == {
+        "title": "Phones",
+        "product": "smartphone",
+        "adjustments": ADJUSTED.as_dict(),
+        "procurement": str(saved.procurement.public_id),
+    }
 
 
 def test_saving_again_updates_the_assessment_and_audits_the_state_before(db, buyer):

@@ -72,6 +72,7 @@ def test_creating_a_consultation_records_an_audit_event_with_actor_action_and_st
         "product_category": "notebook",
         "deadline": "2031-03-01",
         "framework_id": "cfit-2025",
+        "procurement": str(consultation.procurement.public_id),
     }
 
 
@@ -268,7 +269,7 @@ def test_a_draft_keeps_partial_answers(invitation):
     # then
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DRAFT
-    assert invitation.company == "Acme"
+    assert invitation.company_name == "Acme"
     assert invitation.role == "reseller"
     assert invitation.answers == {"transparency": ["assembly_location"]}
     assert invitation.submitted_at is None
@@ -332,7 +333,7 @@ def test_submitting_complete_answers_marks_the_invitation_submitted(invitation):
     assert invitation.status == Invitation.Status.SUBMITTED
     assert invitation.is_submitted
     assert invitation.submitted_at is not None
-    assert invitation.company == "Acme Computers"
+    assert invitation.company_name == "Acme Computers"
     assert invitation.role == "manufacturer"
     assert invitation.answers == answers()
 
@@ -386,7 +387,7 @@ def test_a_submitted_response_cannot_be_submitted_again(submitted):
 
     # then
     submitted.refresh_from_db()
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
     assert submitted.submitted_at == submitted_at
 
 
@@ -398,7 +399,7 @@ def test_a_submitted_response_cannot_be_changed_by_saving_a_draft(submitted):
     # then
     submitted.refresh_from_db()
     assert submitted.status == Invitation.Status.SUBMITTED
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
     assert submitted.answers == answers()
 
 
@@ -484,7 +485,7 @@ def test_importing_a_filled_workbook_stores_a_submitted_spreadsheet_response(
     assert invitation.status == Invitation.Status.SUBMITTED
     assert invitation.channel == Invitation.Channel.SPREADSHEET
     assert invitation.submitted_at is not None
-    assert invitation.company == "Spreadsheet Supplier Ltd"
+    assert invitation.company_name == "Spreadsheet Supplier Ltd"
     assert invitation.role == "manufacturer"
     assert invitation.answers == answers(risk_understanding=["fair"])  # ticks are read as lists
 

@@ -4,12 +4,12 @@ import datetime as dt
 import io
 
 import pytest
-from django.http import Http404
 from django.urls import reverse
 
 from hrdd.consultations import selectors
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.services import consultation_create
+from hrdd.core.errors import NotFound
 from tests.factories import ConsultationFactory
 
 
@@ -174,7 +174,7 @@ def test_the_list_selector_holds_only_the_readers_organisation(outsider, secret)
 
 def test_the_get_selector_does_not_find_another_organisations_consultation(outsider, secret):
     # when / then
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.consultation_get(user=outsider, public_id=secret.public_id)
 
 
@@ -188,13 +188,13 @@ def test_the_get_selector_finds_the_readers_own_consultation(buyer, secret):
 
 def test_the_get_selector_treats_a_malformed_id_as_not_found(buyer):
     # when / then
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.consultation_get(user=buyer, public_id="not-a-uuid")
 
 
 def test_the_invitation_selector_does_not_find_another_organisations_invitation(outsider, secret, submitted):
     # when / then
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.invitation_get(user=outsider, consultation=secret, pk=submitted.pk)
 
 
@@ -203,5 +203,5 @@ def test_the_invitation_selector_does_not_find_an_invitation_of_another_consulta
     other = ConsultationFactory(organisation=buyer.organisation)
 
     # when / then
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         selectors.invitation_get(user=buyer, consultation=other, pk=submitted.pk)

@@ -1,0 +1,42 @@
+"""Reads for companies: the organisation's companies, one company, and a name's matches."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+
+from hrdd.accounts.models import User
+from hrdd.companies.models import Company
+from hrdd.domain.companies import normalise_company_name
+
+
+def company_list(*, user: User, query: str = "") -> QuerySet[Company]:
+    """The companies the user may see, alphabetically; `query` keeps those whose name contains it."""
+    companies = Company.objects.visible_to(user).select_related("parent")
+    query = (query or "").strip()
+    if query:
+        companies = companies.filter(normalised_name__contains=normalise_company_name(query))
+    return companies
+
+
+def company_get(*, user: User, public_id: uuid.UUID | str) -> Company:
+    """One company the user may see, or NotFound."""
+    return Company.objects.select_related("parent").get_visible(user, public_id=public_id)
+
+
+def company_names(*, user: User, limit: int = 500) -> list[str]:
+    """The legal names offered when a supplier name is typed (a form's list of suggestions)."""
+    return list(Company.objects.visible_to(user).values_list("legal_name", flat=True)[:limit])
+
+
+def company_group(company: Company) -> list[Company]:
+    """The company's parents up to the top of its group, nearest first."""
+    chain: list[Company] = []
+    seen = {company.pk}
+    current = company.parent
+    while current is not None and current.pk not in seen:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.parent
+    return chain

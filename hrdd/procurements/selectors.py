@@ -1,0 +1,98 @@
+"""Reads for procurements: the user's list and one procurement with what each step holds."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from hrdd.accounts.models import User
+from hrdd.procurements.models import Procurement
+
+
+def procurement_list(*, user: User) -> QuerySet[Procurement]:
+    """The procurements of the organisation the user works in, newest first, with the count of each step."""
+    return Procurement.objects.visible_to(user).annotate(
+        n_risk_assessments=Count("risk_assessments", distinct=True),
+        n_consultations=Count("consultations", distinct=True),
+        n_tenders=Count("tenders", distinct=True),
+        n_contracts=Count("contracts", distinct=True),
+    )
+
+
+def procurement_get(*, user: User, public_id: uuid.UUID | str) -> Procurement:
+    """One procurement the user may see, or NotFound."""
+    return Procurement.objects.get_visible(user, public_id=public_id)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    records: list[Any]
+    done: bool
+    next_action: str  # what the buyer does next at this step ('' when done)
+    start_url: str  # where to start or continue the step
+
+
+@dataclass(frozen=True)
+class Thread:
+    procurement: Procurement
+    steps: list[Step]
+
+    @property
+    def next_step(self) -> Step | None:
+        return next((s for s in self.steps if not s.done), None)
+
+
+def procurement_thread(procurement: Procurement) -> Thread:
+    """The procurement's four steps (manual chapter 3): what is done, and what comes next."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    assessments = list(procurement.risk_assessments.order_by("-updated_at"))
+    consultations = list(procurement.consultations.order_by("-created_at").prefetch_related("invitations"))
+    tenders = list(procurement.tenders.order_by("-updated_at"))
+    contracts = list(procurement.contracts.select_related("supplier").order_by("-created_at"))
+    answered = any(i.is_submitted for c in consultations for i in c.invitations.all())
+    query = f"?procurement={procurement.public_id}"
+    steps = [
+        Step(
+            1,
+            _("Identify risks"),
+            assessments,
+            bool(assessments),
+            _("Assess the product's risks and save the assessment with this procurement."),
+            reverse("risks:assess")
+            + f"?product={procurement.product_category}&procurement={procurement.public_id}",
+        ),
+        Step(
+            2,
+            _("Assess market readiness"),
+            consultations,
+            answered,
+            _("Consult the market: invite suppliers to answer the questionnaire.")
+            if not consultations
+            else _("Wait for the suppliers' answers."),
+            reverse("consultations:list") + query,
+        ),
+        Step(
+            3,
+            _("Integrate human rights in the tender"),
+            tenders,
+            bool(tenders),
+            _("Build the tender annex for the recommended scenario."),
+            reverse("tenders:list") + query,
+        ),
+        Step(
+            4,
+            _("Manage the contract"),
+            contracts,
+            bool(contracts),
+            _("Create the contract with the winning supplier; its clauses become obligations."),
+            reverse("contracts:dashboard") + query,
+        ),
+    ]
+    return Thread(procurement, steps)
