@@ -55,6 +55,26 @@ class Stage(_Frozen):
     title: str
 
 
+def normalise_site_type(site_type: str) -> str:
+    """Write a site type the way the method lists it: lower case, single spaces."""
+    return " ".join(site_type.lower().split())
+
+
+class SiteTypes(_Frozen):
+    """The site types of a production-site list and the stage each one names (contract clause 2)."""
+
+    source: str
+    risks_per_site: int = Field(ge=1)
+    stages: dict[str, str]
+
+    @model_validator(mode="after")
+    def _types_written_as_matched(self) -> SiteTypes:
+        for site_type in self.stages:
+            if normalise_site_type(site_type) != site_type:
+                raise ValueError(f"site type {site_type!r}: write it in lower case with single spaces")
+        return self
+
+
 class Category(_Frozen):
     id: str
     title: str
@@ -106,6 +126,7 @@ class RiskMethod(_Frozen):
     source: str
     stages: tuple[Stage, ...]
     production_stages: dict[str, str]
+    site_types: SiteTypes
     categories: tuple[Category, ...]
     baseline: float = Field(ge=0, le=1)
     signals: tuple[Signal, ...]
@@ -120,6 +141,9 @@ class RiskMethod(_Frozen):
         for name, stage in self.production_stages.items():
             if stage not in stage_ids:
                 raise ValueError(f"production stage {name}: unknown stage {stage}")
+        for site_type, stage in self.site_types.stages.items():
+            if stage not in stage_ids:
+                raise ValueError(f"site type {site_type!r}: unknown stage {stage}")
         for category in self.categories:
             unknown = set(category.stages) - stage_ids
             if unknown:

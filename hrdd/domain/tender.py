@@ -56,6 +56,25 @@ class Schedule(_Frozen):
     type: Literal["after_award", "anniversaries"]
 
 
+class SubmissionSpec(_Frozen):
+    """What a supplier hands in for a clause: a risk-assessment document, a production-site list, or a report
+    whose `fields` are the short answers asked beside the document."""
+
+    kind: Literal["risk_assessment", "site_list", "report"]
+    fields: tuple[Literal["actions_count", "processes", "stakeholder_evidence"], ...] = ()
+    source: str
+
+    @model_validator(mode="after")
+    def _fields_for_reports_only(self) -> SubmissionSpec:
+        if self.kind == "report" and not self.fields:
+            raise ValueError("a report names the fields asked beside it")
+        if self.kind != "report" and self.fields:
+            raise ValueError(f"a {self.kind} submission asks no fields")
+        if len(set(self.fields)) != len(self.fields):
+            raise ValueError("a field is named twice")
+        return self
+
+
 class Reminders(_Frozen):
     days_before: tuple[int, ...]
     days_after: tuple[int, ...]
@@ -76,6 +95,7 @@ class Criterion(_Frozen):
     source: str
     note: str | None = None
     schedule: Schedule | None = None  # clauses: when the obligation falls due
+    submission: SubmissionSpec | None = None  # clauses: what the supplier hands in
     contents: tuple[str, ...] = ()  # clauses: the contents checklist of a submission (KPI "contents")
     minimums_from: str | None = None  # clauses: the criterion whose rule gives the checklist's minimums
 
@@ -132,6 +152,14 @@ class TenderFramework(_Frozen):
         for criterion in self.criteria:
             if criterion.kind == "clause" and criterion.schedule is None:
                 raise ValueError(f"clause {criterion.id}: a schedule is required")
+            if criterion.kind == "clause" and criterion.submission is None:
+                raise ValueError(f"clause {criterion.id}: a submission is required")
+            kpis = {k.kpi for k in criterion.kpis}
+            # the completeness KPI rates a site list (CFIT 3.4 Lesson 1, contract clause 2)
+            if "completeness" in kpis and (
+                criterion.submission is None or criterion.submission.kind != "site_list"
+            ):
+                raise ValueError(f"clause {criterion.id}: the completeness KPI needs a site_list submission")
         for scenario in self.scenarios:
             unknown = set(scenario.criteria) - set(ids)
             if unknown:
@@ -141,6 +169,13 @@ class TenderFramework(_Frozen):
     def criterion(self, criterion_id: str) -> Criterion:
         """Return a criterion by id."""
         return next(c for c in self.criteria if c.id == criterion_id)
+
+    def clause_submission(self, clause_id: str) -> SubmissionSpec:
+        """Return what the supplier hands in for a contract clause; KeyError for an id that is no clause."""
+        for criterion in self.criteria:
+            if criterion.id == clause_id and criterion.submission is not None:
+                return criterion.submission
+        raise KeyError(f"{clause_id!r} is not a contract clause of {self.id}")
 
     def scenario(self, number: int) -> Scenario:
         """Return a scenario by number; TenderInputError names the known ones."""

@@ -1,0 +1,125 @@
+"""Which risks a listed production site carries (CFIT manual 3.3.4, contract clause 2 in scenario 3).
+
+A supplier's site list names each site's country and type; the risk method's `site_types` table turns the type
+into a supply-chain stage. The site then carries the highest-rated risks the buyer's product risk assessment
+found for that country and stage, one per risk category, at most `risks_per_site` of them. A site whose type
+names no stage carries the highest-rated risks of its country at any stage.
+
+The assessment's risks are indexed by (country, stage) once, and the pick for each place is made once, so
+linking n sites to r risks costs O(n + r log r), not O(n * r).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from hrdd.domain.risk import SiteTypes, normalise_site_type
+
+
+@dataclass(frozen=True)
+class ListedSite:
+    """A production site as a supplier listed it."""
+
+    key: int  # the caller's id for the site: a row number or a record's key
+    country_iso3: str
+    site_type: str = ""
+
+
+@dataclass(frozen=True)
+class RatedRisk:
+    """One risk of the product risk assessment: a category at a stage in a country, with its score."""
+
+    category: str
+    title: str
+    country_iso3: str
+    stage: str
+    score: float
+    material: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteRiskVerdict:
+    """The risks one site carries, and why: which stage its type named, which country and stage matched."""
+
+    site: ListedSite
+    stage: str | None  # None when the site's type names no stage
+    risks: tuple[RatedRisk, ...]
+    candidates: int  # how many risks of the assessment matched the site's country and stage
+    reasons: tuple[str, ...]
+    source: str
+
+
+def site_stage(site_type: str, site_types: SiteTypes) -> str | None:
+    """Return the supply-chain stage a site type names, or None when the method does not list the type."""
+    return site_types.stages.get(normalise_site_type(site_type))
+
+
+def _top_by_category(ranked: Iterable[RatedRisk], limit: int) -> tuple[RatedRisk, ...]:
+    """Keep the first risk of each category from a list ranked highest first, up to `limit` of them."""
+    seen: set[str] = set()
+    picked: list[RatedRisk] = []
+    for risk in ranked:
+        if risk.category in seen:
+            continue
+        seen.add(risk.category)
+        picked.append(risk)
+        if len(picked) == limit:
+            break
+    return tuple(picked)
+
+
+def _stage_reason(site: ListedSite, stage: str | None) -> str:
+    if stage is not None:
+        return f"site type {site.site_type.strip()!r} is the stage {stage}"
+    if not site.site_type.strip():
+        return (
+            f"no site type given, so the risks of every stage in {site.country_iso3 or 'its country'} apply"
+        )
+    return (
+        f"site type {site.site_type.strip()!r} names no stage, so the risks of every stage in "
+        f"{site.country_iso3 or 'its country'} apply"
+    )
+
+
+def _match_reason(site: ListedSite, stage: str | None, picked: Sequence[RatedRisk], candidates: int) -> str:
+    place = f"{site.country_iso3 or 'no country'}" + (f" at the stage {stage}" if stage else " at any stage")
+    if not candidates:
+        return f"the risk assessment rates no risk for {place}"
+    listed = ", ".join(f"{r.category} at {r.stage} ({r.score:g})" for r in picked)
+    return (
+        f"{candidates} risk{'s' if candidates != 1 else ''} rated for {place}; "
+        f"the highest-rated, one per category: {listed}"
+    )
+
+
+def link_sites_to_risks(
+    sites: Sequence[ListedSite], risks: Sequence[RatedRisk], site_types: SiteTypes
+) -> tuple[SiteRiskVerdict, ...]:
+    """Link each listed site to the risks of its country and stage; one verdict per site, in the order given."""
+    # highest score first; equal scores keep the assessment's order
+    ranked = sorted(risks, key=lambda r: -r.score)
+    by_place: dict[tuple[str, str | None], list[RatedRisk]] = {}
+    for risk in ranked:
+        by_place.setdefault((risk.country_iso3, risk.stage), []).append(risk)
+        by_place.setdefault((risk.country_iso3, None), []).append(risk)
+    picks: dict[tuple[str, str | None], tuple[tuple[RatedRisk, ...], int]] = {}
+    verdicts = []
+    for site in sites:
+        stage = site_stage(site.site_type, site_types)
+        place = (site.country_iso3, stage)
+        if place not in picks:
+            matching = by_place.get(place, [])
+            picks[place] = (_top_by_category(matching, site_types.risks_per_site), len(matching))
+        picked, candidates = picks[place]
+        verdicts.append(
+            SiteRiskVerdict(
+                site=site,
+                stage=stage,
+                risks=picked,
+                candidates=candidates,
+                reasons=(_stage_reason(site, stage), _match_reason(site, stage, picked, candidates)),
+                source=site_types.source,
+            )
+        )
+    return tuple(verdicts)
