@@ -1,93 +1,42 @@
-"""API endpoints for product risks: thin; they call the same domain functions and services as the pages."""
+"""API endpoints for product risks: thin; they call the same domain functions and services as the pages.
+Errors are answered by the one handler in hrdd/api.py."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema, Status
+from ninja import File, Query, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from hrdd.consultations.selectors import consultation_get
-from hrdd.domain.risk import (
-    Adjustments,
-    InvalidAdjustment,
-    UnknownProduct,
-    assess_product_risk,
-    get_risk_method,
-)
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from hrdd.domain.risk import Adjustments, InvalidAdjustment, assess_product_risk, get_risk_method
 from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.procurements.selectors import procurement_get
 from hrdd.risks import selectors, services
-from hrdd.risks.documents import DocumentError, extract_text
+from hrdd.risks.documents import extract_text
+from hrdd.risks.schemas import (
+    AssessmentOut,
+    AssessmentQuery,
+    ProductOut,
+    RiskCheckOut,
+    SavedIn,
+    SavedOut,
+    TableOut,
+)
 
 router = Router(tags=["product risks"])
 saved_router = Router(tags=["product risks"], auth=django_auth)
 
-
-class ProductOut(Schema):
-    id: str
-    title: str
-
-
-class AdjustmentsIn(Schema):
-    exclude_components: list[str] = []
-    extra_components: dict[str, list[str]] = {}
-    exclude_materials: list[str] = []
-    extra_materials: list[str] = []
-    exclude_countries: list[str] = []
-    extra_countries: dict[str, list[str]] = {}
-    manufacturing_countries: list[str] | None = None
-
-
-class AssessmentQuery(Schema):
-    exclude_material: list[str] = []
-    add_material: list[str] = []
-    exclude_component: list[str] = []
-    exclude_country: list[str] = []
-    manufacturing_country: list[str] = []
-
-
-class TableOut(Schema):
-    table: str
-    title: str
-    edition: str
-    rows: int
-    years: list[str]
-    sources: list[str]
-
-
-class SavedIn(Schema):
-    title: str
-    product: str
-    consultation: uuid.UUID | None = None
-    adjustments: AdjustmentsIn = AdjustmentsIn()
-
-
-class SavedOut(Schema):
-    id: uuid.UUID
-    title: str
-    product: str
-    consultation: uuid.UUID | None
-    method: str
-    result: dict[str, Any]
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-def _assess(product: str, adjustments: Adjustments) -> dict[str, Any]:
-    try:
-        return assess_product_risk(
-            product, selectors.knowledge_current(), get_risk_method(), adjustments
-        ).as_dict()
-    except UnknownProduct as exc:
-        raise HttpError(404, str(exc)) from exc
+# The adjustments' names as the query parameters of GET /risks/assess/{product} spell them.
+QUERY_PARAMETERS = {
+    "exclude_countries": "exclude_country",
+    "manufacturing_countries": "manufacturing_country",
+}
 
 
 @router.get("/products", response=list[ProductOut])
@@ -97,8 +46,8 @@ def risk_products(request: HttpRequest) -> list[dict[str, str]]:
     return [{"id": p, "title": method.product_title(p)} for p in selectors.knowledge_current().products()]
 
 
-@router.get("/assess/{product}", response={200: dict[str, Any], 404: ErrorOut, 422: ErrorOut})
-def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQuery]) -> Any:
+@router.get("/assess/{product}", response={200: AssessmentOut, **READ_ERRORS, **INPUT_ERRORS})
+def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQuery]) -> dict[str, Any]:
     """Rate a product category's human-rights risks (the same JSON as `hrdd risk assess --json`)."""
     adjustments = Adjustments(
         exclude_components=frozenset(filters.exclude_component),
@@ -110,23 +59,18 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
     try:
         adjustments.validate()
     except InvalidAdjustment as exc:  # name the query parameter the caller used
-        parameter = {
-            "exclude_countries": "exclude_country",
-            "manufacturing_countries": "manufacturing_country",
-        }
-        return Status(422, {"detail": f"{parameter.get(exc.field, exc.field)}: {exc.message}"})
-    return _assess(product, adjustments)
+        raise InvalidAdjustment(exc.message, field=QUERY_PARAMETERS.get(exc.field, exc.field)) from exc
+    return assess_product_risk(
+        product, selectors.knowledge_current(), get_risk_method(), adjustments
+    ).as_dict()
 
 
-@router.post("/check", response={200: dict[str, Any], 400: ErrorOut, 413: ErrorOut})
-def risk_check(request: HttpRequest, document: File[UploadedFile]) -> Any:
+@router.post("/check", response={200: RiskCheckOut, 413: ErrorOut, **INPUT_ERRORS})
+def risk_check(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
     """Check a supplier's risk assessment (DOCX, PDF or text) against award criterion 1's minimum contents."""
     if document.size and document.size > settings.HRDD_MAX_UPLOAD_BYTES:
-        return Status(413, {"detail": f"the file is larger than {settings.HRDD_MAX_UPLOAD_BYTES} bytes"})
-    try:
-        text = extract_text(document.name or "upload", document.read())
-    except DocumentError as exc:
-        return Status(400, {"detail": str(exc)})
+        raise HttpError(413, f"the file is larger than {settings.HRDD_MAX_UPLOAD_BYTES} bytes")
+    text = extract_text(document.name or "upload", document.read())
     return check_risk_assessment(text).as_dict()
 
 
@@ -151,7 +95,7 @@ def _saved_out(saved: Any) -> dict[str, Any]:
         "id": saved.public_id,
         "title": saved.title,
         "product": saved.product,
-        "consultation": saved.consultation.public_id if saved.consultation else None,
+        "procurement": saved.procurement.public_id,
         "method": saved.method,
         "result": saved.result,
     }
@@ -163,26 +107,24 @@ def saved_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [_saved_out(s) for s in selectors.risk_assessment_list(user=request.user)]
 
 
-@saved_router.post("/", response={201: SavedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def saved_create(request: HttpRequest, payload: SavedIn) -> Any:
+@saved_router.post("/", response={201: SavedOut, **WRITE_ERRORS})
+def saved_create(request: HttpRequest, payload: SavedIn) -> Status[dict[str, Any]]:
     """Save a risk assessment, with adjustments, for a procurement."""
     consultation = (
         consultation_get(user=request.user, public_id=payload.consultation) if payload.consultation else None
+    )
+    procurement = (
+        procurement_get(user=request.user, public_id=payload.procurement) if payload.procurement else None
     )
     try:
         saved = services.risk_assessment_save(
             actor=request.user,
             title=payload.title,
             product=payload.product,
-            adjustments=Adjustments.from_dict(payload.adjustments.dict()),
+            adjustments=Adjustments.from_dict(payload.adjustments.model_dump()),
             consultation=consultation,
+            procurement=procurement,
         )
-    except UnknownProduct as exc:
-        return Status(404, {"detail": str(exc)})
-    except services.RiskAssessmentError as exc:
-        return Status(400, {"detail": f"{exc.field}: {exc}" if exc.field else str(exc)})
-    except InvalidAdjustment as exc:
-        return Status(400, {"detail": str(exc)})
-    except PermissionDenied as exc:
-        return Status(403, {"detail": str(exc)})
+    except InvalidAdjustment as exc:  # the adjustments sit under "adjustments" in the body
+        raise InvalidAdjustment(exc.message, field=f"adjustments.{exc.field}") from exc
     return Status(201, _saved_out(saved))

@@ -1,34 +1,19 @@
-"""API endpoints for tenders: thin; they call the same domain functions as the pages and the CLI."""
+"""API endpoints for tenders: thin; they call the same domain functions as the pages and the CLI.
+Errors are answered by the one handler in hrdd/api.py."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Schema, Status
+from ninja import Router
 
-from hrdd.domain.tender import (
-    TenderAnnex,
-    TenderInputError,
-    build_tender,
-    evaluate_bids,
-    get_tender_framework,
-)
+from hrdd.core.schemas import INPUT_ERRORS
+from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
 from hrdd.tenders import documents
+from hrdd.tenders.schemas import AnnexIn, AnnexOut, EvaluationIn, EvaluationOut, OcdsReleaseOut
 
 router = Router(tags=["tenders"])
-
-
-class AnnexIn(Schema):
-    scenario: int
-    months: int | None = None
-    weights: dict[str, float] | None = None
-    require_label: bool = True
-    title: str = ""
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 def _annex(payload: AnnexIn) -> TenderAnnex:
@@ -41,28 +26,20 @@ def _annex(payload: AnnexIn) -> TenderAnnex:
     )
 
 
-@router.post("/annex", response={200: dict[str, Any], 422: ErrorOut})
-def tender_annex(request: HttpRequest, payload: AnnexIn) -> Any:
+@router.post("/annex", response={200: AnnexOut, **INPUT_ERRORS})
+def tender_annex(request: HttpRequest, payload: AnnexIn) -> dict[str, Any]:
     """Build the human-rights annex of a tender for a scenario (nothing is stored)."""
-    try:
-        return _annex(payload).as_dict()
-    except TenderInputError as exc:
-        return Status(422, {"detail": str(exc)})
+    return _annex(payload).as_dict()
 
 
-@router.post("/annex/ocds", response={200: dict[str, Any], 422: ErrorOut})
-def tender_annex_ocds(request: HttpRequest, payload: AnnexIn) -> Any:
+# OCDS leaves out what a release does not have (selection criteria in scenario 1, parties without a buyer).
+@router.post("/annex/ocds", response={200: OcdsReleaseOut, **INPUT_ERRORS}, exclude_none=True)
+def tender_annex_ocds(request: HttpRequest, payload: AnnexIn) -> dict[str, Any]:
     """The annex as an OCDS 1.1 release (sustainability, selection and award criteria, clauses)."""
-    try:
-        return documents.annex_ocds(_annex(payload), title=payload.title)
-    except TenderInputError as exc:
-        return Status(422, {"detail": str(exc)})
+    return documents.annex_ocds(_annex(payload), title=payload.title)
 
 
-@router.post("/evaluate", response={200: dict[str, Any], 422: ErrorOut})
-def tender_evaluate(request: HttpRequest, payload: dict[str, Any] = Body(...)) -> Any:  # noqa: B008
+@router.post("/evaluate", response={200: EvaluationOut, **INPUT_ERRORS})
+def tender_evaluate(request: HttpRequest, payload: EvaluationIn) -> dict[str, Any]:
     """Score bids: {scenario, weights, require_label, bids} -> admission, fractions, points, totals, ranks."""
-    try:
-        return evaluate_bids(payload, get_tender_framework()).as_dict()
-    except TenderInputError as exc:
-        return Status(422, {"detail": str(exc)})
+    return evaluate_bids(payload.model_dump(exclude_none=True), get_tender_framework()).as_dict()

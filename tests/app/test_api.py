@@ -109,8 +109,9 @@ def test_an_unknown_framework_is_refused_naming_it(client, db, path):
     answer = post(client, path, {"framework": "no-such-framework", "responses": [response()]})
 
     # then
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert "no-such-framework" in answer.json()["detail"]
+    assert answer.json()["field"] == "framework"
 
 
 def test_assessing_an_empty_market_is_refused_naming_the_responses(client, db):
@@ -207,8 +208,9 @@ def test_creating_an_invalid_consultation_is_refused_with_the_field_named(logged
     answer = post(logged_in, "/consultations/", payload)
 
     # then
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert answer.json()["detail"].startswith(f"{field}:")
+    assert answer.json()["field"] == field
     assert not Consultation.objects.exists()
 
 
@@ -264,8 +266,9 @@ def test_inviting_an_invalid_address_through_the_api_is_refused_naming_the_email
     answer = post(logged_in, f"/consultations/{consultation.public_id}/invitations", {"email": "nobody"})
 
     # then
-    assert answer.status_code == 400
+    assert answer.status_code == 422
     assert answer.json()["detail"].startswith("email:")
+    assert answer.json()["field"] == "email"
     assert not consultation.invitations.exists()
 
 
@@ -358,7 +361,7 @@ def test_the_supplier_link_api_refuses_a_second_submission_with_409(client, subm
     assert answer.status_code == 409
     assert "reopen" in answer.json()["detail"]
     submitted.refresh_from_db()
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
 
 
 def test_the_supplier_link_api_refuses_a_draft_after_submission_with_409(client, submitted):
@@ -369,7 +372,7 @@ def test_the_supplier_link_api_refuses_a_draft_after_submission_with_409(client,
     assert answer.status_code == 409
     submitted.refresh_from_db()
     assert submitted.status == Invitation.Status.SUBMITTED
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
 
 
 def test_the_supplier_link_api_refuses_incomplete_answers_with_422_naming_the_field(client, invitation):
@@ -424,7 +427,7 @@ def test_a_reopened_response_can_be_submitted_again_through_the_api(client, buye
     # then
     assert answer.status_code == 200
     submitted.refresh_from_db()
-    assert submitted.company == "Acme Again"
+    assert submitted.company_name == "Acme Again"
 
 
 def test_the_supplier_link_api_shows_submitted_answers(client, invitation):

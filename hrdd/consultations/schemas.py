@@ -1,0 +1,116 @@
+"""The API's shapes for scoring, market readiness, consultations and the supplier link."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from ninja import Schema
+
+from hrdd.core.schemas import InputSchema
+from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
+
+# An answer: one option id, a list of option ids, or a free text (the framework says which).
+Answer = str | list[str]
+
+
+class ResponseIn(InputSchema):
+    # Left optional: the questionnaire's own rules say what is missing, naming the field, as in the CLI.
+    company: str | None = None
+    role: str | None = None
+    answers: dict[str, Answer] | None = None
+
+
+class ScoringIn(InputSchema):
+    framework: str = DEFAULT_FRAMEWORK_ID
+    responses: list[ResponseIn]
+
+
+class ReasonOut(Schema):
+    subject: str
+    text: str
+    source: str
+
+
+class ScoreOut(Schema):
+    company: str
+    role: str
+    scores: dict[str, int | float]
+    levels: dict[str, str]
+    overall: str
+    warnings: list[str]
+    reasons: list[ReasonOut]
+
+
+class CheckOut(Schema):
+    scenario: int
+    at_least: str
+    count: int
+    met: bool
+
+
+class MarketOut(Schema):
+    respondents: int
+    distribution: dict[str, dict[str, int]]
+    quorum: int
+    recommended_scenario: int
+    explanation: str
+    baseline_advice: str
+    checks: list[CheckOut]
+    sources: list[str]
+
+
+class ConsultationIn(InputSchema):
+    title: str
+    product_category: str
+    deadline: dt.date
+
+
+class ConsultationOut(Schema):
+    id: uuid.UUID
+    title: str
+    product_category: str
+    deadline: dt.date
+    framework: str
+
+
+class InvitationIn(InputSchema):
+    email: str
+    company: str = ""
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    company: str
+    role: str
+    status: str
+    link: str
+
+
+class RowOut(Schema):
+    invitation: InvitationOut
+    score: ScoreOut | None
+
+
+class ResultsOut(Schema):
+    consultation: ConsultationOut
+    rows: list[RowOut]
+    market: MarketOut | None
+
+
+class DraftIn(InputSchema):
+    company: str = ""
+    role: str = ""
+    answers: dict[str, Answer] = {}
+
+
+class SupplierViewOut(Schema):
+    consultation: str
+    buyer: str
+    deadline: dt.date
+    framework: str
+    company: str
+    role: str
+    status: str
+    answers: dict[str, Answer]

@@ -1,0 +1,137 @@
+"""The API's shapes for product risks: the assessment (as `hrdd risk assess --json` prints it), the supplier
+check, the knowledge base and saved assessments."""
+
+from __future__ import annotations
+
+import uuid
+
+from ninja import Schema
+
+from hrdd.core.schemas import InputSchema
+
+
+class ProductOut(Schema):
+    id: str
+    title: str
+
+
+class AdjustmentsIn(InputSchema):
+    exclude_components: list[str] = []
+    extra_components: dict[str, list[str]] = {}
+    exclude_materials: list[str] = []
+    extra_materials: list[str] = []
+    exclude_countries: list[str] = []
+    extra_countries: dict[str, list[str]] = {}
+    manufacturing_countries: list[str] | None = None
+
+
+class AssessmentQuery(Schema):
+    exclude_material: list[str] = []
+    add_material: list[str] = []
+    exclude_component: list[str] = []
+    exclude_country: list[str] = []
+    manufacturing_country: list[str] = []
+
+
+class AdjustmentsOut(Schema):
+    exclude_components: list[str]
+    extra_components: dict[str, list[str]]
+    exclude_materials: list[str]
+    extra_materials: list[str]
+    exclude_countries: list[str]
+    extra_countries: dict[str, list[str]]
+    manufacturing_countries: list[str] | None
+
+
+class ComponentOut(Schema):
+    name: str
+    raw_materials: list[str]
+
+
+class CountryShareOut(Schema):
+    country_iso3: str
+    country: str
+    share_pct: float | None  # None: the source gives no share
+    stage: str
+    year: int | None
+    source: str
+
+
+class RawMaterialOut(Schema):
+    name: str
+    countries: list[CountryShareOut]
+    note: str
+
+
+class RiskOut(Schema):
+    category: str
+    stage: str
+    material: str | None
+    component: str | None
+    country_iso3: str
+    score: float
+    share_known: bool
+    reasons: list[str]
+    sources: list[str]
+
+
+class AssessmentOut(Schema):
+    product: str
+    method: str
+    components: list[ComponentOut]
+    raw_materials: list[RawMaterialOut]
+    manufacturing: list[CountryShareOut]
+    risks: list[RiskOut]
+    gaps: list[str]
+    adjustments: AdjustmentsOut
+
+
+class RequirementOut(Schema):
+    name: str
+    required: int
+    found: int
+    met: bool
+
+
+class FindingOut(Schema):
+    id: str
+    matched: list[str]
+    sentences: list[str]
+
+
+class RiskCheckOut(Schema):
+    meets_minimum: bool
+    requirements: list[RequirementOut]
+    components: list[FindingOut]
+    raw_materials: list[FindingOut]
+    countries: list[FindingOut]
+    risks: list[FindingOut]
+    source: str
+
+
+class TableOut(Schema):
+    table: str
+    title: str
+    edition: str
+    rows: int
+    years: list[str]
+    sources: list[str]
+
+
+class SavedIn(InputSchema):
+    """A saved assessment joins the procurement given, or the consultation's, or a new one named after it."""
+
+    title: str
+    product: str
+    procurement: uuid.UUID | None = None
+    consultation: uuid.UUID | None = None
+    adjustments: AdjustmentsIn = AdjustmentsIn()
+
+
+class SavedOut(Schema):
+    id: uuid.UUID
+    title: str
+    product: str
+    procurement: uuid.UUID
+    method: str
+    result: AssessmentOut

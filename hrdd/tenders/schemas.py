@@ -1,0 +1,231 @@
+"""The API's shapes for tenders: the annex of a scenario (JSON and an OCDS 1.1 release) and the evaluation of bids
+(the bid file `hrdd tender evaluate` reads, e.g. hrdd/demo_data/bids-scenario-2.json)."""
+
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import StrictBool, StrictFloat, StrictInt
+
+from hrdd.core.schemas import InputSchema
+
+# Booleans and numbers are strict: "yes" is not true and "12" is not a price. The tender rules check the values
+# (scenario known, weights >= 0, price > 0) and name the field as they do for the command line.
+
+
+class AnnexIn(InputSchema):
+    scenario: StrictInt
+    months: StrictInt | None = None
+    weights: dict[str, StrictFloat] | None = None
+    require_label: StrictBool = True
+    title: str = ""
+
+
+class KpiOut(Schema):
+    kpi: str
+    text: str
+
+
+class AnnexItemOut(Schema):
+    id: str
+    kind: str
+    title: str
+    requirement: str
+    verification: str
+    scoring: str
+    weight: float | None
+    kpis: list[KpiOut]
+    legal_basis: list[str]
+    source: str
+    note: str | None
+
+
+class AnnexOut(Schema):
+    framework: str
+    scenario: int
+    title: str
+    aim: str
+    months: int
+    require_label: bool
+    product: str
+    weights: dict[str, float]
+    risk_notes: list[str]
+    items: list[AnnexItemOut]
+
+
+# The OCDS release: property names as the OCDS 1.1 schema and its extensions spell them.
+
+
+class OcdsSustainabilityOut(Schema):
+    goal: str
+    strategies: list[str]
+    description: str
+
+
+class OcdsSelectionCriterionOut(Schema):
+    type: str
+    description: str
+    minimum: str
+    appliesTo: list[str]
+
+
+class OcdsSelectionCriteriaOut(Schema):
+    criteria: list[OcdsSelectionCriterionOut]
+
+
+class OcdsNumberOut(Schema):
+    number: float
+    weight: str
+
+
+class OcdsAwardCriterionOut(Schema):
+    type: str
+    name: str
+    description: str
+    numbers: list[OcdsNumberOut]
+
+
+class OcdsAwardCriteriaOut(Schema):
+    criteria: list[OcdsAwardCriterionOut]
+
+
+class OcdsLotOut(Schema):
+    id: str
+    title: str
+    awardCriteria: OcdsAwardCriteriaOut
+
+
+class OcdsMilestoneOut(Schema):
+    id: str
+    title: str
+    type: str
+    description: str
+
+
+class OcdsTenderOut(Schema):
+    id: str
+    title: str
+    description: str
+    mainProcurementCategory: str
+    hasSustainability: bool
+    sustainability: list[OcdsSustainabilityOut]
+    selectionCriteria: OcdsSelectionCriteriaOut | None = None
+    awardCriteria: str | None = None
+    awardCriteriaDetails: str | None = None
+    lots: list[OcdsLotOut] | None = None
+    milestones: list[OcdsMilestoneOut] | None = None
+
+
+class OcdsPartyOut(Schema):
+    id: str
+    name: str
+    roles: list[str]
+
+
+class OcdsOrganisationReferenceOut(Schema):
+    id: str
+    name: str
+
+
+class OcdsReleaseOut(Schema):
+    ocid: str
+    id: str
+    date: str
+    tag: list[str]
+    initiationType: str
+    language: str
+    tender: OcdsTenderOut
+    parties: list[OcdsPartyOut] | None = None
+    buyer: OcdsOrganisationReferenceOut | None = None
+
+
+# The bids, as the tender framework's rules read them (cfit-2025-tender: AC1 to AC7 and SC1, SC2).
+
+
+class BidRiskIn(InputSchema):
+    category: str = ""
+    description: str = ""
+
+
+class BidRiskAssessmentIn(InputSchema):
+    components: list[str] = []
+    raw_materials: list[str] = []
+    sourcing_countries: list[str] = []
+    risks: list[BidRiskIn] = []
+
+
+class BidSiteIn(InputSchema):
+    name: str = ""
+    address: str = ""
+    country: str = ""
+
+
+class BidSitePlanIn(InputSchema):
+    timeline: str = ""
+    deliverables: str = ""
+    challenges: str = ""
+    supplier_engagement: str = ""
+
+
+class BidSitesIn(InputSchema):
+    sites: list[BidSiteIn] = []
+    plan: BidSitePlanIn | None = None
+
+
+class BidPolicyIn(InputSchema):
+    # true, or a text saying where and how
+    written: StrictBool | str = False
+    communicated_to_suppliers: StrictBool | str = False
+
+
+class BidActionIn(InputSchema):
+    action: str = ""
+    justification: str = ""
+
+
+class BidDueDiligenceIn(InputSchema):
+    policies: str = ""
+    risk_identification: str = ""
+    monitoring: str = ""
+    mitigation: str = ""
+    reporting: str = ""
+
+
+class BidIn(InputSchema):
+    bidder: str
+    price: StrictFloat
+    label: str | None = None
+    risk_assessment: BidRiskAssessmentIn | None = None
+    policy_commitment: BidPolicyIn | None = None
+    product_sites: BidSitesIn | None = None
+    component_sites: BidSitesIn | None = None
+    actions: list[BidActionIn] = []
+    due_diligence: BidDueDiligenceIn | None = None
+
+
+class EvaluationIn(InputSchema):
+    scenario: StrictInt
+    weights: dict[str, StrictFloat] = {}
+    require_label: StrictBool = True
+    bids: list[BidIn]
+
+
+class BidResultOut(Schema):
+    bidder: str
+    price: float
+    admitted: bool
+    reasons: list[str]
+    fractions: dict[str, float]
+    fraction_reasons: dict[str, str]
+    points: dict[str, float]
+    total: float | None
+    rank: int | None
+    abnormally_low: bool
+
+
+class EvaluationOut(Schema):
+    scenario: int
+    weights: dict[str, float]
+    require_label: bool
+    framework: str
+    notes: list[str]
+    bids: list[BidResultOut]
