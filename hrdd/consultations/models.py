@@ -1,11 +1,10 @@
 """Market consultations (CFIT manual 3.2; Directive 2014/24/EU Art. 40) and the suppliers invited to them."""
 
-import secrets
-
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.ids import new_token
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
 from hrdd.procurements.models import product_category_choices
@@ -34,11 +33,6 @@ class Consultation(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", args=[self.public_id])
-
-
-def new_token() -> str:
-    """Return an unguessable token for a supplier link (256 random bits)."""
-    return secrets.token_urlsafe(32)
 
 
 class Invitation(models.Model):

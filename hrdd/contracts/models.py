@@ -1,17 +1,12 @@
 """Contracts, their obligations (from the tender's clauses), the supplier's submissions and the buyer's requests."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.ids import new_token
 from hrdd.core.models import OwnedManager, OwnedModel
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 class Contract(OwnedModel):

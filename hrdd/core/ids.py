@@ -1,0 +1,18 @@
+"""Public ids and secret tokens: unguessable, so that knowing one record's address tells nothing about another."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+TOKEN_BYTES = 32  # 256 random bits; 43 URL-safe characters
+
+
+def new_token() -> str:
+    """Return a new secret token for a link that works without an account (a supplier's link)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_public_id() -> uuid.UUID:
+    """Return a new random public id for a record's address."""
+    return uuid.uuid4()

@@ -1,0 +1,180 @@
+"""Spreadsheets, written once: rows read from XLSX and CSV within bounds, and XLSX written with the formula guard.
+
+The guard: a supplier's text such as '=HYPERLINK(...)' or '@SUM(...)' must never become a live formula in the
+buyer's spreadsheet (OWASP "CSV injection"), so a text cell starting with = + - @, a tab or a carriage return is
+written as text, marked so that Excel keeps it text even when the cell is edited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any, BinaryIO
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from hrdd.core.text import decode_utf8
+from hrdd.core.uploads import (
+    CSV,
+    XLSX,
+    XLSX_CONTENT_TYPE,
+    AcceptedFile,
+    FileRefused,
+    check_content,
+    read_limited,
+)
+
+__all__ = [
+    "FORMULA_PREFIXES",
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "XLSX_CONTENT_TYPE",
+    "SpreadsheetError",
+    "append_row",
+    "read_csv_rows",
+    "read_rows",
+    "read_xlsx_rows",
+    "workbook_bytes",
+]
+
+MAX_ROWS = 50_000
+MAX_COLUMNS = 200
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+Row = tuple[Any, ...]
+
+
+class SpreadsheetError(FileRefused):
+    """A workbook or CSV file cannot be read; the message names the file, sheet, row or cell."""
+
+
+def _subject(name: str) -> str:
+    return name or _("the file")
+
+
+def _bounded(rows: Iterable[Row], *, name: str, field: str, max_rows: int, max_columns: int) -> list[Row]:
+    """Keep rows in place (row n of the file is item n-1), trimming empty cells and rows at the end."""
+    kept: list[Row] = []
+    pending_empty = 0
+    for number, row in enumerate(rows, start=1):
+        values = list(row)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if not values:
+            pending_empty += 1
+            continue
+        if len(values) > max_columns:
+            raise SpreadsheetError(
+                _("%(name)s, row %(row)d: more than %(limit)d columns.")
+                % {"name": _subject(name), "row": number, "limit": max_columns},
+                field=field,
+            )
+        if number > max_rows:
+            raise SpreadsheetError(
+                _("%(name)s holds more than %(limit)d rows; split it.")
+                % {"name": _subject(name), "limit": max_rows},
+                field=field,
+            )
+        kept.extend([()] * pending_empty)
+        pending_empty = 0
+        kept.append(tuple(values))
+    return kept
+
+
+def read_xlsx_rows(
+    source: bytes | BinaryIO,
+    *,
+    name: str = "",
+    sheet: str | None = None,
+    field: str = "file",
+    max_rows: int = MAX_ROWS,
+    max_columns: int = MAX_COLUMNS,
+) -> list[Row]:
+    """Return the values of a sheet (the first unless named) as rows; SpreadsheetError names what is wrong."""
+    content = (
+        source
+        if isinstance(source, bytes)
+        else read_limited(source, name=name, field=field, error=SpreadsheetError)
+    )
+    check_content(content, name=name, kind=XLSX, field=field, error=SpreadsheetError)
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        raise SpreadsheetError(
+            _("%s is not a readable XLSX workbook.") % _subject(name), field=field
+        ) from exc
+    try:
+        if sheet is not None and sheet not in workbook.sheetnames:
+            raise SpreadsheetError(_("The workbook has no sheet named %s.") % sheet, field=field)
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        worksheet.reset_dimensions()  # the stated size may be wrong or huge; read what is there
+        rows: Iterator[Row] = worksheet.iter_rows(max_col=max_columns + 1, values_only=True)
+        return _bounded(rows, name=name, field=field, max_rows=max_rows, max_columns=max_columns)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a damaged sheet shows only once it is read
+        raise SpreadsheetError(
+            _("%s is not a readable XLSX workbook.") % _subject(name), field=field
+        ) from exc
+    finally:
+        workbook.close()
+
+
+def read_csv_rows(
+    content: bytes,
+    *,
+    name: str = "",
+    field: str = "file",
+    max_rows: int = MAX_ROWS,
+    max_columns: int = MAX_COLUMNS,
+) -> list[Row]:
+    """Return the rows of a comma-separated UTF-8 file (a byte-order mark is allowed) as tuples of text."""
+    check_content(content, name=name, kind=CSV, field=field, error=SpreadsheetError)
+    text = decode_utf8(content, name=name, field=field, error=SpreadsheetError)
+    try:
+        return _bounded(
+            csv.reader(io.StringIO(text, newline="")),
+            name=name,
+            field=field,
+            max_rows=max_rows,
+            max_columns=max_columns,
+        )
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            _("%(name)s is not a well-formed CSV file: %(problem)s")
+            % {"name": _subject(name), "problem": exc},
+            field=field,
+        ) from exc
+
+
+def read_rows(file: AcceptedFile, *, field: str = "file", **bounds: int) -> list[Row]:
+    """Return the rows of an accepted CSV or XLSX file (the first sheet of a workbook)."""
+    if file.kind == XLSX:
+        return read_xlsx_rows(file.content, name=file.name, field=field, **bounds)
+    if file.kind == CSV:
+        return read_csv_rows(file.content, name=file.name, field=field, **bounds)
+    raise ValueError(f"{file.kind} is not a spreadsheet")
+
+
+def guarded(value: Any) -> bool:
+    """Whether a value is text that a spreadsheet program would read as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
+    """Append a row, writing every text that looks like a formula as text."""
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        if guarded(cell.value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    """Return a workbook as XLSX bytes."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,255 @@
+"""Upload acceptance, written once: one size limit, the type read from the file's first bytes, the limits of a
+ZIP package (DOCX, XLSX) checked before any parser opens it, and one message per refusal.
+
+The name's extension says what the sender meant; the contents decide what the file is. A file is accepted only
+when its extension is one the caller allows and its contents are of that type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from hrdd.core.errors import InputError
+
+PDF = "pdf"
+DOCX = "docx"
+XLSX = "xlsx"
+CSV = "csv"
+TEXT = "text"
+JSON = "json"
+ZIP = "zip"  # a ZIP archive that is neither a Word document nor a workbook
+BINARY = "binary"  # anything else that is not text
+
+DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# extension -> (the type its contents must have, the content type stored and served)
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    ".pdf": (PDF, "application/pdf"),
+    ".docx": (DOCX, DOCX_CONTENT_TYPE),
+    ".xlsx": (XLSX, XLSX_CONTENT_TYPE),
+    ".csv": (CSV, "text/csv"),
+    ".txt": (TEXT, "text/plain"),
+    ".md": (TEXT, "text/markdown"),
+    ".json": (JSON, "application/json"),
+}
+TITLES = {
+    PDF: gettext_lazy("PDF"),
+    DOCX: gettext_lazy("Word (DOCX) document"),
+    XLSX: gettext_lazy("XLSX workbook"),
+    CSV: gettext_lazy("CSV file"),
+    TEXT: gettext_lazy("text file"),
+    JSON: gettext_lazy("JSON file"),
+}
+TEXT_TYPES = (CSV, TEXT, JSON)  # told apart by the name only: their contents are all plain text
+
+# The part every Office Open XML package of that type holds (ECMA-376 part 2, the package's main part).
+PACKAGE_MAIN_PARTS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
+
+# A ZIP package is refused before a parser inflates it when it holds too many parts, would inflate to too many
+# bytes, or a large part is compressed more than any real document is (a "ZIP bomb"). Python's zipfile never
+# inflates a part beyond the size its directory declares, so checking the declared sizes bounds the work.
+ARCHIVE_MAX_MEMBERS = 2000
+ARCHIVE_MAX_INFLATED_BYTES = 100 * 1024 * 1024
+ARCHIVE_MAX_RATIO = 100
+ARCHIVE_RATIO_GRACE_BYTES = 1024 * 1024  # a part that inflates to less than this is harmless at any ratio
+
+
+class FileRefused(InputError):
+    """A file was refused: wrong type, too large, empty, damaged, or an archive over the limits."""
+
+
+@dataclass(frozen=True)
+class AcceptedFile:
+    """A file whose size and type were checked: its name, extension, type and bytes."""
+
+    name: str
+    extension: str
+    kind: str
+    content: bytes
+
+    @property
+    def content_type(self) -> str:
+        return EXTENSIONS[self.extension][1]
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+def max_upload_bytes() -> int:
+    """The one size limit for a file sent to hrdd (setting HRDD_MAX_UPLOAD_BYTES)."""
+    return int(settings.HRDD_MAX_UPLOAD_BYTES)
+
+
+def base_name(name: str) -> str:
+    """The file's own name, without any folder a browser or client sent with it."""
+    return PureWindowsPath(PurePosixPath(name or "").name).name.strip()
+
+
+def extension_of(name: str) -> str:
+    """The name's last extension in lower case ('.pdf'), or '' when it has none."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return suffix if len(suffix) > 1 else ""
+
+
+def _subject(name: str) -> str:
+    return name or _("the file")
+
+
+def too_large(
+    name: str, *, field: str, limit: int | None = None, error: type[FileRefused] = FileRefused
+) -> FileRefused:
+    """The refusal of a file over the size limit."""
+    limit = max_upload_bytes() if limit is None else limit
+    return error(
+        _("%(name)s is larger than %(limit)d bytes, too large to accept.")
+        % {"name": _subject(name), "limit": limit},
+        field=field,
+    )
+
+
+def unreadable(name: str, kind: str, *, field: str, error: type[FileRefused] = FileRefused) -> FileRefused:
+    """The refusal of a file whose contents are not what its name says, or are damaged."""
+    return error(
+        _("%(name)s is not a readable %(type)s.") % {"name": _subject(name), "type": TITLES[kind]},
+        field=field,
+    )
+
+
+def check_extension(name: str, allowed: Sequence[str], *, field: str) -> str:
+    """Return the name's extension if the caller allows it; refuse naming the allowed ones otherwise."""
+    unknown = [e for e in allowed if e not in EXTENSIONS]
+    if unknown:
+        raise ValueError(f"no upload rule for {unknown}")  # a programming error, not bad input
+    extension = extension_of(name)
+    if extension not in allowed:
+        raise FileRefused(
+            _("%(name)s: unsupported file type; upload one of %(types)s.")
+            % {"name": _subject(name), "types": ", ".join(allowed)},
+            field=field,
+        )
+    return extension
+
+
+def read_limited(
+    source: Any, *, name: str = "", field: str = "file", error: type[FileRefused] = FileRefused
+) -> bytes:
+    """Read an upload or a binary stream, refusing it as soon as it is known to exceed the size limit."""
+    limit = max_upload_bytes()
+    declared = getattr(source, "size", None)
+    if isinstance(declared, int) and declared > limit:
+        raise too_large(name, field=field, limit=limit, error=error)
+    if hasattr(source, "seek"):
+        with contextlib.suppress(OSError, ValueError):  # a stream that cannot rewind is read from where it is
+            source.seek(0)
+    content = source.read(limit + 1)
+    if not isinstance(content, bytes):
+        raise TypeError("read_limited reads binary streams")
+    if len(content) > limit:
+        raise too_large(name, field=field, limit=limit, error=error)
+    return content
+
+
+def sniff(content: bytes) -> str:
+    """The type the first bytes say: PDF, ZIP (then DOCX or XLSX by the package's parts), text or binary."""
+    if content.startswith(b"%PDF-"):
+        return PDF
+    if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return ZIP
+    if b"\x00" in content:
+        return BINARY
+    return TEXT
+
+
+def check_archive(
+    content: bytes, *, name: str, kind: str, field: str = "file", error: type[FileRefused] = FileRefused
+) -> None:
+    """Refuse a DOCX or XLSX package that is damaged, of the other type, or over the archive limits."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise unreadable(name, kind, field=field, error=error) from exc
+    if len(members) > ARCHIVE_MAX_MEMBERS:
+        raise error(
+            _("%(name)s: the archive holds %(count)d parts, more than the %(limit)d accepted.")
+            % {"name": _subject(name), "count": len(members), "limit": ARCHIVE_MAX_MEMBERS},
+            field=field,
+        )
+    inflated = sum(m.file_size for m in members)
+    if inflated > ARCHIVE_MAX_INFLATED_BYTES:
+        raise error(
+            _("%(name)s: the archive unpacks to %(size)d bytes, more than the %(limit)d accepted.")
+            % {"name": _subject(name), "size": inflated, "limit": ARCHIVE_MAX_INFLATED_BYTES},
+            field=field,
+        )
+    for member in members:
+        if member.file_size > ARCHIVE_RATIO_GRACE_BYTES:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > ARCHIVE_MAX_RATIO:
+                raise error(
+                    _(
+                        "%(name)s: the part %(part)s is compressed %(ratio)d to 1, "
+                        "more than the %(limit)d to 1 accepted."
+                    )
+                    % {
+                        "name": _subject(name),
+                        "part": member.filename,
+                        "ratio": ratio,
+                        "limit": ARCHIVE_MAX_RATIO,
+                    },
+                    field=field,
+                )
+    names = {m.filename for m in members}
+    if PACKAGE_MAIN_PARTS[kind] not in names:
+        raise unreadable(name, kind, field=field, error=error)
+
+
+def check_content(
+    content: bytes, *, name: str, kind: str, field: str = "file", error: type[FileRefused] = FileRefused
+) -> None:
+    """Refuse contents that are empty, over the size limit or not of the type `kind`."""
+    if not content:
+        raise error(_("%s is empty.") % _subject(name), field=field)
+    if len(content) > max_upload_bytes():
+        raise too_large(name, field=field, error=error)
+    found = sniff(content)
+    if kind in TEXT_TYPES:
+        if found != TEXT:
+            raise unreadable(name, kind, field=field, error=error)
+        return
+    if kind == PDF:
+        if found != PDF:
+            raise unreadable(name, kind, field=field, error=error)
+        return
+    if found != ZIP:
+        raise unreadable(name, kind, field=field, error=error)
+    check_archive(content, name=name, kind=kind, field=field, error=error)
+
+
+def accept_content(name: str, content: bytes, *, allowed: Sequence[str], field: str = "file") -> AcceptedFile:
+    """Accept a named file's bytes if its extension is allowed and its contents are of that type."""
+    name = base_name(name)
+    extension = check_extension(name, allowed, field=field)
+    kind = EXTENSIONS[extension][0]
+    check_content(content, name=name, kind=kind, field=field)
+    return AcceptedFile(name=name, extension=extension, kind=kind, content=content)
+
+
+def accept_upload(upload: Any, *, allowed: Sequence[str], field: str = "file") -> AcceptedFile:
+    """Read and accept an uploaded file (Django's or django-ninja's UploadedFile); FileRefused names the field."""
+    name = base_name(getattr(upload, "name", "") or "")
+    check_extension(name, allowed, field=field)
+    content = read_limited(upload, name=name, field=field)
+    return accept_content(name, content, allowed=allowed, field=field)
