@@ -1,0 +1,121 @@
+"""The one way a page form is drawn and told what went wrong.
+
+Every page form is a `PageForm` (or mixes `PageFormMixin` into one of Django's own forms). Its fields are drawn by
+web/forms/field.html; each error sits beside its field in a list whose id the field's aria-describedby names, and
+a summary with role="alert" opens the form (web/forms/_summary.html). Django 5.2 already marks a field in error
+with aria-invalid="true" and points aria-describedby at "<id>_error" and "<id>_helptext"; the templates here keep
+those ids and add what Django leaves out: the summary, the error styles and labels without a trailing colon.
+
+`add_service_error` puts a refused write's message (an exception with a `field`, as every service raises) on the
+field that `field` names, so a page says the same thing as the API and the command line, next to the input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext_lazy as _
+
+
+class PageFormRenderer(DjangoTemplates):
+    """Draw forms and fields with hrdd's templates (the widgets stay Django's own)."""
+
+    form_template_name = "web/forms/form.html"
+    field_template_name = "web/forms/field.html"
+
+
+class FieldErrorList(ErrorList):
+    """A field's errors, with the id its aria-describedby points at."""
+
+    template_name = "web/forms/errors.html"
+
+
+class PageFormMixin:
+    """Errors beside their fields, a summary on top, and service errors attached to the field they name."""
+
+    default_renderer = PageFormRenderer
+    # A service's name for an input -> the form field that holds it, where the two differ (weights.AC3 -> weight_AC3).
+    service_fields: ClassVar[Mapping[str, str]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("error_class", FieldErrorList)
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def field_for(self, path: str) -> tuple[str | None, bool]:
+        """Return the form field a service's field path names, and whether it names that field exactly.
+
+        'months' names the field months exactly; 'bids[0].price' names a part of the field bids.
+        """
+        fields: Mapping[str, Any] = self.fields  # type: ignore[attr-defined]
+        if not path:
+            return None, False
+        if path in self.service_fields:
+            return self.service_fields[path], True
+        if path in fields:
+            return path, True
+        root = re.split(r"[.\[]", path, maxsplit=1)[0]
+        name = self.service_fields.get(root, root)
+        return (name, False) if name in fields else (None, False)
+
+    def add_service_error(self, exc: Exception) -> None:
+        """Show a refused write's message beside the field its `field` names, else at the top of the form."""
+        path = str(getattr(exc, "field", "") or "")
+        message = str(exc)
+        name, exact = self.field_for(path)
+        if name is not None and exact and message.startswith(f"{path}: "):
+            message = message[len(path) + 2 :]  # the field's label already says which input
+        self.add_error(name, message)  # type: ignore[attr-defined]
+
+
+class PageForm(PageFormMixin, forms.Form):
+    """A page form drawn the hrdd way."""
+
+
+def record_choices(records: Any, *, blank: str = "—") -> list[tuple[str, str]]:
+    """Choices for a select of records named by their public id: an empty choice, then each record's title."""
+    return [("", blank), *((str(r.public_id), str(r.title)) for r in records)]
+
+
+class WholeNumberField(forms.Field):
+    """A whole number typed in a text box; a refusal quotes what was typed. Empty gives None."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric"})
+
+    def to_python(self, value: Any) -> int | None:
+        raw = str(value if value is not None else "").strip()
+        if not raw:
+            return None
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValidationError(
+                _("%(value)r is not a whole number"), code="invalid", params={"value": raw}
+            ) from exc
+
+
+class IsoDateField(forms.Field):
+    """A date written YYYY-MM-DD (what a browser's date box sends); a refusal quotes what was typed."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    default_error_messages = {"required": _("a date is required")}
+
+    def to_python(self, value: Any) -> dt.date | None:
+        if isinstance(value, dt.date):
+            return value
+        raw = str(value or "").strip()
+        if not raw:
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError as exc:
+            raise ValidationError(
+                _("%(value)r is not a date (YYYY-MM-DD)"), code="invalid", params={"value": raw}
+            ) from exc
