@@ -6,7 +6,7 @@ from hrdd.consultations.services import invitation_create, invitation_submit
 from hrdd.consultations.spreadsheets import blank_questionnaire
 from hrdd.domain.questionnaire_framework import get_framework
 from tests.app.workbooks import fill_questionnaire
-from tests.cli_support import hrdd  # noqa: F401 - the fixture that runs the command line
+from tests.cli_support import cli, hrdd  # noqa: F401 - the fixtures that run the command line
 from tests.factories import response
 
 

@@ -1,11 +1,11 @@
-"""The `hrdd` command, run as a user runs it: a separate process, files in, text or JSON out, status 2 on bad input."""
+"""`hrdd questionnaire`, `hrdd market` and `hrdd framework`, run in-process as a user would type them: files in,
+text or JSON out, status 2 on bad input. The demo and the entry points are in test_cli_entry_points.py."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from hrdd.demo import DEMO_LOGIN, DEMO_PASSWORD
 from tests.app.workbooks import fill_questionnaire, open_xlsx
 from tests.cli_support import assert_refused
 from tests.factories import response
@@ -22,13 +22,13 @@ def write_json(path: Path, data: object) -> Path:
 # scoring
 
 
-def test_scoring_prints_one_json_array_in_input_order(hrdd, tmp_path):
+def test_scoring_prints_one_json_array_in_input_order(cli, tmp_path):
     # given
     listed = write_json(tmp_path / "two.json", [response(company="Beta"), response(company="Gamma")])
     single = write_json(tmp_path / "one.json", response(company="Alpha", role="reseller"))
 
     # when
-    result = hrdd("questionnaire", "score", listed, single, "--json")
+    result = cli("questionnaire", "score", listed, single, "--json")
 
     # then
     assert result.returncode == 0, result.stderr
@@ -37,12 +37,12 @@ def test_scoring_prints_one_json_array_in_input_order(hrdd, tmp_path):
     assert all(set(s) == SCORE_KEYS for s in scores)
 
 
-def test_scoring_gives_the_scores_levels_and_overall_maturity(hrdd, tmp_path):
+def test_scoring_gives_the_scores_levels_and_overall_maturity(cli, tmp_path):
     # given
     path = write_json(tmp_path / "one.json", response(role="other"))
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     [score] = json.loads(result.stdout)
@@ -53,14 +53,14 @@ def test_scoring_gives_the_scores_levels_and_overall_maturity(hrdd, tmp_path):
     assert len(score["warnings"]) == 1
 
 
-def test_scoring_without_json_prints_a_table_with_the_company_names(hrdd, tmp_path):
+def test_scoring_without_json_prints_a_table_with_the_company_names(cli, tmp_path):
     # given
     path = write_json(
         tmp_path / "two.json", [response(company="Alpha Computers"), response(company="Beta IT")]
     )
 
     # when
-    result = hrdd("questionnaire", "score", path)
+    result = cli("questionnaire", "score", path)
 
     # then
     assert result.returncode == 0, result.stderr
@@ -69,12 +69,12 @@ def test_scoring_without_json_prints_a_table_with_the_company_names(hrdd, tmp_pa
     assert "medium" in result.stdout
 
 
-def test_assessing_the_market_prints_the_recommendation_as_json(hrdd, tmp_path):
+def test_assessing_the_market_prints_the_recommendation_as_json(cli, tmp_path):
     # given
     path = write_json(tmp_path / "market.json", [response(company=c) for c in ("A", "B", "C")])
 
     # when
-    result = hrdd("market", "assess", path, "--json")
+    result = cli("market", "assess", path, "--json")
 
     # then
     assert result.returncode == 0, result.stderr
@@ -86,12 +86,12 @@ def test_assessing_the_market_prints_the_recommendation_as_json(hrdd, tmp_path):
     assert "Scenario 2" in market["explanation"]
 
 
-def test_assessing_the_market_without_json_prints_the_recommendation(hrdd, tmp_path):
+def test_assessing_the_market_without_json_prints_the_recommendation(cli, tmp_path):
     # given
     path = write_json(tmp_path / "market.json", [response(company=c) for c in ("A", "B", "C")])
 
     # when
-    result = hrdd("market", "assess", path)
+    result = cli("market", "assess", path)
 
     # then
     assert result.returncode == 0, result.stderr
@@ -113,100 +113,100 @@ def test_assessing_the_market_without_json_prints_the_recommendation(hrdd, tmp_p
     ],
     ids=["unknown role", "unknown option", "zero single answers", "two single answers", "empty", "blank"],
 )
-def test_an_invalid_response_exits_2_naming_the_field(hrdd, tmp_path, raw, field):
+def test_an_invalid_response_exits_2_naming_the_field(cli, tmp_path, raw, field):
     # given
     path = write_json(tmp_path / "bad.json", raw)
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     assert_refused(result, f"{field}:", "bad.json")
 
 
-def test_an_invalid_response_in_a_market_assessment_exits_2_naming_the_field(hrdd, tmp_path):
+def test_an_invalid_response_in_a_market_assessment_exits_2_naming_the_field(cli, tmp_path):
     # given
     path = write_json(tmp_path / "market.json", [response(), response(risk_understanding=["fair", "good"])])
 
     # when
-    result = hrdd("market", "assess", path, "--json")
+    result = cli("market", "assess", path, "--json")
 
     # then
     assert_refused(result, "market.json: response 2", "answers.risk_understanding:")
 
 
-def test_an_invalid_response_in_a_list_is_named_by_its_position_and_company(hrdd, tmp_path):
+def test_an_invalid_response_in_a_list_is_named_by_its_position_and_company(cli, tmp_path):
     # given
     path = write_json(tmp_path / "list.json", [response(company="Fine"), response(company="Broken", role="")])
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     assert_refused(result, "list.json: response 2", "Broken", "role:")
 
 
-def test_malformed_json_exits_2_naming_the_file_and_place(hrdd, tmp_path):
+def test_malformed_json_exits_2_naming_the_file_and_place(cli, tmp_path):
     # given
     path = tmp_path / "broken.json"
     path.write_text('{"company": "Acme",\n "role": }', encoding="utf-8")
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     assert_refused(result, "broken.json", "malformed JSON", "line 2")
 
 
-def test_a_missing_file_exits_2_naming_it(hrdd, tmp_path):
+def test_a_missing_file_exits_2_naming_it(cli, tmp_path):
     # when
-    result = hrdd("questionnaire", "score", tmp_path / "nowhere.json", "--json")
+    result = cli("questionnaire", "score", tmp_path / "nowhere.json", "--json")
 
     # then
     assert_refused(result, "nowhere.json", "no such file")
 
 
-def test_a_corrupt_workbook_exits_2_naming_it(hrdd, tmp_path):
+def test_a_corrupt_workbook_exits_2_naming_it(cli, tmp_path):
     # given
     path = tmp_path / "corrupt.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not really a zip archive")
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     assert_refused(result, "corrupt.xlsx", "not a readable XLSX")
 
 
 @pytest.mark.parametrize("command", [("questionnaire", "score"), ("market", "assess")])
-def test_an_empty_list_exits_2_naming_the_file(hrdd, tmp_path, command):
+def test_an_empty_list_exits_2_naming_the_file(cli, tmp_path, command):
     # given
     path = write_json(tmp_path / "empty.json", [])
 
     # when
-    result = hrdd(*command, path, "--json")
+    result = cli(*command, path, "--json")
 
     # then
     assert_refused(result, "empty.json", "no response")
 
 
-def test_a_json_value_that_is_not_a_response_exits_2(hrdd, tmp_path):
+def test_a_json_value_that_is_not_a_response_exits_2(cli, tmp_path):
     # given
     path = write_json(tmp_path / "text.json", "just a string")
 
     # when
-    result = hrdd("questionnaire", "score", path, "--json")
+    result = cli("questionnaire", "score", path, "--json")
 
     # then
     assert_refused(result, "text.json", "response:")
 
 
-def test_an_unknown_framework_exits_2_naming_it(hrdd, tmp_path):
+def test_an_unknown_framework_exits_2_naming_it(cli, tmp_path):
     # given
     path = write_json(tmp_path / "one.json", response())
 
     # when
-    result = hrdd("questionnaire", "score", path, "--framework", "no-such-framework", "--json")
+    result = cli("questionnaire", "score", path, "--framework", "no-such-framework", "--json")
 
     # then
     assert_refused(result, "no-such-framework")
@@ -215,12 +215,12 @@ def test_an_unknown_framework_exits_2_naming_it(hrdd, tmp_path):
 # the blank questionnaire as a workbook
 
 
-def test_the_blank_questionnaire_is_written_as_a_workbook(hrdd, tmp_path):
+def test_the_blank_questionnaire_is_written_as_a_workbook(cli, tmp_path):
     # given
     path = tmp_path / "questionnaire.xlsx"
 
     # when
-    result = hrdd("questionnaire", "blank", "-o", path)
+    result = cli("questionnaire", "blank", "-o", path)
 
     # then
     assert result.returncode == 0, result.stderr
@@ -229,10 +229,10 @@ def test_the_blank_questionnaire_is_written_as_a_workbook(hrdd, tmp_path):
     assert {"company", "role", "transparency", "risk_understanding", "policies", "actions"} <= keys
 
 
-def test_a_filled_in_blank_questionnaire_is_scored(hrdd, tmp_path):
+def test_a_filled_in_blank_questionnaire_is_scored(cli, tmp_path):
     # given
     blank = tmp_path / "blank.xlsx"
-    assert hrdd("questionnaire", "blank", "-o", blank).returncode == 0
+    assert cli("questionnaire", "blank", "-o", blank).returncode == 0
     raw = response(company="Workbook Computers", role="reseller")
     filled = tmp_path / "filled.xlsx"
     filled.write_bytes(
@@ -242,7 +242,7 @@ def test_a_filled_in_blank_questionnaire_is_scored(hrdd, tmp_path):
     )
 
     # when
-    result = hrdd("questionnaire", "score", filled, "--json")
+    result = cli("questionnaire", "score", filled, "--json")
 
     # then
     assert result.returncode == 0, result.stderr
@@ -252,23 +252,23 @@ def test_a_filled_in_blank_questionnaire_is_scored(hrdd, tmp_path):
     assert score["levels"] == {"awareness": "high", "policies": "medium", "actions": "medium"}
 
 
-def test_a_filled_in_workbook_without_a_role_exits_2_naming_the_role(hrdd, tmp_path):
+def test_a_filled_in_workbook_without_a_role_exits_2_naming_the_role(cli, tmp_path):
     # given
     blank = tmp_path / "blank.xlsx"
-    assert hrdd("questionnaire", "blank", "-o", blank).returncode == 0
+    assert cli("questionnaire", "blank", "-o", blank).returncode == 0
     filled = tmp_path / "norole.xlsx"
     filled.write_bytes(fill_questionnaire(blank.read_bytes(), role=None, answers=response()["answers"]))
 
     # when
-    result = hrdd("questionnaire", "score", filled, "--json")
+    result = cli("questionnaire", "score", filled, "--json")
 
     # then
     assert_refused(result, "norole.xlsx", "role:")
 
 
-def test_writing_the_blank_questionnaire_into_a_missing_folder_exits_2_without_a_traceback(hrdd, tmp_path):
+def test_writing_the_blank_questionnaire_into_a_missing_folder_exits_2_without_a_traceback(cli, tmp_path):
     # when
-    result = hrdd("questionnaire", "blank", "-o", tmp_path / "no-such-folder" / "questionnaire.xlsx")
+    result = cli("questionnaire", "blank", "-o", tmp_path / "no-such-folder" / "questionnaire.xlsx")
 
     # then
     assert result.returncode == 2, result.stderr
@@ -279,9 +279,9 @@ def test_writing_the_blank_questionnaire_into_a_missing_folder_exits_2_without_a
 # framework files
 
 
-def test_checking_the_shipped_framework_succeeds(hrdd):
+def test_checking_the_shipped_framework_succeeds(cli):
     # when
-    result = hrdd("framework", "check", "hrdd/frameworks/cfit-2025.yaml")
+    result = cli("framework", "check", "hrdd/frameworks/cfit-2025.yaml")
 
     # then
     assert result.returncode == 0, result.stderr
@@ -289,52 +289,33 @@ def test_checking_the_shipped_framework_succeeds(hrdd):
     assert "Valid" in result.stdout
 
 
-def test_checking_a_yaml_file_with_a_syntax_error_exits_2(hrdd, tmp_path):
+def test_checking_a_yaml_file_with_a_syntax_error_exits_2(cli, tmp_path):
     # given
     path = tmp_path / "broken.yaml"
     path.write_text("kind: questionnaire\nid: [unclosed\n", encoding="utf-8")
 
     # when
-    result = hrdd("framework", "check", path)
+    result = cli("framework", "check", path)
 
     # then
     assert_refused(result, "broken.yaml")
 
 
-def test_checking_a_framework_that_breaks_the_format_exits_2_naming_the_problem(hrdd, tmp_path):
+def test_checking_a_framework_that_breaks_the_format_exits_2_naming_the_problem(cli, tmp_path):
     # given
     path = tmp_path / "incomplete.yaml"
     path.write_text("kind: questionnaire\nid: mine\nversion: '1'\n", encoding="utf-8")
 
     # when
-    result = hrdd("framework", "check", path)
+    result = cli("framework", "check", path)
 
     # then
     assert_refused(result, "incomplete.yaml", "questions")
 
 
-def test_checking_a_missing_framework_file_exits_2(hrdd, tmp_path):
+def test_checking_a_missing_framework_file_exits_2(cli, tmp_path):
     # when
-    result = hrdd("framework", "check", tmp_path / "absent.yaml")
+    result = cli("framework", "check", tmp_path / "absent.yaml")
 
     # then
     assert_refused(result, "absent.yaml")
-
-
-# the demo
-
-
-def test_loading_the_demo_twice_is_idempotent_and_prints_the_login(hrdd, tmp_path):
-    # when
-    first = hrdd("demo")
-    second = hrdd("demo")
-
-    # then
-    assert first.returncode == 0, first.stderr
-    assert second.returncode == 0, second.stderr
-    assert "loaded" in first.stdout
-    assert "already present" in second.stdout
-    for result in (first, second):
-        assert DEMO_LOGIN in result.stdout
-        assert DEMO_PASSWORD in result.stdout
-    assert (tmp_path / "var" / "hrdd.sqlite3").is_file()

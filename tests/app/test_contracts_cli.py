@@ -1,5 +1,6 @@
-"""`hrdd contract schedule` and `hrdd remind`, run as a user runs them: a separate process with its own var
-directory, JSON or a table out, status 2 without a traceback on bad input.
+"""`hrdd contract schedule` and `hrdd remind`, run in-process as a user would type them: JSON or a table out,
+status 2 without a traceback on bad input. `hrdd remind` on a freshly migrated database, in a separate process,
+is in test_cli_entry_points.py.
 
 Every expected date is worked out by hand from issue 5's rules: CC1 X months after award (default 3) or on an
 earlier first delivery; CC2 and CC3 (and CC4 in scenario 3) on each anniversary of the start on or before the
@@ -21,9 +22,9 @@ CC3 = "Reporting on mitigating actions"
 CC4 = "Reporting on due diligence"
 
 
-def schedule(hrdd, scenario, award, start, end, *extra):
+def schedule(cli, scenario, award, start, end, *extra):
     result = ok(
-        hrdd(
+        cli(
             "contract", "schedule", "--scenario", scenario, "--award", award, "--start", start, "--end", end,
             *extra, "--json",
         )
@@ -32,9 +33,9 @@ def schedule(hrdd, scenario, award, start, end, *extra):
 
 
 def refused_schedule(
-    hrdd, *, scenario="1", award="2025-01-15", start="2025-02-01", end="2027-01-31", extra=()
+    cli, *, scenario="1", award="2025-01-15", start="2025-02-01", end="2027-01-31", extra=()
 ):
-    return hrdd(
+    return cli(
         "contract",
         "schedule",
         "--scenario",
@@ -52,56 +53,52 @@ def refused_schedule(
 # contract schedule: scenario 1
 
 
-def test_scenario_1_schedules_the_risk_assessment_3_months_after_award(hrdd):
+def test_scenario_1_schedules_the_risk_assessment_3_months_after_award(cli):
     # when
-    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31")
+    obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31")
 
     # then
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-04-15"}]
 
 
-def test_scenario_1_with_months_schedules_the_risk_assessment_x_months_after_award(hrdd):
+def test_scenario_1_with_months_schedules_the_risk_assessment_x_months_after_award(cli):
     # when
-    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--months", 6)
+    obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--months", 6)
 
     # then
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-07-15"}]
 
 
-def test_scenario_1_months_after_award_clamp_to_the_end_of_february(hrdd):
+def test_scenario_1_months_after_award_clamp_to_the_end_of_february(cli):
     # given: 30 November 2024 + 3 months = 28 February 2025
     award = "2024-11-30"
 
     # when
-    obligations = schedule(hrdd, 1, award, "2024-12-01", "2026-11-30")
+    obligations = schedule(cli, 1, award, "2024-12-01", "2026-11-30")
 
     # then
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-02-28"}]
 
 
-def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward(hrdd):
+def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward(cli):
     # when
-    obligations = schedule(
-        hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-03-10"
-    )
+    obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-03-10")
 
     # then
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-03-10"}]
 
 
-def test_scenario_1_a_later_first_delivery_leaves_the_risk_assessment_at_x_months(hrdd):
+def test_scenario_1_a_later_first_delivery_leaves_the_risk_assessment_at_x_months(cli):
     # when
-    obligations = schedule(
-        hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-05-01"
-    )
+    obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-05-01")
 
     # then
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-04-15"}]
 
 
-def test_scenario_1_with_the_risk_assessment_in_the_tender_prints_an_empty_array(hrdd):
+def test_scenario_1_with_the_risk_assessment_in_the_tender_prints_an_empty_array(cli):
     # when
-    obligations = schedule(hrdd, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--risk-assessment-in-tender")
+    obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--risk-assessment-in-tender")
 
     # then
     assert obligations == []
@@ -110,9 +107,9 @@ def test_scenario_1_with_the_risk_assessment_in_the_tender_prints_an_empty_array
 # contract schedule: scenarios 2 and 3
 
 
-def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(hrdd):
+def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(cli):
     # when
-    obligations = schedule(hrdd, 2, "2025-01-15", "2025-03-01", "2027-03-01")
+    obligations = schedule(cli, 2, "2025-01-15", "2025-03-01", "2027-03-01")
 
     # then
     assert obligations == [
@@ -123,17 +120,17 @@ def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(hrd
     ]
 
 
-def test_scenario_2_shorter_than_a_year_prints_an_empty_array(hrdd):
+def test_scenario_2_shorter_than_a_year_prints_an_empty_array(cli):
     # when
-    obligations = schedule(hrdd, 2, "2025-01-15", "2025-03-01", "2026-02-28")
+    obligations = schedule(cli, 2, "2025-01-15", "2025-03-01", "2026-02-28")
 
     # then
     assert obligations == []
 
 
-def test_scenario_3_adds_the_due_diligence_report(hrdd):
+def test_scenario_3_adds_the_due_diligence_report(cli):
     # when
-    obligations = schedule(hrdd, 3, "2025-01-15", "2025-03-01", "2026-03-01")
+    obligations = schedule(cli, 3, "2025-01-15", "2025-03-01", "2026-03-01")
 
     # then
     assert obligations == [
@@ -143,9 +140,9 @@ def test_scenario_3_adds_the_due_diligence_report(hrdd):
     ]
 
 
-def test_obligations_are_ordered_by_due_date_then_clause(hrdd):
+def test_obligations_are_ordered_by_due_date_then_clause(cli):
     # when
-    obligations = schedule(hrdd, 3, "2025-01-15", "2025-03-01", "2028-03-01")
+    obligations = schedule(cli, 3, "2025-01-15", "2025-03-01", "2028-03-01")
 
     # then
     assert [(o["due"], o["clause"]) for o in obligations] == [
@@ -161,9 +158,9 @@ def test_obligations_are_ordered_by_due_date_then_clause(hrdd):
     ]
 
 
-def test_a_29_february_start_falls_on_28_february_in_common_years(hrdd):
+def test_a_29_february_start_falls_on_28_february_in_common_years(cli):
     # when
-    obligations = schedule(hrdd, 2, "2024-01-10", "2024-02-29", "2028-02-29")
+    obligations = schedule(cli, 2, "2024-01-10", "2024-02-29", "2028-02-29")
 
     # then
     assert [(o["due"], o["clause"]) for o in obligations] == [
@@ -178,18 +175,18 @@ def test_a_29_february_start_falls_on_28_february_in_common_years(hrdd):
     ]
 
 
-def test_a_29_february_start_leaves_out_the_leap_anniversary_after_an_end_on_28_february(hrdd):
+def test_a_29_february_start_leaves_out_the_leap_anniversary_after_an_end_on_28_february(cli):
     # when
-    obligations = schedule(hrdd, 2, "2024-01-10", "2024-02-29", "2028-02-28")
+    obligations = schedule(cli, 2, "2024-01-10", "2024-02-29", "2028-02-28")
 
     # then
     assert sorted({o["due"] for o in obligations}) == ["2025-02-28", "2026-02-28", "2027-02-28"]
 
 
-def test_the_table_lists_each_obligation_with_its_date_and_reason(hrdd):
+def test_the_table_lists_each_obligation_with_its_date_and_reason(cli):
     # when
     result = ok(
-        hrdd(
+        cli(
             "contract", "schedule", "--scenario", 3, "--award", "2025-01-15", "--start", "2025-03-01",
             "--end", "2026-03-01",
         )
@@ -202,10 +199,10 @@ def test_the_table_lists_each_obligation_with_its_date_and_reason(hrdd):
     assert "anniversary 1" in result.stdout
 
 
-def test_the_table_of_scenario_1_shows_the_risk_assessment(hrdd):
+def test_the_table_of_scenario_1_shows_the_risk_assessment(cli):
     # when
     result = ok(
-        hrdd(
+        cli(
             "contract", "schedule", "--scenario", 1, "--award", "2025-01-15", "--start", "2025-02-01",
             "--end", "2027-01-31",
         )
@@ -220,41 +217,41 @@ def test_the_table_of_scenario_1_shows_the_risk_assessment(hrdd):
 # contract schedule: bad input
 
 
-def test_an_end_before_the_start_is_refused_naming_end(hrdd):
+def test_an_end_before_the_start_is_refused_naming_end(cli):
     # when
-    result = refused_schedule(hrdd, start="2025-03-01", end="2025-02-28")
+    result = refused_schedule(cli, start="2025-03-01", end="2025-02-28")
 
     # then
     assert_refused(result, "--end")
 
 
-def test_a_start_before_the_award_is_refused_naming_start(hrdd):
+def test_a_start_before_the_award_is_refused_naming_start(cli):
     # when
-    result = refused_schedule(hrdd, award="2025-03-02", start="2025-03-01", end="2027-03-01")
+    result = refused_schedule(cli, award="2025-03-02", start="2025-03-01", end="2027-03-01")
 
     # then
     assert_refused(result, "--start")
 
 
-def test_a_first_delivery_before_the_award_is_refused_naming_first_delivery(hrdd):
+def test_a_first_delivery_before_the_award_is_refused_naming_first_delivery(cli):
     # when
-    result = refused_schedule(hrdd, extra=("--first-delivery", "2025-01-14"))
+    result = refused_schedule(cli, extra=("--first-delivery", "2025-01-14"))
 
     # then
     assert_refused(result, "--first-delivery")
 
 
-def test_an_unknown_scenario_is_refused_naming_scenario(hrdd):
+def test_an_unknown_scenario_is_refused_naming_scenario(cli):
     # when
-    result = refused_schedule(hrdd, scenario="4")
+    result = refused_schedule(cli, scenario="4")
 
     # then
     assert_refused(result, "--scenario", "4")
 
 
-def test_zero_months_are_refused_naming_months(hrdd):
+def test_zero_months_are_refused_naming_months(cli):
     # when
-    result = refused_schedule(hrdd, extra=("--months", "0"))
+    result = refused_schedule(cli, extra=("--months", "0"))
 
     # then
     assert_refused(result, "--months")
@@ -269,21 +266,21 @@ def test_zero_months_are_refused_naming_months(hrdd):
         ("--first-delivery", {"extra": ("--first-delivery", "2025-13-01")}),
     ],
 )
-def test_a_malformed_date_is_refused_naming_its_option(hrdd, option, kwargs):
+def test_a_malformed_date_is_refused_naming_its_option(cli, option, kwargs):
     # when
-    result = refused_schedule(hrdd, **kwargs)
+    result = refused_schedule(cli, **kwargs)
 
     # then
     assert_refused(result, option, "not a date")
 
 
-def test_an_empty_first_delivery_is_refused_as_not_a_date(hrdd):
+def test_an_empty_first_delivery_is_refused_as_not_a_date(cli):
     # given: e.g. `--first-delivery "$FIRST_DELIVERY"` with the variable unset; `--award ""` is refused, and a
     # silently dropped first delivery would leave the risk assessment due later than the contract requires
     extra = ("--first-delivery", "")
 
     # when
-    result = refused_schedule(hrdd, extra=extra)
+    result = refused_schedule(cli, extra=extra)
 
     # then
     assert_refused(result, "--first-delivery", "not a date")
@@ -292,32 +289,22 @@ def test_an_empty_first_delivery_is_refused_as_not_a_date(hrdd):
 # remind
 
 
-def test_remind_on_an_empty_database_sends_nothing(hrdd):
+@pytest.mark.django_db
+def test_remind_twice_on_an_empty_database_sends_nothing_twice(cli):
     # given
-    ok(hrdd("migrate"))
+    ok(cli("migrate"))
+    ok(cli("remind", "--today", "2030-01-01"))
 
     # when
-    result = ok(hrdd("remind", "--today", "2030-01-01"))
+    result = ok(cli("remind", "--today", "2030-01-01"))
 
     # then
     assert "0 reminder(s) sent" in result.stdout
 
 
-def test_remind_twice_on_an_empty_database_sends_nothing_twice(hrdd):
-    # given
-    ok(hrdd("migrate"))
-    ok(hrdd("remind", "--today", "2030-01-01"))
-
+def test_remind_with_a_malformed_today_is_refused_naming_today(cli):
     # when
-    result = ok(hrdd("remind", "--today", "2030-01-01"))
-
-    # then
-    assert "0 reminder(s) sent" in result.stdout
-
-
-def test_remind_with_a_malformed_today_is_refused_naming_today(hrdd):
-    # when
-    result = hrdd("remind", "--today", "notadate")
+    result = cli("remind", "--today", "notadate")
 
     # then
     assert_refused(result, "--today", "not a date")

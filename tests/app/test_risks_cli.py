@@ -1,5 +1,5 @@
-"""`hrdd risk` and `hrdd kb`, run as a user runs them: a separate process with its own var directory,
-text, JSON or a file out, status 2 without a traceback on bad input."""
+"""`hrdd risk` and `hrdd kb`, run in-process as a user would type them, on the test database: text, JSON or a
+file out, status 2 without a traceback on bad input."""
 
 import csv
 import io
@@ -15,6 +15,9 @@ from tests.cli_support import assert_refused, ok
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures"
+# the knowledge base is read from the database (an imported edition replaces a shipped table)
+pytestmark = pytest.mark.django_db
+
 PRODUCTS = [
     "desktop",
     "display",
@@ -32,8 +35,8 @@ RISK_KEYS = {"category", "stage", "material", "country_iso3", "score", "reasons"
 SHARE_KEYS = {"country_iso3", "share_pct", "stage", "year", "source"}
 
 
-def assessment_json(hrdd, *args):
-    return json.loads(ok(hrdd("risk", "assess", *args, "--json")).stdout)
+def assessment_json(cli, *args):
+    return json.loads(ok(cli("risk", "assess", *args, "--json")).stdout)
 
 
 def shipped_rows(table):
@@ -69,16 +72,16 @@ def cobalt_edition(path: Path) -> tuple[Path, int]:
     return write_csv(path, fieldnames, kept), len(kept)
 
 
-def kb_status(hrdd) -> dict[str, dict]:
-    return {t["table"]: t for t in json.loads(ok(hrdd("kb", "status", "--json")).stdout)}
+def kb_status(cli) -> dict[str, dict]:
+    return {t["table"]: t for t in json.loads(ok(cli("kb", "status", "--json")).stdout)}
 
 
 # risk products
 
 
-def test_products_lists_the_ten_product_categories(hrdd):
+def test_products_lists_the_ten_product_categories(cli):
     # when
-    result = ok(hrdd("risk", "products"))
+    result = ok(cli("risk", "products"))
 
     # then
     lines = [line.split(maxsplit=1) for line in result.stdout.splitlines() if line.strip()]
@@ -86,9 +89,9 @@ def test_products_lists_the_ten_product_categories(hrdd):
     assert ["notebook", "Notebooks"] in lines
 
 
-def test_products_as_json(hrdd):
+def test_products_as_json(cli):
     # when
-    products = json.loads(ok(hrdd("risk", "products", "--json")).stdout)
+    products = json.loads(ok(cli("risk", "products", "--json")).stdout)
 
     # then
     assert [p["id"] for p in products] == PRODUCTS
@@ -98,9 +101,9 @@ def test_products_as_json(hrdd):
 # risk assess
 
 
-def test_assess_json_has_the_spec_shape_sorted_by_score(hrdd):
+def test_assess_json_has_the_spec_shape_sorted_by_score(cli):
     # when
-    data = assessment_json(hrdd, "notebook")
+    data = assessment_json(cli, "notebook")
 
     # then
     assert data["product"] == "notebook"
@@ -120,9 +123,9 @@ def test_assess_json_has_the_spec_shape_sorted_by_score(hrdd):
 
 
 @pytest.mark.parametrize("product", PRODUCTS)
-def test_every_product_meets_the_minimum_contents(hrdd, product):
+def test_every_product_meets_the_minimum_contents(cli, product):
     # when
-    data = assessment_json(hrdd, product)
+    data = assessment_json(cli, product)
 
     # then
     assert len(data["components"]) >= 1
@@ -131,32 +134,32 @@ def test_every_product_meets_the_minimum_contents(hrdd, product):
     assert len(data["risks"]) >= 3
 
 
-def test_assess_is_deterministic(hrdd):
+def test_assess_is_deterministic(cli):
     # when
-    first = ok(hrdd("risk", "assess", "notebook", "--json")).stdout
-    second = ok(hrdd("risk", "assess", "notebook", "--json")).stdout
+    first = ok(cli("risk", "assess", "notebook", "--json")).stdout
+    second = ok(cli("risk", "assess", "notebook", "--json")).stdout
 
     # then
     assert first == second
 
 
-def test_adding_a_component_adds_it_with_its_materials(hrdd):
+def test_adding_a_component_adds_it_with_its_materials(cli):
     # when
-    data = assessment_json(hrdd, "display", "--add-component", "stand: magnesium, cobalt")
+    data = assessment_json(cli, "display", "--add-component", "stand: magnesium, cobalt")
 
     # then
     assert {"name": "stand", "raw_materials": ["magnesium", "cobalt"]} in data["components"]
     assert "cobalt" in [m["name"] for m in data["raw_materials"]]
 
 
-def test_a_component_without_materials_is_refused_naming_the_option(hrdd):
+def test_a_component_without_materials_is_refused_naming_the_option(cli):
     # when / then
-    assert_refused(hrdd("risk", "assess", "display", "--add-component", "stand"), "--add-component")
+    assert_refused(cli("risk", "assess", "display", "--add-component", "stand"), "--add-component")
 
 
-def test_excluding_cobalt_removes_it(hrdd):
+def test_excluding_cobalt_removes_it(cli):
     # when
-    data = assessment_json(hrdd, "notebook", "--exclude-material", "cobalt")
+    data = assessment_json(cli, "notebook", "--exclude-material", "cobalt")
 
     # then
     assert "cobalt" not in [m["name"] for m in data["raw_materials"]]
@@ -164,10 +167,10 @@ def test_excluding_cobalt_removes_it(hrdd):
     assert all(r["material"] != "cobalt" for r in data["risks"])
 
 
-def test_the_other_adjustments_apply(hrdd):
+def test_the_other_adjustments_apply(cli):
     # when
     data = assessment_json(
-        hrdd,
+        cli,
         "notebook",
         "--add-material",
         "mica",
@@ -185,9 +188,9 @@ def test_the_other_adjustments_apply(hrdd):
     assert {c["country_iso3"] for c in data["manufacturing"]} == {"VNM", "MEX"}
 
 
-def test_assess_prints_a_table_of_salient_risks(hrdd):
+def test_assess_prints_a_table_of_salient_risks(cli):
     # when
-    result = ok(hrdd("risk", "assess", "notebook"))
+    result = ok(cli("risk", "assess", "notebook"))
 
     # then
     assert "Notebooks" in result.stdout
@@ -195,28 +198,28 @@ def test_assess_prints_a_table_of_salient_risks(hrdd):
     assert "COD" in result.stdout
 
 
-def test_an_unknown_product_is_refused_naming_the_known_ones(hrdd):
+def test_an_unknown_product_is_refused_naming_the_known_ones(cli):
     # when
-    result = hrdd("risk", "assess", "laptop")
+    result = cli("risk", "assess", "laptop")
 
     # then
     assert_refused(result, "laptop", *PRODUCTS)
 
 
-def test_an_unknown_product_is_refused_in_json_too(hrdd):
+def test_an_unknown_product_is_refused_in_json_too(cli):
     # when
-    result = hrdd("risk", "assess", "laptop", "--json")
+    result = cli("risk", "assess", "laptop", "--json")
 
     # then
     assert_refused(result, "laptop", "notebook")
 
 
-def test_writes_a_docx_python_docx_opens(hrdd, tmp_path):
+def test_writes_a_docx_python_docx_opens(cli, tmp_path):
     # given
     path = tmp_path / "x.docx"
 
     # when
-    result = ok(hrdd("risk", "assess", "notebook", "-o", path))
+    result = ok(cli("risk", "assess", "notebook", "-o", path))
 
     # then
     assert "Wrote" in result.stderr
@@ -227,12 +230,12 @@ def test_writes_a_docx_python_docx_opens(hrdd, tmp_path):
     assert len(document.tables) >= 2
 
 
-def test_writes_an_xlsx_with_the_four_sheets(hrdd, tmp_path):
+def test_writes_an_xlsx_with_the_four_sheets(cli, tmp_path):
     # given
     path = tmp_path / "x.xlsx"
 
     # when
-    ok(hrdd("risk", "assess", "notebook", "-o", path, "--exclude-material", "cobalt"))
+    ok(cli("risk", "assess", "notebook", "-o", path, "--exclude-material", "cobalt"))
 
     # then
     workbook = load_workbook(path)
@@ -242,10 +245,10 @@ def test_writes_an_xlsx_with_the_four_sheets(hrdd, tmp_path):
     assert "lithium" in materials
 
 
-def test_writes_json_and_markdown_files(hrdd, tmp_path):
+def test_writes_json_and_markdown_files(cli, tmp_path):
     # when
-    ok(hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.json"))
-    ok(hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.md"))
+    ok(cli("risk", "assess", "notebook", "-o", tmp_path / "x.json"))
+    ok(cli("risk", "assess", "notebook", "-o", tmp_path / "x.md"))
 
     # then
     assert json.loads((tmp_path / "x.json").read_text(encoding="utf-8"))["product"] == "notebook"
@@ -256,9 +259,9 @@ def test_writes_json_and_markdown_files(hrdd, tmp_path):
     )
 
 
-def test_format_md_prints_markdown(hrdd):
+def test_format_md_prints_markdown(cli):
     # when
-    result = ok(hrdd("risk", "assess", "notebook", "--format", "md"))
+    result = ok(cli("risk", "assess", "notebook", "--format", "md"))
 
     # then
     assert result.stdout.startswith("# Human-rights risk assessment: Notebooks\n")
@@ -266,34 +269,34 @@ def test_format_md_prints_markdown(hrdd):
     assert "| Material | Stage | Country | Share | Year |" in result.stdout
 
 
-def test_format_pdf_is_refused(hrdd):
+def test_format_pdf_is_refused(cli):
     # when
-    result = hrdd("risk", "assess", "notebook", "--format", "pdf")
+    result = cli("risk", "assess", "notebook", "--format", "pdf")
 
     # then
     assert_refused(result, "--format", "pdf", "docx", "xlsx")
 
 
-def test_an_unknown_output_extension_is_refused(hrdd, tmp_path):
+def test_an_unknown_output_extension_is_refused(cli, tmp_path):
     # when
-    result = hrdd("risk", "assess", "notebook", "-o", tmp_path / "x.pdf")
+    result = cli("risk", "assess", "notebook", "-o", tmp_path / "x.pdf")
 
     # then
     assert_refused(result, "pdf")
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_docx_to_standard_output_is_refused(hrdd):
+def test_docx_to_standard_output_is_refused(cli):
     # when
-    result = hrdd("risk", "assess", "notebook", "--format", "docx")
+    result = cli("risk", "assess", "notebook", "--format", "docx")
 
     # then
     assert_refused(result, "-o")
 
 
-def test_an_unwritable_output_is_refused(hrdd, tmp_path):
+def test_an_unwritable_output_is_refused(cli, tmp_path):
     # when
-    result = hrdd("risk", "assess", "notebook", "-o", tmp_path / "no" / "such" / "dir" / "x.docx")
+    result = cli("risk", "assess", "notebook", "-o", tmp_path / "no" / "such" / "dir" / "x.docx")
 
     # then
     assert_refused(result, "cannot write")
@@ -310,9 +313,9 @@ def test_an_unwritable_output_is_refused(hrdd, tmp_path):
         ("--exclude-country", "QQ", "exclude-country"),
     ],
 )
-def test_a_bad_country_code_is_refused_naming_the_field(hrdd, option, value, field):
+def test_a_bad_country_code_is_refused_naming_the_field(cli, option, value, field):
     # when
-    result = hrdd("risk", "assess", "notebook", option, value)
+    result = cli("risk", "assess", "notebook", option, value)
 
     # then
     assert_refused(result, field, repr(value), "ISO 3166-1 alpha-3")
@@ -321,9 +324,9 @@ def test_a_bad_country_code_is_refused_naming_the_field(hrdd, option, value, fie
 # risk check
 
 
-def test_check_reports_a_text_that_meets_the_minimum(hrdd):
+def test_check_reports_a_text_that_meets_the_minimum(cli):
     # when
-    result = ok(hrdd("risk", "check", FIXTURES / "supplier_risk_assessment.txt"))
+    result = ok(cli("risk", "check", FIXTURES / "supplier_risk_assessment.txt"))
 
     # then
     out = " ".join(result.stdout.split())
@@ -332,9 +335,9 @@ def test_check_reports_a_text_that_meets_the_minimum(hrdd):
     assert "child_labour" in out
 
 
-def test_check_reports_a_text_that_does_not_meet_the_minimum(hrdd):
+def test_check_reports_a_text_that_does_not_meet_the_minimum(cli):
     # when
-    result = ok(hrdd("risk", "check", FIXTURES / "supplier_two_risks.txt"))
+    result = ok(cli("risk", "check", FIXTURES / "supplier_two_risks.txt"))
 
     # then
     out = " ".join(result.stdout.split())
@@ -342,9 +345,9 @@ def test_check_reports_a_text_that_does_not_meet_the_minimum(hrdd):
     assert "human-rights risks: 2 found, 3 required: MISSING" in out
 
 
-def test_check_json_gives_the_verdict_and_the_sentences(hrdd):
+def test_check_json_gives_the_verdict_and_the_sentences(cli):
     # when
-    result = ok(hrdd("risk", "check", FIXTURES / "supplier_risk_assessment.txt", "--json"))
+    result = ok(cli("risk", "check", FIXTURES / "supplier_risk_assessment.txt", "--json"))
 
     # then
     data = json.loads(result.stdout)
@@ -359,7 +362,7 @@ def test_check_json_gives_the_verdict_and_the_sentences(hrdd):
     assert child["sentences"] == ["Cobalt mining in the DRC carries a high risk of child labour."]
 
 
-def test_check_reads_a_docx(hrdd, tmp_path):
+def test_check_reads_a_docx(cli, tmp_path):
     # given
     document = Document()
     for line in (FIXTURES / "supplier_risk_assessment.txt").read_text(encoding="utf-8").splitlines():
@@ -368,15 +371,15 @@ def test_check_reads_a_docx(hrdd, tmp_path):
     document.save(path)
 
     # when
-    data = json.loads(ok(hrdd("risk", "check", path, "--json")).stdout)
+    data = json.loads(ok(cli("risk", "check", path, "--json")).stdout)
 
     # then
     assert data["meets_minimum"] is True
 
 
-def test_check_refuses_a_missing_file(hrdd, tmp_path):
+def test_check_refuses_a_missing_file(cli, tmp_path):
     # when
-    result = hrdd("risk", "check", tmp_path / "nowhere.docx")
+    result = cli("risk", "check", tmp_path / "nowhere.docx")
 
     # then
     assert_refused(result, "nowhere.docx", "no such file")
@@ -391,13 +394,13 @@ def test_check_refuses_a_missing_file(hrdd, tmp_path):
         ("empty.txt", b"", "empty"),
     ],
 )
-def test_check_refuses_an_unreadable_file(hrdd, tmp_path, name, content, said):
+def test_check_refuses_an_unreadable_file(cli, tmp_path, name, content, said):
     # given
     path = tmp_path / name
     path.write_bytes(content)
 
     # when
-    result = hrdd("risk", "check", path)
+    result = cli("risk", "check", path)
 
     # then
     assert_refused(result, name, said)
@@ -406,9 +409,9 @@ def test_check_refuses_an_unreadable_file(hrdd, tmp_path, name, content, said):
 # kb status and kb import
 
 
-def test_kb_status_lists_the_six_tables_with_rows_years_and_sources(hrdd):
+def test_kb_status_lists_the_six_tables_with_rows_years_and_sources(cli):
     # when
-    tables = json.loads(ok(hrdd("kb", "status", "--json")).stdout)
+    tables = json.loads(ok(cli("kb", "status", "--json")).stdout)
 
     # then
     assert [t["table"] for t in tables] == list(TABLES)
@@ -421,9 +424,9 @@ def test_kb_status_lists_the_six_tables_with_rows_years_and_sources(hrdd):
     assert any("USGS" in s for s in mineral["sources"])
 
 
-def test_kb_status_prints_a_table(hrdd):
+def test_kb_status_prints_a_table(cli):
     # when
-    result = ok(hrdd("kb", "status"))
+    result = ok(cli("kb", "status"))
 
     # then
     for name in TABLES:
@@ -431,35 +434,35 @@ def test_kb_status_prints_a_table(hrdd):
     assert "shipped" in result.stdout
 
 
-def test_kb_import_makes_the_new_edition_active(hrdd, tmp_path):
+def test_kb_import_makes_the_new_edition_active(cli, tmp_path):
     # given
     path, rows = cobalt_edition(tmp_path / "good.csv")
 
     # when
-    result = ok(hrdd("kb", "import", "mineral_production", path, "--label", "test edition"))
+    result = ok(cli("kb", "import", "mineral_production", path, "--label", "test edition"))
 
     # then
     assert f"Imported {rows} rows into mineral_production" in " ".join(result.stdout.split())
-    status = kb_status(hrdd)
+    status = kb_status(cli)
     assert status["mineral_production"]["edition"] == "test edition"
     assert status["mineral_production"]["rows"] == rows
     assert "Test edition of USGS MCS 2025" in status["mineral_production"]["sources"]
     assert status["cahra"]["edition"] == "shipped"
     # and the assessment uses it
-    data = assessment_json(hrdd, "notebook")
+    data = assessment_json(cli, "notebook")
     cobalt = next(m for m in data["raw_materials"] if m["name"] == "cobalt")
     assert {c["country_iso3"]: c["share_pct"] for c in cobalt["countries"]} == {"AUS": 60.0, "CAN": 40.0}
 
 
-def test_kb_import_without_a_label_is_named_after_the_file(hrdd, tmp_path):
+def test_kb_import_without_a_label_is_named_after_the_file(cli, tmp_path):
     # given
     path, _rows = cobalt_edition(tmp_path / "usgs-2025.csv")
 
     # when
-    ok(hrdd("kb", "import", "mineral_production", path))
+    ok(cli("kb", "import", "mineral_production", path))
 
     # then
-    assert kb_status(hrdd)["mineral_production"]["edition"] == "usgs-2025.csv"
+    assert kb_status(cli)["mineral_production"]["edition"] == "usgs-2025.csv"
 
 
 def _bad_copy(path: Path, **changes) -> Path:
@@ -475,57 +478,57 @@ def _bad_copy(path: Path, **changes) -> Path:
         ({"source": ""}, ["row 5", "source"]),
     ],
 )
-def test_kb_import_refuses_a_malformed_file_and_keeps_the_previous_edition(hrdd, tmp_path, changes, named):
+def test_kb_import_refuses_a_malformed_file_and_keeps_the_previous_edition(cli, tmp_path, changes, named):
     # given
     good, rows = cobalt_edition(tmp_path / "good.csv")
-    ok(hrdd("kb", "import", "mineral_production", good, "--label", "test edition"))
+    ok(cli("kb", "import", "mineral_production", good, "--label", "test edition"))
     bad = _bad_copy(tmp_path / "bad.csv", **changes)
 
     # when
-    result = hrdd("kb", "import", "mineral_production", bad, "--label", "broken edition")
+    result = cli("kb", "import", "mineral_production", bad, "--label", "broken edition")
 
     # then
     assert_refused(result, "bad.csv", "mineral_production", *named)
-    status = kb_status(hrdd)
+    status = kb_status(cli)
     assert status["mineral_production"]["edition"] == "test edition"
     assert status["mineral_production"]["rows"] == rows
 
 
-def test_kb_import_refuses_a_file_without_a_column(hrdd, tmp_path):
+def test_kb_import_refuses_a_file_without_a_column(cli, tmp_path):
     # given
     fieldnames, rows = shipped_rows("mineral_production")
     kept = [c for c in fieldnames if c != "source"]
     path = write_csv(tmp_path / "nosource.csv", kept, [{k: r[k] for k in kept} for r in rows[:5]])
 
     # when
-    result = hrdd("kb", "import", "mineral_production", path)
+    result = cli("kb", "import", "mineral_production", path)
 
     # then
     assert_refused(result, "nosource.csv", "missing column", "source")
-    assert kb_status(hrdd)["mineral_production"]["edition"] == "shipped"
+    assert kb_status(cli)["mineral_production"]["edition"] == "shipped"
 
 
-def test_kb_import_refuses_an_unknown_table(hrdd, tmp_path):
+def test_kb_import_refuses_an_unknown_table(cli, tmp_path):
     # given
     path, _rows = cobalt_edition(tmp_path / "f.csv")
 
     # when
-    result = hrdd("kb", "import", "nosuchtable", path)
+    result = cli("kb", "import", "nosuchtable", path)
 
     # then
     assert_refused(result, "nosuchtable", "mineral_production")
-    assert {t["edition"] for t in kb_status(hrdd).values()} == {"shipped"}
+    assert {t["edition"] for t in kb_status(cli).values()} == {"shipped"}
 
 
-def test_kb_import_refuses_a_missing_file(hrdd, tmp_path):
+def test_kb_import_refuses_a_missing_file(cli, tmp_path):
     # when
-    result = hrdd("kb", "import", "mineral_production", tmp_path / "absent.csv")
+    result = cli("kb", "import", "mineral_production", tmp_path / "absent.csv")
 
     # then
     assert_refused(result, "absent.csv", "no such file")
 
 
-def test_kb_import_refuses_a_file_that_is_not_utf8(hrdd, tmp_path):
+def test_kb_import_refuses_a_file_that_is_not_utf8(cli, tmp_path):
     # given
     path = tmp_path / "latin1.csv"
     path.write_bytes(
@@ -535,7 +538,7 @@ def test_kb_import_refuses_a_file_that_is_not_utf8(hrdd, tmp_path):
     )
 
     # when
-    result = hrdd("kb", "import", "mineral_production", path)
+    result = cli("kb", "import", "mineral_production", path)
 
     # then
     assert_refused(result, "latin1.csv", "UTF-8")

@@ -1,5 +1,5 @@
-"""`hrdd tender build` and `hrdd tender evaluate`, run as a user runs them: a separate process with its own
-var directory, text, JSON or a file out, status 2 without a traceback on bad input."""
+"""`hrdd tender build` and `hrdd tender evaluate`, run in-process as a user would type them: text, JSON or a
+file out, status 2 without a traceback on bad input."""
 
 import copy
 import json
@@ -36,17 +36,17 @@ def write_json(path: Path, data) -> Path:
     return path
 
 
-def evaluate_json(hrdd, path):
-    return json.loads(ok(hrdd("tender", "evaluate", path, "--json")).stdout)
+def evaluate_json(cli, path):
+    return json.loads(ok(cli("tender", "evaluate", path, "--json")).stdout)
 
 
 # tender build
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_prints_markdown_by_default(hrdd, scenario):
+def test_build_prints_markdown_by_default(cli, scenario):
     # when
-    result = ok(hrdd("tender", "build", "--scenario", scenario))
+    result = ok(cli("tender", "build", "--scenario", scenario))
 
     # then
     assert result.stdout.startswith("# Human-rights requirements: Scenario")
@@ -56,9 +56,9 @@ def test_build_prints_markdown_by_default(hrdd, scenario):
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_md_goes_to_standard_output(hrdd, scenario):
+def test_build_md_goes_to_standard_output(cli, scenario):
     # when
-    result = ok(hrdd("tender", "build", "--scenario", scenario, "--format", "md"))
+    result = ok(cli("tender", "build", "--scenario", scenario, "--format", "md"))
 
     # then
     assert result.stdout.startswith("# ")
@@ -66,9 +66,9 @@ def test_build_md_goes_to_standard_output(hrdd, scenario):
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_html(hrdd, scenario):
+def test_build_html(cli, scenario):
     # when
-    result = ok(hrdd("tender", "build", "--scenario", scenario, "--format", "html"))
+    result = ok(cli("tender", "build", "--scenario", scenario, "--format", "html"))
 
     # then
     assert result.stdout.lstrip().startswith("<!doctype html>")
@@ -76,9 +76,9 @@ def test_build_html(hrdd, scenario):
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_json_parses(hrdd, scenario):
+def test_build_json_parses(cli, scenario):
     # when
-    data = json.loads(ok(hrdd("tender", "build", "--scenario", scenario, "--format", "json")).stdout)
+    data = json.loads(ok(cli("tender", "build", "--scenario", scenario, "--format", "json")).stdout)
 
     # then
     assert data["scenario"] == scenario
@@ -87,9 +87,9 @@ def test_build_json_parses(hrdd, scenario):
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_ocds_parses_and_has_the_goal(hrdd, scenario):
+def test_build_ocds_parses_and_has_the_goal(cli, scenario):
     # when
-    release = json.loads(ok(hrdd("tender", "build", "--scenario", scenario, "--format", "ocds")).stdout)
+    release = json.loads(ok(cli("tender", "build", "--scenario", scenario, "--format", "ocds")).stdout)
 
     # then
     tender = release["tender"]
@@ -100,15 +100,13 @@ def test_build_ocds_parses_and_has_the_goal(hrdd, scenario):
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
-def test_build_docx_writes_a_word_file(hrdd, tmp_path, scenario):
+def test_build_docx_writes_a_word_file(cli, tmp_path, scenario):
     # given
     path = tmp_path / f"annex-{scenario}.docx"
 
     # when
     result = ok(
-        hrdd(
-            "tender", "build", "--scenario", scenario, "--format", "docx", "-o", path, "--title", "Notebooks"
-        )
+        cli("tender", "build", "--scenario", scenario, "--format", "docx", "-o", path, "--title", "Notebooks")
     )
 
     # then
@@ -122,21 +120,21 @@ def test_build_docx_writes_a_word_file(hrdd, tmp_path, scenario):
     assert len(document.tables) >= len(SCENARIOS[scenario])
 
 
-def test_build_writes_text_formats_to_a_file(hrdd, tmp_path):
+def test_build_writes_text_formats_to_a_file(cli, tmp_path):
     # given
     path = tmp_path / "annex.json"
 
     # when
-    result = ok(hrdd("tender", "build", "--scenario", 3, "--format", "json", "-o", path))
+    result = ok(cli("tender", "build", "--scenario", 3, "--format", "json", "-o", path))
 
     # then
     assert result.stdout == ""
     assert json.loads(path.read_text(encoding="utf-8"))["scenario"] == 3
 
 
-def test_months_appear_in_cc1(hrdd):
+def test_months_appear_in_cc1(cli):
     # when
-    result = ok(hrdd("tender", "build", "--scenario", 1, "--months", 6))
+    result = ok(cli("tender", "build", "--scenario", 1, "--months", 6))
 
     # then
     cc1 = result.stdout.split("### CC1", 1)[1]
@@ -144,10 +142,10 @@ def test_months_appear_in_cc1(hrdd):
     assert "(6 months after award, and before delivery)" in cc1
 
 
-def test_no_label_removes_the_label(hrdd):
+def test_no_label_removes_the_label(cli):
     # when
-    data = json.loads(ok(hrdd("tender", "build", "--scenario", 2, "--format", "json", "--no-label")).stdout)
-    markdown = ok(hrdd("tender", "build", "--scenario", 2, "--no-label")).stdout
+    data = json.loads(ok(cli("tender", "build", "--scenario", 2, "--format", "json", "--no-label")).stdout)
+    markdown = ok(cli("tender", "build", "--scenario", 2, "--no-label")).stdout
 
     # then
     assert data["require_label"] is False
@@ -156,10 +154,10 @@ def test_no_label_removes_the_label(hrdd):
     assert "Baseline: certified products" not in markdown
 
 
-def test_a_weight_shows_in_the_json_weights(hrdd):
+def test_a_weight_shows_in_the_json_weights(cli):
     # when
     data = json.loads(
-        ok(hrdd("tender", "build", "--scenario", 2, "--format", "json", "--weight", "AC3=25")).stdout
+        ok(cli("tender", "build", "--scenario", 2, "--format", "json", "--weight", "AC3=25")).stdout
     )
 
     # then
@@ -167,11 +165,11 @@ def test_a_weight_shows_in_the_json_weights(hrdd):
     assert next(i for i in data["items"] if i["id"] == "AC3")["weight"] == 25.0
 
 
-def test_several_weights_are_read(hrdd):
+def test_several_weights_are_read(cli):
     # when
     data = json.loads(
         ok(
-            hrdd(
+            cli(
                 "tender",
                 "build",
                 "--scenario",
@@ -206,17 +204,17 @@ def test_several_weights_are_read(hrdd):
         (["--scenario", "1", "--months", "0"], ["months", ">= 1"]),
     ],
 )
-def test_build_refuses_bad_input(hrdd, args, named):
+def test_build_refuses_bad_input(cli, args, named):
     # when
-    result = hrdd("tender", "build", *args)
+    result = cli("tender", "build", *args)
 
     # then
     assert_refused(result, *named)
 
 
-def test_build_refuses_a_scenario_that_is_not_a_number(hrdd):
+def test_build_refuses_a_scenario_that_is_not_a_number(cli):
     # when
-    result = hrdd("tender", "build", "--scenario", "high")
+    result = cli("tender", "build", "--scenario", "high")
 
     # then
     assert result.returncode == 2
@@ -227,7 +225,7 @@ def test_build_refuses_a_scenario_that_is_not_a_number(hrdd):
 # tender evaluate
 
 
-def test_evaluate_the_demo_bids_gives_the_ranks_computed_by_hand(hrdd):
+def test_evaluate_the_demo_bids_gives_the_ranks_computed_by_hand(cli):
     # Scenario 2, weights price 60, AC3 20, AC4 20, label required.
     # Lumen Computers (412000): label; SC1 met (2 components, 3 materials, 3 countries, 3 risks);
     #   AC3 a list of 2 sites -> 1.0; AC4 3 justified actions -> 1.0.
@@ -242,7 +240,7 @@ def test_evaluate_the_demo_bids_gives_the_ranks_computed_by_hand(hrdd):
     #   0.7 x 399666.67 = 279766.67 > 255000 -> flagged. No other price is 30% below its others' mean.
 
     # when
-    data = evaluate_json(hrdd, DEMO_BIDS)
+    data = evaluate_json(cli, DEMO_BIDS)
 
     # then
     bids = {b["bidder"]: b for b in data["bids"]}
@@ -284,7 +282,7 @@ def test_evaluate_the_demo_bids_gives_the_ranks_computed_by_hand(hrdd):
     assert any(r.startswith("LABEL not met: no label given") for r in nordbyte["reasons"])
 
 
-def test_evaluate_without_the_label_requirement_admits_nordbyte(hrdd, tmp_path):
+def test_evaluate_without_the_label_requirement_admits_nordbyte(cli, tmp_path):
     # Same bids, label not required: admitted Lumen 412000, Civic 389000, Nordbyte 398000; lowest 389000.
     # Lumen: 56.6505 + 20 + 20 = 96.6505 -> rank 1.
     # Nordbyte: 60 x 389000 / 398000 = 58.6432; AC3 a list of 1 site -> 20 x 1.0 = 20;
@@ -295,7 +293,7 @@ def test_evaluate_without_the_label_requirement_admits_nordbyte(hrdd, tmp_path):
     path = write_json(tmp_path / "bids.json", demo_request() | {"require_label": False})
 
     # when
-    data = evaluate_json(hrdd, path)
+    data = evaluate_json(cli, path)
 
     # then
     bids = {b["bidder"]: b for b in data["bids"]}
@@ -313,9 +311,9 @@ def test_evaluate_without_the_label_requirement_admits_nordbyte(hrdd, tmp_path):
     assert "LABEL" not in bids["Nordbyte Systems"]["fraction_reasons"]
 
 
-def test_evaluate_prints_a_table(hrdd):
+def test_evaluate_prints_a_table(cli):
     # when
-    result = ok(hrdd("tender", "evaluate", DEMO_BIDS))
+    result = ok(cli("tender", "evaluate", DEMO_BIDS))
 
     # then
     out = result.stdout
@@ -324,12 +322,12 @@ def test_evaluate_prints_a_table(hrdd):
     assert "possibly abnormally low" in out
 
 
-def test_evaluate_writes_a_word_report(hrdd, tmp_path):
+def test_evaluate_writes_a_word_report(cli, tmp_path):
     # given
     path = tmp_path / "report.docx"
 
     # when
-    result = ok(hrdd("tender", "evaluate", DEMO_BIDS, "-o", path))
+    result = ok(cli("tender", "evaluate", DEMO_BIDS, "-o", path))
 
     # then
     assert "Wrote" in result.stderr
@@ -339,12 +337,12 @@ def test_evaluate_writes_a_word_report(hrdd, tmp_path):
     assert [row[1] for row in ranking[1:3]] == ["Lumen Computers", "Civic IT Reseller"]
 
 
-def test_evaluate_writes_an_xlsx_report(hrdd, tmp_path):
+def test_evaluate_writes_an_xlsx_report(cli, tmp_path):
     # given
     path = tmp_path / "report.xlsx"
 
     # when
-    ok(hrdd("tender", "evaluate", DEMO_BIDS, "-o", path))
+    ok(cli("tender", "evaluate", DEMO_BIDS, "-o", path))
 
     # then
     workbook = load_workbook(path)
@@ -354,12 +352,12 @@ def test_evaluate_writes_an_xlsx_report(hrdd, tmp_path):
     assert [(r[0], r[1]) for r in rows[:2]] == [(1, "Lumen Computers"), (2, "Civic IT Reseller")]
 
 
-def test_evaluate_json_to_a_file(hrdd, tmp_path):
+def test_evaluate_json_to_a_file(cli, tmp_path):
     # given
     path = tmp_path / "result.json"
 
     # when
-    result = ok(hrdd("tender", "evaluate", DEMO_BIDS, "--json", "-o", path))
+    result = ok(cli("tender", "evaluate", DEMO_BIDS, "--json", "-o", path))
 
     # then
     assert result.stdout == ""
@@ -396,71 +394,71 @@ def _spoil(**changes):
         (_spoil(bid0_bidder=""), ["bids[0].bidder"]),
     ],
 )
-def test_evaluate_refuses_bad_input_naming_the_field_and_the_file(hrdd, tmp_path, spoil, named):
+def test_evaluate_refuses_bad_input_naming_the_field_and_the_file(cli, tmp_path, spoil, named):
     # given
     path = write_json(tmp_path / "bids.json", spoil(demo_request()))
 
     # when
-    result = hrdd("tender", "evaluate", path, "--json")
+    result = cli("tender", "evaluate", path, "--json")
 
     # then
     assert_refused(result, "bids.json", *named)
 
 
-def test_evaluate_refuses_malformed_json_naming_the_line(hrdd, tmp_path):
+def test_evaluate_refuses_malformed_json_naming_the_line(cli, tmp_path):
     # given
     path = tmp_path / "broken.json"
     path.write_text('{"scenario": 2,\n "bids": [\n', encoding="utf-8")
 
     # when
-    result = hrdd("tender", "evaluate", path, "--json")
+    result = cli("tender", "evaluate", path, "--json")
 
     # then
     assert_refused(result, "broken.json", "malformed JSON", "line")
 
 
-def test_evaluate_refuses_a_file_that_is_not_an_object(hrdd, tmp_path):
+def test_evaluate_refuses_a_file_that_is_not_an_object(cli, tmp_path):
     # given
     path = write_json(tmp_path / "list.json", [1, 2, 3])
 
     # when
-    result = hrdd("tender", "evaluate", path, "--json")
+    result = cli("tender", "evaluate", path, "--json")
 
     # then
     assert_refused(result, "list.json", "scenario")
 
 
-def test_evaluate_refuses_a_missing_file(hrdd, tmp_path):
+def test_evaluate_refuses_a_missing_file(cli, tmp_path):
     # when
-    result = hrdd("tender", "evaluate", tmp_path / "absent.json", "--json")
+    result = cli("tender", "evaluate", tmp_path / "absent.json", "--json")
 
     # then
     assert_refused(result, "absent.json", "no such file")
 
 
-def test_evaluate_refuses_a_file_that_is_not_utf8(hrdd, tmp_path):
+def test_evaluate_refuses_a_file_that_is_not_utf8(cli, tmp_path):
     # given
     path = tmp_path / "latin1.json"
     path.write_bytes('{"scenario": 2, "bids": [{"bidder": "Société"}]}'.encode("latin-1"))
 
     # when
-    result = hrdd("tender", "evaluate", path, "--json")
+    result = cli("tender", "evaluate", path, "--json")
 
     # then
     assert_refused(result, "latin1.json", "UTF-8")
 
 
-def test_evaluate_refuses_an_unknown_report_format(hrdd, tmp_path):
+def test_evaluate_refuses_an_unknown_report_format(cli, tmp_path):
     # when
-    result = hrdd("tender", "evaluate", DEMO_BIDS, "--format", "pdf")
+    result = cli("tender", "evaluate", DEMO_BIDS, "--format", "pdf")
 
     # then
     assert_refused(result, "--format", "'pdf'")
 
 
-def test_evaluate_refuses_a_docx_without_a_file(hrdd):
+def test_evaluate_refuses_a_docx_without_a_file(cli):
     # when
-    result = hrdd("tender", "evaluate", DEMO_BIDS, "--format", "docx")
+    result = cli("tender", "evaluate", DEMO_BIDS, "--format", "docx")
 
     # then
     assert_refused(result, "-o FILE")

@@ -1,0 +1,97 @@
+"""Step 4 on the command line: `hrdd contract schedule` (obligations and due dates) and `hrdd remind`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout
+from hrdd.core.errors import InputError
+
+contract_app = typer.Typer(help="Step 4: contract obligations, deadlines and KPIs.", no_args_is_help=True)
+
+# the domain's field names that are not simply the option without its dashes
+FIELD_OPTIONS = {"first_delivery": "--first-delivery"}
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError(f"{value!r} is not a date (YYYY-MM-DD)", field=option) from exc
+
+
+@contract_app.command("schedule")
+def contract_schedule(
+    scenario: Annotated[int, typer.Option("--scenario", help="1, 2 or 3.")],
+    award: Annotated[str, typer.Option("--award", help="Award date, YYYY-MM-DD.")],
+    start: Annotated[str, typer.Option("--start", help="Contract start date, YYYY-MM-DD.")],
+    end: Annotated[str, typer.Option("--end", help="Contract end date, YYYY-MM-DD.")],
+    months: Annotated[
+        int | None, typer.Option(help="Months after award for the risk assessment (CC1).")
+    ] = None,
+    first_delivery: Annotated[
+        str | None, typer.Option("--first-delivery", help="First delivery, YYYY-MM-DD.")
+    ] = None,
+    risk_assessment_in_tender: Annotated[
+        bool,
+        typer.Option(
+            "--risk-assessment-in-tender", help="The risk assessment was given in the tender: no CC1."
+        ),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a contract's obligations and their due dates, derived from its scenario's clauses."""
+    from hrdd.domain.contracts import schedule_obligations
+    from hrdd.domain.tender import TenderInputError, get_tender_framework
+
+    award_date = _date(award, "--award")
+    start_date = _date(start, "--start")
+    end_date = _date(end, "--end")
+    first_delivery_date = _date(first_delivery, "--first-delivery") if first_delivery is not None else None
+    try:
+        obligations = schedule_obligations(
+            scenario=scenario,
+            award=award_date,
+            start=start_date,
+            end=end_date,
+            framework=get_tender_framework(),
+            months=months,
+            first_delivery=first_delivery_date,
+            risk_assessment_in_tender=risk_assessment_in_tender,
+        )
+    except TenderInputError as exc:
+        if not exc.field:
+            raise InputError(str(exc)) from exc
+        message = str(exc).removeprefix(f"{exc.field}: ")
+        raise InputError(message, field=FIELD_OPTIONS.get(exc.field, f"--{exc.field}")) from exc
+    if as_json:
+        print_json([o.as_dict() for o in obligations])
+        return
+    table = Table(title=f"Obligations, scenario {scenario}")
+    for column in ("due", "clause", "title", "why this date"):
+        table.add_column(column)
+    for o in obligations:
+        table.add_row(o.due.isoformat(), o.clause, o.title, o.reason)
+    stdout().print(table)
+
+
+def remind(
+    today: Annotated[str | None, typer.Option(help="Pretend today is this date (YYYY-MM-DD).")] = None,
+) -> None:
+    """Send the reminder e-mails due today, before and after each deadline; safe to run twice (schedule it daily)."""
+    day = _date(today, "--today") if today else None
+    django_setup()
+    from hrdd.contracts.services import reminders_send
+
+    sent = reminders_send(today=day)
+    out = stdout()
+    for obligation, key in sent:
+        out.print(
+            f"sent {key}: {obligation.contract} {obligation.clause} due {obligation.due_date}",
+            highlight=False,
+        )
+    out.print(f"{len(sent)} reminder(s) sent")

@@ -1,0 +1,229 @@
+"""Step 1 on the command line: `hrdd risk` (a product category's risks) and `hrdd kb` (the knowledge base)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout, write_output
+from hrdd.core.errors import InputError
+
+if TYPE_CHECKING:
+    from hrdd.domain.knowledge import KnowledgeBase
+    from hrdd.domain.risk import RiskAssessment, RiskMethod
+
+risk_app = typer.Typer(help="Step 1: the human-rights risks of a product category.", no_args_is_help=True)
+kb_app = typer.Typer(help="The knowledge base: sourced tables with their editions.", no_args_is_help=True)
+
+RISK_FORMATS = ("json", "md", "docx", "xlsx")
+# the form fields an adjustment error names, as the options a user typed
+ADJUSTMENT_OPTIONS = {
+    "add_component": "--add-component",
+    "exclude_country": "--exclude-country",
+    "manufacturing_countries": "--manufacturing-country",
+}
+
+
+def _knowledge() -> KnowledgeBase:
+    django_setup()
+    from hrdd.risks.selectors import knowledge_current
+
+    return knowledge_current()
+
+
+@risk_app.command("products")
+def risk_products(as_json: JsonOpt = False) -> None:
+    """List the product categories the knowledge base knows."""
+    from hrdd.domain.risk import get_risk_method
+
+    method = get_risk_method()
+    products = _knowledge().products()
+    if as_json:
+        print_json([{"id": p, "title": method.product_title(p)} for p in products])
+        return
+    out = stdout()
+    for product in products:
+        out.print(f"{product}\t{method.product_title(product)}", highlight=False)
+
+
+@risk_app.command("assess")
+def risk_assess(
+    product: Annotated[str, typer.Argument(help="Product category id (see `hrdd risk products`).")],
+    as_json: JsonOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="json, md, docx or xlsx.")] = "",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    exclude_material: Annotated[list[str] | None, typer.Option(help="Leave out a raw material.")] = None,
+    add_material: Annotated[list[str] | None, typer.Option(help="Add a raw material.")] = None,
+    add_component: Annotated[
+        list[str] | None,
+        typer.Option(help="Add a component with its materials, e.g. 'battery pack: cobalt, lithium'."),
+    ] = None,
+    exclude_component: Annotated[list[str] | None, typer.Option(help="Leave out a component.")] = None,
+    exclude_country: Annotated[list[str] | None, typer.Option(help="Leave out a country (ISO3).")] = None,
+    manufacturing_country: Annotated[
+        list[str] | None, typer.Option(help="A main manufacturing/assembly country (ISO3); repeatable.")
+    ] = None,
+) -> None:
+    """Rate the human-rights risks of a product category: components, materials, countries, salient risks."""
+    from hrdd.domain.risk import (
+        Adjustments,
+        InvalidAdjustment,
+        UnknownProduct,
+        assess_product_risk,
+        get_risk_method,
+    )
+
+    fmt = "json" if as_json and not fmt else (fmt or ("" if output is None else output.suffix.lstrip(".")))
+    if fmt and fmt not in RISK_FORMATS:
+        raise InputError(f"{fmt!r} is not one of {', '.join(RISK_FORMATS)}", field="--format")
+    if fmt in ("docx", "xlsx") and output is None:
+        raise InputError(f"--format {fmt} needs -o FILE")
+    knowledge = _knowledge()
+    from django.http import QueryDict
+
+    from hrdd.risks import reports
+    from hrdd.risks.forms import adjustments_from_query
+
+    query = QueryDict(mutable=True)
+    query.setlist("exclude_material", exclude_material or [])
+    query.setlist("add_material", add_material or [])
+    query.setlist("add_component", add_component or [])
+    query.setlist("exclude_component", exclude_component or [])
+    query.setlist("exclude_country", exclude_country or [])
+    query.setlist("manufacturing_countries", manufacturing_country or [])
+    try:
+        adjustments: Adjustments = adjustments_from_query(query)
+    except InvalidAdjustment as exc:
+        raise InputError(exc.message, field=ADJUSTMENT_OPTIONS.get(exc.field, exc.field)) from exc
+    method = get_risk_method()
+    try:
+        assessment = assess_product_risk(product, knowledge, method, adjustments)
+    except UnknownProduct as exc:
+        raise InputError(
+            f"unknown product category {exc.product!r}; known product categories: {', '.join(exc.known)}"
+        ) from exc
+    if fmt == "json":
+        content: str | bytes = reports.to_json(assessment)
+    elif fmt == "md":
+        content = reports.to_markdown(assessment, method)
+    elif fmt == "docx":
+        content = reports.to_docx(assessment, method)
+    elif fmt == "xlsx":
+        content = reports.to_xlsx(assessment, method)
+    else:
+        _print_risk_table(assessment, method)
+        return
+    write_output(content, output)
+
+
+def _print_risk_table(assessment: RiskAssessment, method: RiskMethod) -> None:
+    out = stdout()
+    out.print(f"[bold]{assessment.product_title}[/] ({assessment.method})")
+    for component in assessment.components:
+        out.print(f"  {component.name}: {', '.join(component.raw_materials)}", highlight=False)
+    table = Table(title="Salient risks")
+    for column in ("#", "risk", "stage", "material/factory", "country", "score"):
+        table.add_column(column)
+    for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
+        table.add_row(
+            str(i), r.category_title, r.stage, r.material or r.component or "", r.country_iso3, f"{r.score:g}"
+        )
+    out.print(table)
+
+
+@risk_app.command("check")
+def risk_check(
+    document: Annotated[Path, typer.Argument(help="The supplier's risk assessment: DOCX, PDF or text.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a supplier's risk assessment against the minimum contents of award criterion 1."""
+    django_setup()
+    from hrdd.domain.risk_check import check_risk_assessment
+    from hrdd.risks.documents import DocumentError, extract_text
+
+    if not document.is_file():
+        raise InputError(f"{document}: no such file")
+    try:
+        text = extract_text(document.name, document.read_bytes())
+    except DocumentError as exc:
+        raise InputError(str(exc)) from exc
+    result = check_risk_assessment(text)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    out = stdout()
+    verdict = "meets" if result.meets_minimum else "does NOT meet"
+    out.print(f"[bold]{document.name} {verdict} the minimum contents[/] ({result.source})")
+    for requirement in result.requirements:
+        mark = "ok" if requirement.met else "MISSING"
+        out.print(f"  {requirement.name}: {requirement.found} found, {requirement.required} required: {mark}")
+    for label, findings in (
+        ("components", result.components),
+        ("raw materials", result.raw_materials),
+        ("countries", result.countries),
+        ("risks", result.risks),
+    ):
+        out.print(f"[bold]{label}[/]: " + (", ".join(f.id for f in findings) or "none"), highlight=False)
+
+
+@kb_app.command("status")
+def kb_status(as_json: JsonOpt = False) -> None:
+    """List each knowledge table: edition, row count, years and sources."""
+    statuses = _knowledge().status()
+    if as_json:
+        print_json(
+            [
+                {
+                    "table": s.name,
+                    "title": s.title,
+                    "edition": s.edition,
+                    "rows": s.rows,
+                    "years": list(s.years),
+                    "sources": list(s.sources),
+                }
+                for s in statuses
+            ]
+        )
+        return
+    table = Table(title="Knowledge base")
+    for column in ("table", "edition", "rows", "years", "sources"):
+        table.add_column(column)
+    for s in statuses:
+        table.add_row(
+            s.name, s.edition, str(s.rows), ", ".join(s.years), "\n".join(x[:100] for x in s.sources[:4])
+        )
+    stdout().print(table)
+
+
+@kb_app.command("import")
+def kb_import(
+    table: Annotated[str, typer.Argument(help="Table name (see `hrdd kb status`).")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV file with the table's columns, a source and year per row.")
+    ],
+    label: Annotated[str, typer.Option(help="Name of the edition, e.g. 'USGS MCS 2025'.")] = "",
+) -> None:
+    """Load a newer edition of a knowledge table; a malformed file is refused and nothing is stored."""
+    django_setup()
+    from django.core.management import call_command
+
+    from hrdd.domain.knowledge import KnowledgeError
+    from hrdd.risks.services import knowledge_import
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text") from exc
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        edition = knowledge_import(table=table, csv_text=text, label=label or file.name)
+    except KnowledgeError as exc:
+        raise InputError(f"{file}: {exc}") from exc
+    stdout().print(
+        f"Imported {edition.row_count} rows into {table} as edition {edition.label!r}; it is now active."
+    )

@@ -1,0 +1,141 @@
+"""Step 3 on the command line: `hrdd tender build` (the annex) and `hrdd tender evaluate` (the bids)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from hrdd.cli.common import JsonOpt, django_setup, stdout, write_output
+from hrdd.core.errors import InputError
+
+tender_app = typer.Typer(
+    help="Step 3: human-rights criteria and clauses, and bid evaluation.", no_args_is_help=True
+)
+
+TENDER_FORMATS = ("md", "docx", "html", "json", "ocds")
+
+
+def _weights(items: list[str]) -> dict[str, float]:
+    """Read --weight CRITERION=NUMBER options into criterion -> weight."""
+    weights: dict[str, float] = {}
+    for item in items:
+        key, _sep, value = item.partition("=")  # without "=", value is "" and float() refuses it
+        try:
+            weights[key.strip()] = float(value)
+        except ValueError as exc:
+            raise InputError(f"--weight {item!r}: write CRITERION=NUMBER, e.g. AC3=20") from exc
+    return weights
+
+
+@tender_app.command("build")
+def tender_build(
+    scenario: Annotated[
+        int, typer.Option("--scenario", help="1 (low), 2 (medium) or 3 (high market maturity).")
+    ],
+    months: Annotated[
+        int | None, typer.Option(help="Months after award for the risk assessment (CC1).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, docx, html, json or ocds.")] = "md",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(help="A weight as CRITERION=NUMBER, e.g. price=60 or AC3=20; repeatable."),
+    ] = None,
+    no_label: Annotated[
+        bool, typer.Option("--no-label", help="Leave out the baseline label requirement.")
+    ] = False,
+    title: Annotated[str, typer.Option(help="Title of the annex.")] = "",
+) -> None:
+    """Write the tender's human-rights annex for a scenario: baseline, criteria, clauses, KPIs, legal basis."""
+    django_setup()
+    from hrdd.domain.tender import TenderInputError, build_tender, get_tender_framework
+    from hrdd.tenders import documents
+
+    if fmt not in TENDER_FORMATS:
+        raise InputError(f"{fmt!r} is not one of {', '.join(TENDER_FORMATS)}", field="--format")
+    if fmt == "docx" and output is None:
+        raise InputError("--format docx needs -o FILE")
+    weights = _weights(weight or [])
+    try:
+        annex = build_tender(
+            scenario=scenario,
+            framework=get_tender_framework(),
+            months=months,
+            weights=weights or None,
+            require_label=not no_label,
+        )
+    except TenderInputError as exc:
+        raise InputError(str(exc)) from exc
+    if fmt == "docx":
+        content: str | bytes = documents.annex_docx(annex, title=title)
+    elif fmt == "html":
+        content = documents.annex_html(annex, title=title)
+    elif fmt == "json":
+        content = documents.annex_json(annex)
+    elif fmt == "ocds":
+        content = json.dumps(documents.annex_ocds(annex, title=title), indent=2, ensure_ascii=False)
+    else:
+        content = documents.annex_markdown(annex, title=title)
+    write_output(content, output)
+
+
+@tender_app.command("evaluate")
+def tender_evaluate(
+    file: Annotated[Path, typer.Argument(help="JSON: {scenario, weights, require_label, bids: [...]}")],
+    as_json: JsonOpt = False,
+    fmt: Annotated[str, typer.Option("--format", help="json, docx or xlsx (docx and xlsx need -o).")] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write the report to this file.")
+    ] = None,
+) -> None:
+    """Score bids on the scenario's criteria: admission, fractions with reasons, points, totals, ranks."""
+    django_setup()
+    from hrdd.domain.tender import TenderInputError, evaluate_bids, get_tender_framework, number_text
+    from hrdd.tenders import documents
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    try:
+        request = json.loads(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{file}: not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"{file}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+    try:
+        evaluation = evaluate_bids(request, get_tender_framework())
+    except TenderInputError as exc:
+        raise InputError(f"{file}: {exc}") from exc
+    fmt = fmt or ("json" if as_json else (output.suffix.lstrip(".") if output else ""))
+    if fmt in ("docx", "xlsx"):
+        if output is None:
+            raise InputError(f"--format {fmt} needs -o FILE")
+        body = (
+            documents.evaluation_docx(evaluation) if fmt == "docx" else documents.evaluation_xlsx(evaluation)
+        )
+        write_output(body, output)
+        return
+    if fmt == "json":
+        write_output(json.dumps(evaluation.as_dict(), indent=2, ensure_ascii=False), output)
+        return
+    if fmt:
+        raise InputError(f"{fmt!r} is not one of json, docx, xlsx", field="--format")
+    table = Table(title=f"Scenario {evaluation.scenario}: evaluation")
+    for column in ("rank", "bidder", "price", "admitted", "total", "notes"):
+        table.add_column(column)
+    for b in sorted(evaluation.bids, key=lambda b: (b.rank is None, b.rank or 0, b.bidder)):
+        notes = "; ".join(r for r in b.reasons if not r.startswith("admitted"))
+        table.add_row(
+            str(b.rank or "-"),
+            b.bidder,
+            number_text(b.price),
+            "yes" if b.admitted else "no",
+            number_text(b.total) if b.total is not None else "-",
+            notes,
+        )
+    stdout().print(table)
