@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("hrdd.web.urls")),
+    path("tasks/", include("hrdd.core.urls")),
     path("consultations/", include("hrdd.consultations.urls")),
     path("risks/", include("hrdd.risks.urls")),
     path("tenders/", include("hrdd.tenders.urls")),
