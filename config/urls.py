@@ -8,6 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("hrdd.web.urls")),
     path("tasks/", include("hrdd.core.urls")),
+    path("procurements/", include("hrdd.procurements.urls")),
+    path("companies/", include("hrdd.companies.urls")),
     path("consultations/", include("hrdd.consultations.urls")),
     path("risks/", include("hrdd.risks.urls")),
     path("tenders/", include("hrdd.tenders.urls")),

@@ -18,11 +18,13 @@ from django.db import transaction
 
 from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import organisation_create, user_create
+from hrdd.companies.services import company_create, company_resolve, company_update
 from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
 from hrdd.contracts.models import Submission
 from hrdd.contracts.services import contract_create, submission_create
 from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
+from hrdd.procurements.services import procurement_create
 from hrdd.risks.services import risk_assessment_save
 from hrdd.tenders.services import bid_evaluation_create, tender_create
 
@@ -176,11 +178,19 @@ def load_demo() -> DemoResult:
         organisation=buyer_org,
         role=User.Role.CONTRACT_MANAGER,
     )
+    # The purchase every step belongs to.
+    procurement = procurement_create(
+        actor=buyer,
+        title="Notebooks for municipal staff 2027-2030",
+        product_category="notebook",
+        reference="EXT-2027-014",
+    )
     consultation = consultation_create(
         actor=buyer,
         title="Notebooks for municipal staff 2027-2030",
         product_category="notebook",
         deadline=dt.date.today() + dt.timedelta(days=21),
+        procurement=procurement,
     )
     for company, email, role, answers in DEMO_RESPONSES:
         invitation = invitation_create(actor=buyer, consultation=consultation, email=email, send=False)
@@ -194,7 +204,7 @@ def load_demo() -> DemoResult:
         title="Notebooks: human-rights risks in the supply chain",
         product="notebook",
         adjustments=Adjustments(),
-        consultation=consultation,
+        procurement=procurement,
     )
     # Step 3: the consultation recommends scenario 2; the tender follows it and the bids are evaluated.
     bids = json.loads(resources.files("hrdd.demo_data").joinpath("bids-scenario-2.json").read_text("utf-8"))
@@ -207,6 +217,19 @@ def load_demo() -> DemoResult:
         risk_assessment=risks,
     )
     bid_evaluation_create(actor=buyer, tender=tender, bids=bids["bids"])
+    # The winner's company record, completed by the buyer with its country, identifier and group.
+    lumen = company_resolve(organisation=buyer_org, name="Lumen Computers", actor=buyer)
+    group = company_create(actor=buyer, legal_name="Lumen Holdings plc", country_iso3="GBR", kind="brand")
+    company_update(
+        actor=buyer,
+        company=lumen,
+        legal_name="Lumen Computers B.V.",
+        other_names=["Lumen Computers"],
+        country_iso3="NLD",
+        website="https://lumen.example",
+        lei="529900LUMENCOMPUT093",
+        parent=group,
+    )
     # Step 4: the contract with the winner, a year and a half in: one report on time, one missing.
     today = dt.date.today()
     contract = contract_create(

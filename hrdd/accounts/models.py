@@ -111,6 +111,10 @@ class User(AbstractUser):
         """Whether the user may change data of this organisation."""
         return self.is_active and self.role_in(organisation) in WRITER_ROLES
 
+    def get_role_display(self) -> str:
+        """The label of the role in the organisation the user works in now."""
+        return str(Role(self.role).label) if self.role else ""
+
     @property
     def can_write(self) -> bool:
         return self.organisation_id is not None and self.can_write_in(self.organisation_id)

@@ -40,3 +40,16 @@ def company_group(company: Company) -> list[Company]:
         seen.add(current.pk)
         current = current.parent
     return chain
+
+
+MENTIONS = 20
+
+
+def company_mentions(company: Company) -> dict[str, list[object]]:
+    """Where the company is named: its subsidiaries, contracts, consultation answers and bids (the latest few)."""
+    return {
+        "subsidiaries": list(company.subsidiaries.all()[:MENTIONS]),
+        "contracts": list(company.contracts.all()[:MENTIONS]),
+        "invitations": list(company.invitations.select_related("consultation")[:MENTIONS]),
+        "bids": list(company.bids.select_related("evaluation__tender")[:MENTIONS]),
+    }

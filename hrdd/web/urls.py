@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_page, name="audit"),
+    path("organisation/", views.organisation_switch, name="organisation_switch"),
     path("respond/<str:token>/", consultation_views.respond_page, name="respond"),
     path(
         "respond/<str:token>/questionnaire.xlsx", consultation_views.respond_blank_xlsx, name="respond_blank"

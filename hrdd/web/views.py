@@ -1,12 +1,32 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from hrdd.accounts.services import membership_switch
 from hrdd.audit.selectors import audit_event_list
+from hrdd.core.errors import InputError
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("consultations:list" if request.user.is_authenticated else "login")
+    return redirect("procurements:list" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_POST
+def organisation_switch(request: HttpRequest) -> HttpResponse:
+    """Work in another of the user's organisations; every page then shows that organisation's records."""
+    try:
+        organisation = membership_switch(
+            user=request.user, organisation_public_id=request.POST.get("organisation", "")
+        )
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You now work in %s.") % organisation.name)
+    return redirect("home")
 
 
 @login_required

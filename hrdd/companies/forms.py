@@ -1,0 +1,66 @@
+"""Page forms for companies."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hrdd.companies.models import Company
+from hrdd.core.forms import PageForm
+
+
+class CompanyForm(PageForm):
+    legal_name = forms.CharField(label=_("Legal name"), max_length=200)
+    other_names = forms.CharField(
+        label=_("Other names"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line: trade names, former names, the name in the local script."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Company.Kind.choices)
+    country_iso3 = forms.CharField(
+        label=_("Country"), max_length=60, required=False, help_text=_("A country name or its ISO code.")
+    )
+    website = forms.CharField(label=_("Website"), max_length=200, required=False)
+    lei = forms.CharField(
+        label=_("LEI"), max_length=30, required=False, help_text=_("20 characters (ISO 17442).")
+    )
+    registration_number = forms.CharField(
+        label=_("VAT or chamber-of-commerce number"), max_length=30, required=False
+    )
+    duns = forms.CharField(
+        label=_("D-U-N-S number"), max_length=15, required=False, help_text=_("Nine digits.")
+    )
+    rmi_cid = forms.CharField(
+        label=_("RMI facility id"),
+        max_length=15,
+        required=False,
+        help_text=_("CID and six digits, for smelters."),
+    )
+    os_id = forms.CharField(label=_("Open Supply Hub id"), max_length=20, required=False)
+    parent = forms.ChoiceField(label=_("Parent company"), required=False, choices=())
+
+    def __init__(self, *args: object, parents: list[Company] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._parents = {str(c.public_id): c for c in parents or []}
+        self.fields["parent"].choices = [("", "—"), *((k, c.legal_name) for k, c in self._parents.items())]
+
+    def clean_other_names(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["other_names"].splitlines() if line.strip()]
+
+    def clean_parent(self) -> Company | None:
+        return self._parents.get(self.cleaned_data["parent"] or "")
+
+    @staticmethod
+    def initial_for(company: Company) -> dict[str, object]:
+        return {
+            "legal_name": company.legal_name,
+            "other_names": "\n".join(company.other_names),
+            "kind": company.kind,
+            "country_iso3": company.country_iso3,
+            "website": company.website,
+            "lei": company.lei,
+            "registration_number": company.registration_number,
+            "duns": company.duns,
+            "rmi_cid": company.rmi_cid,
+            "os_id": company.os_id,
+            "parent": str(company.parent.public_id) if company.parent_id else "",
+        }

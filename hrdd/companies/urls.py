@@ -1,0 +1,9 @@
+from django.urls import path
+
+from hrdd.companies import views
+
+app_name = "companies"
+urlpatterns = [
+    path("", views.company_list_page, name="list"),
+    path("<uuid:public_id>/", views.company_detail_page, name="detail"),
+]

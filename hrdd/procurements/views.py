@@ -1,0 +1,69 @@
+"""Pages for procurements: the list, and one purchase as the thread through the four steps."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from hrdd.core.errors import InputError
+from hrdd.procurements import selectors, services
+from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm
+
+PAGE_SIZE = 25
+
+
+@login_required
+def procurement_list_page(request: HttpRequest) -> HttpResponse:
+    form = ProcurementForm()
+    if request.method == "POST":
+        form = ProcurementForm(request.POST)
+        if form.is_valid():
+            try:
+                procurement = services.procurement_create(actor=request.user, **form.cleaned_data)
+            except (InputError, PermissionDenied) as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Procurement opened. Start with step 1: its product's risks."))
+                return redirect(procurement)
+    page = Paginator(selectors.procurement_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "procurements/list.html",
+        {"page": page, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def procurement_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    procurement = selectors.procurement_get(user=request.user, public_id=public_id)
+    initial = {
+        "title": procurement.title,
+        "product_category": procurement.product_category,
+        "reference": procurement.reference,
+        "status": procurement.status,
+    }
+    form = ProcurementEditForm(initial=initial)
+    if request.method == "POST":
+        form = ProcurementEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.procurement_update(actor=request.user, procurement=procurement, **form.cleaned_data)
+            except (InputError, PermissionDenied) as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Procurement saved."))
+                return redirect(procurement)
+    return render(
+        request,
+        "procurements/detail.html",
+        {"thread": selectors.procurement_thread(procurement), "procurement": procurement, "form": form},
+        status=400 if form.errors else 200,
+    )
