@@ -1,4 +1,4 @@
-"""Parse the tender forms: the page's parameters and the uploaded bids."""
+"""The tender pages' forms: a new tender, its parameters and the uploaded bids."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import json
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.domain.tender import TenderInputError
-
-
-class BidsUploadForm(forms.Form):
-    bids = forms.FileField(label=gettext_lazy('Bids (JSON: a list of bids, or an object with "bids")'))
+from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.core.forms import PageForm, WholeNumberField, record_choices
+from hrdd.domain.tender import TenderFramework, TenderInputError, number_text
+from hrdd.risks.selectors import risk_assessment_get, risk_assessment_list
 
 
 def read_json_upload(upload, *, limit: int) -> Any:  # type: ignore[no-untyped-def]
@@ -32,18 +34,143 @@ def read_json_upload(upload, *, limit: int) -> Any:  # type: ignore[no-untyped-d
         ) from exc
 
 
-def weights_from_post(data, criteria: list[str]) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    """Read weight_<criterion> fields; a value that is not a number is refused naming the field."""
-    weights: dict[str, Any] = {}
-    for key in ["price", *criteria]:
-        raw = (data.get(f"weight_{key}") or "").strip().replace(",", ".")
+class DecimalCommaField(forms.Field):
+    """A number typed with a decimal point or comma (12,5); a refusal quotes what was typed. Empty gives None."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> float | None:
+        raw = str(value if value is not None else "").strip().replace(",", ".")
         if not raw:
-            continue
+            return None
         try:
-            weights[key] = float(raw)
+            return float(raw)
         except ValueError as exc:
-            raise TenderInputError(_("%r is not a number") % raw, field=f"weights.{key}") from exc
-    return weights
+            raise ValidationError(
+                _("%(value)r is not a number"), code="invalid", params={"value": raw}
+            ) from exc
+
+
+class TenderForm(PageForm):
+    """A new tender: its title, the procurement's consultation and risk assessment, scenario, months and label."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    consultation = forms.CharField(
+        label=gettext_lazy("Procurement (market consultation)"), required=False, widget=forms.Select
+    )
+    risk_assessment = forms.CharField(
+        label=gettext_lazy("Risk assessment (its salient risks give the annex its context)"),
+        required=False,
+        widget=forms.Select,
+    )
+    scenario = WholeNumberField(label=gettext_lazy("Scenario"), widget=forms.RadioSelect)
+    months = WholeNumberField(
+        label=gettext_lazy("Months after award for the risk assessment (clause CC1)"), required=False
+    )
+    require_label = forms.BooleanField(
+        label=gettext_lazy(
+            "Require TCO Certified or EPEAT-registered products, or equivalent (baseline, Article 43)"
+        ),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(
+        self, *args: Any, user: Any, framework: TenderFramework, recommended: int | None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.framework = framework
+        self.fields["consultation"].widget.choices = record_choices(consultation_list(user=user))
+        self.fields["risk_assessment"].widget.choices = record_choices(risk_assessment_list(user=user))
+        self.fields["scenario"].widget.choices = [
+            (
+                s.scenario,
+                format_html(
+                    '<span><strong>{}</strong> — {} <small class="hint">({})</small></span>',
+                    s.title,
+                    s.aim,
+                    ", ".join(s.criteria),
+                ),
+            )
+            for s in framework.scenarios
+        ]
+        if recommended:
+            self.fields["scenario"].help_text = (
+                _("The market consultation recommends scenario %d; it is pre-selected.") % recommended
+            )
+        self.fields["months"].initial = framework.parameters.default_months
+
+    def clean_consultation(self) -> Any:
+        public_id = self.cleaned_data.get("consultation")
+        return consultation_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
+
+    def clean_risk_assessment(self) -> Any:
+        public_id = self.cleaned_data.get("risk_assessment")
+        return risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
+
+    def clean_months(self) -> int:
+        months = self.cleaned_data.get("months")
+        return self.framework.parameters.default_months if months is None else months
+
+
+class TenderParametersForm(PageForm):
+    """A tender's months, label rule and award-criterion weights (weight_price, weight_AC3, ...)."""
+
+    months = WholeNumberField(
+        label=gettext_lazy("Months after award for the risk assessment (CC1)"), required=False
+    )
+    require_label = forms.BooleanField(
+        label=gettext_lazy("Require TCO Certified or EPEAT, or equivalent"), required=False
+    )
+
+    def __init__(self, *args: Any, tender: Any, annex: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tender = tender
+        self.fields["months"].initial = tender.months
+        self.fields["require_label"].initial = tender.require_label
+        self.fields["weight_price"] = DecimalCommaField(label=_("Weight: price"), required=False)
+        self.initial["weight_price"] = number_text(annex.price_weight)
+        self.criteria: list[str] = []
+        for item in annex.items:
+            if item.weight is None:
+                continue
+            key = item.criterion.id
+            self.criteria.append(key)
+            self.fields[f"weight_{key}"] = DecimalCommaField(
+                label=_("Weight: %(id)s %(title)s") % {"id": key, "title": item.criterion.title},
+                required=False,
+            )
+            self.initial[f"weight_{key}"] = number_text(item.weight)
+        # the service names a weight weights.<criterion>
+        self.service_fields = {f"weights.{key}": f"weight_{key}" for key in ["price", *self.criteria]}
+
+    def clean_months(self) -> int:
+        months = self.cleaned_data.get("months")
+        return self.tender.months if months is None else months
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        """The weight boxes, price first."""
+        return [self[f"weight_{key}"] for key in ["price", *self.criteria]]
+
+    def weights(self) -> dict[str, float]:
+        """The weights given (empty boxes left out), keyed as the service reads them."""
+        given = {key: self.cleaned_data.get(f"weight_{key}") for key in ["price", *self.criteria]}
+        return {key: value for key, value in given.items() if value is not None}
+
+
+class BidsUploadForm(PageForm):
+    bids = forms.FileField(
+        label=gettext_lazy('Bids (JSON: a list of bids, or an object with "bids")'),
+        error_messages={"required": gettext_lazy("Choose a JSON file with the bids.")},
+    )
+
+    def clean_bids(self) -> Any:
+        """The bids as read from the JSON file."""
+        try:
+            return read_json_upload(self.cleaned_data["bids"], limit=settings.HRDD_MAX_UPLOAD_BYTES)
+        except TenderInputError as exc:
+            raise ValidationError(str(exc).removeprefix("bids: ")) from exc
 
 
 def int_from_post(data, name: str, default: int | None) -> int | None:  # type: ignore[no-untyped-def]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,11 +13,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.consultations.selectors import consultation_get, consultation_list, consultation_results
+from hrdd.consultations.selectors import consultation_get, consultation_results
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
-from hrdd.risks.selectors import risk_assessment_get, risk_assessment_list
 from hrdd.tenders import documents, selectors, services
-from hrdd.tenders.forms import BidsUploadForm, int_from_post, read_json_upload, weights_from_post
+from hrdd.tenders.forms import BidsUploadForm, TenderForm, TenderParametersForm
 
 ANNEX_FORMATS = {
     "docx": (documents.DOCX_CONTENT_TYPE, "docx"),
@@ -44,48 +42,37 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         consultation = consultation_get(user=request.user, public_id=request.GET["consultation"])
         market = consultation_results(consultation=consultation).market
         recommended = market.recommended_scenario if market else None
-    status = 200
-    if request.method == "POST":
+    default_risks = consultation.risk_assessments.first() if consultation is not None else None
+    form = TenderForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        framework=framework,
+        recommended=recommended,
+        initial={
+            "title": consultation.title if consultation is not None else "",
+            "consultation": str(consultation.public_id) if consultation is not None else "",
+            "risk_assessment": str(default_risks.public_id) if default_risks is not None else "",
+            "scenario": recommended or framework.scenarios[0].scenario,
+        },
+    )
+    if form.is_bound and form.is_valid():
         try:
-            linked_consultation = (
-                consultation_get(user=request.user, public_id=request.POST["consultation"])
-                if request.POST.get("consultation")
-                else None
-            )
-            linked_risks = (
-                risk_assessment_get(user=request.user, public_id=request.POST["risk_assessment"])
-                if request.POST.get("risk_assessment")
-                else None
-            )
-            tender = services.tender_create(
-                actor=request.user,
-                title=request.POST.get("title", ""),
-                scenario=int_from_post(request.POST, "scenario", 0),
-                months=int_from_post(request.POST, "months", framework.parameters.default_months),
-                require_label=request.POST.get("require_label") == "on",
-                consultation=linked_consultation,
-                risk_assessment=linked_risks,
-            )
+            tender = services.tender_create(actor=request.user, **form.cleaned_data)
         except (TenderInputError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
-            status = 400
+            form.add_service_error(exc)
         else:
             messages.success(request, _("Tender created. Adjust the weights, then download the annex."))
             return redirect(tender)
-    default_risks = consultation.risk_assessments.first() if consultation is not None else None
     return render(
         request,
         "tenders/list.html",
         {
             "tenders": selectors.tender_list(user=request.user),
             "framework": framework,
-            "consultations": consultation_list(user=request.user),
-            "risk_assessments": risk_assessment_list(user=request.user),
-            "consultation": consultation,
             "recommended": recommended,
-            "default_risks": default_risks,
+            "form": form,
         },
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
@@ -111,22 +98,42 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
             )
             body = json.dumps(release, indent=2, ensure_ascii=False)
         return _download(body, content_type, f"{name}-human-rights-annex.{extension}")
-    status = 200
-    if request.method == "POST":
+    form = TenderParametersForm(
+        request.POST if request.method == "POST" else None,
+        tender=tender,
+        annex=annex,
+        auto_id="parameters_%s",
+    )
+    if form.is_bound and form.is_valid():
         try:
             services.tender_update(
                 actor=request.user,
                 tender=tender,
-                months=int_from_post(request.POST, "months", tender.months),
-                weights=weights_from_post(request.POST, [i.criterion.id for i in annex.of_kind("award")]),
-                require_label=request.POST.get("require_label") == "on",
+                months=form.cleaned_data["months"],
+                weights=form.weights(),
+                require_label=form.cleaned_data["require_label"],
             )
         except (TenderInputError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
-            status = 400
+            form.add_service_error(exc)
         else:
             messages.success(request, _("Parameters saved."))
             return redirect(tender)
+    return _detail_page(request, tender, annex, parameters_form=form)
+
+
+def _detail_page(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    tender,
+    annex,
+    *,
+    parameters_form: TenderParametersForm | None = None,
+    upload_form: BidsUploadForm | None = None,
+) -> HttpResponse:
+    """The tender's page with its parameter and bid forms as given (400 when one holds errors)."""
+    parameters_form = parameters_form or TenderParametersForm(
+        tender=tender, annex=annex, auto_id="parameters_%s"
+    )
+    upload_form = upload_form or BidsUploadForm(auto_id="bids_%s")
     sections = [
         (kind, _(documents.KIND_TITLES[kind]), annex.of_kind(kind))
         for kind in documents.KINDS
@@ -140,11 +147,12 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "annex": annex,
             "sections": sections,
             "title": tender.title,
-            "upload_form": BidsUploadForm(),
+            "parameters_form": parameters_form,
+            "upload_form": upload_form,
             "evaluations": tender.evaluations.all(),
             "formats": ANNEX_FORMATS,
         },
-        status=status,
+        status=400 if parameters_form.errors or upload_form.errors else 200,
     )
 
 
@@ -152,17 +160,17 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def bids_evaluate(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
-    form = BidsUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a JSON file with the bids."))
-        return redirect(tender)
-    try:
-        bids = read_json_upload(form.cleaned_data["bids"], limit=settings.HRDD_MAX_UPLOAD_BYTES)
-        stored, _evaluation = services.bid_evaluation_create(actor=request.user, tender=tender, bids=bids)
-    except (TenderInputError, PermissionDenied) as exc:
-        messages.error(request, _("The bids were not evaluated: %s") % exc)
-        return redirect(tender)
-    return redirect("tenders:evaluation", public_id=tender.public_id, pk=stored.pk)
+    form = BidsUploadForm(request.POST, request.FILES, auto_id="bids_%s")
+    if form.is_valid():
+        try:
+            stored, _evaluation = services.bid_evaluation_create(
+                actor=request.user, tender=tender, bids=form.cleaned_data["bids"]
+            )
+        except (TenderInputError, PermissionDenied) as exc:
+            form.add_service_error(exc)
+        else:
+            return redirect("tenders:evaluation", public_id=tender.public_id, pk=stored.pk)
+    return _detail_page(request, tender, services.tender_annex(tender), upload_form=form)
 
 
 @login_required

@@ -23,6 +23,7 @@ from hrdd.risks.services import risk_assessment_save
 from hrdd.tenders.models import BidEvaluation, Tender
 from hrdd.tenders.services import bid_evaluation_create, tender_create
 from tests.factories import ConsultationFactory, OrganisationFactory, response
+from tests.html import controls, document, error_texts, value_of
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_BIDS = REPO / "hrdd" / "demo_data" / "bids-scenario-2.json"
@@ -99,14 +100,18 @@ def evaluation_url(stored, **query):
 
 
 def checked_scenarios(page):
-    html = page.content.decode()
-    radios = re.findall(r'<input type="radio" name="scenario" value="(\d)"\s*(checked)?\s*>', html)
-    assert [value for value, _checked in radios] == ["1", "2", "3"]
-    return [int(value) for value, checked in radios if checked]
+    radios = controls(document(page).by_id("new-tender"), "scenario")
+    assert [r.get("value") for r in radios] == ["1", "2", "3"]
+    return [int(r.get("value")) for r in radios if value_of(r) is not None]
 
 
 def messages_of(page):
     return [str(m) for m in page.context["messages"]]
+
+
+def field_errors(page, form, field):
+    """The errors shown beside a field of the page's form (form: the context name)."""
+    return [str(e) for e in page.context[form].errors.get(field, [])]
 
 
 def text_of(page):
@@ -325,22 +330,23 @@ def test_creating_without_the_label_box_leaves_the_label_out(logged_in):
 
 
 @pytest.mark.parametrize(
-    ("overrides", "said"),
+    ("overrides", "field", "said"),
     [
-        ({"title": "  "}, "title"),
-        ({"scenario": "4"}, "unknown scenario 4"),
-        ({"scenario": "high"}, "scenario"),
-        ({"months": "0"}, "months"),
-        ({"months": "three"}, "'three' is not a whole number"),
+        ({"title": "  "}, "title", "required"),
+        ({"scenario": "4"}, "scenario", "unknown scenario 4"),
+        ({"scenario": "high"}, "scenario", "'high' is not a whole number"),
+        ({"months": "0"}, "months", ""),
+        ({"months": "three"}, "months", "'three' is not a whole number"),
     ],
 )
-def test_bad_input_is_shown_and_nothing_is_stored(logged_in, overrides, said):
+def test_bad_input_is_shown_beside_its_field_and_nothing_is_stored(logged_in, overrides, field, said):
     # when
     page = logged_in.post(LIST, create_form(**overrides))
 
     # then
     assert page.status_code == 400
-    assert any(said in m for m in messages_of(page))
+    errors = field_errors(page, "form", field)
+    assert errors and any(said in e for e in errors), errors
     assert counts() == (0, 0, 0)
 
 
@@ -355,7 +361,8 @@ def test_a_viewer_cannot_create_a_tender(client, viewer):
     # then
     assert 'id="new-tender"' not in form.content.decode()
     assert page.status_code == 400
-    assert any("Your role does not allow changes" in m for m in messages_of(page))
+    assert any("Your role does not allow changes" in e for e in page.context["form"].non_field_errors())
+    assert any("Your role does not allow changes" in t for t in error_texts(document(page)))
     assert counts() == (0, 0, 0)
 
 
@@ -512,15 +519,15 @@ def test_a_decimal_comma_is_read_as_a_point(logged_in, tender):
 
 
 @pytest.mark.parametrize(
-    ("data", "said"),
+    ("data", "field"),
     [
-        ({"months": "3", "weight_AC3": "lots"}, "weights.AC3"),
-        ({"months": "3", "weight_AC3": "-1"}, "weights.AC3"),
+        ({"months": "3", "weight_AC3": "lots"}, "weight_AC3"),
+        ({"months": "3", "weight_AC3": "-1"}, "weight_AC3"),
         ({"months": "0"}, "months"),
         ({"months": "soon"}, "months"),
     ],
 )
-def test_bad_parameters_are_shown_and_change_nothing(logged_in, tender, data, said):
+def test_bad_parameters_are_shown_beside_their_field_and_change_nothing(logged_in, tender, data, field):
     # given
     before = counts()
 
@@ -529,7 +536,7 @@ def test_bad_parameters_are_shown_and_change_nothing(logged_in, tender, data, sa
 
     # then
     assert page.status_code == 400
-    assert any(said in m for m in messages_of(page))
+    assert field_errors(page, "parameters_form", field)
     tender.refresh_from_db()
     assert tender.months == 3
     assert tender.weights == {"price": 60.0, "AC3": 20.0, "AC4": 20.0}
@@ -664,12 +671,10 @@ def test_a_malformed_json_upload_names_the_problem_and_stores_nothing(logged_in,
     # when
     page = logged_in.post(evaluate_url(tender), {"bids": upload(b'{"bids": [\n  {"bidder": "A",,}\n]}')})
 
-    # then
-    assert page.status_code == 302
-    assert page["Location"] == tender.get_absolute_url()
-    followed = logged_in.get(page["Location"])
-    [message] = messages_of(followed)
-    assert message.startswith("The bids were not evaluated: bids: malformed JSON at line 2")
+    # then: the tender page again, the problem beside the file field
+    assert page.status_code == 400
+    [error] = field_errors(page, "upload_form", "bids")
+    assert error.startswith("malformed JSON at line 2")
     assert counts() == before
 
 
@@ -687,7 +692,7 @@ def _spoiled(**changes):
         (_spoiled(price=(0, 0)), "bids[0].price: must be a number greater than 0, got 0"),
         (_spoiled(price=(1, -1)), "bids[1].price"),
         (_spoiled(bidder=(3, "Lumen Computers")), "bids[3].bidder"),
-        (b'{"bids": []}', "bids: must be a non-empty list of bids"),
+        (b'{"bids": []}', "must be a non-empty list of bids"),
         (b"[1, 2]", "bids[0]: must be an object"),
         ("Soci\u00e9t\u00e9".encode("latin-1"), "not UTF-8"),
     ],
@@ -697,10 +702,12 @@ def test_bad_bids_are_refused_naming_the_problem_and_store_nothing(logged_in, te
     before = counts()
 
     # when
-    page = logged_in.post(evaluate_url(tender), {"bids": upload(content)}, follow=True)
+    page = logged_in.post(evaluate_url(tender), {"bids": upload(content)})
 
     # then
-    assert any(said in m for m in messages_of(page)), messages_of(page)
+    assert page.status_code == 400
+    errors = field_errors(page, "upload_form", "bids")
+    assert any(said in e for e in errors), errors
     assert counts() == before
 
 
@@ -709,19 +716,21 @@ def test_a_file_over_the_upload_limit_is_refused(logged_in, tender, settings):
     settings.HRDD_MAX_UPLOAD_BYTES = 100
 
     # when
-    page = logged_in.post(evaluate_url(tender), {"bids": upload(demo_bytes())}, follow=True)
+    page = logged_in.post(evaluate_url(tender), {"bids": upload(demo_bytes())})
 
     # then
-    assert any("the file is larger than 100 bytes" in m for m in messages_of(page)), messages_of(page)
+    assert page.status_code == 400
+    assert field_errors(page, "upload_form", "bids") == ["the file is larger than 100 bytes"]
     assert BidEvaluation.objects.count() == 0
 
 
 def test_an_upload_without_a_file_is_refused(logged_in, tender):
     # when
-    page = logged_in.post(evaluate_url(tender), {}, follow=True)
+    page = logged_in.post(evaluate_url(tender), {})
 
     # then
-    assert "Choose a JSON file with the bids." in messages_of(page)
+    assert page.status_code == 400
+    assert field_errors(page, "upload_form", "bids") == ["Choose a JSON file with the bids."]
     assert BidEvaluation.objects.count() == 0
 
 
@@ -731,10 +740,11 @@ def test_a_viewer_cannot_evaluate_bids(client, viewer, tender):
     before = counts()
 
     # when
-    page = client.post(evaluate_url(tender), {"bids": upload(demo_bytes())}, follow=True)
+    page = client.post(evaluate_url(tender), {"bids": upload(demo_bytes())})
 
     # then
-    assert any("Your role does not allow changes" in m for m in messages_of(page))
+    assert page.status_code == 400
+    assert any("Your role does not allow changes" in t for t in error_texts(document(page)))
     assert counts() == before
 
 
