@@ -1,35 +1,159 @@
+"""The consultation pages' forms: a new consultation, an invitation, an imported workbook, the supplier's
+questionnaire and the buyer's reopen button."""
+
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrdd.consultations.models import product_category_choices
+from hrdd.core.forms import PageForm
+from hrdd.domain.maturity import InvalidResponse
+from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
 
 
-class ConsultationForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    product_category = forms.ChoiceField(label=_("Product category"), choices=product_category_choices)
+class ConsultationForm(PageForm):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    product_category = forms.ChoiceField(
+        label=gettext_lazy("Product category"), choices=product_category_choices
+    )
     deadline = forms.DateField(
-        label=_("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Supplier e-mail address"))
-    company = forms.CharField(label=_("Company (optional)"), max_length=200, required=False)
+class InvitationForm(PageForm):
+    email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"))
+    company = forms.CharField(label=gettext_lazy("Company (optional)"), max_length=200, required=False)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Filled questionnaire (XLSX)"))
+class ImportForm(PageForm):
+    file = forms.FileField(
+        label=gettext_lazy("Filled questionnaire (XLSX)"),
+        error_messages={"required": gettext_lazy("Choose a filled questionnaire (XLSX) to import.")},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (limit %d bytes).") % settings.HRDD_MAX_UPLOAD_BYTES
+            )
+        return upload
 
 
-def raw_response_from_post(data, framework) -> dict:  # type: ignore[no-untyped-def]
-    """Turn the questionnaire form's POST data into the raw response shape the domain reads."""
-    answers: dict[str, object] = {}
-    for question in framework.questions:
-        picked = [v for v in data.getlist(question.id) if v]
-        if picked:
-            answers[question.id] = picked
-        for text_field in question.text_fields:
-            text = data.get(f"text_{text_field.id}", "").strip()
-            if text:
-                answers[text_field.id] = text
-    return {"company": data.get("company", "").strip(), "role": data.get("role", ""), "answers": answers}
+class ReopenForm(PageForm):
+    """The buyer's button that lets a supplier change a submitted response again (no fields)."""
+
+
+def _picked(answers: dict[str, Any], question_id: str) -> list[str]:
+    picked = answers.get(question_id) or []
+    return [picked] if isinstance(picked, str) else [str(p) for p in picked]
+
+
+class QuestionnaireForm(PageForm):
+    """The supplier's answers behind the secret link: company, role, and one field per question and text box.
+
+    Every field may be left empty here: a draft may be partial, and the domain says what a submission lacks
+    (InvalidResponse), which `add_response_errors` puts beside the questions concerned.
+    """
+
+    company = forms.CharField(label=gettext_lazy("Company name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("We are a"), required=False, widget=forms.RadioSelect)
+
+    def __init__(
+        self,
+        *args: Any,
+        framework: QuestionnaireFramework,
+        raw: dict[str, Any] | None = None,
+        disabled: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        raw = raw or {}
+        answers = dict(raw.get("answers") or {})
+        initial = {"company": raw.get("company") or "", "role": raw.get("role") or ""}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.framework = framework
+        self.fields["role"].choices = [(r.id, r.label) for r in framework.roles]
+        for question in framework.questions:
+            choices = [(o.id, o.text) for o in question.options]
+            picked = _picked(answers, question.id)
+            if question.select == "single":
+                self.fields[question.id] = forms.ChoiceField(
+                    label=question.title,
+                    help_text=question.prompt,
+                    choices=choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                )
+                self.initial[question.id] = picked[0] if picked else ""
+            else:
+                self.fields[question.id] = forms.MultipleChoiceField(
+                    label=question.title,
+                    help_text=question.prompt,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+                self.initial[question.id] = picked
+            for text_field in question.text_fields:
+                name = f"text_{text_field.id}"
+                self.fields[name] = forms.CharField(
+                    label=text_field.label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                )
+                self.initial[name] = answers.get(text_field.id) or ""
+        if disabled:
+            for form_field in self.fields.values():
+                form_field.disabled = True
+
+    def submitting(self) -> bool:
+        """Whether the supplier pressed "Submit answers" rather than "Save draft"."""
+        return self.data.get("action") == "submit"
+
+    def question_groups(self) -> list[tuple[Question, forms.BoundField, list[forms.BoundField]]]:
+        """Each question with its choice field and its text boxes, in the framework's order."""
+        return [
+            (question, self[question.id], [self[f"text_{f.id}"] for f in question.text_fields])
+            for question in self.framework.questions
+        ]
+
+    def raw_response(self) -> dict[str, Any]:
+        """The answers in the raw response shape the domain reads (call after is_valid())."""
+        data = self.cleaned_data
+        answers: dict[str, object] = {}
+        for question in self.framework.questions:
+            value = data.get(question.id)
+            picked = [value] if isinstance(value, str) else list(value or [])
+            picked = [p for p in picked if p]
+            if picked:
+                answers[question.id] = picked
+            for text_field in question.text_fields:
+                text = (data.get(f"text_{text_field.id}") or "").strip()
+                if text:
+                    answers[text_field.id] = text
+        return {
+            "company": (data.get("company") or "").strip(),
+            "role": data.get("role") or "",
+            "answers": answers,
+        }
+
+    def add_response_errors(self, exc: InvalidResponse) -> None:
+        """Put each of the domain's complaints beside the question or box it names."""
+        texts = {f.id: f"text_{f.id}" for q in self.framework.questions for f in q.text_fields}
+        for error in exc.errors:
+            path = error.field
+            key = path.removeprefix("answers.")
+            if path in ("company", "role"):
+                name: str | None = path
+            elif path.startswith("answers.") and key in self.fields:
+                name = key
+            elif path.startswith("answers.") and key in texts:
+                name = texts[key]
+            else:
+                name = None
+            # The message keeps the field's path: it is the name the spreadsheet and the API use too.
+            self.add_error(name, str(error))

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations import charts, selectors, services
-from hrdd.consultations.forms import ConsultationForm, ImportForm, InvitationForm, raw_response_from_post
+from hrdd.consultations.forms import (
+    ConsultationForm,
+    ImportForm,
+    InvitationForm,
+    QuestionnaireForm,
+    ReopenForm,
+)
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.spreadsheets import (
     XLSX_CONTENT_TYPE,
@@ -40,10 +46,8 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
-            except services.ConsultationError as exc:
-                form.add_error(exc.field or None, str(exc))
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
+            except (services.ConsultationError, PermissionDenied) as exc:
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("Consultation created. Now invite suppliers."))
                 return redirect(consultation)
@@ -58,27 +62,39 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    invite_form = InvitationForm()
-    status = 200
-    if request.method == "POST":
-        invite_form = InvitationForm(request.POST)
-        if invite_form.is_valid():
-            try:
-                invitation = services.invitation_create(
-                    actor=request.user, consultation=consultation, **invite_form.cleaned_data
-                )
-            except services.ConsultationError as exc:
-                invite_form.add_error(exc.field or None, str(exc))
-            except PermissionDenied as exc:
-                invite_form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Invitation sent to %(email)s. Their link: %(link)s")
-                    % {"email": invitation.email, "link": services.supplier_link(invitation)},
-                )
-                return redirect(consultation)
-        status = 400
+    invite_form = InvitationForm(request.POST if request.method == "POST" else None, auto_id="invite_%s")
+    if invite_form.is_bound and invite_form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                actor=request.user,
+                consultation=consultation,
+                **invite_form.cleaned_data,
+            )
+        except (services.ConsultationError, PermissionDenied) as exc:
+            invite_form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s. Their link: %(link)s")
+                % {
+                    "email": invitation.email,
+                    "link": services.supplier_link(invitation),
+                },
+            )
+            return redirect(consultation)
+    return _detail_page(request, consultation, invite_form=invite_form)
+
+
+def _detail_page(
+    request: HttpRequest,
+    consultation,  # type: ignore[no-untyped-def]
+    *,
+    invite_form: InvitationForm | None = None,
+    import_form: ImportForm | None = None,
+) -> HttpResponse:
+    """The consultation's page, with the invitation and import forms as given (400 when one holds errors)."""
+    invite_form = invite_form or InvitationForm(auto_id="invite_%s")
+    import_form = import_form or ImportForm(auto_id="import_%s")
     results = selectors.consultation_results(consultation=consultation)
     chart = charts.maturity_distribution_svg(results.market, results.framework) if results.market else ""
     return render(
@@ -88,11 +104,11 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
             "consultation": consultation,
             "results": results,
             "invite_form": invite_form,
-            "import_form": ImportForm(),
+            "import_form": import_form,
             "chart": chart,
             "base_url": settings.HRDD_BASE_URL.rstrip("/"),
         },
-        status=status,
+        status=400 if invite_form.errors or import_form.errors else 200,
     )
 
 
@@ -100,6 +116,17 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
 def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
+    return _response_page(request, consultation, invitation, reopen_form=ReopenForm(auto_id="reopen_%s"))
+
+
+def _response_page(  # type: ignore[no-untyped-def]
+    request: HttpRequest,
+    consultation,
+    invitation: Invitation,
+    *,
+    reopen_form: ReopenForm,
+) -> HttpResponse:
+    """One supplier's answers and scores, with the reopen button's form as given (400 when it holds errors)."""
     results = selectors.consultation_results(consultation=consultation)
     row = next(r for r in results.rows if r.invitation.pk == invitation.pk)
     return render(
@@ -111,7 +138,9 @@ def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpR
             "row": row,
             "framework": results.framework,
             "answers": _answer_view(results.framework, invitation),
+            "reopen_form": reopen_form,
         },
+        status=400 if reopen_form.errors else 200,
     )
 
 
@@ -141,41 +170,46 @@ def _answer_view(framework, invitation: Invitation) -> list[dict]:  # type: igno
 def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
-    try:
-        services.invitation_reopen(actor=request.user, invitation=invitation)
-    except (services.ConsultationError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Reopened: %s can change and submit the answers again.") % invitation)
-    return redirect(consultation)
+    form = ReopenForm(request.POST, auto_id="reopen_%s")
+    if form.is_valid():
+        try:
+            services.invitation_reopen(actor=request.user, invitation=invitation)
+        except (services.ConsultationError, PermissionDenied) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(
+                request,
+                _("Reopened: %s can change and submit the answers again.") % invitation,
+            )
+            return redirect(consultation)
+    return _response_page(request, consultation, invitation, reopen_form=form)
 
 
 @login_required
 @require_POST
 def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Choose a filled questionnaire (XLSX) to import."))
-        return redirect(consultation)
-    upload = form.cleaned_data["file"]
-    if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
-        messages.error(request, _("The file is too large (limit %d bytes).") % settings.HRDD_MAX_UPLOAD_BYTES)
-        return redirect(consultation)
-    try:
-        invitation = services.response_import_xlsx(
-            actor=request.user, consultation=consultation, stream=upload
-        )
-    except SpreadsheetError as exc:
-        messages.error(request, _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc})
-    except InvalidResponse as exc:
-        messages.error(
-            request,
-            _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
-        )
-    else:
-        messages.success(request, _("Imported the answers of %s.") % invitation.company)
-    return redirect(consultation)
+    form = ImportForm(request.POST, request.FILES, auto_id="import_%s")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            invitation = services.response_import_xlsx(
+                actor=request.user, consultation=consultation, stream=upload
+            )
+        except SpreadsheetError as exc:
+            form.add_error(
+                "file",
+                _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc},
+            )
+        except InvalidResponse as exc:
+            form.add_error(
+                "file",
+                _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
+            )
+        else:
+            messages.success(request, _("Imported the answers of %s.") % invitation.company)
+            return redirect(consultation)
+    return _detail_page(request, consultation, import_form=form)
 
 
 @login_required
@@ -198,7 +232,10 @@ def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
 def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     framework = get_framework(consultation.framework_id)
-    return _xlsx(blank_questionnaire(framework, consultation_title=consultation.title), "questionnaire.xlsx")
+    return _xlsx(
+        blank_questionnaire(framework, consultation_title=consultation.title),
+        "questionnaire.xlsx",
+    )
 
 
 def respond_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -206,42 +243,42 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token=token)
     consultation = invitation.consultation
     framework = get_framework(consultation.framework_id)
-    errors: list[str] = []
+    form = QuestionnaireForm(
+        request.POST if request.method == "POST" else None,
+        framework=framework,
+        raw=invitation.as_raw_response(),
+        disabled=invitation.is_submitted,
+    )
     status = 200
-    raw = invitation.as_raw_response()
-    if request.method == "POST" and not invitation.is_submitted:
-        raw = raw_response_from_post(request.POST, framework)
-        submitting = request.POST.get("action") == "submit"
-        try:
-            if submitting:
-                services.invitation_submit(invitation=invitation, raw=raw)
-                messages.success(
-                    request, _("Thank you. Your answers were submitted to %s.") % consultation.organisation
-                )
-            else:
-                services.invitation_save_draft(invitation=invitation, raw=raw)
-                messages.success(request, _("Draft saved. You can come back to this link and submit later."))
-            return redirect("respond", token=token)
-        except InvalidResponse as exc:
-            errors = [str(e) for e in exc.errors]
-            status = 400
-        except services.AlreadySubmitted as exc:
-            errors = [str(exc)]
+    if form.is_bound:
+        valid = form.is_valid()
+        status = 400
+        if invitation.is_submitted:
+            form.add_error(
+                None,
+                _("This questionnaire was already submitted; ask the buyer to reopen it."),
+            )
             status = 409
-    elif request.method == "POST":
-        errors = [_("This questionnaire was already submitted; ask the buyer to reopen it.")]
-        status = 409
-    answers = raw.get("answers") or {}
-    questions = []
-    for question in framework.questions:
-        picked = _picked(answers, question.id)
-        questions.append(
-            {
-                "question": question,
-                "picked": picked,
-                "texts": [(f, answers.get(f.id, "")) for f in question.text_fields],
-            }
-        )
+        elif valid:
+            try:
+                if form.submitting():
+                    services.invitation_submit(invitation=invitation, raw=form.raw_response())
+                    messages.success(
+                        request,
+                        _("Thank you. Your answers were submitted to %s.") % consultation.organisation,
+                    )
+                else:
+                    services.invitation_save_draft(invitation=invitation, raw=form.raw_response())
+                    messages.success(
+                        request,
+                        _("Draft saved. You can come back to this link and submit later."),
+                    )
+                return redirect("respond", token=token)
+            except InvalidResponse as exc:
+                form.add_response_errors(exc)
+            except services.AlreadySubmitted as exc:
+                form.add_error(None, str(exc))
+                status = 409
     return render(
         request,
         "consultations/respond.html",
@@ -249,9 +286,7 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
             "invitation": invitation,
             "consultation": consultation,
             "framework": framework,
-            "raw": raw,
-            "questions": questions,
-            "errors": errors,
+            "form": form,
         },
         status=status,
     )
@@ -261,5 +296,6 @@ def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token=token)
     framework = get_framework(invitation.consultation.framework_id)
     return _xlsx(
-        blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"
+        blank_questionnaire(framework, consultation_title=invitation.consultation.title),
+        "questionnaire.xlsx",
     )

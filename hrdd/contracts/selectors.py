@@ -26,6 +26,7 @@ from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 
+
 def contract_list(*, user: User) -> QuerySet[Contract]:
     """Return the contracts the user may see."""
     return Contract.objects.visible_to(user).select_related("tender", "supplier", "procurement")

@@ -10,6 +10,9 @@ import pycountry
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from hrdd.domain.risk import get_risk_method
+from hrdd.domain.sites import site_stage
+
 REQUIRED = ("name", "address", "country")
 OPTIONAL = ("site_type", "products")
 ALIASES = {
@@ -17,20 +20,6 @@ ALIASES = {
     "site type": "site_type",
     "products or components": "products",
     "country_iso3": "country",
-}
-# Site types -> the supply-chain stage whose risks apply to the site (CC2 in scenario 3).
-STAGES = {
-    "final assembly": "assembly",
-    "assembly": "assembly",
-    "component": "component_manufacturing",
-    "component manufacturing": "component_manufacturing",
-    "raw-material processing": "refining_smelting",
-    "raw material processing": "refining_smelting",
-    "refining": "refining_smelting",
-    "smelting": "refining_smelting",
-    "smelter": "refining_smelting",
-    "mine": "mining",
-    "mining": "mining",
 }
 MAX_ROWS = 5000
 
@@ -50,7 +39,8 @@ class SiteRow:
 
     @property
     def stage(self) -> str | None:
-        return STAGES.get(self.site_type.strip().lower())
+        """The supply-chain stage the site's type names, from the risk method's site types."""
+        return site_stage(self.site_type, get_risk_method().site_types)
 
     def as_dict(self) -> dict[str, str]:
         return {"name": self.name, "address": self.address, "country": self.country_iso3}

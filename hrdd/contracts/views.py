@@ -87,10 +87,13 @@ def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
     contract = selectors.contract_get(user=request.user, public_id=public_id)
     statuses = selectors.contract_statuses(contract)
     site_links = {}
-    linked = contract.tender is not None and contract.tender.risk_assessment is not None
     for item in statuses:
-        if linked and item.obligation.clause == "CC2" and item.latest is not None:
-            site_links[item.obligation.pk] = selectors.site_risks(contract, list(item.latest.sites.all()))
+        if item.submission and item.submission.kind == "site_list" and item.latest is not None:
+            sites = list(item.latest.sites.all())
+            verdicts = selectors.site_risks(contract, sites)
+            item.sites = [(site, verdicts.get(site.pk)) for site in sites]
+            if verdicts:
+                site_links[item.obligation.pk] = {pk: list(v.risks) for pk, v in verdicts.items()}
     return render(
         request,
         "contracts/detail.html",

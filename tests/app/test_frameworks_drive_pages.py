@@ -6,11 +6,11 @@ exports read the framework, they do not name its contents.
 """
 
 import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import hrdd.consultations
@@ -22,7 +22,8 @@ from hrdd.consultations.services import (
     invitation_create,
     invitation_submit,
 )
-from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE
+from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError, read_filled_questionnaire
+from hrdd.domain.maturity import score_raw_response
 from hrdd.domain.questionnaire_framework import get_framework
 from tests.app.workbooks import fill_questionnaire, open_xlsx
 
@@ -357,28 +358,34 @@ def test_the_supplier_downloads_the_frameworks_blank_questionnaire_through_the_l
     assert {"traceability", "grievance", "audits"} <= keys
 
 
-def test_a_filled_blank_questionnaire_imports_and_scores_by_the_framework(logged_in, green_consultation):
+def test_a_filled_blank_questionnaire_reads_back_by_the_frameworks_questions(
+    logged_in, green_consultation, greenbuy
+):
     # given
     blank = logged_in.get(reverse("consultations:blank", args=[green_consultation.public_id])).content
     filled = fill_questionnaire(blank, company=LEADER["company"], role="oem", answers=LEADER["answers"])
 
     # when
-    page = logged_in.post(
-        reverse("consultations:import", args=[green_consultation.public_id]),
-        {"file": SimpleUploadedFile("leader.xlsx", filled, content_type=XLSX_CONTENT_TYPE)},
-    )
+    read = read_filled_questionnaire(io.BytesIO(filled), greenbuy)
 
     # then
-    assert page.status_code == 302
-    imported = green_consultation.invitations.get(channel=Invitation.Channel.SPREADSHEET)
-    assert imported.answers["grievance"] == ["independent"]
-    detail = logged_in.get(reverse("consultations:detail", args=[green_consultation.public_id]))
-    row = next(r for r in detail.context["results"].rows if r.invitation.pk == imported.pk)
-    assert [(d.id, d.level) for d in row.dimensions] == [
-        ("visibility", "advanced"),
-        ("remedy", "advanced"),
-        ("verification", "advanced"),
-    ]
+    assert read.framework_id == "greenbuy-2026"
+    assert read.raw_response["answers"] == {
+        "traceability": ["smelters", "mines"],
+        "grievance": ["independent"],
+        "audits": ["self_assessment", "third_party"],
+    }
+    score = score_raw_response(read.raw_response, greenbuy)
+    assert dict(score.levels) == {"visibility": "advanced", "remedy": "advanced", "verification": "advanced"}
+
+
+def test_a_filled_cfit_questionnaire_is_refused_by_a_greenbuy_consultation(greenbuy, blank_xlsx):
+    # given
+    filled = fill_questionnaire(blank_xlsx, company="Acme", role="manufacturer", answers={})
+
+    # when / then
+    with pytest.raises(SpreadsheetError, match="greenbuy-2026"):
+        read_filled_questionnaire(io.BytesIO(filled), greenbuy)
 
 
 # the default framework is read the same way

@@ -707,3 +707,27 @@ def test_every_risk_of_a_shipped_product_has_reasons_and_sources(product, shippe
     # then
     assert all(r.reasons and r.sources for r in risks)
     assert [r.score for r in risks] == sorted((r.score for r in risks), reverse=True)
+
+
+# --- site types of a production-site list -------------------------------------------------------------------
+
+
+def test_every_site_type_names_a_stage_of_the_method():
+    method = get_risk_method()
+
+    assert set(method.site_types.stages.values()) <= {s.id for s in method.stages}
+
+
+def test_a_site_type_naming_an_unknown_stage_is_refused():
+    with pytest.raises(RiskMethodError, match="site type 'mine': unknown stage quarrying"):
+        method_with(lambda data: data["site_types"]["stages"].update(mine="quarrying"))
+
+
+def test_a_site_type_not_written_as_it_is_matched_is_refused():
+    with pytest.raises(RiskMethodError, match="lower case with single spaces"):
+        method_with(lambda data: data["site_types"]["stages"].update({"Final  Assembly": "assembly"}))
+
+
+def test_a_method_without_site_types_is_refused():
+    with pytest.raises(RiskMethodError, match="site_types"):
+        method_with(lambda data: data.pop("site_types"))

@@ -5,10 +5,18 @@ expected score below is worked out by hand from the spec's scoring rules, not re
 """
 
 import copy
+from importlib import resources
 
 import pytest
+import yaml
 
-from hrdd.domain.tender import TenderInputError, build_tender, evaluate_bids, get_tender_framework
+from hrdd.domain.tender import (
+    TenderFramework,
+    TenderInputError,
+    build_tender,
+    evaluate_bids,
+    get_tender_framework,
+)
 
 FRAMEWORK = get_tender_framework()
 
@@ -1123,3 +1131,80 @@ def test_an_evaluation_rebuilt_from_its_stored_json_is_the_same_evaluation():
 
     # then
     assert rebuilt == evaluation
+
+
+# --- what the supplier hands in for each contract clause ------------------------------------------------------
+
+
+def _framework_data():
+    text = resources.files("hrdd.frameworks").joinpath("cfit-2025-tender.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _clause_data(data, clause_id):
+    return next(c for c in data["criteria"] if c["id"] == clause_id)
+
+
+@pytest.mark.parametrize(
+    ("clause", "kind", "fields"),
+    [
+        ("CC1", "risk_assessment", ()),
+        ("CC2", "site_list", ()),
+        ("CC3", "report", ("actions_count", "stakeholder_evidence")),
+        ("CC4", "report", ("processes", "stakeholder_evidence")),
+    ],
+)
+def test_each_contract_clause_names_what_the_supplier_hands_in(clause, kind, fields):
+    # when
+    submission = FRAMEWORK.clause_submission(clause)
+
+    # then
+    assert (submission.kind, submission.fields) == (kind, fields)
+    assert "contract clause" in submission.source
+
+
+@pytest.mark.parametrize("criterion", ["AC1", "SC1", "LABEL", "CC9"])
+def test_asking_what_a_criterion_that_is_no_contract_clause_hands_in_raises_key_error(criterion):
+    with pytest.raises(KeyError, match=criterion):
+        FRAMEWORK.clause_submission(criterion)
+
+
+def test_the_clauses_with_the_responsiveness_kpi_are_the_reports():
+    clauses = [c for c in FRAMEWORK.criteria if c.kind == "clause"]
+
+    assert {c.id for c in clauses if "responsiveness" in {k.kpi for k in c.kpis}} == {
+        c.id for c in clauses if c.submission and c.submission.kind == "report"
+    }
+
+
+def _broken(change):
+    data = _framework_data()
+    change(data)
+    with pytest.raises(ValueError) as raised:
+        TenderFramework.model_validate(data)
+    return str(raised.value)
+
+
+def test_a_clause_without_a_submission_is_refused():
+    assert "CC3: a submission is required" in _broken(lambda d: _clause_data(d, "CC3").pop("submission"))
+
+
+def test_a_report_without_fields_is_refused():
+    assert "names the fields" in _broken(lambda d: _clause_data(d, "CC4")["submission"].pop("fields"))
+
+
+def test_a_site_list_with_fields_is_refused():
+    assert "asks no fields" in _broken(
+        lambda d: _clause_data(d, "CC2")["submission"].update(fields=["processes"])
+    )
+
+
+def test_an_unknown_report_field_is_refused():
+    assert "fields" in _broken(lambda d: _clause_data(d, "CC3")["submission"].update(fields=["colour"]))
+
+
+def test_the_completeness_kpi_on_a_clause_that_hands_in_no_site_list_is_refused():
+    def change(data):
+        _clause_data(data, "CC3")["kpis"].append({"kpi": "completeness", "text": "Complete."})
+
+    assert "completeness KPI needs a site_list" in _broken(change)
