@@ -27,10 +27,13 @@ from hrdd.contracts.schemas import (
 )
 from hrdd.core.errors import NotFound
 from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.domain.tender import TenderInputError
 from hrdd.procurements.selectors import procurement_get
 from hrdd.tenders.selectors import tender_get
 
 router = Router(tags=["contracts"], auth=django_auth)
+
+SCHEDULE_FIELDS = {"award": "award_date", "start": "start_date", "end": "end_date"}
 
 
 def _obligation(contract: Contract, obligation_id: int) -> Obligation:
@@ -63,12 +66,18 @@ def contract_create(request: HttpRequest, payload: ContractIn) -> Status[Contrac
     procurement = (
         procurement_get(user=request.user, public_id=payload.procurement) if payload.procurement else None
     )
-    contract = services.contract_create(
-        actor=request.user,
-        tender=tender,
-        procurement=procurement,
-        **payload.model_dump(exclude={"tender", "procurement"}),
-    )
+    try:
+        contract = services.contract_create(
+            actor=request.user,
+            tender=tender,
+            procurement=procurement,
+            **payload.model_dump(exclude={"tender", "procurement"}),
+        )
+    except TenderInputError as exc:  # the schedule rules say "start" and "end"; name the body's properties
+        if exc.field not in SCHEDULE_FIELDS:
+            raise
+        message = str(exc).removeprefix(f"{exc.field}: ")
+        raise TenderInputError(message, field=SCHEDULE_FIELDS[exc.field]) from exc
     return Status(201, contract)
 
 

@@ -4,9 +4,25 @@ import json
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 
 from hrdd.consultations.models import Consultation, Invitation
-from hrdd.consultations.services import invitation_create, invitation_reopen, invitation_submit
+from hrdd.consultations.services import (
+    AlreadySubmitted,
+    ConsultationError,
+    invitation_create,
+    invitation_reopen,
+    invitation_submit,
+)
+from hrdd.core.errors import InputError, NotFound
+from hrdd.domain.knowledge import KnowledgeError
+from hrdd.domain.maturity import FieldError, InvalidResponse, NoRespondents
+from hrdd.domain.questionnaire_framework import FrameworkError
+from hrdd.domain.risk import InvalidAdjustment, UnknownProduct
+from hrdd.domain.tender import TenderInputError
 from tests.factories import answers, response
 
 API = "/api/v1"
@@ -455,3 +471,137 @@ def test_the_committed_openapi_document_matches_the_api(client, db):
     # then
     assert served.status_code == 200
     assert served.json() == committed, "docs/openapi.json is out of date with the API: run `make openapi`"
+
+
+# the one error handler
+
+
+def _answer(exc):
+    from django.test import RequestFactory
+
+    from hrdd.api import error_answer
+
+    answer = error_answer(RequestFactory().get("/api/v1/anything"), exc)
+    return answer.status_code, json.loads(answer.content)
+
+
+def test_refused_input_is_422_with_the_field_named_in_the_detail_and_apart():
+    # when
+    status, body = _answer(InputError("1 to 200 characters are required", field="title"))
+
+    # then
+    assert status == 422
+    assert body == {
+        "detail": "title: 1 to 200 characters are required",
+        "field": "title",
+        "errors": [{"field": "title", "message": "1 to 200 characters are required"}],
+    }
+
+
+def test_an_error_whose_message_already_names_its_field_does_not_name_it_twice():
+    # when
+    status, body = _answer(TenderInputError("must be 1, 2 or 3, got 4", field="scenario"))
+
+    # then
+    assert status == 422
+    assert body["detail"] == "scenario: must be 1, 2 or 3, got 4"
+    assert body["errors"] == [{"field": "scenario", "message": "must be 1, 2 or 3, got 4"}]
+
+
+def test_an_invalid_response_lists_every_field_at_fault():
+    # when
+    status, body = _answer(
+        InvalidResponse([FieldError("role", "unknown role"), FieldError("answers.policies", "required")])
+    )
+
+    # then
+    assert status == 422
+    assert body["field"] == "role"
+    assert [e["field"] for e in body["errors"]] == ["role", "answers.policies"]
+    assert body["detail"] == "role: unknown role; answers.policies: required"
+
+
+@pytest.mark.parametrize(
+    ("exc", "status"),
+    [
+        (FrameworkError("unknown framework 'x'"), 422),
+        (NoRespondents("no responses to assess"), 422),
+        (KnowledgeError("row 3: year missing"), 422),
+        (InvalidAdjustment("'XXX' is not a country", field="exclude_countries"), 422),
+        (ConsultationError("enter a valid e-mail address", field="email"), 422),
+        (AlreadySubmitted("already submitted; ask the buyer to reopen it"), 409),
+        (UnknownProduct("laptop", ["notebook"]), 404),
+        (NotFound("contract"), 404),
+        (Http404("link not found"), 404),
+        (PermissionDenied("Your role does not allow changes in this organisation."), 403),
+        (HttpError(413, "the file is larger than 100 bytes"), 413),
+    ],
+)
+def test_each_error_class_has_its_status_and_the_one_shape(exc, status):
+    # when
+    answered, body = _answer(exc)
+
+    # then
+    assert answered == status
+    assert set(body) == {"detail", "field", "errors"}
+    assert str(exc).split(": ")[-1] in body["detail"]
+
+
+def test_a_schema_break_names_the_field_as_the_domain_writes_it():
+    # given
+    error = SchemaError(
+        [
+            {"type": "missing", "loc": ("body", "payload", "bids", 0, "price"), "msg": "Field required"},
+            {
+                "type": "extra_forbidden",
+                "loc": ("body", "payload", "colour"),
+                "msg": "Extra inputs are not permitted",
+            },
+            {"type": "int_parsing", "loc": ("query", "limit"), "msg": "Input should be a valid integer"},
+        ]
+    )
+
+    # when
+    status, body = _answer(error)
+
+    # then
+    assert status == 422
+    assert [e["field"] for e in body["errors"]] == ["bids[0].price", "colour", "limit"]
+    assert body["field"] == "bids[0].price"
+    assert body["detail"].startswith("bids[0].price: Field required; colour: Extra inputs are not permitted")
+
+
+def test_a_programming_error_is_not_answered_as_refused_input():
+    # A bare ValueError or KeyError is a fault in hrdd, not in the request: it stays a server error.
+    from hrdd.api import api, error_answer
+
+    # then
+    assert api._lookup_exception_handler(ValueError("oops")) is not error_answer
+    assert api._lookup_exception_handler(KeyError("oops")) is not error_answer
+
+
+def test_an_unknown_property_in_a_body_is_refused_naming_it(client, db):
+    # when
+    answer = post(client, "/questionnaire/score", {"responses": [response()], "weights": {}})
+
+    # then
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "weights"
+
+
+def test_an_unknown_property_in_a_response_is_refused_naming_its_path(client, db):
+    # when
+    answer = post(client, "/questionnaire/score", {"responses": [response() | {"country": "NLD"}]})
+
+    # then
+    assert answer.status_code == 422
+    assert answer.json()["field"] == "responses[0].country"
+
+
+def test_a_body_that_is_not_json_is_400_in_the_same_shape(client, db):
+    # when
+    answer = client.post(API + "/questionnaire/score", "{not json", content_type="application/json")
+
+    # then
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"detail", "field", "errors"}
