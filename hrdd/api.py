@@ -26,6 +26,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from hrdd.companies.api import router as companies_router
 from hrdd.consultations.api import respond_router, scoring_router
 from hrdd.consultations.api import router as consultations_router
 from hrdd.consultations.services import AlreadySubmitted, ConsultationError
@@ -34,14 +35,15 @@ from hrdd.contracts.api import router as contracts_router
 from hrdd.contracts.services import SubmissionError
 from hrdd.contracts.sitelists import SiteListError
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.uploads import FileTooLarge
 from hrdd.domain.knowledge import KnowledgeError
 from hrdd.domain.maturity import InvalidResponse, NoRespondents
 from hrdd.domain.questionnaire_framework import FrameworkError
 from hrdd.domain.risk import InvalidAdjustment, UnknownProduct
 from hrdd.domain.tender import TenderInputError
+from hrdd.procurements.api import router as procurements_router
 from hrdd.risks.api import router as risks_router
 from hrdd.risks.api import saved_router as saved_risks_router
-from hrdd.risks.documents import DocumentError
 from hrdd.risks.services import RiskAssessmentError
 from hrdd.tenders.api import router as tenders_router
 
@@ -50,6 +52,7 @@ REFUSED_INPUT = 422
 # The status of each error class; the most specific class an exception belongs to wins.
 STATUS: dict[type[Exception], int] = {
     InputError: REFUSED_INPUT,
+    FileTooLarge: 413,
     # the domain's input errors
     FrameworkError: REFUSED_INPUT,
     InvalidResponse: REFUSED_INPUT,
@@ -61,7 +64,6 @@ STATUS: dict[type[Exception], int] = {
     ConsultationError: REFUSED_INPUT,
     SpreadsheetError: REFUSED_INPUT,
     RiskAssessmentError: REFUSED_INPUT,
-    DocumentError: REFUSED_INPUT,
     SiteListError: REFUSED_INPUT,
     SubmissionError: REFUSED_INPUT,
     AlreadySubmitted: 409,
@@ -137,6 +139,8 @@ for error_class in (*STATUS, SchemaError, HttpError):
     api.add_exception_handler(error_class, error_answer)
 
 api.add_router("/", scoring_router)
+api.add_router("/procurements", procurements_router)
+api.add_router("/companies", companies_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/responses", respond_router)
 api.add_router("/risks", risks_router)

@@ -19,7 +19,7 @@ def procurement_list(*, user: User) -> QuerySet[Procurement]:
         n_consultations=Count("consultations", distinct=True),
         n_tenders=Count("tenders", distinct=True),
         n_contracts=Count("contracts", distinct=True),
-    )
+    ).order_by("-created_at", "-id")
 
 
 def procurement_get(*, user: User, public_id: uuid.UUID | str) -> Procurement:

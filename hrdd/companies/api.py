@@ -1,0 +1,65 @@
+"""API endpoints for companies: thin; they call the same services and selectors as the pages. Errors are
+answered by the one handler in hrdd/api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+from ninja.security import django_auth
+
+from hrdd.companies import selectors, services
+from hrdd.companies.models import Company
+from hrdd.companies.schemas import CompanyIn, CompanyOut, CompanyUpdateIn
+from hrdd.core.errors import InputError, NotFound
+from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+
+router = Router(tags=["companies"], auth=django_auth)
+
+
+def _out(company: Company) -> dict[str, Any]:
+    return {name: getattr(company, name) for name in services.FIELDS if name != "parent"} | {
+        "id": company.public_id,
+        "parent": company.parent.public_id if company.parent_id else None,
+    }
+
+
+def _parent(request: HttpRequest, public_id: Any) -> Company | None:
+    if public_id is None:
+        return None
+    try:
+        return selectors.company_get(user=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise InputError("no such company", field="parent") from exc
+
+
+@router.get("/", response=list[CompanyOut])
+@paginate(Pagination)
+def company_list(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+    """List your organisation's companies alphabetically; `q` keeps those whose name contains it."""
+    return [_out(c) for c in selectors.company_list(user=request.user, query=q)]
+
+
+@router.post("/", response={201: CompanyOut, **WRITE_ERRORS})
+def company_create(request: HttpRequest, payload: CompanyIn) -> Status[dict[str, Any]]:
+    """Record a company; the same normalised name and country as a recorded one is refused (422)."""
+    values = payload.model_dump(exclude={"parent"}) | {"parent": _parent(request, payload.parent)}
+    return Status(201, _out(services.company_create(actor=request.user, **values)))
+
+
+@router.get("/{public_id}", response={200: CompanyOut, **READ_ERRORS})
+def company_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    """One company."""
+    return _out(selectors.company_get(user=request.user, public_id=public_id))
+
+
+@router.patch("/{public_id}", response={200: CompanyOut, **WRITE_ERRORS})
+def company_update(request: HttpRequest, public_id: str, payload: CompanyUpdateIn) -> dict[str, Any]:
+    """Change a company; a parent that is part of the company's own group is refused (422)."""
+    company = selectors.company_get(user=request.user, public_id=public_id)
+    values = payload.model_dump(exclude_unset=True)
+    if "parent" in values:
+        values["parent"] = _parent(request, values["parent"])
+    return _out(services.company_update(actor=request.user, company=company, **values))

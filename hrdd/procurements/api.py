@@ -1,0 +1,80 @@
+"""API endpoints for procurements: thin; they call the same services and selectors as the pages. Errors are
+answered by the one handler in hrdd/api.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+from ninja.security import django_auth
+
+from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.procurements import selectors, services
+from hrdd.procurements.models import Procurement
+from hrdd.procurements.schemas import ProcurementDetailOut, ProcurementIn, ProcurementOut, ProcurementUpdateIn
+
+router = Router(tags=["procurements"], auth=django_auth)
+
+
+def _out(procurement: Procurement) -> dict[str, Any]:
+    return {
+        "id": procurement.public_id,
+        "title": procurement.title,
+        "product_category": procurement.product_category,
+        "reference": procurement.reference,
+        "status": procurement.status,
+        "created_at": procurement.created_at,
+    }
+
+
+def _detail(procurement: Procurement) -> dict[str, Any]:
+    thread = selectors.procurement_thread(procurement)
+    return _out(procurement) | {
+        "steps": [
+            {
+                "number": step.number,
+                "title": step.title,
+                "done": step.done,
+                "next_action": "" if step.done else step.next_action,
+                "records": [{"id": r.public_id, "title": str(r.title)} for r in step.records],
+            }
+            for step in thread.steps
+        ]
+    }
+
+
+@router.get("/", response=list[ProcurementOut])
+@paginate(Pagination)
+def procurement_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """List your organisation's procurements, newest first."""
+    procurements: QuerySet[Procurement] = selectors.procurement_list(user=request.user)
+    return [_out(p) for p in procurements]
+
+
+@router.post("/", response={201: ProcurementDetailOut, **WRITE_ERRORS})
+def procurement_create(request: HttpRequest, payload: ProcurementIn) -> Status[dict[str, Any]]:
+    """Open a procurement (one purchase); its risk assessment, consultation, tender and contracts join it."""
+    procurement = services.procurement_create(actor=request.user, **payload.model_dump())
+    return Status(201, _detail(procurement))
+
+
+@router.get("/{public_id}", response={200: ProcurementDetailOut, **READ_ERRORS})
+def procurement_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    """One procurement with its four steps: what each holds, what is done, what comes next."""
+    return _detail(selectors.procurement_get(user=request.user, public_id=public_id))
+
+
+@router.patch("/{public_id}", response={200: ProcurementDetailOut, **WRITE_ERRORS})
+def procurement_update(request: HttpRequest, public_id: str, payload: ProcurementUpdateIn) -> dict[str, Any]:
+    """Change a procurement's title, product category, reference or status (open, closed, cancelled)."""
+    procurement = selectors.procurement_get(user=request.user, public_id=public_id)
+    values = {
+        "title": procurement.title,
+        "product_category": procurement.product_category,
+        "reference": procurement.reference,
+        "status": procurement.status,
+    } | payload.model_dump(exclude_none=True)
+    return _detail(services.procurement_update(actor=request.user, procurement=procurement, **values))
