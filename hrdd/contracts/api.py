@@ -26,7 +26,7 @@ from hrdd.contracts.schemas import (
     SubmissionOut,
 )
 from hrdd.core.errors import NotFound
-from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from hrdd.domain.tender import TenderInputError
 from hrdd.procurements.selectors import procurement_get
 from hrdd.tenders.selectors import tender_get
@@ -52,7 +52,7 @@ def _submission(contract: Contract, submission_id: int) -> Submission:
         raise NotFound("submission") from exc
 
 
-@router.get("/", response=list[ContractOut])
+@router.get("/", response={200: list[ContractOut], **INPUT_ERRORS})
 @paginate(Pagination)
 def contract_list(request: HttpRequest) -> QuerySet[Contract]:
     """List your organisation's contracts, newest first."""
