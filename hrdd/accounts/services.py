@@ -16,6 +16,13 @@ def require_writer(user: User, organisation: Organisation) -> None:
     require_writable(user, organisation)
 
 
+def writer_organisation(actor: User) -> Organisation:
+    """The organisation a new record of the actor's belongs to: the one they work in, if their role allows it."""
+    require_writable(actor, actor.organisation)
+    assert actor.organisation is not None  # require_writable refuses a user without one
+    return actor.organisation
+
+
 @transaction.atomic
 def organisation_create(*, name: str, kind: str, actor: User | None = None) -> Organisation:
     """Create an organisation."""

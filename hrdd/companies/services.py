@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import Organisation, User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
@@ -97,10 +97,7 @@ def _refuse_duplicate(organisation: Organisation, cleaned: dict[str, Any], compa
 @transaction.atomic
 def company_create(*, actor: User, **values: Any) -> Company:
     """Record a company in the organisation the actor works in; the same name and country is refused."""
-    organisation = actor.organisation
-    if organisation is None:
-        raise InputError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     cleaned = _clean(organisation, values)
     _refuse_duplicate(organisation, cleaned, None)
     company = Company.objects.create(organisation=organisation, created_by=actor, **cleaned)

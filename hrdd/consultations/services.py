@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -14,12 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation, Invitation, product_category_choices
-from hrdd.consultations.spreadsheets import read_filled_questionnaire
-from hrdd.domain.maturity import parse_response
+from hrdd.consultations.spreadsheets import FilledQuestionnaire, SpreadsheetError, read_filled_questionnaire
+from hrdd.core.models import TaskRun
+from hrdd.core.tasks import task_run_create
+from hrdd.domain.maturity import InvalidResponse, parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
@@ -57,10 +61,7 @@ def consultation_create(
     procurement: Procurement | None = None,
 ) -> Consultation:
     """Create a market consultation for a procurement (a new one unless given) in the actor's organisation."""
-    organisation = actor.organisation
-    if organisation is None:
-        raise ConsultationError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     title = (title or "").strip()
     if not title:
         raise ConsultationError(_("A title is required."), field="title")
@@ -258,6 +259,92 @@ def response_import_xlsx(*, actor: User, consultation: Consultation, stream: Bin
     framework = get_framework(consultation.framework_id)
     filled = read_filled_questionnaire(stream, framework)
     parse_response(filled.raw_response, framework)
+    return _store_imported(actor=actor, consultation=consultation, filled=filled)
+
+
+class ImportRefused(ConsultationError):
+    """A workbook of an import was refused; the message names the file, and nothing of the import is stored."""
+
+
+def responses_import(
+    *,
+    actor: User,
+    consultation: Consultation,
+    workbooks: Sequence[tuple[str, bytes]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Invitation]:
+    """Store filled questionnaire workbooks as submitted responses, all or none: every workbook is read and
+    checked first (telling `progress` how many are read), then all are stored in one transaction."""
+    require_writer(actor, consultation.organisation)
+    framework = get_framework(consultation.framework_id)
+    read = []
+    for number, (name, content) in enumerate(workbooks):
+        if progress is not None:
+            progress(number, len(workbooks))
+        try:
+            filled = read_filled_questionnaire(io.BytesIO(content), framework)
+            parse_response(filled.raw_response, framework)
+        except SpreadsheetError as exc:
+            raise ImportRefused(
+                _("%(file)s: %(problem)s") % {"file": name, "problem": exc}, field="file"
+            ) from exc
+        except InvalidResponse as exc:
+            raise ImportRefused(
+                _("%(file)s was not imported: %(problem)s") % {"file": name, "problem": exc}, field="file"
+            ) from exc
+        read.append(filled)
+    if progress is not None:
+        progress(len(workbooks), len(workbooks))
+    with transaction.atomic():
+        require_writer(actor, consultation.organisation)
+        return [_store_imported(actor=actor, consultation=consultation, filled=f) for f in read]
+
+
+def responses_import_subject(consultation: Consultation) -> str:
+    """The subject of the background runs that import workbooks into this consultation."""
+    return f"consultations.consultation:{consultation.pk}"
+
+
+def responses_import_accept(
+    *, actor: User, consultation: Consultation, uploads: Sequence[Any], enqueue: bool = True
+) -> TaskRun:
+    """Accept filled questionnaire workbooks at once (size, a real XLSX file) and queue their import
+    (hrdd.consultations.tasks.responses_import_task); refused input raises ImportRefused naming the file."""
+    from hrdd.consultations.tasks import responses_import_task  # the task calls back into this module
+
+    require_writer(actor, consultation.organisation)
+    if not uploads:
+        raise ImportRefused(_("Choose a filled questionnaire (XLSX) to import."), field="file")
+    workbooks = []
+    for upload in uploads:
+        if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
+            raise ImportRefused(
+                _("%(file)s: the file is too large (limit %(limit)d bytes).")
+                % {"file": upload.name, "limit": settings.HRDD_MAX_UPLOAD_BYTES},
+                field="file",
+            )
+        content = upload.read()
+        if not content.startswith(b"PK"):  # an XLSX workbook is a ZIP archive
+            raise ImportRefused(
+                _("%(file)s: %(problem)s")
+                % {"file": upload.name, "problem": _("The file is not a readable XLSX workbook.")},
+                field="file",
+            )
+        workbooks.append((upload.name, content))
+    names = ", ".join(name for name, _content in workbooks)
+    return task_run_create(
+        organisation=consultation.organisation,
+        created_by=actor,
+        task=responses_import_task,
+        label=_("Import of %(files)s into %(title)s") % {"files": names, "title": consultation.title},
+        subject=responses_import_subject(consultation),
+        params={"consultation": consultation.pk},
+        inputs=workbooks,
+        enqueue=enqueue,
+    )
+
+
+def _store_imported(*, actor: User, consultation: Consultation, filled: FilledQuestionnaire) -> Invitation:
     invitation = Invitation.objects.create(
         consultation=consultation,
         company=company_resolve(organisation=consultation.organisation, name=filled.company, actor=actor),

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.contracts.models import (
@@ -29,34 +28,27 @@ from hrdd.contracts.models import (
 )
 from hrdd.contracts.sitelists import SiteListError, SiteRow, read_site_list
 from hrdd.core.errors import InputError
+from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
+from hrdd.core.text import decode_utf8, extract_text
+from hrdd.core.uploads import CSV, AcceptedFile, accept_upload
 from hrdd.domain.contracts import reminder_due, schedule_obligations
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
-from hrdd.risks.documents import DocumentError, extract_text
 from hrdd.tenders.models import Tender
 
-DOCUMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".txt": "text/plain",
-}
-SITE_LIST_TYPES = {
-    ".csv": "text/csv",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-MAGIC = {".pdf": b"%PDF", ".docx": b"PK", ".xlsx": b"PK"}
+DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".txt")
+SITE_LIST_EXTENSIONS = (".csv", ".xlsx")
 
 
-class SubmissionError(ValueError):
+class SubmissionError(InputError):
     """A submission was refused; `field` names the input at fault. Nothing is stored."""
 
     def __init__(self, message: str, *, field: str = "") -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}" if field else message)
+        super().__init__(f"{field}: {message}" if field else message, field=field)
 
 
 @transaction.atomic
@@ -82,10 +74,7 @@ def contract_create(
     The supplier's name is resolved to its company record (the same name and country is the same company); the
     contract joins its tender's procurement, or the one given, or a new one named after it.
     """
-    organisation = actor.organisation
-    if organisation is None:
-        raise TenderInputError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     if tender is not None:
         if tender.organisation_id != organisation.pk:
             raise TenderInputError(_("not found"), field="tender")
@@ -159,30 +148,12 @@ def contract_create(
     return contract
 
 
-def _check_file(upload: Any, allowed: dict[str, str], field: str) -> tuple[str, bytes]:
-    name = getattr(upload, "name", "") or ""
-    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in allowed:
-        raise SubmissionError(
-            _("%(name)s: upload one of %(types)s")
-            % {"name": name or _("the file"), "types": ", ".join(allowed)},
-            field=field,
-        )
-    if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
-        raise SubmissionError(
-            _("%(name)s is larger than %(limit)d bytes")
-            % {"name": name, "limit": settings.HRDD_MAX_UPLOAD_BYTES},
-            field=field,
-        )
-    content = upload.read()
-    if not content:
-        raise SubmissionError(_("%s is empty") % name, field=field)
-    magic = MAGIC.get(extension)
-    if magic and not content.startswith(magic):
-        raise SubmissionError(
-            _("%(name)s is not a real %(type)s file") % {"name": name, "type": extension}, field=field
-        )
-    return extension, content
+def _accept(upload: Any, allowed: tuple[str, ...]) -> AcceptedFile:
+    """Read the upload, refused (by the kernel's rules) as a SubmissionError naming the file field."""
+    try:
+        return accept_upload(upload, allowed=allowed, field="file")
+    except InputError as exc:
+        raise SubmissionError(str(exc), field="file") from exc
 
 
 def _lines(value: Any) -> list[str]:
@@ -219,15 +190,16 @@ def submission_create(
     spec = get_tender_framework().clause_submission(clause)
     summary: dict[str, Any] = {}
     sites = []
-    extension, content = "", b""
     if spec.kind == "site_list":
         if upload is None:
             raise SubmissionError(_("a site list (CSV or XLSX) is required"), field="file")
-        extension, content = _check_file(upload, SITE_LIST_TYPES, "file")
+        file = _accept(upload, SITE_LIST_EXTENSIONS)
         try:
-            sites = read_site_list(upload.name, content, progress=progress)
+            sites = read_site_list(file, progress=progress)
         except SiteListError as exc:
-            raise SubmissionError(f"{upload.name}: {exc}", field="file") from exc
+            raise SubmissionError(f"{file.name}: {exc}", field="file") from exc
+        except InputError as exc:  # the kernel's refusal already names the file
+            raise SubmissionError(str(exc), field="file") from exc
         summary = {
             "sites": [s.as_dict() for s in sites],
             "explanation": str(data.get("explanation") or "").strip(),
@@ -235,10 +207,10 @@ def submission_create(
     else:
         if upload is None:
             raise SubmissionError(_("a document (PDF, DOCX or text) is required"), field="file")
-        extension, content = _check_file(upload, DOCUMENT_TYPES, "file")
+        file = _accept(upload, DOCUMENT_EXTENSIONS)
         try:
-            text = extract_text(upload.name, content)
-        except DocumentError as exc:
+            text = extract_text(file, field="file")
+        except InputError as exc:
             raise SubmissionError(str(exc), field="file") from exc
         if spec.kind == "risk_assessment":
             check = check_risk_assessment(text)
@@ -253,18 +225,14 @@ def submission_create(
             summary["found_in_document"] = found
         else:  # a report: the short answers its clause asks beside the document
             summary = {name: _report_field(name, data) for name in spec.fields}
-    return _submission_store(
-        obligation=obligation, filename=upload.name, extension=extension, content=content, summary=summary, sites=sites
-    )
+    return _submission_store(obligation=obligation, file=file, summary=summary, sites=sites)
 
 
 @transaction.atomic
 def _submission_store(
     *,
     obligation: Obligation,
-    filename: str,
-    extension: str,
-    content: bytes,
+    file: AcceptedFile,
     summary: dict[str, Any],
     sites: list[SiteRow],
 ) -> Submission:
@@ -274,13 +242,15 @@ def _submission_store(
     submission = Submission(
         obligation=obligation,
         version=version,
-        filename=filename[:255],
-        content_type=SITE_LIST_TYPES.get(extension) or DOCUMENT_TYPES.get(extension, ""),
-        size=len(content),
+        filename=file.name[:255],
+        content_type=file.content_type,
+        size=file.size,
         summary=summary,
     )
     submission.file.save(
-        f"{obligation.contract.public_id}-{clause}-v{version}{extension}", ContentFile(content), save=False
+        f"{obligation.contract.public_id}-{clause}-v{version}{file.extension}",
+        ContentFile(file.content),
+        save=False,
     )
     try:
         submission.save()
@@ -327,27 +297,30 @@ def site_list_subject(obligation: Obligation) -> str:
     return f"contracts.obligation:{obligation.pk}"
 
 
-def site_list_accept(*, obligation: Obligation, data: dict[str, Any], upload: Any) -> TaskRun:
+def site_list_accept(
+    *, obligation: Obligation, data: dict[str, Any], upload: Any, enqueue: bool = True
+) -> TaskRun:
     """Accept a site list at once (type, size, real format, text encoding) and queue the reading of its rows,
     which become a new submission when all are read (hrdd.contracts.tasks.site_list_import)."""
     from hrdd.contracts.tasks import site_list_import  # the task calls back into this module
 
     if upload is None:
         raise SubmissionError(_("a site list (CSV or XLSX) is required"), field="file")
-    extension, content = _check_file(upload, SITE_LIST_TYPES, "file")
-    if extension == ".csv":
+    file = _accept(upload, SITE_LIST_EXTENSIONS)
+    if file.kind == CSV:
         try:
-            content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SubmissionError(f"{upload.name}: " + _("the CSV file is not UTF-8 text"), field="file") from exc
+            decode_utf8(file.content, name=file.name, field="file")
+        except InputError as exc:
+            raise SubmissionError(str(exc), field="file") from exc
     contract = obligation.contract
     return task_run_create(
         organisation=contract.organisation,
         task=site_list_import,
-        label=_("Site list %(file)s for %(clause)s") % {"file": upload.name, "clause": obligation.clause},
+        label=_("Site list %(file)s for %(clause)s") % {"file": file.name, "clause": obligation.clause},
         subject=site_list_subject(obligation),
         params={"obligation": obligation.pk, "explanation": str(data.get("explanation") or "").strip()},
-        inputs=[(upload.name, content)],
+        inputs=[(file.name, file.content)],
+        enqueue=enqueue,
     )
 
 
@@ -374,7 +347,7 @@ def information_request_create(
         after={"clause": obligation.clause, "question": question, "due_on": due_on.isoformat()},
     )
     contract = obligation.contract
-    link = settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+    link = absolute_url(contract.get_supplier_url())
     transaction.on_commit(
         lambda: send_mail(
             subject=_("%(buyer)s asks for more information (%(clause)s)")
@@ -441,7 +414,7 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
         except IntegrityError:
             continue  # already sent: running the command twice sends nothing twice
         contract = obligation.contract
-        link = settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+        link = absolute_url(contract.get_supplier_url())
         when = (
             _("is due on %s") % obligation.due_date.isoformat()
             if key.startswith("before")

@@ -6,20 +6,38 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from hrdd.accounts.models import User
 from hrdd.procurements.models import Procurement
 
 
+def _count(related: Any) -> Coalesce:
+    """The number of a procurement's records of one step, as a subquery (no join that multiplies rows)."""
+    counted = (
+        related.objects.filter(procurement=OuterRef("pk"))
+        .order_by()
+        .values("procurement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def procurement_list(*, user: User) -> QuerySet[Procurement]:
     """The procurements of the organisation the user works in, newest first, with the count of each step."""
-    return Procurement.objects.visible_to(user).annotate(
-        n_risk_assessments=Count("risk_assessments", distinct=True),
-        n_consultations=Count("consultations", distinct=True),
-        n_tenders=Count("tenders", distinct=True),
-        n_contracts=Count("contracts", distinct=True),
-    ).order_by("-created_at", "-id")
+    related = {r.related_model._meta.model_name: r.related_model for r in Procurement._meta.related_objects}
+    return (
+        Procurement.objects.visible_to(user)
+        .annotate(
+            n_risk_assessments=_count(related["productriskassessment"]),
+            n_consultations=_count(related["consultation"]),
+            n_tenders=_count(related["tender"]),
+            n_contracts=_count(related["contract"]),
+        )
+        .order_by("-created_at", "-id")
+    )
 
 
 def procurement_get(*, user: User, public_id: uuid.UUID | str) -> Procurement:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError
 from hrdd.procurements.models import Procurement, product_category_choices
@@ -49,10 +49,7 @@ def procurement_create(
     status: str = Procurement.Status.OPEN,
 ) -> Procurement:
     """Open a procurement (one purchase) in the organisation the actor works in."""
-    organisation = actor.organisation
-    if organisation is None:
-        raise InputError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     values = _clean(title=title, product_category=product_category, reference=reference, status=status)
     procurement = Procurement.objects.create(organisation=organisation, created_by=actor, **values)
     audit_record(

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.consultations.models import Consultation
 from hrdd.domain.knowledge import parse_table
@@ -62,10 +62,7 @@ def risk_assessment_save(
     It joins the procurement given, or the one of the consultation given, or the one it already belongs to, or
     a new procurement named after it.
     """
-    organisation = actor.organisation
-    if organisation is None:
-        raise RiskAssessmentError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     title = (title or "").strip()
     if not title:
         raise RiskAssessmentError(_("A title is required."), field="title")

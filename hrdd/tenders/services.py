@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import require_writer
+from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation
@@ -91,10 +91,7 @@ def tender_create(
     The tender joins the procurement of its consultation and risk assessment (they must share one), or the
     procurement given, or a new one named after it.
     """
-    organisation = actor.organisation
-    if organisation is None:
-        raise TenderInputError(_("Your account belongs to no organisation."))
-    require_writer(actor, organisation)
+    organisation = writer_organisation(actor)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise TenderInputError(_("a title of 1 to 200 characters is required"), field="title")
