@@ -73,9 +73,8 @@ STATUS: dict[type[Exception], int] = {
     PermissionDenied: 403,
 }
 
-SOURCES_WITH_PARAMETER_NAME = (
-    "body",
-)  # django-ninja puts the body parameter's name after "body" in a location
+# django-ninja puts the body parameter's name after "body" in an error's location; the caller never wrote it.
+SOURCES_WITH_PARAMETER_NAME = ("body",)
 
 api = NinjaAPI(
     title="hrdd API",
