@@ -141,15 +141,12 @@ def risk_check(
 ) -> None:
     """Check a supplier's risk assessment against the minimum contents of award criterion 1."""
     django_setup()
+    from hrdd.core.text import document_text
     from hrdd.domain.risk_check import check_risk_assessment
-    from hrdd.risks.documents import DocumentError, extract_text
 
     if not document.is_file():
         raise InputError(f"{document}: no such file")
-    try:
-        text = extract_text(document.name, document.read_bytes())
-    except DocumentError as exc:
-        raise InputError(str(exc)) from exc
+    text = document_text(document.name, document.read_bytes())  # a refusal is an InputError naming the file
     result = check_risk_assessment(text)
     if as_json:
         print_json(result.as_dict())

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pycountry
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from hrdd.core.errors import InputError
+from hrdd.core.spreadsheets import read_rows
+from hrdd.core.uploads import AcceptedFile
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import site_stage
 
@@ -22,9 +23,10 @@ ALIASES = {
     "country_iso3": "country",
 }
 MAX_ROWS = 5000
+Progress = Callable[[int, int], None]
 
 
-class SiteListError(ValueError):
+class SiteListError(InputError):
     """A site list cannot be read; the message names the row and column."""
 
 
@@ -65,7 +67,9 @@ def country_code(value: str) -> str | None:
         return None
 
 
-def _rows_from_table(header: list[str], rows: list[list[str]], first_row: int) -> list[SiteRow]:
+def _rows_from_table(
+    header: list[str], rows: list[list[str]], first_row: int, progress: Progress | None = None
+) -> list[SiteRow]:
     columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
@@ -75,6 +79,8 @@ def _rows_from_table(header: list[str], rows: list[list[str]], first_row: int) -
         )
     sites = []
     for offset, values in enumerate(rows):
+        if progress is not None:
+            progress(offset, len(rows))
         number = first_row + offset
         record = {c: (values[i] if i < len(values) else "") for i, c in enumerate(columns)}
         if not any(str(v).strip() for v in record.values()):
@@ -100,37 +106,17 @@ def _rows_from_table(header: list[str], rows: list[list[str]], first_row: int) -
             raise SiteListError(_("more than %d sites; split the list") % MAX_ROWS)
     if not sites:
         raise SiteListError(_("the list holds no site"))
+    if progress is not None:
+        progress(len(rows), len(rows))
     return sites
 
 
-def read_site_list(filename: str, content: bytes) -> list[SiteRow]:
-    """Read a CSV (UTF-8) or XLSX site list; SiteListError names the row and column at fault."""
-    name = filename.lower()
-    if name.endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SiteListError(_("the CSV file is not UTF-8 text")) from exc
-        try:
-            table = list(csv.reader(io.StringIO(text)))
-        except csv.Error as exc:
-            raise SiteListError(_("the CSV file is malformed: %s") % exc) from exc
-        if not table:
-            raise SiteListError(_("the file is empty"))
-        return _rows_from_table(table[0], table[1:], 2)
-    if name.endswith(".xlsx"):
-        if not content.startswith(b"PK"):
-            raise SiteListError(_("the file is not an XLSX workbook"))
-        try:
-            wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            rows = [
-                ["" if v is None else str(v) for v in row]
-                for row in wb.worksheets[0].iter_rows(values_only=True)
-            ]
-            wb.close()
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise SiteListError(_("the file is not a readable XLSX workbook")) from exc
-        if not rows:
-            raise SiteListError(_("the workbook's first sheet is empty"))
-        return _rows_from_table(rows[0], rows[1:], 2)
-    raise SiteListError(_("a site list must be a .csv or .xlsx file"))
+def read_site_list(file: AcceptedFile, *, progress: Progress | None = None) -> list[SiteRow]:
+    """Read an accepted CSV (UTF-8) or XLSX site list; SiteListError names the row and column at fault, the
+    kernel's SpreadsheetError what is wrong with the file itself.
+
+    `progress(done, total)` hears how many of the table's rows are read."""
+    table = [["" if v is None else str(v) for v in row] for row in read_rows(file)]
+    if not table:
+        raise SiteListError(_("the file is empty"))
+    return _rows_from_table(table[0], table[1:], 2, progress)

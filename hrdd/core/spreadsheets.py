@@ -94,11 +94,7 @@ def read_xlsx_rows(
     max_columns: int = MAX_COLUMNS,
 ) -> list[Row]:
     """Return the values of a sheet (the first unless named) as rows; SpreadsheetError names what is wrong."""
-    content = (
-        source
-        if isinstance(source, bytes)
-        else read_limited(source, name=name, field=field, error=SpreadsheetError)
-    )
+    content = source if isinstance(source, bytes) else read_limited(source, name=name, field=field)
     check_content(content, name=name, kind=XLSX, field=field, error=SpreadsheetError)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)

@@ -69,6 +69,10 @@ class FileRefused(InputError):
     """A file was refused: wrong type, too large, empty, damaged, or an archive over the limits."""
 
 
+class FileTooLarge(FileRefused):
+    """A file over the size limit (the API answers 413 for it)."""
+
+
 @dataclass(frozen=True)
 class AcceptedFile:
     """A file whose size and type were checked: its name, extension, type and bytes."""
@@ -107,12 +111,10 @@ def _subject(name: str) -> str:
     return name or _("the file")
 
 
-def too_large(
-    name: str, *, field: str, limit: int | None = None, error: type[FileRefused] = FileRefused
-) -> FileRefused:
+def too_large(name: str, *, field: str, limit: int | None = None) -> FileTooLarge:
     """The refusal of a file over the size limit."""
     limit = max_upload_bytes() if limit is None else limit
-    return error(
+    return FileTooLarge(
         _("%(name)s is larger than %(limit)d bytes, too large to accept.")
         % {"name": _subject(name), "limit": limit},
         field=field,
@@ -142,14 +144,12 @@ def check_extension(name: str, allowed: Sequence[str], *, field: str) -> str:
     return extension
 
 
-def read_limited(
-    source: Any, *, name: str = "", field: str = "file", error: type[FileRefused] = FileRefused
-) -> bytes:
+def read_limited(source: Any, *, name: str = "", field: str = "file") -> bytes:
     """Read an upload or a binary stream, refusing it as soon as it is known to exceed the size limit."""
     limit = max_upload_bytes()
     declared = getattr(source, "size", None)
     if isinstance(declared, int) and declared > limit:
-        raise too_large(name, field=field, limit=limit, error=error)
+        raise too_large(name, field=field, limit=limit)
     if hasattr(source, "seek"):
         with contextlib.suppress(OSError, ValueError):  # a stream that cannot rewind is read from where it is
             source.seek(0)
@@ -157,7 +157,7 @@ def read_limited(
     if not isinstance(content, bytes):
         raise TypeError("read_limited reads binary streams")
     if len(content) > limit:
-        raise too_large(name, field=field, limit=limit, error=error)
+        raise too_large(name, field=field, limit=limit)
     return content
 
 
@@ -223,7 +223,7 @@ def check_content(
     if not content:
         raise error(_("%s is empty.") % _subject(name), field=field)
     if len(content) > max_upload_bytes():
-        raise too_large(name, field=field, error=error)
+        raise too_large(name, field=field)
     found = sniff(content)
     if kind in TEXT_TYPES:
         if found != TEXT:

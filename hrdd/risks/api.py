@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import File, Query, Router, Status
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from hrdd.consultations.selectors import consultation_get
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
+from hrdd.core.uploads import accept_upload
 from hrdd.domain.risk import Adjustments, InvalidAdjustment, assess_product_risk, get_risk_method
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.procurements.selectors import procurement_get
 from hrdd.risks import selectors, services
-from hrdd.risks.documents import extract_text
 from hrdd.risks.schemas import (
     AssessmentOut,
     AssessmentQuery,
@@ -68,9 +67,7 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
 @router.post("/check", response={200: RiskCheckOut, 413: ErrorOut, **INPUT_ERRORS})
 def risk_check(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
     """Check a supplier's risk assessment (DOCX, PDF or text) against award criterion 1's minimum contents."""
-    if document.size and document.size > settings.HRDD_MAX_UPLOAD_BYTES:
-        raise HttpError(413, f"the file is larger than {settings.HRDD_MAX_UPLOAD_BYTES} bytes")
-    text = extract_text(document.name or "upload", document.read())
+    text = extract_text(accept_upload(document, allowed=DOCUMENT_EXTENSIONS, field="document"))
     return check_risk_assessment(text).as_dict()
 
 

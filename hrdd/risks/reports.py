@@ -12,11 +12,9 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.domain.risk import RiskAssessment, RiskMethod
-from hrdd.xlsx import append_row, workbook_bytes
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COUNTRIES_IN_REPORT = 3  # per material in the short report
 MATERIALS_IN_REPORT = 8
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.errors import InputError
+from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
+from hrdd.core.uploads import accept_upload
 from hrdd.domain.risk import (
     Adjustments,
     InvalidAdjustment,
@@ -25,21 +27,14 @@ from hrdd.domain.risk import (
 )
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.risks import reports, selectors, services
-from hrdd.risks.documents import DocumentError, extract_text
 from hrdd.risks.forms import CheckForm, adjustments_from_query, adjustments_query
 
-FORMATS = {
-    "md": ("text/markdown; charset=utf-8", "md"),
-    "json": ("application/json", "json"),
-    "docx": (reports.DOCX_CONTENT_TYPE, "docx"),
-    "xlsx": (reports.XLSX_CONTENT_TYPE, "xlsx"),
-}
+FORMATS = ("md", "json", "docx", "xlsx")  # the report's downloads, named by their extension
 
 
 def render_report(assessment, fmt: str, *, title: str = "") -> HttpResponse:  # type: ignore[no-untyped-def]
     """Return the assessment as a download in one of FORMATS."""
     method = get_risk_method()
-    content_type, extension = FORMATS[fmt]
     if fmt == "md":
         body: str | bytes = reports.to_markdown(assessment, method, title=title)
     elif fmt == "json":
@@ -48,10 +43,9 @@ def render_report(assessment, fmt: str, *, title: str = "") -> HttpResponse:  # 
         body = reports.to_docx(assessment, method, title=title)
     else:
         body = reports.to_xlsx(assessment, method)
-    response = HttpResponse(body, content_type=content_type)
-    name = slugify(title) or f"risk-assessment-{assessment.product}"
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response
+    return attachment(
+        body, filename_from_title(title, f".{fmt}", default=f"risk-assessment-{assessment.product}")
+    )
 
 
 @login_required
@@ -154,13 +148,10 @@ def risk_saved_page(request: HttpRequest, public_id: str) -> HttpResponse:
     assessment = _assess(request, saved.product, Adjustments.from_dict(saved.adjustments))
     fmt = request.GET.get("format", "")
     if fmt == "snapshot":  # the result exactly as it was saved, whatever the knowledge base says today
-        response = HttpResponse(
-            json.dumps(saved.result, indent=2, ensure_ascii=False), content_type="application/json"
+        return attachment(
+            json.dumps(saved.result, indent=2, ensure_ascii=False),
+            filename_from_title(saved.title, "-as-saved.json", default="risk-assessment"),
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{slugify(saved.title) or "risk-assessment"}-as-saved.json"'
-        )
-        return response
     if fmt in FORMATS:
         return render_report(assessment, fmt, title=saved.title)
     return _render_assessment(request, assessment, saved=saved)
@@ -173,18 +164,15 @@ def risk_check_page(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            upload = form.cleaned_data["document"]
-            if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
-                form.add_error(
-                    "document", _("The file is too large (limit %d bytes).") % settings.HRDD_MAX_UPLOAD_BYTES
+            try:
+                document = accept_upload(
+                    form.cleaned_data["document"], allowed=DOCUMENT_EXTENSIONS, field="document"
                 )
+                text = extract_text(document)
+            except InputError as exc:
+                form.add_error("document", str(exc))
             else:
-                try:
-                    text = extract_text(upload.name, upload.read())
-                except DocumentError as exc:
-                    form.add_error("document", str(exc))
-                else:
-                    result = check_risk_assessment(text)
+                result = check_risk_assessment(text)
         if form.errors:
             status = 400
     return render(request, "risks/check.html", {"form": form, "result": result}, status=status)

@@ -581,8 +581,8 @@ REFUSED = [
     ("CC2", "sites.pdf", b"%PDF-1.4 a report", "upload one of .csv, .xlsx"),
     ("CC3", "actions.csv", b"name,address\n", "upload one of .pdf, .docx, .txt"),
     ("CC3", "actions", b"no extension", "upload one of"),
-    ("CC3", "actions.pdf", b"this is not a PDF at all", "actions.pdf is not a real .pdf file"),
-    ("CC3", "actions.docx", b"plain text pretending", "actions.docx is not a real .docx file"),
+    ("CC3", "actions.pdf", b"this is not a PDF at all", "actions.pdf is not a readable PDF"),
+    ("CC3", "actions.docx", b"plain text pretending", "actions.docx is not a readable Word (DOCX) document"),
     ("CC2", "sites.csv", b"", "sites.csv is empty"),
     ("CC3", "actions.txt", b"", "actions.txt is empty"),
     (
@@ -600,7 +600,7 @@ REFUSED = [
     ("CC2", "sites.csv", "name,address,country\nWerk,Straße 1,Österreich\n".encode("latin-1"), "not UTF-8"),
     ("CC2", "sites.csv", b"name,address,country\n", "no site"),
     ("CC2", "sites.xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable XLSX workbook"),
-    ("CC2", "sites.xlsx", b"name,address,country\n", "sites.xlsx is not a real .xlsx file"),
+    ("CC2", "sites.xlsx", b"name,address,country\n", "sites.xlsx is not a readable XLSX workbook"),
 ]
 
 
