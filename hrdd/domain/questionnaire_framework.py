@@ -182,6 +182,9 @@ class QuestionnaireFramework(_Frozen):
         dimension_ids = [d.id for d in self.dimensions]
         if len(set(dimension_ids)) != len(dimension_ids):
             raise ValueError("duplicate dimension ids")
+        shared = sorted(set(dimension_ids) & set(question_ids))
+        if shared:  # a response's scores hold questions and dimensions under one id each
+            raise ValueError(f"{shared[0]} is the id of both a question and a dimension")
         if self.overall.rule == "median" and len(self.dimensions) % 2 == 0:
             raise ValueError("the median rule needs an odd number of dimensions")
         used: list[str] = []

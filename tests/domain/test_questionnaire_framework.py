@@ -473,6 +473,14 @@ def _unknown_overall_rule(data):
     data["overall"]["rule"] = "mean"
 
 
+def _dimension_named_like_a_question(data):
+    # a response's scores hold questions and dimensions under one id each: "grievance" would hide a score
+    data["dimensions"][0]["id"] = "grievance"
+    for question in data["questions"]:
+        if question.get("dimension") == "visibility":
+            question["dimension"] = "grievance"
+
+
 def _quorum_share_above_one(data):
     data["market"]["quorum"]["min_share"] = 1.5
 
@@ -502,6 +510,7 @@ def _quorum_share_above_one(data):
         (_single_select_mode_misspelt, "select"),
         (_unknown_overall_rule, "rule"),
         (_quorum_share_above_one, "min_share"),
+        (_dimension_named_like_a_question, "both a question and a dimension"),
     ],
     ids=lambda v: v.__name__.strip("_") if callable(v) else v,
 )
