@@ -15,11 +15,9 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.domain.tender import Evaluation, TenderAnnex, number_text
-from hrdd.xlsx import append_row, workbook_bytes
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_TITLES = {
     "label": "Baseline: certified products",
     "selection": "Selection criteria",

@@ -6,26 +6,29 @@ import json
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm, WholeNumberField, record_choices
+from hrdd.core.text import decode_utf8
+from hrdd.core.uploads import accept_upload
 from hrdd.domain.tender import TenderFramework, TenderInputError, number_text
 from hrdd.risks.selectors import risk_assessment_get, risk_assessment_list
 
 
-def read_json_upload(upload, *, limit: int) -> Any:  # type: ignore[no-untyped-def]
-    """Read an uploaded JSON file; TenderInputError says what is wrong with it."""
-    if upload.size > limit:
-        raise TenderInputError(_("the file is larger than %d bytes") % limit, field="bids")
+def read_json_upload(upload) -> Any:  # type: ignore[no-untyped-def]
+    """Read an uploaded JSON file (accepted by the kernel's upload rules); TenderInputError says what is wrong."""
     try:
-        return json.loads(upload.read().decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise TenderInputError(_("the file is not UTF-8 text"), field="bids") from exc
+        file = accept_upload(upload, allowed=(".json",), field="bids")
+        text = decode_utf8(file.content, name=file.name, field="bids")
+    except InputError as exc:
+        raise TenderInputError(str(exc), field="bids") from exc
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise TenderInputError(
             _("malformed JSON at line %(line)d, column %(column)d: %(msg)s")
@@ -168,7 +171,7 @@ class BidsUploadForm(PageForm):
     def clean_bids(self) -> Any:
         """The bids as read from the JSON file."""
         try:
-            return read_json_upload(self.cleaned_data["bids"], limit=settings.HRDD_MAX_UPLOAD_BYTES)
+            return read_json_upload(self.cleaned_data["bids"])
         except TenderInputError as exc:
             raise ValidationError(str(exc).removeprefix("bids: ")) from exc
 

@@ -9,28 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import consultation_get, consultation_results
+from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.tenders import documents, selectors, services
 from hrdd.tenders.forms import BidsUploadForm, TenderForm, TenderParametersForm
 
-ANNEX_FORMATS = {
-    "docx": (documents.DOCX_CONTENT_TYPE, "docx"),
-    "md": ("text/markdown; charset=utf-8", "md"),
-    "html": ("text/html; charset=utf-8", "html"),
-    "json": ("application/json", "json"),
-    "ocds": ("application/json", "ocds.json"),
-}
-
-
-def _download(body: str | bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+# format -> the downloaded file's extension (its content type follows the extension)
+ANNEX_FORMATS = {"docx": "docx", "md": "md", "html": "html", "json": "json", "ocds": "ocds.json"}
 
 
 @login_required
@@ -82,8 +71,6 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     annex = services.tender_annex(tender)
     fmt = request.GET.get("format", "")
     if fmt in ANNEX_FORMATS:
-        content_type, extension = ANNEX_FORMATS[fmt]
-        name = slugify(tender.title) or "tender"
         if fmt == "docx":
             body: str | bytes = documents.annex_docx(annex, title=tender.title)
         elif fmt == "md":
@@ -97,7 +84,10 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 annex, title=tender.title, tender_id=str(tender.public_id), buyer=tender.organisation.name
             )
             body = json.dumps(release, indent=2, ensure_ascii=False)
-        return _download(body, content_type, f"{name}-human-rights-annex.{extension}")
+        return attachment(
+            body,
+            filename_from_title(tender.title, f"-human-rights-annex.{ANNEX_FORMATS[fmt]}", default="tender"),
+        )
     form = TenderParametersForm(
         request.POST if request.method == "POST" else None,
         tender=tender,
@@ -179,16 +169,15 @@ def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     stored = selectors.bid_evaluation_get(tender=tender, pk=pk)
     evaluation = Evaluation.from_dict(stored.result)  # as it was made, whatever the framework says today
     fmt = request.GET.get("format", "")
-    name = slugify(tender.title) or "tender"
     if fmt == "docx":
-        return _download(
+        return attachment(
             documents.evaluation_docx(evaluation, title=_("Evaluation: %s") % tender.title),
-            documents.DOCX_CONTENT_TYPE,
-            f"{name}-evaluation.docx",
+            filename_from_title(tender.title, "-evaluation.docx", default="tender"),
         )
     if fmt == "xlsx":
-        return _download(
-            documents.evaluation_xlsx(evaluation), documents.XLSX_CONTENT_TYPE, f"{name}-evaluation.xlsx"
+        return attachment(
+            documents.evaluation_xlsx(evaluation),
+            filename_from_title(tender.title, "-evaluation.xlsx", default="tender"),
         )
     if fmt:
         raise Http404("unknown format")
