@@ -1,12 +1,19 @@
-"""Parse the buyer's adjustments from a query string or form, naming the field at fault."""
+"""The product-risk forms: the buyer's adjustments (from a query string, a page form or the command line, naming
+the field at fault), saving an assessment, choosing a product and checking a supplier's document."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.core.forms import PageForm, record_choices
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
+from hrdd.risks import selectors
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:
@@ -98,5 +105,187 @@ def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:
     return params
 
 
-class CheckForm(forms.Form):
+class CheckForm(PageForm):
     document = forms.FileField(label=gettext_lazy("Supplier's risk assessment (DOCX, PDF or text)"))
+
+
+class AssessForm(PageForm):
+    """The risk home's choice of a product category (sent by GET to the assessment page)."""
+
+    product = forms.ChoiceField(label=gettext_lazy("Product category"))
+
+    def __init__(self, *args: Any, products: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = products
+
+
+class TextListInput(forms.TextInput):
+    """One text box; a query string may repeat its name, and the values are shown joined by commas."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def format_value(self, value: Any) -> str | None:
+        values = value if isinstance(value, list | tuple) else [value]
+        return ", ".join(str(v).strip() for v in values if v is not None and str(v).strip()) or None
+
+
+class KeptTextInput(forms.TextInput):
+    """Entries already given travel on as hidden inputs of the same name; the last one, the one being typed,
+    is in the text box (an unbound form ends its list with an empty entry, so the box starts empty)."""
+
+    template_name = "web/forms/widgets/repeated_text.html"
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        values = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value or "")]
+        context = super().get_context(name, values[-1] if values else "", attrs)
+        context["widget"]["kept"] = [v for v in values[:-1] if v.strip()]
+        return context
+
+
+class TextListField(forms.Field):
+    """Every value given under the field's name, as text."""
+
+    widget = TextListInput
+
+    def to_python(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+
+
+class TickListField(forms.MultipleChoiceField):
+    """Boxes to tick. Any value is taken as given, like the query string and the CLI; the choices only draw
+    the boxes, and the domain's check of the adjustments is the one rule."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value: str) -> bool:
+        return True
+
+
+ADJUSTMENT_FIELDS = (
+    "exclude_component",
+    "add_component",
+    "exclude_material",
+    "add_material",
+    "add_country",
+    "exclude_country",
+    "manufacturing_countries",
+)
+
+
+class AdjustmentsForm(PageForm):
+    """The buyer's adjustments to a product's assessment, read by adjustments_from_query (the one rule)."""
+
+    product = forms.CharField(required=False, widget=forms.HiddenInput)
+    exclude_component = TickListField(label=gettext_lazy("Components"), required=False)
+    add_component = TextListField(
+        label=gettext_lazy("Add a component and its raw materials (e.g. battery pack: cobalt, lithium)"),
+        required=False,
+        widget=KeptTextInput,
+    )
+    exclude_material = TickListField(label=gettext_lazy("Raw materials"), required=False)
+    add_material = TextListField(label=gettext_lazy("Add raw materials (comma-separated)"), required=False)
+    add_country = TextListField(
+        label=gettext_lazy("Add a producing country of a material (material:ISO3, e.g. cobalt:ZMB)"),
+        required=False,
+        widget=KeptTextInput,
+    )
+    exclude_country = TextListField(
+        label=gettext_lazy("Leave out countries (ISO3 codes, comma-separated)"), required=False
+    )
+    manufacturing_countries = TextListField(
+        label=gettext_lazy(
+            "Main manufacturing and assembly countries, if you know them (ISO3, comma-separated; "
+            "replaces the list above)"
+        ),
+        required=False,
+    )
+    service_fields = {
+        "exclude_components": "exclude_component",
+        "extra_components": "add_component",
+        "exclude_materials": "exclude_material",
+        "extra_materials": "add_material",
+        "extra_countries": "add_country",
+        "exclude_countries": "exclude_country",
+    }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.adjustments = Adjustments()
+
+    @staticmethod
+    def initial_for(adjustments: Adjustments, *, product: str) -> dict[str, Any]:
+        """The fields' values for adjustments as they stand (the inverse of adjustments_from_query)."""
+        initial: dict[str, Any] = {"product": product}
+        for name, value in adjustments_query(adjustments):
+            initial.setdefault(name, []).append(value)
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        given = MultiValueDict({name: list(data.get(name) or []) for name in ADJUSTMENT_FIELDS})
+        try:
+            self.adjustments = adjustments_from_query(given)
+        except InvalidAdjustment as exc:
+            self.add_service_error(exc)
+        return data
+
+    def show_choices(self, components: list[str], materials: list[str]) -> None:
+        """Draw a box for each component and material of the assessment shown, and one for each left out."""
+        for name, shown in (("exclude_component", components), ("exclude_material", materials)):
+            ticked = self[name].value() or []
+            self.fields[name].choices = [
+                *((item, _("leave out %(name)s") % {"name": item}) for item in shown),
+                *(
+                    (item, _("left out: %(name)s") % {"name": item})
+                    for item in ticked
+                    if item and item not in shown
+                ),
+            ]
+
+
+class AdjustForm(AdjustmentsForm):
+    """The assessment page's Adjust form (GET): recalculate with the buyer's changes."""
+
+    saved = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("add_component", "add_country"):  # an empty box after the entries kept
+            if not self.is_bound:
+                self.initial[name] = [*self.initial.get(name, []), ""]
+
+    def clean_saved(self) -> Any:
+        public_id = self.cleaned_data.get("saved")
+        return selectors.risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
+
+
+class RiskSaveForm(AdjustmentsForm):
+    """The assessment page's Save form: a title and a procurement, the adjustments carried as hidden fields."""
+
+    assessment = forms.CharField(required=False, widget=forms.HiddenInput)
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    consultation = forms.CharField(
+        label=gettext_lazy("Procurement (market consultation)"), required=False, widget=forms.Select
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ADJUSTMENT_FIELDS:
+            self.fields[name].widget = forms.MultipleHiddenInput()
+        self.fields["consultation"].widget.choices = record_choices(consultation_list(user=self.user))
+        self.order_fields(["title", "consultation"])
+
+    def clean_assessment(self) -> Any:
+        public_id = self.cleaned_data.get("assessment")
+        return selectors.risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
+
+    def clean_consultation(self) -> Any:
+        public_id = self.cleaned_data.get("consultation")
+        return consultation_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.consultations.selectors import consultation_get, consultation_list
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
@@ -27,7 +26,7 @@ from hrdd.domain.risk import (
 )
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.risks import reports, selectors, services
-from hrdd.risks.forms import CheckForm, adjustments_from_query, adjustments_query
+from hrdd.risks.forms import AdjustForm, AssessForm, CheckForm, RiskSaveForm, adjustments_query
 
 FORMATS = ("md", "json", "docx", "xlsx")  # the report's downloads, named by their extension
 
@@ -51,12 +50,13 @@ def render_report(assessment, fmt: str, *, title: str = "") -> HttpResponse:  # 
 @login_required
 def risk_home(request: HttpRequest) -> HttpResponse:
     method = get_risk_method()
-    knowledge = selectors.knowledge_current()
+    products = [(p, method.product_title(p)) for p in selectors.knowledge_current().products()]
     return render(
         request,
         "risks/home.html",
         {
-            "products": [(p, method.product_title(p)) for p in knowledge.products()],
+            "products": products,
+            "assess_form": AssessForm(products=products, auto_id="assess_%s"),
             "saved": selectors.risk_assessment_list(user=request.user),
             "check_form": CheckForm(),
         },
@@ -67,25 +67,26 @@ def _assess(request: HttpRequest, product: str, adjustments: Adjustments):  # ty
     return assess_product_risk(product, selectors.knowledge_current(), get_risk_method(), adjustments)
 
 
+def _unknown_product(request: HttpRequest, exc: UnknownProduct) -> HttpResponse:
+    messages.error(
+        request,
+        _("Unknown product category %(product)r. Choose one of: %(known)s.")
+        % {"product": exc.product, "known": ", ".join(exc.known)},
+    )
+    return redirect("risks:home")
+
+
 @login_required
 def risk_assess_page(request: HttpRequest) -> HttpResponse:
-    product = request.GET.get("product", "")
+    form = AdjustForm(request.GET, user=request.user, auto_id="adjust_%s")
+    valid = form.is_valid()  # refused adjustments: the product as it stands, the form as typed, 400
     try:
-        adjustments = adjustments_from_query(request.GET)
-        assessment = _assess(request, product, adjustments)
+        assessment = _assess(request, form.cleaned_data.get("product", ""), form.adjustments)
     except UnknownProduct as exc:
-        messages.error(
-            request,
-            _("Unknown product category %(product)r. Choose one of: %(known)s.")
-            % {"product": exc.product, "known": ", ".join(exc.known)},
-        )
-        return redirect("risks:home")
-    except InvalidAdjustment as exc:
-        messages.error(request, str(exc))
-        return redirect(f"{request.path}?{urlencode({'product': product})}")
-    saved = None
-    if request.GET.get("saved"):
-        saved = selectors.risk_assessment_get(user=request.user, public_id=request.GET["saved"])
+        return _unknown_product(request, exc)
+    saved = form.cleaned_data.get("saved")
+    if not valid:
+        return _render_assessment(request, assessment, saved=saved, adjusting=True, adjust_form=form)
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         return render_report(assessment, fmt, title=saved.title if saved else "")
@@ -93,10 +94,40 @@ def risk_assess_page(request: HttpRequest) -> HttpResponse:
 
 
 def _render_assessment(  # type: ignore[no-untyped-def]
-    request: HttpRequest, assessment, *, saved, adjusting: bool = False
+    request: HttpRequest,
+    assessment,
+    *,
+    saved,
+    adjusting: bool = False,
+    adjust_form: AdjustForm | None = None,
+    save_form: RiskSaveForm | None = None,
 ) -> HttpResponse:
+    """The assessment page; the Adjust and Save forms as given (400 when one holds errors), else filled from
+    the assessment's adjustments and the saved record."""
     method = get_risk_method()
     query = urlencode([("product", assessment.product), *adjustments_query(assessment.adjustments)])
+    adjusted = AdjustForm.initial_for(assessment.adjustments, product=assessment.product)
+    if adjust_form is None:
+        adjust_form = AdjustForm(
+            user=request.user,
+            auto_id="adjust_%s",
+            initial={**adjusted, "saved": str(saved.public_id) if saved else ""},
+        )
+    adjust_form.show_choices(
+        [c.name for c in assessment.components], [m.name for m in assessment.raw_materials]
+    )
+    if save_form is None:
+        consultation = saved.procurement.consultations.first() if saved is not None else None
+        save_form = RiskSaveForm(
+            user=request.user,
+            auto_id="save_%s",
+            initial={
+                **adjusted,
+                "assessment": str(saved.public_id) if saved else "",
+                "title": saved.title if saved else _("%s — risk assessment") % assessment.product_title,
+                "consultation": str(consultation.public_id) if consultation is not None else "",
+            },
+        )
     return render(
         request,
         "risks/assessment.html",
@@ -107,39 +138,41 @@ def _render_assessment(  # type: ignore[no-untyped-def]
             "query": query,
             "saved": saved,
             "adjusting": adjusting,  # a saved assessment recalculated with changes not yet saved
-            "consultations": consultation_list(user=request.user),
             "stage_titles": {s.id: s.title for s in method.stages},
-            "adjust": assessment.adjustments,
+            "adjust_form": adjust_form,
+            "save_form": save_form,
         },
+        status=400 if adjust_form.errors or save_form.errors else 200,
     )
 
 
 @login_required
 @require_POST
 def risk_save(request: HttpRequest) -> HttpResponse:
-    product = request.POST.get("product", "")
-    consultation = None
+    form = RiskSaveForm(request.POST, user=request.user, auto_id="save_%s")
+    if form.is_valid():
+        try:
+            saved = services.risk_assessment_save(
+                assessment=form.cleaned_data["assessment"],
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                product=form.cleaned_data["product"],
+                adjustments=form.adjustments,
+                consultation=form.cleaned_data["consultation"],
+            )
+        except UnknownProduct as exc:
+            return _unknown_product(request, exc)
+        except (InvalidAdjustment, services.RiskAssessmentError, InputError, PermissionDenied) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Risk assessment saved."))
+            return redirect(saved)
     try:
-        adjustments = adjustments_from_query(request.POST)
-        if request.POST.get("consultation"):
-            consultation = consultation_get(user=request.user, public_id=request.POST["consultation"])
-        existing = None
-        if request.POST.get("assessment"):
-            existing = selectors.risk_assessment_get(user=request.user, public_id=request.POST["assessment"])
-        saved = services.risk_assessment_save(
-            assessment=existing,
-            actor=request.user,
-            title=request.POST.get("title", ""),
-            product=product,
-            adjustments=adjustments,
-            consultation=consultation,
-        )
-    except (InvalidAdjustment, services.RiskAssessmentError, UnknownProduct, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-        query = urlencode([("product", product)])
-        return redirect(f"{request.build_absolute_uri('/risks/assess/')}?{query}")
-    messages.success(request, _("Risk assessment saved."))
-    return redirect(saved)
+        assessment = _assess(request, form.cleaned_data.get("product", ""), form.adjustments)
+    except UnknownProduct as exc:
+        return _unknown_product(request, exc)
+    existing = form.cleaned_data.get("assessment")
+    return _render_assessment(request, assessment, saved=existing, adjusting=True, save_form=form)
 
 
 @login_required
