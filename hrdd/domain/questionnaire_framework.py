@@ -182,8 +182,11 @@ class QuestionnaireFramework(_Frozen):
         dimension_ids = [d.id for d in self.dimensions]
         if len(set(dimension_ids)) != len(dimension_ids):
             raise ValueError("duplicate dimension ids")
-        shared = sorted(set(dimension_ids) & set(question_ids))
-        if shared:  # a response's scores hold questions and dimensions under one id each
+        # A response's scores hold questions and dimensions under one id each. A dimension made of one question
+        # may share that question's id (cfit-2025's policies and actions): the two scores are the same number.
+        alone = {d.id for d in self.dimensions if d.questions == (d.id,)}
+        shared = sorted(set(dimension_ids) & set(question_ids) - alone)
+        if shared:
             raise ValueError(f"{shared[0]} is the id of both a question and a dimension")
         if self.overall.rule == "median" and len(self.dimensions) % 2 == 0:
             raise ValueError("the median rule needs an odd number of dimensions")

@@ -647,3 +647,13 @@ def test_a_file_whose_id_differs_from_its_name_is_refused(tmp_path):
 def test_an_id_that_looks_like_a_path_is_not_looked_up_in_the_extra_folders(extra_folder, framework_id):
     with pytest.raises(FrameworkError):
         get_framework(framework_id)
+
+
+def test_a_dimension_made_of_one_question_may_share_that_questions_id():
+    # given: cfit-2025's "policies" and "actions" are each a question and the dimension it alone makes up
+    framework = get_framework("cfit-2025")
+
+    # then
+    for dimension_id in ("policies", "actions"):
+        assert dict((d.id, d.questions) for d in framework.dimensions)[dimension_id] == (dimension_id,)
+        assert framework.question(dimension_id).dimension == dimension_id
