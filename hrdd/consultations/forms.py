@@ -6,8 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.consultations.models import product_category_choices
@@ -36,14 +34,6 @@ class ImportForm(PageForm):
         label=gettext_lazy("Filled questionnaire (XLSX)"),
         error_messages={"required": gettext_lazy("Choose a filled questionnaire (XLSX) to import.")},
     )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (limit %d bytes).") % settings.HRDD_MAX_UPLOAD_BYTES
-            )
-        return upload
 
 
 class ReopenForm(PageForm):

@@ -7,7 +7,6 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -21,8 +20,11 @@ from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation, Invitation, product_category_choices
 from hrdd.consultations.spreadsheets import FilledQuestionnaire, SpreadsheetError, read_filled_questionnaire
+from hrdd.core.errors import InputError
+from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
+from hrdd.core.uploads import accept_upload
 from hrdd.domain.maturity import InvalidResponse, parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
 from hrdd.procurements.models import Procurement
@@ -107,7 +109,7 @@ def consultation_create(
 
 def supplier_link(invitation: Invitation) -> str:
     """Return the absolute address of a supplier's secret link."""
-    return settings.HRDD_BASE_URL.rstrip("/") + invitation.get_respond_url()
+    return absolute_url(invitation.get_respond_url())
 
 
 @transaction.atomic
@@ -317,20 +319,11 @@ def responses_import_accept(
         raise ImportRefused(_("Choose a filled questionnaire (XLSX) to import."), field="file")
     workbooks = []
     for upload in uploads:
-        if upload.size > settings.HRDD_MAX_UPLOAD_BYTES:
-            raise ImportRefused(
-                _("%(file)s: the file is too large (limit %(limit)d bytes).")
-                % {"file": upload.name, "limit": settings.HRDD_MAX_UPLOAD_BYTES},
-                field="file",
-            )
-        content = upload.read()
-        if not content.startswith(b"PK"):  # an XLSX workbook is a ZIP archive
-            raise ImportRefused(
-                _("%(file)s: %(problem)s")
-                % {"file": upload.name, "problem": _("The file is not a readable XLSX workbook.")},
-                field="file",
-            )
-        workbooks.append((upload.name, content))
+        try:
+            file = accept_upload(upload, allowed=(".xlsx",), field="file")
+        except InputError as exc:  # the kernel's refusal names the file
+            raise ImportRefused(str(exc), field="file") from exc
+        workbooks.append((file.name, file.content))
     names = ", ".join(name for name, _content in workbooks)
     return task_run_create(
         organisation=consultation.organisation,

@@ -11,23 +11,19 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from hrdd.core.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the name pages and tests use
+from hrdd.core.spreadsheets import SpreadsheetError, append_row, read_xlsx_rows, workbook_bytes
 from hrdd.domain.maturity import MarketAssessment, ResponseScore
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework
-from hrdd.xlsx import append_row, workbook_bytes
 
 QUESTIONNAIRE_SHEET = "Questionnaire"
 HEADER = ("key", "option", "statement", "answer")
 TICKED = {"x", "yes", "y", "1", "true", "✓", "✔", "ja", "oui"}
 UNTICKED = {"", "no", "n", "0", "false"}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class SpreadsheetError(ValueError):
-    """A workbook cannot be read; the message names the sheet, cell or row."""
 
 
 @dataclass(frozen=True)
@@ -101,16 +97,7 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
 
 def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramework) -> FilledQuestionnaire:
     """Read a filled questionnaire workbook into a raw response; raise SpreadsheetError naming the cell."""
-    try:
-        wb = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise SpreadsheetError(
-            _("The file is not a readable XLSX workbook (%s).") % type(exc).__name__
-        ) from exc
-    if QUESTIONNAIRE_SHEET not in wb.sheetnames:
-        raise SpreadsheetError(_("The workbook has no sheet named %s.") % QUESTIONNAIRE_SHEET)
-    rows = list(wb[QUESTIONNAIRE_SHEET].iter_rows(values_only=True))
-    wb.close()
+    rows = read_xlsx_rows(stream, sheet=QUESTIONNAIRE_SHEET)  # the kernel's limits and messages
     if not rows or tuple(str(v or "").strip().lower() for v in rows[0][:4]) != HEADER:
         raise SpreadsheetError(
             _("Sheet %(sheet)s, row 1: expected the columns %(columns)s.")
