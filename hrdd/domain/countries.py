@@ -11,7 +11,10 @@ def to_iso3(value: str) -> str | None:
     if not text:
         return ""
     if len(text) in (2, 3):
-        found = pycountry.countries.get(**{f"alpha_{len(text)}": text.upper()})
+        code = text.upper()
+        found = (
+            pycountry.countries.get(alpha_2=code) if len(code) == 2 else pycountry.countries.get(alpha_3=code)
+        )
         if found is not None:
             return str(found.alpha_3)
     try:
