@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format test-postgres openapi clean
+.PHONY: install run worker test lint format test-postgres openapi clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(STAMP)
 	$(BIN)/hrdd migrate
 	$(BIN)/hrdd demo
 	$(BIN)/hrdd serve
+
+# The task worker alone (`make run` already starts one beside the server).
+worker: $(STAMP)
+	$(BIN)/hrdd tasks worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

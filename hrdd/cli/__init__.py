@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from hrdd.cli import admin, contracts, questionnaire, risks, tenders
+from hrdd.cli import admin, contracts, questionnaire, risks, tasks, tenders
 from hrdd.cli.common import stderr
 from hrdd.core.errors import InputError, NotFound
 
@@ -56,6 +56,9 @@ app.add_typer(risks.risk_app, name="risk")
 app.add_typer(risks.kb_app, name="kb")
 app.add_typer(tenders.tender_app, name="tender")
 app.add_typer(contracts.contract_app, name="contract")
+app.add_typer(tasks.tasks_app, name="tasks")
+contracts.contract_app.command("sites")(tasks.contract_sites)
+questionnaire.questionnaire_app.command("import")(tasks.questionnaire_import)
 app.command("remind")(contracts.remind)
 app.command("migrate")(admin.migrate)
 app.command("demo")(admin.demo)

@@ -37,11 +37,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
-    """Serve the web application (development server; use gunicorn config.wsgi in production)."""
+    """Serve the web application with a task worker beside it (development server; in production use gunicorn
+    config.wsgi and run `hrdd tasks worker` as its own service)."""
     django_setup()
     from django.core.management import call_command
 
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    from hrdd.core.tasks import worker_beside
+
+    with worker_beside() as worker:  # stopped when the server stops
+        if worker is not None:
+            stdout().print(f"Task worker started beside the server (process {worker.pid}).", highlight=False)
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
 def manage(ctx: typer.Context) -> None:

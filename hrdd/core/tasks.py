@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import subprocess  # noqa: S404 - the worker beside the development server is our own command
 import sys
 import time
@@ -129,8 +130,10 @@ def task_run_create(
     return run
 
 
-def task_run_retry(*, run: TaskRun, actor: Any = None) -> TaskRun:
-    """Queue a failed run again from its kept inputs; `actor` (when a user, not a secret link) must be a writer."""
+def task_run_retry(*, run: TaskRun, actor: Any = None, enqueue: bool = True) -> TaskRun:
+    """Queue a failed run again from its kept inputs; `actor` (when a user, not a secret link) must be a writer.
+
+    With `enqueue` false the run waits for `task_run_here` (the command line) instead of a worker."""
     if actor is not None:
         require_writable(actor, run.organisation)
     if run.status != TaskRun.Status.FAILED:
@@ -149,7 +152,8 @@ def task_run_retry(*, run: TaskRun, actor: Any = None) -> TaskRun:
         if not requeued:  # someone pressed Retry a moment earlier
             raise InputError(_("Only a failed task can be retried."), field="task")
         run.refresh_from_db()
-        _enqueue(run)
+        if enqueue:
+            _enqueue(run)
     return run
 
 
@@ -321,6 +325,10 @@ def uses_database_queue(backend_name: str = "default") -> bool:
     return isinstance(task_backends[backend_name], DatabaseBackend)
 
 
+def _exit_on_signal(number: int, frame: Any) -> None:
+    raise SystemExit(128 + number)
+
+
 @contextlib.contextmanager
 def worker_beside(*, interval: float = 0.5) -> Iterator[subprocess.Popen[bytes] | None]:
     """Run `manage.py db_worker` as a child process while the block runs, and stop it after."""
@@ -332,9 +340,15 @@ def worker_beside(*, interval: float = 0.5) -> Iterator[subprocess.Popen[bytes] 
         "--interval", str(interval), "--no-reload", "--no-startup-delay", "--verbosity", "0",
     ]  # fmt: skip
     child = subprocess.Popen(command)  # noqa: S603 - our own interpreter and command, no user input
+    # A server stopped by SIGTERM or SIGHUP (not only Ctrl+C) leaves through `finally`, taking the worker along.
+    previous = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    for number in previous:
+        signal.signal(number, _exit_on_signal)
     try:
         yield child
     finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         if child.poll() is None:
             child.terminate()  # the worker finishes the task it is running, then exits
             try:

@@ -12,6 +12,7 @@ from icalendar import Calendar
 
 from hrdd.contracts.models import Submission
 from hrdd.contracts.services import contract_create, submission_create
+from hrdd.core.tasks import run_queued_tasks
 from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
 from hrdd.risks import selectors
@@ -78,14 +79,23 @@ def test_supplier_uploads_a_site_list_twice_and_a_wrong_file_is_refused(page, bu
     section.get_by_label(field).set_input_files(str(sites))
     section.get_by_label("If the list is incomplete").fill("All our sites are listed.")
     section.get_by_role("button", name="Submit").click()
-    expect(page.locator(".messages")).to_contain_text("Received: CC2, version 1 (sites.csv).")
+    expect(page.locator(".messages")).to_contain_text("Received sites.csv: its rows are being read")
+    # the task worker reads the rows; the progress shown under CC2 updates itself, then links to the result
+    run_queued_tasks()
+    section = page.locator(f"#obligation-{cc2.pk}")
+    expect(section.locator(".task-run")).to_contain_text("Received: CC2, version 1 (sites.csv).")
+    section.get_by_role("link", name="Show the submission").click()
     section = page.locator(f"#obligation-{cc2.pk}")
     expect(section).to_contain_text("Received: v1 sites.csv")
     expect(section.locator(".kpi")).to_contain_text(["timeliness: late by"])
 
     section.get_by_label(field).set_input_files(str(sites))
     section.get_by_role("button", name="Submit").click()
-    expect(page.locator(".messages")).to_contain_text("Received: CC2, version 2 (sites.csv).")
+    expect(page.locator(".messages")).to_contain_text("Received sites.csv: its rows are being read")
+    run_queued_tasks()
+    section = page.locator(f"#obligation-{cc2.pk}")
+    expect(section.locator(".task-run")).to_contain_text("Received: CC2, version 2 (sites.csv).")
+    section.get_by_role("link", name="Show the submission").click()
     section = page.locator(f"#obligation-{cc2.pk}")
     expect(section).to_contain_text("Received: v2 sites.csv")
     expect(section).to_contain_text("v1 sites.csv")
