@@ -3,6 +3,7 @@ of its work and can be retried; another organisation never sees it. The tasks ru
 own worker code (`run_queued_tasks` claims each queued task and hands it to `Worker.run_task`)."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,7 @@ from hrdd.core.tasks import (
 )
 from hrdd.domain.contracts import add_months
 from tests.app.workbooks import fill_questionnaire
+from tests.cli_support import assert_refused, ok
 from tests.factories import answers, response
 
 TODAY = dt.date.today()
@@ -584,3 +586,109 @@ def test_the_polling_script_is_served_as_a_static_file():
     path = finders.find("hrdd/tasks.js")
     assert path is not None
     assert "data-poll" in Path(path).read_text(encoding="utf-8")
+
+
+# the command line: the same work, here with a progress bar or left to the worker
+
+
+def test_the_command_line_stores_a_site_list_here_and_leaves_nothing_queued(cli, contract, tmp_path):
+    # given
+    sites = tmp_path / "sites.csv"
+    sites.write_text(SITES_CSV, encoding="utf-8")
+
+    # when
+    result = ok(cli("contract", "sites", contract.public_id, sites, "--explanation", "All listed."))
+
+    # then
+    assert "Received: CC2, version 1 (sites.csv). 3 site(s) stored." in result.stdout
+    submission = cc2_of(contract).submissions.get()
+    assert submission.summary["explanation"] == "All listed."
+    assert TaskRun.objects.get().status == TaskRun.Status.DONE
+    assert not DBTaskResult.objects.exists()
+
+
+def test_the_command_line_queues_for_the_worker_and_shows_the_run(cli, contract, tmp_path):
+    # given
+    sites = tmp_path / "sites.csv"
+    sites.write_text(SITES_CSV, encoding="utf-8")
+
+    # when
+    queued = ok(cli("contract", "sites", contract.public_id, sites, "--queue"))
+    ran = ok(cli("tasks", "run"))
+    run = TaskRun.objects.get()
+    shown = ok(cli("tasks", "show", run.public_id))
+    listed = ok(cli("tasks", "list", "--json"))
+
+    # then
+    assert f"Queued as task {run.public_id}" in queued.stdout
+    assert ran.stdout.strip() == "1 task(s) run"
+    assert "Site list sites.csv for CC2: done" in shown.stdout
+    assert "3 of 3 done" in shown.stdout
+    assert json.loads(listed.stdout)[0]["id"] == str(run.public_id)
+    assert cc2_of(contract).submissions.count() == 1
+
+
+def test_a_failed_run_retried_on_the_command_line_fails_again_naming_the_row(cli, contract, tmp_path):
+    # given
+    sites = tmp_path / "sites.csv"
+    sites.write_text("name,address,country\nLost Plant,Nowhere,Atlantis\n", encoding="utf-8")
+    refused = cli("contract", "sites", contract.public_id, sites)
+    run = TaskRun.objects.get()
+
+    # when
+    again = cli("tasks", "retry", run.public_id)
+
+    # then
+    assert_refused(refused, "row 2, column country: 'Atlantis' is not a known country")
+    assert_refused(again, "row 2, column country: 'Atlantis' is not a known country")
+    run.refresh_from_db()
+    assert (run.status, run.attempts) == (TaskRun.Status.FAILED, 2)
+    assert not Submission.objects.exists()
+
+
+def test_an_unknown_run_is_refused_on_the_command_line(cli, db):
+    assert_refused(cli("tasks", "show", "00000000-0000-4000-8000-000000000000"), "task not found")
+
+
+def test_the_command_line_imports_workbooks_as_the_buyer(cli, buyer, consultation, blank_xlsx, tmp_path):
+    # given
+    first, second = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    first.write_bytes(workbook(blank_xlsx, "Supplier one"))
+    second.write_bytes(workbook(blank_xlsx, "Supplier two"))
+
+    # when
+    result = ok(cli("questionnaire", "import", consultation.public_id, first, second, "--as", buyer.email))
+
+    # then
+    assert "Imported the answers of Supplier one, Supplier two." in result.stdout
+    assert consultation.invitations.count() == 2
+    assert AuditEvent.objects.filter(action="response.import_xlsx", actor=buyer).count() == 2
+
+
+def test_the_command_line_import_refuses_an_invalid_workbook_and_stores_none(
+    cli, buyer, consultation, blank_xlsx, tmp_path
+):
+    # given
+    good, bad = tmp_path / "one.xlsx", tmp_path / "two.xlsx"
+    good.write_bytes(workbook(blank_xlsx, "Supplier one"))
+    bad.write_bytes(fill_questionnaire(blank_xlsx, company="Supplier two", role=None, answers=answers()))
+
+    # when
+    result = cli("questionnaire", "import", consultation.public_id, good, bad, "--as", buyer.email)
+
+    # then
+    assert_refused(result, "two.xlsx was not imported", "role")
+    assert not consultation.invitations.exists()
+
+
+def test_the_command_line_import_is_walled_like_the_pages(cli, outsider, consultation, filled_xlsx, tmp_path):
+    # given
+    path = tmp_path / "answers.xlsx"
+    path.write_bytes(filled_xlsx)
+
+    # when
+    result = cli("questionnaire", "import", consultation.public_id, path, "--as", outsider.email)
+
+    # then
+    assert_refused(result, "not found")
+    assert not TaskRun.objects.exists()
