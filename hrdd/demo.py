@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from importlib import resources
 
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
@@ -22,6 +21,7 @@ from hrdd.companies.services import company_create, company_resolve, company_upd
 from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
 from hrdd.contracts.models import Submission
 from hrdd.contracts.services import contract_create, submission_create
+from hrdd.core import links
 from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
 from hrdd.procurements.services import procurement_create
@@ -160,7 +160,7 @@ class DemoResult:
 @transaction.atomic
 def load_demo() -> DemoResult:
     """Create the demo organisation, its users and the notebook consultation, unless they exist."""
-    base_url = settings.HRDD_BASE_URL.rstrip("/")
+    base_url = links.base_url()
     if Organisation.objects.filter(name=DEMO_ORGANISATION).exists():
         return DemoResult(created=False, login=DEMO_LOGIN, base_url=base_url)
     buyer_org = organisation_create(name=DEMO_ORGANISATION, kind=Organisation.Kind.PUBLIC_BUYER)

@@ -25,6 +25,7 @@ from hrdd.contracts.schemas import (
     ObligationStatusOut,
     SubmissionOut,
 )
+from hrdd.core.downloads import attachment
 from hrdd.core.errors import NotFound
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from hrdd.domain.tender import TenderInputError
@@ -153,12 +154,7 @@ def submission_file(request: HttpRequest, public_id: uuid.UUID, submission_id: i
     submission = _submission(contract, submission_id)
     if not submission.file:
         raise NotFound("file")
-    return FileResponse(
-        submission.file.open("rb"),
-        as_attachment=True,
-        filename=submission.filename,
-        content_type=submission.content_type or "application/octet-stream",
-    )
+    return attachment(submission.file.open("rb"), submission.filename, content_type=submission.content_type)
 
 
 @router.get(

@@ -7,11 +7,11 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from django.conf import settings
 from ninja import Schema
 from pydantic import StrictBool, StrictInt
 
 from hrdd.contracts.models import Contract, Obligation
+from hrdd.core.links import absolute_url
 from hrdd.core.schemas import InputSchema
 
 
@@ -81,7 +81,7 @@ class ContractDetailOut(ContractOut):
 
     @staticmethod
     def resolve_supplier_link(contract: Contract) -> str:
-        return settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+        return absolute_url(contract.get_supplier_url())
 
     @staticmethod
     def resolve_obligations(contract: Contract) -> list[Obligation]:

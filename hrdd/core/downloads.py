@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import IO
+from typing import IO, overload
 
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
@@ -52,6 +52,14 @@ def content_type_for(filename: str) -> str:
     """The content type that goes with the filename's last extension."""
     _stem, dot, extension = filename.lower().rpartition(".")
     return CONTENT_TYPES.get(f".{extension}", FALLBACK_CONTENT_TYPE) if dot else FALLBACK_CONTENT_TYPE
+
+
+@overload
+def attachment(body: bytes | str, filename: str, *, content_type: str | None = None) -> HttpResponse: ...
+
+
+@overload
+def attachment(body: IO[bytes], filename: str, *, content_type: str | None = None) -> FileResponse: ...
 
 
 def attachment(

@@ -55,7 +55,9 @@ def _subject(name: str) -> str:
     return name or _("the file")
 
 
-def _bounded(rows: Iterable[Row], *, name: str, field: str, max_rows: int, max_columns: int) -> list[Row]:
+def _bounded(
+    rows: Iterable[Iterable[Any]], *, name: str, field: str, max_rows: int, max_columns: int
+) -> list[Row]:
     """Keep rows in place (row n of the file is item n-1), trimming empty cells and rows at the end."""
     kept: list[Row] = []
     pending_empty = 0
@@ -146,12 +148,18 @@ def read_csv_rows(
         ) from exc
 
 
-def read_rows(file: AcceptedFile, *, field: str = "file", **bounds: int) -> list[Row]:
+def read_rows(
+    file: AcceptedFile, *, field: str = "file", max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS
+) -> list[Row]:
     """Return the rows of an accepted CSV or XLSX file (the first sheet of a workbook)."""
     if file.kind == XLSX:
-        return read_xlsx_rows(file.content, name=file.name, field=field, **bounds)
+        return read_xlsx_rows(
+            file.content, name=file.name, field=field, max_rows=max_rows, max_columns=max_columns
+        )
     if file.kind == CSV:
-        return read_csv_rows(file.content, name=file.name, field=field, **bounds)
+        return read_csv_rows(
+            file.content, name=file.name, field=field, max_rows=max_rows, max_columns=max_columns
+        )
     raise ValueError(f"{file.kind} is not a spreadsheet")
 
 
