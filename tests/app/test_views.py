@@ -13,6 +13,7 @@ from hrdd.consultations.services import (
     supplier_link,
 )
 from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE
+from hrdd.core.tasks import run_queued_tasks
 from hrdd.domain.questionnaire_framework import get_framework
 from tests.app.workbooks import fill_questionnaire, open_xlsx
 from tests.factories import PASSWORD, ConsultationFactory, answers, response
@@ -489,19 +490,21 @@ def test_the_supplier_downloads_the_blank_questionnaire_through_the_link(client,
 def test_importing_a_filled_workbook_through_the_page_stores_the_response(
     logged_in, consultation, filled_xlsx
 ):
-    # when
+    # when: the workbook is accepted at once and imported by the task worker
     page = logged_in.post(
         reverse("consultations:import", args=[consultation.public_id]),
         {"file": upload(filled_xlsx)},
         follow=True,
     )
+    run_queued_tasks()
+    shown = logged_in.get(consultation.get_absolute_url())
 
     # then
     assert page.status_code == 200
     imported = consultation.invitations.get()
     assert imported.channel == Invitation.Channel.SPREADSHEET
     assert imported.status == Invitation.Status.SUBMITTED
-    assert b"Spreadsheet Supplier Ltd" in page.content
+    assert b"Spreadsheet Supplier Ltd" in shown.content
 
 
 def test_importing_a_broken_file_through_the_page_shows_an_error_and_stores_nothing(logged_in, consultation):
@@ -528,15 +531,17 @@ def test_importing_an_invalid_response_through_the_page_names_the_field(logged_i
     # given
     filled = fill_questionnaire(blank_xlsx, role=None, answers=answers())
 
-    # when
+    # when: accepted at once (a real workbook), refused when the task worker reads it
     page = logged_in.post(
         reverse("consultations:import", args=[consultation.public_id]),
         {"file": upload(filled)},
     )
+    run_queued_tasks()
+    shown = logged_in.get(consultation.get_absolute_url())
 
-    # then
-    assert page.status_code == 400
-    [error] = page.context["import_form"].errors["file"]
+    # then: the import's progress shows the error, naming the field
+    assert page.status_code == 302
+    [error] = [e.text for e in document(shown).by_id("imports").find_all(cls="errors")]
     assert "role" in error
     assert "not imported" in error
     assert not consultation.invitations.exists()
@@ -566,6 +571,7 @@ def test_an_upload_at_the_limit_is_accepted(logged_in, consultation, filled_xlsx
     logged_in.post(
         reverse("consultations:import", args=[consultation.public_id]), {"file": upload(filled_xlsx)}
     )
+    run_queued_tasks()
 
     # then
     assert consultation.invitations.count() == 1
@@ -612,6 +618,7 @@ def test_importing_a_filled_workbook_is_listed_on_the_audit_page(logged_in, cons
     logged_in.post(
         reverse("consultations:import", args=[consultation.public_id]), {"file": upload(filled_xlsx)}
     )
+    run_queued_tasks()
 
     # when
     page = logged_in.get(reverse("audit"))
