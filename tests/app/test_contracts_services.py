@@ -32,6 +32,7 @@ from hrdd.contracts.services import (
 from hrdd.domain.contracts import add_months
 from hrdd.domain.tender import TenderInputError
 from hrdd.tenders.services import tender_create
+from tests.core.builders import pdf_bytes
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AWARD = dt.date(2030, 1, 15)
@@ -550,27 +551,7 @@ def test_a_real_pdf_is_accepted_for_a_report(scenario_2):
 
 
 def _minimal_pdf(text):
-    from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=300, height=200)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode())
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return pdf_bytes(text)
 
 
 # submission_create: refusals store nothing
