@@ -15,11 +15,13 @@ from icalendar import Calendar
 from hrdd.audit.models import AuditEvent
 from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
 from hrdd.contracts.services import contract_create, information_request_create, submission_create
+from hrdd.core.tasks import run_queued_tasks
 from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
 from hrdd.risks import selectors as risk_selectors
 from hrdd.risks.services import risk_assessment_save
 from hrdd.tenders.services import tender_create
+from tests.html import controls, described_by, document, error_texts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DASHBOARD = reverse("contracts:dashboard")
@@ -253,7 +255,7 @@ def test_the_trend_chart_appears_once_a_deadline_has_passed(logged_in, buyer):
     assert 'class="chart trend"' in chart
     assert "Lumen Computers" in chart
     assert "Future Servers" not in chart  # nothing of theirs is due yet
-    past = min(o.due_date for o in Contract.objects.get(supplier_name="Lumen Computers").obligations.all())
+    past = min(o.due_date for o in Contract.objects.get(supplier__legal_name="Lumen Computers").obligations.all())
     assert f"Lumen Computers {past.year}: 0 of 2 on time" in chart
     assert after.context["board"].trend == {"Lumen Computers": {past.year: (0, 2)}}
 
@@ -344,15 +346,15 @@ def test_creating_a_contract_from_a_tender_through_the_form_takes_its_scenario_a
 @pytest.mark.parametrize(
     ("field", "value", "said"),
     [
-        ("award_date", "2030-02-30", "award_date: '2030-02-30' is not a date (YYYY-MM-DD)"),
-        ("start_date", "tomorrow", "start_date: 'tomorrow' is not a date (YYYY-MM-DD)"),
-        ("end_date", "", "end_date: a date is required"),
-        ("months", "three", "months: 'three' is not a whole number"),
-        ("supplier_email", "nobody", "supplier_email"),
-        ("scenario", "", "scenario: a scenario is required"),
+        ("award_date", "2030-02-30", "'2030-02-30' is not a date (YYYY-MM-DD)"),
+        ("start_date", "tomorrow", "'tomorrow' is not a date (YYYY-MM-DD)"),
+        ("end_date", "", "a date is required"),
+        ("months", "three", "'three' is not a whole number"),
+        ("supplier_email", "nobody", "enter a valid e-mail address"),
+        ("scenario", "", "a scenario is required"),
     ],
 )
-def test_bad_input_in_the_form_shows_an_error_naming_the_field_and_stores_nothing(
+def test_bad_input_in_the_form_shows_an_error_beside_the_field_and_stores_nothing(
     logged_in, field, value, said
 ):
     # given
@@ -363,9 +365,7 @@ def test_bad_input_in_the_form_shows_an_error_naming_the_field_and_stores_nothin
 
     # then
     assert page.status_code == 400
-    messages = messages_of(page)
-    assert len(messages) == 1
-    assert said in messages[0], messages
+    assert [str(e) for e in page.context["form"].errors[field]] == [said]
     assert counts() == before
     assert 'id="new-contract"' in page.content.decode()
 
@@ -380,7 +380,7 @@ def test_a_viewer_posting_the_form_is_refused_and_nothing_is_stored(client, view
 
     # then
     assert page.status_code == 400
-    assert "Your role does not allow changes" in messages_of(page)[0]
+    assert any("Your role does not allow changes" in t for t in error_texts(document(page)))
     assert counts() == before
 
 
@@ -649,7 +649,7 @@ def test_uploading_on_the_supplier_page_creates_a_version_and_shows_it(client, b
     contract = running(buyer)
     cc2 = first(contract, "CC2")
 
-    # when
+    # when: the list is accepted at once, and its rows are read by the task worker
     page = client.post(
         supplier_url(contract),
         {
@@ -659,22 +659,29 @@ def test_uploading_on_the_supplier_page_creates_a_version_and_shows_it(client, b
             "file": upload("sites.csv", SITES_CSV.encode()),
         },
     )
+    accepted = client.get(page["Location"])
+    run_queued_tasks()
     shown = client.get(page["Location"])
-    again = client.post(
+    again_accepted = client.post(
         supplier_url(contract),
         {"obligation": str(cc2.pk), "action": "submit", "file": upload("sites.csv", SITES_CSV.encode())},
         follow=True,
     )
+    run_queued_tasks()
+    again = client.get(supplier_url(contract))
 
     # then
     assert page.status_code == 302
     assert page["Location"] == supplier_url(contract)
     assert [s.version for s in cc2.submissions.order_by("version")] == [1, 2]
     assert cc2.submissions.get(version=1).summary["explanation"] == "All sites listed."
-    assert messages_of(shown) == ["Received: CC2, version 1 (sites.csv)."]
+    reading = "Received sites.csv: its rows are being read; the progress is shown under CC2."
+    assert messages_of(accepted) == [reading]
+    assert "Received: CC2, version 1 (sites.csv)." in text_of(shown)
     assert "Received: v1 sites.csv" in text_of(shown)
-    assert messages_of(again) == ["Received: CC2, version 2 (sites.csv)."]
+    assert messages_of(again_accepted) == [reading]
     text = text_of(again)
+    assert "Received: CC2, version 2 (sites.csv)." in text
     assert "Received: v2 sites.csv" in text
     assert "v1 sites.csv" in text
     assert AuditEvent.objects.filter(action="submission.create").count() == 2
@@ -710,11 +717,6 @@ def test_a_report_with_its_summary_is_uploaded_on_the_supplier_page(client, buye
     ("name", "content", "said"),
     [
         ("tool.exe", b"MZ\x90\x00", "tool.exe: unsupported file type; upload one of .csv, .xlsx"),
-        (
-            "sites.csv",
-            b"name,address,country\nLost Plant,Nowhere,Atlantis\n",
-            "row 2, column country: &#x27;Atlantis&#x27; is not a known country",
-        ),
         ("sites.xlsx", b"PK\x03\x04 broken", "not a readable XLSX workbook"),
     ],
 )
@@ -731,13 +733,42 @@ def test_a_rejected_upload_on_the_supplier_page_returns_400_with_the_message_and
         supplier_url(contract), {"obligation": str(cc2.pk), "action": "submit", "file": upload(name, content)}
     )
 
-    # then
+    # then: the message beside the file box of that obligation, and nowhere else
     assert page.status_code == 400
-    html = page.content.decode()
+    html = document(page)
+    [box] = controls(html.by_id(f"obligation-{cc2.pk}"), "file")
+    assert box.get("aria-invalid") == "true"
+    assert any(said in e.text for e in described_by(html, box))
+    assert [e for e in html.iter() if "errors" in e.classes] == [html.by_id(f"ob{cc2.pk}_file_error")]
+    assert counts() == before
+    assert stored_files() == []
+
+
+def test_a_bad_row_in_a_site_list_is_shown_on_the_supplier_page_once_read_and_nothing_is_stored(
+    client, buyer
+):
+    # given
+    contract = running(buyer)
+    cc2 = first(contract, "CC2")
+    before = counts()
+    content = b"name,address,country\nLost Plant,Nowhere,Atlantis\n"
+
+    # when: accepted at once (the file is a real CSV), refused when the task worker reads its rows
+    page = client.post(
+        supplier_url(contract),
+        {"obligation": str(cc2.pk), "action": "submit", "file": upload("sites.csv", content)},
+    )
+    run_queued_tasks()
+    shown = client.get(supplier_url(contract))
+
+    # then
+    assert page.status_code == 302
+    html = shown.content.decode()
     section = html[html.index(f'id="obligation-{cc2.pk}"') :]
     section = section[: section.index("</section>")]
     assert '<div class="errors" role="alert">' in section
-    assert said in section
+    assert "row 2, column country: &#x27;Atlantis&#x27; is not a known country" in section
+    assert "Retry" in section
     assert html.count('class="errors"') == 1
     assert counts() == before
     assert stored_files() == []
@@ -895,11 +926,12 @@ def test_a_request_without_a_question_is_refused_with_a_message(logged_in, buyer
     page = logged_in.post(
         reverse("contracts:request", args=[contract.public_id, cc3.pk]),
         {"question": "", "due_on": (TODAY + dt.timedelta(days=7)).isoformat()},
-        follow=True,
     )
 
-    # then
-    assert messages_of(page) == ["question: a question is required"]
+    # then: the contract page again, the message beside that obligation's question box
+    assert page.status_code == 400
+    [box] = controls(document(page).by_id(f"request-{cc3.pk}"), "question")
+    assert [e.text for e in described_by(document(page), box)] == ["a question is required"]
     assert InformationRequest.objects.count() == 0
 
 

@@ -60,7 +60,7 @@ def test_logging_in_with_the_password_redirects_to_the_consultations(client, buy
 
     # then
     assert page.status_code == 302
-    assert page.url == reverse("consultations:list")
+    assert page.url == reverse("procurements:list")
     assert client.get(reverse("consultations:list")).status_code == 200
 
 
@@ -85,13 +85,13 @@ def test_anonymous_users_are_sent_to_the_login_page(client, path):
     assert page.url.startswith(reverse("login") + "?next=")
 
 
-def test_the_home_page_sends_a_logged_in_user_to_the_consultations(logged_in):
+def test_the_home_page_sends_a_logged_in_user_to_the_procurements(logged_in):
     # when
     page = logged_in.get("/")
 
     # then
     assert page.status_code == 302
-    assert page.url == reverse("consultations:list")
+    assert page.url == reverse("procurements:list")
 
 
 # consultations
@@ -228,7 +228,7 @@ def test_saving_a_draft_through_the_link_keeps_the_partial_answers(client, invit
     assert page.status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.DRAFT
-    assert (invitation.company, invitation.role) == ("Acme", "reseller")
+    assert (invitation.company_name, invitation.role) == ("Acme", "reseller")
     assert invitation.answers == {"transparency": ["assembly_location"]}
 
 
@@ -256,7 +256,7 @@ def test_submitting_complete_answers_through_the_link_marks_it_submitted(client,
     assert page.status_code == 302
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SUBMITTED
-    assert invitation.company == "Acme Computers"
+    assert invitation.company_name == "Acme Computers"
     assert invitation.answers["policies"] == ["detailed_commitments"]
     assert invitation.answers["initiatives"] == "TCO Certified"
 
@@ -272,7 +272,7 @@ def test_a_second_post_after_submitting_answers_409_and_changes_nothing(client, 
     # then
     assert page.status_code == 409
     submitted.refresh_from_db()
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
     assert submitted.answers == answers()
     assert submitted.submitted_at == submitted_at
 
@@ -285,7 +285,7 @@ def test_saving_a_draft_after_submitting_answers_409_and_changes_nothing(client,
     assert page.status_code == 409
     submitted.refresh_from_db()
     assert submitted.status == Invitation.Status.SUBMITTED
-    assert submitted.company == "Acme Computers"
+    assert submitted.company_name == "Acme Computers"
 
 
 def test_submitting_missing_answers_through_the_link_answers_400_naming_the_field(client, invitation):
@@ -331,7 +331,7 @@ def test_a_reopened_response_can_be_submitted_again_through_the_link(
     assert page.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == Invitation.Status.SUBMITTED
-    assert submitted.company == "Acme Again"
+    assert submitted.company_name == "Acme Again"
 
 
 # the dashboard

@@ -159,12 +159,15 @@ def login(live_server):
     """Log a user in through the /login/ form of a page; return the page."""
     from tests.factories import PASSWORD
 
-    def do_login(page, user, password=PASSWORD):
+    def do_login(page, user, password=PASSWORD, then="/consultations/"):
+        """Log in (the user lands on the procurements), then open `then` (None stays on the landing page)."""
         page.goto("/login/")
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/consultations/$"))
+        page.wait_for_url(re.compile(r"/procurements/$"))
+        if then:
+            page.goto(then)
         return page
 
     return do_login
