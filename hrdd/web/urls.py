@@ -3,10 +3,11 @@ from django.urls import path
 
 from hrdd.consultations import views as consultation_views
 from hrdd.web import views
+from hrdd.web.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_page, name="audit"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),

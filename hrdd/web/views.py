@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from hrdd.accounts.services import membership_switch
 from hrdd.audit.selectors import audit_event_list
 from hrdd.core.errors import InputError
+from hrdd.web.forms import OrganisationSwitchForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -18,11 +19,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 def organisation_switch(request: HttpRequest) -> HttpResponse:
     """Work in another of the user's organisations; every page then shows that organisation's records."""
+    form = OrganisationSwitchForm(request.POST)
     try:
+        if not form.is_valid():
+            raise InputError(_("Choose an organisation."), field="organisation")
         organisation = membership_switch(
-            user=request.user, organisation_public_id=request.POST.get("organisation", "")
+            user=request.user, organisation_public_id=form.cleaned_data["organisation"]
         )
-    except InputError as exc:
+    except InputError as exc:  # the switch sits in every page's header: its refusal is told as a message
         messages.error(request, str(exc))
     else:
         messages.success(request, _("You now work in %s.") % organisation.name)
