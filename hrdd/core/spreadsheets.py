@@ -23,6 +23,7 @@ from hrdd.core.uploads import (
     XLSX_CONTENT_TYPE,
     AcceptedFile,
     FileRefused,
+    FileTooLarge,
     check_content,
     read_limited,
 )
@@ -96,8 +97,11 @@ def read_xlsx_rows(
     max_columns: int = MAX_COLUMNS,
 ) -> list[Row]:
     """Return the values of a sheet (the first unless named) as rows; SpreadsheetError names what is wrong."""
-    content = source if isinstance(source, bytes) else read_limited(source, name=name, field=field)
-    check_content(content, name=name, kind=XLSX, field=field, error=SpreadsheetError)
+    try:
+        content = source if isinstance(source, bytes) else read_limited(source, name=name, field=field)
+        check_content(content, name=name, kind=XLSX, field=field, error=SpreadsheetError)
+    except FileTooLarge as exc:  # whoever reads a workbook hears of every refusal as a SpreadsheetError
+        raise SpreadsheetError(str(exc), field=field) from exc
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
@@ -130,7 +134,10 @@ def read_csv_rows(
     max_columns: int = MAX_COLUMNS,
 ) -> list[Row]:
     """Return the rows of a comma-separated UTF-8 file (a byte-order mark is allowed) as tuples of text."""
-    check_content(content, name=name, kind=CSV, field=field, error=SpreadsheetError)
+    try:
+        check_content(content, name=name, kind=CSV, field=field, error=SpreadsheetError)
+    except FileTooLarge as exc:
+        raise SpreadsheetError(str(exc), field=field) from exc
     text = decode_utf8(content, name=name, field=field, error=SpreadsheetError)
     try:
         return _bounded(

@@ -179,3 +179,25 @@ def test_numbers_and_ordinary_text_are_written_as_they_are():
     # then
     assert [c.value for c in sheet[1]] == ["Acme", 5, -3, 2.5, None, "a=b"]
     assert not any(c.quotePrefix for c in sheet[1])
+
+
+# every refusal of a reader is a SpreadsheetError, so that a caller catching it misses none
+
+
+def test_a_workbook_stream_over_the_upload_limit_is_refused_as_a_spreadsheet_error(settings):
+    # given
+    content = xlsx_bytes([["name"]])
+    settings.HRDD_MAX_UPLOAD_BYTES = len(content) - 1
+
+    # when
+    with pytest.raises(SpreadsheetError) as caught:
+        read_xlsx_rows(io.BytesIO(content))
+
+    # then
+    assert str(caught.value) == f"the file is larger than {len(content) - 1} bytes, too large to accept."
+
+
+def test_a_csv_over_the_upload_limit_is_refused_as_a_spreadsheet_error(settings):
+    settings.HRDD_MAX_UPLOAD_BYTES = 5
+    with pytest.raises(SpreadsheetError, match="sites.csv is larger than 5 bytes"):
+        read_csv_rows(b"name,address\n", name="sites.csv")
