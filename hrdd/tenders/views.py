@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import consultation_get, consultation_results
 from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.errors import InputError
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.tenders import documents, selectors, services
 from hrdd.tenders.forms import BidsUploadForm, TenderForm, TenderParametersForm
@@ -31,7 +32,8 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         consultation = consultation_get(user=request.user, public_id=request.GET["consultation"])
         market = consultation_results(consultation=consultation).market
         recommended = market.recommended_scenario if market else None
-    default_risks = consultation.risk_assessments.first() if consultation is not None else None
+    # the risk assessment of the consultation's procurement gives the annex its context
+    default_risks = consultation.procurement.risk_assessments.first() if consultation is not None else None
     form = TenderForm(
         request.POST if request.method == "POST" else None,
         user=request.user,
@@ -47,7 +49,7 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         try:
             tender = services.tender_create(actor=request.user, **form.cleaned_data)
-        except (TenderInputError, PermissionDenied) as exc:
+        except (TenderInputError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Tender created. Adjust the weights, then download the annex."))
@@ -59,6 +61,7 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
             "tenders": selectors.tender_list(user=request.user),
             "framework": framework,
             "recommended": recommended,
+            "default_risks": default_risks,
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -103,7 +106,7 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 weights=form.weights(),
                 require_label=form.cleaned_data["require_label"],
             )
-        except (TenderInputError, PermissionDenied) as exc:
+        except (TenderInputError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Parameters saved."))
@@ -156,7 +159,7 @@ def bids_evaluate(request: HttpRequest, public_id: str) -> HttpResponse:
             stored, _evaluation = services.bid_evaluation_create(
                 actor=request.user, tender=tender, bids=form.cleaned_data["bids"]
             )
-        except (TenderInputError, PermissionDenied) as exc:
+        except (TenderInputError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
             return redirect("tenders:evaluation", public_id=tender.public_id, pk=stored.pk)
