@@ -28,6 +28,7 @@ from hrdd.consultations.spreadsheets import (
     blank_questionnaire,
     results_workbook,
 )
+from hrdd.core.errors import InputError
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
 
@@ -46,7 +47,7 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
-            except (services.ConsultationError, PermissionDenied) as exc:
+            except (services.ConsultationError, InputError, PermissionDenied) as exc:
                 form.add_service_error(exc)
             else:
                 messages.success(request, _("Consultation created. Now invite suppliers."))
@@ -70,7 +71,7 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
                 consultation=consultation,
                 **invite_form.cleaned_data,
             )
-        except (services.ConsultationError, PermissionDenied) as exc:
+        except (services.ConsultationError, InputError, PermissionDenied) as exc:
             invite_form.add_service_error(exc)
         else:
             messages.success(
@@ -174,7 +175,7 @@ def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     if form.is_valid():
         try:
             services.invitation_reopen(actor=request.user, invitation=invitation)
-        except (services.ConsultationError, PermissionDenied) as exc:
+        except (services.ConsultationError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
             messages.success(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,51 +14,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.contracts import calendars, charts, selectors, services
-from hrdd.contracts.models import Obligation
+from hrdd.contracts.forms import (
+    AnswerForm,
+    ContractForm,
+    InformationRequestForm,
+    SubmissionForm,
+    SupplierPostForm,
+)
+from hrdd.contracts.models import Contract, Obligation
+from hrdd.core.errors import InputError
 from hrdd.domain.tender import TenderInputError
-from hrdd.tenders.forms import int_from_post
-from hrdd.tenders.selectors import tender_get, tender_list
-
-
-def _date(data, name: str, *, required: bool = True) -> dt.date | None:  # type: ignore[no-untyped-def]
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        if required:
-            raise TenderInputError(_("a date is required"), field=name)
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError as exc:
-        raise TenderInputError(_("%r is not a date (YYYY-MM-DD)") % raw, field=name) from exc
+from hrdd.tenders.selectors import tender_list
 
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
+    tenders = tender_list(user=request.user)
+    form = ContractForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        tenders=tenders,
+        auto_id="contract_%s",
+        initial={"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("supplier", "")},
+    )
+    if form.is_bound and form.is_valid():
         try:
-            tender = (
-                tender_get(user=request.user, public_id=request.POST["tender"])
-                if request.POST.get("tender")
-                else None
-            )
-            contract = services.contract_create(
-                actor=request.user,
-                title=request.POST.get("title", ""),
-                supplier_name=request.POST.get("supplier_name", ""),
-                supplier_email=request.POST.get("supplier_email", ""),
-                award_date=_date(request.POST, "award_date"),  # type: ignore[arg-type]
-                start_date=_date(request.POST, "start_date"),  # type: ignore[arg-type]
-                end_date=_date(request.POST, "end_date"),  # type: ignore[arg-type]
-                first_delivery=_date(request.POST, "first_delivery", required=False),
-                scenario=int_from_post(request.POST, "scenario", None),
-                months=int_from_post(request.POST, "months", None),
-                risk_assessment_in_tender=request.POST.get("risk_assessment_in_tender") == "on",
-                tender=tender,
-            )
-        except (TenderInputError, PermissionDenied) as exc:
-            messages.error(request, str(exc))
-            status = 400
+            contract = services.contract_create(actor=request.user, **form.cleaned_data)
+        except (TenderInputError, InputError, PermissionDenied) as exc:
+            form.add_service_error(exc)
         else:
             messages.success(
                 request, _("Contract created with %d obligations.") % contract.obligations.count()
@@ -73,19 +54,30 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         {
             "board": board,
             "contracts": selectors.contract_list(user=request.user),
-            "tenders": tender_list(user=request.user),
             "chart": charts.on_time_trend_svg(board.trend),
-            "preselected": request.GET.get("tender", ""),
-            "supplier": request.GET.get("supplier", ""),
+            "form": form,
         },
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
 @login_required
 def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
     contract = selectors.contract_get(user=request.user, public_id=public_id)
+    return _contract_page(request, contract)
+
+
+def _contract_page(
+    request: HttpRequest, contract: Contract, *, posted: tuple[int, InformationRequestForm] | None = None
+) -> HttpResponse:
+    """The contract's page; `posted` is an obligation's refused request form, shown as sent with 400."""
     statuses = selectors.contract_statuses(contract)
+    request_forms = {
+        item.obligation.pk: posted[1]
+        if posted is not None and posted[0] == item.obligation.pk
+        else InformationRequestForm(auto_id=f"ob{item.obligation.pk}_%s")
+        for item in statuses
+    }
     site_links = {}
     for item in statuses:
         if item.submission and item.submission.kind == "site_list" and item.latest is not None:
@@ -103,7 +95,9 @@ def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "site_links": site_links,
             "supplier_link": settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url(),
             "today": timezone.localdate(),
+            "request_forms": request_forms,
         },
+        status=400 if posted is not None else 200,
     )
 
 
@@ -112,18 +106,18 @@ def contract_page(request: HttpRequest, public_id: str) -> HttpResponse:
 def request_create(request: HttpRequest, public_id: str, obligation_id: int) -> HttpResponse:
     contract = selectors.contract_get(user=request.user, public_id=public_id)
     obligation = _obligation(contract, obligation_id)
-    try:
-        services.information_request_create(
-            actor=request.user,
-            obligation=obligation,
-            question=request.POST.get("question", ""),
-            due_on=_date(request.POST, "due_on"),  # type: ignore[arg-type]
-        )
-    except (services.SubmissionError, TenderInputError, PermissionDenied) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Request sent to %s.") % contract.supplier_email)
-    return redirect(contract)
+    form = InformationRequestForm(request.POST, auto_id=f"ob{obligation.pk}_%s")
+    if form.is_valid():
+        try:
+            services.information_request_create(
+                actor=request.user, obligation=obligation, **form.cleaned_data
+            )
+        except (services.SubmissionError, InputError, PermissionDenied) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Request sent to %s.") % contract.supplier_email)
+            return redirect(contract)
+    return _contract_page(request, contract, posted=(obligation.pk, form))
 
 
 def _obligation(contract, obligation_id: int) -> Obligation:  # type: ignore[no-untyped-def]
@@ -173,42 +167,70 @@ def organisation_calendar(request: HttpRequest) -> HttpResponse:
 def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
     """The supplier's page behind the secret link: obligations, uploads, requests. No account needed."""
     contract = selectors.contract_get_by_token(token=token)
-    status = 200
-    errors: dict[int, str] = {}
-    if request.method == "POST":
-        try:
-            number = int_from_post(request.POST, "obligation", 0) or 0
-        except TenderInputError as exc:
-            raise Http404("obligation not found") from exc
-        obligation = _obligation(contract, number)
-        try:
-            if request.POST.get("action") == "answer":
-                target = obligation.requests.filter(pk=int_from_post(request.POST, "request", 0) or 0).first()
-                if target is None:
-                    raise Http404("request not found")
-                services.information_request_answer(request=target, answer=request.POST.get("answer", ""))
-                messages.success(request, _("Answer sent."))
-            else:
-                submission = services.submission_create(
-                    obligation=obligation, data=request.POST, upload=request.FILES.get("file")
-                )
-                messages.success(
-                    request,
-                    _("Received: %(clause)s, version %(version)d (%(file)s).")
-                    % {
-                        "clause": obligation.clause,
-                        "version": submission.version,
-                        "file": submission.filename,
-                    },
-                )
-            return redirect("contracts:supplier", token=token)
-        except (services.SubmissionError, TenderInputError) as exc:
-            errors[obligation.pk] = str(exc)
-            status = 400
     statuses = selectors.contract_statuses(contract)
+    posted: SubmissionForm | AnswerForm | None = None
+    if request.method == "POST":
+        route = SupplierPostForm(request.POST)
+        if not route.is_valid():
+            raise Http404("obligation not found")
+        item = next((s for s in statuses if s.obligation.pk == route.cleaned_data["obligation"]), None)
+        if item is None:
+            raise Http404("obligation not found")
+        obligation = item.obligation
+        if route.answering():
+            target = obligation.requests.filter(pk=route.cleaned_data["request"] or 0).first()
+            if target is None:
+                raise Http404("request not found")
+            posted = AnswerForm(request.POST, request=target)
+            if posted.is_valid():
+                try:
+                    services.information_request_answer(request=target, answer=posted.cleaned_data["answer"])
+                except (services.SubmissionError, InputError) as exc:
+                    posted.add_service_error(exc)
+                else:
+                    messages.success(request, _("Answer sent."))
+                    return redirect("contracts:supplier", token=token)
+        else:
+            posted = SubmissionForm(request.POST, request.FILES, obligation=obligation, spec=item.submission)
+            if posted.is_valid():
+                data, upload = posted.cleaned_data, posted.cleaned_data.get("file")
+                try:
+                    submission = services.submission_create(obligation=obligation, data=data, upload=upload)
+                    messages.success(
+                        request,
+                        _("Received: %(clause)s, version %(version)d (%(file)s).")
+                        % {
+                            "clause": obligation.clause,
+                            "version": submission.version,
+                            "file": submission.filename,
+                        },
+                    )
+                except (services.SubmissionError, TenderInputError, InputError) as exc:
+                    posted.add_service_error(exc)
+                else:
+                    return redirect("contracts:supplier", token=token)
+    submission_forms = {
+        s.obligation.pk: posted
+        if isinstance(posted, SubmissionForm) and posted.initial.get("obligation") == s.obligation.pk
+        else SubmissionForm(obligation=s.obligation, spec=s.submission)
+        for s in statuses
+    }
+    answer_forms = {
+        r.pk: posted
+        if isinstance(posted, AnswerForm) and posted.initial.get("request") == r.pk
+        else AnswerForm(request=r)
+        for s in statuses
+        for r in s.obligation.requests.all()
+        if not r.answered_on
+    }
     return render(
         request,
         "contracts/supplier.html",
-        {"contract": contract, "statuses": statuses, "errors": errors},
-        status=status,
+        {
+            "contract": contract,
+            "statuses": statuses,
+            "submission_forms": submission_forms,
+            "answer_forms": answer_forms,
+        },
+        status=400 if posted is not None and posted.errors else 200,
     )

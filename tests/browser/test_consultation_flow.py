@@ -326,8 +326,8 @@ def test_viewer_reads_results_but_is_offered_no_changes(page, login, viewer, buy
         reverse("consultations:reopen", args=[consultation.public_id, invitation.pk]),
         form={"csrfmiddlewaretoken": token},
     )
-    # the refusal comes back as a message on the consultation page, and nothing changes
-    assert forced.ok
+    # the refusal comes back on the response page (400, in the reopen form's alert), and nothing changes
+    assert forced.status == 400
     assert "does not allow changes" in forced.text()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SUBMITTED
