@@ -10,10 +10,12 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.procurements.selectors import procurement_get, procurement_list
 from hrdd.core.forms import PageForm, record_choices
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.risks import selectors
+
+PROCUREMENT_CHOICES = 200  # the newest; older ones are reached from their procurement page
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:
@@ -271,21 +273,26 @@ class RiskSaveForm(AdjustmentsForm):
 
     assessment = forms.CharField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    consultation = forms.CharField(
-        label=gettext_lazy("Procurement (market consultation)"), required=False, widget=forms.Select
+    procurement = forms.CharField(
+        label=gettext_lazy("Procurement"),
+        required=False,
+        widget=forms.Select,
+        help_text=gettext_lazy("Leave empty to open a new procurement named after this assessment."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ADJUSTMENT_FIELDS:
             self.fields[name].widget = forms.MultipleHiddenInput()
-        self.fields["consultation"].widget.choices = record_choices(consultation_list(user=self.user))
-        self.order_fields(["title", "consultation"])
+        self.fields["procurement"].widget.choices = record_choices(
+            procurement_list(user=self.user)[:PROCUREMENT_CHOICES], blank=gettext_lazy("— a new procurement —")
+        )
+        self.order_fields(["title", "procurement"])
 
     def clean_assessment(self) -> Any:
         public_id = self.cleaned_data.get("assessment")
         return selectors.risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
 
-    def clean_consultation(self) -> Any:
-        public_id = self.cleaned_data.get("consultation")
-        return consultation_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
+    def clean_procurement(self) -> Any:
+        public_id = self.cleaned_data.get("procurement")
+        return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours

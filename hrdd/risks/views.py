@@ -117,7 +117,7 @@ def _render_assessment(  # type: ignore[no-untyped-def]
         [c.name for c in assessment.components], [m.name for m in assessment.raw_materials]
     )
     if save_form is None:
-        consultation = saved.procurement.consultations.first() if saved is not None else None
+        procurement = saved.procurement.public_id if saved is not None else request.GET.get("procurement", "")
         save_form = RiskSaveForm(
             user=request.user,
             auto_id="save_%s",
@@ -125,7 +125,7 @@ def _render_assessment(  # type: ignore[no-untyped-def]
                 **adjusted,
                 "assessment": str(saved.public_id) if saved else "",
                 "title": saved.title if saved else _("%s — risk assessment") % assessment.product_title,
-                "consultation": str(consultation.public_id) if consultation is not None else "",
+                "procurement": str(procurement),
             },
         )
     return render(
@@ -158,7 +158,7 @@ def risk_save(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 product=form.cleaned_data["product"],
                 adjustments=form.adjustments,
-                consultation=form.cleaned_data["consultation"],
+                procurement=form.cleaned_data["procurement"],
             )
         except UnknownProduct as exc:
             return _unknown_product(request, exc)

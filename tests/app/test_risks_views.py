@@ -112,7 +112,7 @@ def test_the_pages_need_a_login(client, db, url):
 
 def test_saving_needs_a_login_and_stores_nothing(client, db, consultation):
     # when
-    page = save(client, consultation=str(consultation.public_id))
+    page = save(client, procurement=str(consultation.procurement.public_id))
 
     # then
     assert page.status_code == 302
@@ -499,13 +499,13 @@ def test_the_docx_report_fits_on_two_pages(logged_in, tmp_path, office_profile, 
 
 def test_saving_with_a_procurement_stores_it_and_shows_the_saved_page(logged_in, buyer, consultation):
     # when
-    page = save(logged_in, consultation=str(consultation.public_id), exclude_material="cobalt")
+    page = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")
 
     # then
     saved = ProductRiskAssessment.objects.get()
     assert page.status_code == 302
     assert page["Location"] == saved.get_absolute_url()
-    assert saved.consultation == consultation
+    assert saved.procurement == consultation.procurement
     assert saved.organisation == buyer.organisation
     assert saved.title == "Notebooks 2027: risks"
     assert saved.adjustments["exclude_materials"] == ["cobalt"]
@@ -517,12 +517,12 @@ def test_saving_with_a_procurement_stores_it_and_shows_the_saved_page(logged_in,
     assert "cobalt" not in [m.name for m in shown.context["assessment"].raw_materials]
     html = shown.content.decode()
     assert "<h1>Notebooks 2027: risks</h1>" in html
-    assert f'<option value="{consultation.public_id}" selected>' in html
+    assert f'<option value="{consultation.procurement.public_id}" selected>' in html
 
 
 def test_the_saved_page_follows_the_redirect_with_a_message(logged_in, consultation):
     # when
-    page = save(logged_in, consultation=str(consultation.public_id))
+    page = save(logged_in, procurement=str(consultation.procurement.public_id))
     shown = logged_in.get(page["Location"])
 
     # then
@@ -532,7 +532,7 @@ def test_the_saved_page_follows_the_redirect_with_a_message(logged_in, consultat
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "md", "json"])
 def test_the_saved_assessment_downloads(logged_in, consultation, fmt):
     # given
-    url = save(logged_in, consultation=str(consultation.public_id), exclude_material="cobalt")["Location"]
+    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")["Location"]
 
     # when
     page = logged_in.get(url, {"format": fmt})
@@ -560,7 +560,7 @@ def test_the_adjust_form_on_a_saved_page_recalculates_and_its_save_updates_the_s
     # The saved page's Adjust form recalculates on the assessment page (GET, with saved=<id>); the Save form
     # shown there updates that saved assessment instead of creating another.
     # given
-    url = save(logged_in, consultation=str(consultation.public_id), exclude_material="cobalt")["Location"]
+    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")["Location"]
     saved = ProductRiskAssessment.objects.get()
     shown = document(logged_in.get(url)).by_id("adjust")
     assert [value_of(c) for c in controls(shown, "saved")] == [str(saved.public_id)]
@@ -581,7 +581,7 @@ def test_the_adjust_form_on_a_saved_page_recalculates_and_its_save_updates_the_s
     # when: the Save form on that page is sent
     reply = save(
         logged_in,
-        consultation=str(consultation.public_id),
+        procurement=str(consultation.procurement.public_id),
         exclude_material=["cobalt", "lithium"],
         assessment=str(saved.public_id),
     )
@@ -595,7 +595,7 @@ def test_the_adjust_form_on_a_saved_page_recalculates_and_its_save_updates_the_s
 
 def test_an_outsider_gets_404_on_a_saved_assessment(logged_in, client, consultation, outsider):
     # given
-    url = save(logged_in, consultation=str(consultation.public_id))["Location"]
+    url = save(logged_in, procurement=str(consultation.procurement.public_id))["Location"]
     client.force_login(outsider)
 
     # when
@@ -614,13 +614,14 @@ def test_a_malformed_saved_id_is_404(logged_in):
     assert page.status_code == 404
 
 
-def test_saving_without_a_procurement_is_allowed(logged_in):
+def test_saving_without_a_procurement_opens_a_new_one(logged_in):
     # when
     page = save(logged_in)
 
     # then
     assert page.status_code == 302
-    assert ProductRiskAssessment.objects.get().consultation is None
+    saved = ProductRiskAssessment.objects.get()
+    assert (saved.procurement.title, saved.procurement.product_category) == (saved.title, "notebook")
 
 
 @pytest.mark.parametrize("title", ["", "   ", "x" * 201])
@@ -660,7 +661,7 @@ def test_saving_with_another_organisations_procurement_is_404_and_nothing_stored
     elsewhere = ConsultationFactory(organisation=OrganisationFactory(name="Elsewhere"))
 
     # when
-    page = save(logged_in, consultation=str(elsewhere.public_id))
+    page = save(logged_in, procurement=str(elsewhere.procurement.public_id))
 
     # then
     assert page.status_code == 404
@@ -673,7 +674,7 @@ def test_a_viewer_is_offered_no_save_form_and_a_forced_save_stores_nothing(clien
 
     # when
     shown = client.get(ASSESS, {"product": "notebook"})
-    forced = save(client, consultation=str(consultation.public_id))
+    forced = save(client, procurement=str(consultation.procurement.public_id))
 
     # then
     assert 'id="save"' not in shown.content.decode()

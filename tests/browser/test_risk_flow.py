@@ -41,18 +41,18 @@ def save_and_download(page, consultation, tmp_path) -> None:
     """Save the adjusted notebook assessment (cobalt left out) with the procurement; download the DOCX."""
     form = page.locator("#save")
     form.get_by_label("Title").fill("Notebooks 2027: risks")
-    form.get_by_label("Procurement (market consultation)").select_option(label="Notebooks 2027")
+    form.get_by_label("Procurement").select_option(label="Notebooks 2027")
     form.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Risk assessment saved.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Notebooks 2027: risks")
 
     saved = ProductRiskAssessment.objects.get()
     assert page.url.endswith(saved.get_absolute_url())
-    assert saved.consultation == consultation
+    assert saved.procurement == consultation.procurement
     assert saved.product == "notebook"
     assert saved.adjustments["exclude_materials"] == ["cobalt"]
     expect(page.locator("#salient")).not_to_contain_text("cobalt")
-    expect(page.locator("#save select[name=consultation] option:checked")).to_have_text("Notebooks 2027")
+    expect(page.locator("#save select[name=procurement] option:checked")).to_have_text("Notebooks 2027")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Word (DOCX)").click()
