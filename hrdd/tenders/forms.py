@@ -174,14 +174,3 @@ class BidsUploadForm(PageForm):
             return read_json_upload(self.cleaned_data["bids"])
         except TenderInputError as exc:
             raise ValidationError(str(exc).removeprefix("bids: ")) from exc
-
-
-def int_from_post(data, name: str, default: int | None) -> int | None:  # type: ignore[no-untyped-def]
-    """Read a whole number from a form field; empty gives `default`, anything else is refused naming the field."""
-    raw = (data.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise TenderInputError(_("%r is not a whole number") % raw, field=name) from exc
