@@ -111,7 +111,9 @@ def test_supplier_uploads_a_site_list_twice_and_a_wrong_file_is_refused(page, bu
     section.get_by_label(field).set_input_files(str(tool))
     section.get_by_role("button", name="Submit").click()
     section = page.locator(f"#obligation-{cc2.pk}")
-    expect(section.locator(".errors")).to_contain_text("tool.exe: upload one of .csv, .xlsx")
+    expect(section.locator(".errors")).to_contain_text(
+        "tool.exe: unsupported file type; upload one of .csv, .xlsx"
+    )
     expect(page.locator(".errors")).to_have_count(1)
 
     # the same program renamed to .csv: refused too
@@ -121,7 +123,7 @@ def test_supplier_uploads_a_site_list_twice_and_a_wrong_file_is_refused(page, bu
     section.get_by_label(field).set_input_files(str(renamed))
     section.get_by_role("button", name="Submit").click()
     section = page.locator(f"#obligation-{cc2.pk}")
-    expect(section.locator(".errors")).to_contain_text("the CSV file is not UTF-8 text")
+    expect(section.locator(".errors")).to_contain_text("sites.csv is not a readable CSV file")
     assert Submission.objects.filter(obligation=cc2).count() == 2
 
 
