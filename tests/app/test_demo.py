@@ -145,9 +145,13 @@ def test_the_demo_follows_the_path_from_risks_to_tender_and_evaluated_bids(db):
     risks = ProductRiskAssessment.objects.get()
     tender = Tender.objects.get()
     market = consultation_results(consultation=consultation).market
-    assert risks.consultation == consultation and risks.product == consultation.product_category
+    assert risks.procurement == consultation.procurement and risks.product == consultation.product_category
     assert tender.consultation == consultation and tender.risk_assessment == risks
+    assert tender.procurement == consultation.procurement
     assert tender.scenario == market.recommended_scenario
     evaluation = BidEvaluation.objects.get(tender=tender)
     ranked = [b for b in evaluation.result["bids"] if b["rank"]]
     assert len(evaluation.result["bids"]) == 4 and ranked
+    assert {b.bidder for b in evaluation.bids.select_related("company")} == {
+        b["bidder"] for b in evaluation.result["bids"]
+    }
