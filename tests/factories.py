@@ -7,10 +7,18 @@ import factory
 from hrdd.accounts.models import Membership, Organisation, User
 from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation
-from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.contracts.models import (
+    Contract,
+    InformationRequest,
+    Obligation,
+    ProductionSite,
+    ReminderSent,
+    Submission,
+)
+from hrdd.core.models import TaskRun
 from hrdd.domain.companies import normalise_company_name
 from hrdd.procurements.models import Procurement
-from hrdd.risks.models import ProductRiskAssessment
+from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 from hrdd.tenders.models import Bid, BidEvaluation, Tender
 
 PASSWORD = "correct horse battery staple"
@@ -187,6 +195,45 @@ class InformationRequestFactory(factory.django.DjangoModelFactory):
     question = "Which smelters does the battery supplier use?"
     asked_on = dt.date(2027, 3, 1)
     due_on = dt.date(2027, 3, 31)
+
+
+class ProductionSiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProductionSite
+
+    submission = factory.SubFactory(SubmissionFactory)
+    row = factory.Sequence(lambda n: n + 2)
+    name = factory.Sequence(lambda n: f"Assembly plant {n}")
+    address = "1 Industrial Road"
+    country_iso3 = "MYS"
+    site_type = "final assembly"
+
+
+class ReminderSentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderSent
+
+    obligation = factory.SubFactory(ObligationFactory)
+    key = "before-30"
+
+
+class KnowledgeEditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KnowledgeEdition
+
+    table = "mineral_production"
+    label = factory.Sequence(lambda n: f"Edition {n}")
+    csv_text = ""
+    row_count = 0
+
+
+class TaskRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TaskRun
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "contracts.site_list"
+    label = factory.Sequence(lambda n: f"Site list {n}")
 
 
 def answers(**overrides):
