@@ -29,9 +29,26 @@ class InvitationForm(PageForm):
     company = forms.CharField(label=gettext_lazy("Company (optional)"), max_length=200, required=False)
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One or more files chosen in one box; cleaned to the list of them."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        clean_one = super().clean
+        return [clean_one(f, initial) for f in files]
+
+
 class ImportForm(PageForm):
-    file = forms.FileField(
-        label=gettext_lazy("Filled questionnaire (XLSX)"),
+    file = MultipleFileField(
+        label=gettext_lazy("Filled questionnaires (XLSX, one or more)"),
         error_messages={"required": gettext_lazy("Choose a filled questionnaire (XLSX) to import.")},
     )
 

@@ -192,23 +192,24 @@ def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     form = ImportForm(request.POST, request.FILES, auto_id="import_%s")
     if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            invitation = services.response_import_xlsx(
-                actor=request.user, consultation=consultation, stream=upload
-            )
-        except SpreadsheetError as exc:
-            form.add_error(
-                "file",
-                _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc},
-            )
-        except InvalidResponse as exc:
-            form.add_error(
-                "file",
-                _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
-            )
-        else:
+        imported = []
+        for upload in form.cleaned_data["file"]:  # each workbook in its own transaction
+            try:
+                imported.append(
+                    services.response_import_xlsx(
+                        actor=request.user, consultation=consultation, stream=upload
+                    )
+                )
+            except SpreadsheetError as exc:
+                form.add_error("file", _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc})
+            except InvalidResponse as exc:
+                form.add_error(
+                    "file",
+                    _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
+                )
+        for invitation in imported:
             messages.success(request, _("Imported the answers of %s.") % invitation.company)
+        if not form.errors:
             return redirect(consultation)
     return _detail_page(request, consultation, import_form=form)
 

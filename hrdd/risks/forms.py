@@ -10,9 +10,9 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.procurements.selectors import procurement_get, procurement_list
 from hrdd.core.forms import PageForm, record_choices
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
+from hrdd.procurements.selectors import procurement_get, procurement_list
 from hrdd.risks import selectors
 
 PROCUREMENT_CHOICES = 200  # the newest; older ones are reached from their procurement page

@@ -19,14 +19,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
+from hrdd.companies.models import Company
+from hrdd.consultations.forms import ImportForm
 from hrdd.consultations.services import invitation_create
 from hrdd.contracts.services import contract_create, information_request_create
 from hrdd.domain.contracts import add_months
 from hrdd.risks import selectors as risk_selectors
 from hrdd.tenders.services import tender_create
 from tests.factories import response
-from tests.html import Element, controls, described_by, document, error_texts, value_of
+from tests.html import Element, controls, described_by, document, error_texts, parse, value_of
 
 REPO = Path(__file__).resolve().parents[2]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -200,7 +203,30 @@ def _supplier_answer(f):
     return f.client.post(reverse("contracts:supplier", args=[contract.token]), data), f"answer-{request.pk}"
 
 
+def _new_procurement(f):
+    data = {"title": "x" * 201, "product_category": "notebook", "reference": "2030/17"}
+    return f.logged_in.post(reverse("procurements:list"), data), "new-procurement"
+
+
+def _new_company(f):
+    data = {
+        "legal_name": "Acme Computers B.V.",
+        "kind": Company.Kind.choices[0][0],
+        "country_iso3": "Atlantis",
+    }
+    return f.logged_in.post(reverse("companies:list"), data), "new-company"
+
+
 CASES = {
+    "new procurement, a title too long": Case(
+        _new_procurement, "title", "at most 200 characters", {"title": "x" * 201, "reference": "2030/17"}
+    ),
+    "new company, the service knows no such country": Case(
+        _new_company,
+        "country_iso3",
+        "Unknown country",
+        {"country_iso3": "Atlantis", "legal_name": "Acme Computers B.V."},
+    ),
     "new consultation, a deadline that is no date": Case(
         _new_consultation,
         "deadline",
@@ -368,6 +394,8 @@ def test_a_wrong_password_is_said_on_top_and_the_address_is_kept(client, buyer):
 
 
 PAGES = {
+    "procurements": lambda f: reverse("procurements:list"),
+    "companies": lambda f: reverse("companies:list"),
     "consultations": lambda f: reverse("consultations:list"),
     "a consultation": lambda f: reverse("consultations:detail", args=[f.consultation.public_id]),
     "tenders": lambda f: reverse("tenders:list"),
@@ -438,3 +466,26 @@ def test_the_json_demo_bids_still_pass_the_bids_form(fixtures):
 
     # then
     assert page.status_code == 302
+
+
+def test_the_import_form_takes_several_workbooks_in_one_box():
+    # given
+    first = SimpleUploadedFile("a.xlsx", b"PK first", content_type=XLSX_TYPE)
+    second = SimpleUploadedFile("b.xlsx", b"PK second", content_type=XLSX_TYPE)
+
+    # when
+    form = ImportForm({}, MultiValueDict({"file": [first, second]}))
+
+    # then
+    assert form.is_valid(), form.errors
+    assert [f.name for f in form.cleaned_data["file"]] == ["a.xlsx", "b.xlsx"]
+    assert controls(parse(str(form)), "file")[0].has("multiple")
+
+
+def test_the_import_form_without_a_file_says_which_to_choose():
+    # when
+    form = ImportForm({}, {})
+
+    # then
+    assert not form.is_valid()
+    assert form.errors["file"] == ["Choose a filled questionnaire (XLSX) to import."]
