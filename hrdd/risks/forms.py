@@ -285,7 +285,8 @@ class RiskSaveForm(AdjustmentsForm):
         for name in ADJUSTMENT_FIELDS:
             self.fields[name].widget = forms.MultipleHiddenInput()
         self.fields["procurement"].widget.choices = record_choices(
-            procurement_list(user=self.user)[:PROCUREMENT_CHOICES], blank=gettext_lazy("— a new procurement —")
+            procurement_list(user=self.user)[:PROCUREMENT_CHOICES],
+            blank=gettext_lazy("— a new procurement —"),
         )
         self.order_fields(["title", "procurement"])
 
