@@ -98,4 +98,8 @@ class Invitation(models.Model):
 
     def as_raw_response(self) -> dict[str, object]:
         """Return the stored answers in the shape the domain scoring reads."""
-        return {"company": self.company_as_given or self.company_name, "role": self.role, "answers": self.answers}
+        return {
+            "company": self.company_as_given or self.company_name,
+            "role": self.role,
+            "answers": self.answers,
+        }

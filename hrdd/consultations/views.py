@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,21 +21,17 @@ from hrdd.consultations.forms import (
 )
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.spreadsheets import (
-    XLSX_CONTENT_TYPE,
     ResultRow,
-    SpreadsheetError,
     blank_questionnaire,
     results_workbook,
 )
+from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
+from hrdd.core.links import base_url
+from hrdd.core.tasks import task_runs_of
+from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
-
-
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @login_required
@@ -67,9 +62,7 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
     if invite_form.is_bound and invite_form.is_valid():
         try:
             invitation = services.invitation_create(
-                actor=request.user,
-                consultation=consultation,
-                **invite_form.cleaned_data,
+                actor=request.user, consultation=consultation, **invite_form.cleaned_data
             )
         except (services.ConsultationError, InputError, PermissionDenied) as exc:
             invite_form.add_service_error(exc)
@@ -77,10 +70,7 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
             messages.success(
                 request,
                 _("Invitation sent to %(email)s. Their link: %(link)s")
-                % {
-                    "email": invitation.email,
-                    "link": services.supplier_link(invitation),
-                },
+                % {"email": invitation.email, "link": services.supplier_link(invitation)},
             )
             return redirect(consultation)
     return _detail_page(request, consultation, invite_form=invite_form)
@@ -98,16 +88,29 @@ def _detail_page(
     import_form = import_form or ImportForm(auto_id="import_%s")
     results = selectors.consultation_results(consultation=consultation)
     chart = charts.maturity_distribution_svg(results.market, results.framework) if results.market else ""
+    imports = [
+        task_run_context(
+            run,
+            progress_url=reverse("tasks:progress", args=[run.public_id]),
+            retry_url=reverse("tasks:retry", args=[run.public_id])
+            if request.user.can_write_in(run.organisation_id)
+            else "",
+        )
+        for run in task_runs_of(
+            organisation=consultation.organisation, subject=services.responses_import_subject(consultation)
+        )
+    ]
     return render(
         request,
         "consultations/detail.html",
         {
             "consultation": consultation,
+            "imports": imports,
             "results": results,
             "invite_form": invite_form,
             "import_form": import_form,
             "chart": chart,
-            "base_url": settings.HRDD_BASE_URL.rstrip("/"),
+            "base_url": base_url(),
         },
         status=400 if invite_form.errors or import_form.errors else 200,
     )
@@ -121,11 +124,7 @@ def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpR
 
 
 def _response_page(  # type: ignore[no-untyped-def]
-    request: HttpRequest,
-    consultation,
-    invitation: Invitation,
-    *,
-    reopen_form: ReopenForm,
+    request: HttpRequest, consultation, invitation: Invitation, *, reopen_form: ReopenForm
 ) -> HttpResponse:
     """One supplier's answers and scores, with the reopen button's form as given (400 when it holds errors)."""
     results = selectors.consultation_results(consultation=consultation)
@@ -178,10 +177,7 @@ def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
         except (services.ConsultationError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
-            messages.success(
-                request,
-                _("Reopened: %s can change and submit the answers again.") % invitation,
-            )
+            messages.success(request, _("Reopened: %s can change and submit the answers again.") % invitation)
             return redirect(consultation)
     return _response_page(request, consultation, invitation, reopen_form=form)
 
@@ -192,24 +188,17 @@ def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     form = ImportForm(request.POST, request.FILES, auto_id="import_%s")
     if form.is_valid():
-        imported = []
-        for upload in form.cleaned_data["file"]:  # each workbook in its own transaction
-            try:
-                imported.append(
-                    services.response_import_xlsx(
-                        actor=request.user, consultation=consultation, stream=upload
-                    )
-                )
-            except SpreadsheetError as exc:
-                form.add_error("file", _("%(file)s: %(problem)s") % {"file": upload.name, "problem": exc})
-            except InvalidResponse as exc:
-                form.add_error(
-                    "file",
-                    _("%(file)s was not imported: %(problem)s") % {"file": upload.name, "problem": exc},
-                )
-        for invitation in imported:
-            messages.success(request, _("Imported the answers of %s.") % invitation.company)
-        if not form.errors:
+        uploads = form.cleaned_data["file"]
+        try:
+            services.responses_import_accept(actor=request.user, consultation=consultation, uploads=uploads)
+        except services.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Received %(files)s: the answers are being imported; the progress is shown below.")
+                % {"files": ", ".join(u.name for u in uploads)},
+            )
             return redirect(consultation)
     return _detail_page(request, consultation, import_form=form)
 
@@ -227,16 +216,17 @@ def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
         ],
         market=results.market,
     )
-    return _xlsx(content, f"{slugify(consultation.title) or 'consultation'}-results.xlsx")
+    return attachment(
+        content, filename_from_title(consultation.title, "-results.xlsx", default="consultation")
+    )
 
 
 @login_required
 def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     framework = get_framework(consultation.framework_id)
-    return _xlsx(
-        blank_questionnaire(framework, consultation_title=consultation.title),
-        "questionnaire.xlsx",
+    return attachment(
+        blank_questionnaire(framework, consultation_title=consultation.title), "questionnaire.xlsx"
     )
 
 
@@ -256,10 +246,7 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
         valid = form.is_valid()
         status = 400
         if invitation.is_submitted:
-            form.add_error(
-                None,
-                _("This questionnaire was already submitted; ask the buyer to reopen it."),
-            )
+            form.add_error(None, _("This questionnaire was already submitted; ask the buyer to reopen it."))
             status = 409
         elif valid:
             try:
@@ -272,8 +259,7 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
                 else:
                     services.invitation_save_draft(invitation=invitation, raw=form.raw_response())
                     messages.success(
-                        request,
-                        _("Draft saved. You can come back to this link and submit later."),
+                        request, _("Draft saved. You can come back to this link and submit later.")
                     )
                 return redirect("respond", token=token)
             except InvalidResponse as exc:
@@ -284,12 +270,7 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "consultations/respond.html",
-        {
-            "invitation": invitation,
-            "consultation": consultation,
-            "framework": framework,
-            "form": form,
-        },
+        {"invitation": invitation, "consultation": consultation, "framework": framework, "form": form},
         status=status,
     )
 
@@ -297,7 +278,6 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
 def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token=token)
     framework = get_framework(invitation.consultation.framework_id)
-    return _xlsx(
-        blank_questionnaire(framework, consultation_title=invitation.consultation.title),
-        "questionnaire.xlsx",
+    return attachment(
+        blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"
     )

@@ -11,4 +11,10 @@ urlpatterns = [
     path("<uuid:public_id>/obligations/<int:obligation_id>/request/", views.request_create, name="request"),
     path("<uuid:public_id>/submissions/<int:submission_id>/file", views.submission_file, name="file"),
     path("supplier/<str:token>/", views.supplier_page, name="supplier"),
+    path("supplier/<str:token>/tasks/<uuid:run_id>/", views.supplier_task_progress, name="supplier_task"),
+    path(
+        "supplier/<str:token>/tasks/<uuid:run_id>/retry/",
+        views.supplier_task_retry,
+        name="supplier_task_retry",
+    ),
 ]

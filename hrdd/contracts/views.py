@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +23,12 @@ from hrdd.contracts.forms import (
     SupplierPostForm,
 )
 from hrdd.contracts.models import Contract, Obligation
+from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
+from hrdd.core.links import absolute_url, base_url
+from hrdd.core.models import TaskRun
+from hrdd.core.tasks import task_run_retry, task_runs_of
+from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.domain.tender import TenderInputError
 from hrdd.tenders.selectors import tender_list
 
@@ -93,7 +99,7 @@ def _contract_page(
             "contract": contract,
             "statuses": statuses,
             "site_links": site_links,
-            "supplier_link": settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url(),
+            "supplier_link": absolute_url(contract.get_supplier_url()),
             "today": timezone.localdate(),
             "request_forms": request_forms,
         },
@@ -135,7 +141,7 @@ def submission_file(request: HttpRequest, public_id: str, submission_id: int) ->
     )
     if submission is None or not submission.file:
         raise Http404("file not found")
-    return FileResponse(submission.file.open("rb"), as_attachment=True, filename=submission.filename)
+    return attachment(submission.file.open("rb"), submission.filename, content_type=submission.content_type)
 
 
 @login_required
@@ -144,11 +150,9 @@ def contract_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
     body = calendars.obligations_calendar(
         contract.obligations.select_related("contract"),
         name=str(contract),
-        base_url=settings.HRDD_BASE_URL.rstrip("/"),
+        base_url=base_url(),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(contract.title) or "contract"}.ics"'
-    return response
+    return attachment(body, filename_from_title(contract.title, ".ics", default="contract"))
 
 
 @login_required
@@ -157,11 +161,9 @@ def organisation_calendar(request: HttpRequest) -> HttpResponse:
         contract__organisation_id=request.user.organisation_id
     ).select_related("contract")
     body = calendars.obligations_calendar(
-        obligations, name=str(request.user.organisation), base_url=settings.HRDD_BASE_URL.rstrip("/")
+        obligations, name=str(request.user.organisation), base_url=base_url()
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="obligations.ics"'
-    return response
+    return attachment(body, "obligations.ics")
 
 
 def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
@@ -195,20 +197,40 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
             if posted.is_valid():
                 data, upload = posted.cleaned_data, posted.cleaned_data.get("file")
                 try:
-                    submission = services.submission_create(obligation=obligation, data=data, upload=upload)
-                    messages.success(
-                        request,
-                        _("Received: %(clause)s, version %(version)d (%(file)s).")
-                        % {
-                            "clause": obligation.clause,
-                            "version": submission.version,
-                            "file": submission.filename,
-                        },
-                    )
+                    if item.submission.kind == "site_list":
+                        services.site_list_accept(obligation=obligation, data=data, upload=upload)
+                        messages.success(
+                            request,
+                            _(
+                                "Received %(file)s: its rows are being read; the progress is shown under %(clause)s."
+                            )
+                            % {"file": upload.name, "clause": obligation.clause},  # type: ignore[union-attr]
+                        )
+                    else:
+                        submission = services.submission_create(
+                            obligation=obligation, data=data, upload=upload
+                        )
+                        messages.success(
+                            request,
+                            _("Received: %(clause)s, version %(version)d (%(file)s).")
+                            % {
+                                "clause": obligation.clause,
+                                "version": submission.version,
+                                "file": submission.filename,
+                            },
+                        )
                 except (services.SubmissionError, TenderInputError, InputError) as exc:
                     posted.add_service_error(exc)
                 else:
                     return redirect("contracts:supplier", token=token)
+    runs = {}
+    for item in statuses:
+        if services.takes_site_list(item.obligation):
+            latest = task_runs_of(
+                organisation=contract.organisation, subject=services.site_list_subject(item.obligation)
+            )
+            if latest:
+                runs[item.obligation.pk] = _supplier_run_context(contract, latest[0])
     submission_forms = {
         s.obligation.pk: posted
         if isinstance(posted, SubmissionForm) and posted.initial.get("obligation") == s.obligation.pk
@@ -229,8 +251,54 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
         {
             "contract": contract,
             "statuses": statuses,
+            "runs": runs,
             "submission_forms": submission_forms,
             "answer_forms": answer_forms,
         },
         status=400 if posted is not None and posted.errors else 200,
+    )
+
+
+def _supplier_run(contract: Contract, run_id: str) -> TaskRun:
+    """A run reading a site list of this contract; any other is not found through this link."""
+    subjects = [services.site_list_subject(o) for o in contract.obligations.all()]
+    run = TaskRun.objects.filter(
+        organisation=contract.organisation, public_id=run_id, subject__in=subjects
+    ).first()
+    if run is None:
+        raise Http404("task not found")
+    return run
+
+
+def _supplier_run_context(contract: Contract, run: TaskRun) -> dict[str, Any]:
+    page = reverse("contracts:supplier", args=[contract.token])
+    number = run.params.get("obligation")
+    return task_run_context(
+        run,
+        progress_url=reverse("contracts:supplier_task", args=[contract.token, run.public_id]),
+        retry_url=reverse("contracts:supplier_task_retry", args=[contract.token, run.public_id]),
+        result_url=f"{page}?task={run.public_id}#obligation-{number}",  # a new address: the page is reloaded
+    )
+
+
+def supplier_task_progress(request: HttpRequest, token: str, run_id: str) -> HttpResponse:
+    """The progress of a site list's reading, as the supplier's page polls it."""
+    contract = selectors.contract_get_by_token(token=token)
+    run = _supplier_run(contract, run_id)
+    return task_run_fragment(request, _supplier_run_context(contract, run))
+
+
+@require_POST
+def supplier_task_retry(request: HttpRequest, token: str, run_id: str) -> HttpResponse:
+    """Read a site list again whose reading failed (the secret link is the permission)."""
+    contract = selectors.contract_get_by_token(token=token)
+    run = _supplier_run(contract, run_id)
+    try:
+        task_run_retry(run=run)
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Reading %s again.") % run.label)
+    return redirect(
+        reverse("contracts:supplier", args=[token]) + f"#obligation-{run.params.get('obligation')}"
     )

@@ -255,7 +255,9 @@ def test_the_trend_chart_appears_once_a_deadline_has_passed(logged_in, buyer):
     assert 'class="chart trend"' in chart
     assert "Lumen Computers" in chart
     assert "Future Servers" not in chart  # nothing of theirs is due yet
-    past = min(o.due_date for o in Contract.objects.get(supplier__legal_name="Lumen Computers").obligations.all())
+    past = min(
+        o.due_date for o in Contract.objects.get(supplier__legal_name="Lumen Computers").obligations.all()
+    )
     assert f"Lumen Computers {past.year}: 0 of 2 on time" in chart
     assert after.context["board"].trend == {"Lumen Computers": {past.year: (0, 2)}}
 

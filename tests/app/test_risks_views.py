@@ -532,7 +532,9 @@ def test_the_saved_page_follows_the_redirect_with_a_message(logged_in, consultat
 @pytest.mark.parametrize("fmt", ["docx", "xlsx", "md", "json"])
 def test_the_saved_assessment_downloads(logged_in, consultation, fmt):
     # given
-    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")["Location"]
+    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")[
+        "Location"
+    ]
 
     # when
     page = logged_in.get(url, {"format": fmt})
@@ -560,7 +562,9 @@ def test_the_adjust_form_on_a_saved_page_recalculates_and_its_save_updates_the_s
     # The saved page's Adjust form recalculates on the assessment page (GET, with saved=<id>); the Save form
     # shown there updates that saved assessment instead of creating another.
     # given
-    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")["Location"]
+    url = save(logged_in, procurement=str(consultation.procurement.public_id), exclude_material="cobalt")[
+        "Location"
+    ]
     saved = ProductRiskAssessment.objects.get()
     shown = document(logged_in.get(url)).by_id("adjust")
     assert [value_of(c) for c in controls(shown, "saved")] == [str(saved.public_id)]

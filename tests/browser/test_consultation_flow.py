@@ -120,7 +120,7 @@ def test_supplier_saves_a_draft_then_submits_once(page, buyer, consultation):
         assert "already submitted" in forced.text()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.SUBMITTED
-    assert invitation.company == "Acme Computers"
+    assert invitation.company_name == "Acme Computers"
     assert invitation.role == "manufacturer"
     assert invitation.answers == stored
 
