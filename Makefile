@@ -29,14 +29,18 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy hrdd/domain
 
+# pytest-xdist spreads the tests over the machine's cores (PYTEST_WORKERS=0 runs them in one process).
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
+
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(PYTEST)
 
 # The suite again against PostgreSQL (CI runs this where a server listens on 127.0.0.1:5432).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 test-postgres: $(STAMP)
-	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
 
 format: $(STAMP)
 	$(BIN)/ruff format .
