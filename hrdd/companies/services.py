@@ -149,6 +149,7 @@ def company_resolve(
     country: str = "",
     actor: User | None = None,
     field: str = "company",
+    country_field: str = "country",
 ) -> Company | None:
     """The one company a typed supplier name stands for, recorded on first sight; None for a blank name.
 
@@ -161,7 +162,7 @@ def company_resolve(
         return None
     iso3 = to_iso3(country)
     if iso3 is None:
-        raise InputError(_("Unknown country %r.") % country, field=f"{field}_country" if field else "country")
+        raise InputError(_("Unknown country %r.") % country, field=country_field)
     same_name = list(Company.objects.filter(organisation=organisation, normalised_name=normalised))
     if iso3:
         match = [c for c in same_name if c.country_iso3 == iso3] or [

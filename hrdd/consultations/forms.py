@@ -8,13 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from hrdd.companies.selectors import company_names
 from hrdd.consultations.models import product_category_choices
-from hrdd.core.forms import PageForm
+from hrdd.core.forms import PageForm, SuggestionsInput
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
+from hrdd.procurements.selectors import procurement_choices, procurement_get
 
 
 class ConsultationForm(PageForm):
+    procurement = forms.CharField(label=gettext_lazy("Procurement"), required=False, widget=forms.Select)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     product_category = forms.ChoiceField(
         label=gettext_lazy("Product category"), choices=product_category_choices
@@ -23,10 +26,30 @@ class ConsultationForm(PageForm):
         label=gettext_lazy("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["procurement"].widget.choices = procurement_choices(
+            user=user, blank=gettext_lazy("— a new procurement named after the consultation —")
+        )
+
+    def clean_procurement(self) -> Any:
+        public_id = self.cleaned_data.get("procurement")
+        return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
+
 
 class InvitationForm(PageForm):
     email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"))
-    company = forms.CharField(label=gettext_lazy("Company (optional)"), max_length=200, required=False)
+    company = forms.CharField(
+        label=gettext_lazy("Company (optional)"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Companies already recorded are offered as you type."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].widget = SuggestionsInput(suggestions=company_names(user=user))
 
 
 class MultipleFileInput(forms.ClearableFileInput):

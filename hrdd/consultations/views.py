@@ -32,13 +32,28 @@ from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
+from hrdd.procurements.selectors import procurement_get
 
 
 @login_required
 def consultation_list_page(request: HttpRequest) -> HttpResponse:
-    form = ConsultationForm()
+    procurement = (
+        procurement_get(user=request.user, public_id=request.GET["procurement"])
+        if request.GET.get("procurement")
+        else None
+    )
+    form = ConsultationForm(
+        user=request.user,
+        initial={
+            "procurement": str(procurement.public_id),
+            "title": procurement.title,
+            "product_category": procurement.product_category,
+        }
+        if procurement
+        else None,
+    )
     if request.method == "POST":
-        form = ConsultationForm(request.POST)
+        form = ConsultationForm(request.POST, user=request.user)
         if form.is_valid():
             try:
                 consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
@@ -58,7 +73,9 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    invite_form = InvitationForm(request.POST if request.method == "POST" else None, auto_id="invite_%s")
+    invite_form = InvitationForm(
+        request.POST if request.method == "POST" else None, user=request.user, auto_id="invite_%s"
+    )
     if invite_form.is_bound and invite_form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -84,7 +101,7 @@ def _detail_page(
     import_form: ImportForm | None = None,
 ) -> HttpResponse:
     """The consultation's page, with the invitation and import forms as given (400 when one holds errors)."""
-    invite_form = invite_form or InvitationForm(auto_id="invite_%s")
+    invite_form = invite_form or InvitationForm(user=request.user, auto_id="invite_%s")
     import_form = import_form or ImportForm(auto_id="import_%s")
     results = selectors.consultation_results(consultation=consultation)
     chart = charts.maturity_distribution_svg(results.market, results.framework) if results.market else ""

@@ -8,14 +8,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.forms import IsoDateField, PageForm, WholeNumberField
+from hrdd.companies.selectors import company_names
+from hrdd.core.forms import IsoDateField, PageForm, SuggestionsInput, WholeNumberField
 from hrdd.domain.tender import SubmissionSpec
+from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
 
 
 class ContractForm(PageForm):
     """A new contract, from a tender or with a scenario of its own."""
 
+    procurement = forms.CharField(
+        label=_("Procurement"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("Empty: the tender's procurement, or a new one named after the contract."),
+    )
     tender = forms.CharField(
         label=_("From tender (its scenario, months and clauses)"), required=False, widget=forms.Select
     )
@@ -25,7 +33,17 @@ class ContractForm(PageForm):
         widget=forms.Select(choices=[("", "—"), (1, "1"), (2, "2"), (3, "3")]),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
-    supplier_name = forms.CharField(label=_("Supplier"), max_length=200)
+    supplier_name = forms.CharField(
+        label=_("Supplier"),
+        max_length=200,
+        help_text=_("Companies already recorded are offered as you type."),
+    )
+    supplier_country = forms.CharField(
+        label=_("Supplier's country (optional)"),
+        max_length=60,
+        required=False,
+        help_text=_("Needed only when two recorded companies share the name."),
+    )
     supplier_email = forms.CharField(label=_("Supplier e-mail address"), widget=forms.EmailInput)
     award_date = IsoDateField(label=_("Award date"))
     first_delivery = IsoDateField(label=_("First delivery (optional)"), required=False)
@@ -42,10 +60,16 @@ class ContractForm(PageForm):
     def __init__(self, *args: Any, user: Any, tenders: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["procurement"].widget.choices = procurement_choices(user=user, blank="—")
+        self.fields["supplier_name"].widget = SuggestionsInput(suggestions=company_names(user=user))
         self.fields["tender"].widget.choices = [
             ("", _("— none: choose the scenario below")),
             *((str(t.public_id), f"{t.title} ({_('scenario')} {t.scenario})") for t in tenders),
         ]
+
+    def clean_procurement(self) -> Any:
+        public_id = self.cleaned_data.get("procurement")
+        return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
 
     def clean_tender(self) -> Any:
         public_id = self.cleaned_data.get("tender")

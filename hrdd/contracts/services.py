@@ -97,6 +97,7 @@ def contract_create(
             organisation=organisation,
             name=supplier_name,
             country=supplier_country,
+            country_field="supplier_country",
             actor=actor,
             field="supplier_name",
         )

@@ -30,18 +30,25 @@ from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.domain.tender import TenderInputError
+from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders.selectors import tender_list
 
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     tenders = tender_list(user=request.user)
+    initial = {"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("supplier", "")}
+    if request.GET.get("procurement"):  # from the procurement's page: its newest tender
+        procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
+        tender = procurement_latest_steps(procurement)["tender"]
+        initial |= {"procurement": str(procurement.public_id), "title": procurement.title}
+        initial["tender"] = initial["tender"] or (str(tender.public_id) if tender else "")
     form = ContractForm(
         request.POST if request.method == "POST" else None,
         user=request.user,
         tenders=tenders,
         auto_id="contract_%s",
-        initial={"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("supplier", "")},
+        initial=initial,
     )
     if form.is_bound and form.is_valid():
         try:

@@ -119,3 +119,22 @@ class IsoDateField(forms.Field):
             raise ValidationError(
                 _("%(value)r is not a date (YYYY-MM-DD)"), code="invalid", params={"value": raw}
             ) from exc
+
+
+class SuggestionsInput(forms.TextInput):
+    """A text box that offers known values while the user types (an HTML datalist); any other value is allowed."""
+
+    template_name = "web/forms/widgets/suggestions.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None, suggestions: list[str] | None = None) -> None:
+        super().__init__(attrs)
+        self.suggestions = list(suggestions or [])
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["list_id"] = f"{widget['attrs'].get('id') or name}_suggestions"
+        widget["attrs"]["list"] = widget["list_id"]
+        widget["attrs"].setdefault("autocomplete", "off")
+        widget["suggestions"] = self.suggestions
+        return context

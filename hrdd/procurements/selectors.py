@@ -114,3 +114,21 @@ def procurement_thread(procurement: Procurement) -> Thread:
         ),
     ]
     return Thread(procurement, steps)
+
+
+CHOICES = 200
+
+
+def procurement_choices(*, user: User, blank: str) -> list[tuple[str, str]]:
+    """A select's choices: a blank one (a new procurement), then the newest procurements the user may see."""
+    newest = Procurement.objects.visible_to(user).order_by("-created_at", "-id")[:CHOICES]
+    return [("", blank), *((str(p.public_id), str(p)) for p in newest)]
+
+
+def procurement_latest_steps(procurement: Procurement) -> dict[str, Any]:
+    """The newest record of each step of a procurement (None where the step has none): what a next step builds on."""
+    return {
+        "risk_assessment": procurement.risk_assessments.order_by("-updated_at").first(),
+        "consultation": procurement.consultations.order_by("-created_at").first(),
+        "tender": procurement.tenders.order_by("-updated_at").first(),
+    }

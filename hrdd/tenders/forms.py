@@ -17,6 +17,7 @@ from hrdd.core.forms import PageForm, WholeNumberField, record_choices
 from hrdd.core.text import decode_utf8
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.tender import TenderFramework, TenderInputError, number_text
+from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks.selectors import risk_assessment_get, risk_assessment_list
 
 
@@ -57,9 +58,19 @@ class DecimalCommaField(forms.Field):
 class TenderForm(PageForm):
     """A new tender: its title, the procurement's consultation and risk assessment, scenario, months and label."""
 
+    procurement = forms.CharField(
+        label=gettext_lazy("Procurement"),
+        required=False,
+        widget=forms.Select,
+        help_text=gettext_lazy(
+            "Empty: the procurement of the consultation or risk assessment below, or a new one named after the tender."
+        ),
+    )
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     consultation = forms.CharField(
-        label=gettext_lazy("Procurement (market consultation)"), required=False, widget=forms.Select
+        label=gettext_lazy("Market consultation (its recommendation pre-selects the scenario)"),
+        required=False,
+        widget=forms.Select,
     )
     risk_assessment = forms.CharField(
         label=gettext_lazy("Risk assessment (its salient risks give the annex its context)"),
@@ -84,6 +95,7 @@ class TenderForm(PageForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.framework = framework
+        self.fields["procurement"].widget.choices = procurement_choices(user=user, blank="—")
         self.fields["consultation"].widget.choices = record_choices(consultation_list(user=user))
         self.fields["risk_assessment"].widget.choices = record_choices(risk_assessment_list(user=user))
         self.fields["scenario"].widget.choices = [
@@ -103,6 +115,10 @@ class TenderForm(PageForm):
                 _("The market consultation recommends scenario %d; it is pre-selected.") % recommended
             )
         self.fields["months"].initial = framework.parameters.default_months
+
+    def clean_procurement(self) -> Any:
+        public_id = self.cleaned_data.get("procurement")
+        return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
 
     def clean_consultation(self) -> Any:
         public_id = self.cleaned_data.get("consultation")

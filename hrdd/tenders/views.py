@@ -16,6 +16,7 @@ from hrdd.consultations.selectors import consultation_get, consultation_results
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
+from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders import documents, selectors, services
 from hrdd.tenders.forms import BidsUploadForm, TenderForm, TenderParametersForm
 
@@ -28,19 +29,32 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
     framework = get_tender_framework()
     consultation = None
     recommended = None
+    procurement = None
+    if request.GET.get("procurement"):  # from the procurement's page: its newest consultation and assessment
+        procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
+        consultation = procurement_latest_steps(procurement)["consultation"]
     if request.GET.get("consultation"):
         consultation = consultation_get(user=request.user, public_id=request.GET["consultation"])
+    if consultation is not None:
+        procurement = consultation.procurement
         market = consultation_results(consultation=consultation).market
         recommended = market.recommended_scenario if market else None
-    # the risk assessment of the consultation's procurement gives the annex its context
-    default_risks = consultation.procurement.risk_assessments.first() if consultation is not None else None
+    # the risk assessment of the procurement gives the annex its context
+    default_risks = (
+        procurement_latest_steps(procurement)["risk_assessment"] if procurement is not None else None
+    )
     form = TenderForm(
         request.POST if request.method == "POST" else None,
         user=request.user,
         framework=framework,
         recommended=recommended,
         initial={
-            "title": consultation.title if consultation is not None else "",
+            "procurement": str(procurement.public_id) if procurement is not None else "",
+            "title": consultation.title
+            if consultation is not None
+            else procurement.title
+            if procurement
+            else "",
             "consultation": str(consultation.public_id) if consultation is not None else "",
             "risk_assessment": str(default_risks.public_id) if default_risks is not None else "",
             "scenario": recommended or framework.scenarios[0].scenario,

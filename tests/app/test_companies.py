@@ -10,6 +10,7 @@ from hrdd.audit.models import AuditEvent
 from hrdd.companies.models import Company
 from hrdd.companies.services import company_create, company_resolve, company_update
 from hrdd.consultations.services import invitation_create
+from hrdd.contracts.models import Contract
 from hrdd.contracts.services import contract_create
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import TenderInputError
@@ -194,3 +195,34 @@ def test_the_company_list_searches_by_name_and_pages(client, buyer, municipality
     assert "Lumen Computers" in found.text and "Supplier 01" not in found.text
     first = parse(client.get(reverse("companies:list")).content)
     assert "Page 1 of 2" in first.text
+
+
+def test_the_contract_form_offers_recorded_companies_and_refuses_an_unknown_country_beside_its_field(
+    client, buyer, municipality
+):
+    # given a recorded company
+    CompanyFactory(organisation=municipality, legal_name="Lumen Computers B.V.")
+    client.force_login(buyer)
+    # when the contract form is opened, then the supplier box suggests it
+    page = parse(client.get(reverse("contracts:dashboard")).content)
+    box = page.by_id("contract_supplier_name")
+    suggestions = page.by_id(box.get("list"))
+    assert [o.get("value") for o in suggestions.find_all("option")] == ["Lumen Computers B.V."]
+    # when a contract names an unknown country, then the country box carries the error and nothing is stored
+    refused = client.post(
+        reverse("contracts:dashboard"),
+        {
+            "scenario": "2",
+            "title": "Notebooks",
+            "supplier_name": "Lumen Computers",
+            "supplier_country": "Atlantis",
+            "supplier_email": "a@lumen.example",
+            "award_date": "2026-01-01",
+            "start_date": "2026-02-01",
+            "end_date": "2028-01-31",
+        },
+    )
+    assert refused.status_code == 400
+    country = parse(refused.content).by_id("contract_supplier_country")
+    assert country.get("aria-invalid") == "true" and country.get("value") == "Atlantis"
+    assert not Contract.objects.exists()
