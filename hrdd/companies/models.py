@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.models import OwnedModel
+from hrdd.domain.countries import country_name
 
 
 class Company(OwnedModel):
@@ -50,6 +51,10 @@ class Company(OwnedModel):
 
     def __str__(self) -> str:
         return self.legal_name
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country_iso3) if self.country_iso3 else ""
 
     def get_absolute_url(self) -> str:
         return reverse("companies:detail", args=[self.public_id])
