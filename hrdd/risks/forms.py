@@ -10,12 +10,10 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.core.forms import PageForm, record_choices
+from hrdd.core.forms import PageForm
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
-from hrdd.procurements.selectors import procurement_get, procurement_list
+from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
-
-PROCUREMENT_CHOICES = 200  # the newest; older ones are reached from their procurement page
 
 
 def _codes(values: list[str]) -> tuple[str, ...]:
@@ -284,9 +282,8 @@ class RiskSaveForm(AdjustmentsForm):
         super().__init__(*args, **kwargs)
         for name in ADJUSTMENT_FIELDS:
             self.fields[name].widget = forms.MultipleHiddenInput()
-        self.fields["procurement"].widget.choices = record_choices(
-            procurement_list(user=self.user)[:PROCUREMENT_CHOICES],
-            blank=gettext_lazy("— a new procurement —"),
+        self.fields["procurement"].widget.choices = procurement_choices(
+            user=self.user, blank=gettext_lazy("— a new procurement —")
         )
         self.order_fields(["title", "procurement"])
 
