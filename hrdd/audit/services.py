@@ -1,5 +1,6 @@
 """Record audit events. Every service that writes calls `audit_record` inside its transaction."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -30,3 +31,28 @@ def audit_record(
         before=before,
         after=after,
     )
+
+
+def save_audited(
+    *,
+    actor: Any,
+    record: models.Model,
+    values: dict[str, Any],
+    action: str,
+    state: Callable[[Any], dict[str, Any]],
+) -> models.Model:
+    """Set `values` on a record, save it, and append the event with its state before and after (one place for
+    every plain update)."""
+    before = state(record)
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.save()
+    audit_record(
+        actor=actor,
+        organisation=getattr(record, "organisation", None),
+        action=action,
+        target=record,
+        before=before,
+        after=state(record),
+    )
+    return record

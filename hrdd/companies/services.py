@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import require_writer, writer_organisation
-from hrdd.audit.services import audit_record
+from hrdd.audit.services import audit_record, save_audited
 from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
 from hrdd.domain.companies import (
@@ -127,18 +127,7 @@ def company_update(*, actor: User, company: Company, **values: Any) -> Company:
                 % {"parent": parent.legal_name, "company": company.legal_name},
                 field="parent",
             )
-    before = _state(company)
-    for name, value in cleaned.items():
-        setattr(company, name, value)
-    company.save()
-    audit_record(
-        actor=actor,
-        organisation=company.organisation,
-        action="company.update",
-        target=company,
-        before=before,
-        after=_state(company),
-    )
+    save_audited(actor=actor, record=company, values=cleaned, action="company.update", state=_state)
     return company
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer, writer_organisation
-from hrdd.audit.services import audit_record
+from hrdd.audit.services import audit_record, save_audited
 from hrdd.core.errors import InputError
 from hrdd.procurements.models import Procurement, product_category_choices
 
@@ -65,18 +65,7 @@ def procurement_update(
     """Change a procurement's title, category, reference or status."""
     require_writer(actor, procurement.organisation)
     values = _clean(title=title, product_category=product_category, reference=reference, status=status)
-    before = _state(procurement)
-    for name, value in values.items():
-        setattr(procurement, name, value)
-    procurement.save()
-    audit_record(
-        actor=actor,
-        organisation=procurement.organisation,
-        action="procurement.update",
-        target=procurement,
-        before=before,
-        after=values,
-    )
+    save_audited(actor=actor, record=procurement, values=values, action="procurement.update", state=_state)
     return procurement
 
 

@@ -172,3 +172,21 @@ def test_opening_a_procurement_in_the_page_keeps_the_input_on_error(client, buye
     )
     assert ok.status_code == 302
     assert Procurement.objects.get().title == "Phones"
+
+
+def test_changing_a_procurement_records_its_state_before_and_after(buyer):
+    from hrdd.audit.models import AuditEvent
+
+    procurement = procurement_create(actor=buyer, title="Phones", product_category="smartphone")
+    procurement_update(
+        actor=buyer,
+        procurement=procurement,
+        title="Phones",
+        product_category="smartphone",
+        reference="",
+        status="closed",
+    )
+    event = AuditEvent.objects.get(action="procurement.update")
+    assert (event.before["status"], event.after["status"]) == ("open", "closed")
+    procurement.refresh_from_db()
+    assert procurement.status == "closed"
