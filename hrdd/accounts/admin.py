@@ -44,8 +44,42 @@ class MembershipAdmin(AuditedAdmin):
     audit_fields = ("user", "organisation", "role")
 
 
+class MembershipInline(admin.TabularInline):
+    """A user's organisations and role in each; `organisation` above is the one they work in now."""
+
+    model = Membership
+    extra = 1
+    fields = ["organisation", "role"]
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, BaseUserAdmin):
+    inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):  # type: ignore[no-untyped-def]
+        """Memberships changed on the user's page are writes too: each is audited."""
+        memberships = formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            audit_record(
+                actor=request.user,
+                organisation=membership.organisation,
+                action="admin.membership.delete",
+                target=membership.user,
+                before={"organisation": membership.organisation.name, "role": membership.role},
+            )
+            membership.delete()
+        for membership in memberships:
+            added = membership.pk is None
+            membership.save()
+            audit_record(
+                actor=request.user,
+                organisation=membership.organisation,
+                action=f"admin.membership.{'add' if added else 'change'}",
+                target=membership.user,
+                after={"organisation": membership.organisation.name, "role": membership.role},
+            )
+        formset.save_m2m()
+
     ordering = ["email"]
     list_display = ["email", "organisation", "is_active"]
     search_fields = ["email"]
