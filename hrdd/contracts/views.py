@@ -31,7 +31,7 @@ from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.domain.tender import TenderInputError
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
-from hrdd.tenders.selectors import tender_list
+from hrdd.tenders.selectors import tender_list, tender_winner
 
 
 @login_required
@@ -42,7 +42,11 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
         tender = procurement_latest_steps(procurement)["tender"]
         initial |= {"procurement": str(procurement.public_id), "title": procurement.title}
-        initial["tender"] = initial["tender"] or (str(tender.public_id) if tender else "")
+        if tender is not None and not initial["tender"]:  # the tender's winner is the usual supplier
+            initial |= {
+                "tender": str(tender.public_id),
+                "supplier_name": initial["supplier_name"] or tender_winner(tender),
+            }
     form = ContractForm(
         request.POST if request.method == "POST" else None,
         user=request.user,

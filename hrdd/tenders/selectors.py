@@ -29,3 +29,12 @@ def bid_evaluation_get(*, tender: Tender, pk: int) -> BidEvaluation:
         return tender.evaluations.get(pk=pk)
     except BidEvaluation.DoesNotExist as exc:
         raise NotFound("evaluation") from exc
+
+
+def tender_winner(tender: Tender) -> str:
+    """The bidder ranked first in the tender's latest evaluation ('' when no bid was evaluated or admitted)."""
+    evaluation = tender.evaluations.order_by("-created_at", "-id").first()
+    if evaluation is None:
+        return ""
+    first = [b for b in evaluation.result.get("bids", []) if b.get("rank") == 1]
+    return str(first[0]["bidder"]) if len(first) == 1 else ""

@@ -190,3 +190,26 @@ def test_changing_a_procurement_records_its_state_before_and_after(buyer):
     assert (event.before["status"], event.after["status"]) == ("open", "closed")
     procurement.refresh_from_db()
     assert procurement.status == "closed"
+
+
+def test_starting_step_four_from_the_procurement_proposes_its_tender_and_the_winner(client, buyer):
+    # given the demo's path: a tender with evaluated bids, in a procurement
+    from hrdd.demo import load_demo
+
+    load_demo()
+    demo_buyer = type(buyer).objects.get(email="buyer@exampleton.example")
+    procurement = Procurement.objects.get(organisation=demo_buyer.organisation)
+    client.force_login(demo_buyer)
+    # when the buyer follows step 4's link from the procurement's page
+    url = [s for s in procurement_thread(procurement).steps if s.number == 4][0].start_url
+    page = parse(client.get(url).content)
+    # then the contract form proposes the procurement, its tender and the bidder ranked first
+    form = page.by_id("new-contract")
+    chosen = {
+        s.get("name"): s.find("option", selected="").get("value")
+        for s in form.find_all("select")
+        if s.find_all("option", selected="")
+    }
+    assert chosen["procurement"] == str(procurement.public_id)
+    assert chosen["tender"] == str(procurement.tenders.get().public_id)
+    assert page.by_id("contract_supplier_name").get("value") == "Lumen Computers"
