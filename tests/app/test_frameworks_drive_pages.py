@@ -26,6 +26,7 @@ from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE, SpreadsheetError,
 from hrdd.domain.maturity import score_raw_response
 from hrdd.domain.questionnaire_framework import get_framework
 from tests.app.workbooks import fill_questionnaire, open_xlsx
+from tests.html import document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "domain" / "fixtures"
 CFIT_DIMENSION_TITLES = ("Awareness", "Policy commitments")
@@ -109,6 +110,22 @@ def post_data(raw, action):
 
 def text_of(html):
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def headers_of(table):
+    """The text of each header cell of the table."""
+    return [th.text for th in table.find_all("th")]
+
+
+def row_with(table, text):
+    """The one row of the table whose text holds `text`."""
+    [row] = [tr for tr in table.find_all("tr") if text in tr.text]
+    return row
+
+
+def cells_of(row):
+    """The text of each data cell of the row."""
+    return [td.text for td in row.find_all("td")]
 
 
 # choosing the framework
@@ -220,13 +237,21 @@ def test_the_consultation_page_has_one_column_per_dimension_of_the_framework(
     # then
     assert page.status_code == 200
     html = page.content.decode()
-    table = html[html.index('id="suppliers"') : html.index("</table>", html.index('id="suppliers"'))]
-    headers = re.findall(r"<th>([^<]*)</th>", table)
+    table = document(page).by_id("suppliers")
+    headers = headers_of(table)
     assert headers == ["Company", "Role", "Status", *GREENBUY_DIMENSION_TITLES, "Overall", "Warnings"]
-    maker = next(r for r in table.split("<tr") if "Green Maker Ltd" in r)
-    assert 'data-dimension="visibility">4 <span class="level level-medium">developing</span>' in maker
-    assert 'data-dimension="remedy">6 <span class="level level-high">advanced</span>' in maker
-    assert 'data-dimension="verification">8 <span class="level level-low">basic</span>' in maker
+    maker = row_with(table, "Green Maker Ltd")
+    for dimension, score, tone, level in (
+        ("visibility", "4", "medium", "developing"),
+        ("remedy", "6", "high", "advanced"),
+        ("verification", "8", "low", "basic"),
+    ):
+        cell = maker.find("td", data_dimension=dimension)
+        assert cell.text == f"{score} {level}"
+        assert cell.children[0] == f"{score} "
+        badge = cell.find("span")
+        assert badge.classes == {"level", f"level-{tone}"}
+        assert badge.text == level
     assert not any(title in html for title in CFIT_DIMENSION_TITLES)
 
 
@@ -277,8 +302,8 @@ def test_the_suppliers_scores_page_lists_each_dimension_with_its_level(
     # then
     assert page.status_code == 200
     html = page.content.decode()
-    levels = html[html.index('id="levels"') : html.index("</table>", html.index('id="levels"'))]
-    rows = [text_of("<tr" + r) for r in levels.split("<tr")[2:]]
+    levels = document(page).by_id("levels")
+    rows = [" ".join(cells_of(tr)) for tr in levels.find("tbody").find_all("tr")]
     assert rows == ["Visibility 4 developing", "Remedy 6 advanced", "Verification 8 basic"]
     assert "Maturity: developing" in text_of(html)
     assert "Fixture, matrix" in html  # the source of each band, among the reasons
@@ -398,9 +423,7 @@ def test_the_default_frameworks_consultation_page_takes_its_columns_from_cfit_20
     page = logged_in.get(reverse("consultations:detail", args=[consultation.public_id]))
 
     # then
-    html = page.content.decode()
-    table = html[html.index('id="suppliers"') : html.index("</table>", html.index('id="suppliers"'))]
-    headers = re.findall(r"<th>([^<]*)</th>", table)
+    headers = headers_of(document(page).by_id("suppliers"))
     titles = [d.title for d in get_framework("cfit-2025").dimensions]
     assert headers[3:-2] == titles
 

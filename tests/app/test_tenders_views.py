@@ -576,9 +576,8 @@ def test_uploading_the_demo_bids_shows_the_evaluation(logged_in, buyer, tender):
 
     evaluation = logged_in.get(page["Location"])
     assert evaluation.status_code == 200
-    html = evaluation.content.decode()
-    ranking = html.split('<table id="ranking">', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td>", ranking)
+    ranking = document(evaluation).by_id("ranking")
+    rows = [[td.text for td in tr.find_all("td")][:3] for tr in ranking.find("tbody").find_all("tr")]
     assert [(rank, bidder) for rank, bidder, _price in rows] == [
         ("1", "Lumen Computers"),
         ("2", "Civic IT Reseller"),
