@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from hrdd.cli.common import django_setup, stdout
+from hrdd.cli.common import django_setup, stderr, stdout
 
 
 def migrate() -> None:
@@ -17,7 +17,19 @@ def migrate() -> None:
     call_command("migrate", interactive=False, verbosity=1)
 
 
-def demo() -> None:
+def demo(
+    scale: Annotated[
+        int,
+        typer.Option(
+            help="Also add this many contracts (obligations, submissions, site lists) to the demo organisation "
+            "and N/10 further buyer organisations with 10 contracts each, for load tests; again adds more.",
+            min=0,
+        ),
+    ] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the --scale data (the same seed adds the same data).")
+    ] = 2025,
+) -> None:
     """Load the demo organisation, users and a notebook consultation with eight responses (idempotent)."""
     django_setup()
     from django.core.management import call_command
@@ -28,8 +40,34 @@ def demo() -> None:
     result = load_demo()
     out = stdout()
     out.print(f"Demo data {'loaded' if result.created else 'already present'}.")
+    if scale:
+        _demo_scale(scale, seed)
     out.print(
         f"Log in at {result.base_url}/login/ as [bold]{result.login}[/] with password [bold]{DEMO_PASSWORD}[/]"
+    )
+
+
+def _demo_scale(n: int, seed: int) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from hrdd.demo import load_scale
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=stderr(),
+        transient=True,
+    ) as bar:
+        line = bar.add_task("Adding contracts", total=None)
+        added = load_scale(
+            n, seed=seed, progress=lambda done, total: bar.update(line, completed=done, total=total)
+        )
+    stdout().print(
+        f"Added {added.contracts:,} contracts ({added.organisations:,} further buyer organisations), "
+        f"{added.submissions:,} submissions with {added.sites:,} sites, {added.requests:,} information requests.",
+        highlight=False,
     )
 
 
