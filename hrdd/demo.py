@@ -281,6 +281,7 @@ SCALE_TITLE = (
 SCALE_BUYER = "Scale buyer "  # the further buyer organisations: "Scale buyer 0001", ...
 SCALE_CONTRACTS_PER_BUYER = 10
 LARGE_SITE_LIST = 5000  # the most rows a site list may have (hrdd.contracts.sitelists.MAX_ROWS)
+LARGE_EVERY = 1000  # one large site list per thousand contracts of the demo organisation
 
 _SUPPLIER_NAMES = [
     f"{first} {second}"
@@ -344,9 +345,10 @@ def load_scale(
     Everything goes through the services (procurements, companies through contract_create, contracts,
     submissions, site lists through the background task's path, information requests), so the records are those
     a real installation would hold. The same seed on the same database adds the same records; running it again
-    adds more (titles and organisation names are numbered on from what exists). One site list of `large_sites`
-    rows joins the demo organisation per run, a second from n >= 1,000. `progress(done, total)` is told about
-    every contract. The demo itself is loaded first when missing.
+    adds more (titles and organisation names are numbered on from what exists). Scale contracts number 1, 1,001,
+    2,001, ... of the demo organisation get a site list of `large_sites` rows (one in the first thousand, two in
+    2,000), the others small ones. `progress(done, total)` is told about every contract. The demo itself is
+    loaded first when missing.
     """
     if n < 0:
         raise InputError(_("The scale is a number of contracts, 0 or more."), field="--scale")
@@ -358,7 +360,6 @@ def load_scale(
     rng = random.Random(f"hrdd-scale:{seed}:{first_number}:{first_buyer}")
     buyers = n // 10
     total = n + buyers * SCALE_CONTRACTS_PER_BUYER
-    large_at = {0} | ({n // 2} if n >= 1000 else set())
     added = _Added()
     done = 0
     # The suppliers are fictitious (.example addresses): a seeding run sends no e-mail, whatever the settings.
@@ -374,7 +375,7 @@ def load_scale(
                 title=SCALE_TITLE.format(number=first_number + i),
                 supplier=rng.choice(suppliers),
                 procurement=procurement,
-                large_sites=large_sites if i in large_at else 0,
+                large_sites=large_sites if (first_number + i) % LARGE_EVERY == 1 else 0,
                 added=added,
             )
             done += 1
