@@ -33,6 +33,7 @@ from hrdd.contracts.services import (
     submission_create,
     takes_site_list,
 )
+from hrdd.contracts.verdicts import obligation_verdict_refresh
 from hrdd.core import links
 from hrdd.core.errors import InputError
 from hrdd.core.models import TaskRun
@@ -270,6 +271,7 @@ def load_demo() -> DemoResult:
             first_sites.due_date - dt.timedelta(days=7), dt.time(9), tzinfo=dt.UTC
         )
     )
+    obligation_verdict_refresh(obligation=first_sites)  # its timeliness counts from the date set above
     return DemoResult(created=True, login=DEMO_LOGIN, base_url=base_url)
 
 
@@ -520,6 +522,7 @@ def _scale_submission(obligation: Obligation, rng: random.Random, *, rows: int, 
     Submission.objects.filter(pk=submission.pk).update(
         submitted_at=dt.datetime.combine(sent, dt.time(rng.randint(7, 18)), tzinfo=dt.UTC)
     )
+    obligation_verdict_refresh(obligation=obligation)  # its timeliness counts from the date set above
     return submission
 
 

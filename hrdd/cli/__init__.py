@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from hrdd.cli import admin, contracts, questionnaire, risks, tasks, tenders
+from hrdd.cli import admin, contracts, questionnaire, risks, tasks, tenders, verify
 from hrdd.cli.common import stderr
 from hrdd.core.errors import InputError, NotFound
 
@@ -60,6 +60,7 @@ app.add_typer(tasks.tasks_app, name="tasks")
 contracts.contract_app.command("sites")(tasks.contract_sites)
 questionnaire.questionnaire_app.command("import")(tasks.questionnaire_import)
 app.command("remind")(contracts.remind)
+app.command("verify")(verify.verify)
 app.command("migrate")(admin.migrate)
 app.command("demo")(admin.demo)
 app.command("serve")(admin.serve)

@@ -187,3 +187,36 @@ def _file(label: str, accept: str) -> forms.FileField:
 
 def _text(label: str, *, rows: int) -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class ObligationFilterForm(PageForm):
+    """The dashboard's list of obligations: which status, supplier, clause and deadlines, in which order.
+
+    Read from the query string; a value the form refuses is left out (the list shows unfiltered by it)."""
+
+    STATUS_CHOICES = [
+        ("", _("any")),
+        ("problem", _("problem")),
+        ("warning", _("warning")),
+        ("pending", _("pending")),
+        ("ok", _("ok")),
+    ]
+    WHEN_CHOICES = [("", _("any")), ("overdue", _("overdue")), ("soon", _("due soon"))]
+    SORT_CHOICES = [("due", _("due date, soonest first")), ("-due", _("due date, latest first"))]
+
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    supplier = forms.CharField(label=_("Supplier"), max_length=200, required=False)
+    clause = forms.ChoiceField(label=_("Clause"), required=False)
+    when = forms.ChoiceField(label=_("Deadline"), choices=WHEN_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Order"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, data: Any = None, *, clauses: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(data, **kwargs)
+        self.fields["clause"].choices = [("", _("any")), *clauses]
+
+    def values(self) -> dict[str, str]:
+        """The accepted values; a refused one is left out."""
+        self.is_valid()
+        accepted = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        return {name: str(value or "").strip() for name, value in accepted.items() if value}

@@ -59,11 +59,27 @@ class Obligation(models.Model):
     title = models.CharField(max_length=200)
     due_date = models.DateField()
     reason = models.CharField(max_length=200)
+    # The stored verdict: the KPIs rated by hrdd.domain.contracts.rate_obligation when an input changed (a
+    # submission, a request or its answer, a deadline passing), so that pages read it instead of recomputing it.
+    # Only hrdd.contracts.verdicts writes these fields; `hrdd verify` recomputes them and reports any difference.
+    status = models.CharField(max_length=10, default="pending")  # the worst KPI status
+    timeliness = models.CharField(
+        max_length=10, default="pending"
+    )  # the first KPI's status (the on-time trend)
+    submitted_on = models.DateField(null=True, blank=True)  # the first submission's day; None: none yet
+    kpis = models.JSONField(default=list, blank=True)  # KpiResult.as_dict() of each KPI, with its reasons
+    checklist = models.JSONField(default=list, blank=True)  # the contents checklist: item, met, detail
+    verdict_on = models.DateField(null=True, blank=True)  # the day the verdict was rated for; None: never
+    verdict_inputs = models.CharField(max_length=64, blank=True)  # a fingerprint of the inputs rated
 
     objects = OwnedManager()
 
     class Meta:
         ordering = ["due_date", "clause"]
+        indexes = [
+            models.Index(fields=["due_date", "clause"], name="obligation_due"),
+            models.Index(fields=["status", "due_date"], name="obligation_status_due"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.clause} due {self.due_date}"
@@ -102,6 +118,9 @@ class ProductionSite(models.Model):
     country_iso3 = models.CharField(max_length=3, blank=True)
     site_type = models.CharField(max_length=100, blank=True)
     products = models.CharField(max_length=500, blank=True)
+    # The risks of its country and stage in the tender's product risk assessment, linked when the list was stored
+    # (hrdd.domain.sites.link_sites_to_risks: stage, risks, candidates, reasons, source); None: no assessment.
+    risk_link = models.JSONField(null=True, blank=True)
 
     objects = OwnedManager()
 

@@ -1,30 +1,32 @@
-"""Reads for contracts: obligations with their KPI statuses, the dashboard, site-risk links (scoped)."""
+"""Reads for contracts, scoped to the user's organisation: the stored verdicts of obligations (never rated again
+on a read, except those a passed deadline changed), the dashboard's counts in SQL, one page of a list at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from hrdd.accounts.models import User
-from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
+from hrdd.contracts.verdicts import obligation_verdicts_catch_up, risk_link_verdict
 from hrdd.core.errors import NotFound
-from hrdd.domain.contracts import (
-    InformationRequestState,
-    KpiResult,
-    contents_check,
-    responsiveness,
-    site_list_completeness,
-    timeliness,
-)
-from hrdd.domain.risk import get_risk_method
-from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
+from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict
+from hrdd.domain.sites import SiteRiskVerdict
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
+
+OBLIGATIONS_PER_PAGE = 50
+CONTRACTS_PER_PAGE = 20
+SITES_PER_PAGE = 100
+DASHBOARD_ITEMS = 10  # overdue and due-soon obligations shown on the dashboard; the list has the rest
+TREND_SUPPLIERS = 12  # suppliers in the on-time chart: those with the most deadlines passed
+STATUSES = ("problem", "warning", "pending", "ok")
 
 
 def contract_list(*, user: User) -> QuerySet[Contract]:
@@ -32,31 +34,49 @@ def contract_list(*, user: User) -> QuerySet[Contract]:
     return Contract.objects.visible_to(user).select_related("tender", "supplier", "procurement")
 
 
+def contract_page(*, user: User, number: Any = 1, per_page: int = CONTRACTS_PER_PAGE) -> Page[Contract]:
+    """One page of the user's contracts, newest first, each with its obligations counted per status."""
+    contracts = contract_list(user=user).annotate(
+        **{f"count_{s}": Count("obligations", filter=Q(obligations__status=s)) for s in STATUSES}
+    )
+    return Paginator(contracts.order_by("-created_at", "-pk"), per_page).get_page(number)
+
+
 def contract_get(*, user: User, public_id: uuid.UUID | str) -> Contract:
     """Return one contract the user may see, or NotFound."""
-    return Contract.objects.select_related(
-        "organisation", "tender", "tender__risk_assessment", "supplier", "procurement"
-    ).get_visible(user, public_id=public_id)
+    return Contract.objects.select_related("organisation", "tender", "supplier", "procurement").get_visible(
+        user, public_id=public_id
+    )
 
 
 def contract_get_by_token(*, token: str) -> Contract:
     """Return the contract behind a supplier link, or 404."""
     try:
-        return Contract.objects.select_related(
-            "organisation", "tender", "tender__risk_assessment", "supplier"
-        ).get(token=token)
+        return Contract.objects.select_related("organisation", "tender", "supplier").get(token=token)
     except Contract.DoesNotExist as exc:
         raise NotFound("link") from exc
 
 
+def stored_verdict(obligation: Obligation) -> ObligationVerdict:
+    """The verdict kept with the obligation."""
+    return ObligationVerdict.from_dict(
+        {"status": obligation.status, "kpis": obligation.kpis, "checklist": obligation.checklist}
+    )
+
+
 @dataclass
 class ObligationStatus:
+    """An obligation with its stored verdict, and on the contract's pages its submissions and sites."""
+
     obligation: Obligation
-    submissions: list[Submission]
-    kpis: list[KpiResult]
-    checklist: list[Any] = field(default_factory=list)
+    submissions: list[Submission] = field(default_factory=list)
+    kpis: list[KpiResult] = field(default_factory=list)
+    checklist: list[CheckItem] = field(default_factory=list)
     submission: SubmissionSpec | None = None  # what the clause asks the supplier to hand in
-    sites: list[tuple[Any, SiteRiskVerdict | None]] = field(default_factory=list)  # a site list's rows
+    sites: list[tuple[ProductionSite, SiteRiskVerdict | None]] = field(
+        default_factory=list
+    )  # one page of them
+    sites_page: Page[ProductionSite] | None = None
 
     @property
     def latest(self) -> Submission | None:
@@ -64,115 +84,188 @@ class ObligationStatus:
 
     @property
     def status(self) -> str:
-        """The worst KPI status: problem > warning > pending > ok."""
-        order = {"problem": 3, "warning": 2, "pending": 1, "ok": 0}
-        return max((k.status for k in self.kpis), key=order.__getitem__, default="pending")
+        """The worst KPI status (problem > warning > pending > ok), as stored."""
+        return self.obligation.status
 
 
-def _obligations(contracts: QuerySet[Contract] | list[Contract]) -> QuerySet[Obligation]:
-    return (
-        Obligation.objects.filter(contract__in=contracts)
-        .select_related("contract")
-        .prefetch_related(
-            Prefetch(
-                "submissions", queryset=Submission.objects.order_by("-version").prefetch_related("sites")
-            ),
-            Prefetch("requests", queryset=InformationRequest.objects.order_by("asked_on")),
-        )
+def obligation_status(
+    obligation: Obligation, *, submissions: list[Submission] | None = None
+) -> ObligationStatus:
+    """An obligation with its stored KPI statuses, reasons and checklist."""
+    verdict = stored_verdict(obligation)
+    return ObligationStatus(
+        obligation,
+        submissions=submissions or [],
+        kpis=list(verdict.kpis),
+        checklist=list(verdict.checklist),
+        submission=get_tender_framework().clause_submission(obligation.clause),
     )
 
 
-def obligation_status(obligation: Obligation, *, today: dt.date) -> ObligationStatus:
-    """Rate one obligation's KPIs from its submissions and requests."""
-    framework = get_tender_framework()
-    submissions = list(obligation.submissions.all())
-    first = min((s.submitted_at for s in submissions), default=None)
-    kpis = [timeliness(due=obligation.due_date, submitted=first.date() if first else None, today=today)]
-    checklist: list[Any] = []
-    latest = submissions[0] if submissions else None
-    criterion = framework.criterion(obligation.clause)
-    named = {k.kpi for k in criterion.kpis}  # the KPIs the framework lists for this clause
-    if latest is not None:
-        if "completeness" in named:
-            kpis.append(
-                site_list_completeness(latest.summary.get("sites", []), latest.summary.get("explanation", ""))
-            )
-        if criterion.contents:
-            kpi, items = contents_check(
-                obligation.clause, criterion.contents, latest.summary, criterion.minimums(framework)
-            )
-            kpis.append(kpi)
-            checklist = list(items)
-    requests = list(obligation.requests.all())
-    if requests or "responsiveness" in named:
-        kpis.append(
-            responsiveness(
-                [InformationRequestState(r.asked_on, r.due_on, r.answered_on) for r in requests], today=today
-            )
-        )
-    return ObligationStatus(obligation, submissions, kpis, checklist, criterion.submission)
-
-
 def contract_statuses(contract: Contract, *, today: dt.date | None = None) -> list[ObligationStatus]:
-    """Every obligation of a contract with its KPI statuses."""
+    """Every obligation of a contract with its stored verdict, its submissions (newest first) and requests."""
     today = today or timezone.localdate()
-    return [obligation_status(o, today=today) for o in _obligations([contract])]
+    obligation_verdicts_catch_up(obligations=contract.obligations.all(), today=today)
+    obligations = (
+        Obligation.objects.filter(contract=contract)
+        .select_related("contract")
+        .prefetch_related(
+            Prefetch("submissions", queryset=Submission.objects.order_by("-version")),
+            Prefetch("requests", queryset=InformationRequest.objects.order_by("asked_on", "id")),
+        )
+    )
+    return [obligation_status(o, submissions=list(o.submissions.all())) for o in obligations]
+
+
+def site_page(
+    submission: Submission, *, number: Any = 1, per_page: int = SITES_PER_PAGE
+) -> Page[ProductionSite]:
+    """One page of a submitted site list's sites, in the order of their rows, with their stored risk links."""
+    total = submission.summary.get("site_count") if isinstance(submission.summary, dict) else None
+    sites = ProductionSite.objects.filter(submission=submission).order_by("row", "pk")
+    paginator = Paginator(sites, per_page)
+    if isinstance(total, int):  # the count kept with the submission spares a COUNT query
+        paginator.count = total  # type: ignore[misc]
+    return paginator.get_page(number)
+
+
+def sites_with_links(page: Page[ProductionSite]) -> list[tuple[ProductionSite, SiteRiskVerdict | None]]:
+    """Each site of a page with its stored risk links (None when no risk assessment was linked)."""
+    return [(site, risk_link_verdict(site)) for site in page.object_list]
+
+
+# --- the dashboard ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObligationFilter:
+    """What the dashboard's list of obligations shows: a status, a supplier's name (part of it), a clause, an
+    order by due date (`due` soonest first, `-due` latest first) and which deadlines (`overdue`, `soon`)."""
+
+    status: str = ""
+    supplier: str = ""
+    clause: str = ""
+    sort: str = "due"
+    when: str = ""
 
 
 @dataclass(frozen=True)
 class Dashboard:
-    statuses: list[ObligationStatus]
-    due_soon: list[ObligationStatus]
+    statuses: list[ObligationStatus]  # the page of the obligations list
+    page: Page[Obligation]
+    counts: dict[str, int]  # obligations per status
+    total: int
+    due_soon: list[ObligationStatus]  # the first DASHBOARD_ITEMS of them
+    due_soon_count: int
     overdue: list[ObligationStatus]
+    overdue_count: int
     trend: dict[str, dict[int, tuple[int, int]]]  # supplier -> year -> (on time, due)
+    trend_suppliers: int  # suppliers with a deadline passed, of which the chart shows TREND_SUPPLIERS
     due_soon_days: int
 
 
-def dashboard(*, user: User, today: dt.date | None = None) -> Dashboard:
-    """All contracts' obligations: what is due soon, what is overdue, and on-time delivery per supplier and year."""
+def _visible_obligations(user: User) -> QuerySet[Obligation]:
+    return Obligation.objects.visible_to(user)
+
+
+def _open(obligations: QuerySet[Obligation], when: str, today: dt.date, days: int) -> QuerySet[Obligation]:
+    if when == "overdue":
+        return obligations.filter(submitted_on__isnull=True, due_date__lt=today)
+    if when == "soon":
+        return obligations.filter(
+            submitted_on__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)
+        )
+    return obligations
+
+
+def obligation_list(
+    *, user: User, filters: ObligationFilter, today: dt.date | None = None, days: int | None = None
+) -> QuerySet[Obligation]:
+    """The user's obligations, filtered and ordered by due date, with their contract and supplier."""
     today = today or timezone.localdate()
+    days = get_tender_framework().reminders.due_soon_days if days is None else days
+    obligations = _open(_visible_obligations(user), filters.when, today, days)
+    if filters.status:
+        obligations = obligations.filter(status=filters.status)
+    if filters.clause:
+        obligations = obligations.filter(clause=filters.clause)
+    if filters.supplier:
+        obligations = obligations.filter(contract__supplier__legal_name__icontains=filters.supplier)
+    order = ("-due_date", "-clause", "-pk") if filters.sort == "-due" else ("due_date", "clause", "pk")
+    return obligations.select_related("contract", "contract__supplier").order_by(*order)
+
+
+def _statuses(obligations: QuerySet[Obligation] | list[Obligation]) -> list[ObligationStatus]:
+    return [obligation_status(o) for o in obligations]
+
+
+def _trend(
+    obligations: QuerySet[Obligation], today: dt.date
+) -> tuple[dict[str, dict[int, tuple[int, int]]], int]:
+    """On-time delivery per supplier and year, counted in SQL, for the suppliers with the most deadlines passed."""
+    passed = obligations.filter(due_date__lte=today)
+    busiest = list(
+        passed.values("contract__supplier_id")
+        .annotate(due=Count("pk"))
+        .order_by("-due", "contract__supplier_id")
+        .values_list("contract__supplier_id", flat=True)[:TREND_SUPPLIERS]
+    )
+    suppliers = (
+        passed.values("contract__supplier_id").distinct().count()
+        if len(busiest) == TREND_SUPPLIERS
+        else len(busiest)
+    )
+    rows = (
+        passed.filter(contract__supplier_id__in=busiest)
+        .annotate(year=ExtractYear("due_date"))
+        .values("contract__supplier__legal_name", "year")
+        .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(timeliness="ok")))
+        .order_by("contract__supplier__legal_name", "year")
+    )
+    trend: dict[str, dict[int, tuple[int, int]]] = {}
+    for row in rows:
+        trend.setdefault(row["contract__supplier__legal_name"], {})[row["year"]] = (
+            row["on_time"],
+            row["due"],
+        )
+    return trend, suppliers
+
+
+def dashboard(
+    *, user: User, filters: ObligationFilter | None = None, number: Any = 1, today: dt.date | None = None
+) -> Dashboard:
+    """The user's obligations at a glance: counts per status, what is overdue and due soon, on-time delivery per
+    supplier and year (all counted in SQL from the stored verdicts), and one page of the filtered list."""
+    today = today or timezone.localdate()
+    filters = filters or ObligationFilter()
     days = get_tender_framework().reminders.due_soon_days
-    statuses = [obligation_status(o, today=today) for o in _obligations(contract_list(user=user))]
-    due_soon = [
-        s
-        for s in statuses
-        if not s.submissions and today <= s.obligation.due_date <= today + dt.timedelta(days=days)
-    ]
-    overdue = [s for s in statuses if not s.submissions and s.obligation.due_date < today]
-    trend: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
-    for s in statuses:
-        if s.obligation.due_date > today:
-            continue
-        counts = trend[s.obligation.contract.supplier_name][s.obligation.due_date.year]
-        counts[1] += 1
-        if s.kpis[0].status == "ok":
-            counts[0] += 1
+    visible = _visible_obligations(user)
+    obligation_verdicts_catch_up(obligations=visible, today=today)
+    counts = dict.fromkeys(STATUSES, 0) | dict(
+        visible.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    counts = {s: counts[s] for s in sorted(counts, key=lambda s: -STATUS_ORDER.get(s, -1))}
+    listed = obligation_list(user=user, filters=filters, today=today, days=days)
+    page = Paginator(listed, OBLIGATIONS_PER_PAGE).get_page(number)
+    overdue = _open(visible, "overdue", today, days).select_related("contract", "contract__supplier")
+    due_soon = _open(visible, "soon", today, days).select_related("contract", "contract__supplier")
+    ordered = ("due_date", "clause", "pk")
+    trend, trend_suppliers = _trend(
+        visible.filter(contract__supplier__legal_name__icontains=filters.supplier)
+        if filters.supplier
+        else visible,
+        today,
+    )
     return Dashboard(
-        statuses=statuses,
-        due_soon=due_soon,
-        overdue=overdue,
-        trend={k: {y: (c[0], c[1]) for y, c in sorted(v.items())} for k, v in sorted(trend.items())},
+        statuses=_statuses(page.object_list),
+        page=page,
+        counts=counts,
+        total=sum(counts.values()),
+        due_soon=_statuses(due_soon.order_by(*ordered)[:DASHBOARD_ITEMS]),
+        due_soon_count=due_soon.count(),
+        overdue=_statuses(overdue.order_by(*ordered)[:DASHBOARD_ITEMS]),
+        overdue_count=overdue.count(),
+        trend=trend,
+        trend_suppliers=trend_suppliers,
         due_soon_days=days,
     )
-
-
-def site_risks(contract: Contract, sites: list[Any]) -> dict[int, SiteRiskVerdict]:
-    """CC2 in scenario 3: each site linked to the risks of its country and stage in the product risk assessment."""
-    assessment = contract.tender.risk_assessment if contract.tender else None
-    if assessment is None:
-        return {}
-    method = get_risk_method()
-    titles = {c.id: c.title for c in method.categories}
-    risks = [
-        RatedRisk(
-            category=r["category"],
-            title=titles.get(r["category"], r["category"]),
-            country_iso3=r["country_iso3"],
-            stage=r["stage"],
-            score=r["score"],
-            material=r.get("material"),
-        )
-        for r in assessment.result.get("risks", [])
-    ]
-    listed = [ListedSite(key=s.pk, country_iso3=s.country_iso3, site_type=s.site_type or "") for s in sites]
-    return {v.site.key: v for v in link_sites_to_risks(listed, risks, method.site_types)}

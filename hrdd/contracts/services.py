@@ -27,6 +27,12 @@ from hrdd.contracts.models import (
     Submission,
 )
 from hrdd.contracts.sitelists import SiteListError, SiteRow, read_site_list
+from hrdd.contracts.verdicts import (
+    contract_risk_result,
+    link_site_rows,
+    obligation_verdict_refresh,
+    obligation_verdicts_refresh,
+)
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
@@ -134,6 +140,7 @@ def contract_create(
         Obligation(contract=contract, clause=o.clause, title=o.title, due_date=o.due, reason=o.reason[:200])
         for o in obligations
     )
+    obligation_verdicts_refresh(obligations=contract.obligations.all())
     audit_record(
         actor=actor,
         organisation=organisation,
@@ -201,10 +208,8 @@ def submission_create(
             raise SubmissionError(f"{file.name}: {exc}", field="file") from exc
         except InputError as exc:  # the kernel's refusal already names the file
             raise SubmissionError(str(exc), field="file") from exc
-        summary = {
-            "sites": [s.as_dict() for s in sites],
-            "explanation": str(data.get("explanation") or "").strip(),
-        }
+        # the sites themselves are kept as ProductionSite rows, not repeated here
+        summary = {"site_count": len(sites), "explanation": str(data.get("explanation") or "").strip()}
     else:
         if upload is None:
             raise SubmissionError(_("a document (PDF, DOCX or text) is required"), field="file")
@@ -253,24 +258,37 @@ def _submission_store(
         ContentFile(file.content),
         save=False,
     )
+    contract = obligation.contract
+    # each site's risks are linked once, now, so that no page reads the risk assessment again
+    links = (
+        link_site_rows(
+            [(i, s.country_iso3, s.site_type) for i, s in enumerate(sites)], contract_risk_result(contract)
+        )
+        if sites
+        else {}
+    )
     try:
         submission.save()
         ProductionSite.objects.bulk_create(
-            ProductionSite(
-                submission=submission,
-                row=s.row,
-                name=s.name,
-                address=s.address,
-                country_iso3=s.country_iso3,
-                site_type=s.site_type,
-                products=s.products,
-            )
-            for s in sites
+            (
+                ProductionSite(
+                    submission=submission,
+                    row=s.row,
+                    name=s.name,
+                    address=s.address,
+                    country_iso3=s.country_iso3,
+                    site_type=s.site_type,
+                    products=s.products,
+                    risk_link=links[i],
+                )
+                for i, s in enumerate(sites)
+            ),
+            batch_size=1000,
         )
+        obligation_verdict_refresh(obligation=obligation)
     except Exception:
         submission.file.delete(save=False)  # nothing half-stored
         raise
-    contract = obligation.contract
     audit_record(
         actor=None,
         actor_label=f"supplier link ({contract.supplier_name})",
@@ -340,6 +358,7 @@ def information_request_create(
     request = InformationRequest.objects.create(
         obligation=obligation, question=question, asked_on=today, due_on=due_on, asked_by=actor
     )
+    obligation_verdict_refresh(obligation=obligation, today=today)
     audit_record(
         actor=actor,
         organisation=obligation.contract.organisation,
@@ -376,6 +395,7 @@ def information_request_answer(*, request: InformationRequest, answer: str) -> I
     request.answer = answer
     request.answered_on = timezone.localdate()
     request.save()
+    obligation_verdict_refresh(obligation=request.obligation, today=request.answered_on)
     contract = request.obligation.contract
     audit_record(
         actor=None,
@@ -389,16 +409,25 @@ def information_request_answer(*, request: InformationRequest, answer: str) -> I
 
 
 def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, str]]:
-    """Send the reminder e-mails due today (before and after each deadline); each is sent once, ever."""
+    """Send the reminder e-mails due today (before and after each deadline); each is sent once, ever.
+
+    A bounded number of queries whatever the number of contracts: the open obligations, the reminders already
+    sent to them and the contract managers of their organisations are read in one query each; then one insert
+    per e-mail sent."""
     today = today or timezone.localdate()
     framework = get_tender_framework()
     settings_ = framework.reminders
     sent: list[tuple[Obligation, str]] = []
     open_obligations = (
         Obligation.objects.filter(submissions__isnull=True)
-        .select_related("contract", "contract__organisation")
-        .filter(due_date__gte=today - dt.timedelta(days=max(settings_.days_after, default=0) + 366))
+        .select_related("contract", "contract__organisation", "contract__supplier")
+        .filter(
+            due_date__gte=today - dt.timedelta(days=max(settings_.days_after, default=0) + 366),
+            due_date__lte=today + dt.timedelta(days=max(settings_.days_before, default=0)),
+        )
+        .order_by("due_date", "pk")
     )
+    due: list[tuple[Obligation, str]] = []
     for obligation in open_obligations:
         key = reminder_due(
             due=obligation.due_date,
@@ -407,13 +436,27 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
             days_before=settings_.days_before,
             days_after=settings_.days_after,
         )
-        if key is None:
-            continue
+        if key is not None:
+            due.append((obligation, key))
+    if not due:
+        return sent
+    already = set(
+        ReminderSent.objects.filter(obligation__in=open_obligations).values_list("obligation_id", "key")
+    )
+    due = [(o, key) for o, key in due if (o.pk, key) not in already]
+    managers: dict[int, list[str]] = {}
+    for organisation_id, email in User.objects.filter(
+        memberships__organisation_id__in={o.contract.organisation_id for o, _key in due},
+        memberships__role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN],
+        is_active=True,
+    ).values_list("memberships__organisation_id", "email"):
+        managers.setdefault(organisation_id, []).append(email)
+    for obligation, key in due:
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(obligation=obligation, key=key)
         except IntegrityError:
-            continue  # already sent: running the command twice sends nothing twice
+            continue  # sent meanwhile by another run: never twice
         contract = obligation.contract
         link = absolute_url(contract.get_supplier_url())
         when = (
@@ -421,20 +464,13 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
             if key.startswith("before")
             else _("was due on %s and has not been received") % obligation.due_date.isoformat()
         )
-        managers = list(
-            User.objects.filter(
-                memberships__organisation=contract.organisation,
-                memberships__role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN],
-                is_active=True,
-            ).values_list("email", flat=True)
-        )
         send_mail(
             subject=_("Reminder: %(clause)s %(title)s — %(contract)s")
             % {"clause": obligation.clause, "title": obligation.title, "contract": contract.title},
             message=_("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n")
             % {"clause": obligation.clause, "title": obligation.title, "when": when, "link": link},
             from_email=None,
-            recipient_list=[contract.supplier_email, *managers],
+            recipient_list=[contract.supplier_email, *managers.get(contract.organisation_id, [])],
             fail_silently=True,
         )
         sent.append((obligation, key))

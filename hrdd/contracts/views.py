@@ -19,17 +19,18 @@ from hrdd.contracts.forms import (
     AnswerForm,
     ContractForm,
     InformationRequestForm,
+    ObligationFilterForm,
     SubmissionForm,
     SupplierPostForm,
 )
-from hrdd.contracts.models import Contract, Obligation
+from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url, base_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
-from hrdd.domain.tender import TenderInputError
+from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders.selectors import tender_list, tender_winner
 
@@ -64,18 +65,43 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                 request, _("Contract created with %d obligations.") % contract.obligations.count()
             )
             return redirect(contract)
-    board = selectors.dashboard(user=request.user)
+    clauses = [(c.id, f"{c.id} {c.title}") for c in get_tender_framework().criteria if c.kind == "clause"]
+    filter_form = ObligationFilterForm(request.GET, clauses=clauses)
+    filters = selectors.ObligationFilter(**filter_form.values())
+    board = selectors.dashboard(user=request.user, filters=filters, number=request.GET.get("page"))
+    contracts = selectors.contract_page(user=request.user, number=request.GET.get("contracts"))
     return render(
         request,
         "contracts/dashboard.html",
         {
             "board": board,
-            "contracts": selectors.contract_list(user=request.user),
+            "contracts": contracts,
+            "contracts_pager": _pager(request, contracts, "contracts", "contracts"),
+            "obligations_pager": _pager(request, board.page, "page", "obligations"),
+            "filter_form": filter_form,
+            "filtered": filters != selectors.ObligationFilter(),
             "chart": charts.on_time_trend_svg(board.trend),
             "form": form,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _pager(request: HttpRequest, page: Any, param: str, anchor: str) -> dict[str, Any]:
+    """The links of one list's pager: the query string kept, `param` set to the page wanted."""
+
+    def url(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return f"?{query.urlencode()}#{anchor}"
+
+    return {
+        "page": page,
+        "first": url(1) if page.has_previous() else "",
+        "previous": url(page.previous_page_number()) if page.has_previous() else "",
+        "next": url(page.next_page_number()) if page.has_next() else "",
+        "last": url(page.paginator.num_pages) if page.has_next() else "",
+    }
 
 
 @login_required
@@ -96,13 +122,18 @@ def _contract_page(
         for item in statuses
     }
     site_links = {}
+    site_pagers = {}
     for item in statuses:
         if item.submission and item.submission.kind == "site_list" and item.latest is not None:
-            sites = list(item.latest.sites.all())
-            verdicts = selectors.site_risks(contract, sites)
-            item.sites = [(site, verdicts.get(site.pk)) for site in sites]
-            if verdicts:
-                site_links[item.obligation.pk] = {pk: list(v.risks) for pk, v in verdicts.items()}
+            param = f"sites{item.obligation.pk}"
+            item.sites_page = selectors.site_page(item.latest, number=request.GET.get(param))
+            item.sites = selectors.sites_with_links(item.sites_page)
+            site_pagers[item.obligation.pk] = _pager(
+                request, item.sites_page, param, f"obligation-{item.obligation.pk}"
+            )
+            linked = {site.pk: list(v.risks) for site, v in item.sites if v is not None}
+            if linked:
+                site_links[item.obligation.pk] = linked
     return render(
         request,
         "contracts/detail.html",
@@ -110,6 +141,7 @@ def _contract_page(
             "contract": contract,
             "statuses": statuses,
             "site_links": site_links,
+            "site_pagers": site_pagers,
             "supplier_link": absolute_url(contract.get_supplier_url()),
             "today": timezone.localdate(),
             "request_forms": request_forms,
@@ -147,9 +179,7 @@ def _obligation(contract, obligation_id: int) -> Obligation:  # type: ignore[no-
 @login_required
 def submission_file(request: HttpRequest, public_id: str, submission_id: int) -> FileResponse:
     contract = selectors.contract_get(user=request.user, public_id=public_id)
-    submission = next(
-        (s for o in contract.obligations.all() for s in o.submissions.all() if s.pk == submission_id), None
-    )
+    submission = Submission.objects.filter(pk=submission_id, obligation__contract=contract).first()
     if submission is None or not submission.file:
         raise Http404("file not found")
     return attachment(submission.file.open("rb"), submission.filename, content_type=submission.content_type)

@@ -158,10 +158,15 @@ def site_list_completeness(sites: Sequence[Mapping[str, Any]], explanation: str 
                 "completeness", "warning", "0% complete, explained", (reason, "explanation given"), 0.0
             )
         return KpiResult("completeness", "problem", "no sites, no explanation", (reason,), 0.0)
-    complete = [s for s in sites if all(_has_text(s.get(k)) for k in ("name", "address", "country"))]
-    share = round(100 * len(complete) / len(sites), 1)
-    reasons = [f"{len(complete)} of {len(sites)} sites have a name, an address and a country"]
-    incomplete_rows = [i + 1 for i, s in enumerate(sites) if s not in complete]
+    # one pass over the rows: a 20,000-row list is rated in linear time
+    incomplete_rows = [
+        i + 1
+        for i, s in enumerate(sites)
+        if not all(_has_text(s.get(k)) for k in ("name", "address", "country"))
+    ]
+    complete_count = len(sites) - len(incomplete_rows)
+    share = round(100 * complete_count / len(sites), 1)
+    reasons = [f"{complete_count} of {len(sites)} sites have a name, an address and a country"]
     if not incomplete_rows:
         return KpiResult("completeness", "ok", "100% complete", tuple(reasons), share)
     reasons.append("incomplete rows: " + ", ".join(str(r) for r in incomplete_rows[:20]))
@@ -311,3 +316,75 @@ def reminder_due(
         return f"before-{min(reached)}" if reached else None
     passed = [d for d in days_after if today >= due + dt.timedelta(days=d)]
     return f"after-{max(passed)}" if passed else None
+
+
+# --- one obligation's verdict ------------------------------------------------------------------------------------
+
+STATUS_ORDER: Mapping[str, int] = {"problem": 3, "warning": 2, "pending": 1, "ok": 0}
+
+
+def worst_status(kpis: Sequence[KpiResult]) -> Status:
+    """The worst KPI status: problem > warning > pending > ok; pending when there is no KPI."""
+    return max((k.status for k in kpis), key=STATUS_ORDER.__getitem__, default="pending")
+
+
+@dataclass(frozen=True)
+class ObligationVerdict:
+    """Every KPI of one obligation with its reasons, the contents checklist, and the worst status of them."""
+
+    status: Status
+    kpis: tuple[KpiResult, ...]
+    checklist: tuple[CheckItem, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready form kept with the obligation."""
+        return {
+            "status": self.status,
+            "kpis": [k.as_dict() for k in self.kpis],
+            "checklist": [{"item": c.item, "met": c.met, "detail": c.detail} for c in self.checklist],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ObligationVerdict:
+        """Read back the form `as_dict` returns."""
+        return cls(
+            status=data["status"],
+            kpis=tuple(
+                KpiResult(k["kpi"], k["status"], k["label"], tuple(k["reasons"]), k.get("value"))
+                for k in data.get("kpis", [])
+            ),
+            checklist=tuple(CheckItem(c["item"], c["met"], c["detail"]) for c in data.get("checklist", [])),
+        )
+
+
+def rate_obligation(
+    *,
+    clause: str,
+    due: dt.date,
+    first_submitted: dt.date | None,
+    latest: Mapping[str, Any] | None,
+    sites: Sequence[Mapping[str, Any]] = (),
+    requests: Sequence[InformationRequestState] = (),
+    today: dt.date,
+    framework: TenderFramework,
+) -> ObligationVerdict:
+    """Rate one obligation's KPIs, as the framework lists them for its clause (manual 3.4, Lesson 1).
+
+    `latest` is the structured part of the newest submission (None when nothing was submitted) and `sites` the
+    rows of its site list (name, address, country); timeliness counts from the first submission."""
+    criterion = framework.criterion(clause)
+    named = {k.kpi for k in criterion.kpis}  # the KPIs the framework lists for this clause
+    kpis = [timeliness(due=due, submitted=first_submitted, today=today)]
+    checklist: tuple[CheckItem, ...] = ()
+    if latest is not None:
+        summary = {**latest, "sites": list(sites)}
+        if "completeness" in named:
+            kpis.append(site_list_completeness(summary["sites"], str(latest.get("explanation") or "")))
+        if criterion.contents:
+            kpi, checklist = contents_check(
+                clause, criterion.contents, summary, criterion.minimums(framework)
+            )
+            kpis.append(kpi)
+    if requests or "responsiveness" in named:
+        kpis.append(responsiveness(requests, today=today))
+    return ObligationVerdict(worst_status(kpis), tuple(kpis), checklist)

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from hrdd.contracts.services import reminders_send
+from hrdd.contracts.verdicts import obligation_verdicts_refresh_daily
 
 
 class Command(BaseCommand):
@@ -18,7 +19,9 @@ class Command(BaseCommand):
                 today = dt.date.fromisoformat(str(options["today"]))
             except ValueError as exc:
                 raise CommandError(f"--today: {options['today']!r} is not a date (YYYY-MM-DD)") from exc
+        rated = obligation_verdicts_refresh_daily(today=today)  # the statuses a new day changes
         sent = reminders_send(today=today)
+        self.stdout.write(f"{rated} obligation verdict(s) rated for the day")
         for obligation, key in sent:
             self.stdout.write(
                 f"sent {key}: {obligation.contract} {obligation.clause} due {obligation.due_date}"

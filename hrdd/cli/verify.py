@@ -1,0 +1,77 @@
+"""`hrdd verify`: rate every stored verdict afresh and say which differ (exit 1), or how many agree (exit 0)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+
+from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout
+from hrdd.core.errors import InputError
+
+
+def verify(
+    today: Annotated[
+        str | None, typer.Option(help="Rate as of this date (YYYY-MM-DD); default today.")
+    ] = None,
+    refresh: Annotated[
+        bool,
+        typer.Option("--refresh", help="Store the fresh verdict of each one that differs (then exit 0)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check that the stored KPI verdicts of obligations and risk links of sites agree with the rules' output."""
+    try:
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError as exc:
+        raise InputError(f"{today!r} is not a date (YYYY-MM-DD)", field="--today") from exc
+    django_setup()
+    from hrdd.contracts.verdicts import obligation_verdicts_refresh, site_links_stale, verdicts_stale
+
+    stale, checked = verdicts_stale(today=day)
+    stale_links, lists = site_links_stale()
+    if refresh and stale:
+        obligation_verdicts_refresh(obligations=[s.obligation for s in stale], today=day)
+    if as_json:
+        print_json(
+            {
+                "obligations": checked,
+                "site_lists": lists,
+                "differ": [
+                    {
+                        "obligation": s.obligation.pk,
+                        "contract": s.obligation.contract.title,
+                        "clause": s.obligation.clause,
+                        "due_date": s.obligation.due_date.isoformat(),
+                        "fields": s.fields,
+                        "stored_status": s.stored["status"],
+                        "fresh_status": s.fresh["status"],
+                        "why": s.why,
+                    }
+                    for s in stale
+                ],
+                "site_links_differ": [s.describe() for s in stale_links],
+                "refreshed": refresh and bool(stale),
+            }
+        )
+    else:
+        out = stdout()
+        for item in stale:
+            out.print(f"differs: {item.describe()}", highlight=False, markup=False)
+        for links in stale_links:
+            out.print(f"differs: {links.describe()}", highlight=False, markup=False)
+        if stale or stale_links:
+            out.print(
+                f"{len(stale)} of {checked} obligation verdict(s) and {len(stale_links)} of {lists} site list(s)"
+                " differ from a fresh rating"
+                + ("; the obligation verdicts were stored afresh" if refresh else ""),
+                highlight=False,
+            )
+        else:
+            out.print(
+                f"all {checked} obligation verdict(s) and the risk links of {lists} site list(s) agree",
+                highlight=False,
+            )
+    if stale_links or (stale and not refresh):
+        raise typer.Exit(code=1)
