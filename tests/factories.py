@@ -6,7 +6,7 @@ import factory
 
 from hrdd.accounts.models import Membership, Organisation, User
 from hrdd.companies.models import Company
-from hrdd.consultations.models import Consultation, Invitation
+from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.contracts.models import (
     Contract,
     InformationRequest,
@@ -107,6 +107,21 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     consultation = factory.SubFactory(ConsultationFactory)
     email = factory.Sequence(lambda n: f"supplier{n}@example.com")
+
+
+class ResponseVerdictFactory(factory.django.DjangoModelFactory):
+    """A stored verdict as written by hand; a real one is stored by submitting (invitation_verdict_store)."""
+
+    class Meta:
+        model = ResponseVerdict
+
+    invitation = factory.SubFactory(InvitationFactory, status=Invitation.Status.SUBMITTED)
+    framework_id = "cfit-2025"
+    framework_version = "1"
+    levels = factory.LazyFunction(lambda: {"transparency": "low"})
+    overall = "low"
+    overall_rank = 0
+    computed_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
 
 
 class RiskAssessmentFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.models import Company
 from hrdd.core.forms import PageForm
+from hrdd.core.lists import ListForm, Sort
+from hrdd.domain.countries import country_name
 
 
 class CompanyForm(PageForm):
@@ -64,3 +66,24 @@ class CompanyForm(PageForm):
             "os_id": company.os_id,
             "parent": str(company.parent.public_id) if company.parent_id else "",
         }
+
+
+class CompanyListForm(ListForm):
+    """The companies list's search, filters and sort (a GET query); the countries offered are those recorded."""
+
+    sorts = (
+        Sort("name", _("Name A–Z"), ("legal_name", "id")),
+        Sort("name_desc", _("Name Z–A"), ("-legal_name", "-id")),
+        Sort("newest", _("Newest first"), ("-created_at", "-id")),
+        Sort("country", _("Country"), ("country_iso3", "legal_name", "id")),
+    )
+    per_page = 50
+
+    q = forms.CharField(label=_("Find a company"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=())
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=())
+
+    def __init__(self, *args: object, countries: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["kind"].choices = [("", _("any")), *Company.Kind.choices]
+        self.fields["country"].choices = [("", _("any")), *((c, country_name(c) or c) for c in countries)]

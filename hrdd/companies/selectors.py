@@ -11,13 +11,36 @@ from hrdd.companies.models import Company
 from hrdd.domain.companies import normalise_company_name
 
 
-def company_list(*, user: User, query: str = "") -> QuerySet[Company]:
-    """The companies the user may see, alphabetically; `query` keeps those whose name contains it."""
+def company_list(*, user: User, query: str = "", kind: str = "", country_iso3: str = "") -> QuerySet[Company]:
+    """The companies the user may see, alphabetically; `query` keeps those whose name contains it, `kind` and
+    `country_iso3` those with that value."""
     companies = Company.objects.visible_to(user).select_related("parent")
     query = (query or "").strip()
     if query:
         companies = companies.filter(normalised_name__contains=normalise_company_name(query))
+    if kind:
+        companies = companies.filter(kind=kind)
+    if country_iso3:
+        companies = companies.filter(country_iso3=country_iso3)
     return companies
+
+
+def company_countries(*, user: User) -> list[str]:
+    """The countries (ISO 3166 alpha-3) of the companies the user may see, each once (a filter's choices)."""
+    return list(
+        Company.objects.visible_to(user)
+        .exclude(country_iso3="")
+        .order_by("country_iso3")
+        .values_list("country_iso3", flat=True)
+        .distinct()
+    )
+
+
+def company_parent_choices(*, user: User, limit: int = 1000) -> list[Company]:
+    """The companies a form offers as a parent: the first `limit` by name, their names and ids only."""
+    return list(
+        Company.objects.visible_to(user).only("public_id", "legal_name").order_by("legal_name", "id")[:limit]
+    )
 
 
 def company_get(*, user: User, public_id: uuid.UUID | str) -> Company:

@@ -5,23 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.companies import selectors, services
-from hrdd.companies.forms import CompanyForm
+from hrdd.companies.forms import CompanyForm, CompanyListForm
 from hrdd.core.errors import InputError
 
-PAGE_SIZE = 50
 PARENT_CHOICES = 1000
 
 
 @login_required
 def company_list_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    parents = list(selectors.company_list(user=request.user)[:PARENT_CHOICES])
+    parents = selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
     form = CompanyForm(parents=parents)
     if request.method == "POST":
         form = CompanyForm(request.POST, parents=parents)
@@ -33,13 +30,19 @@ def company_list_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Company recorded."))
                 return redirect(company)
-    page = Paginator(selectors.company_list(user=request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    list_form = CompanyListForm(request.GET, countries=selectors.company_countries(user=request.user))
+    page = list_form.paginate(
+        selectors.company_list(
+            user=request.user,
+            query=list_form.value("q") or "",
+            kind=list_form.value("kind") or "",
+            country_iso3=list_form.value("country") or "",
+        )
     )
     return render(
         request,
         "companies/list.html",
-        {"page": page, "form": form, "query": query},
+        {"page": page, "list_form": list_form, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -47,7 +50,11 @@ def company_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def company_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     company = selectors.company_get(user=request.user, public_id=public_id)
-    parents = [c for c in selectors.company_list(user=request.user)[:PARENT_CHOICES] if c.pk != company.pk]
+    parents = [
+        c
+        for c in selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
+        if c.pk != company.pk
+    ]
     form = CompanyForm(initial=CompanyForm.initial_for(company), parents=parents)
     if request.method == "POST":
         form = CompanyForm(request.POST, parents=parents)

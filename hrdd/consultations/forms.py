@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 
 from hrdd.companies.selectors import company_names
-from hrdd.consultations.models import product_category_choices
+from hrdd.consultations.models import Invitation, product_category_choices
 from hrdd.core.forms import PageForm, SuggestionsInput
+from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
@@ -187,3 +189,66 @@ class QuestionnaireForm(PageForm):
                 name = None
             # The message keeps the field's path: it is the name the spreadsheet and the API use too.
             self.add_error(name, str(error))
+
+
+class ConsultationListForm(ListForm):
+    """The consultations list's filters and sort (a GET query)."""
+
+    sorts = (
+        Sort("newest", gettext_lazy("Newest first"), ("-created_at", "-id")),
+        Sort("oldest", gettext_lazy("Oldest first"), ("created_at", "id")),
+        Sort("deadline", gettext_lazy("Deadline, soonest first"), ("deadline", "id")),
+        Sort("title", gettext_lazy("Title A–Z"), ("title", "id")),
+        Sort("responses", gettext_lazy("Most responses first"), ("-submitted", "-invited", "-id")),
+    )
+    carry = ("procurement",)  # from a procurement's page: it pre-fills the new consultation
+
+    q = forms.CharField(label=gettext_lazy("Title contains"), required=False, max_length=200)
+    product_category = forms.ChoiceField(label=gettext_lazy("Product category"), required=False, choices=())
+    state = forms.ChoiceField(
+        label=gettext_lazy("Answers"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("open or closed")),
+            ("open", gettext_lazy("still open")),
+            ("closed", gettext_lazy("deadline passed")),
+        ],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product_category"].choices = [("", gettext_lazy("any")), *product_category_choices()]
+
+
+class ResponseListForm(ListForm):
+    """The filters and sort of a consultation's suppliers table; the levels offered are its framework's."""
+
+    sorts = (
+        Sort("invited", gettext_lazy("In the order invited"), ("created_at", "id")),
+        Sort("company", gettext_lazy("Company A–Z"), ("sort_name", "id")),
+        Sort(
+            "maturity",
+            gettext_lazy("Most mature first"),
+            (F("verdict__overall_rank").desc(nulls_last=True), "sort_name", "id"),
+        ),
+        Sort(
+            "least_mature",
+            gettext_lazy("Least mature first"),
+            (F("verdict__overall_rank").asc(nulls_last=True), "sort_name", "id"),
+        ),
+        Sort(
+            "submitted",
+            gettext_lazy("Latest submitted first"),
+            (F("submitted_at").desc(nulls_last=True), "id"),
+        ),
+    )
+    per_page = 50
+
+    q = forms.CharField(label=gettext_lazy("Company or e-mail contains"), required=False, max_length=200)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=())
+    overall = forms.ChoiceField(label=gettext_lazy("Overall maturity"), required=False, choices=())
+
+    def __init__(self, *args: Any, framework: QuestionnaireFramework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", gettext_lazy("any")), *Invitation.Status.choices]
+        self.fields["overall"].choices = [("", gettext_lazy("any")), *((lv, lv) for lv in framework.levels)]

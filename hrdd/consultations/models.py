@@ -9,7 +9,7 @@ from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
 from hrdd.procurements.models import product_category_choices
 
-__all__ = ["Consultation", "Invitation", "new_token", "product_category_choices"]
+__all__ = ["Consultation", "Invitation", "ResponseVerdict", "new_token", "product_category_choices"]
 
 
 class Consultation(OwnedModel):
@@ -103,3 +103,40 @@ class Invitation(models.Model):
             "role": self.role,
             "answers": self.answers,
         }
+
+
+class ResponseVerdict(models.Model):
+    """The verdict on one submitted response, kept with it (CFIT manual 3.2, Annex 2b): computed by the domain when
+    the response is submitted or imported, removed when the buyer reopens it. Pages read it instead of scoring every
+    response on each view; `consultation_scores_verify` proves that it agrees with a fresh computation."""
+
+    owner_path = "invitation__consultation__organisation"
+
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.CASCADE, primary_key=True, related_name="verdict"
+    )
+    framework_id = models.CharField(max_length=60)
+    framework_version = models.CharField(max_length=40)
+    # The domain's ResponseScore as JSON (company, role, scores, levels, overall, warnings, framework, reasons);
+    # null when the stored answers could not be scored (`error` says why).
+    score = models.JSONField(null=True, blank=True)
+    levels = models.JSONField(default=dict, blank=True)  # dimension id -> maturity level
+    overall = models.CharField(_("overall maturity"), max_length=40, blank=True)
+    # The overall level's place in the framework's ladder (0 for the lowest): lists sort and filter by it.
+    overall_rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    computed_at = models.DateTimeField()
+
+    objects = OwnedManager()
+
+    class Meta:
+        verbose_name = _("response verdict")
+        verbose_name_plural = _("response verdicts")
+
+    def __str__(self) -> str:
+        return f"{self.invitation_id}: {self.overall or self.error[:40]}"
+
+    @property
+    def framework_label(self) -> str:
+        return f"{self.framework_id} {self.framework_version}"

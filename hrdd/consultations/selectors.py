@@ -1,29 +1,40 @@
-"""Reads for consultations, always scoped to the reader's organisation."""
+"""Reads for consultations, always scoped to the reader's organisation.
+
+Scores are read, not computed: every submitted response carries the verdict stored when it was submitted or
+imported (`ResponseVerdict`), and the market's assessment runs over those stored levels. `consultation_scores_verify`
+recomputes every verdict and reports the ones that no longer agree.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
-from hrdd.consultations.models import Consultation, Invitation
+from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
+from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id
 from hrdd.core.errors import NotFound
-from hrdd.domain.maturity import (
-    InvalidResponse,
-    MarketAssessment,
-    ResponseScore,
-    assess_market,
-    score_raw_response,
-)
-from hrdd.domain.maturity_results import DimensionResult, dimension_results, level_tone
+from hrdd.core.lists import newest_choices
+from hrdd.domain.maturity import MarketAssessment, Reason, assess_market
+from hrdd.domain.maturity_results import DimensionResult, level_rank, level_tone
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
 
+CHOICES = 200  # the newest consultations a form's select offers
 
-def consultation_list(*, user: User) -> QuerySet[Consultation]:
-    """Return the consultations the user may see, with response counts."""
-    return (
+
+def consultation_list(
+    *, user: User, query: str = "", product_category: str = "", state: str = ""
+) -> QuerySet[Consultation]:
+    """Return the consultations the user may see, with response counts; `query` keeps those whose title contains
+    it, `state` "open" those still taking answers and "closed" those past their deadline."""
+    consultations = (
         Consultation.objects.visible_to(user)
         .select_related("procurement")
         .annotate(
@@ -31,6 +42,24 @@ def consultation_list(*, user: User) -> QuerySet[Consultation]:
             submitted=Count("invitations", filter=Q(invitations__status=Invitation.Status.SUBMITTED)),
         )
     )
+    if query.strip():
+        consultations = consultations.filter(title__icontains=query.strip())
+    if product_category:
+        consultations = consultations.filter(product_category=product_category)
+    today = timezone.localdate()
+    if state == "open":
+        consultations = consultations.filter(deadline__gte=today)
+    elif state == "closed":
+        consultations = consultations.filter(deadline__lt=today)
+    return consultations
+
+
+def consultation_choices(
+    *, user: User, blank: str = "—", keep: Consultation | None = None
+) -> list[tuple[str, str]]:
+    """A select's choices: a blank one, then the user's newest consultations (and `keep`, when older)."""
+    newest = Consultation.objects.visible_to(user).only("public_id", "title").order_by("-created_at", "-id")
+    return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
 def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
@@ -40,9 +69,22 @@ def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
     )
 
 
+def consultation_steps(consultation: Consultation) -> dict[str, list[Any]]:
+    """The records of the other steps the consultation's page links to: its procurement's risk assessments and
+    the consultation's tenders (titles and links only: an assessment's saved result is large)."""
+    return {
+        "risk_assessments": list(
+            consultation.procurement.risk_assessments.only("public_id", "title").order_by("-updated_at")
+        ),
+        "tenders": list(consultation.tenders.only("public_id", "title", "scenario").order_by("-updated_at")),
+    }
+
+
 def invitation_get(*, user: User, consultation: Consultation, pk: int) -> Invitation:
-    """Return one invitation of a consultation the user may see, or NotFound."""
-    return Invitation.objects.select_related("company").get_visible(user, consultation=consultation, pk=pk)
+    """Return one invitation of a consultation the user may see, with its stored verdict, or NotFound."""
+    return Invitation.objects.select_related("company", "verdict").get_visible(
+        user, consultation=consultation, pk=pk
+    )
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:
@@ -55,13 +97,162 @@ def invitation_get_by_token(*, token: str) -> Invitation:
         raise NotFound("link") from exc
 
 
+# stored verdicts, read back
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """A response's verdict as it was stored, with the names of the domain's ResponseScore (so that pages, the
+    API and the export read either)."""
+
+    company: str
+    role: str
+    framework: str
+    scores: Mapping[str, int | float]
+    levels: Mapping[str, str]
+    overall: str
+    warnings: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+
+    @classmethod
+    def from_json(cls, score: Mapping[str, Any]) -> StoredScore:
+        return cls(
+            company=score["company"],
+            role=score["role"],
+            framework=score.get("framework", ""),
+            scores=score["scores"],
+            levels=score["levels"],
+            overall=score["overall"],
+            warnings=tuple(score.get("warnings", ())),
+            reasons=tuple(Reason(r["subject"], r["text"], r["source"]) for r in score.get("reasons", ())),
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The plain-JSON shape of the domain's `ResponseScore.as_dict`."""
+        return {
+            "company": self.company,
+            "role": self.role,
+            "scores": dict(self.scores),
+            "levels": dict(self.levels),
+            "overall": self.overall,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class StoredLevels:
+    """What the market assessment reads of one stored verdict."""
+
+    levels: Mapping[str, str]
+    overall: str
+
+
 @dataclass(frozen=True)
 class ScoredInvitation:
     invitation: Invitation
-    score: ResponseScore | None
-    error: str = ""  # a stored submission that no longer validates (e.g. after a framework change)
+    score: StoredScore | None
+    error: str = ""  # a submission that could not be scored when its verdict was stored
     dimensions: tuple[DimensionResult, ...] = ()  # the score by the framework's own dimensions
     overall_tone: str = ""
+
+
+def _fits(levels: Mapping[str, str], overall: str, framework: QuestionnaireFramework) -> bool:
+    """Whether stored levels name the framework's own dimensions and levels (a verdict of an older edition may not)."""
+    ladder = set(framework.levels)
+    return (
+        overall in ladder
+        and set(levels) == {d.id for d in framework.dimensions}
+        and all(level in ladder for level in levels.values())
+    )
+
+
+def scored_row(invitation: Invitation, framework: QuestionnaireFramework) -> ScoredInvitation:
+    """One response as a page shows it, from its stored verdict (read with the invitation: no query here)."""
+    verdict: ResponseVerdict | None = getattr(invitation, "verdict", None)
+    if invitation.status != Invitation.Status.SUBMITTED or verdict is None:
+        return ScoredInvitation(invitation, None)
+    if verdict.score is None:
+        return ScoredInvitation(invitation, None, error=verdict.error)
+    score = StoredScore.from_json(verdict.score)
+    if not _fits(score.levels, score.overall, framework):
+        return ScoredInvitation(
+            invitation,
+            None,
+            error=_("Scored with %(framework)s, whose levels are not this questionnaire's.")
+            % {"framework": verdict.framework_label},
+        )
+    dimensions = tuple(
+        DimensionResult(
+            id=d.id,
+            title=d.title,
+            score=score.scores[d.id],
+            level=score.levels[d.id],
+            rank=level_rank(score.levels[d.id], framework),
+            tone=level_tone(score.levels[d.id], framework),
+        )
+        for d in framework.dimensions
+    )
+    return ScoredInvitation(
+        invitation, score, dimensions=dimensions, overall_tone=level_tone(score.overall, framework)
+    )
+
+
+def consultation_responses(
+    *, consultation: Consultation, query: str = "", status: str = "", overall: str = ""
+) -> QuerySet[Invitation]:
+    """The consultation's invitations with their stored verdicts (one query however many), `sort_name` to sort
+    by; `query` keeps those whose company or e-mail contains it, `status` those in that state, `overall` those
+    whose stored overall maturity is that level."""
+    invitations = (
+        consultation.invitations.select_related("company", "verdict")
+        .defer("answers")  # a row shows the stored verdict, not the answers
+        .annotate(
+            sort_name=Lower(
+                Coalesce(
+                    NullIf("company__legal_name", Value("")),
+                    NullIf("company_as_given", Value("")),
+                    "email",
+                    output_field=CharField(),
+                )
+            )
+        )
+    )
+    if query.strip():
+        text = query.strip()
+        invitations = invitations.filter(
+            Q(company__legal_name__icontains=text)
+            | Q(company_as_given__icontains=text)
+            | Q(email__icontains=text)
+        )
+    if status:
+        invitations = invitations.filter(status=status)
+    if overall:
+        invitations = invitations.filter(verdict__overall=overall, status=Invitation.Status.SUBMITTED)
+    return invitations
+
+
+def consultation_response_counts(*, consultation: Consultation) -> dict[str, int]:
+    """How many invitations of the consultation are in each state, and in all (one query)."""
+    counts = consultation.invitations.aggregate(
+        all=Count("pk"),
+        **{status: Count("pk", filter=Q(status=status)) for status in Invitation.Status.values},
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def consultation_market(
+    *, consultation: Consultation, framework: QuestionnaireFramework | None = None
+) -> MarketAssessment | None:
+    """Assess the market (domain `assess_market`) over the stored levels of the submitted responses; None before
+    the first. A verdict that could not be scored, or whose levels are not the framework's, is not counted."""
+    framework = framework or get_framework(consultation.framework_id)
+    stored = ResponseVerdict.objects.filter(
+        invitation__consultation=consultation, invitation__status=Invitation.Status.SUBMITTED, error=""
+    ).values_list("levels", "overall")
+    judged = [
+        StoredLevels(levels, overall) for levels, overall in stored if _fits(levels, overall, framework)
+    ]
+    return assess_market(judged, framework) if judged else None
 
 
 @dataclass(frozen=True)
@@ -77,28 +268,94 @@ class ConsultationResults:
 
 
 def consultation_results(*, consultation: Consultation) -> ConsultationResults:
-    """Score every submitted response and assess the market, from the stored answers."""
+    """Every response of the consultation with its stored verdict (with reasons), and the market's assessment:
+    what the API and the export give in full. The consultation's page shows a page of them instead."""
     framework = get_framework(consultation.framework_id)
-    rows = []
-    for invitation in consultation.invitations.all():
-        if invitation.status != Invitation.Status.SUBMITTED:
-            rows.append(ScoredInvitation(invitation, None))
+    invitations = consultation.invitations.select_related("company", "verdict").order_by("created_at", "id")
+    rows = tuple(scored_row(invitation, framework) for invitation in invitations)
+    return ConsultationResults(
+        consultation=consultation,
+        framework=framework,
+        rows=rows,
+        market=consultation_market(consultation=consultation, framework=framework),
+    )
+
+
+# the stale-check
+
+
+@dataclass(frozen=True)
+class VerdictDiscrepancy:
+    """A stored verdict that does not agree with a fresh computation (or is missing, or kept where none belongs)."""
+
+    invitation_id: int
+    consultation: str  # the consultation's public id
+    organisation_id: int
+    problem: str  # "missing", "differs" or "not submitted"
+    fields: tuple[str, ...]  # the verdict's fields that differ
+    stored: dict[str, Any] | None
+    fresh: dict[str, Any] | None
+
+    def describe(self) -> str:
+        """One line for a report: which response, and what is wrong with its verdict."""
+        where = f"consultation {self.consultation}, response {self.invitation_id}"
+        if self.problem == "differs":
+            return f"{where}: the stored verdict differs from a fresh one in {', '.join(self.fields)}"
+        if self.problem == "missing":
+            return f"{where}: submitted, but no verdict is stored"
+        return f"{where}: a verdict is stored, but the response is not submitted"
+
+
+def _stored_fields(verdict: ResponseVerdict) -> dict[str, Any]:
+    return {name: getattr(verdict, name) for name in COMPUTED}
+
+
+def consultation_scores_verify(*, batch: int = 500) -> list[VerdictDiscrepancy]:
+    """Recompute the verdict of every submitted response of the installation (every organisation: an
+    administrator's check, `hrdd verify`) and return those whose stored verdict differs or is missing, and the
+    verdicts kept on responses that are no longer submitted. Reads in batches; an empty list means all agree."""
+    frameworks: dict[str, QuestionnaireFramework | str] = {}
+    found: list[VerdictDiscrepancy] = []
+    submitted = (
+        Invitation.objects.filter(status=Invitation.Status.SUBMITTED)
+        .select_related("consultation", "company", "verdict")
+        .order_by("pk")
+    )
+    for invitation in submitted.iterator(chunk_size=batch):
+        fresh = verdict_fields_by_id(
+            invitation.as_raw_response(), invitation.consultation.framework_id, frameworks=frameworks
+        )
+        verdict = getattr(invitation, "verdict", None)
+        stored = _stored_fields(verdict) if verdict is not None else None
+        if stored == fresh:
             continue
-        try:
-            score = score_raw_response(invitation.as_raw_response(), framework)
-        except InvalidResponse as exc:
-            rows.append(ScoredInvitation(invitation, None, error=str(exc)))
-            continue
-        rows.append(
-            ScoredInvitation(
-                invitation,
-                score,
-                dimensions=dimension_results(score, framework),
-                overall_tone=level_tone(score.overall, framework),
+        found.append(
+            VerdictDiscrepancy(
+                invitation_id=invitation.pk,
+                consultation=str(invitation.consultation.public_id),
+                organisation_id=invitation.consultation.organisation_id,
+                problem="missing" if stored is None else "differs",
+                fields=() if stored is None else tuple(k for k in COMPUTED if stored[k] != fresh[k]),
+                stored=stored,
+                fresh=fresh,
             )
         )
-    scores = [r.score for r in rows if r.score is not None]
-    market = assess_market(scores, framework) if scores else None
-    return ConsultationResults(
-        consultation=consultation, framework=framework, rows=tuple(rows), market=market
+    orphans = (
+        ResponseVerdict.objects.exclude(invitation__status=Invitation.Status.SUBMITTED)
+        .select_related("invitation__consultation")
+        .order_by("pk")
     )
+    for verdict in orphans.iterator(chunk_size=batch):
+        consultation = verdict.invitation.consultation
+        found.append(
+            VerdictDiscrepancy(
+                invitation_id=verdict.invitation_id,
+                consultation=str(consultation.public_id),
+                organisation_id=consultation.organisation_id,
+                problem="not submitted",
+                fields=(),
+                stored=_stored_fields(verdict),
+                fresh=None,
+            )
+        )
+    return found

@@ -1,4 +1,7 @@
-"""Writes for consultations: create, invite, save a draft, submit, reopen, import. Each is audited."""
+"""Writes for consultations: create, invite, save a draft, submit, reopen, import. Each is audited.
+
+A submitted response carries its stored verdict (`ResponseVerdict`): submitting and importing store it, reopening
+removes it, and `invitation_verdict_store` is the one function that computes it, from the domain."""
 
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
-from hrdd.consultations.models import Consultation, Invitation, product_category_choices
+from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict, product_category_choices
+from hrdd.consultations.scoring import COMPUTED, verdict_fields
 from hrdd.consultations.spreadsheets import FilledQuestionnaire, SpreadsheetError, read_filled_questionnaire
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
@@ -43,13 +47,36 @@ class AlreadySubmitted(ConsultationError):
     """A submitted response changes only after the buyer reopens it."""
 
 
-def _snapshot(invitation: Invitation) -> dict[str, Any]:
-    return {
+def _snapshot(invitation: Invitation, verdict: ResponseVerdict | None = None) -> dict[str, Any]:
+    snapshot = {
         "company": invitation.company_name,
         "role": invitation.role,
         "status": invitation.status,
         "answers": invitation.answers,
     }
+    if verdict is not None:
+        snapshot["verdict"] = {
+            "framework": verdict.framework_label,
+            "levels": verdict.levels,
+            "overall": verdict.overall,
+            "error": verdict.error,
+        }
+    return snapshot
+
+
+def invitation_verdict_store(*, invitation: Invitation) -> ResponseVerdict | None:
+    """Store the verdict on a submitted response, computed by the domain from its answers and the consultation's
+    framework (replacing any kept before); a response that is not submitted keeps none. Called inside the audited
+    write that changed the response (submit, import, reopen)."""
+    if not invitation.is_submitted:
+        ResponseVerdict.objects.filter(invitation=invitation).delete()
+        return None
+    framework = get_framework(invitation.consultation.framework_id)
+    verdict, _created = ResponseVerdict.objects.update_or_create(
+        invitation=invitation,
+        defaults=verdict_fields(invitation.as_raw_response(), framework) | {"computed_at": timezone.now()},
+    )
+    return verdict
 
 
 @transaction.atomic
@@ -220,6 +247,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
     invitation.status = Invitation.Status.SUBMITTED
     invitation.submitted_at = timezone.now()
     invitation.save()
+    verdict = invitation_verdict_store(invitation=invitation)
     audit_record(
         actor=None,
         actor_label=f"supplier link ({invitation.email or invitation.company_name})",
@@ -227,7 +255,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
         action="response.submit",
         target=invitation,
         before=before,
-        after=_snapshot(invitation),
+        after=_snapshot(invitation, verdict),
     )
     return invitation
 
@@ -239,10 +267,11 @@ def invitation_reopen(*, actor: User, invitation: Invitation) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_submitted:
         raise ConsultationError(_("Only a submitted response can be reopened."))
-    before = _snapshot(invitation)
+    before = _snapshot(invitation, ResponseVerdict.objects.filter(invitation=invitation).first())
     invitation.status = Invitation.Status.DRAFT
     invitation.submitted_at = None
     invitation.save()
+    invitation_verdict_store(invitation=invitation)  # a reopened response is no longer judged
     audit_record(
         actor=actor,
         organisation=invitation.consultation.organisation,
@@ -252,6 +281,36 @@ def invitation_reopen(*, actor: User, invitation: Invitation) -> Invitation:
         after=_snapshot(invitation),
     )
     return invitation
+
+
+def response_verdicts_refresh(*, invitation_ids: Sequence[int], actor_label: str = "hrdd verify") -> int:
+    """Store afresh the verdicts of these responses (those `consultation_scores_verify` reported), each change
+    audited with the verdict before and after; return how many changed."""
+    changed = 0
+    for pk in invitation_ids:
+        with transaction.atomic():
+            invitation = (
+                Invitation.objects.select_for_update()
+                .select_related("consultation__organisation", "company")
+                .get(pk=pk)
+            )
+            before = ResponseVerdict.objects.filter(invitation=invitation).first()
+            computed_before = {k: getattr(before, k) for k in COMPUTED} if before else None
+            before_snapshot = _snapshot(invitation, before)  # read before the verdict is replaced
+            after = invitation_verdict_store(invitation=invitation)
+            if computed_before == ({k: getattr(after, k) for k in COMPUTED} if after else None):
+                continue
+            audit_record(
+                actor=None,
+                actor_label=actor_label,
+                organisation=invitation.consultation.organisation,
+                action="response.verdict_refresh",
+                target=invitation,
+                before=before_snapshot,
+                after=_snapshot(invitation, after),
+            )
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -348,11 +407,12 @@ def _store_imported(*, actor: User, consultation: Consultation, filled: FilledQu
         channel=Invitation.Channel.SPREADSHEET,
         submitted_at=timezone.now(),
     )
+    verdict = invitation_verdict_store(invitation=invitation)
     audit_record(
         actor=actor,
         organisation=consultation.organisation,
         action="response.import_xlsx",
         target=invitation,
-        after=_snapshot(invitation) | {"contact": filled.contact},
+        after=_snapshot(invitation, verdict) | {"contact": filled.contact},
     )
     return invitation

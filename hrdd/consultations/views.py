@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from hrdd.consultations import charts, selectors, services
 from hrdd.consultations.forms import (
     ConsultationForm,
+    ConsultationListForm,
     ImportForm,
     InvitationForm,
     QuestionnaireForm,
     ReopenForm,
+    ResponseListForm,
 )
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.spreadsheets import (
@@ -62,10 +64,19 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Consultation created. Now invite suppliers."))
                 return redirect(consultation)
+    list_form = ConsultationListForm(request.GET)
+    page = list_form.paginate(
+        selectors.consultation_list(
+            user=request.user,
+            query=list_form.value("q") or "",
+            product_category=list_form.value("product_category") or "",
+            state=list_form.value("state") or "",
+        )
+    )
     return render(
         request,
         "consultations/list.html",
-        {"consultations": selectors.consultation_list(user=request.user), "form": form},
+        {"page": page, "list_form": list_form, "form": form},
         status=400 if form.errors else 200,
     )
 
@@ -103,8 +114,18 @@ def _detail_page(
     """The consultation's page, with the invitation and import forms as given (400 when one holds errors)."""
     invite_form = invite_form or InvitationForm(user=request.user, auto_id="invite_%s")
     import_form = import_form or ImportForm(auto_id="import_%s")
-    results = selectors.consultation_results(consultation=consultation)
-    chart = charts.maturity_distribution_svg(results.market, results.framework) if results.market else ""
+    framework = get_framework(consultation.framework_id)
+    list_form = ResponseListForm(request.GET, framework=framework)
+    page = list_form.paginate(
+        selectors.consultation_responses(
+            consultation=consultation,
+            query=list_form.value("q") or "",
+            status=list_form.value("status") or "",
+            overall=list_form.value("overall") or "",
+        )
+    )
+    market = selectors.consultation_market(consultation=consultation, framework=framework)
+    chart = charts.maturity_distribution_svg(market, framework) if market else ""
     imports = [
         task_run_context(
             run,
@@ -122,8 +143,14 @@ def _detail_page(
         "consultations/detail.html",
         {
             "consultation": consultation,
+            "steps": selectors.consultation_steps(consultation),
             "imports": imports,
-            "results": results,
+            "framework": framework,
+            "market": market,
+            "counts": selectors.consultation_response_counts(consultation=consultation),
+            "page": page,
+            "rows": [selectors.scored_row(invitation, framework) for invitation in page],
+            "list_form": list_form,
             "invite_form": invite_form,
             "import_form": import_form,
             "chart": chart,
@@ -143,18 +170,17 @@ def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpR
 def _response_page(  # type: ignore[no-untyped-def]
     request: HttpRequest, consultation, invitation: Invitation, *, reopen_form: ReopenForm
 ) -> HttpResponse:
-    """One supplier's answers and scores, with the reopen button's form as given (400 when it holds errors)."""
-    results = selectors.consultation_results(consultation=consultation)
-    row = next(r for r in results.rows if r.invitation.pk == invitation.pk)
+    """One supplier's answers and stored scores, with the reopen button's form as given (400 when it holds errors)."""
+    framework = get_framework(consultation.framework_id)
     return render(
         request,
         "consultations/response.html",
         {
             "consultation": consultation,
             "invitation": invitation,
-            "row": row,
-            "framework": results.framework,
-            "answers": _answer_view(results.framework, invitation),
+            "row": selectors.scored_row(invitation, framework),
+            "framework": framework,
+            "answers": _answer_view(framework, invitation),
             "reopen_form": reopen_form,
         },
         status=400 if reopen_form.errors else 200,

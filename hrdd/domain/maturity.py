@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 from hrdd.domain.questionnaire_framework import Band, Question, QuestionnaireFramework
 
@@ -87,6 +87,17 @@ class ResponseScore:
             "overall": self.overall,
             "warnings": list(self.warnings),
         }
+
+
+class JudgedResponse(Protocol):
+    """What the market assessment reads of a scored response: its levels per dimension and its overall level
+    (a fresh ResponseScore, or a verdict stored when the response was submitted)."""
+
+    @property
+    def levels(self) -> Mapping[str, str]: ...
+
+    @property
+    def overall(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -364,7 +375,7 @@ def market_quorum(respondents: int, framework: QuestionnaireFramework) -> int:
     return max(min(quorum.min_count, respondents), math.ceil(quorum.min_share * respondents))
 
 
-def assess_market(scores: Sequence[ResponseScore], framework: QuestionnaireFramework) -> MarketAssessment:
+def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFramework) -> MarketAssessment:
     """Recommend the tender scenario the respondents' maturity supports, with the counts behind it."""
     n = len(scores)
     if n == 0:

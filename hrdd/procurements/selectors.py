@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from hrdd.accounts.models import User
@@ -25,19 +25,27 @@ def _count(related: Any) -> Coalesce:
     return Coalesce(Subquery(counted), 0)
 
 
-def procurement_list(*, user: User) -> QuerySet[Procurement]:
-    """The procurements of the organisation the user works in, newest first, with the count of each step."""
+def procurement_list(
+    *, user: User, query: str = "", status: str = "", product_category: str = ""
+) -> QuerySet[Procurement]:
+    """The procurements of the organisation the user works in, newest first, with the count of each step;
+    `query` keeps those whose title or reference contains it, `status` and `product_category` those with that
+    value."""
     related = {r.related_model._meta.model_name: r.related_model for r in Procurement._meta.related_objects}
-    return (
-        Procurement.objects.visible_to(user)
-        .annotate(
-            n_risk_assessments=_count(related["productriskassessment"]),
-            n_consultations=_count(related["consultation"]),
-            n_tenders=_count(related["tender"]),
-            n_contracts=_count(related["contract"]),
-        )
-        .order_by("-created_at", "-id")
-    )
+    procurements = Procurement.objects.visible_to(user)
+    if query.strip():
+        text = query.strip()
+        procurements = procurements.filter(Q(title__icontains=text) | Q(reference__icontains=text))
+    if status:
+        procurements = procurements.filter(status=status)
+    if product_category:
+        procurements = procurements.filter(product_category=product_category)
+    return procurements.annotate(
+        n_risk_assessments=_count(related["productriskassessment"]),
+        n_consultations=_count(related["consultation"]),
+        n_tenders=_count(related["tender"]),
+        n_contracts=_count(related["contract"]),
+    ).order_by("-created_at", "-id")
 
 
 def procurement_get(*, user: User, public_id: uuid.UUID | str) -> Procurement:

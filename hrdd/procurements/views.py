@@ -5,16 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.core.errors import InputError
 from hrdd.procurements import selectors, services
-from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm
-
-PAGE_SIZE = 25
+from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm, ProcurementListForm
 
 
 @login_required
@@ -30,13 +27,19 @@ def procurement_list_page(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Procurement opened. Start with step 1: its product's risks."))
                 return redirect(procurement)
-    page = Paginator(selectors.procurement_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    list_form = ProcurementListForm(request.GET)
+    page = list_form.paginate(
+        selectors.procurement_list(
+            user=request.user,
+            query=list_form.value("q") or "",
+            status=list_form.value("status") or "",
+            product_category=list_form.value("product_category") or "",
+        )
     )
     return render(
         request,
         "procurements/list.html",
-        {"page": page, "form": form},
+        {"page": page, "list_form": list_form, "form": form},
         status=400 if form.errors else 200,
     )
 

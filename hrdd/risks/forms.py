@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.core.forms import PageForm
+from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
@@ -294,3 +295,21 @@ class RiskSaveForm(AdjustmentsForm):
     def clean_procurement(self) -> Any:
         public_id = self.cleaned_data.get("procurement")
         return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
+
+
+class RiskAssessmentListForm(ListForm):
+    """The saved risk assessments' filters and sort (a GET query on the risks home page)."""
+
+    sorts = (
+        Sort("updated", gettext_lazy("Latest saved first"), ("-updated_at", "-id")),
+        Sort("oldest", gettext_lazy("Oldest first"), ("created_at", "id")),
+        Sort("title", gettext_lazy("Title A–Z"), ("title", "id")),
+        Sort("product", gettext_lazy("Product"), ("product", "-updated_at", "-id")),
+    )
+
+    q = forms.CharField(label=gettext_lazy("Title contains"), required=False, max_length=200)
+    product = forms.ChoiceField(label=gettext_lazy("Product"), required=False, choices=())
+
+    def __init__(self, *args: Any, products: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", gettext_lazy("any")), *products]

@@ -8,6 +8,7 @@ from django.db import DatabaseError
 from django.db.models import QuerySet
 
 from hrdd.accounts.models import User
+from hrdd.core.lists import newest_choices
 from hrdd.domain.knowledge import KnowledgeBase, build_knowledge, shipped_knowledge
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 
@@ -36,9 +37,34 @@ def knowledge_edition_list() -> QuerySet[KnowledgeEdition]:
     return KnowledgeEdition.objects.select_related("imported_by")
 
 
-def risk_assessment_list(*, user: User) -> QuerySet[ProductRiskAssessment]:
-    """Return the saved risk assessments the user may see."""
-    return ProductRiskAssessment.objects.visible_to(user).select_related("procurement")
+CHOICES = 200  # the newest assessments a form's select offers
+
+
+def risk_assessment_list(
+    *, user: User, query: str = "", product: str = "", with_result: bool = True
+) -> QuerySet[ProductRiskAssessment]:
+    """Return the saved risk assessments the user may see; `query` keeps those whose title contains it, `product`
+    those of that product. Without `with_result` the saved results (large) are left unread: a list page's rows."""
+    assessments = ProductRiskAssessment.objects.visible_to(user).select_related("procurement")
+    if not with_result:
+        assessments = assessments.defer("result", "adjustments")
+    if query.strip():
+        assessments = assessments.filter(title__icontains=query.strip())
+    if product:
+        assessments = assessments.filter(product=product)
+    return assessments
+
+
+def risk_assessment_choices(
+    *, user: User, blank: str = "—", keep: ProductRiskAssessment | None = None
+) -> list[tuple[str, str]]:
+    """A select's choices: a blank one, then the user's newest saved assessments (and `keep`, when older)."""
+    newest = (
+        ProductRiskAssessment.objects.visible_to(user)
+        .only("public_id", "title")
+        .order_by("-updated_at", "-id")
+    )
+    return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
 def risk_assessment_get(*, user: User, public_id: uuid.UUID | str) -> ProductRiskAssessment:

@@ -26,7 +26,14 @@ from hrdd.domain.risk import (
 )
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.risks import reports, selectors, services
-from hrdd.risks.forms import AdjustForm, AssessForm, CheckForm, RiskSaveForm, adjustments_query
+from hrdd.risks.forms import (
+    AdjustForm,
+    AssessForm,
+    CheckForm,
+    RiskAssessmentListForm,
+    RiskSaveForm,
+    adjustments_query,
+)
 
 FORMATS = ("md", "json", "docx", "xlsx")  # the report's downloads, named by their extension
 
@@ -51,13 +58,24 @@ def render_report(assessment, fmt: str, *, title: str = "") -> HttpResponse:  # 
 def risk_home(request: HttpRequest) -> HttpResponse:
     method = get_risk_method()
     products = [(p, method.product_title(p)) for p in selectors.knowledge_current().products()]
+    list_form = RiskAssessmentListForm(request.GET, products=products)
+    saved = list_form.paginate(
+        selectors.risk_assessment_list(
+            user=request.user,
+            query=list_form.value("q") or "",
+            product=list_form.value("product") or "",
+            with_result=False,
+        )
+    )
     return render(
         request,
         "risks/home.html",
         {
             "products": products,
             "assess_form": AssessForm(products=products, auto_id="assess_%s"),
-            "saved": selectors.risk_assessment_list(user=request.user),
+            "saved": saved,
+            "page": saved,
+            "list_form": list_form,
             "check_form": CheckForm(),
         },
     )

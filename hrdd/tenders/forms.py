@@ -11,14 +11,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.consultations.selectors import consultation_get, consultation_list
+from hrdd.consultations.selectors import consultation_choices, consultation_get
 from hrdd.core.errors import InputError
-from hrdd.core.forms import PageForm, WholeNumberField, record_choices
+from hrdd.core.forms import PageForm, WholeNumberField
+from hrdd.core.lists import ListForm, Sort
 from hrdd.core.text import decode_utf8
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.tender import TenderFramework, TenderInputError, number_text
 from hrdd.procurements.selectors import procurement_choices, procurement_get
-from hrdd.risks.selectors import risk_assessment_get, risk_assessment_list
+from hrdd.risks.selectors import risk_assessment_choices, risk_assessment_get
 
 
 def read_json_upload(upload) -> Any:  # type: ignore[no-untyped-def]
@@ -90,14 +91,26 @@ class TenderForm(PageForm):
     )
 
     def __init__(
-        self, *args: Any, user: Any, framework: TenderFramework, recommended: int | None, **kwargs: Any
+        self,
+        *args: Any,
+        user: Any,
+        framework: TenderFramework,
+        recommended: int | None,
+        selected: dict[str, Any] | None = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.user = user
         self.framework = framework
+        selected = selected or {}
+        # the selects offer the newest records, and the one pre-selected (from a procurement's page) however old
         self.fields["procurement"].widget.choices = procurement_choices(user=user, blank="—")
-        self.fields["consultation"].widget.choices = record_choices(consultation_list(user=user))
-        self.fields["risk_assessment"].widget.choices = record_choices(risk_assessment_list(user=user))
+        self.fields["consultation"].widget.choices = consultation_choices(
+            user=user, keep=selected.get("consultation")
+        )
+        self.fields["risk_assessment"].widget.choices = risk_assessment_choices(
+            user=user, keep=selected.get("risk_assessment")
+        )
         self.fields["scenario"].widget.choices = [
             (
                 s.scenario,
@@ -190,3 +203,43 @@ class BidsUploadForm(PageForm):
             return read_json_upload(self.cleaned_data["bids"])
         except TenderInputError as exc:
             raise ValidationError(str(exc).removeprefix("bids: ")) from exc
+
+
+class TenderListForm(ListForm):
+    """The tenders list's filters and sort (a GET query); the scenarios offered are the framework's."""
+
+    sorts = (
+        Sort("updated", gettext_lazy("Latest changed first"), ("-updated_at", "-id")),
+        Sort("oldest", gettext_lazy("Oldest first"), ("created_at", "id")),
+        Sort("title", gettext_lazy("Title A–Z"), ("title", "id")),
+        Sort("scenario", gettext_lazy("Scenario"), ("scenario", "-updated_at", "-id")),
+    )
+    carry = (
+        "procurement",
+        "consultation",
+    )  # from a procurement's or consultation's page: they pre-fill a tender
+
+    q = forms.CharField(label=gettext_lazy("Title contains"), required=False, max_length=200)
+    scenario = forms.TypedChoiceField(
+        label=gettext_lazy("Scenario"), required=False, coerce=int, empty_value=None, choices=()
+    )
+
+    def __init__(self, *args: Any, framework: TenderFramework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = [
+            ("", gettext_lazy("any")),
+            *((str(s.scenario), s.title) for s in framework.scenarios),
+        ]
+
+
+class EvaluationListForm(ListForm):
+    """The filter and sort of a tender's evaluations."""
+
+    sorts = (
+        Sort("newest", gettext_lazy("Newest first"), ("-created_at", "-id")),
+        Sort("oldest", gettext_lazy("Oldest first"), ("created_at", "id")),
+        Sort("bids", gettext_lazy("Most bids first"), ("-n_bids", "-created_at", "-id")),
+    )
+    per_page = 20
+
+    bidder = forms.CharField(label=gettext_lazy("With a bid of"), required=False, max_length=200)

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
 from hrdd.tenders.models import BidEvaluation, Tender
 
+CHOICES = 200  # the newest tenders a form's select offers
 
-def tender_list(*, user: User) -> QuerySet[Tender]:
-    """Return the tenders the user may see."""
-    return Tender.objects.visible_to(user).select_related("consultation", "procurement")
+
+def tender_list(*, user: User, query: str = "", scenario: int | None = None) -> QuerySet[Tender]:
+    """Return the tenders the user may see; `query` keeps those whose title contains it, `scenario` those of
+    that scenario."""
+    tenders = Tender.objects.visible_to(user).select_related("consultation", "procurement")
+    if query.strip():
+        tenders = tenders.filter(title__icontains=query.strip())
+    if scenario is not None:
+        tenders = tenders.filter(scenario=scenario)
+    return tenders
+
+
+def tender_newest(*, user: User, limit: int = CHOICES) -> QuerySet[Tender]:
+    """The user's newest tenders (title and scenario only): what a form's select offers."""
+    return (
+        Tender.objects.visible_to(user)
+        .only("public_id", "title", "scenario")
+        .order_by("-updated_at", "-id")[:limit]
+    )
 
 
 def tender_get(*, user: User, public_id: uuid.UUID | str) -> Tender:
@@ -21,6 +38,16 @@ def tender_get(*, user: User, public_id: uuid.UUID | str) -> Tender:
     return Tender.objects.select_related(
         "organisation", "consultation", "risk_assessment", "procurement"
     ).get_visible(user, public_id=public_id)
+
+
+def bid_evaluation_list(*, tender: Tender, bidder: str = "") -> QuerySet[BidEvaluation]:
+    """The tender's evaluations with their number of bids, counted in the database (the stored request and result
+    are left unread); `bidder` keeps those with a bid whose bidder's name contains it."""
+    evaluations = tender.evaluations.defer("request", "result").annotate(n_bids=Count("bids"))
+    if bidder.strip():
+        matching = tender.evaluations.filter(bids__bidder__icontains=bidder.strip()).values("pk")
+        evaluations = evaluations.filter(pk__in=matching)
+    return evaluations
 
 
 def bid_evaluation_get(*, tender: Tender, pk: int) -> BidEvaluation:

@@ -12,13 +12,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.consultations.selectors import consultation_get, consultation_results
+from hrdd.consultations.selectors import consultation_get, consultation_market
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders import documents, selectors, services
-from hrdd.tenders.forms import BidsUploadForm, TenderForm, TenderParametersForm
+from hrdd.tenders.forms import (
+    BidsUploadForm,
+    EvaluationListForm,
+    TenderForm,
+    TenderListForm,
+    TenderParametersForm,
+)
 
 # format -> the downloaded file's extension (its content type follows the extension)
 ANNEX_FORMATS = {"docx": "docx", "md": "md", "html": "html", "json": "json", "ocds": "ocds.json"}
@@ -37,7 +43,7 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         consultation = consultation_get(user=request.user, public_id=request.GET["consultation"])
     if consultation is not None:
         procurement = consultation.procurement
-        market = consultation_results(consultation=consultation).market
+        market = consultation_market(consultation=consultation)  # over the responses' stored verdicts
         recommended = market.recommended_scenario if market else None
     # the risk assessment of the procurement gives the annex its context
     default_risks = (
@@ -48,6 +54,7 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         user=request.user,
         framework=framework,
         recommended=recommended,
+        selected={"consultation": consultation, "risk_assessment": default_risks},
         initial={
             "procurement": str(procurement.public_id) if procurement is not None else "",
             "title": consultation.title
@@ -68,11 +75,18 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Tender created. Adjust the weights, then download the annex."))
             return redirect(tender)
+    list_form = TenderListForm(request.GET, framework=framework)
+    page = list_form.paginate(
+        selectors.tender_list(
+            user=request.user, query=list_form.value("q") or "", scenario=list_form.value("scenario")
+        )
+    )
     return render(
         request,
         "tenders/list.html",
         {
-            "tenders": selectors.tender_list(user=request.user),
+            "page": page,
+            "list_form": list_form,
             "framework": framework,
             "recommended": recommended,
             "default_risks": default_risks,
@@ -141,6 +155,10 @@ def _detail_page(  # type: ignore[no-untyped-def]
         tender=tender, annex=annex, auto_id="parameters_%s"
     )
     upload_form = upload_form or BidsUploadForm(auto_id="bids_%s")
+    list_form = EvaluationListForm(request.GET)
+    evaluations = list_form.paginate(
+        selectors.bid_evaluation_list(tender=tender, bidder=list_form.value("bidder") or "")
+    )
     sections = [
         (kind, _(documents.KIND_TITLES[kind]), annex.of_kind(kind))
         for kind in documents.KINDS
@@ -156,7 +174,9 @@ def _detail_page(  # type: ignore[no-untyped-def]
             "title": tender.title,
             "parameters_form": parameters_form,
             "upload_form": upload_form,
-            "evaluations": tender.evaluations.all(),
+            "evaluations": evaluations,
+            "page": evaluations,
+            "list_form": list_form,
             "formats": ANNEX_FORMATS,
         },
         status=400 if parameters_form.errors or upload_form.errors else 200,

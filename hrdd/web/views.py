@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from hrdd.accounts.services import membership_switch
 from hrdd.audit.selectors import audit_event_list
 from hrdd.core.errors import InputError
-from hrdd.web.forms import OrganisationSwitchForm
+from hrdd.web.forms import AuditListForm, OrganisationSwitchForm
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,5 +35,14 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_page(request: HttpRequest) -> HttpResponse:
-    events = audit_event_list(organisation=request.user.organisation)
-    return render(request, "web/audit.html", {"events": events})
+    list_form = AuditListForm(request.GET)
+    page = list_form.paginate(
+        audit_event_list(
+            organisation=request.user.organisation,
+            action=list_form.value("action") or "",
+            who=list_form.value("who") or "",
+            since=list_form.value("since"),
+            until=list_form.value("until"),
+        )
+    )
+    return render(request, "web/audit.html", {"page": page, "events": page, "list_form": list_form})

@@ -202,7 +202,7 @@ def test_answers_submitted_through_the_link_are_scored_by_the_frameworks_points(
     assert green_invitation.status == Invitation.Status.SUBMITTED
     assert green_invitation.answers["auditor"] == "Audit & Co"
     results = logged_in.get(reverse("consultations:detail", args=[green_consultation.public_id]))
-    row = results.context["results"].rows[0]
+    row = results.context["rows"][0]
     assert dict(row.score.levels) == {
         "visibility": "developing",
         "remedy": "advanced",
@@ -262,7 +262,7 @@ def test_the_consultation_page_recommends_by_the_frameworks_market_rule(
     page = logged_in.get(reverse("consultations:detail", args=[green_consultation.public_id]))
 
     # then
-    market = page.context["results"].market
+    market = page.context["market"]
     assert market.distribution["overall"] == {"basic": 0, "developing": 1, "advanced": 1}
     assert market.recommended_scenario == 10  # one advanced of two: short of the quorum of two
     text = text_of(page.content.decode())

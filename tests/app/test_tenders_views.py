@@ -195,7 +195,7 @@ def test_the_list_shows_the_organisations_tenders_and_the_three_scenarios(logged
 
     # then
     assert page.status_code == 200
-    assert [t.title for t in page.context["tenders"]] == ["Our notebooks"]
+    assert [t.title for t in page.context["page"]] == ["Our notebooks"]
     text = text_of(page)
     assert "Our notebooks" in text
     assert "Their notebooks" not in text

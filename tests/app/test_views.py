@@ -158,7 +158,7 @@ def test_the_list_page_counts_submitted_and_invited_suppliers(logged_in, submitt
 
     # then
     assert page.status_code == 200
-    listed = {c.pk: (c.submitted, c.invited) for c in page.context["consultations"]}
+    listed = {c.pk: (c.submitted, c.invited) for c in page.context["page"]}
     assert listed[consultation.pk] == (1, 2)
 
 
@@ -356,7 +356,7 @@ def test_the_dashboard_says_no_recommendation_before_any_response(logged_in, con
 
     # then
     assert page.status_code == 200
-    assert page.context["results"].market is None
+    assert page.context["market"] is None
     assert b"No submitted responses yet" in page.content
 
 
@@ -386,7 +386,7 @@ def test_the_dashboard_shows_the_recommendation(logged_in, consultation, three_r
     page = logged_in.get(detail_url(consultation))
 
     # then
-    market = page.context["results"].market
+    market = page.context["market"]
     assert market.recommended_scenario == 2
     assert market.respondents == 3
     assert b"Scenario 2: medium market maturity" in page.content
