@@ -1,0 +1,12 @@
+"""Settings of the load benchmark: the project's own, as in production (DEBUG off, a secret key), except that the
+session and CSRF cookies travel over plain HTTP, because the benchmark talks to 127.0.0.1 without TLS."""
+
+import os
+
+os.environ.setdefault("HRDD_DEBUG", "0")
+os.environ.setdefault("HRDD_SECRET_KEY", "load-benchmark-key-for-a-throwaway-database")
+
+from config.settings import *  # noqa: E402, F403
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

@@ -1,0 +1,402 @@
+"""The load benchmark of issue 9, end to end: a fresh database, the demo and `hrdd demo --scale N`, gunicorn with 2
+workers on 127.0.0.1, a bounded headless locust run, then p50/p95 per page beside the login page's p95; and the
+cost of the contract dashboard and the calendar feed as the demo buyer's contracts grow (10 ... 2,000).
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/load/run.py --scale 200 --run-time 60                 # PostgreSQL
+    .venv/bin/python benchmarks/load/run.py --db sqlite --scale 200 --costs ''         # SQLite, no cost series
+    .venv/bin/python benchmarks/load/run.py --scale 200 --results benchmarks/load/RESULTS.md
+
+Everything it starts (gunicorn, locust, the seeding commands) is stopped before it ends; its databases are
+dropped unless --keep. It only sends traffic to 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+BIN = Path(sys.executable).parent
+HOST = "127.0.0.1"  # the only address the benchmark talks to
+
+
+def say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class Database:
+    """A throwaway database: PostgreSQL at 127.0.0.1:5432 (trust auth), or SQLite in the run's var folder."""
+
+    def __init__(self, kind: str, name: str, server: str, var: Path) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", name):
+            raise SystemExit(f"--name {name!r}: lower-case letters, digits and _ only")
+        self.kind, self.name, self.server, self.var = kind, name, server.rstrip("/"), var
+
+    @property
+    def env(self) -> dict[str, str]:
+        if self.kind == "postgres":
+            return {"DATABASE_URL": f"{self.server}/{self.name}"}
+        return {}
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(f"{self.server}/postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+    def create(self) -> None:
+        self.var.mkdir(parents=True, exist_ok=True)
+        if self.kind == "postgres":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._admin(f'CREATE DATABASE "{self.name}"')
+
+    def drop(self) -> None:
+        if self.kind == "postgres":
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        shutil.rmtree(self.var, ignore_errors=True)
+
+
+def environment(db: Database) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(db.env)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench_settings",
+        PYTHONPATH=os.pathsep.join([str(REPO), str(HERE)]),
+        HRDD_VAR_DIR=str(db.var),
+        HRDD_MEDIA_ROOT=str(db.var / "media"),
+        HRDD_STATIC_ROOT=str(db.var / "static"),
+        HRDD_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        HRDD_ALLOWED_HOSTS=f"{HOST},testserver",
+        COLUMNS="200",
+    )
+    return env
+
+
+def hrdd(env: dict[str, str], *args: str) -> float:
+    """Run `hrdd ...` (through this interpreter, on the benchmark's database); return the seconds it took."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "hrdd", *args], cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    return time.perf_counter() - started
+
+
+def probe(env: dict[str, str], *args: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(HERE / "probe.py"), *args],
+        cwd=REPO,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout)
+
+
+def seed(db: Database, env: dict[str, str], scale: int) -> float:
+    db.create()
+    say(f"migrating the {db.kind} database {db.name}")
+    hrdd(env, "migrate")
+    say(f"seeding the demo and --scale {scale}")
+    return hrdd(env, "demo") + (hrdd(env, "demo", "--scale", str(scale)) if scale else 0.0)
+
+
+# --- the load run --------------------------------------------------------------------------------------------
+
+
+def free_port(wanted: int) -> int:
+    """A port on 127.0.0.1 that nothing listens on: `wanted`, or any free one when it is 0."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe_socket:
+        try:
+            probe_socket.bind((HOST, wanted))
+        except OSError as exc:
+            raise SystemExit(
+                f"port {wanted} on {HOST} is taken ({exc.strerror}); choose another --port"
+            ) from exc
+        return int(probe_socket.getsockname()[1])
+
+
+def wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Wait for our gunicorn to listen (its log says so: no other server on the port answers for it), then for
+    the page to answer."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped while starting:\n{log.read_text(errors='replace')[-2000:]}")
+        if "Listening at:" not in log.read_text(errors="replace"):
+            time.sleep(0.5)
+            continue
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # our own server on 127.0.0.1
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds:.0f} s")
+
+
+def peak_memory_mib(pid: int) -> float | None:
+    """The peak resident set size of a process (VmHWM), in MiB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(p) for p in children.read_text().split()] if children.exists() else []
+
+
+def stop(process: subprocess.Popen, name: str) -> None:
+    """Stop a process this script started (and its own children, in its own process group)."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        say(f"{name} did not stop on SIGTERM; killing it")
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def load_run(args: argparse.Namespace, db: Database, env: dict[str, str], work: Path) -> dict:
+    seconds = seed(db, env, args.scale)
+    targets = probe(env, "targets")
+    (work / "targets.json").write_text(json.dumps(targets, indent=2))
+    port = free_port(args.port)
+    base = f"http://{HOST}:{port}"
+    log = (work / "gunicorn.log").open("w")
+    say(f"starting gunicorn (2 workers, default 30 s timeout) on {base}")
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "config.wsgi:application", "--workers", "2", "--bind", f"{HOST}:{port}"],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    memory: list[float] = []
+    try:
+        wait_until_up(f"{base}/login/", server, work / "gunicorn.log")
+        say(f"locust: {args.users} users for {args.run_time} s")
+        prefix = work / "locust"
+        locust = subprocess.Popen(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(HERE / "locustfile.py"),
+                "--headless",
+                "--users",
+                str(args.users),
+                "--spawn-rate",
+                str(args.spawn_rate),
+                "--run-time",
+                f"{args.run_time}s",
+                "--stop-timeout",
+                "35",
+                "--host",
+                base,
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=REPO,
+            env={**env, "HRDD_LOAD_TARGETS": str(work / "targets.json")},
+            stdout=(work / "locust.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            locust.wait(timeout=args.run_time + 120)
+        except subprocess.TimeoutExpired:
+            say("locust overran its run time; stopping it")
+        finally:
+            stop(locust, "locust")
+        memory = [m for m in (peak_memory_mib(p) for p in worker_pids(server.pid)) if m is not None]
+    finally:
+        stop(server, "gunicorn")
+        log.close()
+    timeouts = (work / "gunicorn.log").read_text(errors="replace").count("WORKER TIMEOUT")
+    rows = list(csv.DictReader((work / "locust_stats.csv").open()))
+    return {"targets": targets, "rows": rows, "timeouts": timeouts, "memory": memory, "seed_seconds": seconds}
+
+
+# --- the dashboard and feed as contracts grow --------------------------------------------------------------
+
+
+def cost_series(args: argparse.Namespace, db: Database, env: dict[str, str]) -> list[dict]:
+    sizes = sorted({int(s) for s in args.costs.split(",") if s.strip()})
+    if not sizes:
+        return []
+    seed(db, env, 0)
+    have = 1  # the demo's own contract
+    measured = []
+    for size in sizes:
+        if size > have:
+            say(
+                f"cost series: adding {size - have} contracts to the demo buyer (and {(size - have) // 10} buyers)"
+            )
+            hrdd(env, "demo", "--scale", str(size - have))
+            have = size
+        say(f"cost series: timing the dashboard and the feed at {have} contracts")
+        measured.append(probe(env, "cost", "--repeat", str(args.cost_repeat)))
+    return measured
+
+
+# --- the report ----------------------------------------------------------------------------------------------
+
+
+def commit() -> str:
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return os.environ.get("HRDD_BENCH_COMMIT", "unknown (not a git checkout)")
+    return head + (" with uncommitted changes in the work tree" if dirty else "")
+
+
+def report(args: argparse.Namespace, load: dict | None, costs: list[dict]) -> str:
+    command = "python benchmarks/load/run.py " + shlex.join(sys.argv[1:])
+    lines = [
+        "# Load benchmark: last results",
+        "",
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- commit: {commit()}",
+        f"- command: `{command}`",
+        f"- database: {args.db}; machine: {os.cpu_count()} cores, shared with other work while it ran",
+    ]
+    if load is not None:
+        c = load["targets"]["counts"]
+        floor = next((r for r in load["rows"] if r["Name"] == "login page"), None)
+        floor_p95 = float(floor["95%"]) if floor else float("nan")
+        lines += [
+            f"- data: {c['organisations']:,} organisations, {c['contracts']:,} contracts, "
+            f"{c['obligations']:,} obligations, {c['submissions']:,} submissions, {c['sites']:,} sites; "
+            f"the demo buyer holds {c['demo_contracts']:,} contracts, {c['demo_obligations']:,} obligations and "
+            f"{c['demo_sites']:,} sites (seeded in {load['seed_seconds']:.0f} s)",
+            f"- load: gunicorn, 2 workers, default 30 s worker timeout; locust, {args.users} users "
+            f"(4 in 5 the demo buyer, 1 in 5 a buyer with 10 contracts), 1-2 s between pages, {args.run_time} s",
+            "",
+            "| page | requests | failures | p50 ms | p95 ms | p95 x login p95 |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for row in load["rows"]:
+            if row["Name"] == "Aggregated" or not row["Request Count"]:
+                continue
+            p95 = float(row["95%"]) if row["95%"] not in ("", "N/A") else float("nan")
+            ratio = "" if row["Name"].startswith("log in") else f"{p95 / floor_p95:.1f}"
+            lines.append(
+                f"| {row['Name']} | {int(row['Request Count']):,} | {int(row['Failure Count']):,} | "
+                f"{row['50%']} | {row['95%']} | {ratio} |"
+            )
+        total = next((r for r in load["rows"] if r["Name"] == "Aggregated"), None)
+        memory = ", ".join(f"{m:.0f}" for m in load["memory"]) or "unknown"
+        lines += [
+            "",
+            f"Requests {int(total['Request Count']) if total else 0:,}, failures "
+            f"{int(total['Failure Count']) if total else 0:,}; gunicorn worker time-outs: {load['timeouts']}; "
+            f"peak resident memory of the workers: {memory} MiB.",
+        ]
+    if costs:
+        lines += [
+            "",
+            f"## Contract dashboard and calendar feed of the demo buyer as its contracts grow "
+            f"(Django test client, no server; median of {args.cost_repeat})",
+            "",
+            "| contracts | obligations | sites | dashboard ms | dashboard KB | feed ms | feed KB |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for m in costs:
+            c = m["counts"]
+            lines.append(
+                f"| {c['demo_contracts']:,} | {c['demo_obligations']:,} | {c['demo_sites']:,} | "
+                f"{m['dashboard']['median_ms']:,.0f} | {m['dashboard']['bytes'] / 1024:,.0f} | "
+                f"{m['feed']['median_ms']:,.0f} | {m['feed']['bytes'] / 1024:,.0f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--server", default=f"postgres://postgres@{HOST}:5432", help="PostgreSQL server URL")
+    parser.add_argument("--name", default="hrdd_load", help="database name (the cost series adds _cost)")
+    parser.add_argument("--scale", type=int, default=200, help="hrdd demo --scale N before the load run")
+    parser.add_argument("--users", type=int, default=5, help="simultaneous users (2 workers serve them)")
+    parser.add_argument("--spawn-rate", type=float, default=5)
+    parser.add_argument("--run-time", type=int, default=60, help="seconds of load (at most 600)")
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port on 127.0.0.1 (0: any free one)")
+    parser.add_argument(
+        "--costs", default="10,100,1000,2000", help="contract counts for the cost series ('' skips)"
+    )
+    parser.add_argument("--cost-repeat", type=int, default=3)
+    parser.add_argument("--no-load", action="store_true", help="only the cost series")
+    parser.add_argument("--results", type=Path, help="also write the report to this file (e.g. RESULTS.md)")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and the work folder")
+    args = parser.parse_args()
+    if not 1 <= args.run_time <= 600 or not 1 <= args.users <= 100:
+        raise SystemExit("--run-time is 1 to 600 s and --users 1 to 100: the run stays bounded")
+    for tool in ("gunicorn", "locust"):
+        if not args.no_load and not (BIN / tool).exists():
+            raise SystemExit(f"{tool} is missing: pip install -e '.[bench]'")
+
+    work = Path(tempfile.mkdtemp(prefix="hrdd-load-"))
+    load_db = Database(args.db, args.name, args.server, work / "load-var")
+    cost_db = Database(args.db, f"{args.name}_cost", args.server, work / "cost-var")
+    load = None
+    costs: list[dict] = []
+    try:
+        if not args.no_load:
+            load = load_run(args, load_db, environment(load_db), work)
+        costs = cost_series(args, cost_db, environment(cost_db))
+    finally:
+        if args.keep:
+            say(f"kept: {work} and the databases {load_db.name}, {cost_db.name}")
+        else:
+            for db in (load_db, cost_db):
+                db.drop()
+            shutil.rmtree(work, ignore_errors=True)
+    text = report(args, load, costs)
+    print(text)
+    if args.results:
+        args.results.write_text(text)
+        say(f"wrote {args.results}")
+
+
+if __name__ == "__main__":
+    main()
