@@ -5,28 +5,22 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout, write_output
 from hrdd.core.errors import InputError
-from hrdd.domain.maturity import (
-    InvalidResponse,
-    MarketAssessment,
-    NoRespondents,
-    ResponseScore,
-    assess_market,
-    score_raw_response,
-)
-from hrdd.domain.questionnaire_framework import (
-    DEFAULT_FRAMEWORK_ID,
-    FrameworkError,
-    QuestionnaireFramework,
-    get_framework,
-    load_framework_file,
-)
+
+# The domain's questionnaire modules (pydantic, YAML) are imported by the commands that score or read
+# questionnaires, not by `hrdd --help` (issue 9: start-up time).
+if TYPE_CHECKING:
+    from hrdd.domain.maturity import ResponseScore
+    from hrdd.domain.questionnaire_framework import QuestionnaireFramework
+
+# hrdd.domain.questionnaire_framework.DEFAULT_FRAMEWORK_ID, written here so that the option's default costs no
+# import (tests/app/test_cli_startup.py checks that both say the same).
+DEFAULT_FRAMEWORK_ID = "cfit-2025"
 
 questionnaire_app = typer.Typer(help="The supplier questionnaire and its scoring.", no_args_is_help=True)
 market_app = typer.Typer(
@@ -43,6 +37,8 @@ FrameworkOpt = Annotated[
 
 
 def _framework(spec: str) -> QuestionnaireFramework:
+    from hrdd.domain.questionnaire_framework import FrameworkError, get_framework, load_framework_file
+
     try:
         if spec.endswith((".yaml", ".yml")) or os.sep in spec:
             return load_framework_file(Path(spec))
@@ -86,6 +82,8 @@ def _read_responses(paths: list[Path], framework: QuestionnaireFramework) -> lis
 
 
 def _score(paths: list[Path], framework: QuestionnaireFramework) -> list[ResponseScore]:
+    from hrdd.domain.maturity import InvalidResponse, score_raw_response
+
     scores = []
     for label, raw in _read_responses(paths, framework):
         try:
@@ -102,6 +100,8 @@ def questionnaire_score(
     files: FilesArg, as_json: JsonOpt = False, framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID
 ) -> None:
     """Score supplier questionnaire responses (Annex 2b): scores, levels, overall maturity, warnings."""
+    from rich.table import Table
+
     fw = _framework(framework)
     scores = _score(files, fw)
     if as_json:
@@ -128,6 +128,10 @@ def market_assess(
     files: FilesArg, as_json: JsonOpt = False, framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID
 ) -> None:
     """Assess the market's maturity from responses and recommend tender scenario 1, 2 or 3."""
+    from rich.table import Table
+
+    from hrdd.domain.maturity import MarketAssessment, NoRespondents, assess_market
+
     fw = _framework(framework)
     try:
         assessment: MarketAssessment = assess_market(_score(files, fw), fw)
@@ -164,6 +168,8 @@ def questionnaire_blank(
 @framework_app.command("check")
 def framework_check(path: Annotated[Path, typer.Argument(help="A framework YAML file.")]) -> None:
     """Validate a framework YAML file; print what it holds."""
+    from hrdd.domain.questionnaire_framework import FrameworkError, load_framework_file
+
     try:
         fw = load_framework_file(path)
     except FrameworkError as exc:

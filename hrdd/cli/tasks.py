@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hrdd.cli.common import JsonOpt, django_setup, print_json, stderr, stdout
@@ -61,6 +60,8 @@ def _user(email: str) -> Any:
 
 def follow(run: TaskRun) -> TaskRun:
     """Do a queued run here with a progress bar on standard error; refuse (exit 2) when it fails."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from hrdd.core.tasks import task_run_here
 
     with Progress(

@@ -3,6 +3,11 @@
 The guard: a supplier's text such as '=HYPERLINK(...)' or '@SUM(...)' must never become a live formula in the
 buyer's spreadsheet (OWASP "CSV injection"), so a text cell starting with = + - @, a tab or a carriage return is
 written as text, marked so that Excel keeps it text even when the cell is edited.
+
+Writing costs time in proportion to the rows written (`append_row` never looks back at the rows before), and a
+big export writes a streaming workbook (`new_workbook(write_only=True)`), whose rows go to the file as they come.
+openpyxl is imported by the functions that read or write, not with this module: commands that only import a
+module using it (e.g. `hrdd risk assess --json`) start without it.
 """
 
 from __future__ import annotations
@@ -10,11 +15,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from hrdd.core.text import decode_utf8
 from hrdd.core.uploads import (
@@ -28,6 +31,12 @@ from hrdd.core.uploads import (
     read_limited,
 )
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+    from openpyxl.worksheet.worksheet import Worksheet
+
 __all__ = [
     "FORMULA_PREFIXES",
     "MAX_COLUMNS",
@@ -35,6 +44,7 @@ __all__ = [
     "XLSX_CONTENT_TYPE",
     "SpreadsheetError",
     "append_row",
+    "new_workbook",
     "read_csv_rows",
     "read_rows",
     "read_xlsx_rows",
@@ -85,6 +95,13 @@ def _bounded(
         pending_empty = 0
         kept.append(tuple(values))
     return kept
+
+
+def load_workbook(*args: Any, **kwargs: Any) -> Workbook:
+    """openpyxl's `load_workbook`, imported when a workbook is first read."""
+    from openpyxl import load_workbook as load
+
+    return load(*args, **kwargs)
 
 
 def read_xlsx_rows(
@@ -175,13 +192,33 @@ def guarded(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
-def append_row(sheet: Worksheet, values: Iterable[Any]) -> None:
-    """Append a row, writing every text that looks like a formula as text."""
-    sheet.append(list(values))
-    for cell in sheet[sheet.max_row]:
-        if guarded(cell.value):
-            cell.data_type = "s"
-            cell.quotePrefix = True
+def new_workbook(*, write_only: bool = False) -> Workbook:
+    """Return an empty workbook; a write-only one streams its rows (for exports of any size: its sheets are
+    made with `create_sheet`, written row by row with `append_row`, and read back never)."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=write_only)
+
+
+def _cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any, *, bold: bool) -> Cell:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Font
+
+    cell = Cell(sheet, row=1, column=1, value=value)  # `append` puts it in its place
+    if guarded(value):
+        cell.data_type = "s"  # openpyxl took a text starting with = for a formula
+        cell.quotePrefix = True
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any], *, bold: bool = False) -> None:
+    """Append a row (in bold, e.g. a header), writing every text that looks like a formula as text.
+
+    Plain values go to openpyxl as they are; only a guarded or styled value becomes a cell of its own, so a row
+    costs what `sheet.append` costs, whatever the sheet holds already."""
+    sheet.append([_cell(sheet, value, bold=bold) if bold or guarded(value) else value for value in values])
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

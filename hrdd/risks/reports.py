@@ -6,11 +6,6 @@ import io
 import json
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.domain.risk import RiskAssessment, RiskMethod
@@ -90,6 +85,12 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
 
 def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") -> bytes:
     """Return the short report (at most two pages) as a Word document."""
+    # python-docx and openpyxl are imported by the formats that need them: `hrdd risk assess --json` starts
+    # without them (issue 9).
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -196,6 +197,9 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
 
 def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     """Return the workbook in the deep dive's layout: one sheet per step (CFIT manual 3.1)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     bold = Font(bold=True)
     sheet = wb.active
