@@ -15,14 +15,18 @@ import pytest
 
 from hrdd.domain.contracts import (
     InformationRequestState,
+    KpiResult,
+    ObligationVerdict,
     add_months,
     anniversary,
     contents_check,
+    rate_obligation,
     reminder_due,
     responsiveness,
     schedule_obligations,
     site_list_completeness,
     timeliness,
+    worst_status,
 )
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 
@@ -1017,3 +1021,104 @@ def test_no_reminder_once_the_obligation_is_submitted(today):
 def test_cc1_takes_the_minimum_contents_of_award_criterion_1():
     # then: the manual's CC1 says "for requirements of assessment, see award criterion (1)"
     assert minimums("CC1") == {"components": 1, "raw_materials": 2, "countries": 1, "risks": 3}
+
+
+# one obligation's verdict: every KPI its clause lists, the worst status of them
+
+
+def rate(
+    clause, *, due="2026-03-01", first_submitted=None, latest=None, sites=(), requests=(), today="2026-04-01"
+):
+    return rate_obligation(
+        clause=clause,
+        due=d(due),
+        first_submitted=d(first_submitted) if first_submitted else None,
+        latest=latest,
+        sites=sites,
+        requests=requests,
+        today=d(today),
+        framework=FRAMEWORK,
+    )
+
+
+def test_the_worst_status_wins_problem_over_warning_over_pending_over_ok():
+    kpis = [KpiResult("a", s, "", ()) for s in ("ok", "pending", "warning")]
+    assert worst_status(kpis) == "warning"
+    assert worst_status([*kpis, KpiResult("b", "problem", "", ())]) == "problem"
+    assert worst_status([KpiResult("a", "ok", "", ())]) == "ok"
+    assert worst_status([]) == "pending"
+
+
+def test_a_site_list_never_submitted_is_rated_on_timeliness_alone_and_missing_once_due():
+    # when
+    verdict = rate("CC2", due="2026-03-01", today="2026-03-11")
+
+    # then
+    assert [(k.kpi, k.status, k.label) for k in verdict.kpis] == [
+        ("timeliness", "problem", "missing, 10 days overdue")
+    ]
+    assert (verdict.status, verdict.checklist) == ("problem", ())
+
+
+def test_a_site_list_is_rated_on_its_sites_not_on_a_copy_in_the_summary():
+    # given: the summary keeps only the count and the explanation; the rows are given apart
+    sites = [site(1), site(2, address="")]
+
+    # when
+    verdict = rate(
+        "CC2",
+        first_submitted="2026-02-20",
+        latest={"site_count": 2, "explanation": "The second site has not disclosed its address."},
+        sites=sites,
+    )
+
+    # then
+    kpis = {k.kpi: k for k in verdict.kpis}
+    assert kpis["timeliness"].label == "on time"
+    assert kpis["completeness"].label == "50% complete, explained"
+    assert kpis["contents"].label == "2 of 2 items met"
+    assert [c.item for c in verdict.checklist] == ["site_list", "explanation_if_incomplete"]
+    assert verdict.status == "warning"
+
+
+def test_a_report_with_an_open_request_past_its_date_is_a_problem():
+    # when
+    verdict = rate(
+        "CC3",
+        first_submitted="2026-02-27",
+        latest={"actions_count": 2, "stakeholder_evidence": "Two unions."},
+        requests=[InformationRequestState(d("2026-03-05"), d("2026-03-20"), None)],
+        today="2026-03-25",
+    )
+
+    # then
+    assert [(k.kpi, k.status) for k in verdict.kpis] == [
+        ("timeliness", "ok"),
+        ("contents", "ok"),
+        ("responsiveness", "problem"),
+    ]
+    assert verdict.status == "problem"
+
+
+def test_a_verdict_reads_back_from_its_stored_form_unchanged():
+    # given
+    verdict = rate("CC2", first_submitted="2026-03-05", latest={"explanation": ""}, sites=[site(1)])
+
+    # when
+    again = ObligationVerdict.from_dict(verdict.as_dict())
+
+    # then
+    assert again == verdict
+
+
+def test_a_long_site_list_names_its_first_twenty_incomplete_rows():
+    # given: 20,000 rows, every tenth without an address
+    sites = [site(n, address="" if n % 10 == 0 else f"{n} Road") for n in range(1, 20_001)]
+
+    # when
+    result = site_list_completeness(sites, explanation="Tier 2 sites are still being asked.")
+
+    # then
+    assert result.label == "90% complete, explained"
+    assert result.reasons[0] == "18000 of 20000 sites have a name, an address and a country"
+    assert result.reasons[1] == "incomplete rows: " + ", ".join(str(n) for n in range(10, 201, 10))

@@ -1,0 +1,106 @@
+"""The migration that stores verdicts fills them for the contracts made before it: each obligation's KPIs, each
+site's risk links, and site-list summaries without a copy of every site."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+BEFORE = [("contracts", "0003_procurement_supplier_required")]
+AFTER = [("contracts", "0005_fill_verdicts")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_site_list_summaries():
+    # given a contract as stored before verdicts were: an overdue report and a late site list of two sites
+    old = _migrate(BEFORE)
+    Organisation = old.get_model("accounts", "Organisation")
+    Procurement = old.get_model("procurements", "Procurement")
+    Company = old.get_model("companies", "Company")
+    Contract = old.get_model("contracts", "Contract")
+    Obligation = old.get_model("contracts", "Obligation")
+    Submission = old.get_model("contracts", "Submission")
+    ProductionSite = old.get_model("contracts", "ProductionSite")
+    town = Organisation.objects.create(name="Exampleton", kind="public_buyer")
+    purchase = Procurement.objects.create(organisation=town, title="Notebooks", product_category="notebook")
+    lumen = Company.objects.create(organisation=town, legal_name="Lumen", normalised_name="lumen")
+    contract = Contract.objects.create(
+        organisation=town,
+        procurement=purchase,
+        supplier=lumen,
+        title="Notebooks 2020-2023",
+        supplier_email="r@lumen.example",
+        scenario=2,
+        award_date=dt.date(2020, 1, 1),
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2023, 1, 1),
+        token="t-1",
+    )
+    report = Obligation.objects.create(
+        contract=contract, clause="CC3", title="Report", due_date=dt.date(2021, 1, 1), reason="anniversary 1"
+    )
+    site_list = Obligation.objects.create(
+        contract=contract, clause="CC2", title="Sites", due_date=dt.date(2021, 1, 1), reason="anniversary 1"
+    )
+    sites = [
+        {"name": "Assembly One", "address": "1 Road", "country": "CHN"},
+        {"name": "Cells Two", "address": "", "country": "MYS"},
+    ]
+    submission = Submission.objects.create(
+        obligation=site_list,
+        version=1,
+        summary={"sites": sites, "explanation": "The cell plant will not say."},
+    )
+    Submission.objects.filter(pk=submission.pk).update(
+        submitted_at=dt.datetime(2021, 1, 11, 9, tzinfo=dt.UTC)
+    )
+    for row, site in enumerate(sites, start=2):
+        ProductionSite.objects.create(
+            submission=submission,
+            row=row,
+            name=site["name"],
+            address=site["address"],
+            country_iso3=site["country"],
+            site_type="final assembly",
+        )
+
+    # when
+    new = _migrate(AFTER)
+
+    # then
+    Obligation = new.get_model("contracts", "Obligation")
+    Submission = new.get_model("contracts", "Submission")
+    ProductionSite = new.get_model("contracts", "ProductionSite")
+    report = Obligation.objects.get(pk=report.pk)
+    site_list = Obligation.objects.get(pk=site_list.pk)
+    assert (report.status, report.timeliness, report.submitted_on) == ("problem", "problem", None)
+    assert report.kpis[0]["label"].startswith("missing, ")
+    assert report.verdict_on is not None and len(report.verdict_inputs) == 64
+    assert (site_list.status, site_list.timeliness, site_list.submitted_on) == (
+        "warning",
+        "warning",
+        dt.date(2021, 1, 11),
+    )
+    labels = {k["kpi"]: k["label"] for k in site_list.kpis}
+    assert labels["timeliness"] == "late by 10 days"
+    assert labels["completeness"] == "50% complete, explained"
+    assert Submission.objects.get(pk=submission.pk).summary == {
+        "explanation": "The cell plant will not say.",
+        "site_count": 2,
+    }
+    assert list(ProductionSite.objects.values_list("risk_link", flat=True)) == [None, None]  # no tender
+
+    # and the stale check agrees with what the migration stored
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    _migrate(leaves)
+    from hrdd.contracts.verdicts import verdicts_stale
+
+    assert verdicts_stale() == ([], 2)
