@@ -96,7 +96,7 @@ def export_once(consultation: object) -> tuple[float, float, int]:
 
 def export_as_task(consultation: object, buyer: object) -> float:
     """The background task's path: record a run, do it here, read the stored file back."""
-    from hrdd.consultations.services import consultation_export_start
+    from hrdd.consultations.tasks import consultation_export_start
     from hrdd.core.tasks import task_run_here
 
     started = time.perf_counter()

@@ -134,6 +134,9 @@ TASKS = {
 }
 # Progress records are written at most this often (seconds) while a task runs.
 HRDD_TASK_PROGRESS_INTERVAL = float(os.environ.get("HRDD_TASK_PROGRESS_INTERVAL", "0.5"))
+# An export of more rows than this (e.g. a consultation's responses) is written by a background task with its
+# progress shown, then downloaded from the run's result link; a smaller one is answered at once.
+HRDD_EXPORT_IN_REQUEST_MAX = int(os.environ.get("HRDD_EXPORT_IN_REQUEST_MAX", "200"))
 
 EMAIL_BACKEND = os.environ.get("HRDD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRDD_FROM_EMAIL", "hrdd@localhost")

@@ -6,7 +6,7 @@ back whatever language or wording the texts are in. Answers go in column D.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -154,6 +154,9 @@ def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramewor
     )
 
 
+PROGRESS_EVERY = 100  # responses written between two progress reports of the results export
+
+
 @dataclass(frozen=True)
 class ResultRow:
     """One supplier's line in the results export."""
@@ -169,11 +172,19 @@ def results_workbook(
     framework: QuestionnaireFramework,
     rows: Sequence[ResultRow],
     market: MarketAssessment | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Return the consultation's results (suppliers, reasons, market, method) as an XLSX workbook.
 
     The workbook streams (write-only): its size costs time in proportion to the rows, and a few megabytes of
-    memory, for 20 responses or 20,000."""
+    memory, for 20 responses or 20,000. `progress(done, total)` hears every PROGRESS_EVERY responses written
+    (each response is written twice: its line, then its reasons)."""
+    total = 2 * len(rows)
+
+    def tell(done: int) -> None:
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+
     wb = new_workbook(write_only=True)
     ws = wb.create_sheet("Suppliers")
     dimension_ids = [d.id for d in framework.dimensions]
@@ -187,7 +198,8 @@ def results_workbook(
         + ["overall", "warnings"],
         bold=True,
     )
-    for row in rows:
+    for done, row in enumerate(rows, start=1):
+        tell(done)
         s = row.score
         if s is None:
             append_row(ws, ["", "", row.email, row.status])
@@ -201,7 +213,8 @@ def results_workbook(
         )
     reasons = wb.create_sheet("Reasons")
     append_row(reasons, ["company", "subject", "reason", "source"], bold=True)
-    for row in rows:
+    for done, row in enumerate(rows, start=len(rows) + 1):
+        tell(done)
         if row.score:
             for reason in row.score.reasons:
                 append_row(reasons, [row.score.company, reason.subject, reason.text, reason.source])

@@ -1,18 +1,35 @@
-"""Background work for consultations: importing the filled questionnaire workbooks a buyer collected."""
+"""Background work for consultations: importing the filled questionnaire workbooks a buyer collected, and
+writing the results export of a consultation with many responses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks import task
 
-from hrdd.consultations import services
+from hrdd.accounts.models import User
+from hrdd.consultations import selectors, services
 from hrdd.consultations.models import Consultation
-from hrdd.core.errors import InputError
-from hrdd.core.models import TaskRun
-from hrdd.core.tasks import Outcome, Progress, task_run_execute, task_run_inputs
+from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE, ResultRow, results_workbook
+from hrdd.core.downloads import filename_from_title
+from hrdd.core.errors import InputError, NotFound
+from hrdd.core.models import TaskResultFile, TaskRun
+from hrdd.core.tasks import (
+    Outcome,
+    Progress,
+    task_run_create,
+    task_run_execute,
+    task_run_file_get,
+    task_run_file_store,
+    task_run_inputs,
+    task_runs_of,
+)
 
 
 @task()
@@ -50,4 +67,109 @@ def import_workbooks(run: TaskRun, progress: Progress) -> Outcome:
         result_url=consultation.get_absolute_url(),
         result_label=_("Open the consultation"),
         value={"invitations": [i.pk for i in invitations]},
+    )
+
+
+# the results export
+
+
+@task()
+def consultation_export_task(task_run_id: int) -> dict[str, Any]:
+    """Write the results workbook of the run's consultation and keep it for the run's result link."""
+    return task_run_execute(task_run_id, write_results_export)
+
+
+def export_subject(consultation: Consultation) -> str:
+    """The subject of the background runs that export this consultation's results."""
+    return f"consultations.export:{consultation.pk}"
+
+
+def export_filename(consultation: Consultation) -> str:
+    return filename_from_title(consultation.title, "-results.xlsx", default="consultation")
+
+
+def export_responses(consultation: Consultation) -> int:
+    """How many responses (invitations, answered or not) the export writes: one line each."""
+    return consultation.invitations.count()
+
+
+def export_in_request(consultation: Consultation) -> bool:
+    """Whether the export is small enough to answer at once (HRDD_EXPORT_IN_REQUEST_MAX responses or fewer)."""
+    return not consultation.invitations.all()[settings.HRDD_EXPORT_IN_REQUEST_MAX :].exists()
+
+
+def results_export(
+    consultation: Consultation, *, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """The consultation's results workbook: every response with its stored verdict and reasons, the market."""
+    results = selectors.consultation_results(consultation=consultation)
+    return results_workbook(
+        title=consultation.title,
+        framework=results.framework,
+        rows=[
+            ResultRow(email=r.invitation.email, status=r.invitation.status, score=r.score)
+            for r in results.rows
+        ],
+        market=results.market,
+        progress=progress,
+    )
+
+
+def consultation_export_start(*, actor: User, consultation: Consultation, enqueue: bool = True) -> TaskRun:
+    """Queue the results export of a consultation the actor may see (reading needs no writer's role)."""
+    if not Consultation.objects.visible_to(actor).filter(pk=consultation.pk).exists():
+        raise NotFound("consultation")
+    return task_run_create(
+        organisation=consultation.organisation,
+        task=consultation_export_task,
+        label=_("Results export: %s") % consultation.title,
+        created_by=actor,
+        subject=export_subject(consultation),
+        params={"consultation": consultation.pk},
+        enqueue=enqueue,
+    )
+
+
+def export_runs(consultation: Consultation, *, limit: int = 5) -> list[TaskRun]:
+    """The latest export runs of the consultation, newest first."""
+    return task_runs_of(
+        organisation=consultation.organisation, subject=export_subject(consultation), limit=limit
+    )
+
+
+def export_file(*, user: User, consultation: Consultation, run_public_id: str) -> TaskResultFile:
+    """The workbook a finished export run of this consultation kept, if the user may see it (else NotFound)."""
+    return task_run_file_get(
+        user=user,
+        run_public_id=run_public_id,
+        kind=consultation_export_task.module_path,
+        subject=export_subject(consultation),
+    )
+
+
+def write_results_export(run: TaskRun, progress: Progress) -> Outcome:
+    """The work of `consultation_export_task`: read the stored verdicts, write the rows (with progress), keep the
+    file. Only the newest export of a consultation keeps its file."""
+    try:
+        consultation = Consultation.objects.get(pk=run.params["consultation"], organisation=run.organisation)
+    except Consultation.DoesNotExist as exc:
+        raise InputError(_("The consultation no longer exists."), field="consultation") from exc
+    progress.say(_("Reading the responses…"))
+    content = results_export(consultation, progress=lambda done, total: progress.update(done, total=total))
+    progress.say(_("Storing the workbook…"))
+    task_run_file_store(
+        run, name=export_filename(consultation), content=content, content_type=XLSX_CONTENT_TYPE
+    )
+    responses = export_responses(consultation)
+    link = reverse("consultations:export", args=[consultation.public_id])
+    return Outcome(
+        message=ngettext(
+            "Exported %(count)d response (%(size)d KiB).",
+            "Exported %(count)d responses (%(size)d KiB).",
+            responses,
+        )
+        % {"count": responses, "size": max(1, len(content) // 1024)},
+        result_url=f"{link}?{urlencode({'run': str(run.public_id)})}",
+        result_label=_("Download the workbook"),
+        value={"responses": responses, "bytes": len(content)},
     )

@@ -22,12 +22,17 @@ from hrdd.consultations.forms import (
     ResponseListForm,
 )
 from hrdd.consultations.models import Invitation
-from hrdd.consultations.spreadsheets import (
-    ResultRow,
-    blank_questionnaire,
-    results_workbook,
+from hrdd.consultations.spreadsheets import blank_questionnaire
+from hrdd.consultations.tasks import (
+    consultation_export_start,
+    export_file,
+    export_filename,
+    export_in_request,
+    export_responses,
+    export_runs,
+    results_export,
 )
-from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError
 from hrdd.core.links import base_url
 from hrdd.core.tasks import task_runs_of
@@ -248,19 +253,29 @@ def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The results workbook: at once for a small consultation; for a big one a background run writes it (POST
+    starts it, its page shows the progress) and `?run=` downloads what a finished run kept."""
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    results = selectors.consultation_results(consultation=consultation)
-    content = results_workbook(
-        title=consultation.title,
-        framework=results.framework,
-        rows=[
-            ResultRow(email=r.invitation.email, status=r.invitation.status, score=r.score)
-            for r in results.rows
-        ],
-        market=results.market,
-    )
-    return attachment(
-        content, filename_from_title(consultation.title, "-results.xlsx", default="consultation")
+    if request.GET.get("run"):
+        stored = export_file(user=request.user, consultation=consultation, run_public_id=request.GET["run"])
+        return attachment(bytes(stored.content), stored.name, content_type=stored.content_type)
+    if request.method == "POST":
+        run = consultation_export_start(actor=request.user, consultation=consultation)
+        return redirect("tasks:detail", public_id=run.public_id)
+    if export_in_request(consultation):
+        return attachment(results_export(consultation), export_filename(consultation))
+    runs = export_runs(consultation)
+    return render(
+        request,
+        "consultations/export.html",
+        {
+            "consultation": consultation,
+            "responses": export_responses(consultation),
+            "runs": [
+                task_run_context(run, progress_url=reverse("tasks:progress", args=[run.public_id]))
+                for run in runs
+            ],
+        },
     )
 
 

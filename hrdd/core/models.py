@@ -133,3 +133,22 @@ class TaskInput(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TaskResultFile(models.Model):
+    """The file a run made for people to download (e.g. a big export), kept in the database like its inputs, so
+    that a worker on another machine hands it to the web server; read only by the run's organisation."""
+
+    owner_path = "task_run__organisation"
+
+    task_run = models.OneToOneField(TaskRun, on_delete=models.CASCADE, related_name="result_file")
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedManager()
+
+    def __str__(self) -> str:
+        return self.name

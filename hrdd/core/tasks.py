@@ -37,7 +37,7 @@ from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 
 from hrdd.core.errors import InputError
-from hrdd.core.models import TaskInput, TaskRun, require_writable
+from hrdd.core.models import TaskInput, TaskResultFile, TaskRun, require_writable
 
 logger = logging.getLogger(__name__)
 
@@ -315,6 +315,53 @@ def task_run_list(*, user: Any, limit: int = 50) -> list[TaskRun]:
 def task_runs_of(*, organisation: Any, subject: str, limit: int = 1) -> list[TaskRun]:
     """The latest runs about one record (e.g. "contracts.obligation:12"), newest first."""
     return list(TaskRun.objects.filter(organisation=organisation, subject=subject)[:limit])
+
+
+# files made by runs (exports)
+
+
+def task_run_file_store(
+    run: TaskRun, *, name: str, content: bytes, content_type: str, keep_older: bool = False
+) -> TaskResultFile:
+    """Keep the file a run made, for its result link; unless `keep_older`, the files of the organisation's
+    earlier runs of the same kind about the same subject are deleted, and their result links with them (one
+    export kept per subject, not one per click). Call it last in the work; only a done run's file is served."""
+    with transaction.atomic():
+        if not keep_older:
+            older = list(
+                TaskResultFile.objects.filter(
+                    task_run__organisation_id=run.organisation_id,
+                    task_run__kind=run.kind,
+                    task_run__subject=run.subject,
+                )
+                .exclude(task_run=run)
+                .values_list("task_run_id", flat=True)
+            )
+            TaskResultFile.objects.filter(task_run_id__in=older).delete()
+            TaskRun.objects.filter(pk__in=older).update(
+                result_url="", result_label="", updated_at=timezone.now()
+            )
+        stored, _created = TaskResultFile.objects.update_or_create(
+            task_run=run,
+            defaults={
+                "name": name[:255],
+                "content_type": content_type[:100],
+                "size": len(content),
+                "content": content,
+            },
+        )
+    return stored
+
+
+def task_run_file_get(*, user: Any, run_public_id: Any, kind: str, subject: str) -> TaskResultFile:
+    """The file of a finished run the user may see, of this kind and about this subject (NotFound otherwise, also
+    for another organisation's run and for a file replaced by a newer run's)."""
+    stored: TaskResultFile = (
+        TaskResultFile.objects.select_related("task_run")
+        .filter(task_run__kind=kind, task_run__subject=subject, task_run__status=TaskRun.Status.DONE)
+        .get_visible(user, task_run__public_id=run_public_id)
+    )
+    return stored
 
 
 # the worker beside the development server
