@@ -15,6 +15,7 @@ FACTORIES = [
 EXEMPT = {
     "audit.AuditEvent": "append-only: written only through audit_record, which every service test exercises",
     "core.TaskInput": "a run's stored upload, written only by the task services (tests/app/test_tasks.py)",
+    "core.TaskResultFile": "a run's stored export, written only by task_run_file_store (tests/app/test_consultation_export.py)",
 }
 
 
