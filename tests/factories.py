@@ -117,8 +117,8 @@ class ResponseVerdictFactory(factory.django.DjangoModelFactory):
 
     invitation = factory.SubFactory(InvitationFactory, status=Invitation.Status.SUBMITTED)
     framework_id = "cfit-2025"
-    framework_version = "1"
-    levels = factory.LazyFunction(lambda: {"transparency": "low"})
+    framework_version = "2025.1"
+    levels = factory.LazyFunction(lambda: {"awareness": "low", "policies": "low", "actions": "low"})
     overall = "low"
     overall_rank = 0
     computed_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))

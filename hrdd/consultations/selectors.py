@@ -115,15 +115,18 @@ class StoredScore:
     reasons: tuple[Reason, ...]
 
     @classmethod
-    def from_json(cls, score: Mapping[str, Any]) -> StoredScore:
+    def from_verdict(cls, verdict: ResponseVerdict) -> StoredScore:
+        """Read a stored verdict: the levels, overall level and warnings from their own columns (what lists
+        filter, sort and count by), the rest from the stored score."""
+        score = verdict.score or {}
         return cls(
-            company=score["company"],
-            role=score["role"],
-            framework=score.get("framework", ""),
-            scores=score["scores"],
-            levels=score["levels"],
-            overall=score["overall"],
-            warnings=tuple(score.get("warnings", ())),
+            company=score.get("company", ""),
+            role=score.get("role", ""),
+            framework=score.get("framework", verdict.framework_label),
+            scores=score.get("scores", {}),
+            levels=verdict.levels,
+            overall=verdict.overall,
+            warnings=tuple(verdict.warnings),
             reasons=tuple(Reason(r["subject"], r["text"], r["source"]) for r in score.get("reasons", ())),
         )
 
@@ -173,8 +176,8 @@ def scored_row(invitation: Invitation, framework: QuestionnaireFramework) -> Sco
         return ScoredInvitation(invitation, None)
     if verdict.score is None:
         return ScoredInvitation(invitation, None, error=verdict.error)
-    score = StoredScore.from_json(verdict.score)
-    if not _fits(score.levels, score.overall, framework):
+    score = StoredScore.from_verdict(verdict)
+    if not _fits(score.levels, score.overall, framework) or not set(score.levels) <= set(score.scores):
         return ScoredInvitation(
             invitation,
             None,
