@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -427,6 +428,12 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
         )
         .order_by("due_date", "pk")
     )
+    if settings_.days_after:  # long past its last threshold, an obligation's reminder is always that one's
+        last = max(settings_.days_after)
+        open_obligations = open_obligations.exclude(
+            Q(due_date__lte=today - dt.timedelta(days=last))
+            & Q(Exists(ReminderSent.objects.filter(obligation=OuterRef("pk"), key=f"after-{last}")))
+        )
     due: list[tuple[Obligation, str]] = []
     for obligation in open_obligations:
         key = reminder_due(

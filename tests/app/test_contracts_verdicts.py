@@ -486,8 +486,8 @@ def test_the_supplier_page_makes_as_many_queries_for_1000_sites_as_for_10(client
 
 
 def test_remind_run_again_makes_as_many_queries_for_many_contracts_as_for_one(buyer, mailoutbox):
-    # given: contracts whose first-year obligations are overdue, reminded once already
-    running(buyer, title="One", years=1)
+    # given: contracts whose first-year obligations are overdue and the next due in 30 days, reminded once already
+    contracts_of(buyer, 1, prefix="One")
     reminders_send()
     with CaptureQueriesContext(connection) as one:
         again = reminders_send()
