@@ -26,7 +26,7 @@ from hrdd.contracts.forms import (
 from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
-from hrdd.core.links import absolute_url, base_url
+from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
@@ -187,24 +187,25 @@ def submission_file(request: HttpRequest, public_id: str, submission_id: int) ->
 
 @login_required
 def contract_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
-    contract = selectors.contract_get(user=request.user, public_id=public_id)
-    body = calendars.obligations_calendar(
-        contract.obligations.select_related("contract"),
+    """The contract's deadlines as an iCalendar feed; 304 when the calendar program holds them already."""
+    contract = calendars.contract_for_feed(user=request.user, public_id=public_id)
+    return calendars.feed_response(
+        request,
+        contract.obligations.all(),
         name=str(contract),
-        base_url=base_url(),
+        filename=filename_from_title(contract.title, ".ics", default="contract"),
     )
-    return attachment(body, filename_from_title(contract.title, ".ics", default="contract"))
 
 
 @login_required
 def organisation_calendar(request: HttpRequest) -> HttpResponse:
-    obligations = Obligation.objects.filter(
-        contract__organisation_id=request.user.organisation_id
-    ).select_related("contract")
-    body = calendars.obligations_calendar(
-        obligations, name=str(request.user.organisation), base_url=base_url()
+    """Every deadline of the organisation's contracts as an iCalendar feed; 304 when nothing changed."""
+    return calendars.feed_response(
+        request,
+        calendars.organisation_obligations(request.user.organisation_id),
+        name=str(request.user.organisation),
+        filename="obligations.ics",
     )
-    return attachment(body, "obligations.ics")
 
 
 def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
