@@ -6,9 +6,9 @@ back whatever language or wording the texts are in. Answers go in column D.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -20,7 +20,7 @@ from hrdd.core.spreadsheets import (
     read_xlsx_rows,
     workbook_bytes,
 )
-from hrdd.domain.maturity import MarketAssessment, ResponseScore
+from hrdd.domain.maturity import MarketAssessment, Reason
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework
 
 QUESTIONNAIRE_SHEET = "Questionnaire"
@@ -157,13 +157,32 @@ def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramewor
 PROGRESS_EVERY = 100  # responses written between two progress reports of the results export
 
 
+class ScoreLine(Protocol):
+    """What the export writes of a verdict: the domain's ResponseScore, or the stored one read back."""
+
+    @property
+    def company(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def scores(self) -> Mapping[str, int | float]: ...
+    @property
+    def levels(self) -> Mapping[str, str]: ...
+    @property
+    def overall(self) -> str: ...
+    @property
+    def warnings(self) -> Sequence[str]: ...
+    @property
+    def reasons(self) -> Sequence[Reason]: ...
+
+
 @dataclass(frozen=True)
 class ResultRow:
     """One supplier's line in the results export."""
 
     email: str
     status: str
-    score: ResponseScore | None
+    score: ScoreLine | None
 
 
 def results_workbook(
