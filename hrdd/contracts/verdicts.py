@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -182,16 +183,26 @@ def obligation_verdicts_refresh(
     framework = get_tender_framework()
     changes: list[StatusChange] = []
     for chunk in _chunks(_ids(obligations)):
-        rated = []
-        for obligation, inputs in _load(chunk, framework):
-            before = obligation.status if obligation.verdict_on is not None else None
-            fresh = verdict_fields(inputs, today=today, framework=framework)
-            for name, value in fresh.items():
-                setattr(obligation, name, value)
-            rated.append(obligation)
-            if before is not None and before != obligation.status:
-                changes.append(StatusChange(obligation, before, obligation.status))
-        Obligation.objects.bulk_update(rated, VERDICT_FIELDS, batch_size=CHUNK)
+        with transaction.atomic():
+            changes += _refresh_chunk(chunk, today=today, framework=framework)
+    return changes
+
+
+def _refresh_chunk(chunk: Sequence[int], *, today: dt.date, framework: TenderFramework) -> list[StatusChange]:
+    # The rows are locked before their inputs are read, as a submission locks its obligation before storing:
+    # a page's catch-up never overwrites the verdict of a submission stored meanwhile with an older one.
+    list(Obligation.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+    changes: list[StatusChange] = []
+    rated = []
+    for obligation, inputs in _load(chunk, framework):
+        before = obligation.status if obligation.verdict_on is not None else None
+        fresh = verdict_fields(inputs, today=today, framework=framework)
+        for name, value in fresh.items():
+            setattr(obligation, name, value)
+        rated.append(obligation)
+        if before is not None and before != obligation.status:
+            changes.append(StatusChange(obligation, before, obligation.status))
+    Obligation.objects.bulk_update(rated, VERDICT_FIELDS, batch_size=CHUNK)
     return changes
 
 
