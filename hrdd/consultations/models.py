@@ -27,6 +27,8 @@ class Consultation(OwnedModel):
         ordering = ["-created_at"]
         verbose_name = _("consultation")
         verbose_name_plural = _("consultations")
+        # the list's first page, newest first, read without sorting every consultation of the organisation
+        indexes = [models.Index(fields=["organisation", "-created_at"], name="consultation_org_created")]
 
     def __str__(self) -> str:
         return self.title
@@ -74,6 +76,8 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        # a consultation's suppliers table, a page at a time in the order invited
+        indexes = [models.Index(fields=["consultation", "created_at"], name="invitation_cons_created")]
         constraints = [
             models.UniqueConstraint(
                 fields=["consultation", "email"],

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, Q, QuerySet, Value
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,19 @@ from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_fram
 CHOICES = 200  # the newest consultations a form's select offers
 
 
+def _invitation_count(**lookup: Any) -> Coalesce:
+    """A consultation's number of invitations (with `lookup`), as a subquery: a page of the list counts the
+    invitations of its own rows only, not a join over every invitation."""
+    counted = (
+        Invitation.objects.filter(consultation=OuterRef("pk"), **lookup)
+        .order_by()
+        .values("consultation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
 def consultation_list(
     *, user: User, query: str = "", product_category: str = "", state: str = ""
 ) -> QuerySet[Consultation]:
@@ -38,8 +51,7 @@ def consultation_list(
         Consultation.objects.visible_to(user)
         .select_related("procurement")
         .annotate(
-            invited=Count("invitations"),
-            submitted=Count("invitations", filter=Q(invitations__status=Invitation.Status.SUBMITTED)),
+            invited=_invitation_count(), submitted=_invitation_count(status=Invitation.Status.SUBMITTED)
         )
     )
     if query.strip():
@@ -69,14 +81,28 @@ def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
     )
 
 
-def consultation_steps(consultation: Consultation) -> dict[str, list[Any]]:
-    """The records of the other steps the consultation's page links to: its procurement's risk assessments and
-    the consultation's tenders (titles and links only: an assessment's saved result is large)."""
+STEP_LINKS = 5  # the newest records of another step a consultation's page links to
+
+
+def consultation_steps(consultation: Consultation) -> dict[str, Any]:
+    """The records of the other steps the consultation's page links to, newest first and at most STEP_LINKS of
+    each (`<name>_more` says whether there are others): its procurement's risk assessments and the consultation's
+    tenders (titles and links only: an assessment's saved result is large)."""
+    assessments = list(
+        consultation.procurement.risk_assessments.only("public_id", "title", "procurement").order_by(
+            "-updated_at", "-id"
+        )[: STEP_LINKS + 1]
+    )
+    tenders = list(
+        consultation.tenders.only("public_id", "title", "scenario", "consultation").order_by(
+            "-updated_at", "-id"
+        )[: STEP_LINKS + 1]
+    )
     return {
-        "risk_assessments": list(
-            consultation.procurement.risk_assessments.only("public_id", "title").order_by("-updated_at")
-        ),
-        "tenders": list(consultation.tenders.only("public_id", "title", "scenario").order_by("-updated_at")),
+        "risk_assessments": assessments[:STEP_LINKS],
+        "risk_assessments_more": len(assessments) > STEP_LINKS,
+        "tenders": tenders[:STEP_LINKS],
+        "tenders_more": len(tenders) > STEP_LINKS,
     }
 
 
@@ -249,12 +275,20 @@ def consultation_market(
     """Assess the market (domain `assess_market`) over the stored levels of the submitted responses; None before
     the first. A verdict that could not be scored, or whose levels are not the framework's, is not counted."""
     framework = framework or get_framework(consultation.framework_id)
-    stored = ResponseVerdict.objects.filter(
-        invitation__consultation=consultation, invitation__status=Invitation.Status.SUBMITTED, error=""
-    ).values_list("levels", "overall")
-    judged = [
-        StoredLevels(levels, overall) for levels, overall in stored if _fits(levels, overall, framework)
-    ]
+    # the database counts the responses of each combination of levels (a handful), not every response
+    combinations = (
+        ResponseVerdict.objects.filter(
+            invitation__consultation=consultation, invitation__status=Invitation.Status.SUBMITTED, error=""
+        )
+        .order_by()
+        .values("levels", "overall")
+        .annotate(n=Count("pk"))
+        .values_list("levels", "overall", "n")
+    )
+    judged: list[StoredLevels] = []
+    for levels, overall, n in combinations:
+        if _fits(levels, overall, framework):
+            judged.extend([StoredLevels(levels, overall)] * n)
     return assess_market(judged, framework) if judged else None
 
 

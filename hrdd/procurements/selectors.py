@@ -61,6 +61,7 @@ class Step:
     done: bool
     next_action: str  # what the buyer does next at this step ('' when done)
     start_url: str  # where to start or continue the step
+    more: bool = False  # the step holds more records than the newest STEP_RECORDS listed
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,34 @@ class Thread:
         return next((s for s in self.steps if not s.done), None)
 
 
+STEP_RECORDS = 20  # the newest records of each step a procurement's page lists
+
+
 def procurement_thread(procurement: Procurement) -> Thread:
     """The procurement's four steps (manual chapter 3): what is done, and what comes next."""
     from django.urls import reverse
     from django.utils.translation import gettext as _
 
-    assessments = list(procurement.risk_assessments.order_by("-updated_at"))
-    consultations = list(procurement.consultations.order_by("-created_at").prefetch_related("invitations"))
-    tenders = list(procurement.tenders.order_by("-updated_at"))
-    contracts = list(procurement.contracts.select_related("supplier").order_by("-created_at"))
-    answered = any(i.is_submitted for c in consultations for i in c.invitations.all())
+    # the newest records of each step (one more, to know whether there are others), without their large fields
+    assessments = list(
+        procurement.risk_assessments.defer("result", "adjustments").order_by("-updated_at", "-id")[
+            : STEP_RECORDS + 1
+        ]
+    )
+    consultations = list(procurement.consultations.order_by("-created_at", "-id")[: STEP_RECORDS + 1])
+    tenders = list(procurement.tenders.order_by("-updated_at", "-id")[: STEP_RECORDS + 1])
+    contracts = list(
+        procurement.contracts.select_related("supplier").order_by("-created_at", "-id")[: STEP_RECORDS + 1]
+    )
+    answered = procurement.consultations.filter(invitations__status="submitted").exists()
+    more = {
+        "assessments": len(assessments) > STEP_RECORDS,
+        "consultations": len(consultations) > STEP_RECORDS,
+        "tenders": len(tenders) > STEP_RECORDS,
+        "contracts": len(contracts) > STEP_RECORDS,
+    }
+    assessments, consultations = assessments[:STEP_RECORDS], consultations[:STEP_RECORDS]
+    tenders, contracts = tenders[:STEP_RECORDS], contracts[:STEP_RECORDS]
     query = f"?procurement={procurement.public_id}"
     steps = [
         Step(
@@ -93,6 +112,7 @@ def procurement_thread(procurement: Procurement) -> Thread:
             _("Assess the product's risks and save the assessment with this procurement."),
             reverse("risks:assess")
             + f"?product={procurement.product_category}&procurement={procurement.public_id}",
+            more["assessments"],
         ),
         Step(
             2,
@@ -103,6 +123,7 @@ def procurement_thread(procurement: Procurement) -> Thread:
             if not consultations
             else _("Wait for the suppliers' answers."),
             reverse("consultations:list") + query,
+            more["consultations"],
         ),
         Step(
             3,
@@ -111,6 +132,7 @@ def procurement_thread(procurement: Procurement) -> Thread:
             bool(tenders),
             _("Build the tender annex for the recommended scenario."),
             reverse("tenders:list") + query,
+            more["tenders"],
         ),
         Step(
             4,
@@ -119,6 +141,7 @@ def procurement_thread(procurement: Procurement) -> Thread:
             bool(contracts),
             _("Create the contract with the winning supplier; its clauses become obligations."),
             reverse("contracts:dashboard") + query,
+            more["contracts"],
         ),
     ]
     return Thread(procurement, steps)

@@ -28,7 +28,7 @@ from hrdd.consultations.services import (
 from hrdd.demo import load_demo
 from hrdd.domain.maturity import assess_market, score_raw_response
 from hrdd.domain.questionnaire_framework import get_framework
-from tests.factories import InvitationFactory, response
+from tests.factories import InvitationFactory, RiskAssessmentFactory, TenderFactory, response
 from tests.html import parse
 
 
@@ -341,8 +341,15 @@ def test_the_consultation_page_reads_as_many_queries_for_200_responses_as_for_10
     logged_in.get(url)  # caches warm (framework, session)
     few = _queries(logged_in, url, params)
 
-    # when
+    # when: more responses, and more of the other steps' records the page links to
     _add_submitted(consultation, 190, 10)
+    for _n in range(12):
+        RiskAssessmentFactory(organisation=consultation.organisation, procurement=consultation.procurement)
+        TenderFactory(
+            organisation=consultation.organisation,
+            procurement=consultation.procurement,
+            consultation=consultation,
+        )
     many = _queries(logged_in, url, params)
 
     # then

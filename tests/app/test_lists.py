@@ -341,3 +341,40 @@ def test_the_tender_form_offers_the_newest_consultations_and_the_one_it_was_open
     options = parse(page.content).by_id("id_consultation").find_all("option")
     assert len(options) == 1 + 200 + 1  # the blank, the newest 200, and the one asked for
     assert [o.get("value") for o in options if o.has("selected")] == [str(oldest.public_id)]
+
+
+def test_a_procurements_page_reads_as_many_queries_however_many_records_its_steps_hold(
+    logged_in, municipality
+):
+    # given: a procurement with a record in each step
+    procurement = ProcurementFactory(organisation=municipality)
+    context = {"procurement": procurement}
+
+    def add(start, count):
+        add_assessments(municipality, start, count, context)
+        add_consultations(municipality, start, count, context)
+        add_tenders(municipality, start, count, context)
+
+    add(0, 2)
+    url = reverse("procurements:detail", args=[procurement.public_id])
+    logged_in.get(url)
+    few = queries(logged_in, url, {})
+
+    # when
+    add(2, 300)
+
+    # then: the page lists the newest of each step and says there are more
+    assert queries(logged_in, url, {}) == few
+    steps = parse(logged_in.get(url).content).by_id("steps")
+    assert (
+        len(
+            steps.find_all(
+                "a",
+                href=reverse(
+                    "risks:saved", args=[ProductRiskAssessment.objects.latest("updated_at", "id").public_id]
+                ),
+            )
+        )
+        == 1
+    )
+    assert "The newest 20" in steps.text
