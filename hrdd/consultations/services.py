@@ -290,7 +290,7 @@ def response_verdicts_refresh(*, invitation_ids: Sequence[int], actor_label: str
     for pk in invitation_ids:
         with transaction.atomic():
             invitation = (
-                Invitation.objects.select_for_update()
+                Invitation.objects.select_for_update(of=("self",))
                 .select_related("consultation__organisation", "company")
                 .get(pk=pk)
             )
