@@ -28,11 +28,13 @@ class ConsultationForm(PageForm):
         label=gettext_lazy("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, procurement: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["procurement"].widget.choices = procurement_choices(
-            user=user, blank=gettext_lazy("— a new procurement named after the consultation —")
+            user=user,
+            blank=gettext_lazy("— a new procurement named after the consultation —"),
+            keep=procurement,
         )
 
     def clean_procurement(self) -> Any:

@@ -51,6 +51,7 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
     )
     form = ConsultationForm(
         user=request.user,
+        procurement=procurement,
         initial={
             "procurement": str(procurement.public_id),
             "title": procurement.title,

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from hrdd.accounts.models import User
+from hrdd.core.lists import newest_choices
 from hrdd.procurements.models import Procurement
 
 
@@ -150,10 +151,15 @@ def procurement_thread(procurement: Procurement) -> Thread:
 CHOICES = 200
 
 
-def procurement_choices(*, user: User, blank: str) -> list[tuple[str, str]]:
-    """A select's choices: a blank one (a new procurement), then the newest procurements the user may see."""
-    newest = Procurement.objects.visible_to(user).order_by("-created_at", "-id")[:CHOICES]
-    return [("", blank), *((str(p.public_id), str(p)) for p in newest)]
+def procurement_choices(*, user: User, blank: str, keep: Procurement | None = None) -> list[tuple[str, str]]:
+    """A select's choices: a blank one (a new procurement), then the newest procurements the user may see (and
+    `keep`, the one pre-selected, when it is older than those)."""
+    newest = (
+        Procurement.objects.visible_to(user)
+        .only("public_id", "title", "reference")
+        .order_by("-created_at", "-id")
+    )
+    return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
 def procurement_latest_steps(procurement: Procurement) -> dict[str, Any]:

@@ -104,7 +104,9 @@ class TenderForm(PageForm):
         self.framework = framework
         selected = selected or {}
         # the selects offer the newest records, and the one pre-selected (from a procurement's page) however old
-        self.fields["procurement"].widget.choices = procurement_choices(user=user, blank="—")
+        self.fields["procurement"].widget.choices = procurement_choices(
+            user=user, blank="—", keep=selected.get("procurement")
+        )
         self.fields["consultation"].widget.choices = consultation_choices(
             user=user, keep=selected.get("consultation")
         )

@@ -54,7 +54,7 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
         user=request.user,
         framework=framework,
         recommended=recommended,
-        selected={"consultation": consultation, "risk_assessment": default_risks},
+        selected={"procurement": procurement, "consultation": consultation, "risk_assessment": default_risks},
         initial={
             "procurement": str(procurement.public_id) if procurement is not None else "",
             "title": consultation.title

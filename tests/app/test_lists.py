@@ -378,3 +378,17 @@ def test_a_procurements_page_reads_as_many_queries_however_many_records_its_step
         == 1
     )
     assert "The newest 20" in steps.text
+
+
+def test_the_new_consultation_form_offers_an_old_procurement_it_was_opened_for(logged_in, municipality):
+    # given: more procurements than a select offers; the oldest is the one the buyer comes from
+    add_procurements(municipality, 0, 230, {})
+    oldest = Procurement.objects.order_by("created_at", "id").first()
+
+    # when
+    page = logged_in.get(reverse("consultations:list"), {"procurement": str(oldest.public_id)})
+
+    # then
+    options = parse(page.content).by_id("id_procurement").find_all("option")
+    assert len(options) == 1 + 200 + 1
+    assert [o.get("value") for o in options if o.has("selected")] == [str(oldest.public_id)]
