@@ -8,6 +8,8 @@ The commands run against a throwaway, migrated SQLite database (HRDD_VAR_DIR in 
 folder (PYTHONPYCACHEPREFIX) and one untimed run warms it: the development environment sets
 PYTHONDONTWRITEBYTECODE, which would otherwise add the compilation of hrdd's own modules to every run.
 `--importtime` prints, for each command, the modules that took longest to import (`python -X importtime`).
+`--source DIR` times another copy of the sources instead (e.g. an older commit unpacked with
+`git archive COMMIT | tar -x -C DIR`), with the same interpreter and packages: before and after, side by side.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def hrdd(*args: str) -> list[str]:
 
 def run_timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(command, env=env, cwd=env["PWD"], check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
@@ -46,7 +48,7 @@ def slowest_imports(command: list[str], env: dict[str, str], top: int) -> list[t
     done = subprocess.run(
         [command[0], "-X", "importtime", *command[1:]],
         env=env,
-        cwd=ROOT,
+        cwd=env["PWD"],
         check=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -68,7 +70,9 @@ def main() -> int:
     )
     parser.add_argument("--repeat", type=int, default=10, help="runs per command (default 10)")
     parser.add_argument("--importtime", action="store_true", help="show the slowest imports of each command")
+    parser.add_argument("--source", type=Path, default=ROOT, help="the sources to time (default: these)")
     args = parser.parse_args()
+    source = args.source.resolve()
     with tempfile.TemporaryDirectory(prefix="hrdd-cli-bench-") as folder:
         env = dict(os.environ)
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -76,9 +80,12 @@ def main() -> int:
             "HRDD_VAR_DIR": str(Path(folder) / "var"),
             "PYTHONPYCACHEPREFIX": str(Path(folder) / "pycache"),
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONPATH": str(source),  # ahead of the installed (editable) hrdd
+            "PWD": str(source),
         }
         env.pop("DATABASE_URL", None)
-        subprocess.run(hrdd("migrate"), env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        print(f"sources: {source}")
+        subprocess.run(hrdd("migrate"), env=env, cwd=source, check=True, stdout=subprocess.DEVNULL)
         missed = 0
         for command in COMMANDS:
             full = hrdd(*command)
