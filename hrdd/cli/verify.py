@@ -21,18 +21,23 @@ def verify(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check that the stored KPI verdicts of obligations and risk links of sites agree with the rules' output."""
+    """Check that the stored verdicts (obligations' KPIs, sites' risk links, responses' scores) agree with the rules."""
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError as exc:
         raise InputError(f"{today!r} is not a date (YYYY-MM-DD)", field="--today") from exc
     django_setup()
+    from hrdd.consultations.selectors import consultation_scores_verify
+    from hrdd.consultations.services import response_verdicts_refresh
     from hrdd.contracts.verdicts import obligation_verdicts_refresh, site_links_stale, verdicts_stale
 
     stale, checked = verdicts_stale(today=day)
     stale_links, lists = site_links_stale()
+    stale_scores = consultation_scores_verify()
     if refresh and stale:
         obligation_verdicts_refresh(obligations=[s.obligation for s in stale], today=day)
+    if refresh and stale_scores:
+        response_verdicts_refresh(invitation_ids=[s.invitation_id for s in stale_scores])
     if as_json:
         print_json(
             {
@@ -52,6 +57,7 @@ def verify(
                     for s in stale
                 ],
                 "site_links_differ": [s.describe() for s in stale_links],
+                "response_scores_differ": [s.describe() for s in stale_scores],
                 "refreshed": refresh and bool(stale),
             }
         )
@@ -61,6 +67,14 @@ def verify(
             out.print(f"differs: {item.describe()}", highlight=False, markup=False)
         for links in stale_links:
             out.print(f"differs: {links.describe()}", highlight=False, markup=False)
+        for score in stale_scores:
+            out.print(f"differs: {score.describe()}", highlight=False, markup=False)
+        if stale_scores:
+            out.print(
+                f"{len(stale_scores)} response score(s) differ from a fresh scoring"
+                + ("; they were stored afresh" if refresh else ""),
+                highlight=False,
+            )
         if stale or stale_links:
             out.print(
                 f"{len(stale)} of {checked} obligation verdict(s) and {len(stale_links)} of {lists} site list(s)"
@@ -68,10 +82,11 @@ def verify(
                 + ("; the obligation verdicts were stored afresh" if refresh else ""),
                 highlight=False,
             )
-        else:
+        elif not stale_scores:
             out.print(
-                f"all {checked} obligation verdict(s) and the risk links of {lists} site list(s) agree",
+                f"all {checked} obligation verdict(s), the risk links of {lists} site list(s) and every stored "
+                "response score agree",
                 highlight=False,
             )
-    if stale_links or (stale and not refresh):
+    if stale_links or ((stale or stale_scores) and not refresh):
         raise typer.Exit(code=1)

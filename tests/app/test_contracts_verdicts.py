@@ -270,7 +270,10 @@ def test_every_verdict_and_risk_link_the_demo_stores_agrees_with_a_fresh_rating(
     assert (stale_links, lists) == ([], 1)
     assert ProductionSite.objects.exclude(risk_link=None).exists()  # the demo's tender names its assessment
     assert said.returncode == 0, said.stdout
-    assert f"all {checked} obligation verdict(s) and the risk links of 1 site list(s) agree" in said.stdout
+    assert (
+        f"all {checked} obligation verdict(s), the risk links of 1 site list(s) and every stored"
+        in said.stdout
+    )
 
 
 def test_a_tampered_verdict_is_reported_and_verify_exits_1(db, cli):
@@ -319,6 +322,27 @@ def test_a_tampered_risk_link_is_reported(db, cli):
     assert (item.differing, item.sites) == (1, 3)
     assert said.returncode == 1
     assert "the risk links of 1 of 3 sites differ" in said.stdout
+
+
+def test_a_tampered_response_score_is_reported_and_refresh_repairs_it(db, cli):
+    # given: the demo, with one supplier's stored overall level changed by hand
+    from hrdd.consultations.models import ResponseVerdict
+
+    load_demo()
+    verdict = ResponseVerdict.objects.order_by("pk").first()
+    scored = verdict.overall
+    ResponseVerdict.objects.filter(pk=verdict.pk).update(overall="high" if scored != "high" else "low")
+
+    # when
+    said = cli("verify")
+
+    # then
+    assert said.returncode == 1
+    assert f"response {verdict.invitation_id}: the stored verdict differs" in said.stdout
+    assert "1 response score(s) differ" in said.stdout
+    ok(cli("verify", "--refresh"))
+    assert ok(cli("verify")).returncode == 0
+    assert ResponseVerdict.objects.get(invitation_id=verdict.invitation_id).overall == scored
 
 
 def test_an_unknown_date_for_verify_is_refused(cli):
