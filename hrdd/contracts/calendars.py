@@ -7,8 +7,7 @@ and nothing else is read. Otherwise the body is written from one query of plain 
 icalendar object per event (about 0.8 ms each), in the iCalendar text format (RFC 5545) that icalendar reads back.
 
 An event carries only what the version covers: the obligation's clause, title, reason and deadline, the day its
-first submission was received (the stored verdict's `submitted_on`), the contract's title and link and the
-supplier's name. DTSTAMP is the feed's last change, not the time of the request, so that the same version is the
+first submission was received, the contract's title and link and the supplier's name. DTSTAMP is the feed's last change, not the time of the request, so that the same version is the
 same bytes.
 """
 
@@ -21,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -34,14 +33,14 @@ from hrdd.core.links import base_url
 # Part of every version: changing how events are written changes every feed's ETag.
 FEED_FORMAT = "hrdd-obligations-2"
 PRODID = "-//hrdd//contract obligations//EN"
-# The values an event is written from, read in one query (no model instances).
+# The values an event is written from, read in one query (no model instances), and when its first submission
+# arrived (read from the submissions themselves, which the version counts).
 EVENT_FIELDS = (
     "pk",
     "clause",
     "title",
     "due_date",
     "reason",
-    "submitted_on",
     "contract__public_id",
     "contract__title",
     "contract__supplier__legal_name",
@@ -72,16 +71,16 @@ def contract_for_feed(*, user: Any, public_id: uuid.UUID | str) -> Contract:
 
 
 def feed_version(obligations: QuerySet[Obligation], *, name: str, base_url: str) -> FeedVersion:
-    """The feed's version, from one aggregate query over its obligations, their contracts, suppliers and
-    submissions: it changes when an obligation is added or removed, a first submission is received, a contract
-    is added, a supplier is renamed or replaced, or the calendar's name or links change."""
+    """The feed's version, from one aggregate query over its obligations, their submissions, contracts and
+    suppliers (read from indexes and the small tables, not from every obligation's row): it changes when an
+    obligation or a submission is added or removed, a contract is added, a supplier is renamed or replaced, or
+    the calendar's name or links change."""
     row = obligations.order_by().aggregate(
         rows=Count("pk"),  # obligations, times their submissions
         last_obligation=Max("pk"),
+        submission_rows=Count("submissions__pk"),
         last_submission=Max("submissions__pk"),
-        received=Count("submitted_on"),
-        last_received=Max("submitted_on"),
-        suppliers=Sum("contract__supplier_id"),
+        suppliers=Sum("contract__supplier_id"),  # changes when a contract's supplier does
         contract_added=Max("contract__created_at"),
         supplier_changed=Max("contract__supplier__updated_at"),
         submission_added=Max("submissions__submitted_at"),
@@ -118,7 +117,11 @@ def obligations_calendar(
 ) -> bytes:
     """Return an .ics calendar with one all-day event per obligation deadline, in deadline order."""
     stamp = stamp or dt.datetime.now(dt.UTC)
-    rows = obligations.order_by("due_date", "clause", "pk").values_list(*EVENT_FIELDS)
+    rows = (
+        obligations.order_by("due_date", "clause", "pk")
+        .values_list(*EVENT_FIELDS)
+        .annotate(received=Min("submissions__submitted_at"))
+    )
     return b"".join(_calendar_lines(rows.iterator(chunk_size=2000), name, base_url, stamp))
 
 
@@ -134,13 +137,13 @@ def _calendar_lines(
         f"X-WR-CALNAME:{escape_text(name)}",
     )
     links: dict[uuid.UUID, str] = {}
-    for pk, clause, title, due, reason, received, public_id, contract_title, supplier in rows:
+    for pk, clause, title, due, reason, public_id, contract_title, supplier, received in rows:
         link = links.get(public_id)
         if link is None:
             link = links[public_id] = base_url + reverse("contracts:detail", args=[public_id])
         description = f"{contract_title}: {reason}. {link}"
         if received is not None:
-            description += f"\nReceived on {received.isoformat()}."
+            description += f"\nReceived on {received.astimezone(dt.UTC).date().isoformat()}."
         yield from _lines(
             "BEGIN:VEVENT",
             f"UID:obligation-{pk}-{public_id}@hrdd",
