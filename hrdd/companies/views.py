@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from hrdd.companies import selectors, services
 from hrdd.companies.forms import CompanyForm, CompanyListForm
-from hrdd.core.errors import InputError
+from hrdd.core.forms import form_write
 
 PARENT_CHOICES = 1000
 
@@ -19,17 +19,12 @@ PARENT_CHOICES = 1000
 @login_required
 def company_list_page(request: HttpRequest) -> HttpResponse:
     parents = selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
-    form = CompanyForm(parents=parents)
-    if request.method == "POST":
-        form = CompanyForm(request.POST, parents=parents)
-        if form.is_valid():
-            try:
-                company = services.company_create(actor=request.user, **form.cleaned_data)
-            except (InputError, PermissionDenied) as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Company recorded."))
-                return redirect(company)
+    form = CompanyForm(request.POST if request.method == "POST" else None, parents=parents)
+    company = form_write(
+        request, form, partial(services.company_create, actor=request.user), success=_("Company recorded.")
+    )
+    if company is not None:
+        return redirect(company)
     list_form = CompanyListForm(request.GET, countries=selectors.company_countries(user=request.user))
     page = list_form.paginate(
         selectors.company_list(
@@ -55,17 +50,14 @@ def company_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
         for c in selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
         if c.pk != company.pk
     ]
-    form = CompanyForm(initial=CompanyForm.initial_for(company), parents=parents)
-    if request.method == "POST":
-        form = CompanyForm(request.POST, parents=parents)
-        if form.is_valid():
-            try:
-                services.company_update(actor=request.user, company=company, **form.cleaned_data)
-            except (InputError, PermissionDenied) as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Company saved."))
-                return redirect(company)
+    form = CompanyForm(
+        request.POST if request.method == "POST" else None,
+        initial=CompanyForm.initial_for(company),
+        parents=parents,
+    )
+    write = partial(services.company_update, actor=request.user, company=company)
+    if form_write(request, form, write, success=_("Company saved.")) is not None:
+        return redirect(company)
     return render(
         request,
         "companies/detail.html",

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
+
+from hrdd.core.errors import InputError
 
 
 class PageFormRenderer(DjangoTemplates):
@@ -138,3 +141,17 @@ class SuggestionsInput(forms.TextInput):
         widget["attrs"].setdefault("autocomplete", "off")
         widget["suggestions"] = self.suggestions
         return context
+
+
+def form_write(request: Any, form: PageFormMixin, write: Callable[..., Any], *, success: str) -> Any | None:
+    """Call a service with a bound form's cleaned data; a refusal (InputError, PermissionDenied) goes beside the
+    field it names. Returns what the service returned (the page redirects to it), or None to show the form again."""
+    if not form.is_bound or not form.is_valid():  # type: ignore[attr-defined]
+        return None
+    try:
+        record = write(**form.cleaned_data)  # type: ignore[attr-defined]
+    except (InputError, PermissionDenied) as exc:
+        form.add_service_error(exc)
+        return None
+    messages.success(request, success)
+    return record

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hrdd.core.errors import InputError
+from hrdd.core.forms import form_write
 from hrdd.procurements import selectors, services
 from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm, ProcurementListForm
 
 
 @login_required
 def procurement_list_page(request: HttpRequest) -> HttpResponse:
-    form = ProcurementForm()
-    if request.method == "POST":
-        form = ProcurementForm(request.POST)
-        if form.is_valid():
-            try:
-                procurement = services.procurement_create(actor=request.user, **form.cleaned_data)
-            except (InputError, PermissionDenied) as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Procurement opened. Start with step 1: its product's risks."))
-                return redirect(procurement)
+    form = ProcurementForm(request.POST if request.method == "POST" else None)
+    opened = _("Procurement opened. Start with step 1: its product's risks.")
+    procurement = form_write(
+        request, form, partial(services.procurement_create, actor=request.user), success=opened
+    )
+    if procurement is not None:
+        return redirect(procurement)
     list_form = ProcurementListForm(request.GET)
     page = list_form.paginate(
         selectors.procurement_list(
@@ -53,17 +49,10 @@ def procurement_detail_page(request: HttpRequest, public_id: str) -> HttpRespons
         "reference": procurement.reference,
         "status": procurement.status,
     }
-    form = ProcurementEditForm(initial=initial)
-    if request.method == "POST":
-        form = ProcurementEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.procurement_update(actor=request.user, procurement=procurement, **form.cleaned_data)
-            except (InputError, PermissionDenied) as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Procurement saved."))
-                return redirect(procurement)
+    form = ProcurementEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    write = partial(services.procurement_update, actor=request.user, procurement=procurement)
+    if form_write(request, form, write, success=_("Procurement saved.")) is not None:
+        return redirect(procurement)
     return render(
         request,
         "procurements/detail.html",
