@@ -32,12 +32,12 @@ from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
-from hrdd.tenders.selectors import tender_list, tender_winner
+from hrdd.tenders.selectors import tender_get, tender_newest, tender_winner
 
 
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
-    tenders = tender_list(user=request.user)
+    tenders = list(tender_newest(user=request.user))  # the select offers the newest, and the one pre-selected
     initial = {"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("supplier", "")}
     if request.GET.get("procurement"):  # from the procurement's page: its newest tender
         procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
@@ -48,6 +48,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
                 "tender": str(tender.public_id),
                 "supplier_name": initial["supplier_name"] or tender_winner(tender),
             }
+    if initial["tender"] and initial["tender"] not in {str(t.public_id) for t in tenders}:
+        tenders.append(tender_get(user=request.user, public_id=initial["tender"]))
     form = ContractForm(
         request.POST if request.method == "POST" else None,
         user=request.user,

@@ -213,3 +213,25 @@ def test_starting_step_four_from_the_procurement_proposes_its_tender_and_the_win
     assert chosen["procurement"] == str(procurement.public_id)
     assert chosen["tender"] == str(procurement.tenders.get().public_id)
     assert page.by_id("contract_supplier_name").get("value") == "Lumen Computers"
+
+
+def test_the_contract_form_offers_the_newest_tenders_and_keeps_an_older_pre_selected_one(
+    client, buyer, municipality
+):
+    from hrdd.tenders.selectors import CHOICES
+    from tests.factories import TenderFactory
+
+    # given one old tender and more new ones than the select offers
+    old = TenderFactory(organisation=municipality, title="The old tender")
+    for n in range(CHOICES):
+        TenderFactory(organisation=municipality, title=f"New tender {n}")
+    client.force_login(buyer)
+    # when the form opens on nothing, and on the old tender
+    plain = parse(client.get(reverse("contracts:dashboard")).content).by_id("contract_tender")
+    chosen = parse(client.get(reverse("contracts:dashboard"), {"tender": str(old.public_id)}).content).by_id(
+        "contract_tender"
+    )
+    # then the select holds the newest (and a blank), and the old one only when it is pre-selected
+    assert len(plain.find_all("option")) == 1 + CHOICES
+    assert "The old tender" not in plain.text
+    assert chosen.find("option", selected="").text.startswith("The old tender")
