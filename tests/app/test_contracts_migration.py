@@ -7,21 +7,16 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migration_support import migrate_to
+
 BEFORE = [("contracts", "0003_procurement_supplier_required")]
 AFTER = [("contracts", "0005_fill_verdicts")]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_site_list_summaries():
     # given a contract as stored before verdicts were: an overdue report and a late site list of two sites
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Organisation = old.get_model("accounts", "Organisation")
     Procurement = old.get_model("procurements", "Procurement")
     Company = old.get_model("companies", "Company")
@@ -73,7 +68,7 @@ def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_sit
         )
 
     # when
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
 
     # then
     Obligation = new.get_model("contracts", "Obligation")
@@ -100,7 +95,7 @@ def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_sit
 
     # and the stale check agrees with what the migration stored
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    _migrate(leaves)
+    migrate_to(leaves)
     from hrdd.contracts.verdicts import verdicts_stale
 
     assert verdicts_stale() == ([], 2)

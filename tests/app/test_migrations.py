@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests.migration_support import migrate_to
+
 BEFORE = [
     ("accounts", "0001_initial"),
     ("consultations", "0002_product_categories_from_risk_method"),
@@ -15,17 +17,10 @@ BEFORE = [
 ]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_forward_migration_keeps_every_record_and_link():
     # given a database as it was before procurements, companies and memberships (the demo's shape)
-    old = _migrate(BEFORE)
+    old = migrate_to(BEFORE)
     Organisation = old.get_model("accounts", "Organisation")
     User = old.get_model("accounts", "User")
     Consultation = old.get_model("consultations", "Consultation")
