@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_page, name="audit"),
+    path("audit/export.xlsx", views.audit_export_page, name="audit_export"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),
     path("respond/<str:token>/", consultation_views.respond_page, name="respond"),
     path(

@@ -2,12 +2,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.accounts.services import membership_switch
 from hrdd.audit.selectors import audit_event_list
+from hrdd.audit.tasks import (
+    AuditExportQuery,
+    audit_export,
+    audit_export_start,
+    export_count,
+    export_file,
+    export_filename,
+    export_in_request,
+    export_organisation,
+    export_runs,
+)
+from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError
+from hrdd.core.views import task_run_context
 from hrdd.web.forms import AuditListForm, OrganisationSwitchForm
 
 
@@ -45,4 +60,53 @@ def audit_page(request: HttpRequest) -> HttpResponse:
             until=list_form.value("until"),
         )
     )
-    return render(request, "web/audit.html", {"page": page, "events": page, "list_form": list_form})
+    return render(
+        request,
+        "web/audit.html",
+        {"page": page, "events": page, "list_form": list_form, "export_url": _audit_export_url(request)},
+    )
+
+
+def _audit_export_url(request: HttpRequest) -> str:
+    """The export of the events the page's filters choose (its query string, without the page number)."""
+    query = [(k, v) for k, values in request.GET.lists() if k != "page" for v in values]
+    return str(reverse("audit_export")) + (f"?{urlencode(query)}" if query else "")
+
+
+def _audit_export_query(list_form: AuditListForm) -> AuditExportQuery:
+    return AuditExportQuery(
+        action=list_form.value("action") or "",
+        who=list_form.value("who") or "",
+        since=list_form.value("since"),
+        until=list_form.value("until"),
+        oldest_first=list_form.chosen_sort().key == "oldest",
+    )
+
+
+@login_required
+def audit_export_page(request: HttpRequest) -> HttpResponse:
+    """The events the audit page's filters choose, as a workbook: at once when they are few; when many, a
+    background run writes it (POST starts it, its page shows the progress) and `?run=` downloads what it kept."""
+    if request.GET.get("run"):
+        stored = export_file(user=request.user, run_public_id=request.GET["run"])
+        return attachment(bytes(stored.content), stored.name, content_type=stored.content_type)
+    organisation = export_organisation(request.user)  # members only, as the audit page
+    query = _audit_export_query(AuditListForm(request.GET))
+    if request.method == "POST":
+        run = audit_export_start(actor=request.user, query=query)
+        return redirect("tasks:detail", public_id=run.public_id)
+    if export_in_request(organisation, query):
+        return attachment(audit_export(organisation, query), export_filename(organisation))
+    return render(
+        request,
+        "web/audit_export.html",
+        {
+            "events": export_count(organisation, query),
+            "filters": query.described(),
+            "export_url": _audit_export_url(request),
+            "runs": [
+                task_run_context(run, progress_url=reverse("tasks:progress", args=[run.public_id]))
+                for run in export_runs(organisation)
+            ],
+        },
+    )
