@@ -34,6 +34,11 @@ class PageFormRenderer(DjangoTemplates):
     field_template_name = "web/forms/field.html"
 
 
+# One renderer for every form of the process: Django makes a new renderer (with a new template engine, which parses
+# its templates again) for each form whose default_renderer is a class, so an instance is given instead.
+PAGE_FORM_RENDERER = PageFormRenderer()
+
+
 class FieldErrorList(ErrorList):
     """A field's errors, with the id its aria-describedby points at."""
 
@@ -43,7 +48,7 @@ class FieldErrorList(ErrorList):
 class PageFormMixin:
     """Errors beside their fields, a summary on top, and service errors attached to the field they name."""
 
-    default_renderer = PageFormRenderer
+    default_renderer = PAGE_FORM_RENDERER
     # A service's name for an input -> the form field that holds it, where the two differ (weights.AC3 -> weight_AC3).
     service_fields: ClassVar[Mapping[str, str]] = {}
 
