@@ -22,3 +22,18 @@ def number(value: Any) -> Any:
     from hrdd.domain.tender import number_text
 
     return number_text(value)
+
+
+@register.filter
+def kpi_badge(kpi: Any) -> str:
+    """A KPI result as a coloured badge whose tooltip gives its reasons: one call, not an included template per
+    KPI, since a page of obligations shows hundreds of them."""
+    from django.utils.html import format_html
+
+    return format_html(
+        '<span class="kpi kpi-{}" title="{}">{}: {}</span>',
+        kpi.status,
+        "; ".join(str(r) for r in kpi.reasons),
+        kpi.kpi,
+        kpi.label,
+    )
