@@ -6,7 +6,7 @@ import uuid
 
 from django.db.models import QuerySet
 
-from hrdd.accounts.models import User
+from hrdd.accounts.models import Organisation, User
 from hrdd.companies.models import Company
 from hrdd.domain.companies import normalise_company_name
 
@@ -14,7 +14,21 @@ from hrdd.domain.companies import normalise_company_name
 def company_list(*, user: User, query: str = "", kind: str = "", country_iso3: str = "") -> QuerySet[Company]:
     """The companies the user may see, alphabetically; `query` keeps those whose name contains it, `kind` and
     `country_iso3` those with that value."""
-    companies = Company.objects.visible_to(user).select_related("parent")
+    return _filtered(Company.objects.visible_to(user), query=query, kind=kind, country_iso3=country_iso3)
+
+
+def company_list_of(
+    *, organisation: Organisation, query: str = "", kind: str = "", country_iso3: str = ""
+) -> QuerySet[Company]:
+    """The companies of one organisation, filtered as `company_list` does (for a background export, whose run
+    belongs to an organisation whichever one its starter works in now)."""
+    return _filtered(
+        Company.objects.filter(organisation=organisation), query=query, kind=kind, country_iso3=country_iso3
+    )
+
+
+def _filtered(companies: QuerySet[Company], *, query: str, kind: str, country_iso3: str) -> QuerySet[Company]:
+    companies = companies.select_related("parent")
     query = (query or "").strip()
     if query:
         companies = companies.filter(normalised_name__contains=normalise_company_name(query))
