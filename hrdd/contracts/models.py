@@ -71,6 +71,9 @@ class Obligation(models.Model):
     checklist = models.JSONField(default=list, blank=True)  # the contents checklist: item, met, detail
     verdict_on = models.DateField(null=True, blank=True)  # the day the verdict was rated for; None: never
     verdict_inputs = models.CharField(max_length=64, blank=True)  # a fingerprint of the inputs rated
+    # the day the status may change with time alone (a deadline passing; domain.contracts.status_changes_on):
+    # pages re-rate the verdicts whose day has come, found through this index, not by scanning every obligation
+    rerate_on = models.DateField(null=True, blank=True)
 
     objects = OwnedManager()
 
@@ -79,6 +82,8 @@ class Obligation(models.Model):
         indexes = [
             models.Index(fields=["due_date", "clause"], name="obligation_due"),
             models.Index(fields=["status", "due_date"], name="obligation_status_due"),
+            models.Index(fields=["rerate_on"], name="obligation_rerate_on"),
+            models.Index(fields=["verdict_on"], name="obligation_verdict_on"),
         ]
 
     def __str__(self) -> str:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from hrdd.audit.services import audit_record
 from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
-from hrdd.domain.contracts import InformationRequestState, rate_obligation
+from hrdd.domain.contracts import InformationRequestState, rate_obligation, status_changes_on
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
 from hrdd.domain.tender import TenderFramework, get_tender_framework
@@ -32,7 +32,16 @@ from hrdd.domain.tender import TenderFramework, get_tender_framework
 # Raise when what is stored changes meaning: every fingerprint then differs and `hrdd verify` says so.
 VERDICT_VERSION = 1
 CHUNK = 500  # obligations rated per round of queries
-VERDICT_FIELDS = ["status", "timeliness", "submitted_on", "kpis", "checklist", "verdict_on", "verdict_inputs"]
+VERDICT_FIELDS = [
+    "status",
+    "timeliness",
+    "submitted_on",
+    "kpis",
+    "checklist",
+    "verdict_on",
+    "verdict_inputs",
+    "rerate_on",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,9 @@ def verdict_fields(inputs: VerdictInputs, *, today: dt.date, framework: TenderFr
         "checklist": stored["checklist"],
         "verdict_on": today,
         "verdict_inputs": inputs.fingerprint(framework),
+        "rerate_on": status_changes_on(
+            due=inputs.due, first_submitted=inputs.first_submitted, requests=inputs.requests, rated_on=today
+        ),
     }
 
 
@@ -213,26 +225,10 @@ def obligation_verdict_refresh(*, obligation: Obligation, today: dt.date | None 
     return obligation
 
 
-def _open_request_passed(today: dt.date) -> Exists:
-    return Exists(
-        InformationRequest.objects.filter(
-            obligation=OuterRef("pk"),
-            answered_on__isnull=True,
-            due_on__gte=OuterRef("verdict_on"),
-            due_on__lt=today,
-        )
-    )
-
-
 def _dated_since(today: dt.date) -> Q:
     """Verdicts that a day has changed since they were rated: never rated, rated for a later day (`--today`),
-    or a deadline (the obligation's, or an open request's) passed since."""
-    return (
-        Q(verdict_on__isnull=True)
-        | Q(verdict_on__gt=today)
-        | Q(submitted_on__isnull=True, due_date__gte=F("verdict_on"), due_date__lt=today)
-        | Q(_open_request_passed(today))
-    )
+    or whose status-changing day (a deadline passing: `rerate_on`) has come. Each part is indexed."""
+    return Q(verdict_on__isnull=True) | Q(verdict_on__gt=today) | Q(rerate_on__lte=today)
 
 
 def _record_changes(changes: list[StatusChange], today: dt.date) -> None:
@@ -273,7 +269,7 @@ def obligation_verdicts_catch_up(
     """Before a page reads stored verdicts: rate again those of `obligations` whose deadline passed since they
     were rated (one filtered query when there is none)."""
     today = today or timezone.localdate()
-    due = list(obligations.filter(_dated_since(today)).order_by().values_list("pk", flat=True).distinct())
+    due = list(obligations.filter(_dated_since(today)).order_by().values_list("pk", flat=True))
     if not due:
         return []
     changes = obligation_verdicts_refresh(obligations=due, today=today)

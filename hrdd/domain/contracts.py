@@ -357,6 +357,24 @@ class ObligationVerdict:
         )
 
 
+def status_changes_on(
+    *,
+    due: dt.date,
+    first_submitted: dt.date | None,
+    requests: Sequence[InformationRequestState] = (),
+    rated_on: dt.date,
+) -> dt.date | None:
+    """The first day after `rated_on` on which the passing of time alone changes an obligation's status (its
+    inputs unchanged): the day after its deadline while nothing is submitted, or the day after an open request's
+    date; None when no day will. A verdict rated on `rated_on` keeps its status until then (its day counts, as in
+    "3 days overdue", still move daily)."""
+    days = []
+    if first_submitted is None and due >= rated_on:
+        days.append(due + dt.timedelta(days=1))
+    days += [r.due + dt.timedelta(days=1) for r in requests if r.answered is None and r.due >= rated_on]
+    return min(days, default=None)
+
+
 def rate_obligation(
     *,
     clause: str,

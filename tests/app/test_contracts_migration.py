@@ -99,3 +99,68 @@ def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_sit
     from hrdd.contracts.verdicts import verdicts_stale
 
     assert verdicts_stale() == ([], 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_with_each_stored_verdict_the_day_its_status_may_change():
+    # given verdicts stored on 2026-03-01: a report not yet due, one submitted, one with an open request
+    old = migrate_to([("contracts", "0005_fill_verdicts")])
+    Organisation = old.get_model("accounts", "Organisation")
+    Procurement = old.get_model("procurements", "Procurement")
+    Company = old.get_model("companies", "Company")
+    Contract = old.get_model("contracts", "Contract")
+    Obligation = old.get_model("contracts", "Obligation")
+    InformationRequest = old.get_model("contracts", "InformationRequest")
+    town = Organisation.objects.create(name="Exampleton", kind="public_buyer")
+    purchase = Procurement.objects.create(organisation=town, title="Notebooks", product_category="notebook")
+    lumen = Company.objects.create(organisation=town, legal_name="Lumen", normalised_name="lumen")
+    contract = Contract.objects.create(
+        organisation=town,
+        procurement=purchase,
+        supplier=lumen,
+        title="Notebooks 2026-2029",
+        supplier_email="r@lumen.example",
+        scenario=2,
+        award_date=dt.date(2026, 1, 1),
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date(2029, 1, 1),
+        token="t-2",
+    )
+    rated = {"verdict_on": dt.date(2026, 3, 1), "reason": "anniversary 1", "title": "Report"}
+    waiting = Obligation.objects.create(
+        contract=contract, clause="CC3", due_date=dt.date(2026, 4, 30), **rated
+    )
+    delivered = Obligation.objects.create(
+        contract=contract,
+        clause="CC3",
+        due_date=dt.date(2026, 4, 30),
+        submitted_on=dt.date(2026, 2, 1),
+        **rated,
+    )
+    asked = Obligation.objects.create(
+        contract=contract,
+        clause="CC2",
+        due_date=dt.date(2026, 1, 31),
+        submitted_on=dt.date(2026, 1, 20),
+        **rated,
+    )
+    InformationRequest.objects.create(
+        obligation=asked, question="Which plant?", asked_on=dt.date(2026, 2, 20), due_on=dt.date(2026, 3, 10)
+    )
+    never = Obligation.objects.create(
+        contract=contract, clause="CC3", title="Report", due_date=dt.date(2026, 4, 30), reason="anniversary 1"
+    )
+
+    # when
+    new = migrate_to([("contracts", "0006_obligation_rerate_on")])
+
+    # then each status may change the day after the date that passes, and not otherwise
+    Obligation = new.get_model("contracts", "Obligation")
+    rerate = dict(Obligation.objects.values_list("pk", "rerate_on"))
+    assert rerate == {
+        waiting.pk: dt.date(2026, 5, 1),
+        delivered.pk: None,
+        asked.pk: dt.date(2026, 3, 11),
+        never.pk: None,  # never rated: found by its empty verdict_on
+    }
+    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -25,6 +25,7 @@ from hrdd.domain.contracts import (
     responsiveness,
     schedule_obligations,
     site_list_completeness,
+    status_changes_on,
     timeliness,
     worst_status,
 )
@@ -1122,3 +1123,77 @@ def test_a_long_site_list_names_its_first_twenty_incomplete_rows():
     assert result.label == "90% complete, explained"
     assert result.reasons[0] == "18000 of 20000 sites have a name, an address and a country"
     assert result.reasons[1] == "incomplete rows: " + ", ".join(str(n) for n in range(10, 201, 10))
+
+
+# --- the day a stored verdict's status may change ---------------------------------------------------------------
+
+
+def test_an_unsubmitted_report_changes_status_the_day_after_its_deadline():
+    # when / then
+    assert status_changes_on(due=d("2026-04-30"), first_submitted=None, rated_on=d("2026-03-01")) == d(
+        "2026-05-01"
+    )
+    assert status_changes_on(due=d("2026-04-30"), first_submitted=None, rated_on=d("2026-04-30")) == d(
+        "2026-05-01"
+    )
+
+
+def test_a_report_already_overdue_or_submitted_keeps_its_status_with_time():
+    # when / then: overdue stays a problem (only its day count moves); a submission's timeliness is fixed
+    assert status_changes_on(due=d("2026-04-30"), first_submitted=None, rated_on=d("2026-05-01")) is None
+    assert (
+        status_changes_on(due=d("2026-04-30"), first_submitted=d("2026-04-02"), rated_on=d("2026-03-01"))
+        is None
+    )
+
+
+def test_the_earliest_open_request_date_counts_and_answered_or_passed_requests_do_not():
+    # given
+    requests = [
+        request("2026-03-01", "2026-03-20"),
+        request("2026-03-02", "2026-03-10"),
+        request("2026-02-01", "2026-02-15"),  # passed before the rating: already counted as overdue
+        request("2026-03-01", "2026-03-05", answered="2026-03-04"),
+    ]
+
+    # when
+    day = status_changes_on(
+        due=d("2026-01-31"), first_submitted=d("2026-01-30"), requests=requests, rated_on=d("2026-03-03")
+    )
+
+    # then
+    assert day == d("2026-03-11")
+
+
+def test_the_day_found_is_the_day_a_fresh_rating_changes_status():
+    # given an unsubmitted report and an open request, rated day by day
+    framework = get_tender_framework()
+    requests = [request("2026-03-01", "2026-03-10")]
+
+    def statuses(day: str) -> tuple[str, ...]:
+        verdict = rate_obligation(
+            clause="CC3",
+            due=d("2026-03-15"),
+            first_submitted=None,
+            latest=None,
+            requests=requests,
+            today=d(day),
+            framework=framework,
+        )
+        return tuple(k.status for k in verdict.kpis)
+
+    # when
+    first = status_changes_on(
+        due=d("2026-03-15"), first_submitted=None, requests=requests, rated_on=d("2026-03-02")
+    )
+
+    # then the status is the same every day before it, and differs on it
+    assert first == d("2026-03-11")
+    assert {statuses(f"2026-03-{n:02}") for n in range(2, 11)} == {statuses("2026-03-02")}
+    assert statuses("2026-03-11") != statuses("2026-03-10")
+    second = status_changes_on(
+        due=d("2026-03-15"), first_submitted=None, requests=requests, rated_on=d("2026-03-11")
+    )
+    assert second == d("2026-03-16")
+    assert {statuses(f"2026-03-{n:02}") for n in range(11, 16)} == {statuses("2026-03-11")}
+    assert statuses("2026-03-16") != statuses("2026-03-15")

@@ -48,6 +48,7 @@ def _verdicts(Obligation, Submission, ProductionSite, InformationRequest, site_l
     today = timezone.localdate()
     pending = []
     fields = None
+    known = {f.name for f in Obligation._meta.get_fields()}
     for obligation in list(Obligation.objects.order_by("pk")):  # listed first: SQLite does not isolate a cursor
         submissions = list(
             Submission.objects.filter(obligation=obligation).order_by("-version").values("pk", "submitted_at", "summary")
@@ -75,6 +76,7 @@ def _verdicts(Obligation, Submission, ProductionSite, InformationRequest, site_l
             ),
         )
         values = verdict_fields(inputs, today=today, framework=framework)
+        values = {k: v for k, v in values.items() if k in known}  # later migrations add the later fields
         fields = list(values)
         for name, value in values.items():
             setattr(obligation, name, value)
