@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
-from ninja.pagination import paginate
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from hrdd.companies import selectors, services
 from hrdd.companies.models import Company
-from hrdd.companies.schemas import CompanyIn, CompanyOut, CompanyUpdateIn
+from hrdd.companies.schemas import CompanyIn, CompanyOut, CompanyUpdateIn, PagedCompanyOut
 from hrdd.core.errors import InputError, NotFound
-from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 
 router = Router(tags=["companies"], auth=django_auth)
 
@@ -35,11 +34,12 @@ def _parent(request: HttpRequest, public_id: Any) -> Company | None:
         raise InputError("no such company", field="parent") from exc
 
 
-@router.get("/", response=list[CompanyOut])
-@paginate(Pagination)
-def company_list(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
+@router.get("/", response={200: PagedCompanyOut, **INPUT_ERRORS})
+def company_list(request: HttpRequest, page: Query[Pagination.Input], q: str = "") -> dict[str, Any]:
     """List your organisation's companies alphabetically; `q` keeps those whose name contains it."""
-    return [_out(c) for c in selectors.company_list(user=request.user, query=q)]
+    companies = selectors.company_list(user=request.user, query=q).order_by("legal_name", "id")
+    listed = Pagination().paginate_queryset(companies, page, request)  # sliced and counted in the database
+    return {"items": [_out(c) for c in listed["items"]], "count": listed["count"]}
 
 
 @router.post("/", response={201: CompanyOut, **WRITE_ERRORS})

@@ -50,3 +50,8 @@ class CompanyOut(Schema):
     rmi_cid: str
     os_id: str
     parent: uuid.UUID | None
+
+
+class PagedCompanyOut(Schema):
+    items: list[CompanyOut]
+    count: int

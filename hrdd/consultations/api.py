@@ -1,30 +1,42 @@
 """API endpoints for scoring and consultations: thin, they call the same domain and services as the pages.
-Errors are answered by the one handler in hrdd/api.py."""
+Errors are answered by the one handler in hrdd/api.py.
 
-from __future__ import annotations
+Every list is a page (?limit=&offset=, {"items", "count"}) counted and sliced in the database, in a fixed order,
+with a number of queries that does not grow with its size: a consultation's results give the market's assessment
+and the number of responses in each state; the responses themselves are read a page at a time."""
+
+# No `from __future__ import annotations`: django-ninja reads a paginated operation's parameter types in the
+# globals of its pagination wrapper, where this module's names (uuid, the query schemas) are not defined.
 
 import uuid
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
+from django.urls import reverse
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from hrdd.consultations import selectors, services
+from hrdd.consultations.models import Consultation
 from hrdd.consultations.schemas import (
     ConsultationIn,
     ConsultationOut,
+    ConsultationQuery,
     DraftIn,
     InvitationIn,
     InvitationOut,
     MarketOut,
+    PagedRowOut,
+    ResponseQuery,
     ResultsOut,
     ScoreOut,
     ScoringIn,
     SupplierViewOut,
 )
 from hrdd.core.errors import InputError
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
 from hrdd.domain.maturity import FieldError, InvalidResponse, assess_market, score_raw_response
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
 
@@ -72,16 +84,6 @@ def market_assess(request: HttpRequest, payload: ScoringIn) -> dict[str, Any]:
     return assess_market(_score_all(payload), framework).as_dict()
 
 
-def _consultation_out(c: Any) -> dict[str, Any]:
-    return {
-        "id": c.public_id,
-        "title": c.title,
-        "product_category": c.product_category,
-        "deadline": c.deadline,
-        "framework": c.framework_id,
-    }
-
-
 def _invitation_out(i: Any) -> dict[str, Any]:
     return {
         "id": i.pk,
@@ -93,17 +95,23 @@ def _invitation_out(i: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[ConsultationOut])
-def consultation_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """List your organisation's consultations."""
-    return [_consultation_out(c) for c in selectors.consultation_list(user=request.user)]
+@router.get("/", response={200: list[ConsultationOut], **INPUT_ERRORS})
+@paginate(Pagination)
+def consultation_list(request: HttpRequest, filters: Query[ConsultationQuery]) -> QuerySet[Consultation]:
+    """List your organisation's consultations, newest first; `q` keeps those whose title contains it, `state`
+    those still taking answers (open) or past their deadline (closed)."""
+    return selectors.consultation_list(
+        user=request.user,
+        query=filters.q,
+        product_category=filters.product_category,
+        state=filters.state or "",
+    ).order_by("-created_at", "-id")
 
 
 @router.post("/", response={201: ConsultationOut, **WRITE_ERRORS})
-def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[dict[str, Any]]:
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status[Consultation]:
     """Create a consultation."""
-    consultation = services.consultation_create(actor=request.user, **payload.model_dump())
-    return Status(201, _consultation_out(consultation))
+    return Status(201, services.consultation_create(actor=request.user, **payload.model_dump()))
 
 
 @router.post("/{uuid:public_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
@@ -118,16 +126,47 @@ def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: Invit
 
 @router.get("/{uuid:public_id}/results", response={200: ResultsOut, **READ_ERRORS})
 def consultation_results(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
-    """Each supplier's scores and levels, and the market's recommendation, with reasons."""
+    """The market's maturity and recommended scenario, with reasons, and how many suppliers were invited, saved a
+    draft or submitted; each supplier's scores are under `responses`."""
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    results = selectors.consultation_results(consultation=consultation)
+    market = selectors.consultation_market(consultation=consultation)
     return {
-        "consultation": _consultation_out(consultation),
-        "rows": [
-            {"invitation": _invitation_out(r.invitation), "score": _score_out(r.score) if r.score else None}
-            for r in results.rows
+        "consultation": consultation,
+        "counts": selectors.consultation_response_counts(consultation=consultation),
+        "responses": reverse("api:consultation_responses", kwargs={"public_id": consultation.public_id}),
+        "market": market.as_dict() if market else None,
+    }
+
+
+@router.get(
+    "/{uuid:public_id}/responses",
+    response={200: PagedRowOut, **READ_ERRORS, **INPUT_ERRORS},
+    url_name="consultation_responses",
+)
+def response_list(
+    request: HttpRequest,
+    public_id: uuid.UUID,
+    page: Query[Pagination.Input],
+    filters: Query[ResponseQuery],
+) -> dict[str, Any]:
+    """Each invited supplier in the order invited, with the scores and levels stored when they submitted, and
+    reasons; `q` keeps those whose company or e-mail contains it, `status` one state, `overall` one level."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    framework = get_framework(consultation.framework_id)
+    invitations = selectors.consultation_responses(
+        consultation=consultation, query=filters.q, status=filters.status or "", overall=filters.overall
+    ).order_by("created_at", "id")
+    # sliced and counted in the database, then each row of the page read with its stored verdict
+    listed = Pagination().paginate_queryset(invitations, page, request)
+    return {
+        "items": [
+            {
+                "invitation": _invitation_out(row.invitation),
+                "score": _score_out(row.score) if row.score else None,
+            }
+            for row in (selectors.scored_row(invitation, framework) for invitation in listed["items"])
         ],
-        "market": results.market.as_dict() if results.market else None,
+        "count": listed["count"],
     }
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Literal
 
 from ninja import Schema
 
+from hrdd.consultations.models import Consultation
 from hrdd.core.schemas import InputSchema
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
 
@@ -73,6 +75,20 @@ class ConsultationOut(Schema):
     deadline: dt.date
     framework: str
 
+    @staticmethod
+    def resolve_id(consultation: Consultation) -> uuid.UUID:
+        return consultation.public_id
+
+    @staticmethod
+    def resolve_framework(consultation: Consultation) -> str:
+        return consultation.framework_id
+
+
+class ConsultationQuery(Schema):
+    q: str = ""  # part of the title
+    product_category: str = ""
+    state: Literal["open", "closed"] | None = None  # still taking answers, or past the deadline
+
 
 class InvitationIn(InputSchema):
     email: str
@@ -90,12 +106,31 @@ class InvitationOut(Schema):
 
 class RowOut(Schema):
     invitation: InvitationOut
-    score: ScoreOut | None
+    score: ScoreOut | None  # the verdict stored when the response was submitted; None before
+
+
+class PagedRowOut(Schema):
+    items: list[RowOut]
+    count: int
+
+
+class ResponseQuery(Schema):
+    q: str = ""  # part of the company's name or the e-mail address
+    status: Literal["invited", "draft", "submitted"] | None = None
+    overall: str = ""  # the stored overall maturity level
+
+
+class ResponseCountsOut(Schema):
+    all: int
+    invited: int
+    draft: int
+    submitted: int
 
 
 class ResultsOut(Schema):
     consultation: ConsultationOut
-    rows: list[RowOut]
+    counts: ResponseCountsOut  # the invitations in each state
+    responses: str  # where the API gives each supplier's response and scores, a page at a time
     market: MarketOut | None
 
 

@@ -1,30 +1,38 @@
 """API endpoints for contract management (manual section 3.4): thin; they call the same services and selectors as
 the pages. Every operation is behind a login and the organisation's wall: another organisation's contract is
-404, a write the user's role does not allow is 403. Errors are answered by the one handler in hrdd/api.py."""
+404, a write the user's role does not allow is 403. Errors are answered by the one handler in hrdd/api.py.
 
-from __future__ import annotations
+Every list is a page (?limit=&offset=, {"items", "count"}) counted and sliced in the database, in a fixed order,
+with a number of queries that does not grow with its size: a submission gives its sites' count and where to read
+them, not the sites themselves (a site list may hold 20,000 rows)."""
+
+# No `from __future__ import annotations`: django-ninja reads a paginated operation's parameter types in the
+# globals of its pagination wrapper, where this module's names (uuid, KpiStatus) are not defined.
 
 import uuid
-from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, HttpRequest
-from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from hrdd.contracts import selectors, services
-from hrdd.contracts.models import Contract, InformationRequest, Obligation, Submission
+from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
 from hrdd.contracts.schemas import (
     ContractDetailOut,
     ContractIn,
     ContractOut,
     InformationRequestIn,
     InformationRequestOut,
+    KpiStatus,
     ObligationStatusOut,
+    SiteOut,
     SubmissionOut,
 )
+from hrdd.contracts.verdicts import obligation_verdicts_catch_up
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import NotFound
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
@@ -46,8 +54,10 @@ def _obligation(contract: Contract, obligation_id: int) -> Obligation:
 
 def _submission(contract: Contract, submission_id: int) -> Submission:
     try:
-        return Submission.objects.select_related("obligation").get(
-            pk=submission_id, obligation__contract=contract
+        return (
+            Submission.objects.select_related("obligation")
+            .defer("summary")  # may repeat every site of a list; neither the file nor its sites need it
+            .get(pk=submission_id, obligation__contract=contract)
         )
     except Submission.DoesNotExist as exc:
         raise NotFound("submission") from exc
@@ -88,51 +98,67 @@ def contract_get(request: HttpRequest, public_id: uuid.UUID) -> Contract:
     return selectors.contract_get(user=request.user, public_id=public_id)
 
 
-@router.get("/{uuid:public_id}/obligations", response={200: list[ObligationStatusOut], **READ_ERRORS})
-def obligation_list(request: HttpRequest, public_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Each obligation with its KPI statuses (timeliness, completeness, contents, responsiveness) and reasons."""
+@router.get(
+    "/{uuid:public_id}/obligations", response={200: list[ObligationStatusOut], **READ_ERRORS, **INPUT_ERRORS}
+)
+@paginate(Pagination)
+def obligation_list(
+    request: HttpRequest, public_id: uuid.UUID, status: KpiStatus | None = None, clause: str = ""
+) -> QuerySet[Obligation]:
+    """The contract's obligations by due date, each with its stored KPI statuses (timeliness, completeness,
+    contents, responsiveness) and reasons; `status` keeps those whose worst KPI is that, `clause` one clause."""
     contract = selectors.contract_get(user=request.user, public_id=public_id)
-    return [
-        {
-            "id": s.obligation.pk,
-            "clause": s.obligation.clause,
-            "title": s.obligation.title,
-            "due_date": s.obligation.due_date,
-            "reason": s.obligation.reason,
-            "status": s.status,
-            "kpis": [k.as_dict() for k in s.kpis],
-            "checklist": [{"item": c.item, "met": c.met, "detail": c.detail} for c in s.checklist],
-            "submissions": len(s.submissions),
-            "latest_version": s.latest.version if s.latest else None,
-        }
-        for s in selectors.contract_statuses(contract)
-    ]
+    obligations = Obligation.objects.filter(contract=contract)
+    obligation_verdicts_catch_up(obligations=obligations, today=timezone.localdate())
+    if status:
+        obligations = obligations.filter(status=status)
+    if clause:
+        obligations = obligations.filter(clause=clause)
+    versions = Submission.objects.filter(obligation=OuterRef("pk")).order_by().values("obligation")
+    return obligations.annotate(
+        submission_count=Coalesce(Subquery(versions.annotate(n=Count("pk")).values("n")), 0),
+        latest_version=Subquery(versions.annotate(n=Max("version")).values("n")),
+    ).order_by("due_date", "clause", "pk")
 
 
 @router.get(
     "/{uuid:public_id}/obligations/{int:obligation_id}/submissions",
-    response={200: list[SubmissionOut], **READ_ERRORS},
+    response={200: list[SubmissionOut], **READ_ERRORS, **INPUT_ERRORS},
 )
-def submission_list(request: HttpRequest, public_id: uuid.UUID, obligation_id: int) -> list[dict[str, Any]]:
-    """The versions the supplier submitted for an obligation, newest first (the files are downloaded apart)."""
+@paginate(Pagination)
+def submission_list(request: HttpRequest, public_id: uuid.UUID, obligation_id: int) -> QuerySet[Submission]:
+    """The versions the supplier submitted for an obligation, newest first, each with how many production sites
+    it lists; the file and the sites are read apart (`download`, `sites`)."""
     contract = selectors.contract_get(user=request.user, public_id=public_id)
     obligation = _obligation(contract, obligation_id)
-    return [
-        {
-            "id": s.pk,
-            "version": s.version,
-            "submitted_at": s.submitted_at,
-            "filename": s.filename,
-            "content_type": s.content_type,
-            "size": s.size,
-            "sites": list(s.sites.all()),
-            "download": reverse(
-                "api:contract_submission_file",
-                kwargs={"public_id": contract.public_id, "submission_id": s.pk},
-            ),
-        }
-        for s in obligation.submissions.order_by("-version").prefetch_related("sites")
-    ]
+    sites = ProductionSite.objects.filter(submission=OuterRef("pk")).order_by().values("submission")
+    return (
+        obligation.submissions.defer("summary")  # may repeat every site of a list
+        .annotate(
+            site_count=Coalesce(Subquery(sites.annotate(n=Count("pk")).values("n")), 0),
+            contract_public_id=F("obligation__contract__public_id"),
+        )
+        .order_by("-version", "-pk")
+    )
+
+
+@router.get(
+    "/{uuid:public_id}/submissions/{int:submission_id}/sites",
+    response={200: list[SiteOut], **READ_ERRORS, **INPUT_ERRORS},
+    url_name="contract_submission_sites",
+)
+@paginate(Pagination)
+def submission_sites(
+    request: HttpRequest, public_id: uuid.UUID, submission_id: int
+) -> QuerySet[ProductionSite]:
+    """The production sites of one submitted site list (CC2), in the order of their rows."""
+    contract = selectors.contract_get(user=request.user, public_id=public_id)
+    submission = _submission(contract, submission_id)
+    return (
+        ProductionSite.objects.filter(submission=submission)
+        .only("pk", "row", "name", "address", "country_iso3", "site_type", "products")
+        .order_by("row", "pk")
+    )
 
 
 @router.get(
@@ -159,8 +185,9 @@ def submission_file(request: HttpRequest, public_id: uuid.UUID, submission_id: i
 
 @router.get(
     "/{uuid:public_id}/obligations/{int:obligation_id}/requests",
-    response={200: list[InformationRequestOut], **READ_ERRORS},
+    response={200: list[InformationRequestOut], **READ_ERRORS, **INPUT_ERRORS},
 )
+@paginate(Pagination)
 def information_request_list(
     request: HttpRequest, public_id: uuid.UUID, obligation_id: int
 ) -> QuerySet[InformationRequest]:

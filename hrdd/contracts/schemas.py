@@ -1,5 +1,6 @@
 """The API's shapes for contract management: contracts and their obligations, KPI statuses with reasons, the
-supplier's submissions (without their files) and the buyer's requests for more information."""
+supplier's submissions (without their files or sites: a site list is read a page at a time) and the buyer's requests
+for more information."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import datetime as dt
 import uuid
 from typing import Literal
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import StrictBool, StrictInt
 
-from hrdd.contracts.models import Contract, Obligation
+from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.core.links import absolute_url
 from hrdd.core.schemas import InputSchema
+from hrdd.domain.contracts import ObligationVerdict
 
 
 class ContractIn(InputSchema):
@@ -105,12 +108,32 @@ class CheckItemOut(Schema):
     detail: str
 
 
+def _verdict(obligation: Obligation) -> ObligationVerdict:
+    """The verdict stored with the obligation (read, never rated again here)."""
+    return ObligationVerdict.from_dict(
+        {"status": obligation.status, "kpis": obligation.kpis, "checklist": obligation.checklist}
+    )
+
+
+# An obligation with its stored verdict (the list annotates `submission_count` and `latest_version` in SQL).
 class ObligationStatusOut(ObligationOut):
     status: KpiStatus  # the worst of its KPIs
     kpis: list[KpiOut]
     checklist: list[CheckItemOut]  # the clause's contents, checked on the latest submission
     submissions: int
     latest_version: int | None
+
+    @staticmethod
+    def resolve_kpis(obligation: Obligation) -> list[dict[str, object]]:
+        return [k.as_dict() for k in _verdict(obligation).kpis]
+
+    @staticmethod
+    def resolve_checklist(obligation: Obligation) -> list[dict[str, object]]:
+        return [{"item": c.item, "met": c.met, "detail": c.detail} for c in _verdict(obligation).checklist]
+
+    @staticmethod
+    def resolve_submissions(obligation: Obligation) -> int:
+        return int(obligation.submission_count)
 
 
 class SiteOut(Schema):
@@ -122,6 +145,7 @@ class SiteOut(Schema):
     products: str
 
 
+# One version the supplier submitted (the list annotates `site_count` and `contract_public_id` in SQL).
 class SubmissionOut(Schema):
     id: int
     version: int
@@ -129,8 +153,22 @@ class SubmissionOut(Schema):
     filename: str
     content_type: str
     size: int
-    sites: list[SiteOut]  # the production sites read from a site list (CC2); empty for documents
+    site_count: int  # the production sites read from a site list (CC2); 0 for documents
+    sites: str  # where the API gives its sites, a page at a time
     download: str  # where the API gives the file
+
+    @staticmethod
+    def resolve_sites(submission: Submission) -> str:
+        return _submission_url("api:contract_submission_sites", submission)
+
+    @staticmethod
+    def resolve_download(submission: Submission) -> str:
+        return _submission_url("api:contract_submission_file", submission)
+
+
+def _submission_url(name: str, submission: Submission) -> str:
+    contract = submission.contract_public_id
+    return reverse(name, kwargs={"public_id": contract, "submission_id": submission.pk})
 
 
 class InformationRequestIn(InputSchema):

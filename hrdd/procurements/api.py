@@ -7,14 +7,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Status
-from ninja.pagination import paginate
+from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from hrdd.core.schemas import READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from hrdd.procurements import selectors, services
 from hrdd.procurements.models import Procurement
-from hrdd.procurements.schemas import ProcurementDetailOut, ProcurementIn, ProcurementOut, ProcurementUpdateIn
+from hrdd.procurements.schemas import (
+    PagedProcurementOut,
+    ProcurementDetailOut,
+    ProcurementIn,
+    ProcurementUpdateIn,
+)
 
 router = Router(tags=["procurements"], auth=django_auth)
 
@@ -46,12 +50,12 @@ def _detail(procurement: Procurement) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=list[ProcurementOut])
-@paginate(Pagination)
-def procurement_list(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/", response={200: PagedProcurementOut, **INPUT_ERRORS})
+def procurement_list(request: HttpRequest, page: Query[Pagination.Input]) -> dict[str, Any]:
     """List your organisation's procurements, newest first."""
     procurements: QuerySet[Procurement] = selectors.procurement_list(user=request.user)
-    return [_out(p) for p in procurements]
+    listed = Pagination().paginate_queryset(procurements, page, request)  # sliced and counted in the database
+    return {"items": [_out(p) for p in listed["items"]], "count": listed["count"]}
 
 
 @router.post("/", response={201: ProcurementDetailOut, **WRITE_ERRORS})

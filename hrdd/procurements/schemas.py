@@ -32,6 +32,11 @@ class ProcurementOut(Schema):
     created_at: dt.datetime
 
 
+class PagedProcurementOut(Schema):
+    items: list[ProcurementOut]
+    count: int
+
+
 class StepRecordOut(Schema):
     id: uuid.UUID
     title: str

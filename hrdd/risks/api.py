@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from hrdd.consultations.selectors import consultation_get
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.risk import Adjustments, InvalidAdjustment, assess_product_risk, get_risk_method
@@ -21,6 +21,7 @@ from hrdd.risks import selectors, services
 from hrdd.risks.schemas import (
     AssessmentOut,
     AssessmentQuery,
+    PagedSavedOut,
     ProductOut,
     RiskCheckOut,
     SavedIn,
@@ -98,10 +99,12 @@ def _saved_out(saved: Any) -> dict[str, Any]:
     }
 
 
-@saved_router.get("/", response=list[SavedOut])
-def saved_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """List your organisation's saved risk assessments."""
-    return [_saved_out(s) for s in selectors.risk_assessment_list(user=request.user)]
+@saved_router.get("/", response={200: PagedSavedOut, **INPUT_ERRORS})
+def saved_list(request: HttpRequest, page: Query[Pagination.Input]) -> dict[str, Any]:
+    """List your organisation's saved risk assessments, the latest changed first, a page at a time."""
+    saved = selectors.risk_assessment_list(user=request.user).order_by("-updated_at", "-id")
+    listed = Pagination().paginate_queryset(saved, page, request)
+    return {"items": [_saved_out(s) for s in listed["items"]], "count": listed["count"]}
 
 
 @saved_router.post("/", response={201: SavedOut, **WRITE_ERRORS})

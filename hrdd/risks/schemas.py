@@ -135,3 +135,8 @@ class SavedOut(Schema):
     procurement: uuid.UUID
     method: str
     result: AssessmentOut
+
+
+class PagedSavedOut(Schema):
+    items: list[SavedOut]
+    count: int

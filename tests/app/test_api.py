@@ -186,8 +186,8 @@ def test_a_buyer_lists_the_organisations_consultations(logged_in, consultation):
 
     # then
     assert answer.status_code == 200
-    assert [c["id"] for c in answer.json()] == [str(consultation.public_id)]
-    assert answer.json()[0]["framework"] == "cfit-2025"
+    assert [c["id"] for c in answer.json()["items"]] == [str(consultation.public_id)]
+    assert answer.json()["items"][0]["framework"] == "cfit-2025"
 
 
 def test_a_buyer_creates_a_consultation(logged_in, buyer):
@@ -304,12 +304,13 @@ def test_the_results_api_gives_each_supplier_and_the_market(logged_in, buyer, co
 
     # when
     answer = logged_in.get(f"{API}/consultations/{consultation.public_id}/results")
+    responses = logged_in.get(answer.json()["responses"])
 
     # then
     assert answer.status_code == 200
     body = answer.json()
     assert body["consultation"]["id"] == str(consultation.public_id)
-    rows = {r["invitation"]["email"]: r for r in body["rows"]}
+    rows = {r["invitation"]["email"]: r for r in responses.json()["items"]}
     assert rows["supplier@acme.example"]["score"]["overall"] == "medium"
     assert rows["late@b.example"]["score"] is None
     assert body["market"]["respondents"] == 1

@@ -378,7 +378,7 @@ def test_obligations_come_with_their_kpi_statuses_and_reasons(logged_in, contrac
 
     # then
     assert answer.status_code == 200
-    obligations = answer.json()
+    obligations = answer.json()["items"]
     assert [o["clause"] for o in obligations] == ["CC2", "CC3", "CC2", "CC3"]
     cc2 = obligations[0]
     assert cc2["submissions"] == 1
@@ -408,12 +408,14 @@ def test_submissions_are_listed_newest_first_without_their_files(logged_in, cont
 
     # then
     assert answer.status_code == 200
-    versions = answer.json()
+    versions = answer.json()["items"]
     assert [(v["version"], v["filename"]) for v in versions] == [(2, "sites-v2.csv"), (1, "sites.csv")]
     assert versions[1]["id"] == site_list.pk
     assert versions[1]["size"] == len(SITES_CSV)
-    assert [s["name"] for s in versions[1]["sites"]] == ["Assembly One", "Cells Two"]
-    assert versions[1]["sites"][1]["country_iso3"] == "MYS"
+    assert versions[1]["site_count"] == 2
+    sites = logged_in.get(versions[1]["sites"]).json()["items"]
+    assert [s["name"] for s in sites] == ["Assembly One", "Cells Two"]
+    assert sites[1]["country_iso3"] == "MYS"
     assert set(versions[0]) == {
         "id",
         "version",
@@ -421,6 +423,7 @@ def test_submissions_are_listed_newest_first_without_their_files(logged_in, cont
         "filename",
         "content_type",
         "size",
+        "site_count",
         "sites",
         "download",
     }
@@ -501,7 +504,7 @@ def test_the_requests_of_an_obligation_are_listed_with_their_answers(logged_in, 
 
     # then
     assert answer.status_code == 200
-    assert [r["question"] for r in answer.json()] == ["First?", "Second?"]
+    assert [r["question"] for r in answer.json()["items"]] == ["First?", "Second?"]
 
 
 def test_a_viewer_may_not_ask_for_more_information(client, viewer, contract):

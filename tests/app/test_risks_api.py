@@ -403,6 +403,6 @@ def test_the_list_shows_only_the_organisations_own(client, buyer, outsider, view
     theirs = client.get(API + "/risk-assessments/").json()
 
     # then
-    assert [s["title"] for s in ours] == ["Ours"]
-    assert [s["title"] for s in colleague] == ["Ours"]
-    assert [s["title"] for s in theirs] == ["Theirs"]
+    assert [s["title"] for s in ours["items"]] == ["Ours"]
+    assert [s["title"] for s in colleague["items"]] == ["Ours"]
+    assert [s["title"] for s in theirs["items"]] == ["Theirs"]

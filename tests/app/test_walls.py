@@ -116,7 +116,7 @@ def test_the_api_does_not_list_another_organisations_consultation(logged_in_outs
 
     # then
     assert answer.status_code == 200
-    assert str(secret.public_id) not in {c["id"] for c in answer.json()}
+    assert str(secret.public_id) not in {c["id"] for c in answer.json()["items"]}
 
 
 def test_the_api_results_of_another_organisations_consultation_are_not_found(
