@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,11 +36,23 @@ def contract_list(*, user: User) -> QuerySet[Contract]:
 
 
 def contract_page(*, user: User, number: Any = 1, per_page: int = CONTRACTS_PER_PAGE) -> Page[Contract]:
-    """One page of the user's contracts, newest first, each with its obligations counted per status."""
-    contracts = contract_list(user=user).annotate(
-        **{f"count_{s}": Count("obligations", filter=Q(obligations__status=s)) for s in STATUSES}
-    )
-    return Paginator(contracts.order_by("-created_at", "-pk"), per_page).get_page(number)
+    """One page of the user's contracts, newest first, each with its obligations counted per status (counted
+    for that page's contracts only, not for every contract before the page is cut)."""
+    page = Paginator(contract_list(user=user).order_by("-created_at", "-pk"), per_page).get_page(number)
+    page.object_list = list(page.object_list)
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for contract_id, status, n in (
+        Obligation.objects.filter(contract__in=[c.pk for c in page.object_list])
+        .order_by()
+        .values("contract_id", "status")
+        .annotate(n=Count("pk"))
+        .values_list("contract_id", "status", "n")
+    ):
+        counts[contract_id][status] = n
+    for contract in page.object_list:
+        for status in STATUSES:
+            setattr(contract, f"count_{status}", counts[contract.pk].get(status, 0))
+    return page
 
 
 def contract_get(*, user: User, public_id: uuid.UUID | str) -> Contract:

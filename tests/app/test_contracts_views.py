@@ -296,6 +296,29 @@ def test_the_dashboard_shows_only_the_organisations_contracts(logged_in, buyer, 
     assert len(page.context["board"].statuses) == 4
 
 
+def test_the_contracts_table_counts_each_contracts_obligations_per_status(logged_in, buyer):
+    # given a running contract (two reports overdue, the rest ahead) and one whose every deadline lies ahead
+    late = running(buyer, title="Our notebooks")
+    ahead = future(buyer, title="Our servers")
+    expected = {
+        c.title: {s: c.obligations.filter(status=s).count() for s in ("problem", "warning", "pending", "ok")}
+        for c in (late, ahead)
+    }
+
+    # when
+    page = logged_in.get(DASHBOARD)
+
+    # then every row shows its own contract's counts, and only the statuses it has
+    rows = {
+        tr.find_all("td")[0].text: tr.find_all("td")[4].text
+        for tr in document(page).find("table", cls="contracts").find("tbody").find_all("tr")
+    }
+    assert expected["Our notebooks"]["problem"] >= 2 and expected["Our servers"]["problem"] == 0
+    for title, per_status in expected.items():
+        shown = " ".join(f"{s}: {n}" for s, n in per_status.items() if n)
+        assert " ".join(rows[title].split()) == shown
+
+
 # creating a contract through the dashboard form
 
 
