@@ -3,9 +3,11 @@ Errors are answered by the one handler in hrdd/api.py."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
@@ -88,23 +90,39 @@ def knowledge_status(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _saved_out(saved: Any) -> dict[str, Any]:
+def _saved_summary(saved: Any) -> dict[str, Any]:
     return {
         "id": saved.public_id,
         "title": saved.title,
         "product": saved.product,
         "procurement": saved.procurement.public_id,
         "method": saved.method,
-        "result": saved.result,
+        "updated_at": saved.updated_at,
+        "url": reverse("api:risk_assessment_get", kwargs={"public_id": saved.public_id}),
     }
+
+
+def _saved_out(saved: Any) -> dict[str, Any]:
+    return _saved_summary(saved) | {"result": saved.result}
 
 
 @saved_router.get("/", response={200: PagedSavedOut, **INPUT_ERRORS})
 def saved_list(request: HttpRequest, page: Query[Pagination.Input]) -> dict[str, Any]:
-    """List your organisation's saved risk assessments, the latest changed first, a page at a time."""
-    saved = selectors.risk_assessment_list(user=request.user).order_by("-updated_at", "-id")
+    """List your organisation's saved risk assessments, the latest changed first, a page at a time; each item
+    links to the whole assessment (its result is large, so the list leaves it out)."""
+    saved = selectors.risk_assessment_list(user=request.user, with_result=False).order_by(
+        "-updated_at", "-id"
+    )
     listed = Pagination().paginate_queryset(saved, page, request)
-    return {"items": [_saved_out(s) for s in listed["items"]], "count": listed["count"]}
+    return {"items": [_saved_summary(s) for s in listed["items"]], "count": listed["count"]}
+
+
+@saved_router.get(
+    "/{uuid:public_id}", response={200: SavedOut, **READ_ERRORS}, url_name="risk_assessment_get"
+)
+def saved_get(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """One saved risk assessment with its result as saved."""
+    return _saved_out(selectors.risk_assessment_get(user=request.user, public_id=public_id))
 
 
 @saved_router.post("/", response={201: SavedOut, **WRITE_ERRORS})

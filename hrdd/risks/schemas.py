@@ -3,6 +3,7 @@ check, the knowledge base and saved assessments."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from ninja import Schema
@@ -128,15 +129,20 @@ class SavedIn(InputSchema):
     adjustments: AdjustmentsIn = AdjustmentsIn()
 
 
-class SavedOut(Schema):
+class SavedSummaryOut(Schema):
     id: uuid.UUID
     title: str
     product: str
     procurement: uuid.UUID
     method: str
+    updated_at: datetime.datetime
+    url: str  # the whole assessment, with its result
+
+
+class SavedOut(SavedSummaryOut):
     result: AssessmentOut
 
 
 class PagedSavedOut(Schema):
-    items: list[SavedOut]
+    items: list[SavedSummaryOut]
     count: int

@@ -11,7 +11,7 @@ from hrdd.audit.models import AuditEvent
 from hrdd.domain.knowledge import TABLES
 from hrdd.risks import selectors
 from hrdd.risks.models import ProductRiskAssessment
-from tests.factories import ConsultationFactory, OrganisationFactory
+from tests.factories import ConsultationFactory, OrganisationFactory, RiskAssessmentFactory
 
 API = "/api/v1"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -289,6 +289,34 @@ def test_creating_a_saved_assessment_with_a_procurement_is_201(logged_in, buyer,
     assert saved.procurement == consultation.procurement
     assert saved.organisation == buyer.organisation
     assert AuditEvent.objects.filter(action="risk_assessment.save", target_id=str(saved.pk)).count() == 1
+
+
+def test_the_list_leaves_out_each_result_and_links_to_the_whole_assessment(logged_in, client):
+    # given
+    created = post(logged_in, "/risk-assessments/", {"title": "Notebooks", "product": "notebook"}).json()
+
+    # when
+    listed = logged_in.get(API + "/risk-assessments/").json()
+    whole = logged_in.get(listed["items"][0]["url"])
+
+    # then
+    assert listed["count"] == 1
+    assert "result" not in listed["items"][0]
+    assert listed["items"][0]["id"] == created["id"]
+    assert whole.status_code == 200
+    assert whole.json() == created | {"updated_at": whole.json()["updated_at"]}
+    assert whole.json()["result"]["risks"]
+
+
+def test_another_organisations_saved_assessment_is_404(logged_in, client):
+    # given
+    saved = RiskAssessmentFactory(organisation=OrganisationFactory(name="Elsewhere"))
+
+    # when
+    answer = logged_in.get(f"{API}/risk-assessments/{saved.public_id}")
+
+    # then
+    assert answer.status_code == 404
 
 
 def test_a_bad_product_is_404_and_nothing_is_stored(logged_in):
