@@ -428,6 +428,26 @@ def link_site_rows(
     }
 
 
+def site_links_refresh(*, risk_assessment_id: int) -> int:
+    """Link again the listed sites of every contract whose tender names this risk assessment, after the
+    assessment was saved again (its result changed); return how many sites were written."""
+    contracts = Contract.objects.filter(tender__risk_assessment_id=risk_assessment_id).only("pk", "tender_id")
+    written = 0
+    for contract in contracts.order_by("pk"):
+        result = contract_risk_result(contract)
+        sites = ProductionSite.objects.filter(submission__obligation__contract=contract).only(
+            "pk", "country_iso3", "site_type", "risk_link"
+        )
+        for chunk in _chunks(list(sites.order_by("pk").values_list("pk", flat=True)), 5000):
+            rows = list(sites.filter(pk__in=chunk).order_by("pk"))
+            links = link_site_rows([(s.pk, s.country_iso3, s.site_type) for s in rows], result)
+            for site in rows:
+                site.risk_link = links[site.pk]
+            ProductionSite.objects.bulk_update(rows, ["risk_link"], batch_size=CHUNK)
+            written += len(rows)
+    return written
+
+
 @dataclass(frozen=True)
 class StaleSiteLinks:
     contract: Contract

@@ -112,4 +112,10 @@ def risk_assessment_save(
             "procurement": str(assessment.procurement.public_id),
         },
     )
+    if (
+        before is not None
+    ):  # saved again: the contracts whose tender names it link their sites to the new result
+        from hrdd.contracts.verdicts import site_links_refresh
+
+        site_links_refresh(risk_assessment_id=assessment.pk)
     return assessment

@@ -559,3 +559,28 @@ def test_selectors_read_the_stored_verdict(buyer):
 
     # then
     assert {s.status for s in statuses} == {"ok"}
+
+
+def test_saving_the_tenders_risk_assessment_again_links_the_listed_sites_to_its_new_result(buyer):
+    # given a scenario-3 contract whose site list in China is linked to the assembly risks of China
+    contract = scenario_3(buyer)
+    submit_sites(contract, 3)
+    assessment = contract.tender.risk_assessment
+    linked = ProductionSite.objects.first().risk_link
+    assert linked and linked["risks"]
+
+    # when the buyer saves the assessment again with China left out
+    risk_assessment_save(
+        actor=buyer,
+        title=assessment.title,
+        product="notebook",
+        adjustments=Adjustments(exclude_countries=frozenset({"CHN"})),
+        assessment=assessment,
+    )
+
+    # then every site's stored link follows the new result, and the stale check agrees
+    relinked = [s.risk_link for s in ProductionSite.objects.order_by("row")]
+    assert len(relinked) == 3
+    assert all(link != linked for link in relinked)
+    assert all(not (link or {}).get("risks") for link in relinked)
+    assert site_links_stale() == ([], 1)
