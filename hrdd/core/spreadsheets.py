@@ -213,12 +213,25 @@ def _cell(sheet: Worksheet | WriteOnlyWorksheet, value: Any, *, bold: bool) -> C
     return cell
 
 
+def writable(value: Any) -> Any:
+    """The value with each control character a workbook cannot hold (openpyxl refuses to write, e.g., \x01 from
+    a pasted text) replaced by U+FFFD, so one odd character never fails a whole export."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    return value
+
+
 def append_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[Any], *, bold: bool = False) -> None:
-    """Append a row (in bold, e.g. a header), writing every text that looks like a formula as text.
+    """Append a row (in bold, e.g. a header), writing every text that looks like a formula as text and every
+    control character a workbook cannot hold as U+FFFD.
 
     Plain values go to openpyxl as they are; only a guarded or styled value becomes a cell of its own, so a row
     costs what `sheet.append` costs, whatever the sheet holds already."""
-    sheet.append([_cell(sheet, value, bold=bold) if bold or guarded(value) else value for value in values])
+    cleaned = [writable(value) for value in values]
+    sheet.append([_cell(sheet, value, bold=bold) if bold or guarded(value) else value for value in cleaned])
 
 
 def workbook_bytes(workbook: Workbook) -> bytes:

@@ -80,3 +80,20 @@ def test_many_rows_each_land_on_their_own_line():
     assert len(rows) == 3000
     assert rows[2999] == ("supplier 2999", 2999, "ok")
     assert read["C1001"].value == "=bad" and read["C1001"].quotePrefix
+
+
+def test_a_control_character_is_written_as_a_replacement_not_a_failed_export(write_only):
+    # given a text pasted with control characters a workbook cannot hold
+    workbook = new_workbook(write_only=write_only)
+
+    # when
+    append_row(_sheet_of(workbook), ["Lumen\x01 Computers", "tab\tand new\nline stay", "=1+1\x02", 7])
+    content = workbook_bytes(workbook)
+
+    # then
+    assert [c.value for c in _read(content)[1]] == [
+        "Lumen\ufffd Computers",
+        "tab\tand new\nline stay",
+        "=1+1\ufffd",
+        7,
+    ]
