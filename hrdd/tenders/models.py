@@ -30,6 +30,8 @@ class Tender(OwnedModel):
     )
     require_label = models.BooleanField(_("require TCO Certified or EPEAT (or equivalent)"), default=True)
     weights = models.JSONField(default=dict)
+    # the buyer's choices where the manual leaves room (label role, TCO/EPEAT generation, AC7 scoring)
+    choices = models.JSONField(_("the buyer's choices"), default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
