@@ -14,6 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hrdd.domain.yamltext import load_yaml
+
 FRAMEWORK_PACKAGE = "hrdd.frameworks"
 
 
@@ -249,7 +251,7 @@ def parse_framework(data: Any, *, origin: str = "<data>") -> QuestionnaireFramew
 def load_framework_file(path: Path) -> QuestionnaireFramework:
     """Read and validate a framework YAML file."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise FrameworkError(f"{path}: {exc}") from exc
     return parse_framework(data, origin=str(path))
@@ -268,7 +270,7 @@ def use_framework_dirs(dirs: Iterable[str | Path]) -> None:
 
 
 def _questionnaire_id(text: str) -> str | None:
-    data = yaml.safe_load(text)
+    data = load_yaml(text)
     if isinstance(data, dict) and data.get("kind") == "questionnaire":
         return str(data["id"])
     return None
@@ -305,7 +307,7 @@ def get_framework(framework_id: str = "cfit-2025") -> QuestionnaireFramework:
     resource = resources.files(FRAMEWORK_PACKAGE).joinpath(f"{framework_id}.yaml")
     if resource.is_file():
         try:
-            data = yaml.safe_load(resource.read_text(encoding="utf-8"))
+            data = load_yaml(resource.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise FrameworkError(f"{framework_id}: {exc}") from exc
         return parse_framework(data, origin=f"{framework_id}.yaml")

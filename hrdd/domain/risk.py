@@ -18,10 +18,10 @@ from importlib import resources
 from typing import Any, Literal
 
 import pycountry
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hrdd.domain.knowledge import KnowledgeBase, LabourListing, Production
+from hrdd.domain.yamltext import load_yaml
 
 
 class RiskMethodError(ValueError):
@@ -171,7 +171,7 @@ def get_risk_method(method_id: str = "risk-method-2025") -> RiskMethod:
     resource = resources.files("hrdd.frameworks").joinpath(f"{method_id}.yaml")
     if not resource.is_file():
         raise RiskMethodError(f"unknown risk method {method_id!r}")
-    return parse_risk_method(yaml.safe_load(resource.read_text(encoding="utf-8")), origin=method_id)
+    return parse_risk_method(load_yaml(resource.read_text(encoding="utf-8")), origin=method_id)
 
 
 def parse_risk_method(data: Any, *, origin: str = "<data>") -> RiskMethod:

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pycountry
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from hrdd.domain.yamltext import load_yaml
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -52,7 +53,7 @@ class CheckVocabulary(BaseModel):
 def get_check_vocabulary(check_id: str = "risk-assessment-check") -> CheckVocabulary:
     """Return the shipped vocabulary and minimum contents."""
     text = resources.files("hrdd.frameworks").joinpath(f"{check_id}.yaml").read_text(encoding="utf-8")
-    return CheckVocabulary.model_validate(yaml.safe_load(text))
+    return CheckVocabulary.model_validate(load_yaml(text))
 
 
 def _fold(text: str) -> str:

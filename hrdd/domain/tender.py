@@ -15,8 +15,9 @@ from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from hrdd.domain.yamltext import load_yaml
 
 
 def number_text(value: float) -> str:
@@ -193,7 +194,7 @@ def get_tender_framework(framework_id: str = "cfit-2025-tender") -> TenderFramew
     if not resource.is_file():
         raise TenderFrameworkError(f"unknown tender framework {framework_id!r}")
     try:
-        return TenderFramework.model_validate(yaml.safe_load(resource.read_text(encoding="utf-8")))
+        return TenderFramework.model_validate(load_yaml(resource.read_text(encoding="utf-8")))
     except ValidationError as exc:
         raise TenderFrameworkError(f"{framework_id}: {exc}") from exc
 
