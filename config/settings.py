@@ -26,6 +26,10 @@ ALLOWED_HOSTS = os.environ.get("HRDD_ALLOWED_HOSTS", "127.0.0.1,localhost,testse
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRDD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Base of the links sent to suppliers by e-mail.
 HRDD_BASE_URL = os.environ.get("HRDD_BASE_URL", "http://127.0.0.1:8000")
+# The ocid prefix the Open Contracting Partnership registered for this installation's publisher: every OCDS
+# release's ocid is this prefix, "-" and the tender's public id. The default is a placeholder, not registered:
+# register a prefix before publishing OCDS data.
+HRDD_OCID_PREFIX = os.environ.get("HRDD_OCID_PREFIX", "ocds-hrdd00")
 # Extra folders of questionnaire frameworks (YAML), searched after the shipped hrdd/frameworks; several are
 # separated by the platform's path separator (":" on Linux).
 HRDD_FRAMEWORK_DIRS = [d for d in os.environ.get("HRDD_FRAMEWORK_DIRS", "").split(os.pathsep) if d]
@@ -37,7 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "ninja",
+    "hrdd.core.apidocs.ApiDocsConfig",  # django-ninja's docs page assets, without importing ninja at start-up
     "django_tasks",
     "django_tasks_db",
     "hrdd.core",
@@ -99,7 +103,7 @@ DATABASES = {
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "procurements:list"
+LOGIN_REDIRECT_URL = "home"  # the landing page: what needs attention (a contract manager: the contracts)
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -138,12 +142,18 @@ HRDD_TASK_PROGRESS_INTERVAL = float(os.environ.get("HRDD_TASK_PROGRESS_INTERVAL"
 # progress shown, then downloaded from the run's result link; a smaller one is answered at once.
 HRDD_EXPORT_IN_REQUEST_MAX = int(os.environ.get("HRDD_EXPORT_IN_REQUEST_MAX", "200"))
 
+# An invitation to join an organisation (e-mailed to a colleague) works for this many days; a password reset link
+# for PASSWORD_RESET_TIMEOUT seconds (Django's default: three days).
+HRDD_INVITATION_DAYS = int(os.environ.get("HRDD_INVITATION_DAYS", "7"))
 EMAIL_BACKEND = os.environ.get("HRDD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("HRDD_FROM_EMAIL", "hrdd@localhost")
 
-# Uploaded spreadsheets are read in memory; anything larger is refused.
-HRDD_MAX_UPLOAD_BYTES = int(os.environ.get("HRDD_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+# The one size limit of a file sent to hrdd, in megabytes (HRDD_UPLOAD_MAX_MB): 25 MB holds a sustainability
+# report with its images. Every check (hrdd.core.uploads) and every file box's hint reads HRDD_MAX_UPLOAD_BYTES.
+# A file up to the limit is held in memory, as it is read whole; a request body other than files may be as large.
+HRDD_MAX_UPLOAD_BYTES = int(float(os.environ.get("HRDD_UPLOAD_MAX_MB", "25")) * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -34,6 +34,7 @@ from hrdd.consultations.spreadsheets import SpreadsheetError
 from hrdd.contracts.api import router as contracts_router
 from hrdd.contracts.services import SubmissionError
 from hrdd.contracts.sitelists import SiteListError
+from hrdd.core.apidocs import local_swagger
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.uploads import FileTooLarge
 from hrdd.domain.knowledge import KnowledgeError
@@ -85,6 +86,7 @@ api = NinjaAPI(
     "the operation does not know is refused too); a record that does not exist or belongs to another "
     "organisation is 404; a write your role does not allow is 403.",
     urls_namespace="api",
+    docs=local_swagger(),
 )
 
 
