@@ -7,6 +7,7 @@ a fraction of each criterion's weight, with the reason behind every fraction.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -476,6 +477,11 @@ def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[flo
         f"{counts['components']} component(s), {counts['raw_materials']} raw material(s), "
         f"{counts['countries']} sourcing country(ies), {counts['risks']} risk(s) with a description"
     )
+    source = ra.get("source")
+    if source is not None and not isinstance(source, str):
+        raise TenderInputError("must be text", field=f"{name}.risk_assessment.source")
+    if _text(source):
+        found = f"{found} ({source.strip()})"
     if missing:
         return 0.0, f"{found}; missing: {', '.join(missing)}"
     return 1.0, f"{found}: all minimum contents present"
@@ -532,17 +538,145 @@ def _due_diligence(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float
     present = [e for e in extra["elements"] if _text(dd.get(e))]
     missing = [e for e in extra["elements"] if e not in present]
     fraction = round(extra["per_element"] * len(present), 4)
+    if extra.get(
+        "all_required"
+    ):  # the buyer's choice: all five elements or nothing (hrdd.domain.tender_choices)
+        fraction = 0.0 if missing else 1.0
     text = f"{len(present)} of {len(extra['elements'])} elements described"
     return fraction, text + (f"; missing: {', '.join(missing)}" if missing else "")
 
 
+def _label(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
+    """The label as an award criterion (the buyer's choice, hrdd.domain.tender_choices): all or nothing."""
+    label = bid.get("label")
+    if label is not None and not isinstance(label, str):
+        raise TenderInputError("must be text", field=f"{name}.label")
+    if _text(label):
+        return 1.0, f"label: {str(label).strip()}"
+    return 0.0, "no label given"
+
+
 _RULES = {
+    "label": _label,
     "risk_assessment": _risk_assessment,
     "site_list": _site_list,
     "policy_commitment": _policy,
     "action_plan": _actions,
     "due_diligence": _due_diligence,
 }
+
+
+# --- the accepted fields ---------------------------------------------------------------------------------------
+#
+# A shape says which names an object may hold: a dict of name -> the shape of its value, a one-item list for a list
+# of objects of that shape, None for a value the readers check themselves. A name outside the shape is refused:
+# read as missing, a misspelled field (`risk_assesment`) would silently change the ranking.
+
+Shape = Mapping[str, Any] | list[Any] | None
+
+_RISK = {"category": None, "description": None}
+_SITE = {"name": None, "address": None, "country": None}
+SITE_PLAN_PARTS = ("timeline", "deliverables", "challenges", "supplier_engagement")
+
+
+def _rule_fields(rule: Rule) -> dict[str, Shape]:
+    """The bid fields a criterion's rule reads, with their shapes."""
+    extra = rule.model_extra or {}
+    if rule.type == "label":
+        return {"label": None}
+    if rule.type == "risk_assessment":
+        return {
+            "risk_assessment": {
+                "components": None,
+                "raw_materials": None,
+                "sourcing_countries": None,
+                "risks": [_RISK],
+                "source": None,  # where the lists come from (a document's check, the buyer's reading)
+            }
+        }
+    if rule.type == "site_list":
+        return {extra["field"]: {"sites": [_SITE], "plan": dict.fromkeys(SITE_PLAN_PARTS)}}
+    if rule.type == "policy_commitment":
+        return {"policy_commitment": {"written": None, "communicated_to_suppliers": None}}
+    if rule.type == "action_plan":
+        return {"actions": [{"action": None, "justification": None}]}
+    if rule.type == "due_diligence":
+        return {"due_diligence": dict.fromkeys(extra["elements"])}
+    return {}  # clauses bind the contract, not the bid
+
+
+def bid_fields(framework: TenderFramework, scenario: Scenario | None = None) -> dict[str, Shape]:
+    """The fields a bid may hold: bidder, price and what the criteria read (of one scenario, or of any)."""
+    ids = scenario.criteria if scenario is not None else tuple(c.id for c in framework.criteria)
+    fields: dict[str, Shape] = {"bidder": None, "price": None}
+    for criterion_id in ids:
+        fields |= _rule_fields(framework.criterion(criterion_id).rule)
+    return fields
+
+
+def evaluation_fields(framework: TenderFramework) -> dict[str, Shape]:
+    """The fields of an evaluation request: scenario, weights, label rule and the bids."""
+    return {"scenario": None, "weights": None, "require_label": None, "bids": [bid_fields(framework)]}
+
+
+def closest_name(name: str, known: Sequence[str]) -> str | None:
+    """The known name a misspelled one most probably means (None when none is close)."""
+    folded = {k.casefold(): k for k in known}
+    typed = str(name).casefold().strip()
+    matches = difflib.get_close_matches(typed, list(folded), n=1, cutoff=0.6)
+    if matches:
+        return folded[matches[0]]
+    started = [k for k in folded if len(typed) >= 3 and k.startswith(typed)]  # an abbreviation: "desc"
+    return folded[started[0]] if len(started) == 1 else None
+
+
+class UnknownField(TenderInputError):
+    """A field the rules do not read; `parts` is its path (e.g. ("bids", 0, "risk_assesment"))."""
+
+    def __init__(self, parts: Sequence[str | int], known: Sequence[str]) -> None:
+        self.parts = tuple(parts)
+        self.suggestion = closest_name(str(parts[-1]), known)
+        if self.suggestion is not None:
+            self.message = f"unknown field; did you mean {self.suggestion}?"
+        else:
+            self.message = f"unknown field; expected one of {', '.join(known)}"
+        super().__init__(self.message, field=field_path(self.parts))
+
+
+def field_path(parts: Sequence[str | int]) -> str:
+    """Write a path as the messages do: bids[0].risk_assessment.risks[2]."""
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def check_fields(value: Any, shape: Shape, parts: Sequence[str | int] = ()) -> None:
+    """Refuse the first field, at any depth, that the shape does not know (UnknownField names it and suggests the
+    field meant). Values are left to the readers: a list where an object belongs is their refusal to make."""
+    if isinstance(shape, Mapping) and isinstance(value, Mapping):
+        for key, item in value.items():
+            if key not in shape:
+                raise UnknownField([*parts, str(key)], list(shape))
+            check_fields(item, shape[key], [*parts, key])
+    elif isinstance(shape, list) and isinstance(value, list):
+        for index, item in enumerate(value):
+            check_fields(item, shape[0], [*parts, index])
+
+
+def _unread_notes(bids: Sequence[Any], scenario: Scenario, framework: TenderFramework) -> list[str]:
+    """A note for each known field the scenario does not read, so that nobody expects points for it."""
+    read = bid_fields(framework, scenario)
+    counts: dict[str, int] = {}
+    for bid in bids:
+        if isinstance(bid, Mapping):
+            for key, value in bid.items():
+                if key not in read and value not in (None, [], {}, ""):
+                    counts[key] = counts.get(key, 0) + 1
+    return [
+        f"{key} is given in {count} bid(s) but no criterion of scenario {scenario.scenario} reads it"
+        for key, count in counts.items()
+    ]
 
 
 def _price(value: Any, name: str) -> float:
@@ -560,6 +694,7 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
     """Score bids on the scenario's criteria: admission, fractions with reasons, points, totals and ranks."""
     if not isinstance(request, Mapping):
         raise TenderInputError("the evaluation file must hold an object with scenario, weights and bids")
+    check_fields(request, evaluation_fields(framework))
     number = request.get("scenario")
     if isinstance(number, bool) or not isinstance(number, int):
         raise TenderInputError(f"must be 1, 2 or 3, got {number!r}", field="scenario")
@@ -578,6 +713,7 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
     for criterion in criteria:
         if criterion.kind == "award" and criterion.id not in weights:
             notes.append(f"no weight given for {criterion.id}: it counts 0 points")
+    notes.extend(_unread_notes(raw_bids, scenario, framework))
     seen: set[str] = set()
     partial = []
     for index, bid in enumerate(raw_bids):

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import Schema
-from pydantic import StrictBool, StrictFloat, StrictInt
+from ninja.errors import ValidationError as SchemaError
+from pydantic import StrictBool, StrictFloat, StrictInt, model_validator
 
 from hrdd.core.schemas import InputSchema
+from hrdd.domain.tender import UnknownField, check_fields, evaluation_fields, get_tender_framework
 
 # Booleans and numbers are strict: "yes" is not true and "12" is not a price. The tender rules check the values
 # (scenario known, weights >= 0, price > 0) and name the field as they do for the command line.
@@ -151,6 +155,7 @@ class BidRiskAssessmentIn(InputSchema):
     raw_materials: list[str] = []
     sourcing_countries: list[str] = []
     risks: list[BidRiskIn] = []
+    source: str = ""  # where the lists come from, quoted in the reason (e.g. "hrdd's check of ra.pdf")
 
 
 class BidSiteIn(InputSchema):
@@ -207,6 +212,22 @@ class EvaluationIn(InputSchema):
     weights: dict[str, StrictFloat] = {}
     require_label: StrictBool = True
     bids: list[BidIn]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_fields(cls, data: Any) -> Any:
+        """Refuse an unknown field by the tender rules' own check, naming it and the field it probably means.
+
+        It runs before the types are read, so `prise` is answered "did you mean price?" rather than "price: field
+        required". The refusal is raised as the API's schema error, which pydantic passes on untouched (it wraps
+        only ValueError), at the field's own location in the body parameter `payload`."""
+        try:
+            check_fields(data, evaluation_fields(get_tender_framework()))
+        except UnknownField as exc:
+            raise SchemaError(
+                [{"type": "unknown_field", "loc": ("body", "payload", *exc.parts), "msg": exc.message}]
+            ) from exc
+        return data
 
 
 class BidResultOut(Schema):

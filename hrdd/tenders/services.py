@@ -18,7 +18,9 @@ from hrdd.domain.tender import (
     TenderAnnex,
     TenderInputError,
     build_tender,
+    check_fields,
     evaluate_bids,
+    evaluation_fields,
     get_tender_framework,
 )
 from hrdd.procurements.models import Procurement
@@ -165,7 +167,8 @@ def tender_update(
 
 def evaluation_request(tender: Tender, bids: Any) -> dict[str, Any]:
     """The evaluation input for a stored tender: its scenario, weights and label rule, and the bids."""
-    if isinstance(bids, dict):
+    if isinstance(bids, dict):  # a whole request: its other fields must be known ones too (the tender's apply)
+        check_fields(bids, evaluation_fields(get_tender_framework(tender.framework_id)))
         bids = bids.get("bids")
     return {
         "scenario": tender.scenario,

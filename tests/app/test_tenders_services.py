@@ -453,7 +453,7 @@ def _actions_not_a_list(bids):
         (_not_an_object, "bids[0]"),
         (_actions_not_a_list, "bids[0].actions"),
         (lambda bids: {"bids": []}, "bids"),
-        (lambda bids: {"no bids": True}, "bids"),
+        (lambda bids: {"no bids": True}, "no bids"),  # an unknown field (did you mean bids?)
         (lambda bids: "not bids at all", "bids"),
     ],
 )
