@@ -1,5 +1,7 @@
 """Tenders (the human-rights annex chosen for a procurement) and the evaluations of their bids."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -83,3 +85,66 @@ class Bid(models.Model):
 
     def __str__(self) -> str:
         return self.bidder
+
+
+class BidDraft(models.Model):
+    """A bid as the buyer enters it, one per bidder, kept as a draft (editable, deletable) until the buyer
+    evaluates the drafts: `entries` are the form's values as typed, `bid` the bid as the tender rules read it."""
+
+    owner_path = "tender__organisation"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="bid_drafts")
+    bidder = models.CharField(_("bidder"), max_length=200)
+    price = models.FloatField(_("price"))
+    entries = models.JSONField(default=dict)
+    bid = models.JSONField(default=dict)
+    # raised by every save: a form posted with an older version was opened before someone else's save
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["tender", "bidder", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tender", "bidder"], name="one_draft_per_bidder"),
+        ]
+
+    def __str__(self) -> str:
+        return self.bidder
+
+    def get_absolute_url(self) -> str:
+        return reverse("tenders:bid", args=[self.tender.public_id, self.public_id])
+
+
+class BidFile(models.Model):
+    """Evidence attached to a bid draft, one file per part of the bid (label, risk assessment, site list, ...);
+    a risk assessment keeps hrdd's check of its text."""
+
+    owner_path = "draft__tender__organisation"
+
+    draft = models.ForeignKey(BidDraft, on_delete=models.CASCADE, related_name="files")
+    part = models.CharField(max_length=40)
+    file = models.FileField(upload_to="bids/%Y/%m/")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    check_result = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["draft", "part"]
+        constraints = [models.UniqueConstraint(fields=["draft", "part"], name="one_file_per_bid_part")]
+
+    def __str__(self) -> str:
+        return self.filename
