@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hrdd.web.context_processors.memberships",
+                "hrdd.web.context_processors.navigation",
             ],
         },
     },

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("hrdd.web.urls")),
+    path("account/", include("hrdd.accounts.urls")),
     path("tasks/", include("hrdd.core.urls")),
     path("procurements/", include("hrdd.procurements.urls")),
     path("companies/", include("hrdd.companies.urls")),

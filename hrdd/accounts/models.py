@@ -95,7 +95,7 @@ class User(AbstractUser):
             return None
         cache: dict[int, str] = self.__dict__.setdefault("_roles", {})
         if not cache:
-            cache.update(self.memberships.values_list("organisation_id", "role"))
+            cache.update(self.memberships.filter(is_active=True).values_list("organisation_id", "role"))
         return cache.get(organisation_id)
 
     def forget_roles(self) -> None:
@@ -119,13 +119,24 @@ class User(AbstractUser):
     def can_write(self) -> bool:
         return self.organisation_id is not None and self.can_write_in(self.organisation_id)
 
+    @property
+    def is_organisation_admin(self) -> bool:
+        """Whether the user administers the organisation they work in now (invites, roles, deactivation)."""
+        return self.is_active and self.role == Role.ADMIN
+
 
 class Membership(models.Model):
-    """A user belongs to an organisation with a role; a user may have several memberships."""
+    """A user belongs to an organisation with a role; a user may have several memberships.
 
+    An organisation's administrator deactivates a membership rather than deleting it: the user no longer works in
+    that organisation (nor logs in, when it was their only one), the audit log keeps pointing at them, and the
+    administrator can reactivate it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("role"), max_length=30, choices=Role.choices, default=Role.VIEWER)
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -136,3 +147,35 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.organisation} ({self.get_role_display()})"
+
+
+class MemberInvitation(models.Model):
+    """An organisation's administrator asks a colleague to join with a role. The e-mailed link is signed and
+    expires (accounts.tokens); `nonce` changes when the invitation is sent again, so only the newest link works."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="member_invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("invitation to join")
+        verbose_name_plural = _("invitations to join")
+        indexes = [models.Index(fields=["organisation", "-sent_at"], name="member_invitation_org_sent")]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None

@@ -2,11 +2,18 @@
 
 import uuid
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrdd.accounts.models import Membership, Organisation, User
+from hrdd.accounts.models import MemberInvitation, Membership, Organisation, Role, User
+from hrdd.accounts.tokens import invitation_lifetime, invitation_token, new_nonce
 from hrdd.audit.services import audit_record
+from hrdd.core import links
 from hrdd.core.errors import InputError
 from hrdd.core.models import require_writable
 
@@ -72,7 +79,8 @@ def membership_add(
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     else:
         membership.role = role
-        membership.save(update_fields=["role"])
+        membership.is_active = True
+        membership.save(update_fields=["role", "is_active"])
     if user.organisation_id is None:
         user.organisation = organisation
         user.save(update_fields=["organisation"])
@@ -93,7 +101,7 @@ def membership_switch(*, user: User, organisation_public_id: str) -> Organisatio
     """Let a user work in another of their organisations; refuse one they do not belong to."""
     membership = (
         Membership.objects.select_related("organisation")
-        .filter(user=user, organisation__public_id=organisation_public_id)
+        .filter(user=user, organisation__public_id=organisation_public_id, is_active=True)
         .first()
         if _is_uuid(organisation_public_id)
         else None
@@ -120,3 +128,335 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- members of an organisation: invitations, roles, deactivation, passwords -------------------------------------
+
+
+def require_organisation_admin(actor: User, organisation: Organisation | int) -> None:
+    """Refuse unless the actor administers this organisation (the one check of every member-management write)."""
+    if not actor.is_active or actor.role_in(organisation) != Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator of the organisation may manage its members."))
+
+
+def _role(role: str) -> str:
+    if role not in Role.values:
+        raise InputError(_("Unknown role %r.") % role, field="role")
+    return role
+
+
+def _active_admins(organisation_id: int) -> list[Membership]:
+    """The organisation's active administrators, locked until the write ends (two admins demoting each other at
+    once cannot leave the organisation without one, on a database that locks rows)."""
+    return list(
+        Membership.objects.select_for_update().filter(
+            organisation_id=organisation_id, role=Role.ADMIN, is_active=True
+        )
+    )
+
+
+def _keep_one_admin(membership: Membership, *, field: str) -> None:
+    if membership.role != Role.ADMIN or not membership.is_active:
+        return
+    if [m.pk for m in _active_admins(membership.organisation_id)] == [membership.pk]:
+        raise InputError(
+            _(
+                "%(email)s is the last administrator of %(organisation)s: make another member an administrator "
+                "first."
+            )
+            % {"email": membership.user.email, "organisation": membership.organisation.name},
+            field=field,
+        )
+
+
+@transaction.atomic
+def member_invite(*, actor: User, email: str, role: str) -> MemberInvitation:
+    """Invite a colleague by e-mail to join the actor's organisation with a role; send the signed link."""
+    organisation = actor.organisation
+    if organisation is None:
+        raise PermissionDenied(_("Only an administrator of the organisation may manage its members."))
+    require_organisation_admin(actor, organisation)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InputError(_("Enter a valid e-mail address."), field="email") from exc
+    role = _role(role)
+    membership = Membership.objects.filter(organisation=organisation, user__email=email).first()
+    if membership is not None and membership.is_active:
+        raise InputError(
+            _("%(email)s is already a member of %(organisation)s.")
+            % {"email": email, "organisation": organisation.name},
+            field="email",
+        )
+    if membership is not None:
+        raise InputError(
+            _("%s was deactivated: reactivate them from the members list instead.") % email, field="email"
+        )
+    if MemberInvitation.objects.filter(
+        organisation=organisation, email=email, accepted_at=None, withdrawn_at=None
+    ).exists():
+        raise InputError(
+            _("%s is already invited: send the invitation again from the list below.") % email, field="email"
+        )
+    invitation = MemberInvitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=role,
+        invited_by=actor,
+        nonce=new_nonce(),
+        sent_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="member_invitation.create",
+        target=invitation,
+        after={"email": email, "role": role},
+    )
+    _send_member_invitation(invitation)
+    return invitation
+
+
+def _require_pending(invitation: MemberInvitation) -> None:
+    if invitation.accepted_at is not None:
+        raise InputError(_("This invitation was already accepted."), field="invitation")
+    if invitation.withdrawn_at is not None:
+        raise InputError(_("This invitation was withdrawn."), field="invitation")
+
+
+@transaction.atomic
+def member_invitation_resend(*, actor: User, invitation: MemberInvitation) -> MemberInvitation:
+    """Send an invitation again with a new link that works for the full period; the earlier link stops working."""
+    require_organisation_admin(actor, invitation.organisation_id)
+    invitation = (
+        MemberInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    _require_pending(invitation)
+    before = {"sent_at": invitation.sent_at.isoformat()}
+    invitation.nonce = new_nonce()
+    invitation.sent_at = timezone.now()
+    invitation.save(update_fields=["nonce", "sent_at"])
+    audit_record(
+        actor=actor,
+        organisation=invitation.organisation,
+        action="member_invitation.resend",
+        target=invitation,
+        before=before,
+        after={"email": invitation.email, "sent_at": invitation.sent_at.isoformat()},
+    )
+    _send_member_invitation(invitation)
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_withdraw(*, actor: User, invitation: MemberInvitation) -> MemberInvitation:
+    """Withdraw an invitation that was not accepted: its link stops working."""
+    require_organisation_admin(actor, invitation.organisation_id)
+    invitation = (
+        MemberInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    _require_pending(invitation)
+    invitation.withdrawn_at = timezone.now()
+    invitation.save(update_fields=["withdrawn_at"])
+    audit_record(
+        actor=actor,
+        organisation=invitation.organisation,
+        action="member_invitation.withdraw",
+        target=invitation,
+        before={"email": invitation.email, "role": invitation.role},
+    )
+    return invitation
+
+
+@transaction.atomic
+def member_invitation_accept(
+    *, invitation: MemberInvitation, password: str = "", user: User | None = None
+) -> User:
+    """Accept an invitation: a new colleague sets their password and gets an account; someone who already has one
+    (logged in as that address) joins with the invited role. Either way they then work in that organisation."""
+    invitation = (
+        MemberInvitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+    )
+    _require_pending(invitation)
+    organisation = invitation.organisation
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is None:
+        if not password:
+            raise InputError(_("Choose a password."), field="password1")
+        member = User.objects.create_user(
+            invitation.email, password, organisation=organisation, role=invitation.role
+        )
+        audit_record(
+            actor=member,
+            organisation=organisation,
+            action="user.create",
+            target=member,
+            after={"email": member.email, "role": invitation.role},
+        )
+    else:
+        if user is None or user.pk != existing.pk:
+            raise PermissionDenied(_("Log in as %s to accept this invitation.") % invitation.email)
+        if not existing.is_active:
+            raise PermissionDenied(_("This account is deactivated."))
+        membership_add(user=existing, organisation=organisation, role=invitation.role, actor=existing)
+        existing.organisation = organisation
+        existing.save(update_fields=["organisation"])
+        member = existing
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = member
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=member,
+        organisation=organisation,
+        action="member_invitation.accept",
+        target=invitation,
+        after={"email": member.email, "role": invitation.role},
+    )
+    return member
+
+
+def _send_member_invitation(invitation: MemberInvitation) -> None:
+    link = links.absolute_url(reverse("accounts:join", args=[invitation_token(invitation)]))
+    inviter = invitation.invited_by.email if invitation.invited_by else _("An administrator")
+    values = {
+        "inviter": inviter,
+        "organisation": invitation.organisation.name,
+        "role": Role(invitation.role).label,
+        "link": link,
+        "until": (invitation.sent_at + invitation_lifetime()).date().isoformat(),
+    }
+    subject = _("%(inviter)s invites you to work in %(organisation)s on hrdd") % values
+    message = (
+        _(
+            "%(inviter)s invites you to join %(organisation)s on hrdd, the workbench for human-rights due "
+            "diligence in ICT procurement, as %(role)s.\n\n"
+            "Open this link to choose your password (or, if you already use hrdd with this address, to log in "
+            "and join):\n\n%(link)s\n\n"
+            "The link works until %(until)s. If you did not expect this e-mail, you can ignore it.\n"
+        )
+        % values
+    )
+    email = invitation.email
+    transaction.on_commit(
+        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
+    )
+
+
+@transaction.atomic
+def member_role_change(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Give a member another role in the organisation; the last administrator keeps theirs."""
+    require_organisation_admin(actor, membership.organisation_id)
+    role = _role(role)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    )
+    if membership.role == role:
+        return membership
+    if role != Role.ADMIN:
+        _keep_one_admin(membership, field="role")
+    before = {"email": membership.user.email, "role": membership.role}
+    membership.role = role
+    membership.save(update_fields=["role"])
+    membership.user.forget_roles()
+    actor.forget_roles()
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="membership.change",
+        target=membership.user,
+        before=before,
+        after={"email": membership.user.email, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_deactivate(*, actor: User, membership: Membership) -> Membership:
+    """Stop a member working in the organisation (never oneself, never the last administrator). They work in
+    another of their organisations from then on; with none left, they can no longer log in."""
+    require_organisation_admin(actor, membership.organisation_id)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    )
+    if membership.user_id == actor.pk:
+        raise InputError(_("You cannot deactivate yourself."), field="membership")
+    if not membership.is_active:
+        raise InputError(_("%s is already deactivated.") % membership.user.email, field="membership")
+    _keep_one_admin(membership, field="membership")
+    user = membership.user
+    before = {"email": user.email, "role": membership.role, "active": True}
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    others = (
+        Membership.objects.filter(user=user, is_active=True)
+        .exclude(pk=membership.pk)
+        .order_by("created_at", "pk")
+        .values_list("organisation_id", flat=True)
+    )
+    if user.organisation_id == membership.organisation_id:
+        user.organisation_id = next(iter(others), None)
+    if user.organisation_id is None:
+        user.is_active = False  # no organisation left: the account cannot log in any more
+    user.save(update_fields=["organisation", "is_active"])
+    user.forget_roles()
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="membership.deactivate",
+        target=user,
+        before=before,
+        after={"email": user.email, "role": membership.role, "active": False, "can_log_in": user.is_active},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_reactivate(*, actor: User, membership: Membership) -> Membership:
+    """Let a deactivated member work in the organisation again (and log in, if they could not)."""
+    require_organisation_admin(actor, membership.organisation_id)
+    membership = (
+        Membership.objects.select_for_update().select_related("user", "organisation").get(pk=membership.pk)
+    )
+    if membership.is_active:
+        raise InputError(_("%s is already active.") % membership.user.email, field="membership")
+    user = membership.user
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    if user.organisation_id is None:
+        user.organisation = membership.organisation
+    user.is_active = True
+    user.save(update_fields=["organisation", "is_active"])
+    user.forget_roles()
+    audit_record(
+        actor=actor,
+        organisation=membership.organisation,
+        action="membership.reactivate",
+        target=user,
+        before={"email": user.email, "role": membership.role, "active": False},
+        after={"email": user.email, "role": membership.role, "active": True},
+    )
+    return membership
+
+
+@transaction.atomic
+def user_password_set(*, user: User, password: str, reason: str) -> User:
+    """Set a user's password: `reason` is "change" (they knew the old one) or "reset" (through the e-mailed
+    link). The audit event says which, never the password."""
+    if reason not in ("change", "reset"):
+        raise ValueError(reason)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=user, organisation=user.organisation, action=f"user.password_{reason}", target=user)
+    return user
+
+
+def user_password_reset_requested(*, user: User) -> None:
+    """Record that a password reset link was sent to a user (whoever asked for it on the page)."""
+    audit_record(
+        actor=None,
+        actor_label="password reset page",
+        organisation=user.organisation,
+        action="user.password_reset_request",
+        target=user,
+    )

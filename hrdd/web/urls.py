@@ -7,6 +7,7 @@ from hrdd.web.forms import LoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("overview/", views.overview_page, name="overview"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_page, name="audit"),

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hrdd.accounts.models import User
 from hrdd.accounts.services import membership_switch
 from hrdd.audit.selectors import audit_event_list
 from hrdd.audit.tasks import (
@@ -24,10 +25,23 @@ from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError
 from hrdd.core.views import task_run_context
 from hrdd.web.forms import AuditListForm, OrganisationSwitchForm
+from hrdd.web.selectors import overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("procurements:list" if request.user.is_authenticated else "login")
+    """Where a user lands (after logging in too): a contract manager on the contracts, anyone else on the
+    overview of what needs attention."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.role == User.Role.CONTRACT_MANAGER:
+        return redirect("contracts:dashboard")
+    return redirect("overview")
+
+
+@login_required
+def overview_page(request: HttpRequest) -> HttpResponse:
+    """The user's open procurements and what needs attention, each a count with the page that lists them."""
+    return render(request, "web/overview.html", {"overview": overview(user=request.user)})
 
 
 @login_required

@@ -54,13 +54,13 @@ def upload(content, name="answers.xlsx"):
 # logging in
 
 
-def test_logging_in_with_the_password_redirects_to_the_consultations(client, buyer):
+def test_logging_in_with_the_password_redirects_to_the_landing_page(client, buyer):
     # when
     page = client.post(reverse("login"), {"username": buyer.email, "password": PASSWORD})
 
     # then
     assert page.status_code == 302
-    assert page.url == reverse("procurements:list")
+    assert page.url == reverse("home")
     assert client.get(reverse("consultations:list")).status_code == 200
 
 
@@ -85,13 +85,13 @@ def test_anonymous_users_are_sent_to_the_login_page(client, path):
     assert page.url.startswith(reverse("login") + "?next=")
 
 
-def test_the_home_page_sends_a_logged_in_user_to_the_procurements(logged_in):
+def test_the_home_page_sends_a_logged_in_buyer_to_the_overview(logged_in):
     # when
     page = logged_in.get("/")
 
     # then
     assert page.status_code == 302
-    assert page.url == reverse("procurements:list")
+    assert page.url == reverse("overview")
 
 
 # consultations
@@ -320,7 +320,9 @@ def test_a_reopened_response_can_be_submitted_again_through_the_link(
     logged_in, client, submitted, consultation
 ):
     # given
-    logged_in.post(reverse("consultations:reopen", args=[consultation.public_id, submitted.pk]))
+    logged_in.post(
+        reverse("consultations:reopen", args=[consultation.public_id, submitted.pk]), {"confirm": "on"}
+    )
     submitted.refresh_from_db()
     assert submitted.status == Invitation.Status.DRAFT
 

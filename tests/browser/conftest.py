@@ -160,12 +160,13 @@ def login(live_server):
     from tests.factories import PASSWORD
 
     def do_login(page, user, password=PASSWORD, then="/consultations/"):
-        """Log in (the user lands on the procurements), then open `then` (None stays on the landing page)."""
+        """Log in (the user lands on the overview, a contract manager on the contracts), then open `then` (None
+        stays on the landing page)."""
         page.goto("/login/")
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/procurements/$"))
+        page.wait_for_url(re.compile(r"/(overview|contracts)/$"))
         if then:
             page.goto(then)
         return page

@@ -26,8 +26,8 @@ def _fresh_knowledge_cache():
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_buyer_opens_a_procurement_and_step_one_joins_it(page, login, buyer, width):
     page.set_viewport_size({"width": width, "height": 900})
-    # given the buyer lands on their procurements
-    login(page, buyer, then=None)
+    # given the buyer opens their procurements
+    login(page, buyer, then="/procurements/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Procurements")
 
     # when they open a procurement
@@ -62,7 +62,7 @@ def test_buyer_opens_a_procurement_and_step_one_joins_it(page, login, buyer, wid
 
 
 def test_a_refused_procurement_keeps_the_input_and_marks_the_field(page, login, buyer):
-    login(page, buyer, then=None)
+    login(page, buyer, then="/procurements/")
     form = page.locator("#new-procurement")
     form.get_by_label("Reference").fill("PH-2027")
     form.get_by_role("button", name="Open procurement").click()
