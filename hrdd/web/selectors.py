@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,9 +20,10 @@ from hrdd.consultations.models import Consultation, Invitation
 from hrdd.contracts.models import Obligation
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.selectors import procurement_list
-from hrdd.tenders.models import BidEvaluation, Tender
+from hrdd.tenders.models import BidDraft, BidEvaluation, Tender
 
 RECENT_PROCUREMENTS = 5
+NEVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the latest evaluation of a tender never evaluated
 
 
 @dataclass(frozen=True)
@@ -56,11 +58,17 @@ def overview(*, user: User, today: dt.date | None = None) -> Overview:
     awaiting = (
         Consultation.objects.visible_to(user).filter(deadline__gte=today).filter(Exists(unanswered)).count()
     )
-    evaluated = BidEvaluation.objects.filter(tender=OuterRef("pk"))
+    # bids entered (or changed) since the tender's latest evaluation, or never evaluated at all
+    last_evaluated = (
+        BidEvaluation.objects.filter(tender=OuterRef("pk")).order_by("-created_at").values("created_at")
+    )
+    entered_since = BidDraft.objects.filter(tender=OuterRef("pk"), updated_at__gt=OuterRef("last_evaluated"))
     to_evaluate = (
         Tender.objects.visible_to(user)
-        .filter(procurement__status=Procurement.Status.OPEN)
-        .exclude(Exists(evaluated))
+        .annotate(
+            last_evaluated=Coalesce(Subquery(last_evaluated[:1]), Value(NEVER, output_field=DateTimeField()))
+        )
+        .filter(Exists(entered_since))
         .count()
     )
     attention = [
@@ -82,7 +90,7 @@ def overview(*, user: User, today: dt.date | None = None) -> Overview:
             "evaluate",
             to_evaluate,
             ngettext("tender with bids to evaluate", "tenders with bids to evaluate", to_evaluate),
-            _("Tenders of open procurements whose bids have not been evaluated yet."),
+            _("Tenders with bids entered or changed since their latest evaluation."),
             reverse("tenders:list"),
         ),
     ]
