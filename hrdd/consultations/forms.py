@@ -7,29 +7,52 @@ from typing import Any
 
 from django import forms
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from hrdd.companies.selectors import company_names
 from hrdd.consultations.models import Invitation, product_category_choices
-from hrdd.core.forms import PageForm, SuggestionsInput
+from hrdd.core.archive import ConfirmForm, archived_filter
+from hrdd.core.forms import OnceFormMixin, PageForm, SuggestionsInput
 from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 
 
-class ConsultationForm(PageForm):
+def _deadline_field() -> forms.DateField:
+    return forms.DateField(
+        label=gettext_lazy("Deadline for answers"),
+        help_text=gettext_lazy("Today or later. Answers that come after it are still accepted, marked late."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ConsultationEditForm(PageForm):
+    """A consultation's plain fields, as the buyer corrects them."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    product_category = forms.ChoiceField(
+        label=gettext_lazy("Product category"), choices=product_category_choices
+    )
+    deadline = _deadline_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+
+class ConsultationForm(OnceFormMixin, PageForm):
     procurement = forms.CharField(label=gettext_lazy("Procurement"), required=False, widget=forms.Select)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     product_category = forms.ChoiceField(
         label=gettext_lazy("Product category"), choices=product_category_choices
     )
-    deadline = forms.DateField(
-        label=gettext_lazy("Deadline for answers"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = _deadline_field()
 
     def __init__(self, *args: Any, user: Any, procurement: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.user = user
         self.fields["procurement"].widget.choices = procurement_choices(
             user=user,
@@ -42,7 +65,7 @@ class ConsultationForm(PageForm):
         return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
 
 
-class InvitationForm(PageForm):
+class InvitationForm(OnceFormMixin, PageForm):
     email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"))
     company = forms.CharField(
         label=gettext_lazy("Company (optional)"),
@@ -76,12 +99,31 @@ class MultipleFileField(forms.FileField):
 class ImportForm(PageForm):
     file = MultipleFileField(
         label=gettext_lazy("Filled questionnaires (XLSX, one or more)"),
+        widget=MultipleFileInput(attrs={"accept": ".xlsx"}),
         error_messages={"required": gettext_lazy("Choose a filled questionnaire (XLSX) to import.")},
     )
 
 
-class ReopenForm(PageForm):
-    """The buyer's button that lets a supplier change a submitted response again (no fields)."""
+class InvitationEditForm(PageForm):
+    """An invitation's e-mail address and company, as the buyer corrects them (the link stays the same)."""
+
+    email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"), required=False)
+    company = forms.CharField(label=gettext_lazy("Company (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].widget = SuggestionsInput(suggestions=company_names(user=user))
+
+
+class ReopenForm(ConfirmForm):
+    """The buyer's confirmation that a supplier may change a submitted response again."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "label",
+            gettext_lazy("Yes, reopen it: the answers stop counting until the supplier submits them again."),
+        )
+        super().__init__(*args, **kwargs)
 
 
 def _picked(answers: dict[str, Any], question_id: str) -> list[str]:
@@ -216,6 +258,7 @@ class ConsultationListForm(ListForm):
             ("closed", gettext_lazy("deadline passed")),
         ],
     )
+    archived = archived_filter()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,5 +295,10 @@ class ResponseListForm(ListForm):
 
     def __init__(self, *args: Any, framework: QuestionnaireFramework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", gettext_lazy("any")), *Invitation.Status.choices]
+        self.fields["status"].choices = [
+            ("", gettext_lazy("any")),
+            *Invitation.Status.choices,
+            ("late", gettext_lazy("Answered late")),
+            ("withdrawn", gettext_lazy("Withdrawn")),
+        ]
         self.fields["overall"].choices = [("", gettext_lazy("any")), *((lv, lv) for lv in framework.levels)]

@@ -22,6 +22,8 @@ class Consultation(OwnedModel):
     )
     framework_id = models.CharField(_("questionnaire"), max_length=60, default=DEFAULT_FRAMEWORK_ID)
     deadline = models.DateField(_("deadline for answers"))
+    # Set when the buyer archives the consultation: it leaves the lists (unless asked for) and can be restored.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -69,6 +71,12 @@ class Invitation(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.LINK)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Submitted after the consultation's deadline (kept in step when the deadline changes): accepted, but marked.
+    late = models.BooleanField(_("answered late"), default=False)
+    # The last time the link was e-mailed (None: never, e.g. a response imported from a spreadsheet).
+    sent_at = models.DateTimeField(_("link last sent"), null=True, blank=True)
+    # Set when the buyer withdraws the invitation: its link stops working and its answers no longer count.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -96,6 +104,10 @@ class Invitation(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
     def get_respond_url(self) -> str:
         return reverse("respond", args=[self.token])

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id
+from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.core.lists import newest_choices
 from hrdd.domain.maturity import MarketAssessment, Reason, assess_market
@@ -43,16 +44,19 @@ def _invitation_count(**lookup: Any) -> Coalesce:
 
 
 def consultation_list(
-    *, user: User, query: str = "", product_category: str = "", state: str = ""
+    *, user: User, query: str = "", product_category: str = "", state: str = "", archived: str = ""
 ) -> QuerySet[Consultation]:
-    """Return the consultations the user may see, with response counts; `query` keeps those whose title contains
-    it, `state` "open" those still taking answers and "closed" those past their deadline."""
-    consultations = (
+    """Return the consultations the user may see, with response counts (withdrawn answers not counted); `query`
+    keeps those whose title contains it, `state` "open" those still taking answers and "closed" those past their
+    deadline; archived ones only when `archived` asks for them (hrdd.core.archive)."""
+    consultations = filter_archived(
         Consultation.objects.visible_to(user)
         .select_related("procurement")
         .annotate(
-            invited=_invitation_count(), submitted=_invitation_count(status=Invitation.Status.SUBMITTED)
-        )
+            invited=_invitation_count(),
+            submitted=_invitation_count(status=Invitation.Status.SUBMITTED, withdrawn_at__isnull=True),
+        ),
+        archived,
     )
     if query.strip():
         consultations = consultations.filter(title__icontains=query.strip())
@@ -70,7 +74,12 @@ def consultation_choices(
     *, user: User, blank: str = "—", keep: Consultation | None = None
 ) -> list[tuple[str, str]]:
     """A select's choices: a blank one, then the user's newest consultations (and `keep`, when older)."""
-    newest = Consultation.objects.visible_to(user).only("public_id", "title").order_by("-created_at", "-id")
+    newest = (
+        Consultation.objects.visible_to(user)
+        .filter(archived_at__isnull=True)
+        .only("public_id", "title")
+        .order_by("-created_at", "-id")
+    )
     return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
@@ -253,18 +262,26 @@ def consultation_responses(
             | Q(company_as_given__icontains=text)
             | Q(email__icontains=text)
         )
-    if status:
-        invitations = invitations.filter(status=status)
+    if status == "late":
+        invitations = invitations.filter(late=True)
+    elif status == "withdrawn":
+        invitations = invitations.filter(withdrawn_at__isnull=False)
+    elif status:
+        invitations = invitations.filter(status=status, withdrawn_at__isnull=True)
     if overall:
         invitations = invitations.filter(verdict__overall=overall, status=Invitation.Status.SUBMITTED)
     return invitations
 
 
 def consultation_response_counts(*, consultation: Consultation) -> dict[str, int]:
-    """How many invitations of the consultation are in each state, and in all (one query)."""
+    """How many invitations of the consultation are in each state (withdrawn ones apart), how many answered late,
+    and in all (one query)."""
+    current = Q(withdrawn_at__isnull=True)
     counts = consultation.invitations.aggregate(
         all=Count("pk"),
-        **{status: Count("pk", filter=Q(status=status)) for status in Invitation.Status.values},
+        withdrawn=Count("pk", filter=~current),
+        late=Count("pk", filter=current & Q(late=True, status=Invitation.Status.SUBMITTED)),
+        **{status: Count("pk", filter=current & Q(status=status)) for status in Invitation.Status.values},
     )
     return {key: int(value or 0) for key, value in counts.items()}
 
@@ -278,7 +295,10 @@ def consultation_market(
     # the database counts the responses of each combination of levels (a handful), not every response
     combinations = (
         ResponseVerdict.objects.filter(
-            invitation__consultation=consultation, invitation__status=Invitation.Status.SUBMITTED, error=""
+            invitation__consultation=consultation,
+            invitation__status=Invitation.Status.SUBMITTED,
+            invitation__withdrawn_at__isnull=True,  # a withdrawn answer is kept but no longer counts
+            error="",
         )
         .order_by()
         .values("levels", "overall")

@@ -29,6 +29,7 @@ from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.uploads import accept_upload
+from hrdd.domain.companies import normalise_company_name
 from hrdd.domain.maturity import InvalidResponse, parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
 from hrdd.procurements.models import Procurement
@@ -45,6 +46,21 @@ class ConsultationError(ValueError):
 
 class AlreadySubmitted(ConsultationError):
     """A submitted response changes only after the buyer reopens it."""
+
+
+def deadline_check(deadline: dt.date) -> None:
+    """Refuse a deadline for answers that has already passed (today is still open)."""
+    if deadline < timezone.localdate():
+        raise ConsultationError(
+            _("The deadline %(date)s has passed: choose today or a later day.")
+            % {"date": deadline.isoformat()},
+            field="deadline",
+        )
+
+
+def late_after(deadline: dt.date) -> dt.datetime:
+    """The first moment after the deadline's day: an answer submitted then or later is late (but accepted)."""
+    return timezone.make_aware(dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min))
 
 
 def _snapshot(invitation: Invitation, verdict: ResponseVerdict | None = None) -> dict[str, Any]:
@@ -101,6 +117,7 @@ def consultation_create(
         raise ConsultationError(
             _("Unknown product category %r.") % product_category, field="product_category"
         )
+    deadline_check(deadline)
     framework_id = framework_id or Consultation._meta.get_field("framework_id").get_default()
     try:
         get_framework(framework_id)
@@ -172,6 +189,7 @@ def invitation_create(
     )
     if send:
         _send_invitation(invitation)
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
     return invitation
 
 
@@ -246,6 +264,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
     invitation.answers = dict(raw["answers"])
     invitation.status = Invitation.Status.SUBMITTED
     invitation.submitted_at = timezone.now()
+    invitation.late = invitation.submitted_at >= late_after(invitation.consultation.deadline)
     invitation.save()
     verdict = invitation_verdict_store(invitation=invitation)
     audit_record(
@@ -314,17 +333,87 @@ def response_verdicts_refresh(*, invitation_ids: Sequence[int], actor_label: str
 
 
 @transaction.atomic
-def response_import_xlsx(*, actor: User, consultation: Consultation, stream: BinaryIO) -> Invitation:
-    """Store a filled questionnaire workbook as a submitted response; nothing is stored if it is invalid."""
+def response_import_xlsx(
+    *, actor: User, consultation: Consultation, stream: BinaryIO, replace: bool = False
+) -> Invitation:
+    """Store a filled questionnaire workbook as a submitted response; nothing is stored if it is invalid. When the
+    supplier already answered, the import is refused unless `replace` says to replace the earlier answer."""
     require_writer(actor, consultation.organisation)
     framework = get_framework(consultation.framework_id)
     filled = read_filled_questionnaire(stream, framework)
     parse_response(filled.raw_response, framework)
-    return _store_imported(actor=actor, consultation=consultation, filled=filled)
+    earlier = _refuse_duplicates(consultation, [(_("the workbook"), filled)], replace=replace)
+    return _store_imported(actor=actor, consultation=consultation, filled=filled, replacing=earlier[0])
 
 
 class ImportRefused(ConsultationError):
     """A workbook of an import was refused; the message names the file, and nothing of the import is stored."""
+
+
+class DuplicateResponses(ImportRefused):
+    """Workbooks of suppliers who already answered: nothing is imported unless the buyer says to replace the
+    earlier answers. `duplicates` lists each file, its company and the earlier response's id."""
+
+    def __init__(self, message: str, *, duplicates: list[dict[str, Any]]) -> None:
+        super().__init__(message, field="file")
+        self.duplicates = duplicates
+
+
+def earlier_response(*, consultation: Consultation, filled: FilledQuestionnaire) -> Invitation | None:
+    """The response already submitted to the consultation by the supplier of a filled workbook: the one sent to the
+    e-mail address of its contact cell, else the one of the same company (by its normalised name); withdrawn
+    responses do not count."""
+    submitted = consultation.invitations.filter(status=Invitation.Status.SUBMITTED, withdrawn_at__isnull=True)
+    email = str(getattr(filled, "email", "") or "").strip().lower()
+    if email:
+        by_email = submitted.filter(email__iexact=email).first()
+        if by_email is not None:
+            return by_email
+    normalised = normalise_company_name(filled.company)
+    if not normalised:
+        return None
+    same = submitted.filter(company__normalised_name=normalised).order_by("submitted_at", "pk").first()
+    if same is not None:
+        return same
+    return next(
+        (
+            i
+            for i in submitted.filter(company__isnull=True)
+            if normalise_company_name(i.company_as_given) == normalised
+        ),
+        None,
+    )
+
+
+def _refuse_duplicates(
+    consultation: Consultation, read: Sequence[tuple[str, FilledQuestionnaire]], *, replace: bool
+) -> list[Invitation | None]:
+    """The earlier response each workbook would replace (None: a new supplier); unless `replace`, any earlier one
+    refuses the whole import with DuplicateResponses naming the files and when the earlier answers came."""
+    earlier = [earlier_response(consultation=consultation, filled=filled) for _name, filled in read]
+    found = [(name, filled, e) for (name, filled), e in zip(read, earlier, strict=True) if e is not None]
+    if found and not replace:
+        lines = "; ".join(
+            _("%(file)s: %(company)s already answered on %(date)s")
+            % {
+                "file": name,
+                "company": e.company_name or filled.company,
+                "date": timezone.localdate(e.submitted_at).isoformat() if e.submitted_at else "?",
+            }
+            for name, filled, e in found
+        )
+        raise DuplicateResponses(
+            _(
+                "Nothing was imported, so that no supplier is counted twice. %(lines)s. "
+                "Replace the earlier answers, or leave those workbooks out."
+            )
+            % {"lines": lines},
+            duplicates=[
+                {"file": name, "company": e.company_name or filled.company, "response": e.pk}
+                for name, filled, e in found
+            ],
+        )
+    return earlier
 
 
 def responses_import(
@@ -333,9 +422,11 @@ def responses_import(
     consultation: Consultation,
     workbooks: Sequence[tuple[str, bytes]],
     progress: Callable[[int, int], None] | None = None,
+    replace: bool = False,
 ) -> list[Invitation]:
     """Store filled questionnaire workbooks as submitted responses, all or none: every workbook is read and
-    checked first (telling `progress` how many are read), then all are stored in one transaction."""
+    checked first (telling `progress` how many are read), then all are stored in one transaction. A supplier who
+    already answered refuses the import (DuplicateResponses) unless `replace` says to replace the earlier answer."""
     require_writer(actor, consultation.organisation)
     framework = get_framework(consultation.framework_id)
     read = []
@@ -358,7 +449,12 @@ def responses_import(
         progress(len(workbooks), len(workbooks))
     with transaction.atomic():
         require_writer(actor, consultation.organisation)
-        return [_store_imported(actor=actor, consultation=consultation, filled=f) for f in read]
+        names = [name for name, _content in workbooks]
+        earlier = _refuse_duplicates(consultation, list(zip(names, read, strict=True)), replace=replace)
+        return [
+            _store_imported(actor=actor, consultation=consultation, filled=f, replacing=e)
+            for f, e in zip(read, earlier, strict=True)
+        ]
 
 
 def responses_import_subject(consultation: Consultation) -> str:
@@ -396,17 +492,26 @@ def responses_import_accept(
     )
 
 
-def _store_imported(*, actor: User, consultation: Consultation, filled: FilledQuestionnaire) -> Invitation:
-    invitation = Invitation.objects.create(
-        consultation=consultation,
-        company=company_resolve(organisation=consultation.organisation, name=filled.company, actor=actor),
-        company_as_given=filled.company[:200],
-        role=filled.raw_response["role"],
-        answers=filled.raw_response["answers"],
-        status=Invitation.Status.SUBMITTED,
-        channel=Invitation.Channel.SPREADSHEET,
-        submitted_at=timezone.now(),
-    )
+def _store_imported(
+    *,
+    actor: User,
+    consultation: Consultation,
+    filled: FilledQuestionnaire,
+    replacing: Invitation | None = None,
+) -> Invitation:
+    fields = {
+        "company": company_resolve(organisation=consultation.organisation, name=filled.company, actor=actor),
+        "company_as_given": filled.company[:200],
+        "role": filled.raw_response["role"],
+        "answers": filled.raw_response["answers"],
+        "status": Invitation.Status.SUBMITTED,
+        "channel": Invitation.Channel.SPREADSHEET,
+        "submitted_at": timezone.now(),
+    }
+    fields["late"] = fields["submitted_at"] >= late_after(consultation.deadline)
+    if replacing is not None:  # the buyer chose to replace this supplier's earlier answer
+        return _replace_imported(actor=actor, invitation=replacing, fields=fields, filled=filled)
+    invitation = Invitation.objects.create(consultation=consultation, **fields)
     verdict = invitation_verdict_store(invitation=invitation)
     audit_record(
         actor=actor,
@@ -414,5 +519,27 @@ def _store_imported(*, actor: User, consultation: Consultation, filled: FilledQu
         action="response.import_xlsx",
         target=invitation,
         after=_snapshot(invitation, verdict) | {"contact": filled.contact},
+    )
+    return invitation
+
+
+def _replace_imported(
+    *, actor: User, invitation: Invitation, fields: dict[str, Any], filled: FilledQuestionnaire
+) -> Invitation:
+    """Put a workbook's answers in place of the supplier's earlier response (audited with both)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    before = _snapshot(invitation, ResponseVerdict.objects.filter(invitation=invitation).first())
+    before["late"] = invitation.late
+    for name, value in fields.items():
+        setattr(invitation, name, value)
+    invitation.save()
+    verdict = invitation_verdict_store(invitation=invitation)
+    audit_record(
+        actor=actor,
+        organisation=invitation.consultation.organisation,
+        action="response.replace",
+        target=invitation,
+        before=before,
+        after=_snapshot(invitation, verdict) | {"late": invitation.late, "contact": filled.contact},
     )
     return invitation

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,7 +16,7 @@ from django_tasks import task
 
 from hrdd.accounts.models import User
 from hrdd.consultations import selectors, services
-from hrdd.consultations.models import Consultation
+from hrdd.consultations.models import Consultation, Invitation
 from hrdd.consultations.spreadsheets import XLSX_CONTENT_TYPE, ResultRow, results_workbook
 from hrdd.core.downloads import filename_from_title
 from hrdd.core.errors import InputError, NotFound
@@ -53,7 +54,11 @@ def import_workbooks(run: TaskRun, progress: Progress) -> Outcome:
             consultation=consultation,
             workbooks=workbooks,
             progress=lambda done, total: progress.update(done, total=total),
+            replace=bool(run.params.get("replace")),
         )
+    except services.DuplicateResponses as exc:  # the page offers to replace the earlier answers
+        TaskRun.objects.filter(pk=run.pk).update(params=run.params | {"duplicates": exc.duplicates})
+        raise InputError(str(exc), field=exc.field) from exc
     except services.ConsultationError as exc:
         raise InputError(str(exc), field=exc.field) from exc
     companies = ", ".join(i.company_name for i in invitations)
@@ -107,12 +112,22 @@ def results_export(
         title=consultation.title,
         framework=results.framework,
         rows=[
-            ResultRow(email=r.invitation.email, status=r.invitation.status, score=r.score)
+            ResultRow(email=r.invitation.email, status=export_status(r.invitation), score=r.score)
             for r in results.rows
         ],
         market=results.market,
         progress=progress,
     )
+
+
+def export_status(invitation: Invitation) -> str:
+    """A response's status as the export writes it: "withdrawn" (not counted) before anything else, and a late
+    answer marked as such with the day it came."""
+    if invitation.withdrawn_at is not None:
+        return "withdrawn"
+    if invitation.late and invitation.submitted_at is not None:
+        return f"{invitation.status}, late ({timezone.localdate(invitation.submitted_at).isoformat()})"
+    return str(invitation.status)
 
 
 def consultation_export_start(*, actor: User, consultation: Consultation, enqueue: bool = True) -> TaskRun:

@@ -1,14 +1,44 @@
 from django.urls import path
 
-from hrdd.consultations import views
+from hrdd.consultations import lifecycle_views, views
 
 app_name = "consultations"
 urlpatterns = [
     path("", views.consultation_list_page, name="list"),
     path("<uuid:public_id>/", views.consultation_detail_page, name="detail"),
+    path("<uuid:public_id>/edit/", lifecycle_views.consultation_edit_page, name="edit"),
+    path("<uuid:public_id>/archive/", lifecycle_views.consultation_archive, name="archive"),
+    path("<uuid:public_id>/restore/", lifecycle_views.consultation_restore, name="restore"),
+    path("<uuid:public_id>/delete/", lifecycle_views.consultation_delete_page, name="delete"),
     path("<uuid:public_id>/results.xlsx", views.consultation_export, name="export"),
     path("<uuid:public_id>/questionnaire.xlsx", views.blank_questionnaire_for_buyer, name="blank"),
     path("<uuid:public_id>/import/", views.response_import, name="import"),
+    path(
+        "<uuid:public_id>/import/<uuid:run_id>/replace/",
+        lifecycle_views.import_replace,
+        name="import_replace",
+    ),
     path("<uuid:public_id>/responses/<int:pk>/", views.response_detail_page, name="response"),
-    path("<uuid:public_id>/responses/<int:pk>/reopen/", views.response_reopen, name="reopen"),
+    path("<uuid:public_id>/responses/<int:pk>/reopen/", lifecycle_views.response_reopen_page, name="reopen"),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/edit/",
+        lifecycle_views.invitation_edit_page,
+        name="invitation_edit",
+    ),
+    path("<uuid:public_id>/responses/<int:pk>/resend/", lifecycle_views.invitation_resend, name="resend"),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/withdraw/",
+        lifecycle_views.invitation_withdraw_page,
+        name="withdraw",
+    ),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/restore/",
+        lifecycle_views.invitation_restore,
+        name="invitation_restore",
+    ),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/delete/",
+        lifecycle_views.invitation_delete_page,
+        name="invitation_delete",
+    ),
 ]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +19,6 @@ from hrdd.consultations.forms import (
     ImportForm,
     InvitationForm,
     QuestionnaireForm,
-    ReopenForm,
     ResponseListForm,
 )
 from hrdd.consultations.models import Invitation
@@ -33,7 +33,7 @@ from hrdd.consultations.tasks import (
     results_export,
 )
 from hrdd.core.downloads import attachment
-from hrdd.core.errors import InputError
+from hrdd.core.forms import form_create
 from hrdd.core.links import base_url
 from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
@@ -62,14 +62,15 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST":
         form = ConsultationForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                consultation = services.consultation_create(actor=request.user, **form.cleaned_data)
-            except (services.ConsultationError, InputError, PermissionDenied) as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _("Consultation created. Now invite suppliers."))
-                return redirect(consultation)
+        created = form_create(
+            request,
+            form,
+            partial(services.consultation_create, actor=request.user),
+            success=_("Consultation created. Now invite suppliers."),
+            refusals=(services.ConsultationError,),
+        )
+        if created is not None:
+            return created
     list_form = ConsultationListForm(request.GET)
     page = list_form.paginate(
         selectors.consultation_list(
@@ -77,6 +78,7 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
             query=list_form.value("q") or "",
             product_category=list_form.value("product_category") or "",
             state=list_form.value("state") or "",
+            archived=list_form.value("archived") or "",
         )
     )
     return render(
@@ -93,20 +95,19 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
     invite_form = InvitationForm(
         request.POST if request.method == "POST" else None, user=request.user, auto_id="invite_%s"
     )
-    if invite_form.is_bound and invite_form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                actor=request.user, consultation=consultation, **invite_form.cleaned_data
-            )
-        except (services.ConsultationError, InputError, PermissionDenied) as exc:
-            invite_form.add_service_error(exc)
-        else:
-            messages.success(
-                request,
-                _("Invitation sent to %(email)s. Their link: %(link)s")
-                % {"email": invitation.email, "link": services.supplier_link(invitation)},
-            )
-            return redirect(consultation)
+    created = form_create(
+        request,
+        invite_form,
+        partial(services.invitation_create, actor=request.user, consultation=consultation),
+        success=lambda invitation: (
+            _("Invitation sent to %(email)s. Their link: %(link)s")
+            % {"email": invitation.email, "link": services.supplier_link(invitation)}
+        ),
+        redirect_to=lambda invitation: consultation.get_absolute_url(),
+        refusals=(services.ConsultationError,),
+    )
+    if created is not None:
+        return created
     return _detail_page(request, consultation, invite_form=invite_form)
 
 
@@ -140,6 +141,16 @@ def _detail_page(
             if request.user.can_write_in(run.organisation_id)
             else "",
         )
+        | {  # an import refused because suppliers already answered offers to replace their earlier answers
+            "replace_url": reverse(
+                "consultations:import_replace", args=[consultation.public_id, run.public_id]
+            )
+            if run.status == run.Status.FAILED
+            and run.params.get("duplicates")
+            and request.user.can_write_in(run.organisation_id)
+            else "",
+            "duplicates": run.params.get("duplicates") or [],
+        }
         for run in task_runs_of(
             organisation=consultation.organisation, subject=services.responses_import_subject(consultation)
         )
@@ -170,13 +181,11 @@ def _detail_page(
 def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id)
     invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
-    return _response_page(request, consultation, invitation, reopen_form=ReopenForm(auto_id="reopen_%s"))
+    return _response_page(request, consultation, invitation)
 
 
-def _response_page(  # type: ignore[no-untyped-def]
-    request: HttpRequest, consultation, invitation: Invitation, *, reopen_form: ReopenForm
-) -> HttpResponse:
-    """One supplier's answers and stored scores, with the reopen button's form as given (400 when it holds errors)."""
+def _response_page(request: HttpRequest, consultation, invitation: Invitation) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """One supplier's answers and stored scores, with the buyer's actions on the invitation."""
     framework = get_framework(consultation.framework_id)
     return render(
         request,
@@ -187,9 +196,7 @@ def _response_page(  # type: ignore[no-untyped-def]
             "row": selectors.scored_row(invitation, framework),
             "framework": framework,
             "answers": _answer_view(framework, invitation),
-            "reopen_form": reopen_form,
         },
-        status=400 if reopen_form.errors else 200,
     )
 
 
@@ -212,23 +219,6 @@ def _answer_view(framework, invitation: Invitation) -> list[dict]:  # type: igno
             }
         )
     return view
-
-
-@login_required
-@require_POST
-def response_reopen(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
-    invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
-    form = ReopenForm(request.POST, auto_id="reopen_%s")
-    if form.is_valid():
-        try:
-            services.invitation_reopen(actor=request.user, invitation=invitation)
-        except (services.ConsultationError, InputError, PermissionDenied) as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Reopened: %s can change and submit the answers again.") % invitation)
-            return redirect(consultation)
-    return _response_page(request, consultation, invitation, reopen_form=form)
 
 
 @login_required
@@ -292,6 +282,8 @@ def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpR
 def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     """The supplier's questionnaire behind the secret link; no account needed."""
     invitation = selectors.invitation_get_by_token(token=token)
+    if invitation.is_withdrawn:
+        return _withdrawn_link(request, invitation)
     consultation = invitation.consultation
     framework = get_framework(consultation.framework_id)
     form = QuestionnaireForm(
@@ -334,8 +326,20 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _withdrawn_link(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """A withdrawn invitation's link: not found, said kindly, with whom to ask."""
+    return render(
+        request,
+        "consultations/withdrawn.html",
+        {"buyer": invitation.consultation.organisation.name, "title": invitation.consultation.title},
+        status=404,
+    )
+
+
 def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     invitation = selectors.invitation_get_by_token(token=token)
+    if invitation.is_withdrawn:
+        return _withdrawn_link(request, invitation)
     framework = get_framework(invitation.consultation.framework_id)
     return attachment(
         blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"

@@ -20,11 +20,15 @@ from typing import Any, ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import InputError
+from hrdd.core.ids import new_token
+from hrdd.core.models import FormSubmission
 
 
 class PageFormRenderer(DjangoTemplates):
@@ -160,3 +164,75 @@ def form_write(request: Any, form: PageFormMixin, write: Callable[..., Any], *, 
         return None
     messages.success(request, success)
     return record
+
+
+# Sent once: a create form carries a one-time key drawn with it; the record it created is remembered under that key
+# (core.FormSubmission), so that the same form sent again (back and resubmit, a double click, a reload of the POST)
+# leads to that record instead of creating a second one.
+ONCE_FIELD = "form_key"
+
+
+def new_form_key() -> str:
+    """A fresh one-time key for a create form."""
+    return new_token()
+
+
+class OnceFormMixin:
+    """A create form with a hidden one-time key (see `form_create`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[ONCE_FIELD] = forms.CharField(  # type: ignore[attr-defined]
+            widget=forms.HiddenInput, required=False, max_length=64, initial=new_form_key
+        )
+
+
+def form_create(
+    request: Any,
+    form: PageFormMixin,
+    write: Callable[..., Any],
+    *,
+    success: str | Callable[[Any], str],
+    redirect_to: Callable[[Any], str] | None = None,
+    refusals: tuple[type[Exception], ...] = (),
+) -> HttpResponse | None:
+    """Create a record from a bound form, once: post/redirect/get, and a second POST of the same form (its
+    one-time key already used) redirects to what the first created. `write` gets the cleaned data (without the
+    key); its refusals (InputError, PermissionDenied and the `refusals` given) go beside their field. Returns the
+    redirect, or None to show the form again."""
+    if not form.is_bound:  # type: ignore[attr-defined]
+        return None
+    key = str(form.data.get(ONCE_FIELD) or "").strip()[:64]  # type: ignore[attr-defined]
+    if key:
+        earlier = FormSubmission.objects.filter(key=key).first()
+        if earlier is not None and earlier.user_id == request.user.pk:
+            messages.info(
+                request,
+                _("This form was already sent and created %(record)s; nothing was created twice.")
+                % {"record": earlier.label},
+            )
+            return HttpResponseRedirect(earlier.url)
+        if earlier is not None:  # another person's key: never lead to their record
+            form.add_error(None, _("This form has expired. Reload the page and send it again."))  # type: ignore[attr-defined]
+            return None
+    if not form.is_valid():  # type: ignore[attr-defined]
+        return None
+    data = {k: v for k, v in form.cleaned_data.items() if k != ONCE_FIELD}  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            record = write(**data)
+            url = redirect_to(record) if redirect_to else record.get_absolute_url()
+            if key:
+                FormSubmission.objects.create(key=key, user=request.user, label=str(record)[:200], url=url)
+    except (
+        IntegrityError
+    ):  # the same key, sent twice at the same moment: the other request created the record
+        earlier = FormSubmission.objects.filter(key=key, user=request.user).first()
+        if earlier is None:
+            raise
+        return HttpResponseRedirect(earlier.url)
+    except (InputError, PermissionDenied, *refusals) as exc:
+        form.add_service_error(exc)
+        return None
+    messages.success(request, success(record) if callable(success) else success)
+    return HttpResponseRedirect(url)

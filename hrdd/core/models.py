@@ -152,3 +152,17 @@ class TaskResultFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time key, stored when the form created something: the same form sent again (back and
+    resubmit, a double click) leads to the record it created instead of creating a second (hrdd.core.forms)."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=200)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… → {self.label}"

@@ -365,14 +365,14 @@ def test_a_field_in_error_is_marked_described_and_keeps_the_input(fixtures, case
 def test_the_summary_of_a_refusal_that_names_no_field_is_an_alert(fixtures, submitted, consultation):
     # given: the response was reopened already, so reopening again is refused
     reopen = reverse("consultations:reopen", args=[consultation.public_id, submitted.pk])
-    fixtures.logged_in.post(reopen)
+    fixtures.logged_in.post(reopen, {"confirm": "on"})
 
     # when
-    page = fixtures.logged_in.post(reopen)
+    page = fixtures.logged_in.post(reopen, {"confirm": "on"})
 
     # then
     assert page.status_code == 400
-    summary = document(page).by_id("reopen").find(cls="error-summary")
+    summary = document(page).by_id("confirm").find(cls="error-summary")
     assert summary.get("role") == "alert"
     assert "Only a submitted response can be reopened." in summary.text
 

@@ -1,0 +1,120 @@
+"""Back-and-resubmit never creates a second record: every create form posts, redirects and carries a one-time
+key; the same form sent again leads to what the first sending created."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hrdd.consultations.models import Consultation, Invitation
+from hrdd.core.models import FormSubmission
+from tests.html import document
+
+NEXT_MONTH = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+
+
+@pytest.fixture
+def logged_in(client, buyer):
+    client.force_login(buyer)
+    return client
+
+
+def drawn_key(page, form_id: str) -> str:
+    """The one-time key of the form a page drew."""
+    form = document(page).by_id(form_id)
+    key = form.find(tag="input", name="form_key")
+    assert key is not None and key.get("type") == "hidden"
+    return key.get("value")
+
+
+def sent_twice(client, address: str, data: dict) -> tuple:
+    first = client.post(address, data)
+    second = client.post(address, data)
+    return first, second
+
+
+# the consultation and invitation forms
+
+
+def test_a_consultation_form_sent_twice_creates_one_consultation(logged_in):
+    # given
+    key = drawn_key(logged_in.get(reverse("consultations:list")), "new-consultation")
+    data = {"title": "Tablets 2028", "product_category": "tablet", "deadline": NEXT_MONTH, "form_key": key}
+
+    # when
+    first, second = sent_twice(logged_in, reverse("consultations:list"), data)
+
+    # then
+    consultation = Consultation.objects.get(title="Tablets 2028")
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == consultation.get_absolute_url()
+    assert Consultation.objects.filter(title="Tablets 2028").count() == 1
+    shown = logged_in.get(second.url)
+    assert "already sent" in shown.content.decode()
+
+
+def test_each_drawing_of_the_form_has_a_new_key(logged_in):
+    page = reverse("consultations:list")
+    assert drawn_key(logged_in.get(page), "new-consultation") != drawn_key(
+        logged_in.get(page), "new-consultation"
+    )
+
+
+def test_a_second_sending_after_changes_still_leads_to_the_first_record(logged_in):
+    # given: the first sending, then back, a changed title, the same form sent again
+    data = {"title": "Phones", "product_category": "tablet", "deadline": NEXT_MONTH, "form_key": "k-phones"}
+    logged_in.post(reverse("consultations:list"), data)
+
+    # when
+    again = logged_in.post(reverse("consultations:list"), data | {"title": "Phones (again)"})
+
+    # then
+    assert again.status_code == 302
+    assert Consultation.objects.filter(title__startswith="Phones").count() == 1
+
+
+def test_a_refused_sending_does_not_use_up_the_key(logged_in):
+    # given: a first sending refused (no title)
+    data = {"title": "", "product_category": "tablet", "deadline": NEXT_MONTH, "form_key": "k-retry"}
+    refused = logged_in.post(reverse("consultations:list"), data)
+    assert refused.status_code == 400
+    assert drawn_key(refused, "new-consultation") == "k-retry"  # the form shown again keeps its key
+
+    # when
+    created = logged_in.post(reverse("consultations:list"), data | {"title": "Servers"})
+
+    # then
+    assert created.status_code == 302
+    assert Consultation.objects.filter(title="Servers").count() == 1
+
+
+def test_another_persons_key_never_leads_to_their_record(client, logged_in, buyer, outsider):
+    # given
+    data = {"title": "Secret", "product_category": "tablet", "deadline": NEXT_MONTH, "form_key": "k-shared"}
+    logged_in.post(reverse("consultations:list"), data)
+    client.force_login(outsider)
+
+    # when
+    page = client.post(reverse("consultations:list"), data | {"title": "Mine"})
+
+    # then
+    assert page.status_code == 400
+    assert "expired" in page.content.decode()
+    assert not Consultation.objects.filter(title="Mine").exists()
+    assert FormSubmission.objects.get(key="k-shared").user == buyer
+
+
+def test_an_invitation_form_sent_twice_invites_once(logged_in, consultation):
+    # given
+    page = logged_in.get(consultation.get_absolute_url())
+    data = {"email": "twice@example.org", "company": "", "form_key": drawn_key(page, "invite")}
+
+    # when
+    first, second = sent_twice(logged_in, consultation.get_absolute_url(), data)
+
+    # then
+    assert first.status_code == second.status_code == 302
+    assert second.url == consultation.get_absolute_url()
+    assert Invitation.objects.filter(email="twice@example.org").count() == 1
+    assert "already invited" not in logged_in.get(second.url).content.decode()
