@@ -85,7 +85,13 @@ def tender_build(
 
 @tender_app.command("evaluate")
 def tender_evaluate(
-    file: Annotated[Path, typer.Argument(help="JSON: {scenario, weights, require_label, bids: [...]}")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="JSON: {scenario, weights, require_label, bids: [...]} with the fields README's 'Bids as JSON' "
+            "lists; an unknown field is refused (exit status 2) naming the field it probably means."
+        ),
+    ],
     as_json: JsonOpt = False,
     fmt: Annotated[str, typer.Option("--format", help="json, docx or xlsx (docx and xlsx need -o).")] = "",
     output: Annotated[

@@ -11,6 +11,7 @@ from ninja import Router
 from hrdd.core.schemas import INPUT_ERRORS
 from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
 from hrdd.tenders import documents
+from hrdd.tenders.bids import OPENAPI_EXAMPLES
 from hrdd.tenders.schemas import AnnexIn, AnnexOut, EvaluationIn, EvaluationOut, OcdsReleaseOut
 
 router = Router(tags=["tenders"])
@@ -39,7 +40,12 @@ def tender_annex_ocds(request: HttpRequest, payload: AnnexIn) -> dict[str, Any]:
     return documents.annex_ocds(_annex(payload), title=payload.title)
 
 
-@router.post("/evaluate", response={200: EvaluationOut, **INPUT_ERRORS})
+@router.post(
+    "/evaluate",
+    response={200: EvaluationOut, **INPUT_ERRORS},
+    # every accepted shape by example, one request per scenario (the bids page shows the same)
+    openapi_extra={"requestBody": {"content": {"application/json": {"examples": OPENAPI_EXAMPLES}}}},
+)
 def tender_evaluate(request: HttpRequest, payload: EvaluationIn) -> dict[str, Any]:
     """Score bids: {scenario, weights, require_label, bids} -> admission, fractions, points, totals, ranks."""
     return evaluate_bids(payload.model_dump(exclude_none=True), get_tender_framework()).as_dict()

@@ -245,3 +245,120 @@ class EvaluationListForm(ListForm):
     per_page = 20
 
     bidder = forms.CharField(label=gettext_lazy("With a bid of"), required=False, max_length=200)
+
+
+class PriceField(forms.Field):
+    """A price as people write it (412000, 412 000,50, 412,000.50); an ambiguous 412,000 is refused, not guessed."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal"})
+
+    def to_python(self, value: Any) -> float | None:
+        from hrdd.tenders.bids import PriceError, parse_price
+
+        if value in (None, "") or not str(value).strip():
+            return None
+        try:
+            return parse_price(value)
+        except PriceError as exc:
+            raise ValidationError(str(exc), code="invalid") from exc
+
+
+class BidDraftForm(PageForm):
+    """One bid, as the tender's scenario asks for it: a field per input of `bid_parts`, an evidence file per part
+    (with a box to remove the one attached), and the version the form was opened with."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, parts: Any, files_attached: Any = (), **kwargs: Any) -> None:
+        from hrdd.tenders.bids import CHOICE, LINES, LONG, PARAGRAPHS, PRICE, TEXT
+
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        attached = {f.part: f for f in files_attached}
+        self.attached = attached
+        for part in parts:
+            for entry in part.entries:
+                common = {"label": entry.label, "required": entry.required, "help_text": entry.help}
+                if entry.kind == PRICE:
+                    field: forms.Field = PriceField(**common)
+                elif entry.kind == CHOICE:
+                    field = forms.ChoiceField(choices=[("", "—"), *entry.choices], **common)
+                elif entry.kind == TEXT:
+                    field = forms.CharField(max_length=500, **common)
+                else:
+                    rows = {LONG: 3, LINES: 3, PARAGRAPHS: 4}[entry.kind]
+                    field = forms.CharField(
+                        max_length=5000, widget=forms.Textarea(attrs={"rows": rows}), **common
+                    )
+                if entry.required:
+                    field.error_messages["required"] = _("%s is required.") % entry.label
+                self.fields[entry.name] = field
+            if part.evidence:
+                self.fields[f"file_{part.key}"] = forms.FileField(
+                    label=_("Evidence file")
+                    if part.key != "risk_assessment"
+                    else _("Risk-assessment document"),
+                    required=False,
+                    widget=forms.FileInput(attrs={"accept": ",".join(part.evidence)}),
+                )
+                if part.key in attached:
+                    self.fields[f"remove_{part.key}"] = forms.BooleanField(
+                        label=_("Remove %s") % attached[part.key].filename, required=False
+                    )
+
+    def groups(self) -> list[dict[str, Any]]:
+        """The parts with their bound fields, to draw one fieldset each."""
+        return [
+            {
+                "part": part,
+                "fields": [self[e.name] for e in part.entries],
+                "file": self[f"file_{part.key}"] if part.evidence else None,
+                "remove": self[f"remove_{part.key}"] if f"remove_{part.key}" in self.fields else None,
+                "attached": self.attached.get(part.key),
+            }
+            for part in self.parts
+        ]
+
+    def entries(self) -> dict[str, Any]:
+        """The inputs given, keyed as `compose_bid` reads them."""
+        names = [e.name for part in self.parts for e in part.entries]
+        return {name: self.cleaned_data.get(name) for name in names}
+
+    def uploads(self) -> dict[str, Any]:
+        """The evidence files chosen, by part."""
+        return {
+            part.key: self.cleaned_data.get(f"file_{part.key}")
+            for part in self.parts
+            if part.evidence and self.cleaned_data.get(f"file_{part.key}")
+        }
+
+    def removals(self) -> list[str]:
+        """The parts whose attached file the user asked to remove."""
+        return [part.key for part in self.parts if self.cleaned_data.get(f"remove_{part.key}")]
+
+    def add_entry_errors(self, problems: Any) -> None:
+        """Put each (input, message) of a refused bid beside its input."""
+        for name, message in problems:
+            self.add_error(name if name in self.fields else None, message)
+
+
+class BidImportForm(PageForm):
+    file = forms.FileField(
+        label=gettext_lazy("Filled bid template (XLSX)"),
+        widget=forms.FileInput(attrs={"accept": ".xlsx"}),
+        error_messages={"required": gettext_lazy("Choose the filled bid template.")},
+    )
+    replace = forms.BooleanField(
+        label=gettext_lazy("Replace the bids already entered for the same bidders"), required=False
+    )
+
+
+class BidDraftListForm(ListForm):
+    """The sort of a tender's bid drafts."""
+
+    sorts = (
+        Sort("bidder", gettext_lazy("Bidder A–Z"), ("bidder", "id")),
+        Sort("price", gettext_lazy("Lowest price first"), ("price", "bidder", "id")),
+        Sort("updated", gettext_lazy("Latest saved first"), ("-updated_at", "-id")),
+    )
+    per_page = 25

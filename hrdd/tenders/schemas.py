@@ -208,6 +208,9 @@ class BidIn(InputSchema):
 
 
 class EvaluationIn(InputSchema):
+    """Bids to score on a scenario's criteria. A field hrdd does not read is refused with its path and the field it
+    probably means ("bids[0].risk_assesment: unknown field; did you mean risk_assessment?"), never ignored."""
+
     scenario: StrictInt
     weights: dict[str, StrictFloat] = {}
     require_label: StrictBool = True

@@ -17,7 +17,7 @@ from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
-from hrdd.tenders import documents, selectors, services
+from hrdd.tenders import documents, ocds, selectors, services
 from hrdd.tenders.forms import (
     BidsUploadForm,
     EvaluationListForm,
@@ -111,10 +111,7 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
         elif fmt == "json":
             body = documents.annex_json(annex)
         else:
-            release = documents.annex_ocds(
-                annex, title=tender.title, tender_id=str(tender.public_id), buyer=tender.organisation.name
-            )
-            body = json.dumps(release, indent=2, ensure_ascii=False)
+            body = json.dumps(ocds.tender_release_package(tender, annex=annex), indent=2, ensure_ascii=False)
         return attachment(
             body,
             filename_from_title(tender.title, f"-human-rights-annex.{ANNEX_FORMATS[fmt]}", default="tender"),

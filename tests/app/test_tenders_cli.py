@@ -49,9 +49,9 @@ def test_build_prints_markdown_by_default(cli, scenario):
     result = ok(cli("tender", "build", "--scenario", scenario))
 
     # then
-    assert result.stdout.startswith("# Human-rights requirements: Scenario")
+    assert result.stdout.startswith("# Annex 1: Human-rights requirements")
     headings = [line.split()[1] for line in result.stdout.splitlines() if line.startswith("### ")]
-    assert headings == SCENARIOS[scenario]
+    assert headings[: len(SCENARIOS[scenario])] == SCENARIOS[scenario]  # then the response form
     assert ids_in(result.stdout) == set(SCENARIOS[scenario])
 
 
@@ -114,9 +114,10 @@ def test_build_docx_writes_a_word_file(cli, tmp_path, scenario):
     assert result.stdout == ""
     document = Document(path)
     assert document.paragraphs[0].style.name == "Heading 1"
-    assert document.paragraphs[0].text == "Notebooks"
+    assert document.paragraphs[0].text == "Annex 1: Human-rights requirements"
+    assert document.core_properties.title == "Annex 1 · Notebooks"
     level3 = [p.text.split()[0] for p in document.paragraphs if p.style.name == "Heading 3"]
-    assert level3 == SCENARIOS[scenario]
+    assert level3[: len(SCENARIOS[scenario])] == SCENARIOS[scenario]  # then the response form
     assert len(document.tables) >= len(SCENARIOS[scenario])
 
 
@@ -333,7 +334,7 @@ def test_evaluate_writes_a_word_report(cli, tmp_path):
     assert "Wrote" in result.stderr
     document = Document(path)
     assert document.paragraphs[0].style.name == "Heading 1"
-    ranking = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    ranking = [[c.text for c in row.cells] for row in document.tables[1].rows]  # after the facts
     assert [row[1] for row in ranking[1:3]] == ["Lumen Computers", "Civic IT Reseller"]
 
 

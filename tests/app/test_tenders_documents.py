@@ -79,17 +79,23 @@ def test_the_annex_docx_has_real_headings_for_every_criterion_and_tables(scenari
         level: [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
         for level in (1, 2, 3)
     }
-    assert headings[1] == ["Notebooks 2027"]
+    assert headings[1] == ["Annex 1: Human-rights requirements"]
     assert "Award criteria" in headings[2]
     assert "Contract clauses (performance conditions)" in headings[2]
     assert ("Selection criteria" in headings[2]) is bool(SELECTION[scenario])
-    assert [h.split()[0] for h in headings[3]] == list(SCENARIOS[scenario])
+    # the criteria, then the response form's tables
+    assert [h.split()[0] for h in headings[3]][: len(SCENARIOS[scenario])] == list(SCENARIOS[scenario])
     for criterion in AWARDS[scenario]:
-        assert any(h.startswith(criterion) and "(weight 20)" in h for h in headings[3])
-    # one table per criterion and the weighting
-    assert len(document.tables) == len(SCENARIOS[scenario]) + 1
-    weighting = [[c.text for c in row.cells] for row in document.tables[-1].rows]
-    assert weighting == [["Criterion", "Weight"], ["price", "60"]] + [[c, "20"] for c in AWARDS[scenario]]
+        assert any(h.startswith(criterion) and "up to 20 points" in h for h in headings[3])
+    # the weighting: price and each award criterion's maximum points, and their total
+    [weighting] = [
+        [[c.text for c in row.cells] for row in table.rows]
+        for table in document.tables
+        if table.rows[0].cells[0].text == "Criterion"
+    ]
+    assert weighting[0] == ["Criterion", "Maximum points"]
+    assert [row[0].split()[0] for row in weighting[1:]] == ["Price", *AWARDS[scenario], "Total"]
+    assert [row[1] for row in weighting[1:]] == ["60", "20", "20", "100"]
     text = docx_text(document)
     assert "Legal basis" in text
     assert "Directive 2014/24/EU Article 67" in text
@@ -124,21 +130,24 @@ def test_the_evaluation_docx_has_the_ranking_and_each_bid_with_its_reasons():
     # then
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert headings == [
+        "Proposed award",
+        "Method",
         "Ranking",
         "Lumen Computers",
         "Civic IT Reseller",
         "Budget Office Supplies",
         "Nordbyte Systems",
+        "Sign-off",
     ]
-    ranking = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert ranking[0] == ["Rank", "Bidder", "Price", "Total", "Admitted"]
+    ranking = [[c.text for c in row.cells] for row in document.tables[1].rows]  # after the facts
+    assert ranking[0] == ["Rank", "Bidder", "Price (EUR)", "Price points", "AC3", "AC4", "Total"]
     assert [row[:2] for row in ranking[1:]] == [
         ["1", "Lumen Computers"],
         ["2", "Civic IT Reseller"],
-        ["—", "Budget Office Supplies"],
-        ["—", "Nordbyte Systems"],
+        ["not admitted", "Budget Office Supplies"],
+        ["not admitted", "Nordbyte Systems"],
     ]
-    assert ranking[3][2] == "255000 ⚠"  # possibly abnormally low
+    assert ranking[3][2] == "255,000.00 ⚠"  # possibly abnormally low
     text = docx_text(document)
     assert "SC1 not met" in text
     assert "LABEL not met: no label given" in text
@@ -240,12 +249,13 @@ def test_the_markdown_has_a_heading_per_criterion_with_its_weight():
 
     # then
     lines = markdown.splitlines()
-    assert lines[0] == "# Notebooks 2027"
+    assert lines[0] == "# Annex 1: Human-rights requirements"
+    assert "**Tender:** Notebooks 2027  " in lines
     headings = [line for line in lines if line.startswith("### ")]
-    assert [h.split()[1] for h in headings] == list(SCENARIOS[2])
-    assert "### AC3 Supply-chain transparency: products — weight 25" in headings
-    assert "### AC4 Action plan — weight 20" in headings
-    assert "Price weight: 60." in markdown
+    assert [h.split()[1] for h in headings][: len(SCENARIOS[2])] == list(SCENARIOS[2])
+    assert "### AC3 Supply-chain transparency: products — up to 25 points" in headings
+    assert "### AC4 Action plan — up to 20 points" in headings
+    assert "Price points = price weight × lowest admitted price ÷ the bid's price" in markdown
 
 
 def test_the_html_is_a_standalone_page_that_escapes_the_title():
@@ -497,7 +507,7 @@ def test_prices_of_a_million_and_more_are_shown_exactly_in_the_evaluation_docx()
     document = Document(io.BytesIO(documents.evaluation_docx(demo_evaluation(request))))
 
     # then: neither rounded to six digits nor in scientific notation
-    ranking = [[c.text for c in row.cells] for row in document.tables[0].rows]
-    assert [row[:3] for row in ranking[1:]] == [["1", "Alpha", "1234567"], ["2", "Beta", "1300000"]]
-    reasons = {row.cells[0].text: row.cells[3].text for row in document.tables[1].rows}
-    assert reasons["price"] == "60 x lowest admitted price 1234567 / 1234567"
+    ranking = [[c.text for c in row.cells] for row in document.tables[1].rows]
+    assert [row[:3] for row in ranking[1:]] == [["1", "Alpha", "1,234,567.00"], ["2", "Beta", "1,300,000.00"]]
+    reasons = {row.cells[0].text: row.cells[4].text for row in document.tables[2].rows}
+    assert reasons["Price"] == "60 × lowest admitted price EUR 1,234,567.00 ÷ this bid's price EUR 1,234,567.00."

@@ -235,7 +235,9 @@ def test_updating_changes_months_weights_and_label_and_audits_before_and_after(d
     annex = tender_annex(tender)
     assert annex.months == 9
     assert annex.price_weight == 50.0
-    assert [i.criterion.id for i in annex.items] == ["SC1", "AC3", "AC4", "CC2", "CC3"]
+    # a label no longer required stays in the annex as a recommendation (the buyer's choices)
+    assert [i.criterion.id for i in annex.items] == ["LABEL", "SC1", "AC3", "AC4", "CC2", "CC3"]
+    assert annex.require_label is False
 
 
 @pytest.mark.parametrize(
@@ -313,10 +315,10 @@ def test_risk_notes_give_at_most_five_lines_from_a_saved_assessment(db, buyer):
     assert RISK_NOTES == 5
     assert 1 <= len(notes) <= 5
     assert len(set(notes)) == len(notes)
-    top = saved.result["risks"][0]
-    assert notes[0].startswith(top["category"].replace("_", " ") + ":")
-    assert top["country_iso3"] in notes[0]
-    assert all("\n" not in note and "(score " in note for note in notes)
+    # in plain words: the risk's name and the country's, never a score or a code
+    assert notes[0].startswith("Child labour in cobalt mining in the Democratic Republic of the Congo")
+    assert all("\n" not in note and "score" not in note and note.endswith(".") for note in notes)
+    assert not any(saved.result["risks"][0]["country_iso3"] in note for note in notes)
 
 
 def test_a_tender_with_a_risk_assessment_carries_its_notes_into_the_annex(db, buyer, consultation):
