@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +32,23 @@ def _weights(items: list[str]) -> dict[str, float]:
     return weights
 
 
+def _release_date(text: str) -> dt.datetime | None:
+    """Read --date: an ISO 8601 date-time with a time zone (a date alone is midnight UTC)."""
+    if not text:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(
+            f"{text!r} is not an ISO 8601 date-time, e.g. 2027-03-01T09:00:00Z", field="--date"
+        ) from exc
+    if moment.tzinfo is None:
+        if len(text) > 10:
+            raise InputError(f"{text!r} has no time zone: add Z for UTC or e.g. +01:00", field="--date")
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
 @tender_app.command("build")
 def tender_build(
     scenario: Annotated[
@@ -49,14 +67,39 @@ def tender_build(
         bool, typer.Option("--no-label", help="Leave out the baseline label requirement.")
     ] = False,
     title: Annotated[str, typer.Option(help="Title of the annex.")] = "",
+    buyer: Annotated[
+        str, typer.Option(help="OCDS: the buying organisation (required with --format ocds).")
+    ] = "",
+    ocid_prefix: Annotated[
+        str,
+        typer.Option(
+            "--ocid-prefix",
+            help="OCDS: your registered ocid prefix, e.g. ocds-213czf (default: HRDD_OCID_PREFIX).",
+        ),
+    ] = "",
+    tender_id: Annotated[
+        str,
+        typer.Option(
+            "--tender-id",
+            help="OCDS: your reference for the tender, put after the prefix in the ocid "
+            "(default: one made from --buyer and --title, the same each time).",
+        ),
+    ] = "",
+    date: Annotated[
+        str, typer.Option(help="OCDS: the release date, ISO 8601 with a time zone (default: now).")
+    ] = "",
 ) -> None:
     """Write the tender's human-rights annex for a scenario: baseline, criteria, clauses, KPIs, legal basis."""
     django_setup()
     from hrdd.domain.tender import TenderInputError, build_tender, get_tender_framework
-    from hrdd.tenders import documents
+    from hrdd.tenders import documents, ocds
 
     if fmt not in TENDER_FORMATS:
         raise InputError(f"{fmt!r} is not one of {', '.join(TENDER_FORMATS)}", field="--format")
+    if fmt == "ocds" and not buyer.strip():
+        raise InputError("the buying organisation's name is needed with --format ocds", field="--buyer")
+    if fmt != "ocds" and (buyer or ocid_prefix or tender_id or date):
+        raise InputError("--buyer, --ocid-prefix, --tender-id and --date go with --format ocds only")
     if fmt == "docx" and output is None:
         raise InputError("--format docx needs -o FILE")
     weights = _weights(weight or [])
@@ -77,7 +120,16 @@ def tender_build(
     elif fmt == "json":
         content = documents.annex_json(annex)
     elif fmt == "ocds":
-        content = json.dumps(documents.annex_ocds(annex, title=title), indent=2, ensure_ascii=False)
+        package = ocds.adhoc_release_package(
+            annex,
+            title=title,
+            buyer=buyer,
+            tender_id=tender_id,
+            ocid_prefix=ocid_prefix,
+            date=_release_date(date),
+            field_names={"buyer": "--buyer", "tender_id": "--tender-id", "ocid_prefix": "--ocid-prefix"},
+        )
+        content = json.dumps(package, indent=2, ensure_ascii=False)
     else:
         content = documents.annex_markdown(annex, title=title)
     write_output(content, output)

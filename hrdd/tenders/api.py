@@ -7,12 +7,20 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router
+from ninja.security import django_auth
 
-from hrdd.core.schemas import INPUT_ERRORS
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS
 from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
-from hrdd.tenders import documents
+from hrdd.tenders import ocds, selectors
 from hrdd.tenders.bids import OPENAPI_EXAMPLES
-from hrdd.tenders.schemas import AnnexIn, AnnexOut, EvaluationIn, EvaluationOut, OcdsReleaseOut
+from hrdd.tenders.schemas import (
+    AnnexIn,
+    AnnexOut,
+    EvaluationIn,
+    EvaluationOut,
+    OcdsAnnexIn,
+    OcdsReleasePackageOut,
+)
 
 router = Router(tags=["tenders"])
 
@@ -33,11 +41,32 @@ def tender_annex(request: HttpRequest, payload: AnnexIn) -> dict[str, Any]:
     return _annex(payload).as_dict()
 
 
-# OCDS leaves out what a release does not have (selection criteria in scenario 1, parties without a buyer).
-@router.post("/annex/ocds", response={200: OcdsReleaseOut, **INPUT_ERRORS}, exclude_none=True)
-def tender_annex_ocds(request: HttpRequest, payload: AnnexIn) -> dict[str, Any]:
-    """The annex as an OCDS 1.1 release (sustainability, selection and award criteria, clauses)."""
-    return documents.annex_ocds(_annex(payload), title=payload.title)
+# OCDS leaves out what a release does not have (selection criteria in scenario 1, due dates without a contract).
+@router.post("/annex/ocds", response={200: OcdsReleasePackageOut, **INPUT_ERRORS}, exclude_none=True)
+def tender_annex_ocds(request: HttpRequest, payload: OcdsAnnexIn) -> dict[str, Any]:
+    """The annex as an OCDS 1.1 release package (sustainability, selection and award criteria, clauses), without
+    storing it: the buyer is `buyer` or, logged in, your organisation; the same buyer and title keep one ocid."""
+    organisation = getattr(request.user, "organisation", None)
+    return ocds.adhoc_release_package(
+        _annex(payload),
+        title=payload.title,
+        buyer=payload.buyer or (organisation.name if organisation is not None else ""),
+        tender_id=payload.tender_id,
+        ocid_prefix=payload.ocid_prefix,
+        date=payload.date,
+    )
+
+
+@router.get(
+    "/{public_id}/ocds",
+    response={200: OcdsReleasePackageOut, **READ_ERRORS},
+    exclude_none=True,
+    auth=django_auth,
+)
+def tender_ocds(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    """A stored tender as an OCDS 1.1 release package: its ocid, your organisation as the buyer, the clause
+    milestones due on the dates of its contract's schedule."""
+    return ocds.tender_release_package(selectors.tender_get(user=request.user, public_id=public_id))
 
 
 @router.post(

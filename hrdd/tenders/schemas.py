@@ -1,5 +1,5 @@
-"""The API's shapes for tenders: the annex of a scenario (JSON and an OCDS 1.1 release) and the evaluation of bids
-(the bid file `hrdd tender evaluate` reads, e.g. hrdd/demo_data/bids-scenario-2.json)."""
+"""The API's shapes for tenders: the annex of a scenario (JSON and an OCDS 1.1 release package) and the evaluation
+of bids (the bid file `hrdd tender evaluate` reads, e.g. hrdd/demo_data/bids-scenario-2.json)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from ninja import Schema
 from ninja.errors import ValidationError as SchemaError
-from pydantic import StrictBool, StrictFloat, StrictInt, model_validator
+from pydantic import AwareDatetime, StrictBool, StrictFloat, StrictInt, model_validator
 
 from hrdd.core.schemas import InputSchema
 from hrdd.domain.tender import UnknownField, check_fields, evaluation_fields, get_tender_framework
@@ -56,12 +56,23 @@ class AnnexOut(Schema):
     items: list[AnnexItemOut]
 
 
-# The OCDS release: property names as the OCDS 1.1 schema and its extensions spell them.
+# The OCDS release package: property names as the OCDS 1.1 schema and its extensions spell them.
+
+
+class OcdsAnnexIn(AnnexIn):
+    """The annex as OCDS without a stored tender: the buyer (default: your organisation when logged in), your own
+    reference for the tender (default: one made from the buyer and the title, so the ocid stays the same), the
+    ocid prefix (default: the installation's HRDD_OCID_PREFIX) and the release date (default: now)."""
+
+    buyer: str = ""
+    tender_id: str = ""
+    ocid_prefix: str = ""
+    date: AwareDatetime | None = None
 
 
 class OcdsSustainabilityOut(Schema):
     goal: str
-    strategies: list[str]
+    strategies: list[str] | None = None  # none for a label the buyer only recommends
     description: str
 
 
@@ -70,6 +81,7 @@ class OcdsSelectionCriterionOut(Schema):
     description: str
     minimum: str
     appliesTo: list[str]
+    verificationMethod: str
 
 
 class OcdsSelectionCriteriaOut(Schema):
@@ -103,19 +115,32 @@ class OcdsMilestoneOut(Schema):
     title: str
     type: str
     description: str
+    dueDate: str | None = None
+
+
+class OcdsPeriodOut(Schema):
+    startDate: str
+    endDate: str
+
+
+class OcdsOrganisationReferenceOut(Schema):
+    id: str
+    name: str
 
 
 class OcdsTenderOut(Schema):
     id: str
     title: str
     description: str
+    procuringEntity: OcdsOrganisationReferenceOut
     mainProcurementCategory: str
-    hasSustainability: bool
-    sustainability: list[OcdsSustainabilityOut]
+    hasSustainability: bool | None = None
+    sustainability: list[OcdsSustainabilityOut] | None = None
     selectionCriteria: OcdsSelectionCriteriaOut | None = None
     awardCriteria: str | None = None
     awardCriteriaDetails: str | None = None
     lots: list[OcdsLotOut] | None = None
+    contractPeriod: OcdsPeriodOut | None = None
     milestones: list[OcdsMilestoneOut] | None = None
 
 
@@ -125,11 +150,6 @@ class OcdsPartyOut(Schema):
     roles: list[str]
 
 
-class OcdsOrganisationReferenceOut(Schema):
-    id: str
-    name: str
-
-
 class OcdsReleaseOut(Schema):
     ocid: str
     id: str
@@ -137,9 +157,22 @@ class OcdsReleaseOut(Schema):
     tag: list[str]
     initiationType: str
     language: str
+    parties: list[OcdsPartyOut]
+    buyer: OcdsOrganisationReferenceOut
     tender: OcdsTenderOut
-    parties: list[OcdsPartyOut] | None = None
-    buyer: OcdsOrganisationReferenceOut | None = None
+
+
+class OcdsPublisherOut(Schema):
+    name: str
+
+
+class OcdsReleasePackageOut(Schema):
+    uri: str
+    version: str
+    extensions: list[str]
+    publishedDate: str
+    publisher: OcdsPublisherOut
+    releases: list[OcdsReleaseOut]
 
 
 # The bids, as the tender framework's rules read them (cfit-2025-tender: AC1 to AC7 and SC1, SC2).

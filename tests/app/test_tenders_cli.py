@@ -89,7 +89,12 @@ def test_build_json_parses(cli, scenario):
 @pytest.mark.parametrize("scenario", [1, 2, 3])
 def test_build_ocds_parses_and_has_the_goal(cli, scenario):
     # when
-    release = json.loads(ok(cli("tender", "build", "--scenario", scenario, "--format", "ocds")).stdout)
+    package = json.loads(
+        ok(
+            cli("tender", "build", "--scenario", scenario, "--format", "ocds", "--buyer", "Town of Ede")
+        ).stdout
+    )
+    [release] = package["releases"]
 
     # then
     tender = release["tender"]
