@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.consultations.selectors import consultation_choices, consultation_get
+from hrdd.core.archive import archived_filter
 from hrdd.core.errors import InputError
-from hrdd.core.forms import PageForm, WholeNumberField
+from hrdd.core.forms import OnceFormMixin, PageForm, WholeNumberField
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.text import decode_utf8
 from hrdd.core.uploads import accept_upload
@@ -56,7 +57,7 @@ class DecimalCommaField(forms.Field):
             ) from exc
 
 
-class TenderForm(PageForm):
+class TenderForm(OnceFormMixin, PageForm):
     """A new tender: its title, the procurement's consultation and risk assessment, scenario, months and label."""
 
     procurement = forms.CharField(
@@ -225,6 +226,7 @@ class TenderListForm(ListForm):
     scenario = forms.TypedChoiceField(
         label=gettext_lazy("Scenario"), required=False, coerce=int, empty_value=None, choices=()
     )
+    archived = archived_filter()
 
     def __init__(self, *args: Any, framework: TenderFramework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,6 +34,13 @@ class Tender(OwnedModel):
     weights = models.JSONField(default=dict)
     # the buyer's choices where the manual leaves room (label role, TCO/EPEAT generation, AC7 scoring)
     choices = models.JSONField(_("the buyer's choices"), default=dict, blank=True)
+    # The scenario the consultation recommended when the tender was built (None: no recommendation then); the
+    # tender's page warns when the consultation recommends another one now.
+    recommended_scenario = models.PositiveSmallIntegerField(
+        _("scenario recommended when built"), null=True, blank=True
+    )
+    # Set when the buyer archives the tender: it leaves the lists (unless asked for) and can be restored.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -12,6 +12,7 @@ from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation
+from hrdd.consultations.selectors import consultation_market
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import (
     Evaluation,
@@ -75,6 +76,12 @@ def _state(tender: Tender) -> dict[str, Any]:
     }
 
 
+def _recommended_now(consultation: Consultation | None) -> int | None:
+    """The scenario the consultation recommends now (kept with the tender, whose page warns if it changes)."""
+    market = consultation_market(consultation=consultation) if consultation is not None else None
+    return market.recommended_scenario if market is not None else None
+
+
 @transaction.atomic
 def tender_create(
     *,
@@ -126,6 +133,7 @@ def tender_create(
         require_label=require_label,
         weights={"price": annex.price_weight}
         | {i.criterion.id: i.weight for i in annex.items if i.weight is not None},
+        recommended_scenario=_recommended_now(consultation),
         created_by=actor,
     )
     audit_record(

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from hrdd.tenders import bid_views, views
+from hrdd.tenders import bid_views, lifecycle_views, views
 
 app_name = "tenders"
 urlpatterns = [
     path("", views.tender_list_page, name="list"),
     path("<uuid:public_id>/", views.tender_detail_page, name="detail"),
     path("<uuid:public_id>/evaluate/", views.bids_evaluate, name="evaluate"),
+    path("<uuid:public_id>/edit/", lifecycle_views.tender_edit_page, name="edit"),
+    path("<uuid:public_id>/archive/", lifecycle_views.tender_archive, name="archive"),
+    path("<uuid:public_id>/restore/", lifecycle_views.tender_restore, name="restore"),
+    path("<uuid:public_id>/delete/", lifecycle_views.tender_delete_page, name="delete"),
     path("<uuid:public_id>/evaluations/<int:pk>/", views.evaluation_page, name="evaluation"),
     path("<uuid:public_id>/bids/", bid_views.bids_page, name="bids"),
     path("<uuid:public_id>/bids/new/", bid_views.bid_new_page, name="bid_new"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from hrdd.consultations.selectors import consultation_get, consultation_market
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
+from hrdd.core.forms import form_create
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders import documents, ocds, selectors, services
@@ -67,18 +69,22 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
             "scenario": recommended or framework.scenarios[0].scenario,
         },
     )
-    if form.is_bound and form.is_valid():
-        try:
-            tender = services.tender_create(actor=request.user, **form.cleaned_data)
-        except (TenderInputError, InputError, PermissionDenied) as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Tender created. Adjust the weights, then download the annex."))
-            return redirect(tender)
+    created = form_create(
+        request,
+        form,
+        partial(services.tender_create, actor=request.user),
+        success=_("Tender created. Adjust the weights, then download the annex."),
+        refusals=(TenderInputError,),
+    )
+    if created is not None:
+        return created
     list_form = TenderListForm(request.GET, framework=framework)
     page = list_form.paginate(
         selectors.tender_list(
-            user=request.user, query=list_form.value("q") or "", scenario=list_form.value("scenario")
+            user=request.user,
+            query=list_form.value("q") or "",
+            scenario=list_form.value("scenario"),
+            archived=list_form.value("archived") or "",
         )
     )
     return render(
@@ -166,6 +172,7 @@ def _detail_page(  # type: ignore[no-untyped-def]
         "tenders/detail.html",
         {
             "tender": tender,
+            "recommendation_change": selectors.tender_recommendation_change(tender),
             "annex": annex,
             "sections": sections,
             "title": tender.title,

@@ -118,3 +118,21 @@ def test_an_invitation_form_sent_twice_invites_once(logged_in, consultation):
     assert second.url == consultation.get_absolute_url()
     assert Invitation.objects.filter(email="twice@example.org").count() == 1
     assert "already invited" not in logged_in.get(second.url).content.decode()
+
+
+def test_a_tender_form_sent_twice_creates_one_tender(logged_in, consultation):
+    from hrdd.tenders.models import Tender
+
+    # given
+    page = logged_in.get(reverse("tenders:list") + f"?consultation={consultation.public_id}")
+    form = document(page).by_id("new-tender")
+    data = {"title": "Twice tender", "consultation": str(consultation.public_id), "scenario": "1"}
+    data["form_key"] = form.find(tag="input", name="form_key").get("value")
+
+    # when
+    first, second = sent_twice(logged_in, reverse("tenders:list"), data)
+
+    # then
+    tender = Tender.objects.get(title="Twice tender")
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == tender.get_absolute_url()

@@ -358,7 +358,9 @@ def test_a_withdrawn_invitations_link_says_so_kindly_with_404(client, logged_in,
 
     # then
     assert client.get(reverse("respond", args=[invitation.token])).status_code == 200
-    assert [e.action for e in AuditEvent.objects.filter(action__startswith="invitation.").order_by("id")][-2:] == [
+    assert [e.action for e in AuditEvent.objects.filter(action__startswith="invitation.").order_by("id")][
+        -2:
+    ] == [
         "invitation.withdraw",
         "invitation.restore",
     ]
@@ -567,3 +569,149 @@ def test_a_viewer_cannot_change_an_invitation(as_viewer, consultation, invitatio
 def test_another_organisations_invitation_is_not_found(as_outsider, consultation, invitation, name):
     page = as_outsider.post(url(name, consultation.public_id, invitation.pk), {"confirm": "on"})
     assert page.status_code == 404
+
+
+# tenders
+
+
+@pytest.fixture
+def tender(buyer, consultation):
+    from hrdd.tenders.services import tender_create
+
+    return tender_create(actor=buyer, title="Notebooks tender", scenario=1, consultation=consultation)
+
+
+def tender_url(name, tender):
+    return reverse(f"tenders:{name}", args=[tender.public_id])
+
+
+def test_a_tender_is_renamed_and_audited(logged_in, tender):
+    page = logged_in.post(tender_url("edit", tender), {"title": "Notebooks tender 2027"})
+    assert page.status_code == 302
+    tender.refresh_from_db()
+    assert tender.title == "Notebooks tender 2027"
+    event = events("tender.update")[-1]
+    assert (event.before["title"], event.after["title"]) == ("Notebooks tender", "Notebooks tender 2027")
+
+
+def test_an_archived_tender_leaves_the_list_and_the_contract_form(logged_in, buyer, tender):
+    from hrdd.tenders.selectors import tender_list, tender_newest
+
+    # when
+    logged_in.post(tender_url("archive", tender))
+
+    # then
+    assert tender not in tender_list(user=buyer)
+    assert tender not in tender_newest(user=buyer)
+    assert tender in tender_list(user=buyer, archived="all")
+    assert "Notebooks tender" not in document(logged_in.get(reverse("tenders:list"))).find(tag="table").text
+    assert "Archived on" in document(logged_in.get(tender.get_absolute_url())).by_id("archived").text
+
+    # when
+    logged_in.post(tender_url("restore", tender))
+
+    # then
+    assert tender in tender_list(user=buyer)
+    archived_then_restored = AuditEvent.objects.filter(action__in=["tender.archive", "tender.restore"])
+    assert [e.action for e in archived_then_restored.order_by("id")] == ["tender.archive", "tender.restore"]
+
+
+def test_a_tender_without_contract_or_evaluation_is_deleted(logged_in, tender):
+    pk = tender.pk
+    page = logged_in.post(tender_url("delete", tender), {"confirm": "on"})
+    assert page.status_code == 302 and page.url == reverse("tenders:list")
+    from hrdd.tenders.models import Tender
+
+    assert not Tender.objects.filter(pk=pk).exists()
+    event = events("tender.delete")[0]
+    assert event.target_id == str(pk) and event.before["title"] == "Notebooks tender"
+
+
+def test_a_tender_with_an_evaluation_or_a_contract_cannot_be_deleted(logged_in, buyer, tender):
+    # given
+    from hrdd.contracts.services import contract_create
+    from hrdd.tenders.models import Tender
+    from hrdd.tenders.services import bid_evaluation_create
+
+    bid_evaluation_create(
+        actor=buyer, tender=tender, bids=[{"bidder": "Acme", "price": 1000, "label": "TCO Certified"}]
+    )
+    contract_create(
+        actor=buyer,
+        title="Notebooks contract",
+        supplier_name="Acme",
+        supplier_email="contracts@acme.example",
+        award_date=TODAY,
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=800),
+        tender=tender,
+    )
+
+    # when
+    page = logged_in.post(tender_url("delete", tender), {"confirm": "on"})
+
+    # then
+    assert page.status_code == 409
+    blockers = document(page).by_id("blockers").text
+    assert "1 contract was made from it (Notebooks contract)." in blockers
+    assert "Its bids were evaluated 1 time." in blockers
+    assert Tender.objects.filter(pk=tender.pk).exists()
+
+
+def test_a_tender_warns_when_the_consultations_recommendation_changed(logged_in, buyer, consultation, tender):
+    from hrdd.tenders.selectors import tender_recommendation_change
+
+    # given: built with no answer yet, now one supplier has answered
+    assert tender.recommended_scenario is None
+    assert tender_recommendation_change(tender) is None
+    invitation = invitation_create(actor=buyer, consultation=consultation, email="s@acme.example", send=False)
+    invitation_submit(invitation=invitation, raw=response())
+    now = consultation_market(consultation=consultation).recommended_scenario
+
+    # when
+    page = logged_in.get(tender.get_absolute_url())
+
+    # then
+    change = tender_recommendation_change(tender)
+    if now == tender.scenario:  # nothing was recommended then, and now the tender's own scenario is
+        assert change is None
+    else:
+        assert change is not None and change.now == now
+        assert "recommendation has changed" in document(page).by_id("recommendation-changed").text
+
+
+def test_a_tender_built_on_a_recommendation_warns_when_it_no_longer_holds(
+    logged_in, buyer, consultation, submitted
+):
+    from hrdd.tenders.selectors import tender_recommendation_change
+    from hrdd.tenders.services import tender_create
+
+    # given: a tender built while one response was counted
+    recommended = consultation_market(consultation=consultation).recommended_scenario
+    tender = tender_create(actor=buyer, title="Built on it", scenario=recommended, consultation=consultation)
+    assert tender.recommended_scenario == recommended
+    assert "recommendation-changed" not in logged_in.get(tender.get_absolute_url()).content.decode()
+
+    # when: that response is withdrawn, so nothing is recommended any more
+    lifecycle.invitation_withdraw(actor=buyer, invitation=submitted)
+
+    # then
+    change = tender_recommendation_change(tender)
+    assert (change.built_with, change.now) == (recommended, None)
+    banner = document(logged_in.get(tender.get_absolute_url())).by_id("recommendation-changed")
+    assert f"recommended scenario {recommended}" in banner.text
+    assert "no submitted response counts" in banner.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data"), [("edit", {"title": "x"}), ("archive", {}), ("delete", {"confirm": "on"})]
+)
+def test_a_viewer_cannot_change_a_tender_and_an_outsider_does_not_find_it(
+    client, viewer, outsider, tender, name, data
+):
+    client.force_login(viewer)
+    assert client.post(tender_url(name, tender), data).status_code == 403
+    client.force_login(outsider)
+    assert client.post(tender_url(name, tender), data).status_code == 404
+    tender.refresh_from_db()
+    assert tender.title == "Notebooks tender" and tender.archived_at is None
