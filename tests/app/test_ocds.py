@@ -16,6 +16,7 @@ import io
 import json
 import socket
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import json_merge_patch
@@ -31,6 +32,7 @@ from requests.adapters import HTTPAdapter
 
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import build_tender, get_tender_framework
+from hrdd.domain.tender_choices import TenderChoices, choose
 from hrdd.tenders import ocds, services
 from tests.factories import ContractFactory, TenderFactory
 
@@ -342,6 +344,40 @@ def test_without_the_label_there_is_no_technical_specification():
     strategies = [s for entry in tender["sustainability"] for s in entry.get("strategies", [])]
     assert "technicalSpecifications" not in strategies
     assert all(not entry["description"].startswith("LABEL ") for entry in tender["sustainability"])
+
+
+def annex_with_label_role(scenario, role):
+    """The annex as a stored tender gives it when the buyer chose the label's role (hrdd.domain.tender_choices):
+    the label stays in the annex, required only as an admission requirement."""
+    choices = TenderChoices(label_role=role)
+    built = build_tender(scenario=scenario, framework=choose(get_tender_framework(), choices))
+    return replace(built, require_label=choices.require_label)
+
+
+def test_a_label_the_buyer_scores_is_an_award_criterion_not_a_specification(cove):
+    # when
+    package = ocds.adhoc_release_package(annex_with_label_role(2, "award"), buyer="Town", date=WHEN)
+
+    # then
+    tender = release_of(package)["tender"]
+    strategies = [s for entry in tender["sustainability"] for s in entry.get("strategies", [])]
+    assert "technicalSpecifications" not in strategies
+    awards = [c["name"].split()[0] for c in tender["lots"][0]["awardCriteria"]["criteria"]]
+    assert awards == ["Price", "LABEL", "AC3", "AC4"]
+    assert_accepted(cove(package))
+
+
+def test_a_label_the_buyer_recommends_is_described_without_a_strategy(cove):
+    # when
+    package = ocds.adhoc_release_package(annex_with_label_role(2, "recommendation"), buyer="Town", date=WHEN)
+
+    # then
+    label, criteria = release_of(package)["tender"]["sustainability"]
+    assert "strategies" not in label
+    assert label["description"].startswith("LABEL ")
+    assert "prefers" in label["description"]
+    assert "technicalSpecifications" not in criteria["strategies"]
+    assert_accepted(cove(package))
 
 
 @pytest.mark.parametrize("scenario", [1, 2, 3])
