@@ -8,6 +8,7 @@ from hrdd.accounts.models import Membership, Organisation, User
 from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.contracts.models import (
+    CalendarFeed,
     Contract,
     InformationRequest,
     Obligation,
@@ -230,6 +231,14 @@ class ReminderSentFactory(factory.django.DjangoModelFactory):
 
     obligation = factory.SubFactory(ObligationFactory)
     key = "before-30"
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SelfAttribute("user.organisation")
 
 
 class KnowledgeEditionFactory(factory.django.DjangoModelFactory):

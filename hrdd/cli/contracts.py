@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout
+from hrdd.cli.common import JsonOpt, django_setup, print_json, stderr, stdout
 from hrdd.core.errors import InputError
 
 contract_app = typer.Typer(help="Step 4: contract obligations, deadlines and KPIs.", no_args_is_help=True)
@@ -44,8 +44,10 @@ def contract_schedule(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """List a contract's obligations and their due dates, derived from its scenario's clauses."""
-    from hrdd.domain.contracts import schedule_obligations
+    """List a contract's obligations and their due dates, derived from its scenario's clauses, each with the
+    reason for its date; warnings about the dates (a CC1 after the end, months a scenario does not use) go to
+    standard error, and in JSON also beside the obligation they concern."""
+    from hrdd.domain.contracts import plan_schedule
     from hrdd.domain.tender import TenderInputError, get_tender_framework
 
     award_date = _date(award, "--award")
@@ -53,7 +55,7 @@ def contract_schedule(
     end_date = _date(end, "--end")
     first_delivery_date = _date(first_delivery, "--first-delivery") if first_delivery is not None else None
     try:
-        obligations = schedule_obligations(
+        schedule = plan_schedule(
             scenario=scenario,
             award=award_date,
             start=start_date,
@@ -68,14 +70,19 @@ def contract_schedule(
             raise InputError(str(exc)) from exc
         message = str(exc).removeprefix(f"{exc.field}: ")
         raise InputError(message, field=FIELD_OPTIONS.get(exc.field, f"--{exc.field}")) from exc
+    errors = stderr()
+    for warning in schedule.warnings:
+        errors.print(f"warning: {warning}", highlight=False, markup=False)
     if as_json:
-        print_json([o.as_dict() for o in obligations])
+        print_json([o.as_dict() for o in schedule.obligations])
         return
     table = Table(title=f"Obligations, scenario {scenario}")
     for column in ("due", "clause", "title", "why this date"):
         table.add_column(column)
-    for o in obligations:
-        table.add_row(o.due.isoformat(), o.clause, o.title, o.reason)
+    for o in schedule.obligations:
+        table.add_row(
+            o.due.isoformat(), o.clause, o.title, o.reason + "".join(f" (warning: {w})" for w in o.warnings)
+        )
     stdout().print(table)
 
 

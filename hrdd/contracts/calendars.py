@@ -1,4 +1,5 @@
-"""iCalendar feeds of obligations (one per contract, one per organisation), cheap to poll.
+"""iCalendar feeds of obligations and information requests (one per contract, one per organisation, and each
+user's secret address of the organisation's, which calendar programs subscribe to without a login), cheap to poll.
 
 A calendar program asks for a feed every few minutes. Each request first computes the feed's version in one SQL
 query (how many obligations, the newest, what was received, when contracts, suppliers and submissions last
@@ -7,8 +8,11 @@ and nothing else is read. Otherwise the body is written from one query of plain 
 icalendar object per event (about 0.8 ms each), in the iCalendar text format (RFC 5545) that icalendar reads back.
 
 An event carries only what the version covers: the obligation's clause, title, reason and deadline, the day its
-first submission was received, the contract's title and link and the supplier's name. DTSTAMP is the feed's last change, not the time of the request, so that the same version is the
-same bytes.
+first submission was received, the contract's title and link and the supplier's name; a request for more
+information is an event on the day its answer is due, with its question and, once answered, the day. An event
+still awaited carries reminders (VALARM) some days before. Every TEXT value is escaped by icalendar's vText; the
+calendar's name is marked VALUE=TEXT so that readers which do not know X-WR-CALNAME unescape it too. DTSTAMP is
+the feed's last change, not the time of the request, so that the same version is the same bytes.
 """
 
 from __future__ import annotations
@@ -20,19 +24,38 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Max, Min, QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from icalendar import vText
 
-from hrdd.contracts.models import Contract, Obligation
+from hrdd.contracts.models import CalendarFeed, Contract, InformationRequest, Obligation
 from hrdd.core.downloads import attachment
+from hrdd.core.errors import NotFound
 from hrdd.core.links import base_url
 
 # Part of every version: changing how events are written changes every feed's ETag.
-FEED_FORMAT = "hrdd-obligations-2"
+FEED_FORMAT = "hrdd-obligations-3"
 PRODID = "-//hrdd//contract obligations//EN"
+# Reminders on each event still awaited: this many days before its date (at midnight, as the event is all-day).
+ALARM_DAYS_BEFORE = (7, 1)
+# How often a subscribed calendar program should fetch the feed again (RFC 7986 REFRESH-INTERVAL).
+REFRESH_INTERVAL = "PT1H"
+REQUEST_FIELDS = (
+    "pk",
+    "question",
+    "asked_on",
+    "due_on",
+    "answered_on",
+    "obligation__clause",
+    "obligation__title",
+    "obligation__contract__public_id",
+    "obligation__contract__title",
+    "obligation__contract__supplier__legal_name",
+)
 # The values an event is written from, read in one query (no model instances), and when its first submission
 # arrived (read from the submissions themselves, which the version counts).
 EVENT_FIELDS = (
@@ -60,6 +83,24 @@ def organisation_obligations(organisation_id: int) -> QuerySet[Obligation]:
     return Obligation.objects.filter(contract__organisation_id=organisation_id)
 
 
+def feed_by_token(token: str) -> CalendarFeed:
+    """The live calendar address behind a token, of a user still active in its organisation, or NotFound."""
+    feed = (
+        CalendarFeed.objects.select_related("organisation")
+        .filter(
+            token=token,
+            revoked_at__isnull=True,
+            user__is_active=True,
+            user__memberships__organisation_id=models.F("organisation_id"),
+            user__memberships__is_active=True,
+        )
+        .first()
+    )
+    if feed is None:
+        raise NotFound("calendar")
+    return feed
+
+
 def contract_for_feed(*, user: Any, public_id: uuid.UUID | str) -> Contract:
     """The contract the user may see, with what its feed names (one query), or NotFound."""
     contract: Contract = (
@@ -71,15 +112,18 @@ def contract_for_feed(*, user: Any, public_id: uuid.UUID | str) -> Contract:
 
 
 def feed_version(obligations: QuerySet[Obligation], *, name: str, base_url: str) -> FeedVersion:
-    """The feed's version, from one aggregate query over its obligations, their submissions, contracts and
-    suppliers (read from indexes and the small tables, not from every obligation's row): it changes when an
-    obligation or a submission is added or removed, a contract is added, a supplier is renamed or replaced, or
-    the calendar's name or links change."""
+    """The feed's version, from one aggregate query over its obligations, their submissions and requests,
+    contracts and suppliers (read from indexes and the small tables, not from every obligation's row): it changes
+    when an obligation, a submission or a request is added or removed, a request is answered, a contract is added,
+    a supplier is renamed or replaced, or the calendar's name or links change."""
     row = obligations.order_by().aggregate(
-        rows=Count("pk"),  # obligations, times their submissions
+        rows=Count("pk"),  # obligations, times their submissions and requests
         last_obligation=Max("pk"),
         submission_rows=Count("submissions__pk"),
         last_submission=Max("submissions__pk"),
+        request_rows=Count("requests__pk"),
+        last_request=Max("requests__pk"),
+        answered_rows=Count("requests__answered_on"),
         suppliers=Sum("contract__supplier_id"),  # changes when a contract's supplier does
         contract_added=Max("contract__created_at"),
         supplier_changed=Max("contract__supplier__updated_at"),
@@ -115,18 +159,46 @@ def feed_response(
 def obligations_calendar(
     obligations: QuerySet[Obligation], *, name: str, base_url: str, stamp: dt.datetime | None = None
 ) -> bytes:
-    """Return an .ics calendar with one all-day event per obligation deadline, in deadline order."""
+    """Return an .ics calendar with one all-day event per obligation deadline, in deadline order, and one per
+    request for more information on the day its answer is due."""
     stamp = stamp or dt.datetime.now(dt.UTC)
     rows = (
         obligations.order_by("due_date", "clause", "pk")
         .values_list(*EVENT_FIELDS)
         .annotate(received=Min("submissions__submitted_at"))
     )
-    return b"".join(_calendar_lines(rows.iterator(chunk_size=2000), name, base_url, stamp))
+    requests = (
+        InformationRequest.objects.filter(obligation__in=obligations.order_by().values("pk"))
+        .order_by("due_on", "pk")
+        .values_list(*REQUEST_FIELDS)
+    )
+    return b"".join(
+        _calendar_lines(
+            rows.iterator(chunk_size=2000), requests.iterator(chunk_size=2000), name, base_url, stamp
+        )
+    )
+
+
+def _alarms(title: str) -> list[str]:
+    lines = []
+    for days in ALARM_DAYS_BEFORE:
+        when = "tomorrow" if days == 1 else f"in {days} days"
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"TRIGGER:-P{days}D",
+            f"DESCRIPTION:{escape_text(f'{title}: due {when}')}",
+            "END:VALARM",
+        ]
+    return lines
 
 
 def _calendar_lines(
-    rows: Iterable[tuple[Any, ...]], name: str, base_url: str, stamp: dt.datetime
+    rows: Iterable[tuple[Any, ...]],
+    requests: Iterable[tuple[Any, ...]],
+    name: str,
+    base_url: str,
+    stamp: dt.datetime,
 ) -> Iterator[bytes]:
     dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     yield from _lines(
@@ -134,39 +206,76 @@ def _calendar_lines(
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{escape_text(name)}",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME;VALUE=TEXT:{escape_text(name)}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{REFRESH_INTERVAL}",
+        f"X-PUBLISHED-TTL:{REFRESH_INTERVAL}",
     )
     links: dict[uuid.UUID, str] = {}
-    for pk, clause, title, due, reason, public_id, contract_title, supplier, received in rows:
+
+    def link_of(public_id: uuid.UUID) -> str:
         link = links.get(public_id)
         if link is None:
             link = links[public_id] = base_url + reverse("contracts:detail", args=[public_id])
+        return link
+
+    for pk, clause, title, due, reason, public_id, contract_title, supplier, received in rows:
+        link = link_of(public_id)
         description = f"{contract_title}: {reason}. {link}"
         if received is not None:
             description += f"\nReceived on {received.astimezone(dt.UTC).date().isoformat()}."
+        summary = f"{clause} {title} — {supplier}"
         yield from _lines(
             "BEGIN:VEVENT",
             f"UID:obligation-{pk}-{public_id}@hrdd",
             f"DTSTAMP:{dtstamp}",
             f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
             f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape_text(f'{clause} {title} — {supplier}')}",
+            f"SUMMARY:{escape_text(summary)}",
             f"DESCRIPTION:{escape_text(description)}",
+            f"URL:{link}",
+            "TRANSP:TRANSPARENT",
+            *(_alarms(summary) if received is None else ()),
+            "END:VEVENT",
+        )
+    for (
+        pk,
+        question,
+        asked,
+        due,
+        answered,
+        clause,
+        title,
+        public_id,
+        contract_title,
+        supplier,
+    ) in requests:
+        link = link_of(public_id)
+        summary = f"Answer due: {clause} {title} — {supplier}"
+        description = f"{contract_title}: asked on {asked.isoformat()}: {question}\n{link}"
+        if answered is not None:
+            description += f"\nAnswered on {answered.isoformat()}."
+        yield from _lines(
+            "BEGIN:VEVENT",
+            f"UID:request-{pk}-{public_id}@hrdd",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape_text(summary)}",
+            f"DESCRIPTION:{escape_text(description)}",
+            f"URL:{link}",
+            "TRANSP:TRANSPARENT",
+            *(_alarms(summary) if answered is None else ()),
             "END:VEVENT",
         )
     yield b"END:VCALENDAR\r\n"
 
 
 def escape_text(value: str) -> str:
-    """A TEXT value as RFC 5545 (3.3.11) writes it: backslash, semicolon, comma and line breaks escaped."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+    """A TEXT value as RFC 5545 (3.3.11) writes it, by icalendar's vText: backslash, semicolon, comma and line
+    breaks escaped (a carriage return with or without a line feed is one line break)."""
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return vText(text).to_ical().decode()
 
 
 def _lines(*lines: str) -> Iterator[bytes]:

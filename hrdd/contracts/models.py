@@ -172,3 +172,39 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} for {self.obligation}"
+
+
+class CalendarFeed(models.Model):
+    """A user's secret address of their organisation's deadlines as a calendar, which calendar programs subscribe
+    to without a login. A new address revokes the old one; a revoked address, or one whose user left the
+    organisation or was deactivated, is not found."""
+
+    owner_path = "organisation"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OwnedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_calendar_feed",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user} in {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:feed", args=[self.token])

@@ -15,10 +15,18 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from hrdd.accounts.models import User
-from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
+from hrdd.contracts.models import (
+    CalendarFeed,
+    Contract,
+    InformationRequest,
+    Obligation,
+    ProductionSite,
+    ReminderSent,
+    Submission,
+)
 from hrdd.contracts.verdicts import obligation_verdicts_catch_up, risk_link_verdict
 from hrdd.core.errors import NotFound
-from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict
+from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict, plan_schedule
 from hrdd.domain.sites import SiteRiskVerdict
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 
@@ -90,6 +98,10 @@ class ObligationStatus:
         default_factory=list
     )  # one page of them
     sites_page: Page[ProductionSite] | None = None
+    sites_linked: bool = False  # whether the page's sites are linked to the tender's risk assessment
+    disagreement: list[tuple[str, list[str]]] = field(
+        default_factory=list
+    )  # a risk assessment's summary vs file
 
     @property
     def latest(self) -> Submission | None:
@@ -125,9 +137,36 @@ def contract_statuses(contract: Contract, *, today: dt.date | None = None) -> li
         .prefetch_related(
             Prefetch("submissions", queryset=Submission.objects.order_by("-version")),
             Prefetch("requests", queryset=InformationRequest.objects.order_by("asked_on", "id")),
+            Prefetch("reminders", queryset=ReminderSent.objects.order_by("-sent_at", "-pk")),
         )
     )
     return [obligation_status(o, submissions=list(o.submissions.all())) for o in obligations]
+
+
+def contract_schedule_warnings(contract: Contract) -> list[str]:
+    """What the buyer should check about the contract's dates (e.g. a CC1 due after the end), from its stored
+    dates by the schedule's rules (the months are the contract's own, so never warned about here)."""
+    return list(
+        plan_schedule(
+            scenario=contract.scenario,
+            award=contract.award_date,
+            start=contract.start_date,
+            end=contract.end_date,
+            framework=get_tender_framework(),
+            default_months=contract.months,
+            first_delivery=contract.first_delivery,
+            risk_assessment_in_tender=contract.risk_assessment_in_tender,
+        ).warnings
+    )
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    """The user's live calendar address of the organisation they work in now, or None."""
+    if user.organisation_id is None:
+        return None
+    return CalendarFeed.objects.filter(
+        user=user, organisation_id=user.organisation_id, revoked_at__isnull=True
+    ).first()
 
 
 def site_page(

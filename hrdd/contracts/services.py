@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -15,11 +15,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrdd.accounts.models import User
+from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.contracts.models import (
+    CalendarFeed,
     Contract,
     InformationRequest,
     Obligation,
@@ -40,8 +41,12 @@ from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.text import decode_utf8, extract_text
 from hrdd.core.uploads import CSV, AcceptedFile, accept_upload
-from hrdd.domain.contracts import reminder_due, schedule_obligations
-from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.domain.contracts import (
+    RISK_ASSESSMENT_ITEMS,
+    plan_schedule,
+    read_risk_assessment,
+    reminder_due,
+)
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
@@ -79,14 +84,18 @@ def contract_create(
     """Create a contract (from a tender or directly) and derive its obligations from the scenario's clauses.
 
     The supplier's name is resolved to its company record (the same name and country is the same company); the
-    contract joins its tender's procurement, or the one given, or a new one named after it.
+    contract joins its tender's procurement, or the one given, or a new one named after it. The contract returned
+    carries `schedule_warnings`: what the buyer should check about its dates (e.g. a CC1 due after the end, or
+    months given for a scenario without CC1), for the page's message and the API's answer.
     """
     organisation = writer_organisation(actor)
+    months_given = months  # the buyer's own choice; a tender's months are not warned about
+    tender_months = None
     if tender is not None:
         if tender.organisation_id != organisation.pk:
             raise TenderInputError(_("not found"), field="tender")
         scenario = tender.scenario if scenario is None else scenario
-        months = tender.months if months is None else months
+        tender_months = tender.months
     if scenario is None:
         raise TenderInputError(_("a scenario is required"), field="scenario")
     for value, name in ((title, "title"), (supplier_name, "supplier_name")):
@@ -111,16 +120,18 @@ def contract_create(
     except InputError as exc:
         raise TenderInputError(str(exc), field=exc.field) from exc
     framework = get_tender_framework()
-    obligations = schedule_obligations(
+    schedule = plan_schedule(
         scenario=scenario,
         award=award_date,
         start=start_date,
         end=end_date,
         framework=framework,
-        months=months,
+        months=months_given,
+        default_months=tender_months,
         first_delivery=first_delivery,
         risk_assessment_in_tender=risk_assessment_in_tender,
     )
+    obligations = schedule.obligations
     contract = Contract.objects.create(
         organisation=organisation,
         procurement=procurement,
@@ -133,7 +144,7 @@ def contract_create(
         start_date=start_date,
         end_date=end_date,
         first_delivery=first_delivery,
-        months=months or framework.parameters.default_months,
+        months=months_given or tender_months or framework.parameters.default_months,
         risk_assessment_in_tender=risk_assessment_in_tender,
         created_by=actor,
     )
@@ -152,8 +163,10 @@ def contract_create(
             "supplier": contract.supplier_name,
             "scenario": scenario,
             "obligations": [o.as_dict() for o in obligations],
+            "warnings": list(schedule.warnings),
         },
     )
+    contract.schedule_warnings = schedule.warnings  # type: ignore[attr-defined]
     return contract
 
 
@@ -220,16 +233,9 @@ def submission_create(
         except InputError as exc:
             raise SubmissionError(str(exc), field="file") from exc
         if spec.kind == "risk_assessment":
-            check = check_risk_assessment(text)
-            found = {
-                "components": [f.id for f in check.components],
-                "raw_materials": [f.id for f in check.raw_materials],
-                "sourcing_countries": [f.id for f in check.countries],
-                "risks": [f.id for f in check.risks],
-            }
-            # The supplier's own summary counts; where a field is left empty, what hrdd found in the document does.
-            summary = {k: _lines(data.get(k)) or found[k] for k in found}
-            summary["found_in_document"] = found
+            # The document is read now, once, with step 1's check (award criterion 1); the verdicts count what it
+            # found, and name what the supplier's typed summary claims that the document does not bear out.
+            summary = read_risk_assessment(text, {k: _lines(data.get(k)) for k in RISK_ASSESSMENT_ITEMS})
         else:  # a report: the short answers its clause asks beside the document
             summary = {name: _report_field(name, data) for name in spec.fields}
     return _submission_store(obligation=obligation, file=file, summary=summary, sites=sites)
@@ -464,21 +470,123 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
                 ReminderSent.objects.create(obligation=obligation, key=key)
         except IntegrityError:
             continue  # sent meanwhile by another run: never twice
-        contract = obligation.contract
-        link = absolute_url(contract.get_supplier_url())
-        when = (
-            _("is due on %s") % obligation.due_date.isoformat()
-            if key.startswith("before")
-            else _("was due on %s and has not been received") % obligation.due_date.isoformat()
-        )
-        send_mail(
-            subject=_("Reminder: %(clause)s %(title)s — %(contract)s")
-            % {"clause": obligation.clause, "title": obligation.title, "contract": contract.title},
-            message=_("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n")
-            % {"clause": obligation.clause, "title": obligation.title, "when": when, "link": link},
-            from_email=None,
-            recipient_list=[contract.supplier_email, *managers.get(contract.organisation_id, [])],
-            fail_silently=True,
+        reminder_mail(
+            obligation,
+            overdue=not key.startswith("before"),
+            recipients=[
+                obligation.contract.supplier_email,
+                *managers.get(obligation.contract.organisation_id, []),
+            ],
         )
         sent.append((obligation, key))
     return sent
+
+
+def reminder_mail(obligation: Obligation, *, overdue: bool, recipients: list[str]) -> None:
+    """E-mail the reminder of one obligation: what is due when, and the supplier's link to submit through."""
+    contract = obligation.contract
+    link = absolute_url(contract.get_supplier_url())
+    when = (
+        _("was due on %s and has not been received") % obligation.due_date.isoformat()
+        if overdue
+        else _("is due on %s") % obligation.due_date.isoformat()
+    )
+    send_mail(
+        subject=_("Reminder: %(clause)s %(title)s — %(contract)s")
+        % {"clause": obligation.clause, "title": obligation.title, "contract": contract.title},
+        message=_("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n")
+        % {"clause": obligation.clause, "title": obligation.title, "when": when, "link": link},
+        from_email=None,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+class ReminderRefused(InputError):
+    """A reminder cannot be sent now; the message says why."""
+
+
+def reminder_send_now(*, actor: User, obligation: Obligation, today: dt.date | None = None) -> ReminderSent:
+    """Send the supplier the reminder of one unsubmitted obligation at once, with the same e-mail as the daily
+    reminders; at most once a day per obligation (a second click, or a page sent again, sends nothing)."""
+    contract = obligation.contract
+    require_writer(actor, contract.organisation)
+    today = today or timezone.localdate()
+    if obligation.submissions.exists():
+        raise ReminderRefused(
+            _("%(clause)s was already received: there is nothing to remind of.")
+            % {"clause": obligation.clause}
+        )
+    try:
+        with transaction.atomic():
+            sent = ReminderSent.objects.create(obligation=obligation, key=f"now-{today.isoformat()}")
+            audit_record(
+                actor=actor,
+                organisation=contract.organisation,
+                action="obligation.remind",
+                target=obligation,
+                after={
+                    "clause": obligation.clause,
+                    "due": obligation.due_date.isoformat(),
+                    "to": contract.supplier_email,
+                },
+            )
+    except IntegrityError as exc:
+        raise ReminderRefused(
+            _("A reminder of %(clause)s was already sent today; the supplier has it.")
+            % {"clause": obligation.clause}
+        ) from exc
+    reminder_mail(obligation, overdue=obligation.due_date < today, recipients=[contract.supplier_email])
+    return sent
+
+
+# --- calendar addresses ------------------------------------------------------------------------------------------
+
+
+def _feed_owner(actor: User) -> Organisation:
+    organisation = actor.organisation
+    if organisation is None or actor.role is None or not actor.is_active:
+        raise PermissionDenied(_("You work in no organisation."))
+    return organisation
+
+
+@transaction.atomic
+def calendar_feed_renew(*, actor: User) -> CalendarFeed:
+    """Give the user a new secret calendar address of their organisation's deadlines; the old one stops working."""
+    organisation = _feed_owner(actor)
+    revoked = _calendar_feed_revoke(actor, organisation)
+    feed = CalendarFeed.objects.create(user=actor, organisation=organisation)
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="calendar_feed.create",
+        target=feed,
+        after={"replaces": revoked.pk if revoked else None},  # never the secret itself
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, actor: User) -> CalendarFeed | None:
+    """Stop the user's calendar address of their organisation's deadlines (None when they had none)."""
+    return _calendar_feed_revoke(actor, _feed_owner(actor))
+
+
+def _calendar_feed_revoke(actor: User, organisation: Organisation) -> CalendarFeed | None:
+    feed = (
+        CalendarFeed.objects.select_for_update()
+        .filter(user=actor, organisation=organisation, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is None:
+        return None
+    feed.revoked_at = timezone.now()
+    feed.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        organisation=organisation,
+        action="calendar_feed.revoke",
+        target=feed,
+        after={"revoked_at": feed.revoked_at.isoformat()},
+    )
+    return feed

@@ -30,7 +30,7 @@ from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites
 from hrdd.domain.tender import TenderFramework, get_tender_framework
 
 # Raise when what is stored changes meaning: every fingerprint then differs and `hrdd verify` says so.
-VERDICT_VERSION = 1
+VERDICT_VERSION = 2  # 2: a risk assessment (CC1) is counted on its document, its typed summary a hint
 CHUNK = 500  # obligations rated per round of queries
 VERDICT_FIELDS = [
     "status",

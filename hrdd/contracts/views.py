@@ -12,10 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hrdd.contracts import calendars, charts, selectors, services
+
 from hrdd.contracts.forms import (
+    SUMMARY_FIELDS,
     AnswerForm,
     ContractForm,
     InformationRequestForm,
@@ -30,6 +33,7 @@ from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
+from hrdd.domain.contracts import summary_disagrees
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders.selectors import tender_get, tender_newest, tender_winner
@@ -63,15 +67,23 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         except (TenderInputError, InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
+            count = contract.obligations.count()
             messages.success(
-                request, _("Contract created with %d obligations.") % contract.obligations.count()
+                request,
+                ngettext(
+                    "Contract created with %d obligation.", "Contract created with %d obligations.", count
+                )
+                % count,
             )
+            for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
+                messages.warning(request, _("Check the dates: %s.") % warning)
             return redirect(contract)
     clauses = [(c.id, f"{c.id} {c.title}") for c in get_tender_framework().criteria if c.kind == "clause"]
     filter_form = ObligationFilterForm(request.GET, clauses=clauses)
     filters = selectors.ObligationFilter(**filter_form.values())
     board = selectors.dashboard(user=request.user, filters=filters, number=request.GET.get("page"))
     contracts = selectors.contract_page(user=request.user, number=request.GET.get("contracts"))
+    feed = selectors.calendar_feed_of(request.user)
     return render(
         request,
         "contracts/dashboard.html",
@@ -84,6 +96,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "filtered": filters != selectors.ObligationFilter(),
             "chart": charts.on_time_trend_svg(board.trend),
             "form": form,
+            "calendar_feed_url": absolute_url(feed.get_absolute_url()) if feed else "",
         },
         status=400 if form.errors else 200,
     )
@@ -134,8 +147,14 @@ def _contract_page(
                 request, item.sites_page, param, f"obligation-{item.obligation.pk}"
             )
             linked = {site.pk: list(v.risks) for site, v in item.sites if v is not None}
+            item.sites_linked = bool(linked)
             if linked:
                 site_links[item.obligation.pk] = linked
+        if item.submission and item.submission.kind == "risk_assessment" and item.latest is not None:
+            item.disagreement = [
+                (str(SUMMARY_FIELDS[name][0]) if name in SUMMARY_FIELDS else name, entries)
+                for name, entries in summary_disagrees(item.latest.summary).items()
+            ]
     return render(
         request,
         "contracts/detail.html",
@@ -147,6 +166,7 @@ def _contract_page(
             "supplier_link": absolute_url(contract.get_supplier_url()),
             "today": timezone.localdate(),
             "request_forms": request_forms,
+            "schedule_warnings": selectors.contract_schedule_warnings(contract),
         },
         status=400 if posted is not None else 200,
     )
@@ -169,6 +189,29 @@ def request_create(request: HttpRequest, public_id: str, obligation_id: int) -> 
             messages.success(request, _("Request sent to %s.") % contract.supplier_email)
             return redirect(contract)
     return _contract_page(request, contract, posted=(obligation.pk, form))
+
+
+@login_required
+@require_POST
+def remind_now(request: HttpRequest, public_id: str, obligation_id: int) -> HttpResponse:
+    """E-mail the supplier the reminder of one unsubmitted obligation now (writers only; once a day)."""
+    contract = selectors.contract_get(user=request.user, public_id=public_id)
+    obligation = _obligation(contract, obligation_id)
+    try:
+        services.reminder_send_now(actor=request.user, obligation=obligation)
+    except services.ReminderRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Reminder of %(clause)s (due %(due)s) sent to %(email)s.")
+            % {
+                "clause": obligation.clause,
+                "due": obligation.due_date.isoformat(),
+                "email": contract.supplier_email,
+            },
+        )
+    return redirect(f"{contract.get_absolute_url()}#obligation-{obligation.pk}")
 
 
 def _obligation(contract, obligation_id: int) -> Obligation:  # type: ignore[no-untyped-def]
@@ -208,6 +251,42 @@ def organisation_calendar(request: HttpRequest) -> HttpResponse:
         name=str(request.user.organisation),
         filename="obligations.ics",
     )
+
+
+def feed_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """A user's secret calendar address: their organisation's deadlines and requests, for calendar programs that
+    subscribe without a login (the token is the permission; a revoked one is not found)."""
+    feed = calendars.feed_by_token(token)
+    return calendars.feed_response(
+        request,
+        calendars.organisation_obligations(feed.organisation_id),
+        name=str(feed.organisation),
+        filename="obligations.ics",
+    )
+
+
+@login_required
+@require_POST
+def calendar_link_renew(request: HttpRequest) -> HttpResponse:
+    """A new secret calendar address for the user; the old one stops working."""
+    had = selectors.calendar_feed_of(request.user) is not None
+    services.calendar_feed_renew(actor=request.user)
+    messages.success(
+        request,
+        _("Here is your new calendar link; the old one no longer works. Subscribe to the new one.")
+        if had
+        else _("Here is your calendar link: subscribe to it in your calendar program."),
+    )
+    return redirect(reverse("contracts:dashboard") + "#calendar-link")
+
+
+@login_required
+@require_POST
+def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
+    """Stop the user's secret calendar address."""
+    if services.calendar_feed_revoke(actor=request.user) is not None:
+        messages.success(request, _("Your calendar link no longer works."))
+    return redirect(reverse("contracts:dashboard") + "#calendar-link")
 
 
 def supplier_page(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import pycountry
+
+from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
 
 
@@ -21,11 +26,33 @@ class Obligation:
     clause: str
     title: str
     due: dt.date
-    reason: str
+    reason: str  # why it falls due on that day, in a sentence
+    warnings: tuple[
+        str, ...
+    ] = ()  # what the buyer should check about this date (e.g. after the contract end)
 
-    def as_dict(self) -> dict[str, str]:
-        """Return the JSON shape printed by `hrdd contract schedule --json`."""
-        return {"clause": self.clause, "title": self.title, "due": self.due.isoformat()}
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON shape printed by `hrdd contract schedule --json`: the date with its reason."""
+        return {
+            "clause": self.clause,
+            "title": self.title,
+            "due": self.due.isoformat(),
+            "reason": self.reason,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A contract's dated obligations and the warnings about its dates (every obligation's, and the schedule's
+    own, such as months given for a scenario without CC1)."""
+
+    obligations: tuple[Obligation, ...]
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready form."""
+        return {"obligations": [o.as_dict() for o in self.obligations], "warnings": list(self.warnings)}
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -41,6 +68,138 @@ def anniversary(start: dt.date, years: int) -> dt.date:
     return add_months(start, 12 * years)
 
 
+def _validate(
+    *, award: dt.date, start: dt.date, end: dt.date, months: Any, first_delivery: dt.date | None
+) -> None:
+    if months is not None and (isinstance(months, bool) or not isinstance(months, int) or months < 1):
+        raise TenderInputError(f"must be a whole number of months >= 1, got {months!r}", field="months")
+    if end < start:
+        raise TenderInputError(f"the end date {end} is before the start date {start}", field="end")
+    if start < award:
+        raise TenderInputError(f"the start date {start} is before the award date {award}", field="start")
+    if first_delivery is not None and first_delivery < award:
+        raise TenderInputError(
+            f"the first delivery {first_delivery} is before the award date {award}", field="first_delivery"
+        )
+
+
+def _risk_assessment_due(
+    clause_id: str,
+    title: str,
+    *,
+    award: dt.date,
+    end: dt.date,
+    months: int,
+    first_delivery: dt.date | None,
+) -> Obligation:
+    """CC1 (manual 3.3.2): "at the latest, X months after the award of the contract, and in any case prior to
+    the delivery of the goods" -- so the day before the first delivery when that comes first."""
+    due = add_months(award, months)
+    reason = f"{months} months after the award on {award.isoformat()}"
+    warnings: list[str] = []
+    if first_delivery is not None and first_delivery <= due:
+        due = first_delivery - dt.timedelta(days=1)
+        reason = (
+            f"the day before the first delivery on {first_delivery.isoformat()} (the assessment comes before "
+            f"the goods are delivered), earlier than {months} months after the award on {award.isoformat()}"
+        )
+        if due < award:
+            due = award
+            reason = f"the award on {award.isoformat()}, as the first delivery is on the same day"
+            warnings.append(
+                f"{clause_id}: the first delivery on {first_delivery.isoformat()} is on the award day, which "
+                "leaves no day before it for the risk assessment; it is due on the award day"
+            )
+    if due > end:
+        warnings.append(
+            f"{clause_id}: due on {due.isoformat()}, after the contract ends on {end.isoformat()}; choose "
+            "fewer months after the award or check the dates"
+        )
+    return Obligation(clause_id, title, due, reason, tuple(warnings))
+
+
+def _annual_reports(clause_id: str, title: str, *, start: dt.date, end: dt.date) -> list[Obligation]:
+    """CC2-CC4 (manual 3.3.3, 3.3.4): a report on each anniversary of the start up to the end and, when the
+    last contract year ends before its anniversary, a final report on the end date for that last part."""
+    reports = []
+    years = 1
+    while (due := anniversary(start, years)) <= end:
+        reports.append(
+            Obligation(clause_id, title, due, f"anniversary {years} of the start on {start.isoformat()}")
+        )
+        years += 1
+    if not reports or reports[-1].due < end:
+        if reports:
+            reason = (
+                f"the end of the contract on {end.isoformat()}: a final report for the last contract year, "
+                f"from anniversary {years - 1} on {reports[-1].due.isoformat()} (its anniversary falls after the end)"
+            )
+        else:
+            reason = (
+                f"the end of the contract on {end.isoformat()}: one report for the contract's only year, from the "
+                f"start on {start.isoformat()} (the contract ends before its first anniversary)"
+            )
+        reports.append(Obligation(clause_id, title, end, reason))
+    return reports
+
+
+def plan_schedule(
+    *,
+    scenario: int,
+    award: dt.date,
+    start: dt.date,
+    end: dt.date,
+    framework: TenderFramework,
+    months: int | None = None,
+    default_months: int | None = None,
+    first_delivery: dt.date | None = None,
+    risk_assessment_in_tender: bool = False,
+) -> Schedule:
+    """Derive the dated obligations of a contract from its scenario's clauses, sorted by due date then clause,
+    each with the reason for its date, and the warnings about the dates.
+
+    `months` is what the buyer chose for CC1 (warned about when no CC1 applies); `default_months` the value to
+    use when they chose none (a tender's), else the framework's."""
+    chosen = framework.scenario(scenario)
+    _validate(award=award, start=start, end=end, months=months, first_delivery=first_delivery)
+    cc1_months = months if months is not None else (default_months or framework.parameters.default_months)
+    obligations: list[Obligation] = []
+    after_award = False
+    for criterion_id in chosen.criteria:
+        clause = framework.criterion(criterion_id)
+        if clause.kind != "clause" or clause.schedule is None:
+            continue
+        if clause.schedule.type == "after_award":
+            after_award = True
+            if risk_assessment_in_tender:
+                continue  # CC1 applies only when the risk assessment was not given in the tender
+            obligations.append(
+                _risk_assessment_due(
+                    clause.id,
+                    clause.title,
+                    award=award,
+                    end=end,
+                    months=cc1_months,
+                    first_delivery=first_delivery,
+                )
+            )
+        else:
+            obligations += _annual_reports(clause.id, clause.title, start=start, end=end)
+    warnings: list[str] = []
+    if months is not None and not after_award:
+        warnings.append(
+            f"months after the award ({months}) apply only to the risk assessment (CC1), which scenario "
+            f"{scenario} does not include: they are ignored"
+        )
+    elif months is not None and risk_assessment_in_tender:
+        warnings.append(
+            f"months after the award ({months}) are ignored: the risk assessment was given in the tender, so "
+            "no CC1 is due"
+        )
+    ordered = tuple(sorted(obligations, key=lambda o: (o.due, o.clause)))
+    return Schedule(ordered, (*warnings, *(w for o in ordered for w in o.warnings)))
+
+
 def schedule_obligations(
     *,
     scenario: int,
@@ -53,47 +212,16 @@ def schedule_obligations(
     risk_assessment_in_tender: bool = False,
 ) -> tuple[Obligation, ...]:
     """Derive the dated obligations of a contract from its scenario's clauses, sorted by due date then clause."""
-    chosen = framework.scenario(scenario)
-    months = framework.parameters.default_months if months is None else months
-    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
-        raise TenderInputError(f"must be a whole number of months >= 1, got {months!r}", field="months")
-    if end < start:
-        raise TenderInputError(f"the end date {end} is before the start date {start}", field="end")
-    if start < award:
-        raise TenderInputError(f"the start date {start} is before the award date {award}", field="start")
-    if first_delivery is not None and first_delivery < award:
-        raise TenderInputError(
-            f"the first delivery {first_delivery} is before the award date {award}", field="first_delivery"
-        )
-    obligations: list[Obligation] = []
-    for criterion_id in chosen.criteria:
-        clause = framework.criterion(criterion_id)
-        if clause.kind != "clause" or clause.schedule is None:
-            continue
-        if clause.schedule.type == "after_award":
-            if risk_assessment_in_tender:
-                continue  # CC1 applies only when the risk assessment was not given in the tender
-            due = add_months(award, months)
-            reason = f"{months} months after the award on {award.isoformat()}"
-            if first_delivery is not None and first_delivery < due:
-                due = first_delivery
-                reason = (
-                    f"the first delivery on {first_delivery.isoformat()}, before {months} months after award"
-                )
-            obligations.append(Obligation(clause.id, clause.title, due, reason))
-        else:
-            years = 1
-            while (due := anniversary(start, years)) <= end:
-                obligations.append(
-                    Obligation(
-                        clause.id,
-                        clause.title,
-                        due,
-                        f"anniversary {years} of the start on {start.isoformat()}",
-                    )
-                )
-                years += 1
-    return tuple(sorted(obligations, key=lambda o: (o.due, o.clause)))
+    return plan_schedule(
+        scenario=scenario,
+        award=award,
+        start=start,
+        end=end,
+        framework=framework,
+        months=months,
+        first_delivery=first_delivery,
+        risk_assessment_in_tender=risk_assessment_in_tender,
+    ).obligations
 
 
 # --- KPIs ------------------------------------------------------------------------------------------------------
@@ -177,11 +305,152 @@ def site_list_completeness(sites: Sequence[Mapping[str, Any]], explanation: str 
     return KpiResult("completeness", "problem", f"{share:g}% complete, not explained", tuple(reasons), share)
 
 
+# --- CC1: the risk assessment read from the document itself ---------------------------------------------------
+
+# The summary fields of a risk assessment and the findings of hrdd.domain.risk_check that count for each.
+RISK_ASSESSMENT_ITEMS: Mapping[str, str] = {
+    "components": "components",
+    "raw_materials": "raw_materials",
+    "sourcing_countries": "countries",
+    "risks": "risks",
+}
+_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
+
+
+def _fold_words(text: str) -> list[str]:
+    """The words of a text in lower case without accents, so that 'Écran' matches 'ecran'."""
+    folded = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return [w.strip("'-") for w in _WORD.findall(plain) if w.strip("'-")]
+
+
+def _words_match(typed: str, written: str) -> bool:
+    """A typed word matches a written one exactly, or as its start when it has 4 letters or more ('work' in
+    'working', 'batter' in 'batteries')."""
+    return typed == written or (len(typed) >= 4 and written.startswith(typed))
+
+
+def _phrase_in(phrase: list[str], words: list[str]) -> bool:
+    """Whether the words of `phrase` stand one after the other somewhere in `words`."""
+    size = len(phrase)
+    if not size:
+        return False
+    first = phrase[0]
+    return any(
+        _words_match(first, words[i])
+        and all(_words_match(p, w) for p, w in zip(phrase, words[i : i + size], strict=True))
+        for i in range(len(words) - size + 1)
+    )
+
+
+def _country_ids(entry: str) -> set[str]:
+    """An ISO 3166 code or a country's name typed by the supplier, as the alpha-3 code (none when unknown)."""
+    try:
+        return {str(pycountry.countries.lookup(entry.strip()).alpha_3)}
+    except LookupError:
+        return set()
+
+
+def _entry_ids(kind: str, entries: Sequence[str], vocabulary: CheckVocabulary | None) -> dict[str, set[str]]:
+    """What the risk-assessment check recognises in each typed entry of one summary field (one entry a line)."""
+    text = "\n".join(entries)
+    check = check_risk_assessment(text, vocabulary)
+    findings = getattr(check, RISK_ASSESSMENT_ITEMS[kind])
+    ids: dict[str, set[str]] = {entry: set() for entry in entries}
+    for finding in findings:
+        for sentence in finding.sentences:
+            for entry in entries:
+                if sentence in entry:  # an entry with a full stop is split into sentences
+                    ids[entry].add(finding.id)
+    if kind == "sourcing_countries":
+        for entry in entries:
+            ids[entry] |= _country_ids(entry)
+    return ids
+
+
+def found_in_document(check: RiskAssessmentCheck) -> dict[str, list[str]]:
+    """What the check found in a document, per summary field (components, raw_materials, ...)."""
+    return {field: [f.id for f in getattr(check, attr)] for field, attr in RISK_ASSESSMENT_ITEMS.items()}
+
+
+def read_risk_assessment(
+    text: str, typed: Mapping[str, Sequence[str]], vocabulary: CheckVocabulary | None = None
+) -> dict[str, Any]:
+    """What a CC1 submission keeps, read once when it is uploaded: the document checked as in step 1 (award
+    criterion 1), the supplier's typed summary (a hint; an empty field shows what the document gives) and the
+    typed entries the document does not bear out.
+
+    An entry is borne out when the check recognises in it something it also found in the document, or when
+    its words stand in the document as typed."""
+    check = check_risk_assessment(text, vocabulary)
+    found = found_in_document(check)
+    document_words = _fold_words(text)
+    summary: dict[str, Any] = {}
+    not_in_document: dict[str, list[str]] = {}
+    for field in RISK_ASSESSMENT_ITEMS:
+        entries = [e.strip() for e in typed.get(field, ()) if isinstance(e, str) and e.strip()]
+        summary[field] = entries or found[field]
+        if not entries:
+            continue
+        recognised = _entry_ids(field, entries, vocabulary)
+        missing = [
+            entry
+            for entry in entries
+            if not (recognised[entry] & set(found[field]))
+            and not _phrase_in(_fold_words(entry), document_words)
+        ]
+        if missing:
+            not_in_document[field] = missing
+    summary["typed"] = {
+        field: [e.strip() for e in typed.get(field, ()) if isinstance(e, str) and e.strip()]
+        for field in RISK_ASSESSMENT_ITEMS
+    }
+    summary["found_in_document"] = found
+    summary["not_in_document"] = not_in_document
+    summary["document_meets_minimum"] = check.meets_minimum
+    return summary
+
+
 @dataclass(frozen=True)
 class CheckItem:
     item: str
     met: bool
     detail: str
+
+
+_COUNTED: Mapping[str, tuple[str, str]] = {  # summary field -> (minimum's name, what is counted)
+    "components": ("components", "component(s)"),
+    "raw_materials": ("raw_materials", "raw material(s)"),
+    "sourcing_countries": ("countries", "sourcing country(ies)"),
+    "risks": ("risks", "risk(s)"),
+}
+
+
+def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]) -> CheckItem:
+    """A risk assessment's item: counted in the document when the document was read (the typed summary is then a
+    hint, and what it names that the document does not is said), else in the summary."""
+    minimum_name, counted = _COUNTED[item]
+    required = need[minimum_name]
+    document = summary.get("found_in_document")
+    if not isinstance(document, Mapping):
+        n = len([c for c in summary.get(item, []) if _has_text(c)])
+        return CheckItem(item, n >= required, f"{n} {counted}, at least {required} required")
+    found = [str(f).replace("_", " ") for f in document.get(item, [])]  # child_labour -> child labour
+    n = len(found)
+    detail = f"{n} {counted} in the document" + (f" ({', '.join(found)})" if found else "")
+    detail += f", at least {required} required"
+    unsupported = (summary.get("not_in_document") or {}).get(item) or []
+    if unsupported:
+        detail += (
+            "; the supplier's summary also names " + ", ".join(unsupported) + ", not found in the document"
+        )
+    return CheckItem(item, n >= required, detail)
+
+
+def summary_disagrees(summary: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The typed entries of a risk assessment's summary that its document does not bear out, per field."""
+    unsupported = summary.get("not_in_document") or {}
+    return {k: list(v) for k, v in unsupported.items() if v} if isinstance(unsupported, Mapping) else {}
 
 
 def contents_check(
@@ -191,40 +460,16 @@ def contents_check(
     minimums: Mapping[str, int] | None = None,
 ) -> tuple[KpiResult, tuple[CheckItem, ...]]:
     """Rate a submission's contents against its clause's checklist; `summary` is the structured part and
-    `minimums` the counts to reach (CC1 takes award criterion 1's: 1 component, 2 raw materials, 1 country, 3 risks)."""
+    `minimums` the counts to reach (CC1 takes award criterion 1's: 1 component, 2 raw materials, 1 country, 3 risks).
+
+    A risk assessment whose document was read (`found_in_document`) is counted on the document; entries of the
+    supplier's summary that the document does not bear out (`not_in_document`) are named, and lower a contents
+    verdict that would be ok to a warning."""
     need = {"components": 1, "raw_materials": 1, "countries": 1, "risks": 1} | dict(minimums or {})
     items: list[CheckItem] = []
     for item in checklist:
-        if item == "components":
-            n = len([c for c in summary.get("components", []) if _has_text(c)])
-            items.append(
-                CheckItem(
-                    item, n >= need["components"], f"{n} component(s), at least {need['components']} required"
-                )
-            )
-        elif item == "raw_materials":
-            n = len([c for c in summary.get("raw_materials", []) if _has_text(c)])
-            items.append(
-                CheckItem(
-                    item,
-                    n >= need["raw_materials"],
-                    f"{n} raw material(s), at least {need['raw_materials']} required",
-                )
-            )
-        elif item == "sourcing_countries":
-            n = len([c for c in summary.get("sourcing_countries", []) if _has_text(c)])
-            items.append(
-                CheckItem(
-                    item,
-                    n >= need["countries"],
-                    f"{n} sourcing country(ies), at least {need['countries']} required",
-                )
-            )
-        elif item == "risks":
-            n = len([r for r in summary.get("risks", []) if _has_text(r)])
-            items.append(
-                CheckItem(item, n >= need["risks"], f"{n} risk(s), at least {need['risks']} required")
-            )
+        if item in _COUNTED:
+            items.append(_counted_item(item, summary, need))
         elif item == "site_list":
             n = len(summary.get("sites", []))
             items.append(CheckItem(item, n >= 1, f"{n} production site(s) listed"))
@@ -264,10 +509,20 @@ def contents_check(
             items.append(CheckItem(item, False, "unknown checklist item"))
     met_count = sum(1 for i in items if i.met)
     status: Status = "ok" if met_count == len(items) else ("warning" if met_count else "problem")
-    reasons = tuple(f"{i.item}: {i.detail}" for i in items)
-    return KpiResult("contents", status, f"{met_count} of {len(items)} items met", reasons, met_count), tuple(
-        items
-    )
+    reasons = [f"{i.item}: {i.detail}" for i in items]
+    label = f"{met_count} of {len(items)} items met"
+    disagreement = summary_disagrees(summary) if any(i in _COUNTED for i in checklist) else {}
+    if disagreement:
+        named = sum(len(v) for v in disagreement.values())
+        reasons.append(
+            "the supplier's summary disagrees with the document: "
+            + (f"{named} of its entries are" if named > 1 else "1 of its entries is")
+            + " not found in the document, which is what counts"
+        )
+        label += ", the summary disagrees with the document"
+        if status == "ok":
+            status = "warning"
+    return KpiResult("contents", status, label, tuple(reasons), met_count), tuple(items)
 
 
 @dataclass(frozen=True)

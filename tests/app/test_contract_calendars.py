@@ -79,8 +79,10 @@ def test_the_feed_is_valid_icalendar_whatever_the_names_hold(logged_in, buyer):
     assert lines[0] == b"BEGIN:VCALENDAR" and lines[-2] == b"END:VCALENDAR" and lines[-1] == b""
     assert max(len(line) for line in lines) <= 75
     calendar = Calendar.from_ical(page.content)
-    # X-WR-CALNAME is TEXT (RFC 5545 3.8.8.2), escaped as such; icalendar reads X- properties back as written
-    assert str(calendar["X-WR-CALNAME"]) == escape_text(f"{title} ({supplier})")
+    # X-WR-CALNAME is TEXT (RFC 5545 3.8.8.2), escaped as such and marked VALUE=TEXT, so that icalendar, which
+    # reads other X- properties back as written, unescapes it (issue 10: the name broke at a comma)
+    assert str(calendar["X-WR-CALNAME"]) == f"{title} ({supplier})"
+    assert f"X-WR-CALNAME;VALUE=TEXT:{escape_text(title)[:30]}".encode() in page.content
     events = list(calendar.walk("VEVENT"))
     assert len(events) == record.obligations.count()
     for event in events:

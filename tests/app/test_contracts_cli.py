@@ -2,9 +2,10 @@
 status 2 without a traceback on bad input. `hrdd remind` on a freshly migrated database, in a separate process,
 is in test_cli_entry_points.py.
 
-Every expected date is worked out by hand from issue 5's rules: CC1 X months after award (default 3) or on an
-earlier first delivery; CC2 and CC3 (and CC4 in scenario 3) on each anniversary of the start on or before the
-end, a 29 February start falling on 28 February in common years.
+Every expected date is worked out by hand from the rules of issues 5 and 10: CC1 X months after award (default 3)
+or the day before an earlier first delivery; CC2 and CC3 (and CC4 in scenario 3) on each anniversary of the start on
+or before the end, and on the end itself when the last contract year ends before its anniversary, a 29 February start
+falling on 28 February in common years. Each date comes with its reason; warnings go to standard error.
 """
 
 import json
@@ -22,7 +23,7 @@ CC3 = "Reporting on mitigating actions"
 CC4 = "Reporting on due diligence"
 
 
-def schedule(cli, scenario, award, start, end, *extra):
+def schedule_with_reasons(cli, scenario, award, start, end, *extra):
     result = ok(
         cli(
             "contract", "schedule", "--scenario", scenario, "--award", award, "--start", start, "--end", end,
@@ -30,6 +31,14 @@ def schedule(cli, scenario, award, start, end, *extra):
         )
     )  # fmt: skip
     return json.loads(result.stdout)
+
+
+def schedule(cli, scenario, award, start, end, *extra):
+    """The obligations as clause, title and due date (their reasons are tested apart)."""
+    return [
+        {k: o[k] for k in ("clause", "title", "due")}
+        for o in schedule_with_reasons(cli, scenario, award, start, end, *extra)
+    ]
 
 
 def refused_schedule(
@@ -80,12 +89,12 @@ def test_scenario_1_months_after_award_clamp_to_the_end_of_february(cli):
     assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-02-28"}]
 
 
-def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward(cli):
+def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_to_the_day_before_it(cli):
     # when
     obligations = schedule(cli, 1, "2025-01-15", "2025-02-01", "2027-01-31", "--first-delivery", "2025-03-10")
 
     # then
-    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-03-10"}]
+    assert obligations == [{"clause": "CC1", "title": CC1, "due": "2025-03-09"}]
 
 
 def test_scenario_1_a_later_first_delivery_leaves_the_risk_assessment_at_x_months(cli):
@@ -107,7 +116,7 @@ def test_scenario_1_with_the_risk_assessment_in_the_tender_prints_an_empty_array
 # contract schedule: scenarios 2 and 3
 
 
-def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(cli):
+def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_an_end_on_one(cli):
     # when
     obligations = schedule(cli, 2, "2025-01-15", "2025-03-01", "2027-03-01")
 
@@ -120,12 +129,15 @@ def test_scenario_2_schedules_both_reports_on_each_anniversary_up_to_the_end(cli
     ]
 
 
-def test_scenario_2_shorter_than_a_year_prints_an_empty_array(cli):
+def test_scenario_2_shorter_than_a_year_schedules_both_reports_on_the_end(cli):
     # when
     obligations = schedule(cli, 2, "2025-01-15", "2025-03-01", "2026-02-28")
 
     # then
-    assert obligations == []
+    assert obligations == [
+        {"clause": "CC2", "title": CC2, "due": "2026-02-28"},
+        {"clause": "CC3", "title": CC3, "due": "2026-02-28"},
+    ]
 
 
 def test_scenario_3_adds_the_due_diligence_report(cli):
@@ -175,12 +187,12 @@ def test_a_29_february_start_falls_on_28_february_in_common_years(cli):
     ]
 
 
-def test_a_29_february_start_leaves_out_the_leap_anniversary_after_an_end_on_28_february(cli):
+def test_a_29_february_start_ending_on_28_february_has_its_final_report_on_the_end(cli):
     # when
     obligations = schedule(cli, 2, "2024-01-10", "2024-02-29", "2028-02-28")
 
-    # then
-    assert sorted({o["due"] for o in obligations}) == ["2025-02-28", "2026-02-28", "2027-02-28"]
+    # then: the leap anniversary (29 February 2028) falls after the end
+    assert sorted({o["due"] for o in obligations}) == ["2025-02-28", "2026-02-28", "2027-02-28", "2028-02-28"]
 
 
 def test_the_table_lists_each_obligation_with_its_date_and_reason(cli):

@@ -115,7 +115,7 @@ def scenario_3(buyer):
 # contract_create
 
 
-def test_a_direct_scenario_2_contract_gets_cc2_and_cc3_on_each_anniversary_up_to_the_end(buyer, municipality):
+def test_a_direct_scenario_2_contract_gets_cc2_and_cc3_on_each_anniversary_and_at_the_end(buyer, municipality):
     # when
     contract = create(
         buyer, title="  Notebooks 2030-2033 ", supplier_email="Reports@Acme.example", scenario=2
@@ -135,6 +135,8 @@ def test_a_direct_scenario_2_contract_gets_cc2_and_cc3_on_each_anniversary_up_to
         ("CC3", dt.date(2031, 2, 1)),
         ("CC2", dt.date(2032, 2, 1)),
         ("CC3", dt.date(2032, 2, 1)),
+        ("CC2", dt.date(2033, 1, 31)),  # the third year ends the day before its anniversary: a final report
+        ("CC3", dt.date(2033, 1, 31)),
     ]
     first = contract.obligations.first()
     assert "anniversary 1" in first.reason
@@ -158,15 +160,18 @@ def test_creating_a_contract_records_an_audit_event_with_its_obligations(buyer, 
         ("CC3", "2031-02-01"),
         ("CC2", "2032-02-01"),
         ("CC3", "2032-02-01"),
+        ("CC2", "2033-01-31"),
+        ("CC3", "2033-01-31"),
     ]
+    assert event.after["obligations"][-1]["reason"].startswith("the end of the contract on 2033-01-31")
 
 
-def test_a_scenario_3_contract_adds_cc4_on_each_anniversary(buyer):
+def test_a_scenario_3_contract_adds_cc4_on_each_anniversary_and_at_the_end(buyer):
     # when
     contract = create(buyer, scenario=3)
 
     # then
-    assert [o.clause for o in contract.obligations.all()] == ["CC2", "CC3", "CC4"] * 2
+    assert [o.clause for o in contract.obligations.all()] == ["CC2", "CC3", "CC4"] * 3
 
 
 def test_a_scenario_1_contract_gets_cc1_x_months_after_award(buyer):
@@ -179,14 +184,14 @@ def test_a_scenario_1_contract_gets_cc1_x_months_after_award(buyer):
     assert contract.months == 4
 
 
-def test_cc1_falls_on_the_first_delivery_when_it_comes_earlier(buyer):
+def test_cc1_falls_the_day_before_the_first_delivery_when_that_comes_earlier(buyer):
     # when
     contract = create(buyer, scenario=1, months=4, first_delivery=dt.date(2030, 3, 1))
 
     # then
     [cc1] = contract.obligations.all()
-    assert cc1.due_date == dt.date(2030, 3, 1)
-    assert "first delivery" in cc1.reason
+    assert cc1.due_date == dt.date(2030, 2, 28)
+    assert "the day before the first delivery on 2030-03-01" in cc1.reason
 
 
 def test_no_cc1_when_the_risk_assessment_was_in_the_tender(buyer):
@@ -581,7 +586,7 @@ REFUSED = [
         b"name,address,country\nAssembly One,1 Factory Road,CHN\nLost Plant,Nowhere,Atlantis\n",
         "row 3, column country: 'Atlantis' is not a known country",
     ),
-    ("CC2", "sites.csv", "name,address,country\nWerk,Straße 1,Österreich\n".encode("latin-1"), "not UTF-8"),
+    ("CC2", "sites.csv", b"name,address,country\n\x00\x01\x02\x03", "sites.csv is not a readable CSV file"),
     ("CC2", "sites.csv", b"name,address,country\n", "no site"),
     ("CC2", "sites.xlsx", b"PK\x03\x04 this is not really a workbook", "not a readable XLSX workbook"),
     ("CC2", "sites.xlsx", b"name,address,country\n", "sites.xlsx is not a readable XLSX workbook"),

@@ -50,7 +50,8 @@ def _fresh_knowledge_cache():
 
 def running(actor, *, title="Notebooks", supplier="Lumen Computers", years=2, tender=None):
     """A contract whose first anniversary has passed and whose second is 30 days away: `years` anniversaries
-    (scenario 2: two obligations each, CC2 and CC3)."""
+    (scenario 2: two obligations each, CC2 and CC3), the last on the end date (so no final report of a shorter
+    last year is added)."""
     start = add_months(TODAY + dt.timedelta(days=30), -24)
     return contract_create(
         actor=actor,
@@ -59,7 +60,7 @@ def running(actor, *, title="Notebooks", supplier="Lumen Computers", years=2, te
         supplier_email="reports@lumen.example",
         award_date=start,
         start_date=start,
-        end_date=add_months(start, 12 * years + 6),
+        end_date=add_months(start, 12 * years),
         scenario=None if tender else 2,
         tender=tender,
     )

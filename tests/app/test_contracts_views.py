@@ -93,7 +93,8 @@ def counts():
 
 
 def running(actor, *, title="Notebooks 2024-2027", supplier="Lumen Computers", scenario=2, tender=None):
-    """A contract whose first anniversary has passed (CC2, CC3 overdue) and whose second is 30 days away."""
+    """A contract whose first anniversary has passed (CC2, CC3 overdue) and whose second, its end, is 30 days
+    away (ending on an anniversary, it has no final report of a shorter last year)."""
     start = add_months(TODAY + dt.timedelta(days=30), -24)
     return contract_create(
         actor=actor,
@@ -102,7 +103,7 @@ def running(actor, *, title="Notebooks 2024-2027", supplier="Lumen Computers", s
         supplier_email="reports@lumen.example",
         award_date=start,
         start_date=start,
-        end_date=add_months(start, 30),
+        end_date=add_months(start, 24),
         scenario=None if tender else scenario,
         tender=tender,
     )
@@ -362,10 +363,10 @@ def test_creating_a_contract_through_the_form_redirects_to_it(logged_in, contrac
     assert contract.organisation == contract_manager.organisation
     assert contract.created_by == contract_manager
     assert contract.scenario == 2
-    assert contract.obligations.count() == 4
+    assert contract.obligations.count() == 6  # two anniversaries and a final report on 2033-01-31
     assert AuditEvent.objects.filter(action="contract.create", target_id=str(contract.pk)).exists()
     shown = logged_in.get(page["Location"])
-    assert "Contract created with 4 obligations." in messages_of(shown)
+    assert "Contract created with 6 obligations." in messages_of(shown)
     assert "Notebooks 2030-2033" in text_of(shown)
 
 
@@ -532,10 +533,11 @@ def test_a_site_list_without_a_risk_assessment_says_none_is_linked(logged_in, bu
     # when
     page = logged_in.get(detail_url(contract))
 
-    # then: the template's own wording for this case is shown in each site's risk cell
+    # then: said once above the list, not in a risk cell of every row (issue 10)
     sites = site_rows(page)
-    risks = [site["Risks of its country and stage"] for site in sites]
-    assert risks == ["no risk assessment linked to the tender"] * 2, sites
+    assert len(sites) == 2
+    assert all("Risks of its country and stage" not in site for site in sites), sites
+    assert text_of(page).count("No risk assessment is linked to the tender") == 1
 
 
 def test_the_contract_page_of_another_organisation_is_not_found(client, buyer, outsider):

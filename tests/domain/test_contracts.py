@@ -3,10 +3,12 @@
 Pure domain: no Django, no database. Every expected date is worked out by hand from the rules:
 
     add months: a day past the end of the target month falls on its last day (31 Jan + 1 = 28/29 Feb);
-    CC1 (scenario 1): X months after award (default 3), or on the first delivery when that is earlier;
-        none when the risk assessment was already given in the tender;
-    CC2, CC3 (scenarios 2, 3) and CC4 (scenario 3): on each anniversary of the start, on or before the end;
-        a 29 February start falls on 28 February in common years.
+    CC1 (scenario 1): X months after award (default 3), or the day before the first delivery when that is
+        earlier ("in any case prior to the delivery of the goods"); none when the risk assessment was already
+        given in the tender;
+    CC2, CC3 (scenarios 2, 3) and CC4 (scenario 3): on each anniversary of the start, on or before the end, and
+        on the end date itself when the last contract year ends before its anniversary (issue 10: the schedule
+        covers the whole contract); a 29 February start falls on 28 February in common years.
 """
 
 import datetime as dt
@@ -20,7 +22,9 @@ from hrdd.domain.contracts import (
     add_months,
     anniversary,
     contents_check,
+    plan_schedule,
     rate_obligation,
+    read_risk_assessment,
     reminder_due,
     responsiveness,
     schedule_obligations,
@@ -164,12 +168,12 @@ def test_scenario_1_months_after_award_end_on_the_last_day_of_a_shorter_month():
     assert obligations == [("2025-02-28", "CC1")]
 
 
-def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_forward():
+def test_scenario_1_an_earlier_first_delivery_brings_the_risk_assessment_to_the_day_before_it():
     # when
     obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-03-10"))
 
-    # then
-    assert obligations == [("2025-03-10", "CC1")]
+    # then: "in any case prior to the delivery of the goods"
+    assert obligations == [("2025-03-09", "CC1")]
 
 
 def test_scenario_1_a_later_first_delivery_does_not_move_the_risk_assessment():
@@ -180,9 +184,17 @@ def test_scenario_1_a_later_first_delivery_does_not_move_the_risk_assessment():
     assert obligations == [("2025-04-15", "CC1")]
 
 
-def test_scenario_1_a_first_delivery_on_the_x_months_date_keeps_that_date():
+def test_scenario_1_a_first_delivery_on_the_x_months_date_brings_the_risk_assessment_a_day_forward():
     # when
     obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-04-15"))
+
+    # then: the assessment comes before the goods
+    assert obligations == [("2025-04-14", "CC1")]
+
+
+def test_scenario_1_a_first_delivery_the_day_after_x_months_leaves_the_x_months_date():
+    # when
+    obligations = schedule(1, "2025-01-15", "2025-02-01", "2027-01-31", first_delivery=d("2025-04-16"))
 
     # then
     assert obligations == [("2025-04-15", "CC1")]
@@ -198,7 +210,7 @@ def test_scenario_1_first_delivery_is_compared_with_x_months_not_with_the_defaul
     )
 
     # then
-    assert obligations == [("2025-05-01", "CC1")]
+    assert obligations == [("2025-04-30", "CC1")]
 
 
 def test_scenario_1_has_no_obligation_when_the_risk_assessment_was_given_in_the_tender():
@@ -217,7 +229,13 @@ def test_scenario_1_obligation_carries_the_clause_title():
 
     # then
     assert obligation.title == TITLES["CC1"]
-    assert obligation.as_dict() == {"clause": "CC1", "title": TITLES["CC1"], "due": "2025-04-15"}
+    assert obligation.as_dict() == {
+        "clause": "CC1",
+        "title": TITLES["CC1"],
+        "due": "2025-04-15",
+        "reason": "3 months after the award on 2025-01-15",
+        "warnings": [],
+    }
 
 
 # --- schedule: scenarios 2 and 3 (CC2, CC3, CC4) --------------------------------------------------------------
@@ -238,28 +256,30 @@ def test_scenario_2_reports_fall_on_each_anniversary_including_an_end_date_equal
     ]
 
 
-def test_scenario_2_an_anniversary_after_the_end_date_is_not_an_obligation():
-    # given: the contract ends the day before its third anniversary
+def test_scenario_2_a_last_year_ending_before_its_anniversary_gets_a_final_report_on_the_end_date():
+    # given: a three-year contract ending the day before its third anniversary
     end = "2028-02-29"
 
     # when
     obligations = schedule(2, "2025-01-15", "2025-03-01", end)
 
-    # then
+    # then: one report for each of the three contract years
     assert obligations == [
         ("2026-03-01", "CC2"),
         ("2026-03-01", "CC3"),
         ("2027-03-01", "CC2"),
         ("2027-03-01", "CC3"),
+        ("2028-02-29", "CC2"),
+        ("2028-02-29", "CC3"),
     ]
 
 
-def test_scenario_2_has_no_obligation_when_the_contract_is_shorter_than_a_year():
+def test_scenario_2_a_contract_shorter_than_a_year_gets_one_report_at_its_end():
     # when
     obligations = schedule(2, "2025-01-15", "2025-03-01", "2026-02-28")
 
     # then
-    assert obligations == []
+    assert obligations == [("2026-02-28", "CC2"), ("2026-02-28", "CC3")]
 
 
 def test_scenario_2_has_no_risk_assessment_obligation_even_with_a_first_delivery():
@@ -305,15 +325,16 @@ def test_obligations_are_sorted_by_due_date_then_clause():
     assert len(obligations) == 12
 
 
-def test_a_29_february_start_leaves_out_the_leap_anniversary_when_the_contract_ends_on_28_february():
+def test_a_29_february_start_ending_on_28_february_gets_its_last_report_on_the_end_not_the_anniversary():
     # when
     obligations = schedule(2, "2024-01-10", "2024-02-29", "2028-02-28")
 
-    # then
+    # then: the fourth anniversary (29 February 2028) falls after the end, so the final report is on the end
     assert [due for due, clause in obligations if clause == "CC2"] == [
         "2025-02-28",
         "2026-02-28",
         "2027-02-28",
+        "2028-02-28",
     ]
 
 
@@ -338,13 +359,14 @@ def test_a_29_february_start_goes_back_to_28_february_after_the_leap_year():
     # when
     obligations = schedule(3, "2024-01-10", "2024-02-29", "2029-03-01")
 
-    # then
+    # then: and a final report on the end, 1 March 2029, a day after the fifth anniversary
     assert [due for due, clause in obligations if clause == "CC4"] == [
         "2025-02-28",
         "2026-02-28",
         "2027-02-28",
         "2028-02-29",
         "2029-02-28",
+        "2029-03-01",
     ]
 
 
@@ -440,8 +462,8 @@ def test_a_risk_assessment_due_on_the_first_delivery_says_so():
     )
 
     # then
-    assert "first delivery" in obligation.reason
-    assert "2025-03-10" in obligation.reason
+    assert "the day before the first delivery on 2025-03-10" in obligation.reason
+    assert obligation.due == d("2025-03-09")
 
 
 def test_every_annual_report_names_its_anniversary_of_the_start():
@@ -1197,3 +1219,206 @@ def test_the_day_found_is_the_day_a_fresh_rating_changes_status():
     assert second == d("2026-03-16")
     assert {statuses(f"2026-03-{n:02}") for n in range(11, 16)} == {statuses("2026-03-11")}
     assert statuses("2026-03-16") != statuses("2026-03-15")
+
+
+# --- issue 10: the whole contract, warnings, and CC1 read from its document -------------------------------------
+
+
+def plan(scenario, award, start, end, **kwargs):
+    return plan_schedule(
+        scenario=scenario, award=d(award), start=d(start), end=d(end), framework=FRAMEWORK, **kwargs
+    )
+
+
+def test_a_contract_ending_on_its_start_has_one_report_that_day():
+    # when
+    obligations = schedule(3, "2025-01-15", "2025-03-01", "2025-03-01")
+
+    # then
+    assert obligations == [("2025-03-01", "CC2"), ("2025-03-01", "CC3"), ("2025-03-01", "CC4")]
+
+
+def test_the_final_report_of_a_contract_shorter_than_a_year_says_it_covers_its_only_year():
+    # when
+    schedule_ = plan(2, "2025-01-15", "2025-03-01", "2025-12-31")
+
+    # then
+    assert schedule_.obligations[0].reason == (
+        "the end of the contract on 2025-12-31: one report for the contract's only year, from the start on "
+        "2025-03-01 (the contract ends before its first anniversary)"
+    )
+    assert schedule_.warnings == ()
+
+
+def test_a_cc1_due_after_the_end_carries_a_warning():
+    # when
+    schedule_ = plan(1, "2025-01-15", "2025-01-15", "2025-03-31", months=6)
+
+    # then
+    (obligation,) = schedule_.obligations
+    assert obligation.due == d("2025-07-15")
+    assert obligation.warnings == (
+        "CC1: due on 2025-07-15, after the contract ends on 2025-03-31; choose fewer months after the award or "
+        "check the dates",
+    )
+    assert schedule_.warnings == obligation.warnings
+
+
+def test_a_cc1_brought_before_a_delivery_within_the_contract_carries_no_warning():
+    # when
+    schedule_ = plan(1, "2025-01-15", "2025-01-15", "2025-03-31", months=6, first_delivery=d("2025-02-01"))
+
+    # then
+    assert [(o.due, o.warnings) for o in schedule_.obligations] == [(d("2025-01-31"), ())]
+
+
+def test_a_first_delivery_on_the_award_day_makes_cc1_due_that_day_with_a_warning():
+    # when
+    schedule_ = plan(1, "2025-01-15", "2025-01-15", "2027-01-14", first_delivery=d("2025-01-15"))
+
+    # then
+    (obligation,) = schedule_.obligations
+    assert obligation.due == d("2025-01-15")
+    assert "is on the award day" in obligation.warnings[0]
+
+
+@pytest.mark.parametrize("scenario", [2, 3])
+def test_months_given_for_a_scenario_without_cc1_are_warned_about(scenario):
+    # when
+    schedule_ = plan(scenario, "2025-01-15", "2025-03-01", "2027-03-01", months=4)
+
+    # then
+    assert schedule_.warnings == (
+        f"months after the award (4) apply only to the risk assessment (CC1), which scenario {scenario} does "
+        "not include: they are ignored",
+    )
+
+
+def test_months_given_with_the_risk_assessment_in_the_tender_are_warned_about():
+    # when
+    schedule_ = plan(1, "2025-01-15", "2025-03-01", "2027-03-01", months=4, risk_assessment_in_tender=True)
+
+    # then
+    assert schedule_.obligations == ()
+    assert "the risk assessment was given in the tender" in schedule_.warnings[0]
+
+
+def test_a_default_months_such_as_a_tenders_is_used_but_never_warned_about():
+    # when
+    cc1 = plan(1, "2025-01-15", "2025-03-01", "2027-03-01", default_months=5)
+    cc2 = plan(2, "2025-01-15", "2025-03-01", "2027-03-01", default_months=5)
+
+    # then
+    assert [o.due for o in cc1.obligations] == [d("2025-06-15")]
+    assert cc2.warnings == ()
+
+
+def test_the_schedules_json_form_lists_each_date_with_its_reason_and_the_warnings():
+    # when
+    form = plan(1, "2025-01-15", "2025-01-15", "2025-03-31").as_dict()
+
+    # then
+    assert form["obligations"] == [
+        {
+            "clause": "CC1",
+            "title": TITLES["CC1"],
+            "due": "2025-04-15",
+            "reason": "3 months after the award on 2025-01-15",
+            "warnings": [form["warnings"][0]],
+        }
+    ]
+
+
+ASSESSMENT_TEXT = (
+    "Our notebooks contain a battery and a printed circuit board. The battery uses cobalt mined in the "
+    "Democratic Republic of the Congo and lithium from Chile. Cobalt mining carries a high risk of child labour. "
+    "Miners face unsafe working conditions. Assembly workers in China paid recruitment fees."
+)
+
+
+def cc1_contents(summary):
+    return contents_check("CC1", checklist("CC1"), summary, minimums("CC1"))
+
+
+def test_a_risk_assessment_is_counted_on_its_document_not_on_its_typed_summary():
+    # given: a document with nothing in it, and a summary that claims everything
+    summary = read_risk_assessment(
+        "Hello, this is not a risk assessment.", {k: v for k, v in RISK_ASSESSMENT.items()}
+    )
+
+    # when
+    result, items = cc1_contents(summary)
+
+    # then
+    assert (result.status, result.value) == ("problem", 0)
+    assert not any(i.met for i in items)
+    assert summary["not_in_document"]["raw_materials"] == ["cobalt", "tin"]
+
+
+def test_typed_entries_written_differently_from_the_document_are_not_a_disagreement():
+    # given: an ISO code, a lower-case country, a shorter form of a phrase, a plural
+    typed = {
+        "components": ["Batteries"],
+        "raw_materials": ["Cobalt"],
+        "sourcing_countries": ["COD", "china", "Chile"],
+        "risks": ["unsafe work", "forced labour", "child labor"],
+    }
+
+    # when
+    summary = read_risk_assessment(ASSESSMENT_TEXT, typed)
+
+    # then
+    assert summary["not_in_document"] == {}
+    assert summary["components"] == ["Batteries"]  # the supplier's words are kept as typed
+    result, _ = cc1_contents(summary)
+    assert (result.status, result.label) == ("ok", "4 of 4 items met")
+
+
+def test_an_empty_summary_field_shows_what_the_document_gives_and_never_disagrees():
+    # when
+    summary = read_risk_assessment(ASSESSMENT_TEXT, {"components": ["  "]})
+
+    # then
+    assert summary["components"] == ["battery", "printed circuit board"]
+    assert summary["typed"]["components"] == []
+    assert summary["not_in_document"] == {}
+
+
+def test_a_disagreement_lowers_an_ok_contents_verdict_to_a_warning_and_names_the_entries():
+    # given
+    summary = read_risk_assessment(ASSESSMENT_TEXT, {"raw_materials": ["cobalt", "gold"]})
+
+    # when
+    result, items = cc1_contents(summary)
+
+    # then
+    assert (result.status, result.value) == ("warning", 4)
+    materials = next(i for i in items if i.item == "raw_materials")
+    assert materials.met is True
+    assert materials.detail == (
+        "2 raw material(s) in the document (cobalt, lithium), at least 2 required; the supplier's summary also "
+        "names gold, not found in the document"
+    )
+    assert result.reasons[-1] == (
+        "the supplier's summary disagrees with the document: 1 of its entries is not found in the document, "
+        "which is what counts"
+    )
+
+
+def test_a_risk_assessment_read_from_its_document_rates_the_same_from_its_stored_form():
+    # given
+    summary = read_risk_assessment(ASSESSMENT_TEXT, {"risks": ["discrimination"]})
+
+    # when: rated from the summary as stored (JSON), as the stored verdicts are
+    verdict = rate("CC1", due="2026-03-01", first_submitted="2026-02-01", latest=json_round_trip(summary))
+
+    # then
+    contents = next(k for k in verdict.kpis if k.kpi == "contents")
+    assert contents.status == "warning"
+    assert "discrimination" in " ".join(contents.reasons)
+
+
+def json_round_trip(value):
+    import json
+
+    return json.loads(json.dumps(value))
