@@ -16,7 +16,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hrdd.contracts import calendars, charts, selectors, services
-
 from hrdd.contracts.forms import (
     SUMMARY_FIELDS,
     AnswerForm,
