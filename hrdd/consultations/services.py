@@ -499,6 +499,8 @@ def _store_imported(
     filled: FilledQuestionnaire,
     replacing: Invitation | None = None,
 ) -> Invitation:
+    """Store a read workbook: as the answer of the open invitation sent to the e-mail address in its contact cell,
+    else as a new response that keeps that address (unless another response of the consultation has it)."""
     fields = {
         "company": company_resolve(organisation=consultation.organisation, name=filled.company, actor=actor),
         "company_as_given": filled.company[:200],
@@ -511,14 +513,26 @@ def _store_imported(
     fields["late"] = fields["submitted_at"] >= late_after(consultation.deadline)
     if replacing is not None:  # the buyer chose to replace this supplier's earlier answer
         return _replace_imported(actor=actor, invitation=replacing, fields=fields, filled=filled)
-    invitation = Invitation.objects.create(consultation=consultation, **fields)
+    invited = consultation.invitations.select_for_update().filter(email__iexact=filled.email)
+    holder = invited.first() if filled.email else None
+    before = None
+    open_invitation = holder is not None and not holder.is_submitted and holder.withdrawn_at is None
+    if holder is not None and open_invitation:  # invited by link, answered by spreadsheet
+        invitation, before = holder, _snapshot(holder)
+        for name, value in fields.items():
+            setattr(invitation, name, value)
+        invitation.save()
+    else:
+        email = filled.email if holder is None else ""
+        invitation = Invitation.objects.create(consultation=consultation, email=email, **fields)
     verdict = invitation_verdict_store(invitation=invitation)
     audit_record(
         actor=actor,
         organisation=consultation.organisation,
         action="response.import_xlsx",
         target=invitation,
-        after=_snapshot(invitation, verdict) | {"contact": filled.contact},
+        before=before,
+        after=_snapshot(invitation, verdict) | {"contact": filled.contact, "email": invitation.email},
     )
     return invitation
 

@@ -6,6 +6,7 @@ back whatever language or wording the texts are in. Answers go in column D.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
@@ -25,8 +26,12 @@ from hrdd.domain.questionnaire_framework import QuestionnaireFramework
 
 QUESTIONNAIRE_SHEET = "Questionnaire"
 HEADER = ("key", "option", "statement", "answer")
-TICKED = {"x", "yes", "y", "1", "true", "✓", "✔", "ja", "oui"}
-UNTICKED = {"", "no", "n", "0", "false"}
+TICKED = {"x", "yes", "y", "1", "true", "✓", "✔", "ja", "oui", "si", "sí", "ok"}
+UNTICKED = {"", "no", "n", "0", "false", "nee", "nein", "non"}
+# An e-mail address inside the contact cell ("Jane Doe <jane@acme.example>", "jane@acme.example, sales").
+EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+"
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,27 @@ class FilledQuestionnaire:
     company: str
     contact: str
     raw_response: dict[str, Any]
+    email: str = ""  # the e-mail address found in the contact cell, if any
+
+
+def _plain(value: str) -> str:
+    """A cell's choice as it is compared: lower case, single spaces (a drop-down value typed by hand)."""
+    return " ".join(value.lower().split())
+
+
+def contact_email(contact: str) -> str:
+    """The first e-mail address written in a contact cell, in lower case; '' when there is none."""
+    found = EMAIL.search(contact)
+    return found.group(0).rstrip(".").lower() if found else ""
+
+
+def role_id(value: str, framework: QuestionnaireFramework) -> str:
+    """The role a cell names by its id or its label, in any case and spacing; the text as given when none does."""
+    wanted = _plain(value)
+    for role in framework.roles:
+        if wanted in (_plain(role.id), _plain(role.label)):
+            return role.id
+    return value.strip()
 
 
 def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title: str = "") -> bytes:
@@ -104,9 +130,12 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
 def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramework) -> FilledQuestionnaire:
     """Read a filled questionnaire workbook into a raw response; raise SpreadsheetError naming the cell."""
     rows = read_xlsx_rows(stream, sheet=QUESTIONNAIRE_SHEET)  # the kernel's limits and messages
-    if not rows or tuple(str(v or "").strip().lower() for v in rows[0][:4]) != HEADER:
+    if not rows or tuple(_plain(str(v or "")) for v in rows[0][:4]) != HEADER:
         raise SpreadsheetError(
-            _("Sheet %(sheet)s, row 1: expected the columns %(columns)s.")
+            _(
+                "Sheet %(sheet)s, row 1: expected the columns %(columns)s. Fill in the blank questionnaire "
+                "downloaded from hrdd, without changing its first row or columns A and B."
+            )
             % {"sheet": QUESTIONNAIRE_SHEET, "columns": ", ".join(HEADER)}
         )
     values: dict[str, str] = {}
@@ -129,28 +158,38 @@ def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramewor
                 if answer:
                     answers[option.removeprefix("text:")] = answer
                 continue
-            mark = answer.lower()
+            mark = _plain(answer)
             if mark in UNTICKED:
                 continue
             if mark not in TICKED:
                 raise SpreadsheetError(
                     _(
-                        "Cell D%(row)d (%(question)s / %(option)s): write x to tick, or leave it empty; found %(value)r."
+                        "Cell D%(row)d (%(question)s / %(option)s) holds '%(value)s': write x to tick the "
+                        "statement, or leave the cell empty."
                     )
                     % {"row": number, "question": key, "option": option, "value": answer}
                 )
             answers.setdefault(key, []).append(option)
     if framework_id and framework_id != framework.id:
         raise SpreadsheetError(
-            _("This workbook holds questionnaire %(found)s, but %(expected)s was expected.")
+            _(
+                "This workbook holds questionnaire %(found)s, but this consultation asks questionnaire "
+                "%(expected)s. Download the blank questionnaire of this consultation and fill in that one."
+            )
             % {"found": framework_id, "expected": framework.id}
         )
-    raw = {"company": values.get("company", ""), "role": values.get("role", ""), "answers": answers}
+    raw = {
+        "company": values.get("company", ""),
+        "role": role_id(values.get("role", ""), framework),
+        "answers": answers,
+    }
+    contact = values.get("contact", "")
     return FilledQuestionnaire(
         framework_id=framework_id or framework.id,
         company=values.get("company", ""),
-        contact=values.get("contact", ""),
+        contact=contact,
         raw_response=raw,
+        email=contact_email(contact),
     )
 
 

@@ -35,11 +35,12 @@ from hrdd.contracts.verdicts import (
     obligation_verdict_refresh,
     obligation_verdicts_refresh,
 )
+from hrdd.core.csvfiles import decode_text
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
-from hrdd.core.text import decode_utf8, extract_text
+from hrdd.core.text import extract_text
 from hrdd.core.uploads import CSV, AcceptedFile, accept_upload
 from hrdd.domain.contracts import (
     RISK_ASSESSMENT_ITEMS,
@@ -335,7 +336,7 @@ def site_list_accept(
     file = _accept(upload, SITE_LIST_EXTENSIONS)
     if file.kind == CSV:
         try:
-            decode_utf8(file.content, name=file.name, field="file")
+            decode_text(file.content, name=file.name, field="file")
         except InputError as exc:
             raise SubmissionError(str(exc), field="file") from exc
     contract = obligation.contract

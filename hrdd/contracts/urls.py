@@ -9,6 +9,7 @@ urlpatterns = [
     path("calendar-link/", views.calendar_link_renew, name="feed_renew"),
     path("calendar-link/stop/", views.calendar_link_revoke, name="feed_revoke"),
     path("feeds/<str:token>.ics", views.feed_calendar, name="feed"),
+    path("site-list-template.<str:extension>", views.site_list_template, name="site_list_template"),
     path("<uuid:public_id>/", views.contract_page, name="detail"),
     path("<uuid:public_id>/calendar.ics", views.contract_calendar, name="contract_calendar"),
     path("<uuid:public_id>/obligations/<int:obligation_id>/request/", views.request_create, name="request"),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from hrdd.contracts import calendars, charts, selectors, services
+from hrdd.contracts import calendars, charts, selectors, services, sitelists
 from hrdd.contracts.forms import (
     SUMMARY_FIELDS,
     AnswerForm,
@@ -250,6 +250,18 @@ def organisation_calendar(request: HttpRequest) -> HttpResponse:
         name=str(request.user.organisation),
         filename="obligations.ics",
     )
+
+
+def site_list_template(request: HttpRequest, extension: str) -> HttpResponse:
+    """The site list to fill in, as XLSX (site types as a drop-down, explained) or CSV; the same for everyone,
+    so neither an account nor a supplier link is needed."""
+    if extension == "xlsx":
+        body = sitelists.site_list_template_xlsx()
+    elif extension == "csv":
+        body = sitelists.site_list_template_csv()
+    else:
+        raise Http404("no such template")
+    return attachment(body, f"{sitelists.TEMPLATE_NAME}.{extension}")
 
 
 def feed_calendar(request: HttpRequest, token: str) -> HttpResponse:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from hrdd.core.errors import InputError
 from hrdd.core.ids import new_token
 from hrdd.core.models import FormSubmission
+from hrdd.core.uploads import upload_hint
 
 
 class PageFormRenderer(DjangoTemplates):
@@ -60,6 +61,12 @@ class PageFormMixin:
         kwargs.setdefault("error_class", FieldErrorList)
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        fields: Mapping[str, Any] = self.fields  # type: ignore[attr-defined]
+        # every file box says what it takes and the size limit, before the upload
+        for field in fields.values():
+            if isinstance(field, forms.FileField) and not field.help_text:
+                accept = [e.strip() for e in str(field.widget.attrs.get("accept", "")).split(",")]
+                field.help_text = upload_hint([e for e in accept if e.startswith(".")])
 
     def field_for(self, path: str) -> tuple[str | None, bool]:
         """Return the form field a service's field path names, and whether it names that field exactly.

@@ -12,14 +12,13 @@ module using it (e.g. `hrdd risk assess --json`) start without it.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.utils.translation import gettext as _
 
-from hrdd.core.text import decode_utf8
+from hrdd.core.csvfiles import read_csv
 from hrdd.core.uploads import (
     CSV,
     XLSX,
@@ -29,6 +28,7 @@ from hrdd.core.uploads import (
     FileTooLarge,
     check_content,
     read_limited,
+    unreadable,
 )
 
 if TYPE_CHECKING:
@@ -122,12 +122,17 @@ def read_xlsx_rows(
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        raise SpreadsheetError(
-            _("%s is not a readable XLSX workbook.") % _subject(name), field=field
-        ) from exc
+        raise unreadable(name, XLSX, field=field, error=SpreadsheetError) from exc
     try:
         if sheet is not None and sheet not in workbook.sheetnames:
-            raise SpreadsheetError(_("The workbook has no sheet named %s.") % sheet, field=field)
+            raise SpreadsheetError(
+                _(
+                    "The workbook has no sheet named %s. Fill in the workbook downloaded from hrdd, keeping its "
+                    "sheets and their names, and upload it again."
+                )
+                % sheet,
+                field=field,
+            )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         worksheet.reset_dimensions()  # the stated size may be wrong or huge; read what is there
         rows: Iterator[Row] = worksheet.iter_rows(max_col=max_columns + 1, values_only=True)
@@ -135,9 +140,7 @@ def read_xlsx_rows(
     except SpreadsheetError:
         raise
     except Exception as exc:  # a damaged sheet shows only once it is read
-        raise SpreadsheetError(
-            _("%s is not a readable XLSX workbook.") % _subject(name), field=field
-        ) from exc
+        raise unreadable(name, XLSX, field=field, error=SpreadsheetError) from exc
     finally:
         workbook.close()
 
@@ -150,26 +153,11 @@ def read_csv_rows(
     max_rows: int = MAX_ROWS,
     max_columns: int = MAX_COLUMNS,
 ) -> list[Row]:
-    """Return the rows of a comma-separated UTF-8 file (a byte-order mark is allowed) as tuples of text."""
-    try:
-        check_content(content, name=name, kind=CSV, field=field, error=SpreadsheetError)
-    except FileTooLarge as exc:
-        raise SpreadsheetError(str(exc), field=field) from exc
-    text = decode_utf8(content, name=name, field=field, error=SpreadsheetError)
-    try:
-        return _bounded(
-            csv.reader(io.StringIO(text, newline="")),
-            name=name,
-            field=field,
-            max_rows=max_rows,
-            max_columns=max_columns,
-        )
-    except csv.Error as exc:
-        raise SpreadsheetError(
-            _("%(name)s is not a well-formed CSV file: %(problem)s")
-            % {"name": _subject(name), "problem": exc},
-            field=field,
-        ) from exc
+    """Return the rows of a CSV file as tuples of text, read by hrdd.core.csvfiles (any usual encoding and
+    separator)."""
+    return read_csv(
+        content, name=name, field=field, error=SpreadsheetError, max_rows=max_rows, max_columns=max_columns
+    )
 
 
 def read_rows(

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from django.utils.translation import gettext as _
 
-from hrdd.core.uploads import DOCX, PDF, AcceptedFile, FileRefused, accept_content
+from hrdd.core.csvfiles import decode_text
+from hrdd.core.uploads import DOCX, PDF, RESAVE_ADVICE, TEXT, AcceptedFile, FileRefused, accept_content
 
 DOCUMENT_EXTENSIONS = (".docx", ".pdf", ".txt", ".md")
 MAX_PDF_PAGES = 300
@@ -45,7 +46,15 @@ def extract_text(document: AcceptedFile, *, field: str = "document") -> str:
     elif document.kind == PDF:
         parts = _pdf_parts(document, field)
     else:
-        parts = [decode_utf8(document.content, name=document.name, field=field)]
+        parts = [
+            decode_text(
+                document.content,
+                name=document.name,
+                field=field,
+                error=DocumentError,
+                advice=str(RESAVE_ADVICE[TEXT]),
+            )
+        ]
     text = _bounded_join(parts, document.name, field)
     if document.kind == PDF and not text.strip():
         raise DocumentError(

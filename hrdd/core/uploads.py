@@ -7,6 +7,7 @@ when its extension is one the caller allows and its contents are of that type.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import zipfile
@@ -16,8 +17,11 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
 from django.conf import settings
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hrdd.core.errors import InputError
 
@@ -52,6 +56,23 @@ TITLES = {
     JSON: gettext_lazy("JSON file"),
 }
 TEXT_TYPES = (CSV, TEXT, JSON)  # told apart by the name only: their contents are all plain text
+# Text in UTF-16 or UTF-32 (Excel's "Unicode text") holds zero bytes; its byte-order mark says it is text.
+TEXT_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # the UTF-32 marks begin with these
+# What to do with a file that is not what its name says, per the type the name promised.
+RESAVE_ADVICE = {
+    PDF: gettext_lazy("Export or print the document to PDF again and upload the new file."),
+    DOCX: gettext_lazy(
+        "Open it in Word or LibreOffice, save it as a Word document (.docx) and upload it again."
+    ),
+    XLSX: gettext_lazy(
+        "Open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) and upload it again."
+    ),
+    CSV: gettext_lazy(
+        'In your spreadsheet program choose "Save as", pick "CSV UTF-8" (or CSV), and upload the new file.'
+    ),
+    TEXT: gettext_lazy("Save it as plain text (.txt), or send it as PDF or DOCX."),
+    JSON: gettext_lazy("Save it as JSON text in UTF-8 and upload it again."),
+}
 
 # The part every Office Open XML package of that type holds (ECMA-376 part 2, the package's main part).
 PACKAGE_MAIN_PARTS = {DOCX: "word/document.xml", XLSX: "xl/workbook.xml"}
@@ -92,8 +113,40 @@ class AcceptedFile:
 
 
 def max_upload_bytes() -> int:
-    """The one size limit for a file sent to hrdd (setting HRDD_MAX_UPLOAD_BYTES)."""
+    """The one size limit for a file sent to hrdd (setting HRDD_MAX_UPLOAD_BYTES, 25 MB unless set)."""
     return int(settings.HRDD_MAX_UPLOAD_BYTES)
+
+
+def format_size(size: int) -> str:
+    """A number of bytes for people: '25 MB', '1.5 MB', '300 KB', '50 bytes' (1 MB = 1024 KB = 1024^2 bytes)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            places = 0 if value >= 10 or value == int(value) else 1
+            return f"{number_format(round(value, places), places)} {unit}"
+    return ngettext("%(count)d byte", "%(count)d bytes", size) % {"count": size}
+
+
+TYPE_NAMES = {
+    ".pdf": "PDF",
+    ".docx": "DOCX",
+    ".xlsx": "XLSX",
+    ".csv": "CSV",
+    ".txt": "TXT",
+    ".md": "Markdown",
+}
+
+
+def upload_hint(extensions: Sequence[str] = ()) -> str:
+    """What a file box takes, said before the upload: 'PDF, DOCX or TXT, up to 25 MB'."""
+    size = format_size(max_upload_bytes())
+    names = [TYPE_NAMES.get(e, e.lstrip(".").upper()) for e in extensions]
+    if not names:
+        return _("Up to %(size)s.") % {"size": size}
+    return _("%(types)s, up to %(size)s.") % {"types": get_text_list(names, _("or")), "size": size}
+
+
+upload_hint_lazy = lazy(upload_hint, str)
 
 
 def base_name(name: str) -> str:
@@ -108,25 +161,46 @@ def extension_of(name: str) -> str:
 
 
 def _subject(name: str) -> str:
-    return name or _("the file")
+    return name or _("The file")
 
 
 def too_large(name: str, *, field: str, limit: int | None = None) -> FileTooLarge:
     """The refusal of a file over the size limit."""
     limit = max_upload_bytes() if limit is None else limit
     return FileTooLarge(
-        _("%(name)s is larger than %(limit)d bytes, too large to accept.")
-        % {"name": _subject(name), "limit": limit},
+        _(
+            "%(name)s is larger than %(limit)s, too large for hrdd to accept. Send a smaller file: "
+            "split a long list, or save the document again with smaller images."
+        )
+        % {"name": _subject(name), "limit": format_size(limit)},
         field=field,
     )
 
 
-def unreadable(name: str, kind: str, *, field: str, error: type[FileRefused] = FileRefused) -> FileRefused:
-    """The refusal of a file whose contents are not what its name says, or are damaged."""
-    return error(
-        _("%(name)s is not a readable %(type)s.") % {"name": _subject(name), "type": TITLES[kind]},
-        field=field,
-    )
+def unreadable(
+    name: str, kind: str, *, field: str, error: type[FileRefused] = FileRefused, found: str = ""
+) -> FileRefused:
+    """The refusal of a file whose contents are not what its name says, or are damaged; says what to do."""
+    subject = {"name": _subject(name), "type": TITLES[kind]}
+    if kind == XLSX and found == TEXT:
+        text = _(
+            "%(name)s is not a readable %(type)s: it holds plain text. If it is a CSV file, give it the "
+            "extension .csv; otherwise open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) "
+            "and upload it again."
+        )
+    elif kind in TEXT_TYPES and found == ZIP:
+        text = _(
+            "%(name)s is not a readable %(type)s: it is a packed file such as an Excel workbook or a ZIP "
+            "archive. If it is an Excel workbook, give it the extension .xlsx; otherwise %(advice)s"
+        )
+        subject["advice"] = str(RESAVE_ADVICE[kind])[:1].lower() + str(RESAVE_ADVICE[kind])[1:]
+    elif kind in TEXT_TYPES and found in (BINARY, PDF):
+        text = _("%(name)s is not a readable %(type)s: it holds binary data, not text. %(advice)s")
+        subject["advice"] = str(RESAVE_ADVICE[kind])
+    else:
+        text = _("%(name)s is not a readable %(type)s. %(advice)s")
+        subject["advice"] = str(RESAVE_ADVICE[kind])
+    return error(text % subject, field=field)
 
 
 def check_extension(name: str, allowed: Sequence[str], *, field: str) -> str:
@@ -167,6 +241,8 @@ def sniff(content: bytes) -> str:
         return PDF
     if content.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return ZIP
+    if content.startswith(TEXT_MARKS):
+        return TEXT
     if b"\x00" in content:
         return BINARY
     return TEXT
@@ -183,15 +259,30 @@ def check_archive(
         raise unreadable(name, kind, field=field, error=error) from exc
     if len(members) > ARCHIVE_MAX_MEMBERS:
         raise error(
-            _("%(name)s: the archive holds %(count)d parts, more than the %(limit)d accepted.")
-            % {"name": _subject(name), "count": len(members), "limit": ARCHIVE_MAX_MEMBERS},
+            _(
+                "%(name)s holds %(count)d parts inside, more than the %(limit)d a real document has, so hrdd "
+                "did not open it. %(advice)s"
+            )
+            % {
+                "name": _subject(name),
+                "count": len(members),
+                "limit": ARCHIVE_MAX_MEMBERS,
+                "advice": RESAVE_ADVICE[kind],
+            },
             field=field,
         )
     inflated = sum(m.file_size for m in members)
     if inflated > ARCHIVE_MAX_INFLATED_BYTES:
         raise error(
-            _("%(name)s: the archive unpacks to %(size)d bytes, more than the %(limit)d accepted.")
-            % {"name": _subject(name), "size": inflated, "limit": ARCHIVE_MAX_INFLATED_BYTES},
+            _(
+                "%(name)s would unpack to %(size)s, more than the %(limit)s hrdd opens, so it was not opened. "
+                "Send a smaller file: split a long list, or save the document again with smaller images."
+            )
+            % {
+                "name": _subject(name),
+                "size": format_size(inflated),
+                "limit": format_size(ARCHIVE_MAX_INFLATED_BYTES),
+            },
             field=field,
         )
     for member in members:
@@ -200,14 +291,16 @@ def check_archive(
             if ratio > ARCHIVE_MAX_RATIO:
                 raise error(
                     _(
-                        "%(name)s: the part %(part)s is compressed %(ratio)d to 1, "
-                        "more than the %(limit)d to 1 accepted."
+                        "%(name)s was not opened: its part %(part)s is compressed %(ratio)d to 1, more than the "
+                        "%(limit)d to 1 accepted; only a file made to overload a server (a ZIP bomb) is packed "
+                        "so tightly. %(advice)s"
                     )
                     % {
                         "name": _subject(name),
                         "part": member.filename,
                         "ratio": ratio,
                         "limit": ARCHIVE_MAX_RATIO,
+                        "advice": RESAVE_ADVICE[kind],
                     },
                     field=field,
                 )
@@ -221,20 +314,23 @@ def check_content(
 ) -> None:
     """Refuse contents that are empty, over the size limit or not of the type `kind`."""
     if not content:
-        raise error(_("%s is empty.") % _subject(name), field=field)
+        raise error(
+            _("%s is empty. Check that the file was saved, then choose it again.") % _subject(name),
+            field=field,
+        )
     if len(content) > max_upload_bytes():
         raise too_large(name, field=field)
     found = sniff(content)
     if kind in TEXT_TYPES:
         if found != TEXT:
-            raise unreadable(name, kind, field=field, error=error)
+            raise unreadable(name, kind, field=field, error=error, found=found)
         return
     if kind == PDF:
         if found != PDF:
-            raise unreadable(name, kind, field=field, error=error)
+            raise unreadable(name, kind, field=field, error=error, found=found)
         return
     if found != ZIP:
-        raise unreadable(name, kind, field=field, error=error)
+        raise unreadable(name, kind, field=field, error=error, found=found)
     check_archive(content, name=name, kind=kind, field=field, error=error)
 
 

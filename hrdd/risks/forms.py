@@ -107,7 +107,10 @@ def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:
 
 
 class CheckForm(PageForm):
-    document = forms.FileField(label=gettext_lazy("Supplier's risk assessment (DOCX, PDF or text)"))
+    document = forms.FileField(
+        label=gettext_lazy("Supplier's risk assessment (DOCX, PDF or text)"),
+        widget=forms.FileInput(attrs={"accept": ".docx,.pdf,.txt,.md"}),
+    )
 
 
 class AssessForm(PageForm):

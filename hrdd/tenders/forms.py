@@ -197,6 +197,7 @@ class TenderParametersForm(PageForm):
 class BidsUploadForm(PageForm):
     bids = forms.FileField(
         label=gettext_lazy('Bids (JSON: a list of bids, or an object with "bids")'),
+        widget=forms.FileInput(attrs={"accept": ".json"}),
         error_messages={"required": gettext_lazy("Choose a JSON file with the bids.")},
     )
 

@@ -797,9 +797,9 @@ def test_a_pdf_is_read(logged_in, tmp_path, office_profile):
         ("fake.pdf", b"this is not a PDF at all", "fake.pdf is not a readable PDF"),
         ("tool.exe", b"MZ\x90\x00", "tool.exe: unsupported file type"),
         (
-            "latin1.txt",
-            "Kobalt aus der Demokratischen Republik Kongo, Zwangsarbeit ß".encode("latin-1"),
-            "not UTF-8",
+            "binary.txt",
+            b"Kobalt \x00\x01\x02\x03",
+            "binary.txt is not a readable text file: it holds binary data",
         ),
         ("empty.txt", b"", "empty"),
     ],

@@ -378,7 +378,7 @@ def test_a_file_that_is_no_workbook_is_refused_before_anything_is_queued(buyer, 
         )
 
     # then
-    assert str(caught.value) == "broken.xlsx is not a readable XLSX workbook."
+    assert str(caught.value).startswith("broken.xlsx is not a readable XLSX workbook: it holds plain text.")
     assert not TaskRun.objects.exists()
 
 

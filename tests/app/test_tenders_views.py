@@ -720,9 +720,8 @@ def test_a_file_over_the_upload_limit_is_refused(logged_in, tender, settings):
 
     # then
     assert page.status_code == 400
-    assert field_errors(page, "upload_form", "bids") == [
-        "bids.json is larger than 100 bytes, too large to accept."
-    ]
+    (said,) = field_errors(page, "upload_form", "bids")
+    assert said.startswith("bids.json is larger than 100 bytes, too large for hrdd to accept.")
     assert BidEvaluation.objects.count() == 0
 
 

@@ -40,14 +40,18 @@ def test_a_utf8_text_is_read_with_or_without_a_byte_order_mark():
     assert document_text("a.md", b"\xef\xbb\xbf" + said.encode()) == said
 
 
-def test_a_text_in_another_encoding_is_refused_naming_utf8():
+def test_a_text_in_a_windows_code_page_is_read():
+    assert document_text("latin1.txt", "Zwangsarbeit ß".encode("cp1252")) == "Zwangsarbeit ß"
+
+
+def test_a_text_of_binary_data_is_refused_saying_what_to_send_instead():
     # when
-    with pytest.raises(DocumentError) as caught:
-        document_text("latin1.txt", "Zwangsarbeit ß".encode("latin-1"))
+    with pytest.raises(FileRefused) as caught:
+        document_text("notes.txt", b"Zwangsarbeit \x00\x01\x02")
 
     # then
-    assert str(caught.value) == "latin1.txt is not UTF-8 text."
-    assert caught.value.field == "document"
+    assert str(caught.value).startswith("notes.txt is not a readable text file: it holds binary data")
+    assert "PDF or DOCX" in str(caught.value)
 
 
 def test_a_pdf_without_text_is_refused_saying_it_needs_text_recognition():
