@@ -12,7 +12,6 @@ import datetime as dt
 import io
 import json
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,7 +37,6 @@ from hrdd.domain.tender import (
     TenderFramework,
     TenderFrameworkError,
     get_tender_framework,
-    number_text,
 )
 from hrdd.domain.tender_choices import DUE_DILIGENCE_TEXT, TenderChoices
 
@@ -695,113 +693,6 @@ def annex_html(
 def annex_json(annex: TenderAnnex) -> str:
     """Return the annex as JSON."""
     return json.dumps(annex.as_dict(), indent=2, ensure_ascii=False)
-
-
-def _title(annex: TenderAnnex, title: str) -> str:
-    return title or _("Human-rights requirements: %s") % annex.scenario.title
-
-
-def annex_ocds(
-    annex: TenderAnnex,
-    *,
-    title: str = "",
-    ocid_prefix: str = "ocds-hrdd00",
-    tender_id: str | None = None,
-    buyer: str = "",
-    now: dt.datetime | None = None,
-) -> dict[str, Any]:
-    """Return an OCDS 1.1 release whose tender carries the criteria in the extensions' fields.
-
-    sustainability (goal social.humanRightsInSupplyChains), selectionCriteria, lots[].awardCriteria and the
-    contract performance conditions as reporting milestones.
-    """
-    now = now or dt.datetime.now(dt.UTC)
-    tender_id = tender_id or str(uuid.uuid4())
-    ocid = f"{ocid_prefix}-{tender_id}"
-    strategies = []
-    if annex.of_kind("label"):
-        strategies.append("technicalSpecifications")
-    if annex.of_kind("selection"):
-        strategies.append("selectionCriteria")
-    if annex.of_kind("award"):
-        strategies.append("awardCriteria")
-    if annex.of_kind("clause"):
-        strategies.append("contractPerformanceConditions")
-    tender: dict[str, Any] = {
-        "id": tender_id,
-        "title": _title(annex, title),
-        "description": f"{annex.scenario.title}: {annex.scenario.aim}",
-        "mainProcurementCategory": "goods",
-        "hasSustainability": True,
-        "sustainability": [
-            {
-                "goal": "social.humanRightsInSupplyChains",
-                "strategies": strategies,
-                "description": f"{annex.scenario.title} ({annex.framework}, {annex.scenario.source})",
-            }
-        ],
-    }
-    selection = annex.of_kind("selection")
-    if selection:
-        tender["selectionCriteria"] = {
-            "criteria": [
-                {
-                    "type": "technical",
-                    "description": f"{i.criterion.id} {i.criterion.title}: {i.requirement}",
-                    "minimum": i.criterion.scoring,
-                    "appliesTo": ["supplier"],
-                }
-                for i in selection
-            ]
-        }
-    awards = annex.of_kind("award")
-    if awards:
-        criteria = [
-            {
-                "type": "price",
-                "name": "Price",
-                "description": "Price points = price weight x lowest admitted price / bid price.",
-                "numbers": [{"number": annex.price_weight, "weight": "pointsExact"}],
-            }
-        ] + [
-            {
-                "type": "quality",
-                "name": f"{i.criterion.id} {i.criterion.title}",
-                "description": f"{i.requirement} Scoring: {i.criterion.scoring}",
-                "numbers": [{"number": i.weight or 0.0, "weight": "pointsExact"}],
-            }
-            for i in awards
-        ]
-        tender["awardCriteria"] = "ratedCriteria"
-        tender["awardCriteriaDetails"] = "; ".join(
-            f"{c['name']}: {number_text(c['numbers'][0]['number'])} points" for c in criteria
-        )
-        tender["lots"] = [{"id": "1", "title": tender["title"], "awardCriteria": {"criteria": criteria}}]
-    clauses = annex.of_kind("clause") + annex.of_kind("label")
-    if clauses:
-        tender["milestones"] = [
-            {
-                "id": i.criterion.id,
-                "title": i.criterion.title,
-                "type": "reporting" if i.criterion.kind == "clause" else "delivery",
-                "description": i.requirement,
-            }
-            for i in clauses
-        ]
-    release: dict[str, Any] = {
-        "ocid": ocid,
-        "id": f"{ocid}-tender-{now:%Y%m%dT%H%M%SZ}",
-        "date": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tag": ["tender"],
-        "initiationType": "tender",
-        "language": "en",
-        "tender": tender,
-    }
-    if buyer:
-        party_id = "buyer-1"
-        release["parties"] = [{"id": party_id, "name": buyer, "roles": ["buyer"]}]
-        release["buyer"] = {"id": party_id, "name": buyer}
-    return release
 
 
 # --- Word ----------------------------------------------------------------------------------------------------------

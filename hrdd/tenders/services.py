@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
+import pycountry
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -14,9 +17,12 @@ from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation
 from hrdd.consultations.selectors import consultation_market
 from hrdd.core.errors import InputError
+from hrdd.domain.countries import country_name
+from hrdd.domain.risk import get_risk_method
 from hrdd.domain.tender import (
     Evaluation,
     TenderAnnex,
+    TenderFramework,
     TenderInputError,
     build_tender,
     check_fields,
@@ -24,6 +30,7 @@ from hrdd.domain.tender import (
     evaluation_fields,
     get_tender_framework,
 )
+from hrdd.domain.tender_choices import TenderChoices, choose
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.models import ProductRiskAssessment
@@ -32,10 +39,30 @@ from hrdd.tenders.models import Bid, BidEvaluation, Tender
 RISK_NOTES = 5
 
 
+def plain_country(iso3: str) -> str:
+    """A country's name as a sentence writes it: 'the Democratic Republic of the Congo', 'South Korea'."""
+    name = country_name(iso3)
+    common = getattr(pycountry.countries.get(alpha_3=iso3), "common_name", None) if iso3 else None
+    if common:
+        return str(common)
+    head, comma, tail = name.partition(", ")
+    if not comma:
+        return name
+    tail = tail[0].lower() + tail[1:] if tail.startswith("The ") else tail
+    return f"{tail} {head}"
+
+
+_SIGNAL = re.compile(r"^\+[0-9.]+: ")
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)% of world production in (\d{4})")
+
+
 def risk_notes(assessment: ProductRiskAssessment | None) -> tuple[str, ...]:
-    """The most salient risks of a saved risk assessment, one line each, to give the tender its context."""
+    """The most salient risks of a saved risk assessment in plain words, one sentence each, to give the tender its
+    context: the risk, where in the chain and in which country, and why it stands out (no scores, no codes)."""
     if assessment is None:
         return ()
+    method = get_risk_method()
+    categories = {c.id: c.title for c in method.categories}
     notes: list[str] = []
     seen: set[tuple[str, str, str]] = set()
     for risk in assessment.result.get("risks", []):
@@ -43,27 +70,50 @@ def risk_notes(assessment: ProductRiskAssessment | None) -> tuple[str, ...]:
         if key in seen:
             continue
         seen.add(key)
-        what = risk.get("material") or risk.get("component") or ""
-        notes.append(
-            f"{risk['category'].replace('_', ' ')}: {what} {risk['stage'].replace('_', ' ')} in "
-            f"{risk['country_iso3']} (score {risk['score']:g})"
-        )
+        stage = method.stage_title(risk["stage"]).lower()
+        if risk.get("material"):
+            where = f"{risk['material']} {stage}"
+        elif risk.get("component"):
+            where = f"{stage} ({risk['component']})"
+        else:
+            where = stage
+        note = f"{categories.get(risk['category'], risk['category'].replace('_', ' '))} in {where} in "
+        note += plain_country(risk["country_iso3"])
+        reasons = [str(r) for r in risk.get("reasons", [])]
+        share = next((m for m in map(_SHARE.search, reasons) if m), None)
+        if share is not None:
+            note += f" (about {float(share.group(1)):.0f}% of world production in {share.group(2)})"
+        signals = [_SIGNAL.sub("", r) for r in reasons if _SIGNAL.match(r)]
+        note += (": " + "; ".join(signals[:3]) + ".") if signals else "."
+        notes.append(note)
         if len(notes) == RISK_NOTES:
             break
     return tuple(notes)
 
 
+def tender_choices(tender: Tender) -> TenderChoices:
+    """The buyer's choices stored on a tender (hrdd's defaults where none is stored)."""
+    return TenderChoices.from_dict(tender.choices, require_label=tender.require_label)
+
+
+def tender_framework(tender: Tender) -> TenderFramework:
+    """The tender framework as the buyer chose it: what its annex announces and its evaluation applies."""
+    return choose(get_tender_framework(tender.framework_id), tender_choices(tender))
+
+
 def tender_annex(tender: Tender) -> TenderAnnex:
     """Build the annex of a stored tender (its scenario, parameters and risk context)."""
-    return build_tender(
+    choices = tender_choices(tender)
+    annex = build_tender(
         scenario=tender.scenario,
-        framework=get_tender_framework(tender.framework_id),
+        framework=tender_framework(tender),
         months=tender.months,
         weights=tender.weights or None,
-        require_label=tender.require_label,
+        require_label=True,  # a label that is no requirement stays in the annex, as a recommendation
         product=tender.consultation.product_category if tender.consultation else "",
         risk_notes=risk_notes(tender.risk_assessment),
     )
+    return replace(annex, require_label=choices.require_label)
 
 
 def _state(tender: Tender) -> dict[str, Any]:
@@ -73,7 +123,7 @@ def _state(tender: Tender) -> dict[str, Any]:
         "months": tender.months,
         "require_label": tender.require_label,
         "weights": tender.weights,
-    }
+    } | ({"choices": tender.choices} if tender.choices else {})
 
 
 def _recommended_now(consultation: Consultation | None) -> int | None:
@@ -144,20 +194,46 @@ def tender_create(
 
 @transaction.atomic
 def tender_update(
-    *, actor: User, tender: Tender, months: int, weights: dict[str, Any], require_label: bool
+    *,
+    actor: User,
+    tender: Tender,
+    months: int,
+    weights: dict[str, Any],
+    require_label: bool,
+    choices: TenderChoices | None = None,
 ) -> Tender:
-    """Change a tender's parameters (months for CC1, weights, label requirement)."""
+    """Change a tender's parameters (months for CC1, weights, label requirement) and the buyer's choices.
+
+    With choices, the label's role among them decides whether the label is required; weights of criteria the
+    choices leave out (the label's, when it is no longer an award criterion) are dropped.
+    """
     require_writer(actor, tender.organisation)
+    stored = bool(tender.choices)
+    if choices is not None:
+        choices.check()
+        require_label = choices.require_label
+        stored = True
+    else:  # the label's checkbox alone: required, or else kept as an award criterion or a recommendation
+        choices = tender_choices(tender)
+        if require_label:
+            choices = replace(choices, label_role="admission")
+        elif choices.label_role == "admission":
+            choices = replace(choices, label_role="recommendation")
+    framework = choose(get_tender_framework(tender.framework_id), choices)
+    unscored = {c.id for c in framework.criteria if c.rule.type == "label" and c.kind != "award"}
+    weights = {key: value for key, value in weights.items() if key not in unscored}
     annex = build_tender(
         scenario=tender.scenario,
-        framework=get_tender_framework(tender.framework_id),
+        framework=framework,
         months=months,
         weights=weights,
-        require_label=require_label,
+        require_label=True,
     )
     before = _state(tender)
     tender.months = annex.months
     tender.require_label = require_label
+    if stored:  # a tender that never had choices keeps none: its label's checkbox says it all
+        tender.choices = choices.as_dict()
     tender.weights = {"price": annex.price_weight} | {
         i.criterion.id: i.weight for i in annex.items if i.weight is not None
     }
@@ -175,7 +251,9 @@ def tender_update(
 
 def evaluation_request(tender: Tender, bids: Any) -> dict[str, Any]:
     """The evaluation input for a stored tender: its scenario, weights and label rule, and the bids."""
-    if isinstance(bids, dict):  # a whole request: its other fields must be known too
+    if isinstance(
+        bids, dict
+    ):  # a whole request: its other fields must be known ones too (the tender's apply)
         check_fields(bids, evaluation_fields(get_tender_framework(tender.framework_id)))
         bids = bids.get("bids")
     return {
@@ -191,7 +269,7 @@ def bid_evaluation_create(*, actor: User, tender: Tender, bids: Any) -> tuple[Bi
     """Evaluate the bids received for a tender and keep the input and the result."""
     require_writer(actor, tender.organisation)
     request = evaluation_request(tender, bids)
-    evaluation = evaluate_bids(request, get_tender_framework(tender.framework_id))
+    evaluation = evaluate_bids(request, tender_framework(tender))
     stored = BidEvaluation.objects.create(
         tender=tender, request=request, result=evaluation.as_dict(), created_by=actor
     )

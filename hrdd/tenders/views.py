@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from hrdd.core.forms import form_create
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders import documents, ocds, selectors, services
+from hrdd.tenders.annex_forms import AnnexDownloadForm, TenderChoicesForm
 from hrdd.tenders.forms import (
     BidsUploadForm,
     EvaluationListForm,
@@ -107,13 +109,23 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     annex = services.tender_annex(tender)
     fmt = request.GET.get("format", "")
+    download_form = AnnexDownloadForm(request.GET if fmt else None)
+    if fmt in ANNEX_FORMATS and not download_form.is_valid():
+        return _detail_page(request, tender, annex, download_form=download_form)
     if fmt in ANNEX_FORMATS:
+        # the annex as published: the buyer, the tender's reference, the number and date asked with the download
+        header = documents.document_header(
+            tender,
+            number=download_form.number_value(),
+            date=download_form.date_value(timezone.localdate()),
+        )
+        choices = services.tender_choices(tender)
         if fmt == "docx":
-            body: str | bytes = documents.annex_docx(annex, title=tender.title)
+            body: str | bytes = documents.annex_docx(annex, header=header, choices=choices)
         elif fmt == "md":
-            body = documents.annex_markdown(annex, title=tender.title)
+            body = documents.annex_markdown(annex, header=header, choices=choices)
         elif fmt == "html":
-            body = documents.annex_html(annex, title=tender.title)
+            body = documents.annex_html(annex, header=header, choices=choices)
         elif fmt == "json":
             body = documents.annex_json(annex)
         else:
@@ -128,21 +140,37 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
         annex=annex,
         auto_id="parameters_%s",
     )
-    if form.is_bound and form.is_valid():
+    choices_form = _choices_form(tender, annex, request.POST if request.method == "POST" else None)
+    if form.is_bound and all([form.is_valid(), choices_form.is_valid()]):
+        choices = choices_form.choices() if choices_form.given() else None  # else the label's checkbox
         try:
             services.tender_update(
                 actor=request.user,
                 tender=tender,
                 months=form.cleaned_data["months"],
                 weights=form.weights(),
-                require_label=form.cleaned_data["require_label"],
+                require_label=form.cleaned_data["require_label"]
+                if choices is None
+                else choices.require_label,
+                choices=choices,
             )
         except (TenderInputError, InputError, PermissionDenied) as exc:
-            form.add_service_error(exc)
+            (
+                choices_form if str(getattr(exc, "field", "")).startswith("choices.") else form
+            ).add_service_error(exc)
         else:
             messages.success(request, _("Parameters saved."))
             return redirect(tender)
-    return _detail_page(request, tender, annex, parameters_form=form)
+    return _detail_page(request, tender, annex, parameters_form=form, choices_form=choices_form)
+
+
+def _choices_form(tender, annex, data=None) -> TenderChoicesForm:  # type: ignore[no-untyped-def]
+    """The buyer's choices; AC7's scoring is asked only when the tender's scenario has AC7."""
+    return TenderChoicesForm(
+        data,
+        choices=services.tender_choices(tender),
+        ask_due_diligence=any(i.criterion.rule.type == "due_diligence" for i in annex.items),
+    )
 
 
 def _detail_page(  # type: ignore[no-untyped-def]
@@ -152,12 +180,23 @@ def _detail_page(  # type: ignore[no-untyped-def]
     *,
     parameters_form: TenderParametersForm | None = None,
     upload_form: BidsUploadForm | None = None,
+    choices_form: TenderChoicesForm | None = None,
+    download_form: AnnexDownloadForm | None = None,
 ) -> HttpResponse:
     """The tender's page with its parameter and bid forms as given (400 when one holds errors)."""
     parameters_form = parameters_form or TenderParametersForm(
         tender=tender, annex=annex, auto_id="parameters_%s"
     )
     upload_form = upload_form or BidsUploadForm(auto_id="bids_%s")
+    choices_form = choices_form or _choices_form(tender, annex)
+    download_form = download_form or AnnexDownloadForm()
+    # the annex as it will be published, with the buyer's notes the published one leaves out
+    doc = documents.annex_document(
+        annex,
+        header=documents.document_header(tender, number=_("Annex 1")),
+        choices=services.tender_choices(tender),
+        published=False,
+    )
     list_form = EvaluationListForm(request.GET)
     evaluations = list_form.paginate(
         selectors.bid_evaluation_list(tender=tender, bidder=list_form.value("bidder") or "")
@@ -182,8 +221,14 @@ def _detail_page(  # type: ignore[no-untyped-def]
             "page": evaluations,
             "list_form": list_form,
             "formats": ANNEX_FORMATS,
+            "doc": doc,
+            "choices_form": choices_form,
+            "download_form": download_form,
+            "readings": documents.buyer_readings(tender, annex),
         },
-        status=400 if parameters_form.errors or upload_form.errors else 200,
+        status=400
+        if parameters_form.errors or upload_form.errors or choices_form.errors or download_form.errors
+        else 200,
     )
 
 
@@ -210,9 +255,15 @@ def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     stored = selectors.bid_evaluation_get(tender=tender, pk=pk)
     evaluation = Evaluation.from_dict(stored.result)  # as it was made, whatever the framework says today
     fmt = request.GET.get("format", "")
+    date_form = AnnexDownloadForm(request.GET)  # the report's date (?date=YYYY-MM-DD; empty: today)
+    valid = date_form.is_valid()
+    today = timezone.localdate()
+    header = documents.document_header(tender, date=date_form.date_value(today) if valid else today)
+    if fmt and not valid:
+        fmt = ""  # the page says what is wrong with the date instead of a download
     if fmt == "docx":
         return attachment(
-            documents.evaluation_docx(evaluation, title=_("Evaluation: %s") % tender.title),
+            documents.evaluation_docx(evaluation, header=header, evaluated_at=stored.created_at),
             filename_from_title(tender.title, "-evaluation.docx", default="tender"),
         )
     if fmt == "xlsx":
@@ -226,5 +277,13 @@ def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     return render(
         request,
         "tenders/evaluation.html",
-        {"tender": tender, "stored": stored, "evaluation": evaluation, "ranked": ranked},
+        {
+            "tender": tender,
+            "stored": stored,
+            "evaluation": evaluation,
+            "ranked": ranked,
+            "report": documents.award_report(evaluation, header=header, evaluated_at=stored.created_at),
+            "date_form": date_form,
+        },
+        status=200 if valid else 400,
     )
