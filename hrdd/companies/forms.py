@@ -4,12 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.models import Company
-from hrdd.core.forms import PageForm
+from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.countries import country_name
 
 
-class CompanyForm(PageForm):
+class CompanyForm(OnceFormMixin, PageForm):
     legal_name = forms.CharField(label=_("Legal name"), max_length=200)
     other_names = forms.CharField(
         label=_("Other names"),

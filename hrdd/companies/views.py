@@ -25,7 +25,7 @@ from hrdd.companies.tasks import (
     export_runs,
 )
 from hrdd.core.downloads import attachment
-from hrdd.core.forms import form_write
+from hrdd.core.forms import form_create, form_write
 from hrdd.core.views import task_run_context
 
 PARENT_CHOICES = 1000
@@ -35,11 +35,11 @@ PARENT_CHOICES = 1000
 def company_list_page(request: HttpRequest) -> HttpResponse:
     parents = selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
     form = CompanyForm(request.POST if request.method == "POST" else None, parents=parents)
-    company = form_write(
+    created = form_create(
         request, form, partial(services.company_create, actor=request.user), success=_("Company recorded.")
     )
-    if company is not None:
-        return redirect(company)
+    if created is not None:
+        return created
     list_form = CompanyListForm(request.GET, countries=selectors.company_countries(user=request.user))
     page = list_form.paginate(
         selectors.company_list(

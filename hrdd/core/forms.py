@@ -202,11 +202,13 @@ def form_create(
     success: str | Callable[[Any], str],
     redirect_to: Callable[[Any], str] | None = None,
     refusals: tuple[type[Exception], ...] = (),
+    after: Callable[[Any], None] | None = None,
 ) -> HttpResponse | None:
     """Create a record from a bound form, once: post/redirect/get, and a second POST of the same form (its
     one-time key already used) redirects to what the first created. `write` gets the cleaned data (without the
-    key); its refusals (InputError, PermissionDenied and the `refusals` given) go beside their field. Returns the
-    redirect, or None to show the form again."""
+    key); its refusals (InputError, PermissionDenied and the `refusals` given) go beside their field; `after` is
+    told of the new record once its success message is given. Returns the redirect, or None to show the form
+    again."""
     if not form.is_bound:  # type: ignore[attr-defined]
         return None
     key = str(form.data.get(ONCE_FIELD) or "").strip()[:64]  # type: ignore[attr-defined]
@@ -242,4 +244,6 @@ def form_create(
         form.add_service_error(exc)
         return None
     messages.success(request, success(record) if callable(success) else success)
+    if after is not None:
+        after(record)
     return HttpResponseRedirect(url)

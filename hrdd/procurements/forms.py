@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.forms import PageForm
+from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
 from hrdd.procurements.models import Procurement, product_category_choices
 
 
-class ProcurementForm(PageForm):
+class ProcurementForm(OnceFormMixin, PageForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     product_category = forms.ChoiceField(label=_("Product category"), choices=())
     reference = forms.CharField(

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from hrdd.core.forms import form_write
+from hrdd.core.forms import form_create, form_write
 from hrdd.procurements import selectors, services
 from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm, ProcurementListForm
 
@@ -18,11 +18,11 @@ from hrdd.procurements.forms import ProcurementEditForm, ProcurementForm, Procur
 def procurement_list_page(request: HttpRequest) -> HttpResponse:
     form = ProcurementForm(request.POST if request.method == "POST" else None)
     opened = _("Procurement opened. Start with step 1: its product's risks.")
-    procurement = form_write(
+    created = form_create(
         request, form, partial(services.procurement_create, actor=request.user), success=opened
     )
-    if procurement is not None:
-        return redirect(procurement)
+    if created is not None:
+        return created
     list_form = ProcurementListForm(request.GET)
     page = list_form.paginate(
         selectors.procurement_list(

@@ -10,7 +10,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.core.forms import PageForm
+from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.procurements.selectors import procurement_choices, procurement_get
@@ -270,7 +270,7 @@ class AdjustForm(AdjustmentsForm):
         return selectors.risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
 
 
-class RiskSaveForm(AdjustmentsForm):
+class RiskSaveForm(OnceFormMixin, AdjustmentsForm):
     """The assessment page's Save form: a title and a procurement, the adjustments carried as hidden fields."""
 
     assessment = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
+from hrdd.core.forms import form_create
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.risk import (
@@ -168,23 +168,25 @@ def _render_assessment(  # type: ignore[no-untyped-def]
 @require_POST
 def risk_save(request: HttpRequest) -> HttpResponse:
     form = RiskSaveForm(request.POST, user=request.user, auto_id="save_%s")
-    if form.is_valid():
-        try:
-            saved = services.risk_assessment_save(
-                assessment=form.cleaned_data["assessment"],
+    try:  # saved once: the same form sent again leads to what it saved
+        created = form_create(
+            request,
+            form,
+            lambda **data: services.risk_assessment_save(
+                assessment=data["assessment"],
                 actor=request.user,
-                title=form.cleaned_data["title"],
-                product=form.cleaned_data["product"],
+                title=data["title"],
+                product=data["product"],
                 adjustments=form.adjustments,
-                procurement=form.cleaned_data["procurement"],
-            )
-        except UnknownProduct as exc:
-            return _unknown_product(request, exc)
-        except (InvalidAdjustment, services.RiskAssessmentError, InputError, PermissionDenied) as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Risk assessment saved."))
-            return redirect(saved)
+                procurement=data["procurement"],
+            ),
+            success=_("Risk assessment saved."),
+            refusals=(InvalidAdjustment, services.RiskAssessmentError),
+        )
+    except UnknownProduct as exc:
+        return _unknown_product(request, exc)
+    if created is not None:
+        return created
     try:
         assessment = _assess(request, form.cleaned_data.get("product", ""), form.adjustments)
     except UnknownProduct as exc:

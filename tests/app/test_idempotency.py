@@ -136,3 +136,44 @@ def test_a_tender_form_sent_twice_creates_one_tender(logged_in, consultation):
     tender = Tender.objects.get(title="Twice tender")
     assert first.status_code == second.status_code == 302
     assert first.url == second.url == tender.get_absolute_url()
+
+
+# the other create forms: procurements, companies, risk assessments
+
+
+def test_a_procurement_form_sent_twice_opens_one_procurement(logged_in):
+    from hrdd.procurements.models import Procurement
+
+    key = drawn_key(logged_in.get(reverse("procurements:list")), "new-procurement")
+    data = {"title": "Monitors 2028", "product_category": "notebook", "reference": "M-1", "form_key": key}
+    first, second = sent_twice(logged_in, reverse("procurements:list"), data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert Procurement.objects.filter(title="Monitors 2028").count() == 1
+
+
+def test_a_company_form_sent_twice_records_one_company(logged_in):
+    from hrdd.companies.models import Company
+
+    key = drawn_key(logged_in.get(reverse("companies:list")), "new-company")
+    data = {"legal_name": "Twice Computers", "kind": "supplier", "form_key": key}
+    first, second = sent_twice(logged_in, reverse("companies:list"), data)
+    assert first.status_code == second.status_code == 302
+    assert Company.objects.filter(legal_name="Twice Computers").count() == 1
+
+
+def test_a_risk_assessment_saved_twice_is_saved_once(logged_in):
+    from hrdd.risks import selectors as risk_selectors
+    from hrdd.risks.models import ProductRiskAssessment
+
+    risk_selectors._CACHE.clear()
+    try:
+        page = logged_in.get(reverse("risks:assess"), {"product": "notebook"})
+        key = drawn_key(page, "save")
+        data = {"product": "notebook", "title": "Notebook risks, once", "form_key": key}
+        first, second = sent_twice(logged_in, reverse("risks:save"), data)
+    finally:
+        risk_selectors._CACHE.clear()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert ProductRiskAssessment.objects.filter(title="Notebook risks, once").count() == 1
