@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
@@ -70,6 +71,11 @@ class Entry:
     help: str = ""
     required: bool = False
     in_template: bool = True
+    short: str = ""  # the label inside its group's fieldset (the template's column needs the whole label)
+
+    @property
+    def form_label(self) -> str:
+        return self.short or self.label
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class Part:
     entries: tuple[Entry, ...]
     evidence: tuple[str, ...] = ()
     hint: str = ""
+    evidence_label: str = ""
 
 
 class BidEntryError(InputError):
@@ -115,12 +122,16 @@ def _criteria_title(criteria: Sequence[Criterion]) -> str:
 
 
 DUE_DILIGENCE_LABELS = {
-    "policies": "Its main human-rights policies",
-    "risk_identification": "How it identifies and prioritises risks",
-    "monitoring": "How it monitors prioritised risks at high-risk suppliers",
-    "mitigation": "The actions it takes to mitigate risks",
-    "reporting": "Where it reports on its due diligence",
+    "policies": gettext_lazy("Its main human-rights policies"),
+    "risk_identification": gettext_lazy("How it identifies and prioritises risks"),
+    "monitoring": gettext_lazy("How it monitors prioritised risks at high-risk suppliers"),
+    "mitigation": gettext_lazy("The actions it takes to mitigate risks"),
+    "reporting": gettext_lazy("Where it reports on its due diligence"),
 }
+
+
+def _element_label(element: str) -> str:
+    return str(DUE_DILIGENCE_LABELS.get(element, element.replace("_", " ").capitalize()))
 
 
 def _site_part(key: str, criteria: tuple[Criterion, ...]) -> Part:
@@ -150,6 +161,7 @@ def _site_part(key: str, criteria: tuple[Criterion, ...]) -> Part:
                     ("none", _("Nothing")),
                 ),
                 help=_("Empty: read from what is filled in below."),
+                short=_("Given as"),
             ),
             Entry(
                 f"{key}_sites",
@@ -158,13 +170,15 @@ def _site_part(key: str, criteria: tuple[Criterion, ...]) -> Part:
                 help=_(
                     "One site per line: name; address; country. Only sites with a name and an address count."
                 ),
+                short=_("Sites"),
             ),
             *(
-                Entry(f"{key}_{part}", f"{title}: {plan_labels[part].lower()}", LONG)
+                Entry(f"{key}_{part}", f"{title}: {plan_labels[part].lower()}", LONG, short=plan_labels[part])
                 for part in SITE_PLAN_PARTS
             ),
         ),
         evidence=EVIDENCE_EXTENSIONS,
+        evidence_label=_("The site list or the plan, as a file"),
         hint=_(
             "A list of sites (name and address), or a plan with its four parts: timeline, deliverables, "
             "challenges and supplier engagement."
@@ -202,6 +216,7 @@ def bid_parts(tender: Tender) -> list[Part]:
                 ),
             ),
             evidence=DOCUMENT_EXTENSIONS,
+            evidence_label=_("The bid document (optional)"),
             hint=_("Attach the bid itself if you like: it is kept with the draft."),
         )
     ]
@@ -232,9 +247,11 @@ def bid_parts(tender: Tender) -> list[Part]:
                             help=_(
                                 "Generation, criteria set or certificate number; the name of an equivalent label."
                             ),
+                            short=_("Details"),
                         ),
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
+                    evidence_label=_("Certificate or registry entry"),
                 )
             )
         elif key == "risk_assessment":
@@ -260,27 +277,32 @@ def bid_parts(tender: Tender) -> list[Part]:
                             _("Risk assessment: key components"),
                             LINES,
                             help=_("One per line, or separated by semicolons."),
+                            short=_("Key components"),
                         ),
                         Entry(
                             "ra_raw_materials",
                             _("Risk assessment: raw materials"),
                             LINES,
                             help=_("One per line, or separated by semicolons."),
+                            short=_("Raw materials"),
                         ),
                         Entry(
                             "ra_countries",
                             _("Risk assessment: sourcing countries"),
                             LINES,
                             help=_("One per line, or separated by semicolons."),
+                            short=_("Sourcing countries"),
                         ),
                         Entry(
                             "ra_risks",
                             _("Risk assessment: human-rights risks"),
                             PARAGRAPHS,
                             help=_("One risk per line, with a short description."),
+                            short=_("Human-rights risks"),
                         ),
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
+                    evidence_label=_("Risk-assessment document"),
                     hint=_(
                         "Attach the bidder's risk assessment (PDF, DOCX or text): hrdd reads it with the same "
                         "check as a supplier's assessment in step 1 and shows what it found, sentence by sentence. "
@@ -306,6 +328,7 @@ def bid_parts(tender: Tender) -> list[Part]:
                         Entry("policy_communicated_how", _("How it was communicated to suppliers"), TEXT),
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
+                    evidence_label=_("The policy, or proof it reached suppliers"),
                 )
             )
         elif found[0].rule.type == "site_list":
@@ -322,6 +345,7 @@ def bid_parts(tender: Tender) -> list[Part]:
                     criteria=found,
                     entries=tuple(entries),
                     evidence=DOCUMENT_EXTENSIONS,
+                    evidence_label=_("The action plan, as a file"),
                     hint=_("Only actions with a justification count."),
                 )
             )
@@ -335,12 +359,14 @@ def bid_parts(tender: Tender) -> list[Part]:
                     entries=tuple(
                         Entry(
                             f"dd_{element}",
-                            _(DUE_DILIGENCE_LABELS.get(element, element.replace("_", " ").capitalize())),
+                            _("Due diligence: %s") % _element_label(element).lower(),
                             LONG,
+                            short=_element_label(element),
                         )
                         for element in elements
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
+                    evidence_label=_("The due-diligence description, as a file"),
                 )
             )
     return parts
@@ -704,6 +730,8 @@ def _save(
             )
         before = _summary(draft)
     files = {f.part: f for f in draft.files.all()} if draft is not None else {}
+    if "risk_assessment" in remove:  # without its document the lists are what remains to read
+        entries = {k: v for k, v in entries.items() if k != "ra_read_from"}
     doomed = [files.pop(part) for part in remove if part in files]
     new_checks = {u.part: Evidence(filename=u.file.name, check=u.check) for u in accepted}
     evidence = _evidence_of(list(files.values())) | new_checks

@@ -281,7 +281,7 @@ class BidDraftForm(PageForm):
         self.attached = attached
         for part in parts:
             for entry in part.entries:
-                common = {"label": entry.label, "required": entry.required, "help_text": entry.help}
+                common = {"label": entry.form_label, "required": entry.required, "help_text": entry.help}
                 if entry.kind == PRICE:
                     field: forms.Field = PriceField(**common)
                 elif entry.kind == CHOICE:
@@ -294,13 +294,11 @@ class BidDraftForm(PageForm):
                         max_length=5000, widget=forms.Textarea(attrs={"rows": rows}), **common
                     )
                 if entry.required:
-                    field.error_messages["required"] = _("%s is required.") % entry.label
+                    field.error_messages["required"] = _("%s is required.") % entry.form_label
                 self.fields[entry.name] = field
             if part.evidence:
                 self.fields[f"file_{part.key}"] = forms.FileField(
-                    label=_("Evidence file")
-                    if part.key != "risk_assessment"
-                    else _("Risk-assessment document"),
+                    label=part.evidence_label or _("Evidence file"),
                     required=False,
                     widget=forms.FileInput(attrs={"accept": ",".join(part.evidence)}),
                 )
@@ -309,12 +307,25 @@ class BidDraftForm(PageForm):
                         label=_("Remove %s") % attached[part.key].filename, required=False
                     )
 
+        if "ra_read_from" in self.fields and "risk_assessment" not in attached:
+            del self.fields["ra_read_from"]  # a choice between a document and the lists needs a document
+
     def groups(self) -> list[dict[str, Any]]:
         """The parts with their bound fields, to draw one fieldset each."""
         return [
             {
                 "part": part,
-                "fields": [self[e.name] for e in part.entries],
+                "fields": [
+                    self[e.name]
+                    for e in part.entries
+                    if e.name in self.fields and not e.name.startswith(("action_", "justification_"))
+                ],
+                "pairs": [
+                    (self[f"action_{n}"], self[f"justification_{n}"])
+                    for n in range(1, len(part.entries) // 2 + 1)
+                ]
+                if part.key == "actions"
+                else [],
                 "file": self[f"file_{part.key}"] if part.evidence else None,
                 "remove": self[f"remove_{part.key}"] if f"remove_{part.key}" in self.fields else None,
                 "attached": self.attached.get(part.key),
@@ -324,7 +335,7 @@ class BidDraftForm(PageForm):
 
     def entries(self) -> dict[str, Any]:
         """The inputs given, keyed as `compose_bid` reads them."""
-        names = [e.name for part in self.parts for e in part.entries]
+        names = [e.name for part in self.parts for e in part.entries if e.name in self.fields]
         return {name: self.cleaned_data.get(name) for name in names}
 
     def uploads(self) -> dict[str, Any]:

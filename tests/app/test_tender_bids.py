@@ -311,6 +311,7 @@ def test_bad_input_is_refused_beside_its_field_keeping_the_input(logged_in, tend
     assert box_errors and message in box_errors[0].text
     assert f"bid_{field}_error" in (box.get("aria-describedby") or "")
     assert value_of(controls(page, "ra_raw_materials")[0]) == LUMEN["ra_raw_materials"]  # the input is kept
+    assert not controls(page, "ra_read_from")  # no document, nothing to choose between
     assert BidDraft.objects.count() == 0
     assert not AuditEvent.objects.filter(action__startswith="tender.bid_draft").exists()
 
@@ -445,13 +446,21 @@ def test_a_document_that_is_no_risk_assessment_fails_even_with_generous_typed_li
 def test_the_buyer_may_read_the_document_and_evaluate_the_typed_lists_with_the_check_quoted(
     logged_in, tender
 ):
-    answer = post_bid(
+    # given a bid whose attached document hrdd's check finds nothing in
+    post_bid(
         logged_in,
         tender,
-        LUMEN | {"ra_read_from": "lists"},
+        LUMEN,
         file_risk_assessment=txt("hello.txt", "Hello, this is not a risk assessment"),
     )
+    draft = BidDraft.objects.get()
+    (choice,) = controls(document(logged_in.get(url("bid", tender, draft.public_id))), "ra_read_from")
+    assert [o.get("value") for o in choice.find_all("option")] == ["", "document", "lists"]
 
+    # when the buyer, having read it, has the typed lists evaluated
+    answer = post_bid(logged_in, tender, LUMEN | {"ra_read_from": "lists", "version": "1"}, draft)
+
+    # then hrdd's reading stays in the reason
     assert answer.status_code == 302
     reason = bids.bid_preview(tender, BidDraft.objects.get().bid).fraction_reasons["SC1"]
     assert "typed by the buyer; hrdd's check of hello.txt found 0 component(s)" in reason
