@@ -89,7 +89,6 @@ class TenderChoicesForm(PageForm):
     )
     currency = forms.CharField(
         label=gettext_lazy("Currency of the bid prices"),
-        max_length=3,
         required=False,
         help_text=gettext_lazy("An ISO 4217 code such as EUR, SEK or DKK; shown with every price."),
     )

@@ -467,12 +467,7 @@ def annex_document(
     if any(i.criterion.rule.type == "due_diligence" for i in awards):
         picked.append((_("Scoring of due-diligence processes"), _(DUE_DILIGENCE_TEXT[choices.due_diligence])))
     if awards:
-        picked.append(
-            (
-                _("Maximum points"),
-                ", ".join(f"{label} {value}" for label, value in weights[:-1]),
-            )
-        )
+        picked.append((_("Maximum points"), _("as in the table under 'How the bids are scored'")))
         picked.append((_("Price points"), _("price weight × lowest admitted price ÷ the bid's price")))
     picked.append((_("Currency of the prices"), currency))
     response = [
@@ -724,6 +719,7 @@ def _new_docx(header: DocumentHeader, *, title: str, subject: str, landscape: bo
     """An A4 Word document with the header on every page, 'Page X of Y' in the footer and the buyer as author."""
     doc = Document()
     doc.styles["Normal"].font.size = Pt(10)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     if landscape:
@@ -758,13 +754,27 @@ def _new_docx(header: DocumentHeader, *, title: str, subject: str, landscape: bo
     properties.revision = 1
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
     properties.created = properties.modified = now
+    for part in doc.part.package.parts:  # the template names a Word for Mac as the application that wrote it
+        if str(part.partname) == "/docProps/app.xml":
+            part._blob = re.sub(
+                rb"<Application>[^<]*</Application>", b"<Application>hrdd</Application>", part.blob
+            )
     return doc
 
 
 def _table(
-    doc: Any, columns: Sequence[str], rows: Sequence[Sequence[str]], *, widths: Sequence[float] = ()
+    doc: Any,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    widths: Sequence[float] = (),
+    right: Sequence[int] = (),
 ) -> Any:
-    """A bordered table with a bold header row; `widths` in cm size the columns to their content."""
+    """A bordered table with a bold header row (repeated on each page) and a little space after it.
+
+    `widths` in cm size the columns to their content (the grid, which LibreOffice reads, and each cell, which Word
+    reads); the columns numbered in `right` hold numbers and are aligned right.
+    """
     table = doc.add_table(rows=0, cols=len(columns))
     table.style = "Table Grid"
     if any(columns):
@@ -778,11 +788,22 @@ def _table(
         cells = table.add_row().cells
         for cell, text in zip(cells, row, strict=True):
             cell.text = str(text)
+    for row in table.rows:
+        for index, cell in enumerate(row.cells):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            for run in paragraph.runs:
+                run.font.size = Pt(9)
+            if index in right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     if widths:
         table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = Cm(width)
         for row in table.rows:
             for cell, width in zip(row.cells, widths, strict=True):
                 cell.width = Cm(width)
+    doc.add_paragraph().paragraph_format.space_after = Pt(0)  # air between a table and what follows
     return table
 
 
@@ -794,11 +815,16 @@ def _repeat_header(row: Any) -> None:
     properties.append(repeat)
 
 
-def _answer_space(table: Any, *, first: int, height_cm: float) -> None:
-    """Give the answer rows of a response table room to write in."""
+def _answer_space(table: Any, *, first: int, height_cm: float, together: bool = False) -> None:
+    """Give the answer rows of a response table room to write in; `together` keeps the table on one page."""
     for row in list(table.rows)[first:]:
         row.height = Cm(height_cm)
         row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    if together:
+        for row in list(table.rows)[:-1]:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _docx_bytes(doc: Any) -> bytes:
@@ -839,7 +865,7 @@ def annex_docx(
         doc.add_heading(_("How the bids are scored"), level=2)
         for paragraph in content.scoring:
             doc.add_paragraph(paragraph)
-        _table(doc, (_("Criterion"), _("Maximum points")), content.weights, widths=(12, 3.5))
+        _table(doc, (_("Criterion"), _("Maximum points")), content.weights, widths=(11, 3.2), right=(1,))
     doc.add_heading(_("Choices of the contracting authority"), level=2)
     _table(doc, (_("Topic"), _("Choice")), content.choices, widths=(5.5, 11.5))
     doc.add_page_break()
@@ -855,7 +881,7 @@ def annex_docx(
     doc.add_paragraph(content.declaration)
     doc.add_heading(content.signature.heading, level=3)
     table = _table(doc, content.signature.columns, content.signature.rows, widths=(5, 12))
-    _answer_space(table, first=1, height_cm=1.0)
+    _answer_space(table, first=1, height_cm=1.0, together=True)
     return _docx_bytes(doc)
 
 
@@ -1075,7 +1101,7 @@ def award_report(
                 lines.append(
                     CriterionLine(
                         title,
-                        _("requirement"),
+                        _("required"),
                         _("met") if met else _("not met"),
                         "—",
                         sentence(reason),
@@ -1127,12 +1153,12 @@ def evaluation_docx(
     for paragraph in report.method:
         doc.add_paragraph(paragraph)
     doc.add_heading(_("Ranking"), level=2)
-    widths = (1.7, 4.6, 3.1, 2.0, *([1.8] * n_awards), 1.8)
+    widths = (2.2, 4.4, 3.0, 1.9, *([1.7] * n_awards), 1.7)
     flagged = [
         (*row.cells[:2], row.cells[2] + (" ⚠" if row.abnormally_low else ""), *row.cells[3:])
         for row in report.rows
     ]
-    _table(doc, report.columns, flagged, widths=widths)
+    _table(doc, report.columns, flagged, widths=widths, right=tuple(range(2, len(report.columns))))
     for section in report.bids:
         doc.add_heading(section.bidder, level=2)
         doc.add_paragraph(section.outcome)
@@ -1142,7 +1168,8 @@ def evaluation_docx(
             doc,
             (_("Criterion"), _("Maximum"), _("Earned"), _("Points"), _("Why")),
             [(x.criterion, x.maximum, x.earned, x.points, x.why) for x in section.lines],
-            widths=(4.6, 1.9, 1.7, 1.7, width - 9.9),
+            widths=(4.2, 2.3, 1.9, 1.7, width - 10.1),
+            right=(1, 2, 3),
         )
     if report.notes:
         doc.add_heading(_("Notes"), level=2)
@@ -1150,7 +1177,7 @@ def evaluation_docx(
             doc.add_paragraph(note, style="List Bullet")
     doc.add_heading(_("Sign-off"), level=2)
     table = _table(doc, report.signoff_columns, report.signoff_rows, widths=(3.5, 6.5, 6.5))
-    _answer_space(table, first=1, height_cm=1.0)
+    _answer_space(table, first=1, height_cm=1.0, together=True)
     return _docx_bytes(doc)
 
 
