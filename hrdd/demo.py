@@ -3,6 +3,11 @@
 Eight suppliers (brands and resellers) answered with varied maturity, so the dashboard shows scores, warnings,
 a distribution and a recommendation at once; the buyer has saved a risk assessment of notebooks and built the
 tender annex of the recommended scenario, with four bids evaluated. Loading is idempotent.
+
+The dates tell the story in order, counted back from the award (20 months before the day the demo is loaded):
+the procurement opens and the risks are assessed 9 months before it, the consultation runs from 8 to 6 months
+before it, the tender is built 5 months before and its bids evaluated a month before; the four-year contract
+starts two months after the award, and every title names the contract's years.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import Organisation, User
 from hrdd.accounts.services import organisation_create, user_create
 from hrdd.companies.services import company_create, company_resolve, company_update
+from hrdd.consultations.models import Consultation, Invitation
 from hrdd.consultations.services import consultation_create, invitation_create, invitation_submit
 from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.contracts.services import (
@@ -42,11 +48,15 @@ from hrdd.domain.contracts import add_months
 from hrdd.domain.risk import Adjustments
 from hrdd.procurements.models import Procurement, product_category_choices
 from hrdd.procurements.services import procurement_create
+from hrdd.risks.models import ProductRiskAssessment
 from hrdd.risks.services import risk_assessment_save
+from hrdd.tenders.models import BidEvaluation, Tender
 from hrdd.tenders.services import bid_evaluation_create, tender_create
 
 DEMO_ORGANISATION = "Municipality of Exampleton"
 DEMO_LOGIN = "buyer@exampleton.example"
+DEMO_ADMIN = "admin@exampleton.example"  # invites colleagues, changes roles (Members)
+DEMO_CONTRACT_MANAGER = "contracts@exampleton.example"
 DEMO_PASSWORD = "hrdd-demo"  # noqa: S105 - a published demo password, printed by `make run`
 
 # (company, e-mail, role, answers): chosen to span low, medium and high maturity.
@@ -168,6 +178,45 @@ Battery cell supplier,,CHN,component,lithium-ion cells
 
 
 @dataclass(frozen=True)
+class DemoTimeline:
+    """The days of the demo's story, in the order they happened."""
+
+    procurement_opened: dt.date
+    consultation_opened: dt.date
+    consultation_deadline: dt.date
+    tender_built: dt.date
+    bids_evaluated: dt.date
+    award: dt.date
+    start: dt.date
+    end: dt.date
+
+    @property
+    def years(self) -> str:
+        """The contract's years, as its titles name them (e.g. "2025-2029")."""
+        return f"{self.start.year}-{self.end.year}"
+
+
+def demo_timeline(today: dt.date) -> DemoTimeline:
+    """The story's days for a demo loaded on `today`: a contract awarded 20 months ago, running four years."""
+    award = add_months(today, -20)
+    start = add_months(award, 2)
+    return DemoTimeline(
+        procurement_opened=add_months(award, -9),
+        consultation_opened=add_months(award, -8),
+        consultation_deadline=add_months(award, -6),
+        tender_built=add_months(award, -5),
+        bids_evaluated=add_months(award, -1),
+        award=award,
+        start=start,
+        end=add_months(start, 48),
+    )
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
 class DemoResult:
     created: bool
     login: str
@@ -180,7 +229,17 @@ def load_demo() -> DemoResult:
     base_url = links.base_url()
     if Organisation.objects.filter(name=DEMO_ORGANISATION).exists():
         return DemoResult(created=False, login=DEMO_LOGIN, base_url=base_url)
+    when = demo_timeline(timezone.localdate())
+    title = f"Notebooks for municipal staff {when.years}"
     buyer_org = organisation_create(name=DEMO_ORGANISATION, kind=Organisation.Kind.PUBLIC_BUYER)
+    user_create(
+        email=DEMO_ADMIN,
+        password=DEMO_PASSWORD,
+        organisation=buyer_org,
+        role=User.Role.ADMIN,
+        first_name="Alex",
+        last_name="Admin",
+    )
     buyer = user_create(
         email=DEMO_LOGIN,
         password=DEMO_PASSWORD,
@@ -190,7 +249,7 @@ def load_demo() -> DemoResult:
         last_name="Buyer",
     )
     user_create(
-        email="contracts@exampleton.example",
+        email=DEMO_CONTRACT_MANAGER,
         password=DEMO_PASSWORD,
         organisation=buyer_org,
         role=User.Role.CONTRACT_MANAGER,
@@ -198,15 +257,16 @@ def load_demo() -> DemoResult:
     # The purchase every step belongs to.
     procurement = procurement_create(
         actor=buyer,
-        title="Notebooks for municipal staff 2027-2030",
+        title=title,
         product_category="notebook",
-        reference="EXT-2027-014",
+        reference=f"EXT-{when.procurement_opened.year}-014",
     )
+    # created with a deadline ahead (as a buyer would), then dated back into the story below
     consultation = consultation_create(
         actor=buyer,
-        title="Notebooks for municipal staff 2027-2030",
+        title=title,
         product_category="notebook",
-        deadline=dt.date.today() + dt.timedelta(days=21),
+        deadline=timezone.localdate() + dt.timedelta(days=21),
         procurement=procurement,
     )
     for company, email, role, answers in DEMO_RESPONSES:
@@ -227,13 +287,13 @@ def load_demo() -> DemoResult:
     bids = json.loads(resources.files("hrdd.demo_data").joinpath("bids-scenario-2.json").read_text("utf-8"))
     tender = tender_create(
         actor=buyer,
-        title="Notebooks for municipal staff 2027-2030: human-rights annex",
+        title=f"{title}: human-rights annex",
         scenario=bids["scenario"],
         weights=bids["weights"],
         consultation=consultation,
         risk_assessment=risks,
     )
-    bid_evaluation_create(actor=buyer, tender=tender, bids=bids["bids"])
+    evaluation, _evaluated = bid_evaluation_create(actor=buyer, tender=tender, bids=bids["bids"])
     # The winner's company record, completed by the buyer with its country, identifier and group.
     lumen = company_resolve(organisation=buyer_org, name="Lumen Computers", actor=buyer)
     group = company_create(actor=buyer, legal_name="Lumen Holdings plc", country_iso3="GBR", kind="brand")
@@ -248,18 +308,17 @@ def load_demo() -> DemoResult:
         parent=group,
     )
     # Step 4: the contract with the winner, a year and a half in: one report on time, one missing.
-    today = dt.date.today()
     contract = contract_create(
         actor=buyer,
-        title="Notebooks for municipal staff 2027-2030",
+        title=title,
         supplier_name="Lumen Computers",
         supplier_email="sustainability@lumen.example",
-        award_date=add_months(today, -20),
-        start_date=add_months(today, -18),
-        end_date=add_months(today, 30),
+        award_date=when.award,
+        start_date=when.start,
+        end_date=when.end,
         tender=tender,
     )
-    first_sites = contract.obligations.get(clause="CC2", due_date=add_months(today, -6))
+    first_sites = contract.obligations.filter(clause="CC2").earliest("due_date")  # the first anniversary
     sites = submission_create(
         obligation=first_sites,
         data={"explanation": "The battery cell plant has not yet agreed to disclose its address."},
@@ -272,7 +331,41 @@ def load_demo() -> DemoResult:
         )
     )
     obligation_verdict_refresh(obligation=first_sites)  # its timeliness counts from the date set above
+    _date_the_story(when, procurement, consultation, risks, tender, evaluation, contract)
     return DemoResult(created=True, login=DEMO_LOGIN, base_url=base_url)
+
+
+def _date_the_story(
+    when: DemoTimeline,
+    procurement: Procurement,
+    consultation: Consultation,
+    risks: ProductRiskAssessment,
+    tender: Tender,
+    evaluation: BidEvaluation,
+    contract: Contract,
+) -> None:
+    """Give the records the days of the story (a demo cannot wait for the calendar): each step after the one
+    before, the answers in before the consultation's deadline. The audit log keeps the day the demo was loaded."""
+    opened = _at(when.procurement_opened)
+    Procurement.objects.filter(pk=procurement.pk).update(created_at=opened, updated_at=opened)
+    ProductRiskAssessment.objects.filter(pk=risks.pk).update(
+        created_at=_at(when.procurement_opened, 14), updated_at=_at(when.procurement_opened, 14)
+    )
+    Consultation.objects.filter(pk=consultation.pk).update(
+        created_at=_at(when.consultation_opened), deadline=when.consultation_deadline
+    )
+    invitations = consultation.invitations.order_by("pk")
+    invitations.update(
+        created_at=_at(when.consultation_opened, 11), updated_at=_at(when.consultation_opened, 11)
+    )
+    for days, invitation in enumerate(invitations.filter(status=Invitation.Status.SUBMITTED), start=10):
+        answered = _at(when.consultation_opened + dt.timedelta(days=days), 15)
+        Invitation.objects.filter(pk=invitation.pk).update(submitted_at=answered, updated_at=answered)
+    Tender.objects.filter(pk=tender.pk).update(
+        created_at=_at(when.tender_built), updated_at=_at(when.tender_built)
+    )
+    BidEvaluation.objects.filter(pk=evaluation.pk).update(created_at=_at(when.bids_evaluated))
+    Contract.objects.filter(pk=contract.pk).update(created_at=_at(when.award))
 
 
 # --- Scale: many contracts, for the load benchmark (`hrdd demo --scale N`, benchmarks/load/) ---------------------
@@ -367,16 +460,17 @@ def load_scale(
     # The suppliers are fictitious (.example addresses): a seeding run sends no e-mail, whatever the settings.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
         suppliers = rng.sample(_SUPPLIER_NAMES, 12)
-        procurement = None
+        procurement, award = None, None
         for i in range(n):
-            if i % 4 == 0:  # four lots per procurement
-                procurement = _scale_procurement(demo_buyer, rng, f"[scale {first_number + i:05d}+] ")
+            if i % 4 == 0:  # four lots per procurement, awarded together
+                procurement, award = _scale_procurement(demo_buyer, rng, f"[scale {first_number + i:05d}+] ")
             _scale_contract(
                 demo_buyer,
                 rng,
                 title=SCALE_TITLE.format(number=first_number + i),
                 supplier=rng.choice(suppliers),
                 procurement=procurement,
+                award=award,
                 large_sites=large_sites if (first_number + i) % LARGE_EVERY == 1 else 0,
                 added=added,
             )
@@ -396,13 +490,14 @@ def load_scale(
             suppliers = rng.sample(_SUPPLIER_NAMES, 4)
             for j in range(SCALE_CONTRACTS_PER_BUYER):
                 if j % 5 == 0:
-                    procurement = _scale_procurement(buyer, rng, f"[scale {k:04d}/{j + 1:02d}+] ")
+                    procurement, award = _scale_procurement(buyer, rng, f"[scale {k:04d}/{j + 1:02d}+] ")
                 _scale_contract(
                     buyer,
                     rng,
                     title=f"[scale {k:04d}/{j + 1:02d}] ",
                     supplier=rng.choice(suppliers),
                     procurement=procurement,
+                    award=award,
                     large_sites=0,
                     added=added,
                 )
@@ -418,14 +513,17 @@ def load_scale(
     )
 
 
-def _scale_procurement(actor: User, rng: random.Random, prefix: str) -> Procurement:
+def _scale_procurement(actor: User, rng: random.Random, prefix: str) -> tuple[Procurement, dt.date]:
+    """A procurement and the day its lots are awarded: its title names the year of that award."""
+    award = timezone.localdate() - dt.timedelta(days=rng.randint(60, 1300))
     product, product_title = rng.choice(product_category_choices())
-    return procurement_create(
+    procurement = procurement_create(
         actor=actor,
-        title=f"{prefix}{product_title} {rng.randint(2024, 2028)}",
+        title=f"{prefix}{product_title} {award.year}",
         product_category=product,
-        reference=f"SC-{rng.randint(1000, 9999)}",
+        reference=f"SC-{award.year}-{rng.randint(1000, 9999)}",
     )
+    return procurement, award
 
 
 def _supplier_country(name: str) -> str:
@@ -441,11 +539,12 @@ def _scale_contract(
     title: str,
     supplier: str,
     procurement: Procurement | None,
+    award: dt.date | None,
     large_sites: int,
     added: _Added,
 ) -> Contract:
     today = timezone.localdate()
-    award = today - dt.timedelta(days=rng.randint(60, 1300))
+    assert award is not None
     start = award + dt.timedelta(days=rng.randint(14, 75))
     # a large list needs clause CC2 (the site list), which scenarios 2 and 3 have
     scenario = 2 if large_sites else rng.choices((1, 2, 3), weights=(2, 5, 3))[0]

@@ -218,6 +218,41 @@ def member_invite(*, actor: User, email: str, role: str) -> MemberInvitation:
     return invitation
 
 
+@transaction.atomic
+def organisation_invite_first_admin(
+    *, organisation: Organisation, email: str
+) -> tuple[MemberInvitation, str]:
+    """Invite the first administrator of an organisation that has none (run by whoever installs hrdd, on the
+    command line); return the invitation and its link, which is also e-mailed. From then on the administrator
+    invites everyone else."""
+    if Membership.objects.filter(organisation=organisation, role=Role.ADMIN, is_active=True).exists():
+        raise InputError(
+            _("%s already has an administrator: they invite colleagues under Members.") % organisation.name,
+            field="--admin",
+        )
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise InputError(_("Enter a valid e-mail address."), field="--admin") from exc
+    MemberInvitation.objects.filter(
+        organisation=organisation, email=email, accepted_at=None, withdrawn_at=None
+    ).update(withdrawn_at=timezone.now())
+    invitation = MemberInvitation.objects.create(
+        organisation=organisation, email=email, role=Role.ADMIN, nonce=new_nonce(), sent_at=timezone.now()
+    )
+    audit_record(
+        actor=None,
+        actor_label="command line",
+        organisation=organisation,
+        action="member_invitation.create",
+        target=invitation,
+        after={"email": email, "role": Role.ADMIN},
+    )
+    _send_member_invitation(invitation)
+    return invitation, _join_link(invitation)
+
+
 def _require_pending(invitation: MemberInvitation) -> None:
     if invitation.accepted_at is not None:
         raise InputError(_("This invitation was already accepted."), field="invitation")
@@ -316,8 +351,12 @@ def member_invitation_accept(
     return member
 
 
+def _join_link(invitation: MemberInvitation) -> str:
+    return links.absolute_url(reverse("accounts:join", args=[invitation_token(invitation)]))
+
+
 def _send_member_invitation(invitation: MemberInvitation) -> None:
-    link = links.absolute_url(reverse("accounts:join", args=[invitation_token(invitation)]))
+    link = _join_link(invitation)
     inviter = invitation.invited_by.email if invitation.invited_by else _("An administrator")
     values = {
         "inviter": inviter,

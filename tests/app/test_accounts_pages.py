@@ -471,3 +471,44 @@ def test_a_wrong_old_password_is_refused_beside_its_field(client, viewer):
 def test_account_pages_ask_for_a_login(client, db, name):
     page = client.get(reverse(name))
     assert page.status_code == 302 and page.url.startswith(reverse("login"))
+
+
+# the first administrator of a new organisation, on the command line
+
+
+def test_a_new_organisation_gets_its_first_administrator_by_an_invitation(
+    cli, client, db, django_capture_on_commit_callbacks
+):
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        run = cli("organisation", "create", "Region of Testshire", "--admin", "Chief@Testshire.example")
+
+    # then the link is printed and e-mailed, and accepting it makes the organisation's administrator
+    assert run.returncode == 0, run.stderr
+    (message,) = mail.outbox
+    assert message.to == ["chief@testshire.example"]
+    printed = urlsplit(re.search(r"https?://\S+", run.stdout).group(0)).path
+    assert printed == link_in(message)
+    client.post(printed, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    chief = User.objects.get(email="chief@testshire.example")
+    assert chief.organisation.name == "Region of Testshire"
+    assert chief.is_organisation_admin
+
+
+def test_an_organisation_with_an_administrator_gets_no_second_one_from_the_command_line(
+    cli, admin, municipality
+):
+    # when
+    run = cli("organisation", "invite-admin", municipality.name, "--admin", "someone@testville.example")
+
+    # then
+    assert run.returncode == 2
+    assert "--admin" in run.stderr and "already has an administrator" in run.stderr
+    assert not MemberInvitation.objects.exists()
+
+
+def test_an_unknown_organisation_kind_is_refused(cli, db):
+    run = cli("organisation", "create", "X", "--admin", "x@x.example", "--kind", "ngo")
+
+    assert run.returncode == 2
+    assert "--kind" in run.stderr
