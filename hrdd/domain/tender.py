@@ -480,7 +480,7 @@ def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[flo
     source = ra.get("source")
     if source is not None and not isinstance(source, str):
         raise TenderInputError("must be text", field=f"{name}.risk_assessment.source")
-    if _text(source):
+    if isinstance(source, str) and source.strip():
         found = f"{found} ({source.strip()})"
     if missing:
         return 0.0, f"{found}; missing: {', '.join(missing)}"

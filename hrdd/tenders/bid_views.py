@@ -97,7 +97,7 @@ def _draft_page(request: HttpRequest, tender: Tender, draft: BidDraft | None) ->
     if form.is_bound and form.is_valid():
         try:
             saved = bids.bid_draft_save(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 tender=tender,
                 entries=form.entries(),
                 draft=draft,
@@ -147,7 +147,7 @@ def bid_page(request: HttpRequest, public_id: str, bid_id: str) -> HttpResponse:
 def bid_delete(request: HttpRequest, public_id: str, bid_id: str) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     draft = bids.bid_draft_get(tender=tender, public_id=bid_id)
-    bids.bid_draft_delete(actor=request.user, draft=draft)  # type: ignore[arg-type]
+    bids.bid_draft_delete(actor=request.user, draft=draft)
     messages.success(request, _("The bid of %s is deleted.") % draft.bidder)
     return redirect("tenders:bids", public_id=tender.public_id)
 
@@ -176,7 +176,7 @@ def bids_import(request: HttpRequest, public_id: str) -> HttpResponse:
     if form.is_valid():
         try:
             drafts = bids.bid_template_import(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request.user,
                 tender=tender,
                 upload=form.cleaned_data["file"],
                 replace=form.cleaned_data["replace"],
@@ -201,7 +201,7 @@ def bids_import(request: HttpRequest, public_id: str) -> HttpResponse:
 def bids_evaluate_drafts(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     try:
-        stored, _evaluation = bids.bid_drafts_evaluate(actor=request.user, tender=tender)  # type: ignore[arg-type]
+        stored, _evaluation = bids.bid_drafts_evaluate(actor=request.user, tender=tender)
     except (TenderInputError, InputError) as exc:
         messages.error(request, str(exc))
         return redirect("tenders:bids", public_id=tender.public_id)

@@ -39,7 +39,6 @@ from hrdd.domain.tender import (
     TenderInputError,
     closest_name,
     evaluate_bids,
-    get_tender_framework,
 )
 from hrdd.tenders import services
 from hrdd.tenders.models import BidDraft, BidEvaluation, BidFile, Tender
@@ -188,7 +187,7 @@ def _site_part(key: str, criteria: tuple[Criterion, ...]) -> Part:
 
 def bid_parts(tender: Tender) -> list[Part]:
     """The groups of the tender's bid form: the bid itself, then one per bid field its scenario's criteria read."""
-    framework = get_tender_framework(tender.framework_id)
+    framework = services.tender_framework(tender)  # as the buyer chose it: what the evaluation applies
     scenario = framework.scenario(tender.scenario)
     readers: dict[str, list[Criterion]] = {}  # the bid field read -> the criteria reading it
     for criterion_id in scenario.criteria:
@@ -593,9 +592,7 @@ def bid_preview(tender: Tender, bid: Mapping[str, Any]) -> BidResult | None:
     """What the rules read in one bid alone: admission and each criterion's fraction with its reason (the points
     depend on the other bids' prices)."""
     try:
-        evaluation = evaluate_bids(
-            draft_request(tender, [dict(bid)]), get_tender_framework(tender.framework_id)
-        )
+        evaluation = evaluate_bids(draft_request(tender, [dict(bid)]), services.tender_framework(tender))
     except TenderInputError:
         return None
     return evaluation.bids[0]
@@ -741,7 +738,7 @@ def _save(
     bid = compose_bid(parts, clean_entries, evidence)
     _check_unique(tender, bid["bidder"], draft)
     # the tender rules read it now as they will at the evaluation: a refusal says why, at the top of the form
-    evaluate_bids(draft_request(tender, [bid]), get_tender_framework(tender.framework_id))
+    evaluate_bids(draft_request(tender, [bid]), services.tender_framework(tender))
     if draft is None:
         draft = BidDraft(tender=tender, created_by=actor)
     else:

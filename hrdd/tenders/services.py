@@ -251,9 +251,8 @@ def tender_update(
 
 def evaluation_request(tender: Tender, bids: Any) -> dict[str, Any]:
     """The evaluation input for a stored tender: its scenario, weights and label rule, and the bids."""
-    if isinstance(
-        bids, dict
-    ):  # a whole request: its other fields must be known ones too (the tender's apply)
+    # a whole request: its other fields must be known ones too (the tender's own apply)
+    if isinstance(bids, dict):
         check_fields(bids, evaluation_fields(get_tender_framework(tender.framework_id)))
         bids = bids.get("bids")
     return {

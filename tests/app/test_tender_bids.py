@@ -17,9 +17,10 @@ from openpyxl import load_workbook
 
 from hrdd.audit.models import AuditEvent
 from hrdd.domain.tender import evaluate_bids, get_tender_framework
+from hrdd.domain.tender_choices import TenderChoices
 from hrdd.tenders import bids
 from hrdd.tenders.models import BidDraft, BidEvaluation, BidFile
-from hrdd.tenders.services import tender_create
+from hrdd.tenders.services import tender_create, tender_update
 from tests.cli_support import assert_refused
 from tests.html import controls, document, error_texts, value_of
 
@@ -270,6 +271,30 @@ def test_the_drafts_evaluated_rank_exactly_as_the_same_bids_sent_as_json(logged_
     assert "Lumen Computers" in page.content.decode()
     # the drafts stay, to be corrected and evaluated again
     assert BidDraft.objects.count() == 4
+
+
+def test_the_drafts_are_read_with_the_buyers_choices_as_the_evaluation_reads_them(logged_in, buyer, tender):
+    # given the label made an award criterion worth 10 points
+    tender_update(
+        actor=buyer,
+        tender=tender,
+        months=3,
+        weights={"price": 50, "LABEL": 10, "AC3": 20, "AC4": 20},
+        require_label=False,
+        choices=TenderChoices(label_role="award"),
+    )
+    post_bid(logged_in, tender, NORDBYTE)  # no label
+
+    # when
+    page = document(logged_in.get(url("bids", tender)))
+    logged_in.post(url("bids_evaluate", tender))
+
+    # then the bid is admitted, its label worth nothing, on the page as in the evaluation
+    row = page.find_all("table", id="drafts")[0].find_all("tr")[1]
+    cells = [td.text for td in row.find_all("td")]
+    assert cells[2] == "yes" and cells[3] == "0"
+    (bid,) = BidEvaluation.objects.get().result["bids"]
+    assert bid["admitted"] and bid["fractions"]["LABEL"] == 0
 
 
 def test_evaluating_without_a_draft_says_to_enter_a_bid_first(logged_in, tender):
