@@ -159,3 +159,18 @@ class AnnexDownloadForm(PageForm):
 
     def date_value(self, today: dt.date) -> dt.date:
         return self.cleaned_data.get("date") or today
+
+
+class ReportDateForm(PageForm):
+    """The award report's date, asked with its download (query parameter date)."""
+
+    date = IsoDateField(
+        label=gettext_lazy("Date of the report"), required=False, help_text=gettext_lazy("Empty: today.")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "report_%s")
+        super().__init__(*args, **kwargs)
+
+    def date_value(self, today: dt.date) -> dt.date:
+        return self.cleaned_data.get("date") or today

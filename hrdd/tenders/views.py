@@ -21,7 +21,7 @@ from hrdd.core.forms import form_create
 from hrdd.domain.tender import Evaluation, TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders import documents, ocds, selectors, services
-from hrdd.tenders.annex_forms import AnnexDownloadForm, TenderChoicesForm
+from hrdd.tenders.annex_forms import AnnexDownloadForm, ReportDateForm, TenderChoicesForm
 from hrdd.tenders.forms import (
     BidsUploadForm,
     EvaluationListForm,
@@ -255,7 +255,7 @@ def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpRespon
     stored = selectors.bid_evaluation_get(tender=tender, pk=pk)
     evaluation = Evaluation.from_dict(stored.result)  # as it was made, whatever the framework says today
     fmt = request.GET.get("format", "")
-    date_form = AnnexDownloadForm(request.GET)  # the report's date (?date=YYYY-MM-DD; empty: today)
+    date_form = ReportDateForm(request.GET)  # the report's date (?date=YYYY-MM-DD; empty: today)
     valid = date_form.is_valid()
     today = timezone.localdate()
     header = documents.document_header(tender, date=date_form.date_value(today) if valid else today)
