@@ -220,14 +220,19 @@ def _visible_obligations(user: User) -> QuerySet[Obligation]:
     return Obligation.objects.visible_to(user)
 
 
-def _open(obligations: QuerySet[Obligation], when: str, today: dt.date, days: int) -> QuerySet[Obligation]:
+def _when(when: str, today: dt.date, days: int) -> Q:
+    """Which deadlines: `overdue` (passed, nothing submitted), `soon` (within `days`, nothing submitted), or all."""
     if when == "overdue":
-        return obligations.filter(submitted_on__isnull=True, due_date__lt=today)
+        return Q(submitted_on__isnull=True, due_date__lt=today)
     if when == "soon":
-        return obligations.filter(
+        return Q(
             submitted_on__isnull=True, due_date__gte=today, due_date__lte=today + dt.timedelta(days=days)
         )
-    return obligations
+    return Q()
+
+
+def _open(obligations: QuerySet[Obligation], when: str, today: dt.date, days: int) -> QuerySet[Obligation]:
+    return obligations.filter(_when(when, today, days))
 
 
 def obligation_list(
@@ -254,29 +259,50 @@ def _statuses(obligations: QuerySet[Obligation] | list[Obligation]) -> list[Obli
 def _trend(
     obligations: QuerySet[Obligation], today: dt.date
 ) -> tuple[dict[str, dict[int, tuple[int, int]]], int]:
-    """On-time delivery per supplier and year, counted in SQL, for the suppliers with the most deadlines passed."""
-    passed = obligations.filter(due_date__lte=today)
-    busiest = list(
-        passed.values("contract__supplier_id")
-        .annotate(due=Count("pk"))
-        .order_by("-due", "contract__supplier_id")
-        .values_list("contract__supplier_id", flat=True)[:TREND_SUPPLIERS]
-    )
-    suppliers = passed.values("contract__supplier_id").distinct().count()  # always: a fixed count of queries
+    """On-time delivery per supplier and year, counted in SQL (one query), for the suppliers with the most
+    deadlines passed; and how many suppliers have a deadline passed."""
     rows = (
-        passed.filter(contract__supplier_id__in=busiest)
+        obligations.filter(due_date__lte=today)
         .annotate(year=ExtractYear("due_date"))
-        .values("contract__supplier__legal_name", "year")
+        .values("contract__supplier_id", "contract__supplier__legal_name", "year")
         .annotate(due=Count("pk"), on_time=Count("pk", filter=Q(timeliness="ok")))
-        .order_by("contract__supplier__legal_name", "year")
+        .order_by()
     )
-    trend: dict[str, dict[int, tuple[int, int]]] = {}
+    per_supplier: dict[int, dict[str, Any]] = {}
     for row in rows:
-        trend.setdefault(row["contract__supplier__legal_name"], {})[row["year"]] = (
-            row["on_time"],
-            row["due"],
+        supplier = per_supplier.setdefault(
+            row["contract__supplier_id"],
+            {"name": row["contract__supplier__legal_name"], "due": 0, "years": {}},
         )
-    return trend, suppliers
+        supplier["due"] += row["due"]
+        supplier["years"][row["year"]] = (row["on_time"], row["due"])
+    busiest = sorted(per_supplier.items(), key=lambda item: (-item[1]["due"], item[0]))[:TREND_SUPPLIERS]
+    trend = {
+        supplier["name"]: dict(sorted(supplier["years"].items()))
+        for _, supplier in sorted(busiest, key=lambda item: item[1]["name"])
+    }
+    return trend, len(per_supplier)
+
+
+def _counts(obligations: QuerySet[Obligation], today: dt.date, days: int) -> tuple[dict[str, int], int, int]:
+    """The obligations per status, how many are overdue and how many due soon: one aggregate query."""
+    totals = obligations.order_by().aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in STATUSES},
+        overdue=Count("pk", filter=_when("overdue", today, days)),
+        soon=Count("pk", filter=_when("soon", today, days)),
+        total=Count("pk"),
+    )
+    counts = {s: totals[s] for s in sorted(STATUSES, key=lambda s: -STATUS_ORDER.get(s, -1))}
+    other = totals["total"] - sum(counts.values())  # a status the framework added since: counted, not hidden
+    if other:
+        counts |= dict(
+            obligations.exclude(status__in=STATUSES)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+    return counts, totals["overdue"], totals["soon"]
 
 
 def dashboard(
@@ -289,12 +315,13 @@ def dashboard(
     days = get_tender_framework().reminders.due_soon_days
     visible = _visible_obligations(user)
     obligation_verdicts_catch_up(obligations=visible, today=today)
-    counts = dict.fromkeys(STATUSES, 0) | dict(
-        visible.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    )
-    counts = {s: counts[s] for s in sorted(counts, key=lambda s: -STATUS_ORDER.get(s, -1))}
+    counts, overdue_count, due_soon_count = _counts(visible, today, days)
     listed = obligation_list(user=user, filters=filters, today=today, days=days)
-    page = Paginator(listed, OBLIGATIONS_PER_PAGE).get_page(number)
+    paginator = Paginator(listed, OBLIGATIONS_PER_PAGE)
+    if not (filters.status or filters.supplier or filters.clause):  # counted above already: no COUNT again
+        counted = {"overdue": overdue_count, "soon": due_soon_count}.get(filters.when, sum(counts.values()))
+        paginator.count = counted  # type: ignore[misc]
+    page = paginator.get_page(number)
     overdue = _open(visible, "overdue", today, days).select_related("contract", "contract__supplier")
     due_soon = _open(visible, "soon", today, days).select_related("contract", "contract__supplier")
     ordered = ("due_date", "clause", "pk")
@@ -310,9 +337,9 @@ def dashboard(
         counts=counts,
         total=sum(counts.values()),
         due_soon=_statuses(due_soon.order_by(*ordered)[:DASHBOARD_ITEMS]),
-        due_soon_count=due_soon.count(),
+        due_soon_count=due_soon_count,
         overdue=_statuses(overdue.order_by(*ordered)[:DASHBOARD_ITEMS]),
-        overdue_count=overdue.count(),
+        overdue_count=overdue_count,
         trend=trend,
         trend_suppliers=trend_suppliers,
         due_soon_days=days,

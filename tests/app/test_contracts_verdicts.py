@@ -428,6 +428,10 @@ def test_the_dashboard_pages_filters_and_sorts_its_obligations(client, buyer):
     assert dues == sorted(dues, reverse=True) and len(dues) == 5
     assert of_supplier.context["board"].trend.keys() == {"Supplier 3"}
     assert len(overdue.context["board"].statuses) == 12
+    assert page_one.context["board"].page.paginator.count == total
+    assert overdue.context["board"].page.paginator.count == overdue.context["board"].overdue_count == 12
+    assert problems.context["board"].page.paginator.count == 12
+    assert of_supplier.context["board"].page.paginator.count == 5
     assert overdue.context["board"].overdue_count == 12
     assert len(overdue.context["board"].overdue) == 10  # the card shows the first ten and links to all
     assert "All 12 overdue obligations" in overdue.content.decode()
@@ -585,3 +589,24 @@ def test_saving_the_tenders_risk_assessment_again_links_the_listed_sites_to_its_
     assert all(link != linked for link in relinked)
     assert all(not (link or {}).get("risks") for link in relinked)
     assert site_links_stale() == ([], 1)
+
+
+def test_the_on_time_chart_shows_the_suppliers_with_the_most_deadlines_passed(client, buyer):
+    # given 14 suppliers: two with a longer contract (more deadlines passed), twelve alike
+    for n in range(14):
+        running(buyer, title=f"Contract {n}", supplier=f"Supplier {n:02}", years=2)
+    for n in (12, 13):
+        running(buyer, title=f"Contract {n}b", supplier=f"Supplier {n:02}", years=2)
+    client.force_login(buyer)
+
+    # when
+    board = client.get(DASHBOARD).context["board"]
+
+    # then the chart names 12 of the 14, the two busiest among them, each year with (on time, due)
+    assert board.trend_suppliers == 14
+    assert len(board.trend) == 12
+    assert {"Supplier 12", "Supplier 13"} <= board.trend.keys()
+    assert list(board.trend) == sorted(board.trend)
+    passed = Obligation.objects.filter(contract__supplier__legal_name="Supplier 13", due_date__lte=TODAY)
+    assert sum(due for _, due in board.trend["Supplier 13"].values()) == passed.count() > 0
+    assert all(on_time == 0 for on_time, _ in board.trend["Supplier 13"].values())
