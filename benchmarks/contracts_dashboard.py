@@ -215,6 +215,9 @@ def main() -> int:
                 started = time.perf_counter()
                 contract = seed_contracts(buyer, seeded, size) or contract
                 seeded = size
+                if connection.vendor == "postgresql":  # this machine's server runs without autovacuum
+                    with connection.cursor() as cursor:
+                        cursor.execute("ANALYZE")
                 obligations = Obligation.objects.count()
                 print(
                     f"{size:,} contracts, {obligations:,} obligations"
