@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from hrdd.accounts.services import require_writer
@@ -137,9 +138,12 @@ def consultation_delete_page(request: HttpRequest, public_id: str) -> HttpRespon
         back_label=consultation.title,
         action_label=_("Delete the consultation"),
         explanation=[
-            _(
+            ngettext(
+                "Deleting removes the consultation and its %(count)d invitation for good; its link stops working. "
+                "The procurement stays. The audit log keeps a record of what was deleted.",
                 "Deleting removes the consultation and its %(count)d invitations for good; their links stop "
-                "working. The procurement stays. The audit log keeps a record of what was deleted."
+                "working. The procurement stays. The audit log keeps a record of what was deleted.",
+                invited,
             )
             % {"count": invited}
         ],

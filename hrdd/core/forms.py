@@ -184,13 +184,29 @@ def new_form_key() -> str:
     return new_token()
 
 
+class OnceKeyInput(forms.HiddenInput):
+    """The one-time key, drawn as a hidden text box rather than an <input type="hidden">: a browser puts a text
+    box's changed value back when the person goes back to the page (hrdd/once.js marks the key as changed), so
+    the form sent again carries the same key; an <input type="hidden"> would get the new key of the page drawn
+    again."""
+
+    input_type = "text"
+    is_hidden = True  # drawn with the hidden fields, without a label
+    template_name = "core/widgets/once_key.html"  # with hrdd/once.js, which lets the browser keep the key
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # style as well as hidden: the pages' stylesheet shows every text box as a block
+        hidden = {"hidden": True, "style": "display:none", "tabindex": "-1", "aria-hidden": "true"}
+        super().__init__(hidden | (attrs or {}))
+
+
 class OnceFormMixin:
     """A create form with a hidden one-time key (see `form_create`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields[ONCE_FIELD] = forms.CharField(  # type: ignore[attr-defined]
-            widget=forms.HiddenInput, required=False, max_length=64, initial=new_form_key
+            widget=OnceKeyInput, required=False, max_length=64, initial=new_form_key
         )
 
 

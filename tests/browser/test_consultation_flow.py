@@ -245,6 +245,8 @@ def test_buyer_reopens_a_response_and_the_supplier_changes_it(page, new_page, lo
     login(page, buyer)
     page.goto(reverse("consultations:response", args=[consultation.public_id, invitation.pk]))
     expect(page.get_by_role("heading", level=1)).to_have_text("Acme Computers")
+    page.get_by_role("link", name="Reopen for changes…").click()
+    page.get_by_label("Yes, reopen it").check()
     page.get_by_role("button", name="Reopen for changes").click()
     expect(page.locator(".messages")).to_contain_text("Reopened: Acme Computers can change and submit")
     assert page.url.endswith(consultation.get_absolute_url())
@@ -272,7 +274,7 @@ def test_buyer_reopens_a_response_and_the_supplier_changes_it(page, new_page, lo
     # The buyer's response page shows the new answers, submitted again.
     page.goto(reverse("consultations:response", args=[consultation.public_id, invitation.pk]))
     expect(page.locator("main")).to_contain_text("Submitted")
-    expect(page.get_by_role("button", name="Reopen for changes")).to_be_visible()
+    expect(page.get_by_role("link", name="Reopen for changes…")).to_be_visible()
 
 
 def test_outsider_gets_404_for_another_organisations_consultation(page, login, outsider, buyer, consultation):
