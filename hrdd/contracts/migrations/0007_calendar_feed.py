@@ -1,9 +1,10 @@
 """Each user's secret, revocable address of their organisation's deadlines as a calendar (issue 10)."""
 
 import django.db.models.deletion
-import hrdd.core.ids
 from django.conf import settings
 from django.db import migrations, models
+
+import hrdd.core.ids
 
 
 class Migration(migrations.Migration):
