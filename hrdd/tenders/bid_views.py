@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import BidResult, Criterion, TenderInputError, number_text
-from hrdd.tenders import bids, selectors
+from hrdd.tenders import bids, selectors, services
 from hrdd.tenders.forms import BidDraftForm, BidDraftListForm, BidImportForm
 from hrdd.tenders.models import BidDraft, Tender
 
@@ -53,9 +53,10 @@ def _bids_page(
     page = list_form.paginate(bids.bid_draft_list(tender=tender))
     parts = bids.bid_parts(tender)
     criteria = [c for part in parts for c in part.criteria]
+    framework = services.tender_framework(tender)
     rows = []
     for draft in page:
-        preview = bids.bid_preview(tender, draft.bid)
+        preview = bids.bid_preview(tender, draft.bid, framework)
         rows.append((draft, preview.admitted if preview else None, _cells(preview, criteria)))
     return render(
         request,

@@ -36,6 +36,7 @@ from hrdd.domain.tender import (
     BidResult,
     Criterion,
     Evaluation,
+    TenderFramework,
     TenderInputError,
     closest_name,
     evaluate_bids,
@@ -588,11 +589,14 @@ def draft_request(tender: Tender, bids: list[dict[str, Any]]) -> dict[str, Any]:
     return services.evaluation_request(tender, bids)
 
 
-def bid_preview(tender: Tender, bid: Mapping[str, Any]) -> BidResult | None:
+def bid_preview(
+    tender: Tender, bid: Mapping[str, Any], framework: TenderFramework | None = None
+) -> BidResult | None:
     """What the rules read in one bid alone: admission and each criterion's fraction with its reason (the points
-    depend on the other bids' prices)."""
+    depend on the other bids' prices). A page of drafts passes the tender's framework, made once."""
+    framework = framework or services.tender_framework(tender)
     try:
-        evaluation = evaluate_bids(draft_request(tender, [dict(bid)]), services.tender_framework(tender))
+        evaluation = evaluate_bids(draft_request(tender, [dict(bid)]), framework)
     except TenderInputError:
         return None
     return evaluation.bids[0]
@@ -808,10 +812,23 @@ def bid_draft_delete(*, actor: User, draft: BidDraft) -> None:
 
 def bid_drafts_evaluate(*, actor: User, tender: Tender) -> tuple[BidEvaluation, Evaluation]:
     """Evaluate the tender's drafts as they are now (the drafts stay, to be corrected and evaluated again)."""
-    bids = [draft.bid for draft in tender.bid_drafts.order_by("bidder", "id")]
-    if not bids:
+    drafts = list(tender.bid_drafts.order_by("bidder", "id"))
+    if not drafts:
         raise InputError(_("Enter at least one bid first."), field="")
-    return services.bid_evaluation_create(actor=actor, tender=tender, bids=bids)
+    try:
+        return services.bid_evaluation_create(actor=actor, tender=tender, bids=[d.bid for d in drafts])
+    except TenderInputError as exc:  # bids[2].price: say whose bid, not its place in a list nobody sees
+        found = re.match(r"bids\[(\d+)\]", exc.field)
+        if found is None or int(found.group(1)) >= len(drafts):
+            raise
+        raise InputError(
+            _("The bid of %(bidder)s: %(problem)s. Open it to correct it.")
+            % {
+                "bidder": drafts[int(found.group(1))].bidder,
+                "problem": str(exc).removeprefix(f"{exc.field}: "),
+            },
+            field="",
+        ) from exc
 
 
 # --- the bid template ---------------------------------------------------------------------------------------

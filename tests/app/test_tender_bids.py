@@ -297,6 +297,25 @@ def test_the_drafts_are_read_with_the_buyers_choices_as_the_evaluation_reads_the
     assert bid["admitted"] and bid["fractions"]["LABEL"] == 0
 
 
+def test_a_draft_the_rules_now_refuse_is_named_by_its_bidder(logged_in, buyer, tender):
+    # given a draft stored before a rule changed (its price is no longer accepted)
+    post_bid(logged_in, tender, LUMEN)
+    post_bid(logged_in, tender, CIVIC)
+    BidDraft.objects.filter(bidder="Lumen Computers").update(
+        bid=BidDraft.objects.get(bidder="Lumen Computers").bid | {"price": 0}
+    )
+
+    # when
+    answer = logged_in.post(url("bids_evaluate", tender), follow=True)
+
+    # then
+    assert (
+        "The bid of Lumen Computers: must be a number greater than 0, got 0. Open it to correct it."
+        in answer.content.decode()
+    )
+    assert not BidEvaluation.objects.exists()
+
+
 def test_evaluating_without_a_draft_says_to_enter_a_bid_first(logged_in, tender):
     answer = logged_in.post(url("bids_evaluate", tender), follow=True)
 
