@@ -207,15 +207,18 @@ def kb_import(
     django_setup()
     from django.core.management import call_command
 
+    from hrdd.core.csvfiles import read_csv, rows_as_csv_text
+    from hrdd.core.uploads import read_limited
     from hrdd.domain.knowledge import KnowledgeError
     from hrdd.risks.services import knowledge_import
 
     if not file.is_file():
         raise InputError(f"{file}: no such file")
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{file}: not UTF-8 text") from exc
+    # read as every CSV import is (its encoding and separator found, within bounds); the table parser reads commas
+    with file.open("rb") as stream:
+        text = rows_as_csv_text(
+            read_csv(read_limited(stream, name=str(file), field=""), name=str(file), field="")
+        )
     call_command("migrate", interactive=False, verbosity=0)
     try:
         edition = knowledge_import(table=table, csv_text=text, label=label or file.name)

@@ -34,6 +34,7 @@ __all__ = [
     "decode_text",
     "detect_encoding",
     "read_csv",
+    "rows_as_csv_text",
     "sniff_delimiter",
 ]
 
@@ -349,3 +350,10 @@ def read_csv(
         max_columns=max_columns,
         max_seconds=max_seconds,
     )
+
+
+def rows_as_csv_text(rows: Iterable[Row]) -> str:
+    """Rows as comma-separated text, for a parser that reads only that (e.g. the knowledge tables')."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()

@@ -407,3 +407,39 @@ def test_binary_data_is_refused_at_once_on_the_supplier_page(contract):
     cc2 = contract.obligations.filter(clause="CC2").order_by("due_date").first()
     with pytest.raises(SubmissionError, match="holds binary data"):
         site_list_accept(obligation=cc2, data={}, upload=SimpleUploadedFile("sites.csv", b"\x00\x01" * 50))
+
+
+# the knowledge tables' import reads CSV the same way
+
+
+def test_a_knowledge_table_saved_by_a_german_excel_imports(db, cli, tmp_path):
+    # given: the shipped cahra table as Excel in German saves it (semicolons, Windows-1252), with an accent
+    from importlib import resources
+
+    shipped = resources.files("hrdd.knowledge").joinpath("cahra.csv").read_text(encoding="utf-8")
+    rows = read_csv(shipped.encode("utf-8"))
+    rows = [rows[0], *[tuple(v.replace("Congo", "Congo (République)") for v in row) for row in rows[1:]]]
+    path = tmp_path / "cahra.csv"
+    path.write_bytes(csv_text(rows, ";").encode("cp1252"))
+
+    # when
+    result = cli("kb", "import", "cahra", path, "--label", "Excel edition")
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert f"Imported {len(rows) - 1} rows into cahra" in " ".join(result.stdout.split())
+
+
+def test_a_knowledge_table_of_binary_data_is_refused_with_a_sentence(db, cli, tmp_path):
+    # given
+    path = tmp_path / "cahra.csv"
+    path.write_bytes(gzip.compress(b"country_iso3,list_name\n" * 100))
+
+    # when
+    result = cli("kb", "import", "cahra", path)
+
+    # then
+    assert result.returncode == 2
+    said = " ".join(result.stderr.split())
+    assert "is not a readable CSV file: it holds binary data" in said
+    assert "CSV UTF-8" in said
