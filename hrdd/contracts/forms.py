@@ -9,13 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.selectors import company_names
-from hrdd.core.forms import IsoDateField, PageForm, SuggestionsInput, WholeNumberField
+from hrdd.core.forms import IsoDateField, OnceFormMixin, PageForm, SuggestionsInput, WholeNumberField
 from hrdd.domain.tender import SubmissionSpec
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
 
 
-class ContractForm(PageForm):
+class ContractForm(OnceFormMixin, PageForm):
     """A new contract, from a tender or with a scenario of its own."""
 
     procurement = forms.CharField(

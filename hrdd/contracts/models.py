@@ -33,6 +33,8 @@ class Contract(OwnedModel):
         _("the risk assessment was given in the tender"), default=False
     )
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Set when the buyer archives the contract: it and its obligations leave the dashboard (unless asked for).
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -25,6 +25,7 @@ from hrdd.contracts.models import (
     Submission,
 )
 from hrdd.contracts.verdicts import obligation_verdicts_catch_up, risk_link_verdict
+from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict, plan_schedule
 from hrdd.domain.sites import SiteRiskVerdict
@@ -38,15 +39,24 @@ TREND_SUPPLIERS = 12  # suppliers in the on-time chart: those with the most dead
 STATUSES = ("problem", "warning", "pending", "ok")
 
 
-def contract_list(*, user: User) -> QuerySet[Contract]:
-    """Return the contracts the user may see."""
-    return Contract.objects.visible_to(user).select_related("tender", "supplier", "procurement")
+def contract_list(*, user: User, archived: str = "") -> QuerySet[Contract]:
+    """Return the contracts the user may see; archived ones only when `archived` asks for them."""
+    contracts = Contract.objects.visible_to(user).select_related("tender", "supplier", "procurement")
+    return filter_archived(contracts, archived)
 
 
-def contract_page(*, user: User, number: Any = 1, per_page: int = CONTRACTS_PER_PAGE) -> Page[Contract]:
+def contract_archived_count(*, user: User) -> int:
+    """How many of the user's contracts are archived (the dashboard offers to show them)."""
+    return Contract.objects.visible_to(user).filter(archived_at__isnull=False).count()
+
+
+def contract_page(
+    *, user: User, number: Any = 1, per_page: int = CONTRACTS_PER_PAGE, archived: str = ""
+) -> Page[Contract]:
     """One page of the user's contracts, newest first, each with its obligations counted per status (counted
     for that page's contracts only, not for every contract before the page is cut)."""
-    page = Paginator(contract_list(user=user).order_by("-created_at", "-pk"), per_page).get_page(number)
+    contracts = contract_list(user=user, archived=archived).order_by("-created_at", "-pk")
+    page = Paginator(contracts, per_page).get_page(number)
     page.object_list = list(page.object_list)
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for contract_id, status, n in (
@@ -217,7 +227,8 @@ class Dashboard:
 
 
 def _visible_obligations(user: User) -> QuerySet[Obligation]:
-    return Obligation.objects.visible_to(user)
+    """The obligations of the user's contracts in use (an archived contract's are left off the dashboard)."""
+    return Obligation.objects.visible_to(user).filter(contract__archived_at__isnull=True)
 
 
 def _when(when: str, today: dt.date, days: int) -> Q:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hrdd.contracts import views
+from hrdd.contracts import lifecycle_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -11,6 +11,10 @@ urlpatterns = [
     path("feeds/<str:token>.ics", views.feed_calendar, name="feed"),
     path("site-list-template.<str:extension>", views.site_list_template, name="site_list_template"),
     path("<uuid:public_id>/", views.contract_page, name="detail"),
+    path("<uuid:public_id>/edit/", lifecycle_views.contract_edit_page, name="edit"),
+    path("<uuid:public_id>/archive/", lifecycle_views.contract_archive, name="archive"),
+    path("<uuid:public_id>/restore/", lifecycle_views.contract_restore, name="restore"),
+    path("<uuid:public_id>/delete/", lifecycle_views.contract_delete_page, name="delete"),
     path("<uuid:public_id>/calendar.ics", views.contract_calendar, name="contract_calendar"),
     path("<uuid:public_id>/obligations/<int:obligation_id>/request/", views.request_create, name="request"),
     path("<uuid:public_id>/obligations/<int:obligation_id>/remind/", views.remind_now, name="remind"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -26,8 +27,10 @@ from hrdd.contracts.forms import (
     SupplierPostForm,
 )
 from hrdd.contracts.models import Contract, Obligation, Submission
+from hrdd.core.archive import SHOW_ALL
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
+from hrdd.core.forms import form_create
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
@@ -60,28 +63,36 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         auto_id="contract_%s",
         initial=initial,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            contract = services.contract_create(actor=request.user, **form.cleaned_data)
-        except (TenderInputError, InputError, PermissionDenied) as exc:
-            form.add_service_error(exc)
-        else:
-            count = contract.obligations.count()
-            messages.success(
-                request,
-                ngettext(
-                    "Contract created with %d obligation.", "Contract created with %d obligations.", count
-                )
-                % count,
-            )
-            for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
-                messages.warning(request, _("Check the dates: %s.") % warning)
-            return redirect(contract)
+
+    def created(contract: Contract) -> str:
+        count = contract.obligations.count()
+        return (
+            ngettext("Contract created with %d obligation.", "Contract created with %d obligations.", count)
+            % count
+        )
+
+    def check_dates(contract: Contract) -> None:
+        for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
+            messages.warning(request, _("Check the dates: %s.") % warning)
+
+    sent = form_create(
+        request,
+        form,
+        partial(services.contract_create, actor=request.user),
+        success=created,
+        after=check_dates,
+        refusals=(TenderInputError,),
+    )
+    if sent is not None:
+        return sent
     clauses = [(c.id, f"{c.id} {c.title}") for c in get_tender_framework().criteria if c.kind == "clause"]
     filter_form = ObligationFilterForm(request.GET, clauses=clauses)
     filters = selectors.ObligationFilter(**filter_form.values())
     board = selectors.dashboard(user=request.user, filters=filters, number=request.GET.get("page"))
-    contracts = selectors.contract_page(user=request.user, number=request.GET.get("contracts"))
+    show_archived = request.GET.get("archived") == SHOW_ALL
+    contracts = selectors.contract_page(
+        user=request.user, number=request.GET.get("contracts"), archived=SHOW_ALL if show_archived else ""
+    )
     feed = selectors.calendar_feed_of(request.user)
     return render(
         request,
@@ -95,6 +106,8 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "filtered": filters != selectors.ObligationFilter(),
             "chart": charts.on_time_trend_svg(board.trend),
             "form": form,
+            "show_archived": show_archived,
+            "archived_count": selectors.contract_archived_count(user=request.user),
             "calendar_feed_url": absolute_url(feed.get_absolute_url()) if feed else "",
         },
         status=400 if form.errors else 200,

@@ -715,3 +715,114 @@ def test_a_viewer_cannot_change_a_tender_and_an_outsider_does_not_find_it(
     assert client.post(tender_url(name, tender), data).status_code == 404
     tender.refresh_from_db()
     assert tender.title == "Notebooks tender" and tender.archived_at is None
+
+
+# contracts
+
+
+@pytest.fixture
+def contract(buyer):
+    from hrdd.contracts.services import contract_create
+
+    return contract_create(
+        actor=buyer,
+        title="Notebook contract",
+        supplier_name="Acme",
+        supplier_email="contracts@acme.example",
+        award_date=TODAY,
+        start_date=TODAY,
+        end_date=TODAY + dt.timedelta(days=800),
+        scenario=2,
+    )
+
+
+def contract_url(name, contract):
+    return reverse(f"contracts:{name}", args=[contract.public_id])
+
+
+def test_a_contracts_title_and_supplier_address_are_corrected_and_audited(logged_in, contract):
+    page = logged_in.post(
+        contract_url("edit", contract),
+        {"title": "Notebook contract 2027", "supplier_email": "it@acme.example"},
+    )
+    assert page.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.title, contract.supplier_email) == ("Notebook contract 2027", "it@acme.example")
+    event = events("contract.update")[-1]
+    assert event.before["supplier_email"] == "contracts@acme.example"
+    assert event.after["supplier_email"] == "it@acme.example"
+
+
+def test_a_bad_supplier_address_is_refused_beside_its_field(logged_in, contract):
+    page = logged_in.post(contract_url("edit", contract), {"title": "x", "supplier_email": "not an address"})
+    assert page.status_code == 400
+    assert document(page).by_id("id_supplier_email_error") is not None
+    contract.refresh_from_db()
+    assert contract.title == "Notebook contract"
+
+
+def test_an_archived_contract_and_its_obligations_leave_the_dashboard(logged_in, buyer, contract):
+    from hrdd.contracts import selectors as contract_selectors
+
+    # when
+    logged_in.post(contract_url("archive", contract))
+
+    # then
+    assert contract not in contract_selectors.contract_list(user=buyer)
+    assert contract in contract_selectors.contract_list(user=buyer, archived="all")
+    board = logged_in.get(reverse("contracts:dashboard"))
+    assert "Notebook contract" not in document(board).by_id("obligations").text
+    assert "1 archived contract is hidden" in document(board).by_id("archived-contracts").text
+    shown = logged_in.get(reverse("contracts:dashboard") + "?archived=all")
+    assert "Notebook contract" in document(shown).find(tag="table", cls="contracts").text
+
+    # when
+    logged_in.post(contract_url("restore", contract))
+
+    # then
+    assert contract in contract_selectors.contract_list(user=buyer)
+    archived = AuditEvent.objects.filter(action__in=["contract.archive", "contract.restore"]).order_by("id")
+    assert [e.action for e in archived] == ["contract.archive", "contract.restore"]
+
+
+def test_a_contract_without_submissions_is_deleted_with_its_obligations(logged_in, contract):
+    from hrdd.contracts.models import Contract, Obligation
+
+    pk = contract.pk
+    assert Obligation.objects.filter(contract_id=pk).exists()
+    page = logged_in.post(contract_url("delete", contract), {"confirm": "on"})
+    assert page.status_code == 302 and page.url == reverse("contracts:dashboard")
+    assert not Contract.objects.filter(pk=pk).exists()
+    assert not Obligation.objects.filter(contract_id=pk).exists()
+    event = events("contract.delete")[0]
+    assert event.before["title"] == "Notebook contract" and event.before["obligations"]
+
+
+def test_a_contract_with_a_submission_cannot_be_deleted(logged_in, contract):
+    from tests.factories import SubmissionFactory
+
+    SubmissionFactory(obligation=contract.obligations.first())
+    page = logged_in.post(contract_url("delete", contract), {"confirm": "on"})
+    assert page.status_code == 409
+    assert "The supplier has submitted 1 report." in document(page).by_id("blockers").text
+    contract.refresh_from_db()
+    assert not events("contract.delete")
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("edit", {"title": "x", "supplier_email": "x@example.org"}),
+        ("archive", {}),
+        ("delete", {"confirm": "on"}),
+    ],
+)
+def test_a_viewer_cannot_change_a_contract_and_an_outsider_does_not_find_it(
+    client, viewer, outsider, contract, name, data
+):
+    client.force_login(viewer)
+    assert client.post(contract_url(name, contract), data).status_code == 403
+    client.force_login(outsider)
+    assert client.post(contract_url(name, contract), data).status_code == 404
+    contract.refresh_from_db()
+    assert contract.title == "Notebook contract" and contract.archived_at is None
