@@ -285,7 +285,7 @@ def test_outsider_gets_404_for_another_organisations_consultation(page, login, o
     reply = page.goto(consultation.get_absolute_url())
     assert reply is not None and reply.status == 404
     expect(page.locator("body")).not_to_contain_text("Notebooks 2027")
-    expect(page.locator("body")).to_contain_text("Not Found")
+    expect(page.locator("body")).to_contain_text("Page not found")
 
     for name, args in [
         ("consultations:response", [consultation.public_id, invitation.pk]),
