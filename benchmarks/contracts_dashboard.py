@@ -14,8 +14,8 @@ each size times with Django's test client (the whole request: middleware, sessio
 - the supplier's page of the same contract;
 - `hrdd remind` run again the same day (the verdicts the day changes, then the reminders: nothing left to send).
 
-Then it stores one site list of `--sites` rows (20,000 by default; the product's limit of 5,000 rows per list,
-hrdd.contracts.sitelists.MAX_ROWS, is raised for this run only) on a scenario 3 contract whose tender names a saved
+Then it stores one site list of `--sites` rows (20,000 by default, the product's limit per list,
+hrdd.contracts.sitelists.MAX_ROWS; a larger number raises it for this run only) on a scenario 3 contract whose tender names a saved
 risk assessment (so each site's risks are linked and stored), and times the page of its contract (its first 100
 sites with their risks), its supplier's page and the dashboard again. Each time is the median of `--repeat` requests after one warm-up; the number of
 queries and the size of the HTML are printed beside it. Targets (issue 9): the dashboard flat within 2x from 10 to

@@ -375,7 +375,7 @@ SCALE_TITLE = (
 )
 SCALE_BUYER = "Scale buyer "  # the further buyer organisations: "Scale buyer 0001", ...
 SCALE_CONTRACTS_PER_BUYER = 10
-LARGE_SITE_LIST = 5000  # the most rows a site list may have (hrdd.contracts.sitelists.MAX_ROWS)
+LARGE_SITE_LIST = 5000  # rows of a large demo site list (hrdd.contracts.sitelists.MAX_ROWS allows 20,000)
 LARGE_EVERY = 1000  # one large site list per thousand contracts of the demo organisation
 
 _SUPPLIER_NAMES = [

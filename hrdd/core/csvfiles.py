@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import time
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -69,13 +70,9 @@ BYTE_ORDER_MARKS = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
-ALLOWED_CONTROLS = {
-    "\t",
-    "\n",
-    "\r",
-    "\f",
-    "\x1a",
-}  # \x1a: the end-of-file mark some old programs still write
+# Control characters that text never holds: all but tab, line feed, form feed, carriage return and \x1a (the
+# end-of-file mark some old programs still write).
+CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f-\x9f]")
 MAX_CONTROL_SHARE = 0.01
 TIME_CHECK_EVERY = 256  # rows read between two looks at the clock
 
@@ -160,6 +157,11 @@ def detect_encoding(content: bytes) -> tuple[str, str] | None:
     return codecs_of_match[0], CODE_PAGE_NAMES[codecs_of_match[0]]
 
 
+def _too_many_controls(text: str) -> bool:
+    allowed = max(10, len(text) * MAX_CONTROL_SHARE)
+    return any(count > allowed for count, _match in enumerate(CONTROLS.finditer(text), start=1))
+
+
 def decode_text(
     content: bytes,
     *,
@@ -196,8 +198,7 @@ def decode_text(
             field=field,
         ) from exc
     text = text.removeprefix("\ufeff")
-    controls = sum(1 for char in text if unicodedata.category(char) == "Cc" and char not in ALLOWED_CONTROLS)
-    if "\x00" in text or controls > max(10, len(text) * MAX_CONTROL_SHARE):
+    if "\x00" in text or _too_many_controls(text):
         raise error(
             _("%(name)s holds binary data, not text. %(advice)s") % {"name": name, "advice": advice},
             field=field,
@@ -266,8 +267,9 @@ def _bounded(
         except csv.Error as exc:
             raise error(
                 _(
-                    "%(name)s, row %(row)d cannot be read as CSV (a quotation mark may be missing its partner). "
-                    "Check that row in a spreadsheet program, save the file as CSV again and upload it."
+                    "%(name)s, row %(row)d cannot be read as CSV: a cell is too long, or a quotation mark is "
+                    "missing its partner. Check that row in a spreadsheet program, save the file as CSV again and "
+                    "upload it."
                 )
                 % {"name": name, "row": number + 1},
                 field=field,
