@@ -38,10 +38,10 @@ class OrganisationAdmin(AuditedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdmin):
-    list_display = ["user", "organisation", "role", "created_at"]
-    list_filter = ["role"]
+    list_display = ["user", "organisation", "role", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
     search_fields = ["user__email", "organisation__name"]
-    audit_fields = ("user", "organisation", "role")
+    audit_fields = ("user", "organisation", "role", "is_active")
 
 
 class MembershipInline(admin.TabularInline):
@@ -49,7 +49,7 @@ class MembershipInline(admin.TabularInline):
 
     model = Membership
     extra = 1
-    fields = ["organisation", "role"]
+    fields = ["organisation", "role", "is_active"]
 
 
 @admin.register(User)

@@ -462,6 +462,7 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
     for organisation_id, email in User.objects.filter(
         memberships__organisation_id__in={o.contract.organisation_id for o, _key in due},
         memberships__role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN],
+        memberships__is_active=True,  # a member deactivated in that organisation is told nothing of it
         is_active=True,
     ).values_list("memberships__organisation_id", "email"):
         managers.setdefault(organisation_id, []).append(email)

@@ -2,6 +2,7 @@
 changes roles and deactivates members; anyone resets a forgotten password by e-mail and changes their own. Every
 write is audited, and another organisation's members and invitations are "not found"."""
 
+import datetime as dt
 import re
 import time
 from urllib.parse import urlsplit
@@ -15,7 +16,8 @@ from django.urls import reverse
 from hrdd.accounts.models import MemberInvitation, Membership, User
 from hrdd.accounts.tokens import invitation_token
 from hrdd.audit.models import AuditEvent
-from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
+from hrdd.contracts.services import reminders_send
+from tests.factories import PASSWORD, MembershipFactory, ObligationFactory, OrganisationFactory, UserFactory
 from tests.html import document, error_texts
 
 NEW_PASSWORD = "a long new passphrase 42"
@@ -512,3 +514,23 @@ def test_an_unknown_organisation_kind_is_refused(cli, db):
 
     assert run.returncode == 2
     assert "--kind" in run.stderr
+
+
+def test_a_contract_manager_deactivated_in_one_organisation_gets_none_of_its_reminders(
+    as_admin, contract_manager, municipality, mailoutbox
+):
+    # given a contract manager who also works elsewhere, and a report of the municipality due in a week
+    MembershipFactory(user=contract_manager, organisation=OrganisationFactory(name="Region"), role="viewer")
+    today = dt.date(2030, 4, 8)
+    ObligationFactory(contract__organisation=municipality, due_date=today + dt.timedelta(days=7))
+    as_admin.post(
+        reverse("accounts:deactivate", args=[membership_of(contract_manager, municipality).public_id])
+    )
+
+    # when
+    reminders_send(today=today)
+
+    # then the supplier is reminded, the deactivated contract manager is not
+    (message,) = mailoutbox
+    assert contract_manager.email not in message.to
+    assert "admin@testville.example" in message.to
