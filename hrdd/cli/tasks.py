@@ -233,6 +233,13 @@ def questionnaire_import(
     files: Annotated[list[Path], typer.Argument(help="Filled questionnaire workbooks (XLSX).")],
     actor: Annotated[str, typer.Option("--as", help="E-mail address of the buyer who imports them.")],
     queue: QueueOpt = False,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace the earlier answer of a supplier who already answered (else the import is refused).",
+        ),
+    ] = False,
 ) -> None:
     """Import filled questionnaire workbooks into a consultation as submitted responses, all or none."""
     django_setup()
@@ -243,7 +250,9 @@ def questionnaire_import(
     consultation = consultation_get(user=user, public_id=consultation_id)
     uploads = [_File(path) for path in files]
     try:
-        run = responses_import_accept(actor=user, consultation=consultation, uploads=uploads, enqueue=queue)
+        run = responses_import_accept(
+            actor=user, consultation=consultation, uploads=uploads, enqueue=queue, replace=replace
+        )
     except ConsultationError as exc:
         raise InputError(str(exc), field="files") from exc
     if queue:

@@ -463,7 +463,12 @@ def responses_import_subject(consultation: Consultation) -> str:
 
 
 def responses_import_accept(
-    *, actor: User, consultation: Consultation, uploads: Sequence[Any], enqueue: bool = True
+    *,
+    actor: User,
+    consultation: Consultation,
+    uploads: Sequence[Any],
+    enqueue: bool = True,
+    replace: bool = False,
 ) -> TaskRun:
     """Accept filled questionnaire workbooks at once (size, a real XLSX file) and queue their import
     (hrdd.consultations.tasks.responses_import_task); refused input raises ImportRefused naming the file."""
@@ -486,7 +491,7 @@ def responses_import_accept(
         task=responses_import_task,
         label=_("Import of %(files)s into %(title)s") % {"files": names, "title": consultation.title},
         subject=responses_import_subject(consultation),
-        params={"consultation": consultation.pk},
+        params={"consultation": consultation.pk, "replace": replace},
         inputs=workbooks,
         enqueue=enqueue,
     )

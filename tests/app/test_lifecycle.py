@@ -826,3 +826,28 @@ def test_a_viewer_cannot_change_a_contract_and_an_outsider_does_not_find_it(
     assert client.post(contract_url(name, contract), data).status_code == 404
     contract.refresh_from_db()
     assert contract.title == "Notebook contract" and contract.archived_at is None
+
+
+def test_the_command_line_refuses_a_second_import_of_a_supplier_unless_told_to_replace(
+    cli, buyer, consultation, filled_xlsx, tmp_path
+):
+    from tests.cli_support import assert_refused, ok
+
+    # given
+    path = tmp_path / "answers.xlsx"
+    path.write_bytes(filled_xlsx)
+    ok(cli("questionnaire", "import", consultation.public_id, path, "--as", buyer.email))
+
+    # when
+    again = cli("questionnaire", "import", consultation.public_id, path, "--as", buyer.email)
+
+    # then
+    assert_refused(again, "already answered", "counted twice")
+    assert consultation.invitations.count() == 1
+
+    # when
+    ok(cli("questionnaire", "import", consultation.public_id, path, "--as", buyer.email, "--replace"))
+
+    # then
+    assert consultation.invitations.count() == 1
+    assert events("response.replace")
