@@ -147,3 +147,51 @@ def test_reopening_a_response_asks_for_a_yes_and_a_withdrawn_link_says_so(
     assert reply is not None and reply.status == 404
     expect(supplier.get_by_role("heading", level=1)).to_have_text("This invitation was withdrawn")
     shoot(supplier, "10-withdrawn-link")
+
+
+def test_a_tender_warns_of_a_changed_recommendation_and_is_archived(page, login, buyer, consultation):
+    from hrdd.consultations.lifecycle import invitation_withdraw
+    from hrdd.consultations.selectors import consultation_market
+    from hrdd.tenders.services import tender_create
+
+    invitation = invitation_create(actor=buyer, consultation=consultation, email="s@acme.example", send=False)
+    invitation_submit(invitation=invitation, raw=response())
+    scenario = consultation_market(consultation=consultation).recommended_scenario
+    tender = tender_create(
+        actor=buyer, title="Notebooks tender", scenario=scenario, consultation=consultation
+    )
+    invitation_withdraw(actor=buyer, invitation=invitation)
+
+    login(page, buyer, then=tender.get_absolute_url())
+    expect(page.locator("#recommendation-changed")).to_contain_text("recommendation has changed")
+    shoot(page, "11-tender-warning")
+    page.get_by_role("button", name="Archive").click()
+    expect(page.locator("#archived")).to_contain_text("Archived on")
+    page.goto(reverse("tenders:list"))
+    expect(page.locator("main table").first).not_to_contain_text("Notebooks tender")
+
+
+def test_a_contract_is_archived_off_the_dashboard_and_shown_again(page, login, buyer):
+    from hrdd.contracts.services import contract_create
+
+    today = timezone.localdate()
+    contract = contract_create(
+        actor=buyer,
+        title="Notebook contract",
+        supplier_name="Acme",
+        supplier_email="contracts@acme.example",
+        award_date=today,
+        start_date=today,
+        end_date=today + dt.timedelta(days=800),
+        scenario=2,
+    )
+    login(page, buyer, then=contract.get_absolute_url())
+    shoot(page, "12-contract")
+    page.get_by_role("button", name="Archive").click()
+    expect(page.locator("#archived")).to_contain_text("Archived on")
+    page.goto(reverse("contracts:dashboard"))
+    expect(page.locator("#archived-contracts")).to_contain_text("1 archived contract is hidden")
+    expect(page.locator("#obligations")).to_contain_text("every contract is archived")
+    page.get_by_role("link", name="Show archived contracts").click()
+    expect(page.locator("table.contracts")).to_contain_text("Notebook contract")
+    shoot(page, "13-dashboard-archived")
