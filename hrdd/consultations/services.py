@@ -23,7 +23,12 @@ from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict, product_category_choices
 from hrdd.consultations.scoring import COMPUTED, verdict_fields
-from hrdd.consultations.spreadsheets import FilledQuestionnaire, SpreadsheetError, read_filled_questionnaire
+from hrdd.consultations.spreadsheets import (
+    FilledQuestionnaire,
+    SpreadsheetError,
+    check_filled_questionnaire,
+    read_filled_questionnaire,
+)
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
@@ -341,7 +346,7 @@ def response_import_xlsx(
     require_writer(actor, consultation.organisation)
     framework = get_framework(consultation.framework_id)
     filled = read_filled_questionnaire(stream, framework)
-    parse_response(filled.raw_response, framework)
+    check_filled_questionnaire(filled, framework)
     earlier = _refuse_duplicates(consultation, [(_("the workbook"), filled)], replace=replace)
     return _store_imported(actor=actor, consultation=consultation, filled=filled, replacing=earlier[0])
 
@@ -435,7 +440,7 @@ def responses_import(
             progress(number, len(workbooks))
         try:
             filled = read_filled_questionnaire(io.BytesIO(content), framework)
-            parse_response(filled.raw_response, framework)
+            check_filled_questionnaire(filled, framework)
         except SpreadsheetError as exc:
             raise ImportRefused(
                 _("%(file)s: %(problem)s") % {"file": name, "problem": exc}, field="file"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
 from django.utils.translation import gettext as _
@@ -21,7 +21,14 @@ from hrdd.core.spreadsheets import (
     read_xlsx_rows,
     workbook_bytes,
 )
-from hrdd.domain.maturity import MarketAssessment, Reason
+from hrdd.domain.maturity import (
+    FieldError,
+    InvalidResponse,
+    MarketAssessment,
+    Reason,
+    SupplierResponse,
+    parse_response,
+)
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework
 
 QUESTIONNAIRE_SHEET = "Questionnaire"
@@ -43,6 +50,15 @@ class FilledQuestionnaire:
     contact: str
     raw_response: dict[str, Any]
     email: str = ""  # the e-mail address found in the contact cell, if any
+    rows: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # key -> its first and last row
+
+
+class UnfilledQuestionnaire(InvalidResponse):
+    """A filled questionnaire whose answers cannot be scored, said in the workbook's terms: cells and questions."""
+
+    def __init__(self, errors: Sequence[FieldError], message: str) -> None:
+        self.errors = tuple(errors)
+        ValueError.__init__(self, message)
 
 
 def _plain(value: str) -> str:
@@ -142,11 +158,13 @@ def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramewor
     answers: dict[str, Any] = {}
     framework_id = ""
     questions = {q.id: q for q in framework.questions}
+    places: dict[str, tuple[int, int]] = {}
     for number, row in enumerate(rows[1:], start=2):
         cells = [*(row or ()), None, None, None, None][:4]
         key, option, _statement, answer = (str(c).strip() if c is not None else "" for c in cells)
         if not key:
             continue
+        places[key] = (places.get(key, (number, number))[0], number)
         if key == "framework":
             framework_id = answer
         elif key in ("company", "contact", "role"):
@@ -190,7 +208,65 @@ def read_filled_questionnaire(stream: BinaryIO, framework: QuestionnaireFramewor
         contact=contact,
         raw_response=raw,
         email=contact_email(contact),
+        rows=places,
     )
+
+
+def check_filled_questionnaire(
+    filled: FilledQuestionnaire, framework: QuestionnaireFramework
+) -> SupplierResponse:
+    """Validate a read workbook's answers; UnfilledQuestionnaire says what is missing by cell and question."""
+    try:
+        return parse_response(filled.raw_response, framework)
+    except InvalidResponse as exc:
+        said = " ".join(_workbook_problem(error, filled, framework) for error in exc.errors)
+        raise UnfilledQuestionnaire(exc.errors, said) from exc
+
+
+def _workbook_problem(
+    error: FieldError, filled: FilledQuestionnaire, framework: QuestionnaireFramework
+) -> str:
+    """One problem of a response, as the person who filled in the workbook sees it."""
+    key = error.field.removeprefix("answers.")
+    first, last = filled.rows.get(key, (0, 0))
+    if error.field == "company":
+        return _("Cell D%(row)d (company name) is empty: write the company's name.") % {"row": first}
+    if error.field == "role":
+        given = str(filled.raw_response.get("role") or "")
+        roles = ", ".join(r.id for r in framework.roles)
+        if not given:
+            return _("Cell D%(row)d (role) is empty: pick one of %(roles)s.") % {"row": first, "roles": roles}
+        return _("Cell D%(row)d (role) holds '%(value)s': pick one of %(roles)s.") % {
+            "row": first,
+            "value": given,
+            "roles": roles,
+        }
+    question = next((q for q in framework.questions if q.id == key), None)
+    if question is None:
+        return f"{error.field}: {error.message}"
+    where = {"title": question.title, "first": first, "last": last}
+    if error.message == "an answer is required":
+        if not first:
+            return (
+                _("Question %(title)s is missing from the workbook: fill in the blank questionnaire.") % where
+            )
+        how = _("one statement") if question.select == "single" else _("at least one statement")
+        return _(
+            "Question %(title)s (rows %(first)d to %(last)d): nothing is ticked; write x beside %(how)s."
+        ) % {
+            **where,
+            "how": how,
+        }
+    if error.message.startswith("exactly one answer is allowed"):
+        ticked = len(filled.raw_response.get("answers", {}).get(key) or [])
+        return _(
+            "Question %(title)s (rows %(first)d to %(last)d): %(count)d statements are ticked, but only one may "
+            "be; leave x beside one."
+        ) % {**where, "count": ticked}
+    return _("Question %(title)s (rows %(first)d to %(last)d): %(problem)s.") % {
+        **where,
+        "problem": error.message,
+    }
 
 
 PROGRESS_EVERY = 100  # responses written between two progress reports of the results export

@@ -38,8 +38,8 @@ def read_and_store_site_list(run: TaskRun, progress: Progress) -> Outcome:
             upload=ContentFile(content, name=name),
             progress=lambda done, total: progress.update(done, total=total),
         )
-    except services.SubmissionError as exc:
-        raise InputError(str(exc), field=exc.field) from exc
+    except services.SubmissionError as exc:  # shown to the supplier: the file names itself, not the field
+        raise InputError(str(exc).removeprefix(f"{exc.field}: "), field=exc.field) from exc
     sites = submission.sites.count()
     return Outcome(
         message=_("Received: %(clause)s, version %(version)d (%(file)s).")
