@@ -61,12 +61,15 @@ class PageFormMixin:
         kwargs.setdefault("error_class", FieldErrorList)
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        fields: Mapping[str, Any] = self.fields  # type: ignore[attr-defined]
-        # every file box says what it takes and the size limit, before the upload
-        for field in fields.values():
-            if isinstance(field, forms.FileField) and not field.help_text:
-                accept = [e.strip() for e in str(field.widget.attrs.get("accept", "")).split(",")]
-                field.help_text = upload_hint([e for e in accept if e.startswith(".")])
+
+    def __getitem__(self, name: str) -> forms.BoundField:
+        """The field drawn by that name; a file box says what it takes and the size limit, before the upload
+        (fields added after __init__ too)."""
+        field = self.fields[name]  # type: ignore[attr-defined]
+        if isinstance(field, forms.FileField) and not field.help_text:
+            accept = [e.strip() for e in str(field.widget.attrs.get("accept", "")).split(",")]
+            field.help_text = upload_hint([e for e in accept if e.startswith(".")])
+        return super().__getitem__(name)  # type: ignore[misc]
 
     def field_for(self, path: str) -> tuple[str | None, bool]:
         """Return the form field a service's field path names, and whether it names that field exactly.

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.formats import number_format
-from django.utils.functional import lazy
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -121,10 +120,10 @@ def format_size(size: int) -> str:
     """A number of bytes for people: '25 MB', '1.5 MB', '300 KB', '50 bytes' (1 MB = 1024 KB = 1024^2 bytes)."""
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
-            value = size / factor
-            places = 0 if value >= 10 or value == int(value) else 1
+            value = round(size / factor, 1)
+            places = 0 if value >= 10 or value.is_integer() else 1
             return f"{number_format(round(value, places), places)} {unit}"
-    return ngettext("%(count)d byte", "%(count)d bytes", size) % {"count": size}
+    return str(ngettext("%(count)d byte", "%(count)d bytes", size) % {"count": size})
 
 
 TYPE_NAMES = {
@@ -142,11 +141,8 @@ def upload_hint(extensions: Sequence[str] = ()) -> str:
     size = format_size(max_upload_bytes())
     names = [TYPE_NAMES.get(e, e.lstrip(".").upper()) for e in extensions]
     if not names:
-        return _("Up to %(size)s.") % {"size": size}
-    return _("%(types)s, up to %(size)s.") % {"types": get_text_list(names, _("or")), "size": size}
-
-
-upload_hint_lazy = lazy(upload_hint, str)
+        return str(_("Up to %(size)s.") % {"size": size})
+    return str(_("%(types)s, up to %(size)s.") % {"types": get_text_list(names, _("or")), "size": size})
 
 
 def base_name(name: str) -> str:
