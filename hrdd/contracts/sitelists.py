@@ -52,12 +52,14 @@ STAGE_MEANINGS = {
 }
 COLUMN_MEANINGS = {
     "name": gettext_lazy("The site's name, as the site itself uses it (required)."),
-    "address": gettext_lazy("Street, town and postcode, as precise as you know it (required, may be empty)."),
+    "address": gettext_lazy(
+        "Street, town and postcode, as precise as you know it (the column is required; a cell may stay empty)."
+    ),
     "country": gettext_lazy(
         "The country: its name in English or its ISO code, e.g. China, CN or CHN (required)."
     ),
     "site_type": gettext_lazy(
-        "What the site does: one of the site types below (any capitals). Another word is accepted, but then "
+        "What the site does: one of the site types listed above (any capitals). Another word is accepted, but then "
         "the risks of every stage in the site's country are proposed for it."
     ),
     "products": gettext_lazy("The products or components the site makes for this contract."),
