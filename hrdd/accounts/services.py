@@ -1,5 +1,6 @@
 """Writes for organisations, users and memberships; each records an audit event."""
 
+import smtplib
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -376,10 +377,16 @@ def _send_member_invitation(invitation: MemberInvitation) -> None:
         )
         % values
     )
-    email = invitation.email
-    transaction.on_commit(
-        lambda: send_mail(subject=subject, message=message, from_email=None, recipient_list=[email])
-    )
+    # Sent inside the write, last: when the mail server refuses, nothing is stored and the administrator is told
+    # beside the address, instead of an invitation that nobody received.
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=[invitation.email])
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InputError(
+            _("The e-mail to %(email)s could not be sent (%(error)s); nothing was saved. Try again later.")
+            % {"email": invitation.email, "error": exc.__class__.__name__},
+            field="email",
+        ) from exc
 
 
 @transaction.atomic

@@ -534,3 +534,22 @@ def test_a_contract_manager_deactivated_in_one_organisation_gets_none_of_its_rem
     (message,) = mailoutbox
     assert contract_manager.email not in message.to
     assert "admin@testville.example" in message.to
+
+
+def test_when_the_mail_server_refuses_the_invitation_nothing_is_stored_and_the_address_says_why(
+    as_admin, settings
+):
+    # given a mail server that cannot be reached
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+
+    # when
+    page = as_admin.post(
+        reverse("accounts:invitations"), {"email": "newcomer@testville.example", "role": "viewer"}
+    )
+
+    # then
+    assert page.status_code == 400
+    assert any("could not be sent" in e for e in error_texts(document(page)))
+    assert not MemberInvitation.objects.exists()
+    assert "member_invitation.create" not in actions()
