@@ -122,14 +122,25 @@ def invitation_get(*, user: User, consultation: Consultation, pk: int) -> Invita
     )
 
 
+class LinkWithdrawn(NotFound):
+    """The supplier link of a withdrawn invitation: not found (404) everywhere; a page says so kindly."""
+
+    def __init__(self, invitation: Invitation) -> None:
+        super().__init__("link")
+        self.invitation = invitation
+
+
 def invitation_get_by_token(*, token: str) -> Invitation:
-    """Return the invitation behind a supplier link, or 404."""
+    """Return the invitation behind a supplier link, or 404 (LinkWithdrawn when the buyer withdrew it)."""
     try:
-        return Invitation.objects.select_related("consultation", "consultation__organisation", "company").get(
-            token=token
-        )
+        invitation = Invitation.objects.select_related(
+            "consultation", "consultation__organisation", "company"
+        ).get(token=token)
     except Invitation.DoesNotExist as exc:
         raise NotFound("link") from exc
+    if invitation.withdrawn_at is not None:
+        raise LinkWithdrawn(invitation)
+    return invitation
 
 
 # stored verdicts, read back

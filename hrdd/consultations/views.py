@@ -281,9 +281,10 @@ def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpR
 
 def respond_page(request: HttpRequest, token: str) -> HttpResponse:
     """The supplier's questionnaire behind the secret link; no account needed."""
-    invitation = selectors.invitation_get_by_token(token=token)
-    if invitation.is_withdrawn:
-        return _withdrawn_link(request, invitation)
+    try:
+        invitation = selectors.invitation_get_by_token(token=token)
+    except selectors.LinkWithdrawn as withdrawn:
+        return _withdrawn_link(request, withdrawn.invitation)
     consultation = invitation.consultation
     framework = get_framework(consultation.framework_id)
     form = QuestionnaireForm(
@@ -337,9 +338,10 @@ def _withdrawn_link(request: HttpRequest, invitation: Invitation) -> HttpRespons
 
 
 def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = selectors.invitation_get_by_token(token=token)
-    if invitation.is_withdrawn:
-        return _withdrawn_link(request, invitation)
+    try:
+        invitation = selectors.invitation_get_by_token(token=token)
+    except selectors.LinkWithdrawn as withdrawn:
+        return _withdrawn_link(request, withdrawn.invitation)
     framework = get_framework(invitation.consultation.framework_id)
     return attachment(
         blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"

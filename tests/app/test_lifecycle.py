@@ -851,3 +851,20 @@ def test_the_command_line_refuses_a_second_import_of_a_supplier_unless_told_to_r
     # then
     assert consultation.invitations.count() == 1
     assert events("response.replace")
+
+
+def test_a_withdrawn_invitations_link_is_not_found_in_the_api_either(client, buyer, invitation):
+    # given: the link answers until the invitation is withdrawn
+    assert client.get(f"/api/v1/responses/{invitation.token}").status_code == 200
+    lifecycle.invitation_withdraw(actor=buyer, invitation=invitation)
+
+    # when
+    read = client.get(f"/api/v1/responses/{invitation.token}")
+    saved = client.put(
+        f"/api/v1/responses/{invitation.token}", data=response(), content_type="application/json"
+    )
+
+    # then
+    assert read.status_code == saved.status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.INVITED
