@@ -229,44 +229,40 @@ def _workbook_problem(
     """One problem of a response, as the person who filled in the workbook sees it."""
     key = error.field.removeprefix("answers.")
     first, last = filled.rows.get(key, (0, 0))
-    if error.field == "company":
-        return _("Cell D%(row)d (company name) is empty: write the company's name.") % {"row": first}
-    if error.field == "role":
-        given = str(filled.raw_response.get("role") or "")
-        roles = ", ".join(r.id for r in framework.roles)
-        if not given:
-            return _("Cell D%(row)d (role) is empty: pick one of %(roles)s.") % {"row": first, "roles": roles}
-        return _("Cell D%(row)d (role) holds '%(value)s': pick one of %(roles)s.") % {
-            "row": first,
-            "value": given,
-            "roles": roles,
-        }
     question = next((q for q in framework.questions if q.id == key), None)
-    if question is None:
+    params: dict[str, Any] = {"row": first, "first": first, "last": last}
+    if error.field == "company":
+        text = _("Cell D%(row)d (company name) is empty: write the company's name.")
+    elif error.field == "role":
+        params["value"] = str(filled.raw_response.get("role") or "")
+        params["roles"] = ", ".join(r.id for r in framework.roles)
+        if params["value"]:
+            text = _("Cell D%(row)d (role) holds '%(value)s': pick one of %(roles)s.")
+        else:
+            text = _("Cell D%(row)d (role) is empty: pick one of %(roles)s.")
+    elif question is None:
         return f"{error.field}: {error.message}"
-    where = {"title": question.title, "first": first, "last": last}
-    if error.message == "an answer is required":
-        if not first:
-            return (
-                _("Question %(title)s is missing from the workbook: fill in the blank questionnaire.") % where
-            )
-        how = _("one statement") if question.select == "single" else _("at least one statement")
-        return _(
+    elif error.message == "an answer is required" and not first:
+        params["title"] = question.title
+        text = _("Question %(title)s is missing from the workbook: fill in the blank questionnaire.")
+    elif error.message == "an answer is required":
+        params["title"] = question.title
+        params["how"] = _("one statement") if question.select == "single" else _("at least one statement")
+        text = _(
             "Question %(title)s (rows %(first)d to %(last)d): nothing is ticked; write x beside %(how)s."
-        ) % {
-            **where,
-            "how": how,
-        }
-    if error.message.startswith("exactly one answer is allowed"):
-        ticked = len(filled.raw_response.get("answers", {}).get(key) or [])
-        return _(
+        )
+    elif error.message.startswith("exactly one answer is allowed"):
+        params["title"] = question.title
+        params["count"] = len(filled.raw_response.get("answers", {}).get(key) or [])
+        text = _(
             "Question %(title)s (rows %(first)d to %(last)d): %(count)d statements are ticked, but only one may "
             "be; leave x beside one."
-        ) % {**where, "count": ticked}
-    return _("Question %(title)s (rows %(first)d to %(last)d): %(problem)s.") % {
-        **where,
-        "problem": error.message,
-    }
+        )
+    else:
+        params["title"] = question.title
+        params["problem"] = error.message
+        text = _("Question %(title)s (rows %(first)d to %(last)d): %(problem)s.")
+    return str(text % params)
 
 
 PROGRESS_EVERY = 100  # responses written between two progress reports of the results export

@@ -266,10 +266,9 @@ def test_a_site_list_with_more_than_20000_sites_is_refused_and_20000_are_read(db
 def test_a_country_no_one_knows_is_refused_saying_how_to_write_one(db):
     with pytest.raises(SiteListError) as caught:
         as_site_list("sites.csv", b"name;address;country\nLost;Nowhere;Atlantis\n")
-    assert str(caught.value) == (
-        "row 2, column country: 'Atlantis' is not a known country. "
-        "Write its name in English or its ISO code, e.g. Germany, DE or DEU."
-    )
+    said = str(caught.value)
+    assert said.startswith("row 2, column country: 'Atlantis' is not a known country. Write its name")
+    assert "ISO code, e.g. Germany" in said
 
 
 # the site list's templates
