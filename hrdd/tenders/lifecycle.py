@@ -31,8 +31,10 @@ def _state(tender: Tender) -> dict[str, Any]:
 
 
 def _locked(tender: Tender) -> Tender:
-    return Tender.objects.select_for_update(of=("self",)).select_related("organisation", "consultation").get(
-        pk=tender.pk
+    return (
+        Tender.objects.select_for_update(of=("self",))
+        .select_related("organisation", "consultation")
+        .get(pk=tender.pk)
     )
 
 
@@ -119,7 +121,8 @@ def tender_delete_blockers(tender: Tender) -> list[str]:
     entered = drafts.count() if drafts is not None else 0
     if entered:
         blockers.append(
-            ngettext("%(count)d bid was entered.", "%(count)d bids were entered.", entered) % {"count": entered}
+            ngettext("%(count)d bid was entered.", "%(count)d bids were entered.", entered)
+            % {"count": entered}
         )
     return blockers
 

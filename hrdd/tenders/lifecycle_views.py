@@ -94,7 +94,9 @@ def tender_restore(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def tender_delete_page(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = _tender(request, public_id)
-    form = ConfirmForm(request.POST if request.method == "POST" else None, label=_("Yes, delete this tender."))
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, label=_("Yes, delete this tender.")
+    )
     blockers = lifecycle.tender_delete_blockers(tender)
     if form.is_bound and form.is_valid() and not blockers:
         try:
@@ -119,6 +121,8 @@ def tender_delete_page(request: HttpRequest, public_id: str) -> HttpResponse:
         ],
         blockers=blockers,
         refused_title=_("This tender cannot be deleted:"),
-        alternative_url=reverse("tenders:archive", args=[tender.public_id]) if tender.archived_at is None else "",
+        alternative_url=reverse("tenders:archive", args=[tender.public_id])
+        if tender.archived_at is None
+        else "",
         alternative_label=_("Archive it instead"),
     )

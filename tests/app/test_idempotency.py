@@ -24,7 +24,8 @@ def drawn_key(page, form_id: str) -> str:
     """The one-time key of the form a page drew."""
     form = document(page).by_id(form_id)
     key = form.find(tag="input", name="form_key")
-    assert key is not None and key.has("hidden")  # a hidden text box, which a browser fills again on going back
+    # a hidden text box, which a browser fills in again when the person goes back
+    assert key is not None and key.has("hidden")
     return key.get("value")
 
 
