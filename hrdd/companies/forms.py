@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.models import Company
-from hrdd.core.forms import OnceFormMixin, PageForm
+from hrdd.core.forms import CountryField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
 from hrdd.domain.countries import country_name
 
@@ -18,9 +18,7 @@ class CompanyForm(OnceFormMixin, PageForm):
         help_text=_("One per line: trade names, former names, the name in the local script."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=Company.Kind.choices)
-    country_iso3 = forms.CharField(
-        label=_("Country"), max_length=60, required=False, help_text=_("A country name or its ISO code.")
-    )
+    country_iso3 = CountryField(label=_("Country"), required=False)
     website = forms.CharField(label=_("Website"), max_length=200, required=False)
     lei = forms.CharField(
         label=_("LEI"), max_length=30, required=False, help_text=_("20 characters (ISO 17442).")

@@ -14,6 +14,7 @@ from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record, save_audited
 from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
+from hrdd.core.forms import unknown_country_message
 from hrdd.domain.companies import (
     IDENTIFIERS,
     CompanyInputError,
@@ -22,7 +23,7 @@ from hrdd.domain.companies import (
     normalise_company_name,
     parent_creates_cycle,
 )
-from hrdd.domain.countries import to_iso3
+from hrdd.domain.countries import UnknownCountry, display_name, resolve_country
 
 FIELDS = ("legal_name", "other_names", "kind", "country_iso3", "website", *IDENTIFIERS, "parent")
 
@@ -55,10 +56,10 @@ def _clean(organisation: Organisation, values: dict[str, Any]) -> dict[str, Any]
     if kind not in Company.Kind.values:
         raise InputError(_("Unknown kind %r.") % kind, field="kind")
     cleaned["kind"] = kind
-    country = to_iso3(str(values.get("country_iso3") or ""))
-    if country is None:
-        raise InputError(_("Unknown country %r.") % values.get("country_iso3"), field="country_iso3")
-    cleaned["country_iso3"] = country
+    try:
+        cleaned["country_iso3"] = resolve_country(str(values.get("country_iso3") or ""))
+    except UnknownCountry as exc:
+        raise InputError(unknown_country_message(exc, field=_("Country")), field="country_iso3") from exc
     website = str(values.get("website") or "").strip()
     if website:
         try:
@@ -149,9 +150,10 @@ def company_resolve(
     normalised = normalise_company_name(name)
     if not normalised:
         return None
-    iso3 = to_iso3(country)
-    if iso3 is None:
-        raise InputError(_("Unknown country %r.") % country, field=country_field)
+    try:
+        iso3 = resolve_country(country)
+    except UnknownCountry as exc:
+        raise InputError(unknown_country_message(exc, field=_("Country")), field=country_field) from exc
     same_name = list(Company.objects.filter(organisation=organisation, normalised_name=normalised))
     if iso3:
         match = [c for c in same_name if c.country_iso3 == iso3] or [
@@ -164,7 +166,10 @@ def company_resolve(
     if len(match) > 1:
         raise InputError(
             _("Several companies are called %(name)s (in %(countries)s): say which country.")
-            % {"name": name, "countries": ", ".join(sorted(c.country_iso3 or "?" for c in match))},
+            % {
+                "name": name,
+                "countries": ", ".join(sorted(display_name(c.country_iso3) or "?" for c in match)),
+            },
             field=field,
         )
     company = Company.objects.create(

@@ -9,7 +9,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.selectors import company_names
-from hrdd.core.forms import IsoDateField, OnceFormMixin, PageForm, SuggestionsInput, WholeNumberField
+from hrdd.core.forms import (
+    CountryField,
+    IsoDateField,
+    OnceFormMixin,
+    PageForm,
+    SuggestionsInput,
+    WholeNumberField,
+)
 from hrdd.domain.tender import SubmissionSpec
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
@@ -38,11 +45,12 @@ class ContractForm(OnceFormMixin, PageForm):
         max_length=200,
         help_text=_("Companies already recorded are offered as you type."),
     )
-    supplier_country = forms.CharField(
+    supplier_country = CountryField(
         label=_("Supplier's country (optional)"),
-        max_length=60,
         required=False,
-        help_text=_("Needed only when two recorded companies share the name."),
+        help_text=_(
+            "Its name in any language or its ISO code; needed only when two recorded companies share the name."
+        ),
     )
     supplier_email = forms.CharField(label=_("Supplier e-mail address"), widget=forms.EmailInput)
     award_date = IsoDateField(label=_("Award date"))

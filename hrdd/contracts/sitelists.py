@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import pycountry
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.core.errors import InputError
 from hrdd.core.spreadsheets import append_row, new_workbook, read_rows, workbook_bytes
 from hrdd.core.uploads import AcceptedFile
+from hrdd.domain.countries import suggest_countries, to_iso3
 from hrdd.domain.risk import get_risk_method, normalise_site_type
 from hrdd.domain.sites import site_stage
 
@@ -56,7 +56,7 @@ COLUMN_MEANINGS = {
         "Street, town and postcode, as precise as you know it (the column is required; a cell may stay empty)."
     ),
     "country": gettext_lazy(
-        "The country: its name in English or its ISO code, e.g. China, CN or CHN (required)."
+        "The country: its name in any language or its ISO code, e.g. China, Chine, CN or CHN (required)."
     ),
     "site_type": gettext_lazy(
         "What the site does: one of the site types listed above (any capitals). Another word is accepted, but then "
@@ -89,22 +89,8 @@ class SiteRow:
 
 
 def country_code(value: str) -> str | None:
-    """ISO 3166-1 alpha-3 code for a code (alpha-2/3) or an English name; None when unknown."""
-    text = " ".join(value.split())
-    if not text:
-        return ""
-    for lookup in (
-        lambda t: pycountry.countries.get(alpha_3=t.upper()),
-        lambda t: pycountry.countries.get(alpha_2=t.upper()),
-    ):
-        if len(text) in (2, 3):
-            found = lookup(text)
-            if found:
-                return str(found.alpha_3)
-    try:
-        return str(pycountry.countries.lookup(text).alpha_3)
-    except LookupError:
-        return None
+    """ISO 3166-1 alpha-3 code for a code (alpha-2/3) or a name in any language; None when unknown."""
+    return to_iso3(value)
 
 
 def column_of(header: str) -> str:
@@ -150,12 +136,17 @@ def _rows_from_table(
         raw_country = str(record.get("country") or "")
         code = country_code(raw_country)
         if code is None:
+            suggestions = suggest_countries(raw_country)
+            hint = (
+                _(" Did you mean %(names)s?") % {"names": _(" or ").join(suggestions)} if suggestions else ""
+            )
             raise SiteListError(
                 _(
-                    "row %(row)d, column country: '%(value)s' is not a known country. Write its name in English "
-                    "or its ISO code, e.g. Germany, DE or DEU."
+                    "row %(row)d, column country: '%(value)s' is not a known country. Write its name (in any "
+                    "language) or its ISO code, e.g. Germany, Deutschland, DE or DEU."
                 )
                 % {"row": number, "value": raw_country.strip()}
+                + hint
             )
         sites.append(
             SiteRow(

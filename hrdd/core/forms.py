@@ -30,6 +30,7 @@ from hrdd.core.errors import InputError
 from hrdd.core.ids import new_token
 from hrdd.core.models import FormSubmission
 from hrdd.core.uploads import upload_hint
+from hrdd.domain.countries import UnknownCountry, display_name, display_names, resolve_country
 
 
 class PageFormRenderer(DjangoTemplates):
@@ -160,6 +161,48 @@ class SuggestionsInput(forms.TextInput):
         widget["attrs"].setdefault("autocomplete", "off")
         widget["suggestions"] = self.suggestions
         return context
+
+
+class CountryField(forms.CharField):
+    """A country written as its name in any language or its ISO code (DE, DEU); cleans to the ISO 3166-1
+    alpha-3 code ('' when left empty). The box offers the English names while the user types, and a value
+    no country answers to is refused with the field's name and the closest names (hrdd.domain.countries)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault(
+            "help_text", _("Its name in any language, or its ISO code (e.g. Germany, Deutschland, DE).")
+        )
+        kwargs.setdefault("widget", SuggestionsInput(suggestions=list(display_names())))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        text = str(value or "")
+        if len(text) == 3 and text.isupper():  # a stored code is shown as the name a person would write
+            return display_name(text)
+        return value
+
+    def clean(self, value: Any) -> str:
+        text = super().clean(value)
+        try:
+            return resolve_country(text)
+        except UnknownCountry as exc:
+            message = unknown_country_message(exc, field=str(self.label or _("Country")))
+            raise ValidationError(message, code="unknown_country") from exc
+
+
+def unknown_country_message(exc: UnknownCountry, *, field: str) -> str:
+    """What a person is told about a country no country (or more than one) answers to: the field, the value
+    and the closest names."""
+    values = {"field": field, "value": exc.value, "choices": _(" or ").join(exc.suggestions)}
+    if exc.ambiguous:
+        return _("%(field)s: “%(value)s” names more than one country; write %(choices)s.") % values
+    if exc.suggestions:
+        return _("%(field)s: “%(value)s” is not a country hrdd knows. Did you mean %(choices)s?") % values
+    return (
+        _("%(field)s: “%(value)s” is not a country hrdd knows. Write its name or its ISO code (e.g. DE).")
+        % values
+    )
 
 
 def form_write(request: Any, form: PageFormMixin, write: Callable[..., Any], *, success: str) -> Any | None:

@@ -7,19 +7,17 @@ relied on, so that the buyer can verify every finding.
 
 from __future__ import annotations
 
-import gettext
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any, Literal
 
-import pycountry
 from pydantic import BaseModel, ConfigDict, Field
 
+from hrdd.domain.countries import name_variants, names_in_all_languages
 from hrdd.domain.yamltext import load_yaml
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -82,16 +80,6 @@ def _phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(_words(phrase))
 
 
-def _name_variants(name: str) -> set[str]:
-    """A name, its part before a comma, and its inverted form ('Korea, Republic of' -> 'Republic of Korea')."""
-    variants = {name}
-    if "," in name:
-        head, _, tail = name.partition(",")
-        variants.add(head)
-        variants.add(f"{tail.strip()} {head.strip()}")
-    return variants
-
-
 def _country_key(phrase: str) -> tuple[str, ...]:
     key = _phrase_key(phrase)
     return key[1:] if key[:1] == ("the",) else key
@@ -104,24 +92,12 @@ def _country_phrases(aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> d
     for alpha_3, words in aliases:
         for word in words:
             names[_country_key(word)] = alpha_3
-    languages = sorted(p.name for p in Path(pycountry.LOCALES_DIR).iterdir() if p.is_dir())
-    translations = []
-    for language in languages:
-        try:
-            translations.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language]))
-        except OSError:
-            continue
-    for country in pycountry.countries:
-        english = {country.name, getattr(country, "common_name", ""), getattr(country, "official_name", "")}
-        english.discard("")
-        variants = set(english)
-        for translation in translations:
-            variants.update(translation.gettext(name) for name in english)
+    for alpha_3, variants in names_in_all_languages():
         for variant in variants:
-            for piece in _name_variants(variant):
+            for piece in name_variants(variant):
                 key = _country_key(piece)
                 if key and len("".join(key)) >= 4:
-                    names.setdefault(key, country.alpha_3)
+                    names.setdefault(key, alpha_3)
     return names
 
 

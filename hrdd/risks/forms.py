@@ -10,18 +10,32 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.core.forms import OnceFormMixin, PageForm
+from hrdd.core.forms import OnceFormMixin, PageForm, unknown_country_message
 from hrdd.core.lists import ListForm, Sort
+from hrdd.domain.countries import UnknownCountry, resolve_country
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
 
+# The fields that take countries, as a person names them in a message.
+COUNTRY_FIELDS = {
+    "add_country": gettext_lazy("Producing country of a material"),
+    "exclude_country": gettext_lazy("Countries left out"),
+    "manufacturing_countries": gettext_lazy("Manufacturing countries"),
+}
 
-def _codes(values: list[str]) -> tuple[str, ...]:
+
+def _codes(values: list[str], *, field: str) -> tuple[str, ...]:
+    """The ISO 3166-1 alpha-3 codes of countries written as codes or names in any language, separated by commas
+    or semicolons; InvalidAdjustment names the field and the closest names of one no country answers to."""
     codes: list[str] = []
     for value in values:
         for part in value.replace(";", ",").split(","):
-            code = part.strip().upper()
+            try:
+                code = resolve_country(part)
+            except UnknownCountry as exc:
+                message = unknown_country_message(exc, field=str(COUNTRY_FIELDS[field]))
+                raise InvalidAdjustment(message, field=field) from exc
             if code and code not in codes:
                 codes.append(code)
     return tuple(codes)
@@ -50,8 +64,10 @@ def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
             continue
         material, sep, codes = value.partition(":")
         if not sep or not material.strip():
-            raise InvalidAdjustment(_("write material:ISO3, e.g. cobalt:ZMB"), field="add_country")
-        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes]))
+            raise InvalidAdjustment(
+                _("write material: country, e.g. cobalt: Zambia (or cobalt:ZMB)"), field="add_country"
+            )
+        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes], field="add_country"))
     extra_components: dict[str, tuple[str, ...]] = {}
     for value in data.getlist("add_component"):
         if not value.strip():
@@ -70,9 +86,11 @@ def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
         extra_components=extra_components,
         exclude_materials=frozenset(v for v in data.getlist("exclude_material") if v),
         extra_materials=_names(data.getlist("add_material")),
-        exclude_countries=frozenset(_codes(data.getlist("exclude_country"))),
+        exclude_countries=frozenset(_codes(data.getlist("exclude_country"), field="exclude_country")),
         extra_countries={k: tuple(v) for k, v in extra_countries.items()},
-        manufacturing_countries=(_codes(manufacturing_raw) if manufacturing_raw else None),
+        manufacturing_countries=(
+            _codes(manufacturing_raw, field="manufacturing_countries") if manufacturing_raw else None
+        ),
     )
     try:
         adjustments.validate()
@@ -195,16 +213,16 @@ class AdjustmentsForm(PageForm):
     exclude_material = TickListField(label=gettext_lazy("Raw materials"), required=False)
     add_material = TextListField(label=gettext_lazy("Add raw materials (comma-separated)"), required=False)
     add_country = TextListField(
-        label=gettext_lazy("Add a producing country of a material (material:ISO3, e.g. cobalt:ZMB)"),
+        label=gettext_lazy("Add a producing country of a material (material: country, e.g. cobalt: Zambia)"),
         required=False,
         widget=KeptTextInput,
     )
     exclude_country = TextListField(
-        label=gettext_lazy("Leave out countries (ISO3 codes, comma-separated)"), required=False
+        label=gettext_lazy("Leave out countries (names or ISO codes, comma-separated)"), required=False
     )
     manufacturing_countries = TextListField(
         label=gettext_lazy(
-            "Main manufacturing and assembly countries, if you know them (ISO3, comma-separated; "
+            "Main manufacturing and assembly countries, if you know them (names or ISO codes, comma-separated; "
             "replaces the list above)"
         ),
         required=False,

@@ -39,7 +39,7 @@ def test_a_name_shared_by_companies_of_two_countries_needs_the_country(municipal
     with pytest.raises(InputError) as refused:
         company_resolve(organisation=municipality, name="Acme", field="supplier_name")
     assert refused.value.field == "supplier_name"
-    assert "DEU, NLD" in str(refused.value)
+    assert "Germany, Netherlands" in str(refused.value)
 
 
 def test_an_unknown_country_is_refused(municipality):

@@ -221,10 +221,10 @@ CASES = {
     "new procurement, a title too long": Case(
         _new_procurement, "title", "at most 200 characters", {"title": "x" * 201, "reference": "2030/17"}
     ),
-    "new company, the service knows no such country": Case(
+    "new company, no country answers to the name": Case(
         _new_company,
         "country_iso3",
-        "Unknown country",
+        "is not a country hrdd knows",
         {"country_iso3": "Atlantis", "legal_name": "Acme Computers B.V."},
     ),
     "new consultation, a deadline that is no date": Case(
@@ -262,7 +262,7 @@ CASES = {
     "risk adjustments, a country code that is none": Case(
         _adjust(manufacturing_countries="XXX", add_material="mica"),
         "manufacturing_countries",
-        "ISO 3166-1 alpha-3",
+        "is not a country hrdd knows",
         {"manufacturing_countries": "XXX", "add_material": "mica"},
     ),
     "risk adjustments, a component without materials": Case(

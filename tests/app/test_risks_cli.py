@@ -318,7 +318,7 @@ def test_a_bad_country_code_is_refused_naming_the_field(cli, option, value, fiel
     result = cli("risk", "assess", "notebook", option, value)
 
     # then
-    assert_refused(result, field, repr(value), "ISO 3166-1 alpha-3")
+    assert_refused(result, field, f"“{value}”", "is not a country hrdd knows")
 
 
 # risk check
