@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from hrdd.accounts.models import Membership, Organisation, User
+from hrdd.accounts.models import MemberInvitation, Membership, Organisation, User
 from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.contracts.models import (
@@ -16,11 +16,11 @@ from hrdd.contracts.models import (
     ReminderSent,
     Submission,
 )
-from hrdd.core.models import TaskRun
+from hrdd.core.models import FormSubmission, TaskRun
 from hrdd.domain.companies import normalise_company_name
 from hrdd.procurements.models import Procurement
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
-from hrdd.tenders.models import Bid, BidEvaluation, Tender
+from hrdd.tenders.models import Bid, BidDraft, BidEvaluation, BidFile, Tender
 
 PASSWORD = "correct horse battery staple"
 
@@ -231,6 +231,48 @@ class ReminderSentFactory(factory.django.DjangoModelFactory):
 
     obligation = factory.SubFactory(ObligationFactory)
     key = "before-30"
+
+
+class BidDraftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BidDraft
+
+    tender = factory.SubFactory(TenderFactory)
+    bidder = factory.Sequence(lambda n: f"Bidder {n}")
+    price = 412000.0
+
+
+class BidFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BidFile
+
+    draft = factory.SubFactory(BidDraftFactory)
+    part = "AC1"
+    file = factory.django.FileField(filename="assessment.txt", data=b"Our risk assessment.")
+    filename = "assessment.txt"
+    content_type = "text/plain"
+    size = 20
+
+
+class MemberInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MemberInvitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"colleague{n}@example.org")
+    role = "viewer"
+    nonce = factory.Sequence(lambda n: f"{n:032d}")
+    sent_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class FormSubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormSubmission
+
+    key = factory.Sequence(lambda n: f"{n:064d}")
+    user = factory.SubFactory(UserFactory)
+    label = "Notebooks 2027"
+    url = "/procurements/"
 
 
 class CalendarFeedFactory(factory.django.DjangoModelFactory):
