@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 import pycountry
 
+from hrdd.domain.countries import display_name
+from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
 
@@ -426,6 +428,15 @@ _COUNTED: Mapping[str, tuple[str, str]] = {  # summary field -> (minimum's name,
 }
 
 
+def _found_name(item: str, found: str) -> str:
+    """What the document check found, in words: a risk category's title, a country's name."""
+    if item == "risks":
+        return lower_title(found, "category")
+    if item == "sourcing_countries":
+        return display_name(found)
+    return found.replace("_", " ")
+
+
 def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]) -> CheckItem:
     """A risk assessment's item: counted in the document when the document was read (the typed summary is then a
     hint, and what it names that the document does not is said), else in the summary."""
@@ -435,7 +446,7 @@ def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]
     if not isinstance(document, Mapping):
         n = len([c for c in summary.get(item, []) if _has_text(c)])
         return CheckItem(item, n >= required, f"{n} {counted}, at least {required} required")
-    found = [str(f).replace("_", " ") for f in document.get(item, [])]  # child_labour -> child labour
+    found = [_found_name(item, str(f)) for f in document.get(item, [])]  # child_labour -> child labour
     n = len(found)
     detail = f"{n} {counted} in the document" + (f" ({', '.join(found)})" if found else "")
     detail += f", at least {required} required"
@@ -509,7 +520,7 @@ def contents_check(
             items.append(CheckItem(item, False, "unknown checklist item"))
     met_count = sum(1 for i in items if i.met)
     status: Status = "ok" if met_count == len(items) else ("warning" if met_count else "problem")
-    reasons = [f"{i.item}: {i.detail}" for i in items]
+    reasons = [f"{title_of(i.item, 'content')}: {i.detail}" for i in items]
     label = f"{met_count} of {len(items)} items met"
     disagreement = summary_disagrees(summary) if any(i in _COUNTED for i in checklist) else {}
     if disagreement:

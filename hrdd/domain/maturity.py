@@ -184,6 +184,12 @@ class _Scorer:
         self.label = f"{framework.id} {framework.version}"
         self.single = {q.id for q in framework.questions if q.select == "single"}
         self.option_ids = {q.id: frozenset(o.id for o in q.options) for q in framework.questions}
+        # reasons and warnings name options by their short label and questions by their title, never by id
+        self.option_labels = {
+            o.id: o.label or o.id.replace("_", " ") for q in framework.questions for o in q.options
+        }
+        self.titles = {q.id: q.title for q in framework.questions}  # a dimension may share a question's id
+        self.dimension_titles = {d.id: d.title for d in framework.dimensions}
 
     def parse(self, raw: Any, *, partial: bool = False) -> SupplierResponse:
         errors: list[FieldError] = []
@@ -271,10 +277,12 @@ class _Scorer:
             scores[question_id] = _number(total)
             exclusive = self.exclusive[question_id]
             if exclusive and len(picked) > 1 and not exclusive.isdisjoint(picked):
-                ticked = sorted(exclusive.intersection(picked))
-                others = ", ".join(o for o in picked if o not in exclusive)
+                ticked = ", ".join(
+                    f"“{self.option_labels[o]}”" for o in sorted(exclusive.intersection(picked))
+                )
+                others = ", ".join(f"“{self.option_labels[o]}”" for o in picked if o not in exclusive)
                 warnings.append(
-                    f"{question_id}: {', '.join(ticked)} contradicts the other options ticked "
+                    f"{self.titles[question_id]}: {ticked} contradicts the other options ticked "
                     f"({others}); scored as given"
                 )
         levels: dict[str, str] = {}
@@ -310,7 +318,7 @@ class _Scorer:
             picked = response.choices.get(question.id, ())
             points = table[question.id]
             raw_total = sum(points[o] for o in picked)
-            parts = ", ".join(f"{o} {points[o]:g}" for o in picked) or "nothing ticked"
+            parts = ", ".join(f"{self.option_labels[o]} {points[o]:g}" for o in picked) or "nothing ticked"
             capped = (
                 f"; capped at {question.cap:g}"
                 if question.cap is not None and raw_total > question.cap
@@ -327,7 +335,7 @@ class _Scorer:
             reasons.append(
                 Reason(
                     dimension.id,
-                    f"{' + '.join(dimension.questions)} = {value:g}, "
+                    f"{' + '.join(self.titles[q] for q in dimension.questions)} = {value:g}, "
                     f"{_band_range(dimension.bands, index)}: {dimension.bands[index].level}",
                     dimension.source,
                 )
@@ -335,7 +343,8 @@ class _Scorer:
         reasons.append(
             Reason(
                 "overall",
-                f"median of {', '.join(f'{d} {lv}' for d, lv in score.levels.items())} = {score.overall}",
+                f"median of {', '.join(f'{self.dimension_titles[d]} {lv}' for d, lv in score.levels.items())} "
+                f"= {score.overall}",
                 framework.overall.source,
             )
         )

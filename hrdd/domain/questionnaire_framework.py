@@ -38,6 +38,7 @@ class Role(_Frozen):
 class Option(_Frozen):
     id: str
     text: str
+    label: str | None = None  # a short name for the option, where reasons cite it beside its points
     points: int | float | dict[str, int | float]
     exclusive: bool = False  # ticking it together with another option is contradictory
     text_field: str | None = None

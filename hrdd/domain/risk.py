@@ -133,6 +133,7 @@ class RiskMethod(_Frozen):
     parameters: Parameters
     products: tuple[ProductInfo, ...]
     manufactured_goods: tuple[ManufacturedGood, ...]
+    indicators: dict[str, str] = {}  # the knowledge base's country indicators -> their plain titles
 
     @model_validator(mode="after")
     def _consistent(self) -> RiskMethod:
@@ -163,6 +164,10 @@ class RiskMethod(_Frozen):
     def product_title(self, product_id: str) -> str:
         """Return the title of a product category."""
         return next((p.title for p in self.products if p.id == product_id), product_id)
+
+    def indicator_title(self, indicator: str) -> str:
+        """Return the plain title of a country indicator (its id as words where none is written)."""
+        return self.indicators.get(indicator) or indicator.replace("_", " ")
 
 
 @cache
@@ -422,9 +427,8 @@ def _likelihood(
                 below_ok = when.below is None or indicator.value < when.below
                 above_ok = when.not_below is None or indicator.value >= when.not_below
                 if below_ok and above_ok:
-                    evidence = [
-                        f"{indicator.source} ({indicator.indicator} = {indicator.value:g}, {indicator.year})"
-                    ]
+                    title = method.indicator_title(indicator.indicator)
+                    evidence = [f"{indicator.source} ({title}: {indicator.value:g}, {indicator.year})"]
         if evidence:
             value += weight
             reasons.append(f"+{weight:g}: {signal.text}")

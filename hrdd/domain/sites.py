@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hrdd.domain.countries import display_name
+from hrdd.domain.labels import lower_title
 from hrdd.domain.risk import SiteTypes, normalise_site_type
 
 
@@ -69,24 +71,31 @@ def _top_by_category(ranked: Iterable[RatedRisk], limit: int) -> tuple[RatedRisk
     return tuple(picked)
 
 
+def _country(site: ListedSite, blank: str) -> str:
+    return display_name(site.country_iso3) if site.country_iso3 else blank
+
+
 def _stage_reason(site: ListedSite, stage: str | None) -> str:
     if stage is not None:
-        return f"site type {site.site_type.strip()!r} is the stage {stage}"
+        return f"site type {site.site_type.strip()!r} is the stage {lower_title(stage, 'stage')}"
     if not site.site_type.strip():
-        return (
-            f"no site type given, so the risks of every stage in {site.country_iso3 or 'its country'} apply"
-        )
+        return f"no site type given, so the risks of every stage in {_country(site, 'its country')} apply"
     return (
         f"site type {site.site_type.strip()!r} names no stage, so the risks of every stage in "
-        f"{site.country_iso3 or 'its country'} apply"
+        f"{_country(site, 'its country')} apply"
     )
 
 
 def _match_reason(site: ListedSite, stage: str | None, picked: Sequence[RatedRisk], candidates: int) -> str:
-    place = f"{site.country_iso3 or 'no country'}" + (f" at the stage {stage}" if stage else " at any stage")
+    place = _country(site, "no country") + (
+        f" at the stage {lower_title(stage, 'stage')}" if stage else " at any stage"
+    )
     if not candidates:
         return f"the risk assessment rates no risk for {place}"
-    listed = ", ".join(f"{r.category} at {r.stage} ({r.score:g})" for r in picked)
+    listed = ", ".join(
+        f"{lower_title(r.category, 'category')} at {lower_title(r.stage, 'stage')} ({r.score:g})"
+        for r in picked
+    )
     return (
         f"{candidates} risk{'s' if candidates != 1 else ''} rated for {place}; "
         f"the highest-rated, one per category: {listed}"

@@ -141,6 +141,10 @@ class TenderFramework(_Frozen):
     scenarios: tuple[Scenario, ...]
     reminders: Reminders
     parameters: Parameters
+    # plain titles of the words the clauses use inside, shown instead of them
+    kpi_titles: dict[str, str] = {}
+    content_titles: dict[str, str] = {}
+    submission_titles: dict[str, str] = {}
 
     @model_validator(mode="after")
     def _consistent(self) -> TenderFramework:

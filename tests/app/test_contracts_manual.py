@@ -131,7 +131,7 @@ def test_a_document_that_is_no_risk_assessment_no_longer_scores_4_of_4_with_a_ty
     assert any("not found in the document, which is what counts" in r for r in contents["reasons"])
     assert any(
         r.startswith(
-            "risks: 0 risk(s) in the document, at least 3 required; the supplier's summary also names"
+            "Human-rights risks: 0 risk(s) in the document, at least 3 required; the supplier's summary also names"
         )
         for r in contents["reasons"]
     )
@@ -148,9 +148,10 @@ def test_a_real_assessment_without_a_summary_meets_the_four_items_from_its_docum
     # then
     contents = contents_of(cc1(contract))
     assert (contents["status"], contents["label"]) == ("ok", "4 of 4 items met")
-    assert "risks: 3 risk(s) in the document (child labour, forced labour, occupational health safety), " in (
-        "; ".join(contents["reasons"]) + ", "
-    )
+    assert (
+        "Human-rights risks: 3 risk(s) in the document (child labour, forced labour, "
+        "occupational health and safety), "
+    ) in ("; ".join(contents["reasons"]) + ", ")
 
 
 def test_a_summary_naming_what_the_document_does_not_lowers_an_otherwise_met_checklist_to_a_warning(buyer):

@@ -726,7 +726,7 @@ def test_a_risk_assessment_with_two_risks_misses_the_risks_item():
 
     # then
     assert met(items)["risks"] is False
-    assert "risks: 2 risk(s), at least 3 required" in result.reasons
+    assert "Human-rights risks: 2 risk(s), at least 3 required" in result.reasons
 
 
 def test_a_risk_assessment_without_component_or_sourcing_country_misses_both_items():
@@ -813,7 +813,7 @@ def test_a_mitigation_report_with_one_action_and_stakeholder_evidence_meets_the_
 
     # then
     assert result.status == "ok"
-    assert "actions: 1 mitigating action(s) reported" in result.reasons
+    assert "Mitigating actions: 1 mitigating action(s) reported" in result.reasons
 
 
 def test_a_mitigation_report_with_no_action_misses_the_actions_item():
@@ -837,7 +837,7 @@ def test_a_mitigation_report_without_stakeholder_evidence_misses_that_item():
 
     # then
     assert met(items) == {"actions": True, "stakeholder_engagement": False}
-    assert "stakeholder_engagement: no evidence of stakeholder engagement" in result.reasons
+    assert "Stakeholder engagement: no evidence of stakeholder engagement" in result.reasons
 
 
 def test_a_due_diligence_report_with_processes_and_stakeholder_evidence_meets_the_cc4_checklist():
@@ -863,7 +863,7 @@ def test_a_due_diligence_report_without_processes_misses_that_item():
 
     # then
     assert met(items) == {"due_diligence_processes": False, "stakeholder_engagement": True}
-    assert "due_diligence_processes: processes not described" in result.reasons
+    assert "Due-diligence processes: processes not described" in result.reasons
 
 
 def test_an_empty_due_diligence_report_is_a_problem():

@@ -222,8 +222,9 @@ def test_a_warning_is_given_exactly_for_the_role_other_and_each_contradiction(ra
 
     # then
     assert len(warnings) == expected
+    labels = {o.id: o.label for q in FRAMEWORK.questions for o in q.options}
     for question in contradictions:
-        assert any(EXCLUSIVE[question] in w for w in warnings)
+        assert any(labels[EXCLUSIVE[question]] in w for w in warnings)
 
 
 @given(responses)

@@ -162,8 +162,8 @@ def test_the_reasons_name_the_stage_the_type_matched_and_the_risk_rows_picked():
     # then
     stage_reason, match_reason = verdict.reasons
     assert stage_reason == "site type 'Final assembly' is the stage assembly"
-    assert match_reason.startswith("4 risks rated for CHN at the stage assembly")
-    assert "forced_labour at assembly (0.5)" in match_reason
+    assert match_reason.startswith("4 risks rated for China at the stage assembly")
+    assert "forced labour at assembly (0.5)" in match_reason
     assert "discrimination" not in match_reason
     assert verdict.source == SITE_TYPES.source
 
@@ -171,8 +171,11 @@ def test_the_reasons_name_the_stage_the_type_matched_and_the_risk_rows_picked():
 @pytest.mark.parametrize(
     ("site_type", "expected"),
     [
-        ("warehouse", "site type 'warehouse' names no stage, so the risks of every stage in COD apply"),
-        ("", "no site type given, so the risks of every stage in COD apply"),
+        (
+            "warehouse",
+            "site type 'warehouse' names no stage, so the risks of every stage in Democratic Republic of the Congo apply",
+        ),
+        ("", "no site type given, so the risks of every stage in Democratic Republic of the Congo apply"),
     ],
 )
 def test_the_reasons_say_when_a_type_names_no_stage(site_type, expected):
