@@ -8,6 +8,7 @@ import json
 from django.utils.translation import gettext as _
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
+from hrdd.domain.countries import display_name
 from hrdd.domain.risk import RiskAssessment, RiskMethod
 
 COUNTRIES_IN_REPORT = 3  # per material in the short report
@@ -16,6 +17,11 @@ MATERIALS_IN_REPORT = 8
 
 def _share(value: float | None) -> str:
     return _("share unknown") if value is None else f"{value:g}%"
+
+
+def _country(share) -> str:  # type: ignore[no-untyped-def]
+    """A country by its name (a risk or a production share carries both name and code)."""
+    return share.country or display_name(share.country_iso3)
 
 
 def _who(risk) -> str:  # type: ignore[no-untyped-def]
@@ -47,7 +53,7 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
         f"# {title or _('Human-rights risk assessment: %s') % assessment.product_title}",
         "",
         _("Product category: %(product)s. Method: %(method)s (exposure x likelihood x severity).")
-        % {"product": assessment.product, "method": assessment.method},
+        % {"product": assessment.product_title, "method": assessment.method},
         "",
         "## " + _("1. Key components and raw materials"),
         "",
@@ -62,19 +68,18 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
             lines.append(f"| {material.name} | | {_('no data')} | | |")
         for c in material.countries:
             lines.append(
-                f"| {material.name} | {method.stage_title(c.stage)} | {c.country} ({c.country_iso3}) "
+                f"| {material.name} | {method.stage_title(c.stage)} | {_country(c)} "
                 f"| {_share(c.share_pct)} | {c.year or ''} |"
             )
     for c in assessment.manufacturing:
         lines.append(
-            f"| {_('(factories)')} | {method.stage_title(c.stage)} | {c.country} ({c.country_iso3}) "
-            f"| {_share(c.share_pct)} | |"
+            f"| {_('(factories)')} | {method.stage_title(c.stage)} | {_country(c)} | {_share(c.share_pct)} | |"
         )
     lines += ["", "## " + _("3. Salient human-rights risks"), ""]
     for i, risk in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         lines.append(
             f"{i}. **{risk.category_title}**, {method.stage_title(risk.stage).lower()}, {_who(risk)}, "
-            f"{risk.country} ({risk.country_iso3}): score {risk.score:g}. {_why(risk)}."
+            f"{_country(risk)}: score {risk.score:g}. {_why(risk)}."
         )
         lines.append(f"   - {_('Reasons')}: " + " / ".join(risk.reasons))
         lines.append(f"   - {_('Sources')}: " + " / ".join(risk.sources))
@@ -133,7 +138,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         top = material.countries[:COUNTRIES_IN_REPORT]
         row[0].text = material.name
         row[1].text = ", ".join(
-            f"{c.country_iso3} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
+            f"{_country(c)} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
             for c in top
         )
         row[2].text = top[0].source.split(";")[0][:90]
@@ -142,10 +147,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         row[0].text = _("factories")
         row[1].text = ", ".join(
             sorted(
-                {
-                    f"{c.country_iso3} ({method.stage_title(c.stage).lower()})"
-                    for c in assessment.manufacturing
-                }
+                {f"{_country(c)} ({method.stage_title(c.stage).lower()})" for c in assessment.manufacturing}
             )
         )
         row[2].text = _("share unknown")
@@ -163,7 +165,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
     for risk in assessment.salient(method.parameters.report_risks):
         row = risks_table.add_row().cells
         row[0].text = risk.category_title
-        row[1].text = f"{_who(risk)}, {method.stage_title(risk.stage).lower()}, {risk.country_iso3}"
+        row[1].text = f"{_who(risk)}, {method.stage_title(risk.stage).lower()}, {_country(risk)}"
         row[2].text = f"{risk.score:g}"
         row[3].text = _why(risk)
     for table_, widths in ((table, (2.4, 9.6, 5.4)), (risks_table, (3.2, 4.2, 1.4, 8.6))):
@@ -204,48 +206,51 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     bold = Font(bold=True)
     sheet = wb.active
     sheet.title = "1 Material scoping"
-    append_row(sheet, ["component", "raw material", "sources"])
+    append_row(sheet, [_("component"), _("raw material"), _("sources")])
     for component in assessment.components:
         for material in component.raw_materials:
             append_row(sheet, [component.name, material, " | ".join(component.sources)])
     geo = wb.create_sheet("2 Geographical scoping")
-    append_row(geo, ["material", "stage", "country_iso3", "country", "share_pct", "year", "source"])
+    append_row(
+        geo,
+        [_("material"), _("stage"), _("country code"), _("country"), _("share (%)"), _("year"), _("source")],
+    )
     for material in assessment.raw_materials:
         if not material.countries:
-            append_row(geo, [material.name, "", "", "no data", None, None, ""])
+            append_row(geo, [material.name, "", "", _("no data"), None, None, ""])
         for c in material.countries:
-            append_row(
-                geo, [material.name, c.stage, c.country_iso3, c.country, c.share_pct, c.year, c.source]
-            )
+            stage = method.stage_title(c.stage)
+            append_row(geo, [material.name, stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
     for c in assessment.manufacturing:
-        append_row(geo, ["(factories)", c.stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
+        stage = method.stage_title(c.stage)
+        append_row(geo, [_("(factories)"), stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
     risks = wb.create_sheet("3 Risk scoping")
     append_row(
         risks,
         [
-            "category",
-            "stage",
-            "material",
-            "component",
-            "country_iso3",
-            "exposure",
-            "likelihood",
-            "severity",
-            "score",
-            "share known",
-            "reasons",
-            "sources",
+            _("category"),
+            _("stage"),
+            _("material"),
+            _("component"),
+            _("country"),
+            _("exposure"),
+            _("likelihood"),
+            _("severity"),
+            _("score"),
+            _("share known"),
+            _("reasons"),
+            _("sources"),
         ],
     )
     for r in assessment.risks:
         append_row(
             risks,
             [
-                r.category,
-                r.stage,
+                r.category_title,
+                method.stage_title(r.stage),
                 r.material,
                 r.component,
-                r.country_iso3,
+                _country(r),
                 r.exposure,
                 r.likelihood,
                 r.severity,
@@ -256,15 +261,20 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
             ],
         )
     report = wb.create_sheet("4 Reporting")
-    append_row(report, ["product", assessment.product, assessment.product_title])
-    append_row(report, ["method", assessment.method, method.source])
+    append_row(report, [_("product"), assessment.product, assessment.product_title])
+    append_row(report, [_("method"), assessment.method, method.source])
     append_row(report, [])
-    append_row(report, ["rank", "risk", "stage", "material or component", "country", "score", "why"])
+    append_row(
+        report,
+        [_("rank"), _("risk"), _("stage"), _("material or component"), _("country"), _("score"), _("why")],
+    )
     for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
-        append_row(report, [i, r.category_title, r.stage, _who(r), r.country_iso3, r.score, _why(r)])
+        append_row(
+            report, [i, r.category_title, method.stage_title(r.stage), _who(r), _country(r), r.score, _why(r)]
+        )
     append_row(report, [])
     for gap in assessment.gaps:
-        append_row(report, ["gap", gap])
+        append_row(report, [_("gap"), gap])
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = bold

@@ -1223,9 +1223,9 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
     append_row(reasons, ["bidder", "criterion", "reason"])
     for b in evaluation.bids:
         for criterion, reason in b.fraction_reasons.items():
-            append_row(reasons, [b.bidder, criterion, reason])
+            append_row(reasons, [b.bidder, criterion, sentence(reason)])
         for reason in b.reasons:
-            append_row(reasons, [b.bidder, "admission and flags", reason])
+            append_row(reasons, [b.bidder, "admission and flags", sentence(reason)])
     weights = wb.create_sheet("Weights")
     append_row(weights, ["criterion", "weight"])
     for criterion, weight in evaluation.weights.items():

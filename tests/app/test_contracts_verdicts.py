@@ -511,7 +511,7 @@ def test_the_supplier_page_makes_as_many_queries_for_1000_sites_as_for_10(client
 
     # then
     assert large == small
-    assert "completeness: 100% complete" in page.content.decode()
+    assert "Completeness: 100% complete" in page.content.decode()
 
 
 def test_remind_run_again_makes_as_many_queries_for_many_contracts_as_for_one(buyer, mailoutbox):

@@ -470,9 +470,9 @@ def test_the_contract_page_shows_each_obligation_with_its_kpi_statuses(logged_in
     assert f"CC2 {first(contract, 'CC2').title} — due {past:%Y-%m-%d}" in text
     days = (TODAY - past).days
     assert f'<span class="kpi kpi-problem" title="due {past}, nothing submitted by {TODAY}">' in html
-    assert f"timeliness: missing, {days} days overdue" in text
-    assert "timeliness: not yet due" in text
-    assert "responsiveness: no request made" in text  # CC3 rates responsiveness from the start
+    assert f"Timeliness: missing, {days} days overdue" in text
+    assert "Timeliness: not yet due" in text
+    assert "Responsiveness: no request made" in text  # CC3 rates responsiveness from the start
     assert html.count('class="card obligation row-problem"') == 2
 
 
@@ -488,10 +488,10 @@ def test_a_submitted_site_list_rates_completeness_and_contents(logged_in, buyer)
     # then
     text = text_of(page)
     html = page.content.decode()
-    assert "timeliness: late by" in text
+    assert "Timeliness: late by" in text
     assert '<span class="kpi kpi-warning"' in html
-    assert "completeness: 66.7% complete, explained" in text
-    assert "contents: 2 of 2 items met" in text
+    assert "Completeness: 66.7% complete, explained" in text
+    assert "Contents: 2 of 2 items met" in text
     assert "Explanation: The cell plant has not disclosed its address." in text
     assert "v1" in text and "sites.csv" in text
 
@@ -519,7 +519,7 @@ def test_a_scenario_3_site_list_links_each_site_to_the_risks_of_its_country_and_
     assert {r.stage for r in linked} == {"assembly"}
     assert {"child_labour", "forced_labour"} <= {r.category for r in linked}
     [site] = [row for row in site_rows(page) if row["Name"] == "Assembly One"]
-    assert site["Country"] == "CHN"
+    assert site["Country"] == "China"
     assert site["Type"] == "final assembly"
     assert "Child labour (assembly" in site["Risks of its country and stage"]
     assert "Forced labour (assembly" in site["Risks of its country and stage"]
@@ -904,7 +904,7 @@ def test_the_buyers_request_appears_on_the_supplier_page_and_the_answer_is_recor
     assert len(mailoutbox) == 1
     assert contract.get_supplier_url() in mailoutbox[0].body
     assert f"open, due {due_on:%Y-%m-%d}" in text_of(asked)
-    assert "responsiveness: 0/1 answered" in text_of(asked)
+    assert "Responsiveness: 0/1 answered" in text_of(asked)
 
     # when: the supplier sees it and answers
     logged_in.logout()
@@ -934,7 +934,7 @@ def test_the_buyers_request_appears_on_the_supplier_page_and_the_answer_is_recor
     client.force_login(buyer)
     page = client.get(detail_url(contract))
     assert f"answered {TODAY:%Y-%m-%d}: Kunshan and Penang." in text_of(page)
-    assert "responsiveness: 1/1 answered" in text_of(page)
+    assert "Responsiveness: 1/1 answered" in text_of(page)
 
 
 def test_an_empty_answer_on_the_supplier_page_returns_400(client, buyer):

@@ -87,7 +87,7 @@ def test_supplier_uploads_a_site_list_twice_and_a_wrong_file_is_refused(page, bu
     section.get_by_role("link", name="Show the submission").click()
     section = page.locator(f"#obligation-{cc2.pk}")
     expect(section).to_contain_text("Received: v1 sites.csv")
-    expect(section.locator(".kpi")).to_contain_text(["timeliness: late by"])
+    expect(section.locator(".kpi")).to_contain_text(["Timeliness: late by"])
 
     section.get_by_label(field).set_input_files(str(sites))
     section.get_by_role("button", name="Submit").click()
@@ -168,7 +168,7 @@ def test_contract_manager_follows_the_dashboard_to_the_contract_and_downloads_it
     # the obligations table colours every KPI
     table = page.locator("#obligations")
     expect(table.locator("tbody tr")).to_have_count(len(obligations))
-    expect(table.locator(".kpi-warning")).to_contain_text(["timeliness: late by"])
+    expect(table.locator(".kpi-warning")).to_contain_text(["Timeliness: late by"])
 
     trend = page.locator("#trend svg")
     expect(trend).to_be_visible()
@@ -181,7 +181,7 @@ def test_contract_manager_follows_the_dashboard_to_the_contract_and_downloads_it
     assert page.url.endswith(contract.get_absolute_url())
     section = page.locator(f"#obligation-{cc2.pk}")
     expect(section.locator(".kpi")).to_contain_text(
-        ["timeliness: late by", "completeness: 100% complete", "contents: 2 of 2 items met"]
+        ["Timeliness: late by", "Completeness: 100% complete", "Contents: 2 of 2 items met"]
     )
     expect(page.locator(".kpi-problem").first).to_contain_text("missing")
     sites = section.locator("table.sites tbody tr")

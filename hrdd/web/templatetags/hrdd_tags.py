@@ -1,6 +1,12 @@
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+
+from hrdd.core.labels import code_meaning, status_label, status_meaning
+from hrdd.domain.countries import display_name
+from hrdd.domain.labels import plain
+from hrdd.domain.labels import title_of as _title_of
 
 register = template.Library()
 
@@ -25,15 +31,60 @@ def number(value: Any) -> Any:
 
 
 @register.filter
+def title_of(value: Any, kinds: str) -> str:
+    """The plain title of an id: `{{ risk.stage|title_of:"stage" }}` -> 'Component manufacturing'. Several kinds
+    separated by commas are tried in turn ("question,dimension"); an id none of them titles is shown with its
+    underscores turned into spaces. The kinds are hrdd.domain.labels.VOCABULARIES."""
+    for kind in kinds.split(","):
+        title = _title_of(value, kind.strip())
+        if title != plain(value):
+            return title
+    return plain(value)
+
+
+@register.filter
+def country(iso3: Any) -> str:
+    """A country's English name from its ISO 3166-1 alpha-3 code ('—' when there is none)."""
+    return display_name(str(iso3)) if iso3 else "—"
+
+
+@register.filter
+def finding_title(value: Any, kind: str) -> str:
+    """What the check of a risk assessment found, in words: a risk category's title, a country's name, a
+    component or material as written."""
+    if kind == "risk":
+        return _title_of(value, "category")
+    if kind == "country":
+        return display_name(str(value))
+    return plain(value)
+
+
+@register.filter
+def status_word(status: Any) -> str:
+    """The word shown for an obligation's or a KPI's status (problem, warning, pending, ok), translated."""
+    return status_label(status)
+
+
+@register.filter
+def status_help(status: Any) -> str:
+    """What a status says, for a tooltip."""
+    return status_meaning(status)
+
+
+@register.filter
+def code(value: Any) -> str:
+    """A criterion code (AC1, SC2, CC3, LABEL) as an abbreviation whose tooltip says what it stands for."""
+    return format_html('<abbr title="{}">{}</abbr>', code_meaning(value), value)
+
+
+@register.filter
 def kpi_badge(kpi: Any) -> str:
     """A KPI result as a coloured badge whose tooltip gives its reasons: one call, not an included template per
     KPI, since a page of obligations shows hundreds of them."""
-    from django.utils.html import format_html
-
     return format_html(
         '<span class="kpi kpi-{}" title="{}">{}: {}</span>',
         kpi.status,
         "; ".join(str(r) for r in kpi.reasons),
-        kpi.kpi,
+        _title_of(kpi.kpi, "kpi"),
         kpi.label,
     )
