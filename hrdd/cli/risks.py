@@ -129,7 +129,12 @@ def _print_risk_table(assessment: RiskAssessment, method: RiskMethod) -> None:
         table.add_column(column)
     for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         table.add_row(
-            str(i), r.category_title, r.stage, r.material or r.component or "", r.country_iso3, f"{r.score:g}"
+            str(i),
+            r.category_title,
+            method.stage_title(r.stage),
+            r.material or r.component or "",
+            r.country_iso3,
+            f"{r.score:g}",
         )
     out.print(table)
 

@@ -17,6 +17,7 @@ from hrdd.core.forms import (
     SuggestionsInput,
     WholeNumberField,
 )
+from hrdd.core.labels import STATUS_LABELS
 from hrdd.domain.tender import SubmissionSpec
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
@@ -202,13 +203,7 @@ class ObligationFilterForm(PageForm):
 
     Read from the query string; a value the form refuses is left out (the list shows unfiltered by it)."""
 
-    STATUS_CHOICES = [
-        ("", _("any")),
-        ("problem", _("problem")),
-        ("warning", _("warning")),
-        ("pending", _("pending")),
-        ("ok", _("ok")),
-    ]
+    STATUS_CHOICES = [("", _("any")), *STATUS_LABELS.items()]
     WHEN_CHOICES = [("", _("any")), ("overdue", _("overdue")), ("soon", _("due soon"))]
     SORT_CHOICES = [("due", _("due date, soonest first")), ("-due", _("due date, latest first"))]
 
