@@ -59,7 +59,7 @@ def _clean(organisation: Organisation, values: dict[str, Any]) -> dict[str, Any]
     try:
         cleaned["country_iso3"] = resolve_country(str(values.get("country_iso3") or ""))
     except UnknownCountry as exc:
-        raise InputError(unknown_country_message(exc, field=_("Country")), field="country_iso3") from exc
+        raise InputError(unknown_country_message(exc), field="country_iso3") from exc
     website = str(values.get("website") or "").strip()
     if website:
         try:
@@ -153,7 +153,7 @@ def company_resolve(
     try:
         iso3 = resolve_country(country)
     except UnknownCountry as exc:
-        raise InputError(unknown_country_message(exc, field=_("Country")), field=country_field) from exc
+        raise InputError(unknown_country_message(exc), field=country_field) from exc
     same_name = list(Company.objects.filter(organisation=organisation, normalised_name=normalised))
     if iso3:
         match = [c for c in same_name if c.country_iso3 == iso3] or [

@@ -187,22 +187,19 @@ class CountryField(forms.CharField):
         try:
             return resolve_country(text)
         except UnknownCountry as exc:
-            message = unknown_country_message(exc, field=str(self.label or _("Country")))
-            raise ValidationError(message, code="unknown_country") from exc
+            raise ValidationError(unknown_country_message(exc), code="unknown_country") from exc
 
 
-def unknown_country_message(exc: UnknownCountry, *, field: str) -> str:
-    """What a person is told about a country no country (or more than one) answers to: the field, the value
-    and the closest names."""
-    values = {"field": field, "value": exc.value, "choices": _(" or ").join(exc.suggestions)}
+def unknown_country_message(exc: UnknownCountry) -> str:
+    """What a person is told about a value no country (or more than one) answers to: the value and the closest
+    names. The field is named where the message is shown: beside the field and in the form's summary, by the
+    API's `field` and by the command line's option."""
+    values = {"value": exc.value, "choices": _(" or ").join(exc.suggestions)}
     if exc.ambiguous:
-        return _("%(field)s: “%(value)s” names more than one country; write %(choices)s.") % values
+        return _("“%(value)s” names more than one country; write %(choices)s.") % values
     if exc.suggestions:
-        return _("%(field)s: “%(value)s” is not a country hrdd knows. Did you mean %(choices)s?") % values
-    return (
-        _("%(field)s: “%(value)s” is not a country hrdd knows. Write its name or its ISO code (e.g. DE).")
-        % values
-    )
+        return _("“%(value)s” is not a country hrdd knows. Did you mean %(choices)s?") % values
+    return _("“%(value)s” is not a country hrdd knows. Write its name or its ISO code (e.g. DE).") % values
 
 
 def form_write(request: Any, form: PageFormMixin, write: Callable[..., Any], *, success: str) -> Any | None:

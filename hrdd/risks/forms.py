@@ -17,13 +17,6 @@ from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
 
-# The fields that take countries, as a person names them in a message.
-COUNTRY_FIELDS = {
-    "add_country": gettext_lazy("Producing country of a material"),
-    "exclude_country": gettext_lazy("Countries left out"),
-    "manufacturing_countries": gettext_lazy("Manufacturing countries"),
-}
-
 
 def _codes(values: list[str], *, field: str) -> tuple[str, ...]:
     """The ISO 3166-1 alpha-3 codes of countries written as codes or names in any language, separated by commas
@@ -34,8 +27,7 @@ def _codes(values: list[str], *, field: str) -> tuple[str, ...]:
             try:
                 code = resolve_country(part)
             except UnknownCountry as exc:
-                message = unknown_country_message(exc, field=str(COUNTRY_FIELDS[field]))
-                raise InvalidAdjustment(message, field=field) from exc
+                raise InvalidAdjustment(unknown_country_message(exc), field=field) from exc
             if code and code not in codes:
                 codes.append(code)
     return tuple(codes)

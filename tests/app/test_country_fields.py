@@ -52,7 +52,9 @@ def test_a_misspelt_country_is_refused_beside_the_field_with_the_name_meant(logg
     # then
     assert page.status_code == 400
     said = error_of(page, "id_country_iso3")
-    assert said == "Country: “Germny” is not a country hrdd knows. Did you mean Germany?"
+    assert said == "“Germny” is not a country hrdd knows. Did you mean Germany?"
+    summary = next(e for e in parse(page.content).iter() if e.get("role") == "alert")
+    assert "Country: “Germny” is not a country hrdd knows." in summary.text  # the summary names the field
     assert not Company.objects.exists()
 
 
@@ -123,7 +125,7 @@ def test_an_unknown_supplier_country_is_refused_naming_the_field(logged_in):
     # then
     assert page.status_code == 400
     said = error_of(page, "contract_supplier_country")
-    assert said.startswith("Supplier's country (optional): “Atlantis” is not a country hrdd knows.")
+    assert said.startswith("“Atlantis” is not a country hrdd knows.")
     assert not Contract.objects.exists()
 
 
@@ -143,7 +145,7 @@ def test_a_misspelt_country_among_the_adjustments_is_refused_with_the_name_meant
     # then
     assert page.status_code == 400
     [said] = page.context["adjust_form"].errors["exclude_country"]
-    assert said.startswith("Countries left out: “Chian” is not a country hrdd knows. Did you mean China")
+    assert said.startswith("“Chian” is not a country hrdd knows. Did you mean China")
 
 
 def site_list(csv_text):
