@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import BidResult, Criterion, TenderInputError, number_text
-from hrdd.tenders import bids, selectors, services
+from hrdd.tenders import bids, documents, selectors, services
 from hrdd.tenders.forms import BidDraftForm, BidDraftListForm, BidImportForm
 from hrdd.tenders.models import BidDraft, Tender
 
@@ -27,22 +27,42 @@ def _json_example(tender: Tender) -> str:
     return json.dumps(example, indent=2, ensure_ascii=False) if example else ""
 
 
-def _cells(preview: BidResult | None, criteria: list[Criterion]) -> list[tuple[str, str]]:
-    """What the rules read in one bid alone, per criterion: (what to show, the reason)."""
+def _cells(
+    preview: BidResult | None, criteria: list[Criterion], *, marks: tuple[str, str] = ("✓", "✗")
+) -> list[tuple[str, str]]:
+    """What the rules read in one bid alone, per criterion: (what to show, the reason), written as the award
+    report writes them: an award criterion's share in per cent, a requirement met or not, the reason a sentence."""
     if preview is None:
         return [("—", "") for _c in criteria]
+    met, not_met = marks
     cells = []
     for criterion in criteria:
-        reason = preview.fraction_reasons.get(criterion.id, "")
+        reason = documents.sentence(preview.fraction_reasons.get(criterion.id, ""))
         fraction = preview.fractions.get(criterion.id)
-        if criterion.kind == "award" and fraction is not None:
-            cells.append((number_text(fraction), reason))
+        if criterion.kind == "award":
+            cells.append((documents.share(fraction) if fraction is not None else "—", reason))
         elif criterion.kind == "selection":
-            cells.append(("✓" if fraction else "✗", reason))
+            cells.append((met if fraction else not_met, reason))
         else:  # the label: read when given, else the reason the bid is not admitted
             missing = next((r for r in preview.reasons if r.startswith(criterion.id)), "")
-            cells.append(("✗", missing) if missing else ("✓", reason))
+            cells.append((not_met, documents.sentence(missing)) if missing else (met, reason))
     return cells
+
+
+def _preview_context(tender: Tender, draft: BidDraft | None, parts: list[bids.Part]) -> dict[str, Any]:
+    """What the rules read in a saved draft alone: its notes and a row per criterion, as sentences."""
+    preview = bids.bid_preview(tender, draft.bid) if draft is not None else None
+    if preview is None:
+        return {"preview": None}
+    criteria = [c for part in parts for c in part.criteria]
+    # the abnormally-low flag compares the bids with each other: it waits for the evaluation
+    notes = [documents.sentence(r) for r in preview.reasons if not r.startswith("possibly")]
+    cells = _cells(preview, criteria, marks=(_("met"), _("not met")))
+    return {
+        "preview": preview,
+        "preview_notes": notes,
+        "preview_rows": list(zip(criteria, cells, strict=True)),
+    }
 
 
 def _bids_page(
@@ -54,10 +74,12 @@ def _bids_page(
     parts = bids.bid_parts(tender)
     criteria = [c for part in parts for c in part.criteria]
     framework = services.tender_framework(tender)
+    currency = services.tender_choices(tender).currency
     rows = []
     for draft in page:
         preview = bids.bid_preview(tender, draft.bid, framework)
-        rows.append((draft, preview.admitted if preview else None, _cells(preview, criteria)))
+        price = documents.money(draft.price, currency)
+        rows.append((draft, price, preview.admitted if preview else None, _cells(preview, criteria)))
     return render(
         request,
         "tenders/bids.html",
@@ -125,7 +147,7 @@ def _draft_page(request: HttpRequest, tender: Tender, draft: BidDraft | None) ->
             "draft": draft,
             "form": form,
             "groups": form.groups(),
-            "preview": bids.bid_preview(tender, draft.bid) if draft is not None else None,
+            **_preview_context(tender, draft, parts),
         },
         status=400 if form.errors else 200,
     )

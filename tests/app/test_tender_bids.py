@@ -292,7 +292,7 @@ def test_the_drafts_are_read_with_the_buyers_choices_as_the_evaluation_reads_the
     # then the bid is admitted, its label worth nothing, on the page as in the evaluation
     row = page.find_all("table", id="drafts")[0].find_all("tr")[1]
     cells = [td.text for td in row.find_all("td")]
-    assert cells[2] == "yes" and cells[3] == "0"
+    assert cells[2] == "yes" and cells[3] == "0%"
     (bid,) = BidEvaluation.objects.get().result["bids"]
     assert bid["admitted"] and bid["fractions"]["LABEL"] == 0
 

@@ -34,3 +34,74 @@ def test_the_tender_page_opens_with_the_tenders_title_and_the_way_to_its_bids(lo
     assert next_step.text.startswith("Scenario 2: medium market maturity.")
     links = [a.get("href") for a in next_step.find_all("a")]
     assert links == [reverse("tenders:bids", args=[tender.public_id])]
+
+
+CIVIC = {
+    "bidder": "Civic IT Reseller",
+    "price": "389000",
+    "label_kind": "epeat",
+    "ra_components": "battery",
+    "ra_raw_materials": "cobalt\nlithium",
+    "ra_countries": "Congo; Australia",
+    "ra_risks": "Cobalt from artisanal mines.\nWater use of lithium extraction.\nPassports retained at factories.",
+    "product_sites_given": "plan",
+    "product_sites_timeline": "Site list within 9 months of award",
+    "product_sites_deliverables": "Final assembly and battery sites",
+    "product_sites_challenges": "The brand shares sites only under NDA",
+    "product_sites_supplier_engagement": "Quarterly meetings with the brand",
+    "action_1": "Supplier code of conduct in every order",
+    "justification_1": "Makes the brand accountable.",
+}
+LUMEN_SITES = {
+    "bidder": "Lumen Computers",
+    "price": "412000",
+    "label_kind": "tco",
+    "product_sites_given": "list",
+    "product_sites_sites": "Lumen Assembly Plant 2; 88 Industrial Road, Kunshan; China",
+}
+
+
+def enter(client, tender, data):
+    response = client.post(reverse("tenders:bid_new", args=[tender.public_id]), data)
+    assert response.status_code == 302, response.content.decode()
+
+
+def test_the_drafts_show_prices_and_shares_as_the_award_report_writes_them(logged_in, tender):
+    # given
+    enter(logged_in, tender, CIVIC)
+
+    # when
+    page = document(logged_in.get(reverse("tenders:bids", args=[tender.public_id])))
+
+    # then: the price with its currency and separators, AC3 and AC4 in per cent (not 389000, 0.7 and 0.3)
+    row = page.by_id("drafts").find_all("tr")[1]
+    cells = [td.text for td in row.find_all("td")]
+    assert cells[:7] == ["Civic IT Reseller", "EUR 389,000.00", "yes", "✓", "✓", "70%", "30%"]
+    # and the reason behind a share is a sentence with the field's name in words
+    ac3 = row.find_all("td")[5]
+    assert (
+        ac3.get("title")
+        == "Production sites of the products: no complete site, but a plan with all four parts."
+    )
+
+
+def test_a_drafts_page_reads_its_criteria_in_words_not_field_names(logged_in, tender):
+    # given
+    enter(logged_in, tender, LUMEN_SITES)
+    draft = tender.bid_drafts.get()
+
+    # when
+    page = document(logged_in.get(reverse("tenders:bid", args=[tender.public_id, draft.public_id])))
+
+    # then
+    rows = [[td.text for td in tr.find_all("td")] for tr in page.by_id("preview-criteria").find_all("tr")[1:]]
+    assert rows[0] == ["LABEL", "met", "Label: TCO Certified."]
+    assert rows[1][:2] == ["SC1", "not met"]
+    assert rows[2] == [
+        "AC3",
+        "100%",
+        "Production sites of the products: a list with 1 site(s) with name and address.",
+    ]
+    assert rows[3][:2] == ["AC4", "0%"]
+    assert "product_sites" not in page.by_id("preview").text
+    assert page.by_id("preview").find("li").text.startswith("SC1 not met")
