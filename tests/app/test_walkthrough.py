@@ -4,7 +4,10 @@ timed walkthrough), each fixed and kept fixed here."""
 import pytest
 from django.urls import reverse
 
+from hrdd.consultations.services import invitation_create, invitation_submit
+from hrdd.domain.questionnaire_framework import get_framework
 from hrdd.tenders.services import tender_create
+from tests.factories import response
 from tests.html import document
 
 
@@ -105,3 +108,21 @@ def test_a_drafts_page_reads_its_criteria_in_words_not_field_names(logged_in, te
     assert rows[3][:2] == ["AC4", "0%"]
     assert "product_sites" not in page.by_id("preview").text
     assert page.by_id("preview").find("li").text.startswith("SC1 not met")
+
+
+def test_the_recommendation_gives_the_baseline_advice_once(logged_in, buyer, consultation):
+    # given three suppliers answered
+    for n in range(3):
+        invitation = invitation_create(
+            actor=buyer, consultation=consultation, email=f"s{n}@supplier{n}.example", send=False
+        )
+        invitation_submit(invitation=invitation, raw=response(company=f"Supplier {n}"))
+    baseline = get_framework().market.baseline.text
+
+    # when
+    page = document(logged_in.get(consultation.get_absolute_url()))
+
+    # then: the reasons end with the last scenario checked, and the baseline follows on its own line, once
+    recommendation = page.by_id("recommendation")
+    assert recommendation.text.count(baseline) == 1
+    assert page.by_id("recommendation-why").text.endswith("so this is met.")
