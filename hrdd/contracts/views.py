@@ -44,7 +44,8 @@ from hrdd.tenders.selectors import tender_get, tender_newest, tender_winner
 @login_required
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     tenders = list(tender_newest(user=request.user))  # the select offers the newest, and the one pre-selected
-    initial = {"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("supplier", "")}
+    # the award report's link names the winner as `award_to`: `supplier` filters the obligations listed below
+    initial = {"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("award_to", "")}
     if request.GET.get("procurement"):  # from the procurement's page: its newest tender
         procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
         tender = procurement_latest_steps(procurement)["tender"]

@@ -1,14 +1,19 @@
 """What a procurement officer new to hrdd stumbled on when walking from the risks to the contract (issue 10's
 timed walkthrough), each fixed and kept fixed here."""
 
+import json
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
 from hrdd.consultations.services import invitation_create, invitation_submit
 from hrdd.domain.questionnaire_framework import get_framework
-from hrdd.tenders.services import tender_create
+from hrdd.tenders.services import bid_evaluation_create, tender_create
 from tests.factories import response
-from tests.html import document
+from tests.html import controls, document, value_of
+
+DEMO_BIDS = Path(__file__).resolve().parents[2] / "hrdd" / "demo_data" / "bids-scenario-2.json"
 
 
 @pytest.fixture
@@ -126,3 +131,25 @@ def test_the_recommendation_gives_the_baseline_advice_once(logged_in, buyer, con
     recommendation = page.by_id("recommendation")
     assert recommendation.text.count(baseline) == 1
     assert page.by_id("recommendation-why").text.endswith("so this is met.")
+
+
+def test_awarding_from_the_award_report_fills_the_contract_form_without_filtering_the_obligations(
+    logged_in, buyer, tender
+):
+    # given the bids evaluated
+    stored, _evaluation = bid_evaluation_create(
+        actor=buyer, tender=tender, bids=json.loads(DEMO_BIDS.read_text(encoding="utf-8"))
+    )
+    report = document(logged_in.get(reverse("tenders:evaluation", args=[tender.public_id, stored.pk])))
+    award = next(a for a in report.find_all("a") if a.text == "Award the contract to Lumen Computers")
+
+    # when the buyer follows the award link
+    page = document(logged_in.get(award.get("href").split("#")[0]))
+
+    # then the new contract names the tender and the winner
+    form = page.by_id("new-contract")
+    assert value_of(controls(form, "tender")[0]) == str(tender.public_id)
+    assert value_of(controls(form, "supplier_name")[0]) == "Lumen Computers"
+    # and the obligations are not filtered by the winner's name
+    filters = page.by_id("obligation-filters")
+    assert value_of(controls(filters, "supplier")[0]) in ("", None)
