@@ -18,7 +18,7 @@ from hrdd.core.forms import (
     WholeNumberField,
 )
 from hrdd.core.labels import STATUS_LABELS
-from hrdd.domain.tender import SubmissionSpec
+from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
 
@@ -75,6 +75,10 @@ class ContractForm(OnceFormMixin, PageForm):
             ("", _("— none: choose the scenario below")),
             *((str(t.public_id), f"{t.title} ({_('scenario')} {t.scenario})") for t in tenders),
         ]
+        scenarios = ", ".join(str(n) for n in get_tender_framework().scenarios_with_months())
+        self.fields["months"].help_text = _(
+            "Only for the risk assessment due after the award (clause CC1, scenario %(scenarios)s)."
+        ) % {"scenarios": scenarios}
 
     def clean_procurement(self) -> Any:
         public_id = self.cleaned_data.get("procurement")

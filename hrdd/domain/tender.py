@@ -176,6 +176,13 @@ class TenderFramework(_Frozen):
         """Return a criterion by id."""
         return next(c for c in self.criteria if c.id == criterion_id)
 
+    def scenarios_with_months(self) -> tuple[int, ...]:
+        """The scenarios with a clause due some months after the award (CC1): the only ones the months apply to."""
+        after_award = {
+            c.id for c in self.criteria if c.schedule is not None and c.schedule.type == "after_award"
+        }
+        return tuple(s.scenario for s in self.scenarios if after_award & set(s.criteria))
+
     def clause_submission(self, clause_id: str) -> SubmissionSpec:
         """Return what the supplier hands in for a contract clause; KeyError for an id that is no clause."""
         for criterion in self.criteria:

@@ -18,7 +18,7 @@ from hrdd.core.forms import OnceFormMixin, PageForm, WholeNumberField
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.text import decode_utf8
 from hrdd.core.uploads import accept_upload
-from hrdd.domain.tender import TenderFramework, TenderInputError, number_text
+from hrdd.domain.tender import TenderFramework, TenderInputError, get_tender_framework, number_text
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks.selectors import risk_assessment_choices, risk_assessment_get
 
@@ -55,6 +55,14 @@ class DecimalCommaField(forms.Field):
             raise ValidationError(
                 _("%(value)r is not a number"), code="invalid", params={"value": raw}
             ) from exc
+
+
+def months_help(framework: TenderFramework) -> str:
+    """Which scenarios the months after the award apply to, said beside the box that asks for them."""
+    scenarios = ", ".join(str(n) for n in framework.scenarios_with_months())
+    return _("Only for the risk assessment due after the award (clause CC1, scenario %(scenarios)s).") % {
+        "scenarios": scenarios
+    }
 
 
 class TenderForm(OnceFormMixin, PageForm):
@@ -131,6 +139,7 @@ class TenderForm(OnceFormMixin, PageForm):
                 _("The market consultation recommends scenario %d; it is pre-selected.") % recommended
             )
         self.fields["months"].initial = framework.parameters.default_months
+        self.fields["months"].help_text = months_help(framework)
 
     def clean_procurement(self) -> Any:
         public_id = self.cleaned_data.get("procurement")
@@ -163,6 +172,10 @@ class TenderParametersForm(PageForm):
         super().__init__(*args, **kwargs)
         self.tender = tender
         self.fields["months"].initial = tender.months
+        # a scenario without a clause due after the award (CC1) has no use for the months: not asked
+        self.asks_months = (
+            tender.scenario in get_tender_framework(tender.framework_id).scenarios_with_months()
+        )
         self.fields["require_label"].initial = tender.require_label
         self.fields["weight_price"] = DecimalCommaField(label=_("Weight: price"), required=False)
         self.initial["weight_price"] = number_text(annex.price_weight)

@@ -153,3 +153,37 @@ def test_awarding_from_the_award_report_fills_the_contract_form_without_filterin
     # and the obligations are not filtered by the winner's name
     filters = page.by_id("obligation-filters")
     assert value_of(controls(filters, "supplier")[0]) in ("", None)
+
+
+def test_a_tender_without_clause_cc1_does_not_ask_for_its_months(logged_in, buyer, tender):
+    # given a scenario 1 tender beside the scenario 2 one
+    scenario_1 = tender_create(
+        actor=buyer, title="Tablets 2027", scenario=1, weights={"price": 60, "AC1": 20}
+    )
+
+    # when
+    without = document(logged_in.get(tender.get_absolute_url())).by_id("parameters")
+    with_cc1 = document(logged_in.get(scenario_1.get_absolute_url())).by_id("parameters")
+
+    # then: scenario 2 has no CC1, so no box for its months; scenario 1 keeps it
+    assert controls(without, "months") == []
+    assert value_of(controls(with_cc1, "months")[0]) == "3"
+    # and saving scenario 2's parameters without the box keeps its months
+    logged_in.post(
+        tender.get_absolute_url(), {"require_label": "on", "weight_price": "50", "weight_AC3": "30"}
+    )
+    tender.refresh_from_db()
+    assert tender.months == 3
+    assert tender.weights["price"] == 50
+
+
+def test_the_new_tender_and_contract_forms_say_which_scenario_the_months_are_for(logged_in):
+    # when
+    tenders = document(logged_in.get(reverse("tenders:list")))
+    contracts = document(logged_in.get(reverse("contracts:dashboard")))
+
+    # then
+    for page, form in ((tenders, "new-tender"), (contracts, "new-contract")):
+        months = controls(page.by_id(form), "months")[0]
+        hint = page.by_id(months.get("aria-describedby").split()[0])
+        assert hint.text == "Only for the risk assessment due after the award (clause CC1, scenario 1)."
