@@ -101,8 +101,10 @@ def test_a_drafts_page_reads_its_criteria_in_words_not_field_names(logged_in, te
     # when
     page = document(logged_in.get(reverse("tenders:bid", args=[tender.public_id, draft.public_id])))
 
-    # then
-    rows = [[td.text for td in tr.find_all("td")] for tr in page.by_id("preview-criteria").find_all("tr")[1:]]
+    # then: the columns of the award report's table, with its words
+    table = page.by_id("preview-criteria")
+    assert [th.text for th in table.find_all("th")] == ["Criterion", "Earned", "Why"]
+    rows = [[td.text for td in tr.find_all("td")] for tr in table.find_all("tr")[1:]]
     assert rows[0] == ["LABEL", "met", "Label: TCO Certified."]
     assert rows[1][:2] == ["SC1", "not met"]
     assert rows[2] == [
