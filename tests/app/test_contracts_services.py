@@ -115,7 +115,9 @@ def scenario_3(buyer):
 # contract_create
 
 
-def test_a_direct_scenario_2_contract_gets_cc2_and_cc3_on_each_anniversary_and_at_the_end(buyer, municipality):
+def test_a_direct_scenario_2_contract_gets_cc2_and_cc3_on_each_anniversary_and_at_the_end(
+    buyer, municipality
+):
     # when
     contract = create(
         buyer, title="  Notebooks 2030-2033 ", supplier_email="Reports@Acme.example", scenario=2

@@ -345,4 +345,6 @@ def test_prices_of_a_million_and_more_are_shown_exactly_in_the_evaluation_docx()
     ranking = [[c.text for c in row.cells] for row in document.tables[1].rows]
     assert [row[:3] for row in ranking[1:]] == [["1", "Alpha", "1,234,567.00"], ["2", "Beta", "1,300,000.00"]]
     reasons = {row.cells[0].text: row.cells[4].text for row in document.tables[2].rows}
-    assert reasons["Price"] == "60 × lowest admitted price EUR 1,234,567.00 ÷ this bid's price EUR 1,234,567.00."
+    assert (
+        reasons["Price"] == "60 × lowest admitted price EUR 1,234,567.00 ÷ this bid's price EUR 1,234,567.00."
+    )

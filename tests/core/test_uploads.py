@@ -159,9 +159,7 @@ def test_a_file_over_the_limit_is_refused_naming_the_file_and_the_limit(settings
         accept_upload(SimpleUploadedFile("notes.txt", b"x" * 101), allowed=DOCUMENTS, field="document")
 
     # then
-    assert str(caught.value).startswith(
-        "notes.txt is larger than 100 bytes, too large for hrdd to accept."
-    )
+    assert str(caught.value).startswith("notes.txt is larger than 100 bytes, too large for hrdd to accept.")
     assert caught.value.field == "document"
 
 
