@@ -187,7 +187,7 @@ def test_contract_manager_follows_the_dashboard_to_the_contract_and_downloads_it
     sites = section.locator("table.sites tbody tr")
     expect(sites).to_have_count(2)
     expect(sites.nth(0)).to_contain_text("Assembly One")
-    expect(sites.nth(0)).to_contain_text("CHN")
+    expect(sites.nth(0)).to_contain_text("China")
     expect(sites.nth(0)).to_contain_text("Child labour (assembly")
     expect(sites.nth(1)).to_contain_text("Cells Two")
 
