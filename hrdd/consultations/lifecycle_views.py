@@ -22,7 +22,7 @@ from hrdd.accounts.services import require_writer
 from hrdd.consultations import lifecycle, selectors, services
 from hrdd.consultations.forms import ConsultationEditForm, InvitationEditForm, ReopenForm
 from hrdd.consultations.models import Consultation, Invitation
-from hrdd.core.archive import ConfirmForm, confirm_page, edit_page
+from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
 from hrdd.core.tasks import task_run_get
 
@@ -40,14 +40,7 @@ def _invitation(request: HttpRequest, public_id: str, pk: int) -> tuple[Consulta
 
 
 def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, back: str) -> HttpResponse:
-    """Make a change that needs no form; a refusal is shown as a message on the page it came from."""
-    try:
-        change()
-    except (services.ConsultationError, InputError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    return act(request, change, done=done, back=back, refusals=(services.ConsultationError,))
 
 
 def _response_url(invitation: Invitation) -> str:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from hrdd.accounts.services import require_writer
 from hrdd.contracts import lifecycle, selectors
 from hrdd.contracts.models import Contract
-from hrdd.core.archive import ConfirmForm, confirm_page, edit_page
+from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm
 from hrdd.domain.tender import TenderInputError
@@ -40,13 +40,7 @@ def _contract(request: HttpRequest, public_id: str) -> Contract:
 
 
 def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except (TenderInputError, InputError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    return act(request, change, done=done, back=back, refusals=(TenderInputError,))
 
 
 @login_required

@@ -7,14 +7,17 @@ audited, and the record's page offers to restore it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
+from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm
 
 SHOW_ACTIVE, SHOW_ALL, SHOW_ARCHIVED = "", "all", "archived"
@@ -110,3 +113,22 @@ def edit_page(
         },
         status=400 if form.errors else 200,
     )
+
+
+def act(
+    request: HttpRequest,
+    change: Callable[[], Any],
+    *,
+    done: str,
+    back: str,
+    refusals: tuple[type[Exception], ...] = (),
+) -> HttpResponse:
+    """Make a change that needs no form (archive, restore, resend, withdraw) and go back to the page it came from,
+    saying it was done, or why it was refused (an InputError, or one of `refusals`: an app's own input errors)."""
+    try:
+        change()
+    except (InputError, *refusals) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect(back)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hrdd.accounts.services import require_writer
-from hrdd.core.archive import ConfirmForm, confirm_page, edit_page
+from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm
 from hrdd.domain.tender import TenderInputError
@@ -36,13 +36,7 @@ def _tender(request: HttpRequest, public_id: str) -> Tender:
 
 
 def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, back: str) -> HttpResponse:
-    try:
-        change()
-    except (TenderInputError, InputError) as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect(back)
+    return act(request, change, done=done, back=back, refusals=(TenderInputError,))
 
 
 @login_required
