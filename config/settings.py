@@ -117,6 +117,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
+# hrdd's own date formats where Django's differ from a European buyer's (config/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "hrdd" / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
