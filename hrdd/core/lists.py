@@ -9,7 +9,7 @@ whatever the size of the list. The pager (web/_pagination.html) keeps the filter
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -112,12 +112,17 @@ class ListForm(PageFormMixin, forms.Form):
 
 
 def newest_choices(
-    queryset: QuerySet[Any], *, blank: str = "—", limit: int = 200, keep: Any = None
+    queryset: QuerySet[Any],
+    *,
+    blank: str = "—",
+    limit: int = 200,
+    keep: Any = None,
+    label: Callable[[Any], str] = str,
 ) -> list[tuple[str, str]]:
     """A select's choices of records named by their public id: a blank one, then the `limit` newest of the
-    queryset (ordered as given); `keep` (a record) is added when it is older than those, so a pre-selected
-    record stays selectable."""
+    queryset (ordered as given), each shown as `label` gives it; `keep` (a record) is added when it is older than
+    those, so a pre-selected record stays selectable."""
     records = list(queryset[:limit])
     if keep is not None and all(r.pk != keep.pk for r in records):
         records.append(keep)
-    return [("", blank), *((str(r.public_id), str(r)) for r in records)]
+    return [("", blank), *((str(r.public_id), label(r)) for r in records)]

@@ -6,6 +6,8 @@ import uuid
 
 from django.db import DatabaseError
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
 from hrdd.core.lists import newest_choices
@@ -58,13 +60,22 @@ def risk_assessment_list(
 def risk_assessment_choices(
     *, user: User, blank: str = "—", keep: ProductRiskAssessment | None = None
 ) -> list[tuple[str, str]]:
-    """A select's choices: a blank one, then the user's newest saved assessments (and `keep`, when older)."""
+    """A select's choices: a blank one, then the user's newest saved assessments (and `keep`, when older), each
+    with the day it was saved, so that two of the same title can be told apart."""
     newest = (
         ProductRiskAssessment.objects.visible_to(user)
-        .only("public_id", "title")
+        .only("public_id", "title", "updated_at")
         .order_by("-updated_at", "-id")
     )
-    return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
+    return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep, label=saved_label)
+
+
+def saved_label(assessment: ProductRiskAssessment) -> str:
+    """A saved assessment as a choice names it: its title and the day it was last saved."""
+    return _("%(title)s (saved %(day)s)") % {
+        "title": assessment.title,
+        "day": timezone.localtime(assessment.updated_at).date().isoformat(),
+    }
 
 
 def risk_assessment_get(*, user: User, public_id: uuid.UUID | str) -> ProductRiskAssessment:

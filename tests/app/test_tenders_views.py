@@ -409,6 +409,29 @@ def test_creating_with_a_risk_assessment_puts_its_risks_in_the_annex(logged_in, 
     assert 1 <= len(page.context["annex"].risk_notes) <= 5
 
 
+def test_the_risk_assessment_choices_tell_two_of_the_same_title_apart_by_the_day_saved(logged_in, buyer):
+    # given two assessments saved under the default title, on different days
+    older = risk_assessment_save(
+        actor=buyer, title="Notebooks: risks", product="notebook", adjustments=Adjustments()
+    )
+    newer = risk_assessment_save(
+        actor=buyer, title="Notebooks: risks", product="notebook", adjustments=Adjustments()
+    )
+    type(older).objects.filter(pk=older.pk).update(
+        updated_at=older.updated_at.replace(year=2026, month=3, day=2)
+    )
+
+    # when
+    page = logged_in.get(LIST)
+
+    # then
+    select = document(page).find("select", name="risk_assessment")
+    options = {o.get("value"): o.text for o in select.find_all("option")}
+    assert options[str(older.public_id)] == "Notebooks: risks (saved 2026-03-02)"
+    assert options[str(newer.public_id)].startswith("Notebooks: risks (saved ")
+    assert options[str(newer.public_id)] != options[str(older.public_id)]
+
+
 # the tender page
 
 
