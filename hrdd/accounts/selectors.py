@@ -14,6 +14,21 @@ from hrdd.core.errors import NotFound
 from hrdd.core.models import active_organisation_id
 
 
+def user_by_email(email: str) -> User | None:
+    """The account of an e-mail address, written in any case, or None."""
+    return User.objects.filter(email__iexact=email).first()
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """The user's active memberships with their organisations, by organisation name (the header's switch and the
+    account page)."""
+    return (
+        Membership.objects.filter(user=user, is_active=True)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
 def member_list(*, user: User, query: str = "", role: str = "", state: str = "") -> QuerySet[Membership]:
     """The members of the user's organisation with their user; `query` keeps e-mail addresses or names that
     contain it, `role` one role, `state` "active" or "deactivated"."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import MemberInvitation, Membership, Organisation, Role, User
+from hrdd.accounts.selectors import user_by_email
 from hrdd.accounts.tokens import invitation_lifetime, invitation_token, new_nonce
 from hrdd.audit.services import audit_record
 from hrdd.core import links
@@ -316,7 +317,7 @@ def member_invitation_accept(
     )
     _require_pending(invitation)
     organisation = invitation.organisation
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = user_by_email(invitation.email)
     if existing is None:
         if not password:
             raise InputError(_("Choose a password."), field="password1")

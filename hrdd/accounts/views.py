@@ -28,7 +28,7 @@ from hrdd.accounts.forms import (
     PasswordResetRequestForm,
     RoleForm,
 )
-from hrdd.accounts.models import Membership, Role, User
+from hrdd.accounts.models import Role
 from hrdd.accounts.tokens import InvitationUnusable, invitation_from_token, invitation_lifetime
 from hrdd.core import links
 from hrdd.core.errors import InputError
@@ -38,12 +38,7 @@ from hrdd.core.forms import form_write
 @login_required
 def account_page(request: HttpRequest) -> HttpResponse:
     """The user's own account: their address, their organisations and roles, and the way to a new password."""
-    memberships = (
-        Membership.objects.filter(user=request.user, is_active=True)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
-    return render(request, "accounts/account.html", {"memberships": memberships})
+    return render(request, "accounts/account.html", {"memberships": selectors.memberships_of(request.user)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -241,7 +236,7 @@ def join_page(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_from_token(token)
     except InvitationUnusable as exc:
         return render(request, "accounts/join_closed.html", {"reason": str(exc)}, status=410)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = selectors.user_by_email(invitation.email)
     context: dict[str, Any] = {
         "invitation": invitation,
         "role": Role(invitation.role).label,

@@ -28,7 +28,9 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"memberships": []}
-    return {"memberships": user.memberships.filter(is_active=True).select_related("organisation")}
+    from hrdd.accounts.selectors import memberships_of
+
+    return {"memberships": memberships_of(user)}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
