@@ -1,0 +1,97 @@
+"""The records, results and remembered decisions of site matching."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from hrdd.domain.companies import normalise_company_name
+
+Status = Literal["auto", "review", "new"]
+
+
+@dataclass(frozen=True)
+class SiteRecord:
+    """A production site: as the registry holds it (`key` is the site's public id) or as an incoming list names it
+    (`key` is the caller's record id, e.g. a row number). `country` is ISO 3166-1 alpha-3; empty when unknown."""
+
+    key: str
+    name: str
+    address: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+    other_names: tuple[str, ...] = ()
+    group: str = ""  # the corporate group the list or registry names, if any
+
+
+@dataclass(frozen=True)
+class FieldAgreement:
+    """How one field of an incoming record compared with a candidate site: `level` (e.g. exact, close, differs,
+    missing), `weight` the evidence it adds for (+) or against (-) a match (log2 of a Bayes factor), `detail` a
+    short text a reviewer reads."""
+
+    field: str
+    level: str
+    weight: float
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A registry site an incoming record may be: its match probability and the reasons per field."""
+
+    site_key: str
+    score: float
+    agreements: tuple[FieldAgreement, ...] = ()
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """What became of one incoming record."""
+
+    record_key: str
+    status: Status
+    site_key: str | None  # auto: the site linked; review: the best candidate; new: None
+    score: float  # the best candidate's probability (0 when there was none)
+    reason: str
+    candidates: tuple[Candidate, ...] = ()  # best first
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """A best candidate at or above `auto` links by itself; from `review` up to `auto` a person decides; below
+    `review` the record is a new site."""
+
+    auto: float = 0.9
+    review: float = 0.5
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Reviewers' remembered decisions: (record fingerprint, site key) -> True (same site) or False (not it)."""
+
+    pairs: Mapping[tuple[str, str], bool] = field(default_factory=dict)
+
+    def get(self, fingerprint: str, site_key: str) -> bool | None:
+        return self.pairs.get((fingerprint, site_key))
+
+
+def _plain(value: str) -> str:
+    return " ".join(normalise_company_name(value).split())
+
+
+def record_fingerprint(record: SiteRecord) -> str:
+    """The identity of an incoming record across uploads: its normalised name, address, city, postal code and
+    country. Spelling that normalisation sets aside (case, accents, punctuation, legal form) gives the same
+    fingerprint; any other change makes it a new record that is matched again."""
+    parts = (
+        _plain(record.name),
+        _plain(record.address),
+        _plain(record.city),
+        record.postal_code.strip().upper(),
+        record.country.upper(),
+    )
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
