@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout, write_output
+from hrdd.cli.common import (
+    JsonOpt,
+    database_has_rows,
+    django_ready,
+    django_setup,
+    print_json,
+    stdout,
+    write_output,
+)
 from hrdd.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -27,6 +35,23 @@ ADJUSTMENT_OPTIONS = {
 }
 
 
+# Whether an imported knowledge-base edition is active: a query on hrdd.risks.models.KnowledgeEdition's table (a
+# test holds the table name and the model's equal).
+ACTIVE_EDITION_QUERY = "SELECT 1 FROM risks_knowledgeedition WHERE is_active LIMIT 1"
+
+
+def _shipped_knowledge_unless_imported() -> KnowledgeBase | None:
+    """The shipped knowledge base when the database holds no active imported edition, told by one query without
+    starting Django (issue 9: `hrdd risk assess --json` under 0.5 s); None when Django must decide."""
+    if django_ready():
+        return None
+    if database_has_rows(ACTIVE_EDITION_QUERY) is False:
+        from hrdd.domain.knowledge import shipped_knowledge
+
+        return shipped_knowledge()
+    return None
+
+
 def _knowledge() -> KnowledgeBase:
     django_setup()
     from hrdd.risks.selectors import knowledge_current
@@ -40,7 +65,7 @@ def risk_products(as_json: JsonOpt = False) -> None:
     from hrdd.domain.risk import get_risk_method
 
     method = get_risk_method()
-    products = _knowledge().products()
+    products = (_shipped_knowledge_unless_imported() or _knowledge()).products()
     if as_json:
         print_json([{"id": p, "title": method.product_title(p)} for p in products])
         return
@@ -73,29 +98,29 @@ def risk_assess(
         InvalidAdjustment,
         UnknownProduct,
         assess_product_risk,
+        assessment_json,
         get_risk_method,
     )
+    from hrdd.domain.risk_adjustments import parse_adjustments
 
     fmt = "json" if as_json and not fmt else (fmt or ("" if output is None else output.suffix.lstrip(".")))
     if fmt and fmt not in RISK_FORMATS:
         raise InputError(f"{fmt!r} is not one of {', '.join(RISK_FORMATS)}", field="--format")
     if fmt in ("docx", "xlsx") and output is None:
         raise InputError(f"--format {fmt} needs -o FILE")
-    knowledge = _knowledge()
-    from django.http import QueryDict
-
-    from hrdd.risks import reports
-    from hrdd.risks.forms import adjustments_from_query
-
-    query = QueryDict(mutable=True)
-    query.setlist("exclude_material", exclude_material or [])
-    query.setlist("add_material", add_material or [])
-    query.setlist("add_component", add_component or [])
-    query.setlist("exclude_component", exclude_component or [])
-    query.setlist("exclude_country", exclude_country or [])
-    query.setlist("manufacturing_countries", manufacturing_country or [])
+    # JSON and the table need neither Django nor translations: when no imported edition replaces the shipped
+    # knowledge base, the product is rated without starting Django.
+    knowledge = (_shipped_knowledge_unless_imported() if fmt in ("json", "") else None) or _knowledge()
+    options = {
+        "exclude_material": exclude_material,
+        "add_material": add_material,
+        "add_component": add_component,
+        "exclude_component": exclude_component,
+        "exclude_country": exclude_country,
+        "manufacturing_countries": manufacturing_country,
+    }
     try:
-        adjustments: Adjustments = adjustments_from_query(query)
+        adjustments: Adjustments = parse_adjustments(lambda field: list(options.get(field) or ()))
     except InvalidAdjustment as exc:
         raise InputError(exc.message, field=ADJUSTMENT_OPTIONS.get(exc.field, exc.field)) from exc
     method = get_risk_method()
@@ -106,17 +131,21 @@ def risk_assess(
             f"unknown product category {exc.product!r}; known product categories: {', '.join(exc.known)}"
         ) from exc
     if fmt == "json":
-        content: str | bytes = reports.to_json(assessment)
-    elif fmt == "md":
-        content = reports.to_markdown(assessment, method)
-    elif fmt == "docx":
-        content = reports.to_docx(assessment, method)
-    elif fmt == "xlsx":
-        content = reports.to_xlsx(assessment, method)
+        content: str | bytes = assessment_json(assessment)
+    elif fmt in ("md", "docx", "xlsx"):
+        content = _document(fmt, assessment, method)
     else:
         _print_risk_table(assessment, method)
         return
     write_output(content, output)
+
+
+def _document(fmt: str, assessment: RiskAssessment, method: RiskMethod) -> str | bytes:
+    """The assessment as Markdown, DOCX or XLSX (their texts are translated: Django is set up by then)."""
+    from hrdd.risks import reports
+
+    writers = {"md": reports.to_markdown, "docx": reports.to_docx, "xlsx": reports.to_xlsx}
+    return writers[fmt](assessment, method)
 
 
 def _print_risk_table(assessment: RiskAssessment, method: RiskMethod) -> None:

@@ -24,13 +24,20 @@ from django.db import IntegrityError, transaction
 from django.forms.renderers import DjangoTemplates
 from django.forms.utils import ErrorList
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import InputError
 from hrdd.core.ids import new_token
 from hrdd.core.models import FormSubmission
 from hrdd.core.uploads import upload_hint
-from hrdd.domain.countries import UnknownCountry, display_name, display_names, resolve_country
+from hrdd.domain.countries import (
+    UnknownCountry,
+    display_name,
+    display_names,
+    resolve_country,
+    unknown_country_text,
+)
 
 
 class PageFormRenderer(DjangoTemplates):
@@ -191,15 +198,9 @@ class CountryField(forms.CharField):
 
 
 def unknown_country_message(exc: UnknownCountry) -> str:
-    """What a person is told about a value no country (or more than one) answers to: the value and the closest
-    names. The field is named where the message is shown: beside the field and in the form's summary, by the
-    API's `field` and by the command line's option."""
-    values = {"value": exc.value, "choices": _(" or ").join(exc.suggestions)}
-    if exc.ambiguous:
-        return _("“%(value)s” names more than one country; write %(choices)s.") % values
-    if exc.suggestions:
-        return _("“%(value)s” is not a country hrdd knows. Did you mean %(choices)s?") % values
-    return _("“%(value)s” is not a country hrdd knows. Write its name or its ISO code (e.g. DE).") % values
+    """What a person is told about a value no country answers to, in the reader's language
+    (hrdd.domain.countries.unknown_country_text)."""
+    return unknown_country_text(exc, gettext)
 
 
 def form_write(request: Any, form: PageFormMixin, write: Callable[..., Any], *, success: str) -> Any | None:

@@ -12,6 +12,7 @@ import difflib
 import gettext
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -232,3 +233,16 @@ def resolve_country(value: str) -> str:
     text = " ".join((value or "").split())
     _, ambiguous = _name_table()
     raise UnknownCountry(text, suggest_countries(text), ambiguous=name_key(text) in ambiguous)
+
+
+def unknown_country_text(exc: UnknownCountry, translate: Callable[[str], str] = str) -> str:
+    """What a person is told about a value no country (or more than one) answers to: the value and the closest
+    names. The field is named where the message is shown: beside the field and in the form's summary, by the
+    API's `field` and by the command line's option. `translate` gives the texts in the reader's language."""
+    _ = translate
+    values = {"value": exc.value, "choices": _(" or ").join(exc.suggestions)}
+    if exc.ambiguous:
+        return _("“%(value)s” names more than one country; write %(choices)s.") % values
+    if exc.suggestions:
+        return _("“%(value)s” is not a country hrdd knows. Did you mean %(choices)s?") % values
+    return _("“%(value)s” is not a country hrdd knows. Write its name or its ISO code (e.g. DE).") % values

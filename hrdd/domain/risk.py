@@ -11,6 +11,7 @@ it comes from. Same inputs, same output.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -621,3 +622,8 @@ def assess_product_risk(
         gaps=tuple(gaps),
         adjustments=adjustments,
     )
+
+
+def assessment_json(assessment: RiskAssessment) -> str:
+    """The assessment as JSON text, non-ASCII letters as they are: the download and `hrdd risk assess --json`."""
+    return json.dumps(assessment.as_dict(), indent=2, ensure_ascii=False)

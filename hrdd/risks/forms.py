@@ -10,90 +10,18 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from hrdd.core.forms import OnceFormMixin, PageForm, unknown_country_message
+from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
-from hrdd.domain.countries import UnknownCountry, resolve_country
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
+from hrdd.domain.risk_adjustments import parse_adjustments
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
 
 
-def _codes(values: list[str], *, field: str) -> tuple[str, ...]:
-    """The ISO 3166-1 alpha-3 codes of countries written as codes or names in any language, separated by commas
-    or semicolons; InvalidAdjustment names the field and the closest names of one no country answers to."""
-    codes: list[str] = []
-    for value in values:
-        for part in value.replace(";", ",").split(","):
-            try:
-                code = resolve_country(part)
-            except UnknownCountry as exc:
-                raise InvalidAdjustment(unknown_country_message(exc), field=field) from exc
-            if code and code not in codes:
-                codes.append(code)
-    return tuple(codes)
-
-
-def _names(values: list[str]) -> tuple[str, ...]:
-    names: list[str] = []
-    for value in values:
-        for part in value.replace(";", ",").split(","):
-            name = part.strip().lower()
-            if name and name not in names:
-                names.append(name[:60])
-    return tuple(names)
-
-
-QUERY_FIELDS = {"exclude_countries": "exclude_country", "manufacturing_countries": "manufacturing_countries"}
-
-
-def adjustments_from_query(data) -> Adjustments:  # type: ignore[no-untyped-def]
-    """Build checked Adjustments from GET/POST data: exclude_component, add_component (name: materials),
-    exclude_material, add_material, exclude_country, add_country (material:ISO3), manufacturing_countries.
-    Raises InvalidAdjustment."""
-    extra_countries: dict[str, list[str]] = {}
-    for value in data.getlist("add_country"):
-        if not value.strip():
-            continue
-        material, sep, codes = value.partition(":")
-        if not sep or not material.strip():
-            raise InvalidAdjustment(
-                _("write material: country, e.g. cobalt: Zambia (or cobalt:ZMB)"), field="add_country"
-            )
-        extra_countries.setdefault(material.strip().lower(), []).extend(_codes([codes], field="add_country"))
-    extra_components: dict[str, tuple[str, ...]] = {}
-    for value in data.getlist("add_component"):
-        if not value.strip():
-            continue
-        component, sep, materials = value.partition(":")
-        names = _names([materials])
-        if not sep or not component.strip() or not names:
-            raise InvalidAdjustment(
-                _("write component: material, material, e.g. battery pack: cobalt, lithium"),
-                field="add_component",
-            )
-        extra_components[component.strip()[:80]] = names
-    manufacturing_raw = [v for v in data.getlist("manufacturing_countries") if v.strip()]
-    adjustments = Adjustments(
-        exclude_components=frozenset(v for v in data.getlist("exclude_component") if v),
-        extra_components=extra_components,
-        exclude_materials=frozenset(v for v in data.getlist("exclude_material") if v),
-        extra_materials=_names(data.getlist("add_material")),
-        exclude_countries=frozenset(_codes(data.getlist("exclude_country"), field="exclude_country")),
-        extra_countries={k: tuple(v) for k, v in extra_countries.items()},
-        manufacturing_countries=(
-            _codes(manufacturing_raw, field="manufacturing_countries") if manufacturing_raw else None
-        ),
-    )
-    try:
-        adjustments.validate()
-    except InvalidAdjustment as exc:  # name the field as the form and the query string call it
-        field = (
-            "add_country"
-            if exc.field.startswith("extra_countries")
-            else QUERY_FIELDS.get(exc.field, exc.field)
-        )
-        raise InvalidAdjustment(exc.message, field=field) from exc
-    return adjustments
+def adjustments_from_query(data: Any) -> Adjustments:
+    """Build checked Adjustments from GET/POST data (hrdd.domain.risk_adjustments.parse_adjustments), with its
+    messages in the reader's language. Raises InvalidAdjustment."""
+    return parse_adjustments(data.getlist, gettext=_)
 
 
 def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:

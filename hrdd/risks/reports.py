@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import io
-import json
 
 from django.utils.translation import gettext as _
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.domain.countries import display_name
-from hrdd.domain.risk import RiskAssessment, RiskMethod
+from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json
 
 COUNTRIES_IN_REPORT = 3  # per material in the short report
 MATERIALS_IN_REPORT = 8
@@ -43,8 +42,8 @@ def _materials_with_data(assessment: RiskAssessment):  # type: ignore[no-untyped
 
 
 def to_json(assessment: RiskAssessment) -> str:
-    """Return the assessment as JSON text."""
-    return json.dumps(assessment.as_dict(), indent=2, ensure_ascii=False)
+    """Return the assessment as JSON text (hrdd.domain.risk.assessment_json)."""
+    return assessment_json(assessment)
 
 
 def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") -> str:

@@ -7,7 +7,7 @@ import sys
 
 from hrdd.cli import questionnaire
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
-from tests.cli_support import ok
+from tests.cli_support import assert_refused, ok
 
 HEAVY = ("openpyxl", "docx", "django.db", "pydantic", "hrdd.domain.questionnaire_framework")
 
@@ -58,3 +58,36 @@ def test_a_risk_assessment_as_a_word_document_imports_python_docx_only(hrdd, tmp
 
 def test_the_questionnaire_commands_default_to_the_domains_default_framework():
     assert questionnaire.DEFAULT_FRAMEWORK_ID == DEFAULT_FRAMEWORK_ID
+
+
+def test_a_risk_assessment_as_json_starts_no_django_when_no_edition_is_imported(hrdd, db):
+    """With no imported edition in the database, `risk assess --json` rates from the shipped knowledge base
+    without setting Django up, and prints exactly what the command prints with Django set up."""
+    from typer.testing import CliRunner
+
+    from hrdd.cli import app
+
+    # given: what the command prints in this process, where Django is set up
+    expected = CliRunner().invoke(app, ["risk", "assess", "notebook", "--json", "--exclude-country", "China"])
+    assert expected.exit_code == 0, expected.output
+
+    # when: the same command as a new process, on an empty database
+    result = ok(
+        hrdd("risk", "assess", "notebook", "--json", "--exclude-country", "China", command=PROBE_COMMAND)
+    )
+
+    # then
+    assert result.stdout == expected.stdout
+    assert "CHN" in json.loads(result.stdout)["adjustments"]["exclude_countries"]
+    assert "django.db" not in _loaded(result.stderr)
+
+
+def test_a_misspelt_country_is_refused_without_django_too(hrdd):
+    # when
+    result = hrdd(
+        "risk", "assess", "notebook", "--json", "--exclude-country", "Germny", command=PROBE_COMMAND
+    )
+
+    # then
+    assert_refused(result, "--exclude-country", "Germny", "Germany")
+    assert "django.db" not in _loaded(result.stderr)
