@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "hrdd.risks",
     "hrdd.tenders",
     "hrdd.contracts",
+    "hrdd.supplier_sites",
     "hrdd.web",
 ]
 
