@@ -179,6 +179,7 @@ class CountryShape:
     path: str
     bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 in user units
     anchor: tuple[float, float]  # a point inside its largest polygon
+    main_bbox: tuple[float, float, float, float]  # its largest polygon's box: what a crop frames
 
 
 @dataclass(frozen=True)
@@ -255,11 +256,59 @@ def _anchor(ring: Sequence[tuple[float, float]]) -> tuple[float, float]:
     return (left + right) / 2, y
 
 
+def _clip(ring: Sequence[tuple[float, float]], edge: float, keep_west: bool) -> list[tuple[float, float]]:
+    """Clip a closed ring to the side of the meridian `edge` it keeps (Sutherland-Hodgman, one edge)."""
+
+    def inside(p: tuple[float, float]) -> bool:
+        return p[0] <= edge if keep_west else p[0] >= edge
+
+    def crossing(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+        t = (edge - a[0]) / (b[0] - a[0])
+        return edge, a[1] + t * (b[1] - a[1])
+
+    points = list(ring[:-1]) if ring[0] == ring[-1] else list(ring)
+    out: list[tuple[float, float]] = []
+    for i, current in enumerate(points):
+        previous = points[i - 1]
+        if inside(current):
+            if not inside(previous):
+                out.append(crossing(previous, current))
+            out.append(current)
+        elif inside(previous):
+            out.append(crossing(previous, current))
+    return [*out, out[0]] if out else []
+
+
+def split_at_antimeridian(ring: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Cut a (longitude, latitude) ring that crosses 180 degrees into its eastern and western pieces.
+
+    world-atlas leaves such rings whole (Russia's Chukotka, Fiji): a longitude jumping from 179 to -179
+    would otherwise be drawn as a line across the whole map. The ring is unwrapped to run past 180, then
+    clipped on each side of the meridian; the far piece moves back by 360 degrees."""
+    unwrapped = [ring[0]]
+    offset = 0.0
+    for lon, lat in ring[1:]:
+        x = lon + offset
+        step = x - unwrapped[-1][0]
+        if step > 180:
+            offset -= 360
+            x -= 360
+        elif step < -180:
+            offset += 360
+            x += 360
+        unwrapped.append((x, lat))
+    if offset or unwrapped == list(ring):
+        return [list(ring)]  # within the map, or round a pole (Antarctica, which is not drawn)
+    edge, shift = (180.0, -360.0) if max(p[0] for p in unwrapped) >= 180 else (-180.0, 360.0)
+    near = _clip(unwrapped, edge, keep_west=edge > 0)
+    far = [(x + shift, y) for x, y in _clip(unwrapped, edge, keep_west=edge < 0)]
+    return [piece for piece in (near, far) if len(piece) >= 4 and abs(_signed_area(piece)) > 0]
+
+
 def build_base_map(topology: Mapping[str, Any]) -> BaseMap:
     """Decode, project and outline every country of a topology whose countries carry an "iso3" property;
     geometries sharing a code (Australia and Ashmore and Cartier Is.) become one country."""
     arcs = decode_arcs(topology)
-    projected = [[_to_units(lon, lat) for lon, lat in arc] for arc in arcs]
     grouped: dict[str, dict[str, Any]] = {}
     for number, geometry in enumerate(topology["objects"]["countries"]["geometries"]):
         properties = geometry.get("properties") or {}
@@ -269,7 +318,14 @@ def build_base_map(topology: Mapping[str, Any]) -> BaseMap:
         key = iso3 or f"#{number}"  # places without a code stay apart
         entry = grouped.setdefault(key, {"iso3": iso3, "names": [], "polygons": []})
         entry["names"].append(str(properties.get("name") or ""))
-        entry["polygons"].extend(geometry_polygons(geometry, projected))
+        for polygon in geometry_polygons(geometry, arcs):
+            projected = [
+                [[_to_units(lon, lat) for lon, lat in piece] for piece in split_at_antimeridian(ring)]
+                for ring in polygon
+            ]
+            # each piece of the outer ring counts as a polygon of its own (for the anchor); holes follow
+            outer, holes = projected[0], [piece for pieces in projected[1:] for piece in pieces]
+            entry["polygons"].extend([piece, *(holes if i == 0 else [])] for i, piece in enumerate(outer))
     countries = []
     for entry in grouped.values():
         polygons = entry["polygons"]
@@ -290,6 +346,12 @@ def build_base_map(topology: Mapping[str, Any]) -> BaseMap:
                 path="".join(_ring_path(ring) for ring in rings),
                 bbox=(min(xs), min(ys), max(xs), max(ys)),
                 anchor=_anchor(largest),
+                main_bbox=(
+                    min(x for x, _ in largest),
+                    min(y for _, y in largest),
+                    max(x for x, _ in largest),
+                    max(y for _, y in largest),
+                ),
             )
         )
     countries.sort(key=lambda c: (c.iso3 or "~", c.name))
@@ -398,13 +460,15 @@ def world_map_svg(
     legend: Sequence[LegendItem] = (),
     crop: bool = False,
     id_prefix: str = "map",
+    drawn_width: int = 1000,
 ) -> str:
     """Draw the world as one self-contained SVG: countries filled as `shades` says (keyed by ISO alpha-3; the
     rest neutral), `points` as dots (rings where only the country is known), a legend under the map.
 
     Every country and point carries a <title> tooltip; the SVG has role="img" (role="group" when a point
     is a link, so the links stay reachable) and is labelled by its title and description. All text is
-    escaped. `crop` zooms to the shaded countries and the points. Raises MapError for a colour that is not
+    escaped. `crop` zooms to the shaded countries and the points. Text, dots and borders are sized for the
+    map shown `drawn_width` pixels wide (it scales with the page; id_prefix keeps two maps' ids apart). Raises MapError for a colour that is not
     #rgb/#rrggbb or a link that is neither a path nor http(s)."""
     base = base_map()
     fills = {iso3.upper(): (_colour(s.fill, f"shade of {iso3}"), s.title) for iso3, s in shades.items()}
@@ -430,11 +494,11 @@ def world_map_svg(
             placed.append(anchor)
         drawn.append(point)
 
-    regions = [base.by_iso3[i].bbox for i in fills if i in base.by_iso3]
+    regions = [base.by_iso3[i].main_bbox for i in fills if i in base.by_iso3]
     regions += [(x, y, x, y) for x, y in placed]
     fx, fy, fw, fh = _frame(base, regions, crop)
 
-    scale = fw / 1000  # sizes below are for a map drawn 1,000 px wide
+    scale = fw / drawn_width  # user units per pixel: sizes below are in pixels at drawn_width
     radius = 5.5 * scale
     placed = _spread(placed, radius * 1.2)
     font = 15 * scale

@@ -34,6 +34,7 @@ from hrdd.risks.forms import (
     RiskSaveForm,
     adjustments_query,
 )
+from hrdd.risks.maps import risk_map_context
 
 FORMATS = ("md", "json", "docx", "xlsx")  # the report's downloads, named by their extension
 
@@ -157,6 +158,7 @@ def _render_assessment(  # type: ignore[no-untyped-def]
             "saved": saved,
             "adjusting": adjusting,  # a saved assessment recalculated with changes not yet saved
             "stage_titles": {s.id: s.title for s in method.stages},
+            **risk_map_context(assessment, method),  # the producing countries on a world map
             "adjust_form": adjust_form,
             "save_form": save_form,
         },
