@@ -29,11 +29,16 @@ def verify(
     django_setup()
     from hrdd.consultations.selectors import consultation_scores_verify
     from hrdd.consultations.services import response_verdicts_refresh
+    from hrdd.contracts.selectors import dashboard_summaries_stale
     from hrdd.contracts.verdicts import obligation_verdicts_refresh, site_links_stale, verdicts_stale
+    from hrdd.contracts.versions import dashboard_summaries_forget
 
     stale, checked = verdicts_stale(today=day)
     stale_links, lists = site_links_stale()
     stale_scores = consultation_scores_verify()
+    stale_counts = dashboard_summaries_stale()
+    if refresh and stale_counts:
+        dashboard_summaries_forget(stale_counts)
     if refresh and stale:
         obligation_verdicts_refresh(obligations=[s.obligation for s in stale], today=day)
     if refresh and stale_scores:
@@ -58,6 +63,7 @@ def verify(
                 ],
                 "site_links_differ": [s.describe() for s in stale_links],
                 "response_scores_differ": [s.describe() for s in stale_scores],
+                "dashboard_counts_differ": stale_counts,
                 "refreshed": refresh and bool(stale),
             }
         )
@@ -69,6 +75,12 @@ def verify(
             out.print(f"differs: {links.describe()}", highlight=False, markup=False)
         for score in stale_scores:
             out.print(f"differs: {score.describe()}", highlight=False, markup=False)
+        for organisation in stale_counts:
+            out.print(
+                f"differs: the stored dashboard counts of organisation {organisation}"
+                + ("; they will be counted again" if refresh else ""),
+                highlight=False,
+            )
         if stale_scores:
             out.print(
                 f"{len(stale_scores)} response score(s) differ from a fresh scoring"
@@ -82,11 +94,11 @@ def verify(
                 + ("; the obligation verdicts were stored afresh" if refresh else ""),
                 highlight=False,
             )
-        elif not stale_scores:
+        elif not (stale_scores or stale_counts):
             out.print(
-                f"all {checked} obligation verdict(s), the risk links of {lists} site list(s) and every stored "
-                "response score agree",
+                f"all {checked} obligation verdict(s), the risk links of {lists} site list(s), every stored "
+                "response score and the stored dashboard counts agree",
                 highlight=False,
             )
-    if stale_links or ((stale or stale_scores) and not refresh):
+    if stale_links or ((stale or stale_scores or stale_counts) and not refresh):
         raise typer.Exit(code=1)

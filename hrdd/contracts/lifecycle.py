@@ -22,6 +22,7 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
 from hrdd.contracts.models import Contract, InformationRequest, Submission
+from hrdd.contracts.versions import contracts_changed
 from hrdd.domain.tender import TenderInputError
 
 
@@ -70,6 +71,7 @@ def contract_update(*, actor: User, contract: Contract, title: str, supplier_ema
     contract.title = title
     contract.supplier_email = supplier_email
     contract.save(update_fields=["title", "supplier_email"])
+    contracts_changed(contract.organisation_id)  # the feeds name the contract
     _audit(actor, contract, "contract.update", before)
     return contract
 
@@ -98,6 +100,7 @@ def _set_archived(actor: User, contract: Contract, when: dt.datetime | None, act
     before = _state(contract)
     contract.archived_at = when
     contract.save(update_fields=["archived_at"])
+    contracts_changed(contract.organisation_id)  # the dashboard counts the contracts in use
     _audit(actor, contract, action, before)
     return contract
 
@@ -159,3 +162,4 @@ def contract_delete(*, actor: User, contract: Contract) -> None:
         },
     )
     contract.delete()
+    contracts_changed(contract.organisation_id)

@@ -210,3 +210,23 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("contracts:feed", args=[self.token])
+
+
+class ContractsVersion(models.Model):
+    """A number per organisation that moves whenever anything its contract dashboard and calendar feeds are
+    written from changes: a contract added, edited, archived or deleted, an obligation's stored status,
+    timeliness or first submission, a submission, a request or its answer, a supplier's name (issue 9).
+
+    The feeds' ETag is this number, so a calendar program polling a feed costs one row's read; the dashboard's
+    counts are stored in `summary` with the number and the day they were counted for, and counted again only
+    when either moved (hrdd.contracts.versions)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField()
+    summary = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"contracts of organisation {self.organisation_id}: version {self.number}"

@@ -18,6 +18,7 @@ from hrdd.accounts.models import User
 from hrdd.contracts.models import (
     CalendarFeed,
     Contract,
+    ContractsVersion,
     InformationRequest,
     Obligation,
     ProductionSite,
@@ -25,8 +26,10 @@ from hrdd.contracts.models import (
     Submission,
 )
 from hrdd.contracts.verdicts import obligation_verdicts_catch_up, risk_link_verdict
+from hrdd.contracts.versions import contracts_version, stored_summary
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
+from hrdd.core.models import active_organisation_id
 from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict, plan_schedule
 from hrdd.domain.sites import SiteRiskVerdict
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
@@ -316,6 +319,44 @@ def _counts(obligations: QuerySet[Obligation], today: dt.date, days: int) -> tup
     return counts, totals["overdue"], totals["soon"]
 
 
+def _summary(obligations: QuerySet[Obligation], today: dt.date, days: int) -> dict[str, Any]:
+    """What the dashboard counts over all the organisation's obligations in use, as JSON (stored with the
+    contracts version: hrdd.contracts.versions.stored_summary). Pairs, not objects: PostgreSQL's jsonb does not
+    keep the order of an object's keys."""
+    counts, overdue, soon = _counts(obligations, today, days)
+    trend, suppliers = _trend(obligations, today)
+    return {
+        "counts": [[status, n] for status, n in counts.items()],
+        "overdue": overdue,
+        "soon": soon,
+        "trend": [[name, [[year, *pair] for year, pair in years.items()]] for name, years in trend.items()],
+        "trend_suppliers": suppliers,
+    }
+
+
+def _trend_from_json(rows: list[Any]) -> dict[str, dict[int, tuple[int, int]]]:
+    return {name: {int(year): (on_time, due) for year, on_time, due in years} for name, years in rows}
+
+
+def dashboard_summaries_stale() -> list[int]:
+    """The organisations whose stored dashboard counts differ from counting again for the same day (`hrdd
+    verify`): a writer that changed what the dashboard counts without moving the contracts version."""
+    stale = []
+    for version in ContractsVersion.objects.filter(summary__isnull=False).order_by("pk").iterator():
+        key = version.summary.get("key", {})
+        try:
+            day, days = dt.date.fromisoformat(key["day"]), int(key["days"])
+        except (KeyError, TypeError, ValueError):
+            stale.append(version.pk)
+            continue
+        in_use = Obligation.objects.filter(
+            contract__organisation_id=version.pk, contract__archived_at__isnull=True
+        )
+        if version.summary.get("counts") != _summary(in_use, day, days):
+            stale.append(version.pk)
+    return stale
+
+
 def dashboard(
     *, user: User, filters: ObligationFilter | None = None, number: Any = 1, today: dt.date | None = None
 ) -> Dashboard:
@@ -325,8 +366,11 @@ def dashboard(
     filters = filters or ObligationFilter()
     days = get_tender_framework().reminders.due_soon_days
     visible = _visible_obligations(user)
-    obligation_verdicts_catch_up(obligations=visible, today=today)
-    counts, overdue_count, due_soon_count = _counts(visible, today, days)
+    obligation_verdicts_catch_up(obligations=visible, today=today)  # may move the version: read it after
+    version = contracts_version(active_organisation_id(user))
+    summary = stored_summary(version, today, days, lambda: _summary(visible, today, days))
+    counts = dict(summary["counts"])
+    overdue_count, due_soon_count = summary["overdue"], summary["soon"]
     listed = obligation_list(user=user, filters=filters, today=today, days=days)
     paginator = Paginator(listed, OBLIGATIONS_PER_PAGE)
     if not (filters.status or filters.supplier or filters.clause):  # counted above already: no COUNT again
@@ -336,12 +380,12 @@ def dashboard(
     overdue = _open(visible, "overdue", today, days).select_related("contract", "contract__supplier")
     due_soon = _open(visible, "soon", today, days).select_related("contract", "contract__supplier")
     ordered = ("due_date", "clause", "pk")
-    trend, trend_suppliers = _trend(
-        visible.filter(contract__supplier__legal_name__icontains=filters.supplier)
-        if filters.supplier
-        else visible,
-        today,
-    )
+    if filters.supplier:  # the chart of the suppliers the list shows: counted for this request
+        trend, trend_suppliers = _trend(
+            visible.filter(contract__supplier__legal_name__icontains=filters.supplier), today
+        )
+    else:
+        trend, trend_suppliers = _trend_from_json(summary["trend"]), summary["trend_suppliers"]
     return Dashboard(
         statuses=_statuses(page.object_list),
         page=page,

@@ -35,6 +35,7 @@ from hrdd.contracts.verdicts import (
     obligation_verdict_refresh,
     obligation_verdicts_refresh,
 )
+from hrdd.contracts.versions import contracts_changed
 from hrdd.core.csvfiles import decode_text
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
@@ -154,6 +155,7 @@ def contract_create(
         for o in obligations
     )
     obligation_verdicts_refresh(obligations=contract.obligations.all())
+    contracts_changed(organisation.pk)
     audit_record(
         actor=actor,
         organisation=organisation,
@@ -293,7 +295,12 @@ def _submission_store(
             ),
             batch_size=1000,
         )
+        if sites:  # each row becomes a mention in the site registry, matched now (issue 11)
+            from hrdd.supplier_sites.services import site_mentions_from_submission
+
+            site_mentions_from_submission(submission=submission)
         obligation_verdict_refresh(obligation=obligation)
+        contracts_changed(contract.organisation_id)  # the feeds say when it was received
     except Exception:
         submission.file.delete(save=False)  # nothing half-stored
         raise
@@ -367,6 +374,7 @@ def information_request_create(
         obligation=obligation, question=question, asked_on=today, due_on=due_on, asked_by=actor
     )
     obligation_verdict_refresh(obligation=obligation, today=today)
+    contracts_changed(obligation.contract.organisation_id)
     audit_record(
         actor=actor,
         organisation=obligation.contract.organisation,
@@ -405,6 +413,7 @@ def information_request_answer(*, request: InformationRequest, answer: str) -> I
     request.save()
     obligation_verdict_refresh(obligation=request.obligation, today=request.answered_on)
     contract = request.obligation.contract
+    contracts_changed(contract.organisation_id)
     audit_record(
         actor=None,
         actor_label=f"supplier link ({contract.supplier_name})",

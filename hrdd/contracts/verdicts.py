@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from hrdd.audit.services import audit_record
 from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
+from hrdd.contracts.versions import contracts_changed
 from hrdd.domain.contracts import InformationRequestState, rate_obligation, status_changes_on
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
@@ -32,6 +33,8 @@ from hrdd.domain.tender import TenderFramework, get_tender_framework
 # Raise when what is stored changes meaning: every fingerprint then differs and `hrdd verify` says so.
 VERDICT_VERSION = 2  # 2: a risk assessment (CC1) is counted on its document, its typed summary a hint
 CHUNK = 500  # obligations rated per round of queries
+# The stored verdict's fields the dashboard counts: a change to one moves the organisation's contracts version.
+COUNTED_FIELDS = ("status", "timeliness", "submitted_on")
 VERDICT_FIELDS = [
     "status",
     "timeliness",
@@ -206,15 +209,21 @@ def _refresh_chunk(chunk: Sequence[int], *, today: dt.date, framework: TenderFra
     list(Obligation.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
     changes: list[StatusChange] = []
     rated = []
+    counted_changed: set[int] = set()  # organisations whose dashboard counts this changes
     for obligation, inputs in _load(chunk, framework):
         before = obligation.status if obligation.verdict_on is not None else None
+        counted = [getattr(obligation, name) for name in COUNTED_FIELDS]
         fresh = verdict_fields(inputs, today=today, framework=framework)
         for name, value in fresh.items():
             setattr(obligation, name, value)
         rated.append(obligation)
+        if counted != [getattr(obligation, name) for name in COUNTED_FIELDS]:
+            counted_changed.add(obligation.contract.organisation_id)
         if before is not None and before != obligation.status:
             changes.append(StatusChange(obligation, before, obligation.status))
     Obligation.objects.bulk_update(rated, VERDICT_FIELDS, batch_size=CHUNK)
+    if counted_changed:
+        contracts_changed(counted_changed)
     return changes
 
 

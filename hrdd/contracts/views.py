@@ -250,6 +250,7 @@ def contract_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
     return calendars.feed_response(
         request,
         contract.obligations.all(),
+        organisation_id=contract.organisation_id,
         name=str(contract),
         filename=filename_from_title(contract.title, ".ics", default="contract"),
     )
@@ -261,6 +262,7 @@ def organisation_calendar(request: HttpRequest) -> HttpResponse:
     return calendars.feed_response(
         request,
         calendars.organisation_obligations(request.user.organisation_id),
+        organisation_id=request.user.organisation_id,
         name=str(request.user.organisation),
         filename="obligations.ics",
     )
@@ -285,6 +287,7 @@ def feed_calendar(request: HttpRequest, token: str) -> HttpResponse:
     return calendars.feed_response(
         request,
         calendars.organisation_obligations(feed.organisation_id),
+        organisation_id=feed.organisation_id,
         name=str(feed.organisation),
         filename="obligations.ics",
     )

@@ -187,7 +187,8 @@ def test_a_304_reads_one_query_after_the_login_whatever_the_feed_holds(logged_in
 
     # then
     assert len(large) == len(small)
-    assert sum("contracts_obligation" in sql for sql in large) == 1  # the version; no row is read
+    assert not any("contracts_obligation" in sql for sql in large)  # no obligation is read, not even counted
+    assert sum("contracts_contractsversion" in sql for sql in large) == 1  # the organisation's version
 
 
 def test_writing_the_feed_takes_the_same_queries_for_one_contract_or_many(logged_in, buyer):
@@ -282,3 +283,23 @@ def test_another_organisations_contract_feed_is_not_found_even_with_its_version(
 
     # then
     assert page.status_code == 404
+
+
+def test_a_contract_renamed_or_archived_makes_a_new_version(logged_in, buyer):
+    # given
+    from hrdd.contracts.lifecycle import contract_archive, contract_update
+
+    record = contract(buyer)
+    held = logged_in.get(ORG_CALENDAR)
+
+    # when
+    contract_update(actor=buyer, contract=record, title="Notebooks, lot 2", supplier_email=record.supplier_email)
+    renamed = logged_in.get(ORG_CALENDAR, headers={"If-None-Match": held["ETag"]})
+    contract_archive(actor=buyer, contract=record)
+    archived = logged_in.get(ORG_CALENDAR, headers={"If-None-Match": renamed["ETag"]})
+
+    # then
+    assert renamed.status_code == 200
+    assert all(str(e["DESCRIPTION"]).startswith("Notebooks, lot 2: ") for e in events_of(renamed))
+    assert archived.status_code == 200
+    assert archived["ETag"] != renamed["ETag"]
