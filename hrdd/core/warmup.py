@@ -30,6 +30,7 @@ def load_long_lived() -> None:
     from django.template.loader import get_template
     from django.urls import get_resolver
 
+    from hrdd.core.maps import base_map
     from hrdd.domain.knowledge import shipped_knowledge
     from hrdd.domain.questionnaire_framework import framework_ids, get_framework
     from hrdd.domain.risk import get_risk_method
@@ -42,6 +43,7 @@ def load_long_lived() -> None:
     get_risk_method()
     get_check_vocabulary()
     shipped_knowledge()
+    base_map()  # the world map's countries, decoded and projected: some 200 ms
     get_resolver().url_patterns  # noqa: B018 - builds the URL map
     for name in TEMPLATES:
         get_template(name)

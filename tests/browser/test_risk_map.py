@@ -58,7 +58,7 @@ def test_the_risk_page_shows_the_producing_countries_on_a_map(page, login, buyer
     if width == 1280:
         page.emulate_media(media="print")
         expect(svg).to_be_visible()
-        page.screenshot(path=str(SHOTS / "risk-map-print.png"), full_page=True)
+        section.screenshot(path=str(SHOTS / "risk-map-print.png"))
         pdf = SHOTS / "risk-page.pdf"
         page.pdf(path=str(pdf), format="A4", print_background=True)
         text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
