@@ -46,6 +46,7 @@ from hrdd.procurements.api import router as procurements_router
 from hrdd.risks.api import router as risks_router
 from hrdd.risks.api import saved_router as saved_risks_router
 from hrdd.risks.services import RiskAssessmentError
+from hrdd.supplier_sites.api import router as sites_router
 from hrdd.tenders.api import router as tenders_router
 
 REFUSED_INPUT = 422
@@ -148,3 +149,4 @@ api.add_router("/risks", risks_router)
 api.add_router("/risk-assessments", saved_risks_router)
 api.add_router("/tenders", tenders_router)
 api.add_router("/contracts", contracts_router)
+api.add_router("/sites", sites_router)
