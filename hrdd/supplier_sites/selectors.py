@@ -440,3 +440,45 @@ def site_import_get(*, user: User, public_id: Any) -> SiteImport:
 def site_import_list(*, user: User, limit: int = 20) -> list[SiteImport]:
     """The latest registry imports of the user's organisation."""
     return list(SiteImport.objects.visible_to(user).select_related("task_run", "supplier")[:limit])
+
+
+# for the pages (added by the pages of issue 11)
+
+
+def review_alike_counts(mentions: Any) -> dict[int, int]:
+    """For each mention, how many other mentions of the same record wait for review in the whole installation
+    (a count only: one decision answers them all, whoever uploaded them). One query."""
+    mentions = list(mentions)
+    waiting = dict(
+        SiteMention.objects.filter(
+            fingerprint__in={m.fingerprint for m in mentions}, status=MentionStatus.REVIEW
+        )
+        .order_by()
+        .values("fingerprint")
+        .annotate(n=Count("pk"))
+        .values_list("fingerprint", "n")
+    )
+    return {
+        m.pk: max(0, waiting.get(m.fingerprint, 0) - (1 if m.status == MentionStatus.REVIEW else 0))
+        for m in mentions
+    }
+
+
+def site_risks(*, user: User, site: Site) -> list[dict[str, Any]]:
+    """The risks of the site's country and stage, as the user's organisation's supplier site lists linked them to
+    the tenders' product risk assessments (contracts' ProductionSite.risk_link): one per category and country
+    and stage, highest score first, with the reasons of the link. One query."""
+    links = (
+        SiteMention.objects.visible_to(user)
+        .filter(site=site)
+        .exclude(production_site=None)
+        .exclude(production_site__risk_link=None)
+        .values_list("production_site__risk_link", flat=True)[:200]
+    )
+    risks: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for link in links:
+        for risk in (link or {}).get("risks", []):
+            key = (risk.get("category", ""), risk.get("country_iso3", ""), risk.get("stage", ""))
+            if key not in risks or risk.get("score", 0) > risks[key].get("score", 0):
+                risks[key] = {**risk, "reasons": list(link.get("reasons", [])), "source": link.get("source", "")}
+    return sorted(risks.values(), key=lambda r: (-float(r.get("score") or 0), str(r.get("title", ""))))
