@@ -564,9 +564,9 @@ def world_map_svg(
             out.append(shape)
         out.append("</g>")
 
-    if legend_rows:  # on white, over whatever land lies beyond the frame
+    if legend_rows:  # on white, over whatever land lies beyond the frame (also in a last, partial pixel row)
         out.append(
-            f'<rect x="{_fmt(fx)}" y="{_fmt(fy + fh)}" width="{_fmt(fw)}" height="{_fmt(legend_height)}" '
+            f'<rect x="{_fmt(fx)}" y="{_fmt(fy + fh)}" width="{_fmt(fw)}" height="{_fmt(legend_height + fh)}" '
             f'fill="#ffffff"/><g font-size="{_fmt(font)}" fill="#222222">'
         )
         y = fy + fh + font * 0.8

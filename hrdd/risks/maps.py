@@ -153,10 +153,10 @@ def map_levels(shading: tuple[CountryShading, ...]) -> tuple[MapLevel, ...]:
 def level_label(level: MapLevel) -> str:
     """The legend's words for a class: its share of the top score and its range of scores."""
     if level.high is None:
-        return _("score %(low)s or more") % {"low": f"{level.low:g}"}
+        return str(_("score %(low)s or more") % {"low": f"{level.low:g}"})
     if level.low == 0:
-        return _("scores below %(high)s") % {"high": f"{level.high:g}"}
-    return _("scores %(low)s to %(high)s") % {"low": f"{level.low:g}", "high": f"{level.high:g}"}
+        return str(_("scores below %(high)s") % {"high": f"{level.high:g}"})
+    return str(_("scores %(low)s to %(high)s") % {"low": f"{level.low:g}", "high": f"{level.high:g}"})
 
 
 def risk_map_svg(assessment: RiskAssessment, shading: tuple[CountryShading, ...]) -> SafeString:
