@@ -10,11 +10,18 @@ The public interface every caller uses (the `supplier_sites` app, `hrdd sites ma
 - `record_fingerprint(record)`: what makes two uploads "the same record", so that a reviewer's decision about a
   (fingerprint, site) pair is applied to every later upload of it (`Decisions`).
 
-This module holds the types and the rules around the engine (thresholds, remembered decisions); the scoring
-engine lives beside it in this package.
+For a large registry, or many lists against one registry: `SiteIndex.build(sites, path=...)` once (on disk when
+the registry is larger than memory; `SiteIndex.open(path)` later), then `index.match(incoming, decisions=...)`.
+`estimate_parameters(pairs)` recalibrates the model's weights from labelled pairs (reviewers' confirmations).
+
+This module holds the types and the rules around the engine (thresholds, remembered decisions); normalisation
+(normalise.py), the model (model.py, parameters.json) and the Splink index (index.py) live beside it.
 """
 
-from hrdd.domain.sitematch.engine import match_records
+from hrdd.domain.sitematch.engine import match_exact_names, match_records
+from hrdd.domain.sitematch.index import SiteIndex, estimate_parameters
+from hrdd.domain.sitematch.model import ModelParameters, shipped_parameters
+from hrdd.domain.sitematch.normalise import NormalisedSite, normalise_site
 from hrdd.domain.sitematch.types import (
     Candidate,
     Decisions,
@@ -30,8 +37,15 @@ __all__ = [
     "Decisions",
     "FieldAgreement",
     "MatchResult",
+    "ModelParameters",
+    "NormalisedSite",
+    "SiteIndex",
     "SiteRecord",
     "Thresholds",
+    "estimate_parameters",
+    "match_exact_names",
     "match_records",
+    "normalise_site",
     "record_fingerprint",
+    "shipped_parameters",
 ]

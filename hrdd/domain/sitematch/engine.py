@@ -1,5 +1,9 @@
-"""The first matching engine: exact normalised name and country (the baseline every better engine is measured
-against). Remembered decisions come first: a confirmed pair links, a rejected pair is never proposed."""
+"""The one entry point of site matching, `match_records`, and the first engine kept as the baseline every better
+one is measured against (`match_exact_names`: exact normalised name and country).
+
+`match_records` builds a `SiteIndex` (hrdd.domain.sitematch.index: Splink on DuckDB) over the registry for the
+call; a caller matching many lists against one large registry builds the index once and calls `index.match`.
+Remembered decisions come first in both engines: a confirmed pair links, a rejected pair is never proposed."""
 
 from __future__ import annotations
 
@@ -26,6 +30,23 @@ def match_records(
     thresholds: Thresholds | None = None,
 ) -> list[MatchResult]:
     """Match each incoming record against the registry; see the package's docstring."""
+    from hrdd.domain.sitematch.index import SiteIndex
+
+    index = SiteIndex.build(registry)
+    try:
+        return index.match(incoming, decisions=decisions, thresholds=thresholds)
+    finally:
+        index.close()
+
+
+def match_exact_names(
+    incoming: Sequence[SiteRecord],
+    registry: Iterable[SiteRecord],
+    *,
+    decisions: Decisions | None = None,
+    thresholds: Thresholds | None = None,
+) -> list[MatchResult]:
+    """The baseline: a record links to the one registry site of its country with the same normalised name."""
     decisions = decisions or Decisions()
     thresholds = thresholds or Thresholds()
     index: dict[tuple[str, str], list[str]] = defaultdict(list)
