@@ -480,5 +480,9 @@ def site_risks(*, user: User, site: Site) -> list[dict[str, Any]]:
         for risk in (link or {}).get("risks", []):
             key = (risk.get("category", ""), risk.get("country_iso3", ""), risk.get("stage", ""))
             if key not in risks or risk.get("score", 0) > risks[key].get("score", 0):
-                risks[key] = {**risk, "reasons": list(link.get("reasons", [])), "source": link.get("source", "")}
+                risks[key] = {
+                    **risk,
+                    "reasons": list(link.get("reasons", [])),
+                    "source": link.get("source", ""),
+                }
     return sorted(risks.values(), key=lambda r: (-float(r.get("score") or 0), str(r.get("title", ""))))

@@ -279,3 +279,35 @@ def test_a_site_moved_to_another_needs_the_other(buyer, penang):
     with pytest.raises(InputError) as refused:
         services.site_update(actor=buyer, site=penang, status="moved")
     assert refused.value.field == "moved_to"
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_registry_page_costs_the_same_queries_whatever_its_size(
+    buyer, django_assert_max_num_queries, extra
+):
+    # given a registry of a few or many sites, each named by us
+    upload(buyer, *(record(f"Plant {i}", address=f"{i} Road") for i in range(3 + extra)))
+    sites = selectors.site_list(user=buyer, query="plant", country_iso3="MYS")
+    # when one page is read, then the queries are a count and a page
+    with django_assert_max_num_queries(2):
+        assert sites.count() == 3 + extra
+        assert len(list(sites.order_by("name", "id")[:25])) == min(25, 3 + extra)
+
+
+def test_the_site_page_shows_our_contracts_products_and_group(
+    buyer, municipality, penang, django_assert_max_num_queries
+):
+    contract = ContractFactory(organisation=municipality)
+    services.mention_add(
+        actor=buyer,
+        contract=contract,
+        name=penang.name,
+        address=penang.address,
+        country="MYS",
+        products="notebooks; docks",
+    )
+    with django_assert_max_num_queries(8):
+        detail = selectors.site_detail(user=buyer, site=penang)
+    assert detail.contracts == [contract]
+    assert detail.products == ["docks", "notebooks"]
+    assert detail.mentions_total == 2
