@@ -13,9 +13,11 @@ import typer
 from rich.table import Table
 
 from hrdd.cli.common import JsonOpt, django_setup, print_json, stderr, stdout, write_output
+from hrdd.cli.sites_match import sites_match
 from hrdd.core.errors import InputError, NotFound
 
 sites_app = typer.Typer(help="The registry of production sites: import, match, review.", no_args_is_help=True)
+sites_app.command("match")(sites_match)
 
 
 # the registry's commands: they act as a user (--as), in one of their organisations (--organisation)

@@ -36,7 +36,7 @@ LEGAL_PHRASES: tuple[tuple[str, ...], ...] = tuple(
                 "sdn bhd", "sendirian berhad", "pvt ltd", "private limited", "pte ltd", "public company limited",
                 "public co ltd", "pcl", "co ltd", "company limited", "co limited", "corp ltd", "ltd co",
                 "joint stock company", "joint stock co", "cong ty co phan", "cong ty tnhh", "cong ty", "tnhh mtv",
-                "mot thanh vien", "one member", "spol s r o", "s r o", "a s", "k s", "kft", "zrt", "nyrt", "bt",
+                "mot thanh vien", "one member", "spol s r o", "spol s ro", "s r o", "a s", "k s", "kft", "zrt", "nyrt", "bt",
                 "gmbh co kg", "gmbh and co kg", "co kg", "ag and co kg", "b v", "n v", "s a", "s p a", "s r l",
                 "private ltd", "opc pvt ltd", "llp", "inc", "phils inc", "philippines inc", "corporation",
                 "you xian gong si", "youxian gongsi", "gufen youxian gongsi", "you xian", "gong si",
