@@ -617,8 +617,12 @@ def _listed_site(site: Site, field: str = "site") -> Site:
 
 
 def _candidate_site(mention: SiteMention, site: Site | None) -> Site:
+    """The site a decision is about: the one given, else the site an automatic or confirmed link chose, else the
+    mention's best candidate."""
     if site is not None:
         return _listed_site(site)
+    if mention.site_id is not None and mention.status in (MentionStatus.AUTO, MentionStatus.CONFIRMED):
+        return _listed_site(mention.site)  # type: ignore[arg-type]
     best = mention.best_candidate
     if best is None:
         raise InputError(_("This mention has no candidate site: name the site."), field="site")

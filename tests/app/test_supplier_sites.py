@@ -311,3 +311,24 @@ def test_the_site_page_shows_our_contracts_products_and_group(
     assert detail.contracts == [contract]
     assert detail.products == ["docks", "notebooks"]
     assert detail.mentions_total == 2
+
+
+def test_rejecting_an_automatic_link_unlinks_it_for_good(buyer, penang):
+    upload(buyer, record("Penang Assembly Sdn Bhd"))
+    mention = SiteMention.objects.filter(status=MentionStatus.AUTO).get()
+    services.mention_reject(actor=buyer, mention=mention)
+    mention.refresh_from_db()
+    assert mention.status == MentionStatus.REJECTED and mention.site != penang
+    assert upload(buyer, record("Penang Assembly Sdn Bhd")).linked == 1  # to the site made for it, not Penang
+    assert SiteMention.objects.filter(site=penang).count() == 1
+
+
+def test_a_company_of_ours_is_tied_to_a_registry_group(buyer, municipality):
+    from tests.factories import CompanyFactory
+
+    company = CompanyFactory(organisation=municipality)
+    group = services.site_group_create(actor=buyer, name="Foxlink Group")
+    link = services.company_group_link(actor=buyer, company=company, group=group)
+    assert link.organisation == municipality and company.site_group_link.group == group
+    assert services.company_group_link(actor=buyer, company=company, group=None) is None
+    assert AuditEvent.objects.filter(action__in=["site_group.link", "site_group.unlink"]).count() == 2
