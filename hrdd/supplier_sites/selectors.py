@@ -426,6 +426,45 @@ def mentions_of_sites(site_ids: list[int]) -> QuerySet[SiteMention]:
     )
 
 
+@dataclass(frozen=True)
+class Exposure:
+    """Who depends on a set of sites, as one user may see it: the contracts, suppliers and products of the user's
+    organisation by name; of the other organisations only how many there are and how many contracts they have."""
+
+    sites: int
+    contracts: list[Any]
+    suppliers: list[Any]
+    products: list[str]
+    other_organisations: int
+    other_contracts: int
+
+
+def exposure_of_sites(*, user: User, sites: QuerySet[Site]) -> Exposure:
+    """The exposure of the user's organisation (and the counts of others') to these sites through the mentions in
+    submitted site lists and imports (a fixed number of queries)."""
+    organisation_id = _organisation_id(user)
+    site_ids = sites.values("pk")
+    ours = list(
+        SiteMention.objects.filter(site_id__in=site_ids, organisation_id=organisation_id).select_related(
+            "contract", "supplier"
+        )
+    )
+    others = SiteMention.objects.filter(site_id__in=site_ids).exclude(organisation_id=organisation_id)
+    return Exposure(
+        sites=sites.count(),
+        contracts=list({m.contract.pk: m.contract for m in ours if m.contract_id}.values()),
+        suppliers=list({m.supplier.pk: m.supplier for m in ours if m.supplier_id}.values()),
+        products=sorted({p.strip() for m in ours for p in m.products.split(";") if p.strip()}),
+        other_organisations=others.values("organisation_id").distinct().count(),
+        other_contracts=others.exclude(contract=None).values("contract_id").distinct().count(),
+    )
+
+
+def exposure_of_group(*, user: User, group: SiteGroup) -> Exposure:
+    """The exposure to every site operated anywhere in a group's tree."""
+    return exposure_of_sites(user=user, sites=group_sites(group))
+
+
 # imports
 
 

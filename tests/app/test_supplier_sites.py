@@ -332,3 +332,18 @@ def test_a_company_of_ours_is_tied_to_a_registry_group(buyer, municipality):
     assert link.organisation == municipality and company.site_group_link.group == group
     assert services.company_group_link(actor=buyer, company=company, group=None) is None
     assert AuditEvent.objects.filter(action__in=["site_group.link", "site_group.unlink"]).count() == 2
+
+
+def test_exposure_names_our_contracts_and_counts_the_others(buyer, outsider, municipality, penang):
+    # given our contract and another organisation's naming Penang, operated by a group
+    ours = ContractFactory(organisation=municipality)
+    theirs = ContractFactory(organisation=outsider.organisation)
+    upload(buyer, record("Penang Assembly Sdn Bhd"), contract=ours)
+    upload(outsider, record("Penang Assembly Sdn Bhd"), contract=theirs)
+    group = services.site_group_create(actor=buyer, name="Foxlink Group")
+    services.site_update(actor=buyer, site=penang, operator=group)
+    # when the buyer asks who is exposed through the group
+    exposure = selectors.exposure_of_group(user=buyer, group=group)
+    # then our contract by name, theirs only counted
+    assert exposure.contracts == [ours]
+    assert (exposure.sites, exposure.other_organisations, exposure.other_contracts) == (1, 1, 1)
