@@ -15,4 +15,5 @@ urlpatterns = [
     path("risks/", include("hrdd.risks.urls")),
     path("tenders/", include("hrdd.tenders.urls")),
     path("contracts/", include("hrdd.contracts.urls")),
+    path("sites/", include("hrdd.supplier_sites.urls")),
 ]

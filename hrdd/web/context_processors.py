@@ -14,6 +14,7 @@ NAV_SECTIONS = {
     "tenders": "tenders",
     "contracts": "contracts",
     "companies": "companies",
+    "supplier_sites": "sites",
     "audit": "audit",
     "audit_export": "audit",
     "accounts": "account",
