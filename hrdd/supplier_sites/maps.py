@@ -17,6 +17,7 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hrdd.core.maps import NEUTRAL_FILL, MapPoint, Shade, categorical_colour, world_map_svg
 from hrdd.domain.countries import display_name
@@ -118,7 +119,12 @@ def registry_map_context(sites: QuerySet[Site], *, total: int) -> dict[str, Any]
         svg = world_map_svg(
             {},
             points,
-            title=_("Where the %(n)d sites found lie, coloured by type") % {"n": total},
+            title=ngettext(
+                "Where the site found lies, coloured by its type",
+                "Where the %(n)d sites found lie, coloured by type",
+                total,
+            )
+            % {"n": total},
             description=_(
                 "A dot is a site at its coordinates; a ring is a site whose coordinates are not known, "
                 "placed inside its country. The colours and the number of sites of each type are listed "
