@@ -91,7 +91,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
                 (label, reverse("supplier_sites:export", args=[fmt]) + (f"?{query}" if query else ""))
                 for fmt, label in (("csv", "CSV"), ("xlsx", _("Excel (XLSX)")), ("json", "JSON"))
             ],
-            "export_max": EXPORT_IN_PAGE_MAX,
+            "export_max": f"{EXPORT_IN_PAGE_MAX:,}",
             **registry_map_context(sites, total=page.paginator.count),
         },
     )

@@ -114,7 +114,12 @@ def registry(buyer, municipality):
         contract=contract,
     )
     penang = Site.objects.get(name="Penang Assembly Sdn Bhd")
-    services.site_update(actor=buyer, site=penang, latitude=5.297, longitude=100.27)
+    group = penang.operator
+    services.site_group_update(actor=buyer, group=group, role="odm_ems")
+    entity = services.site_group_create(
+        actor=buyer, name="Foxlink Penang Sdn Bhd", kind="legal_entity", parent=group, country_iso3="MYS"
+    )
+    services.site_update(actor=buyer, site=penang, latitude=5.297, longitude=100.27, operator=entity)
     hanoi = Site.objects.get(name="Hanoi Cables JSC")
     services.site_update(actor=buyer, site=hanoi, latitude=21.1, longitude=105.78)
     stored(
