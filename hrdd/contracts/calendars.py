@@ -18,13 +18,15 @@ the feed's last change, not the time of the request, so that the same version is
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -32,7 +34,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 from icalendar import vText
 
-from hrdd.contracts.models import CalendarFeed, Contract, InformationRequest, Obligation
+from hrdd.contracts.models import CalendarBody, CalendarFeed, Contract, InformationRequest, Obligation
 from hrdd.contracts.versions import contracts_version
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import NotFound
@@ -43,6 +45,8 @@ FEED_FORMAT = "hrdd-obligations-3"
 PRODID = "-//hrdd//contract obligations//EN"
 # Reminders on each event still awaited: this many days before its date (at midnight, as the event is all-day).
 ALARM_DAYS_BEFORE = (7, 1)
+# A client that takes a gzip-compressed body (as Django's GZipMiddleware reads Accept-Encoding).
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # How often a subscribed calendar program should fetch the feed again (RFC 7986 REFRESH-INTERVAL).
 REFRESH_INTERVAL = "PT1H"
 REQUEST_FIELDS = (
@@ -126,25 +130,60 @@ def feed_response(
     obligations: QuerySet[Obligation],
     *,
     organisation_id: int,
+    contract_id: int | None = None,
     name: str,
     filename: str,
 ) -> HttpResponse:
     """The feed as a download, or 304 Not Modified when the client holds its version already (one query).
-    `obligations` are the organisation's, or some of them (a contract's)."""
+    `obligations` are the organisation's, or those of the contract `contract_id`. The body written for a version is
+    kept (CalendarBody) and sent again, compressed when the client accepts gzip, until the version moves."""
     base = base_url()
     version = feed_version(organisation_id, name=name, base_url=base)
     modified = int(version.last_modified.timestamp()) if version.last_modified else None
     # private: behind a login; no-cache: a cache may keep it but asks again (cheaply) before each use
-    headers = {"ETag": version.etag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": version.etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
     response = get_conditional_response(request, etag=version.etag, last_modified=modified)
     if response is None:
-        body = obligations_calendar(obligations, name=name, base_url=base, stamp=version.last_modified)
-        response = attachment(body, filename)
+        compressed = _stored_body(organisation_id, contract_id, version.etag) or _store_body(
+            organisation_id,
+            contract_id,
+            version.etag,
+            obligations_calendar(obligations, name=name, base_url=base, stamp=version.last_modified),
+        )
+        if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = attachment(compressed, filename)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = attachment(gzip.decompress(compressed), filename)
     for header, value in headers.items():
         response[header] = value
     return response
+
+
+def _stored_body(organisation_id: int, contract_id: int | None, etag: str) -> bytes | None:
+    found = (
+        CalendarBody.objects.filter(organisation_id=organisation_id, contract_id=contract_id, etag=etag)
+        .values_list("body", flat=True)
+        .first()
+    )
+    return bytes(found) if found is not None else None
+
+
+def _store_body(organisation_id: int, contract_id: int | None, etag: str, body: bytes) -> bytes:
+    """Keep the feed written for this version, compressed; return the compressed bytes. Two requests writing the
+    same version at once both answer; one of their rows is kept."""
+    compressed = gzip.compress(body, compresslevel=6, mtime=0)
+    values = {"etag": etag, "body": compressed, "size": len(body)}
+    try:
+        with transaction.atomic():
+            CalendarBody.objects.update_or_create(
+                organisation_id=organisation_id, contract_id=contract_id, defaults=values
+            )
+    except IntegrityError:  # written meanwhile by a request for the same feed: theirs is as good
+        pass
+    return compressed
 
 
 def obligations_calendar(

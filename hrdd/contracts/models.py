@@ -230,3 +230,29 @@ class ContractsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"contracts of organisation {self.organisation_id}: version {self.number}"
+
+
+class CalendarBody(models.Model):
+    """A calendar feed as last written, compressed (gzip), with the ETag it was written for: the next full
+    request of the same version is answered from it instead of writing every event again (issue 9). One row per
+    feed: the organisation's (no contract) and each contract's that was asked for."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    etag = models.CharField(max_length=80)
+    body = models.BinaryField()
+    size = models.PositiveIntegerField()  # of the feed itself, before compression
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(contract__isnull=True),
+                name="one_organisation_feed_body",
+            ),
+            models.UniqueConstraint(fields=["contract"], name="one_contract_feed_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"calendar of organisation {self.organisation_id}, contract {self.contract_id}"

@@ -251,6 +251,7 @@ def contract_calendar(request: HttpRequest, public_id: str) -> HttpResponse:
         request,
         contract.obligations.all(),
         organisation_id=contract.organisation_id,
+        contract_id=contract.pk,
         name=str(contract),
         filename=filename_from_title(contract.title, ".ics", default="contract"),
     )

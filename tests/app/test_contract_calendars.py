@@ -3,6 +3,7 @@
 obligation, a submission or a supplier's name changes what the feed says."""
 
 import datetime as dt
+import gzip
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -200,12 +201,55 @@ def test_writing_the_feed_takes_the_same_queries_for_one_contract_or_many(logged
         return len(queries.captured_queries)
 
     contract(buyer)
+    queries_of_the_feed()  # the feed's stored body is made once; each new version replaces it
+    contract(buyer, title="Lot 0", supplier="Supplier 0")
     one = queries_of_the_feed()
-    for n in range(6):
+    for n in range(1, 7):
         contract(buyer, title=f"Lot {n}", supplier=f"Supplier {n}")
 
     # when / then
     assert queries_of_the_feed() == one
+
+
+def test_a_feed_asked_again_in_full_is_sent_as_written_without_reading_an_obligation(logged_in, buyer):
+    # given
+    contract(buyer)
+    written = logged_in.get(ORG_CALENDAR)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        again = logged_in.get(ORG_CALENDAR)
+    zipped = logged_in.get(ORG_CALENDAR, headers={"Accept-Encoding": "br, gzip, deflate"})
+
+    # then
+    assert again.content == written.content
+    assert not any("contracts_obligation" in q["sql"] for q in queries.captured_queries)
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert gzip.decompress(zipped.content) == written.content
+    assert "Content-Encoding" not in written
+
+
+def test_a_new_version_writes_the_feed_again_and_each_contract_feed_is_its_own(logged_in, buyer):
+    # given
+    first = contract(buyer)
+    organisation_feed = logged_in.get(ORG_CALENDAR)
+    contract_feed = logged_in.get(contract_url(first))
+
+    # when
+    contract(buyer, title="Servers", supplier="Future Servers")
+    organisation_again = logged_in.get(ORG_CALENDAR)
+    contract_again = logged_in.get(contract_url(first))
+
+    # then
+    assert "Future Servers" in organisation_again.content.decode()
+    assert "Future Servers" not in contract_again.content.decode()
+    assert (
+        len(events_of(contract_again))
+        == len(events_of(contract_feed))
+        < len(events_of(organisation_feed)) + 1
+    )
+    assert len(events_of(organisation_again)) > len(events_of(organisation_feed))
 
 
 # the version follows the data
@@ -293,7 +337,9 @@ def test_a_contract_renamed_or_archived_makes_a_new_version(logged_in, buyer):
     held = logged_in.get(ORG_CALENDAR)
 
     # when
-    contract_update(actor=buyer, contract=record, title="Notebooks, lot 2", supplier_email=record.supplier_email)
+    contract_update(
+        actor=buyer, contract=record, title="Notebooks, lot 2", supplier_email=record.supplier_email
+    )
     renamed = logged_in.get(ORG_CALENDAR, headers={"If-None-Match": held["ETag"]})
     contract_archive(actor=buyer, contract=record)
     archived = logged_in.get(ORG_CALENDAR, headers={"If-None-Match": renamed["ETag"]})
