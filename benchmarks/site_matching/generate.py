@@ -377,7 +377,10 @@ class Site:
 
 def _brand(rng: random.Random, iso2: str) -> str:
     if iso2 in {"CN", "TW"} or rng.random() < 0.35:
-        return (rng.choice(SYLLABLES) + rng.choice(SYLLABLES)).capitalize()
+        # two syllables, or three (about 12,000 and 1.3 million names: a registry of a million sites should not
+        # hold the same name in one city far more often than a real one does)
+        syllables = 2 if rng.random() < 0.5 else 3
+        return "".join(rng.choice(SYLLABLES) for _ in range(syllables)).capitalize()
     return rng.choice(LATIN_ROOTS) + rng.choice(
         ["", "tek", "tron", "tech", "com", "ex", "ix", "on", " " + rng.choice(LATIN_ROOTS)]
     )

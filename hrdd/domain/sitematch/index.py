@@ -29,9 +29,9 @@ from hrdd.domain.sitematch.model import (
     TF_COLUMN,
     LevelParameters,
     ModelParameters,
+    name_frequency_base,
     neutral_parameters,
     prior_for,
-    registry_scale,
     shipped_parameters,
     splink_settings,
 )
@@ -56,6 +56,9 @@ BATCH = 50_000
 # Two candidates whose weights differ by less than this many bits are too close to pick one without a person.
 AMBIGUITY_BITS = 3.0
 KEEP_CANDIDATES = 3
+KEEP_ROWS = 8  # rows per incoming record read back from DuckDB (aliases of one site are several rows)
+# Pairs whose weight is below this are never a candidate anywhere near a threshold (2^-12: odds of 1 in 4,096).
+FLOOR_WEIGHT = -12.0
 
 
 def _silence_splink() -> None:
@@ -146,11 +149,10 @@ class SiteIndex:
             [registry], splink_settings(parameters, prior=self.prior), log_level=logging.ERROR
         )
         # how common each name is in this registry (Splink's term-frequency table for the exact-name level)
-        total = sum(int(v) for v in per_country.values())
         con.execute(
-            "CREATE OR REPLACE TABLE registry_name_tf AS SELECT name_compact, count(*)::DOUBLE / ? "
-            "AS tf_name_compact FROM registry_sites GROUP BY name_compact",
-            [max(total, 1) * registry_scale(total)],
+            "CREATE OR REPLACE TABLE registry_name_tf AS SELECT name_in_country, count(*)::DOUBLE / ? "
+            "AS tf_name_in_country FROM registry_sites GROUP BY name_in_country",
+            [name_frequency_base({str(k): int(v) for k, v in per_country.items()})],
         )
         tf_table = self._db.register("registry_name_tf", table_name="registry_name_tf_" + _uid())
         self._linker.table_management.register_term_frequency_lookup(tf_table, TF_COLUMN)
@@ -237,8 +239,16 @@ class SiteIndex:
         table = _arrow_table(rows, "incoming")
         left = self._db.register(table, table_name=f"incoming_{_uid()}_{self._calls}")
         try:
-            predictions = self._linker.inference.predict_between(left, self._registry, warning_mode="never")
-            found = predictions.as_record_list()
+            # Pairs far below any threshold are dropped in DuckDB, and of the rest only the best few per record
+            # (and per site, an alias row counting for its site) come back to Python.
+            predictions = self._linker.inference.predict_between(
+                left, self._registry, threshold_match_weight=FLOOR_WEIGHT, warning_mode="never"
+            )
+            # the table's name is one Splink made, never input
+            best_rows = f"SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY unique_id_l ORDER BY match_weight DESC, unique_id_r) AS rank FROM {predictions.physical_name}) WHERE rank <= ?"  # noqa: S608
+            found_relation = self._con.sql(best_rows, params=[KEEP_ROWS])
+            columns = found_relation.columns
+            found = [dict(zip(columns, values, strict=True)) for values in found_relation.fetchall()]
             predictions.drop_table_from_database_and_remove_from_cache()
         finally:
             left.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)

@@ -299,6 +299,7 @@ class NormalisedSite:
     country: str
     name: str  # name words without legal form, places and numbers
     name_compact: str  # the name without spaces (Hon Hai / HonHai)
+    name_in_country: str  # the country and the compact name (the key of the names' frequencies)
     name_distinct: (
         str  # the name's distinctive words run together, without the generic ones (Electronics ...)
     )
@@ -352,6 +353,7 @@ def normalise_site(
         country=(country or "").strip().upper(),
         name=" ".join(kept),
         name_compact="".join(kept),
+        name_in_country=f"{(country or '').strip().upper()}:{''.join(kept)}",
         name_distinct="".join(distinctive),
         name_numbers=" ".join(sorted(set(name_numbers))),
         name_key1=key1,
