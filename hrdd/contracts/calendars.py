@@ -4,8 +4,10 @@ user's secret address of the organisation's, which calendar programs subscribe t
 A calendar program asks for a feed every few minutes. Each request first reads the feed's version: the
 organisation's contracts version, one row that every change to what the feeds are written from moves
 (hrdd.contracts.versions); a client that already holds that version (If-None-Match, or If-Modified-Since) gets
-304 Not Modified and nothing else is read. Otherwise the body is written from one query of plain values, without building an
-icalendar object per event (about 0.8 ms each), in the iCalendar text format (RFC 5545) that icalendar reads back.
+304 Not Modified and nothing else is read. Otherwise the body kept for that version is sent (CalendarBody,
+gzip-compressed, sent as it is to a client that accepts gzip); for a new version it is written from one query of
+plain values, without building an icalendar object per event (about 0.8 ms each), in the iCalendar text format
+(RFC 5545) that icalendar reads back, and kept.
 
 An event carries only what the version covers: the obligation's clause, title, reason and deadline, the day its
 first submission was received, the contract's title and link and the supplier's name; a request for more
