@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrdd.domain.sitematch.model import (
+    COMMON_NAME,
     COMPARISONS,
     TF_COLUMN,
     LevelParameters,
@@ -104,6 +105,7 @@ def _arrow_table(rows: Sequence[NormalisedSite], source: str) -> pa.Table:
         for name, value in zip(COLUMNS, astuple(row), strict=True):
             columns[name].append(None if (name in NULLABLE and not value) else value)
     data = {"unique_id" if name == "key" else name: values for name, values in columns.items()}
+    data["name_block"] = list(data["name_compact"])  # SiteIndex.build blanks the common names of the registry
     data["source_dataset"] = [source] * len(rows)
     return pa.table(data)
 
@@ -209,6 +211,11 @@ class SiteIndex:
             con.register("registry_batch", _arrow_table([], "registry"))
             con.execute("CREATE TABLE registry_sites AS SELECT * FROM registry_batch")
             con.unregister("registry_batch")
+        con.execute(
+            "UPDATE registry_sites SET name_block = NULL WHERE name_in_country IN (SELECT name_in_country "
+            "FROM registry_sites GROUP BY name_in_country HAVING count(*) > ?)",
+            [COMMON_NAME],
+        )
         return cls(con, parameters or shipped_parameters(), size)
 
     @classmethod

@@ -103,15 +103,18 @@ COMPARISONS: tuple[tuple[str, str, tuple[tuple[str, str, bool], ...]], ...] = (
 # Blocking: which registry sites an incoming record is compared with at all. Always within one country; then a
 # distinctive word of the name in the same city, the whole name anywhere in the country, or the same street and
 # number in the same city (a site renamed, or written under its group's other name).
+# The whole name alone is a blocking key only where few sites hold it (`name_block`: NULL in the registry for a
+# name more than COMMON_NAME sites of its country hold, such as a group's): a record without a city is still
+# compared with the one site named so, and a group's record is not compared with all its campuses in the country.
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("country", "name_key1", "city"),
     ("country", "name_key2", "city"),
-    ("country", "name_compact"),
+    ("country", "name_block"),
     ("country", "name_prefix", "city", "address_key"),
     ("country", "city", "address_key", "address_numbers"),
     ("country", "name_key1", "address_key"),
-    ("country", "name_key1", "name_key2"),
 )
+COMMON_NAME = 20
 
 PARAMETERS_FILE = "parameters.json"
 
