@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "hrdd.tenders",
     "hrdd.contracts",
     "hrdd.supplier_sites",
+    "hrdd.incidents",
     "hrdd.web",
 ]
 
