@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from rich.markup import escape
 from typer.core import TyperGroup
 
-from hrdd.cli import admin, contracts, organisations, questionnaire, risks, sites, tasks, tenders, verify
+from hrdd.cli import admin, contracts, organisations, questionnaire, risks, rmi, sites, tasks, tenders, verify
 from hrdd.cli.common import stderr
 from hrdd.core.errors import InputError, NotFound
 
@@ -59,6 +59,7 @@ app.add_typer(contracts.contract_app, name="contract")
 app.add_typer(tasks.tasks_app, name="tasks")
 app.add_typer(organisations.organisation_app, name="organisation")
 app.add_typer(sites.sites_app, name="sites")
+app.add_typer(rmi.rmi_app, name="rmi")
 contracts.contract_app.command("sites")(tasks.contract_sites)
 questionnaire.questionnaire_app.command("import")(tasks.questionnaire_import)
 app.command("remind")(contracts.remind)
