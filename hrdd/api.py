@@ -42,6 +42,8 @@ from hrdd.domain.maturity import InvalidResponse, NoRespondents
 from hrdd.domain.questionnaire_framework import FrameworkError
 from hrdd.domain.risk import InvalidAdjustment, UnknownProduct
 from hrdd.domain.tender import TenderInputError
+from hrdd.incidents.api import public_router as grievances_router
+from hrdd.incidents.api import router as incidents_router
 from hrdd.procurements.api import router as procurements_router
 from hrdd.risks.api import router as risks_router
 from hrdd.risks.api import saved_router as saved_risks_router
@@ -150,3 +152,5 @@ api.add_router("/risk-assessments", saved_risks_router)
 api.add_router("/tenders", tenders_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/sites", sites_router)
+api.add_router("/incidents", incidents_router)
+api.add_router("/incidents/public", grievances_router)
