@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -240,9 +241,9 @@ def template_layouts() -> dict[str, TemplateLayout]:
 def known_versions() -> list[str]:
     """The template versions hrdd reads, e.g. ["AMRT 1.2", ..., "EMRT 2.1"], ordered by type and version."""
 
-    def order(key: str) -> tuple[int, tuple[int, ...]]:
+    def order(key: str) -> tuple[int, Decimal]:
         kind, version = key.split(" ")
-        return TEMPLATE_TYPES.index(kind), tuple(int(p) for p in version.split("."))
+        return TEMPLATE_TYPES.index(kind), Decimal(version)  # RMI numbers are decimals: 6.22 comes before 6.4
 
     return sorted(_shipped()[0], key=order)
 
