@@ -28,7 +28,13 @@ def test_one_dimension_at_its_top_makes_the_impact_at_least_high():
 
 @pytest.mark.parametrize(
     ("ratings", "level"),
-    [((3, 3, 3), "high"), ((2, 2, 2), "medium"), ((3, 2, 1), "medium"), ((1, 2, 2), "low"), ((1, 1, 1), "low")],
+    [
+        ((3, 3, 3), "high"),
+        ((2, 2, 2), "medium"),
+        ((3, 2, 1), "medium"),
+        ((1, 2, 2), "low"),
+        ((1, 1, 1), "low"),
+    ],
 )
 def test_the_sum_of_the_ratings_decides_when_no_dimension_is_at_its_top(ratings, level):
     scale, scope, irremediability = ratings
