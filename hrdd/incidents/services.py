@@ -635,9 +635,11 @@ def check_fill_time(
     """Refuse a form sent faster than a person fills it in, or with a stamp that is forged or over a day old."""
     now = now or timezone.now()
     try:
-        issued = float(signing.loads(stamp or "", salt=STAMP_SALT, max_age=MAX_FORM_AGE))
+        issued = float(signing.loads(stamp or "", salt=STAMP_SALT))
     except (signing.BadSignature, TypeError, ValueError) as exc:
         raise SpamSuspected(_("The form has expired. Please open it again."), field="stamp") from exc
+    if now.timestamp() - issued > MAX_FORM_AGE.total_seconds():
+        raise SpamSuspected(_("The form has expired. Please open it again."), field="stamp")
     if now.timestamp() - issued < min_seconds:
         raise SpamSuspected(
             _("The form was sent too quickly. Please check it and send it again."), field="stamp"
@@ -711,8 +713,10 @@ def grievance_submit(
             confidentiality=Confidentiality.OWNER_ONLY,
             channel=channel,
             receipt_hash=selectors.receipt_hash(normalised),
-            reporter_anonymous=not (clean.get("reporter_name") or clean.get("reporter_contact")),
-            **clean,
+            **(
+                clean
+                | {"reporter_anonymous": not (clean.get("reporter_name") or clean.get("reporter_contact"))}
+            ),
         )
         _store_document(incident, accepted)
         incident.save()
