@@ -9,6 +9,7 @@ reviewer decided on is never asked about again, whoever uploads it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -202,10 +203,11 @@ def match_listed(
             by_country[record.country_iso3].append(i)
     results: dict[int, MatchResult] = {}
     done = len(by_identifier)
-    for country in sorted(by_country):
-        indices = by_country[country]
+    for countries in _batches(by_country):
+        indices = [i for country in countries for i in by_country[country]]
         incoming = [records[i].as_site_record(str(i)) for i in indices]
-        for result in match_records(incoming, read(country), decisions=decisions, thresholds=thresholds()):
+        registry_part = itertools.chain.from_iterable(read(country) for country in countries)
+        for result in match_records(incoming, registry_part, decisions=decisions, thresholds=thresholds()):
             results[int(result.record_key)] = result
         done += len(indices)
         if progress is not None:
@@ -237,6 +239,26 @@ def match_listed(
             )
         )
     return verdicts
+
+
+BATCH_RECORDS = (
+    5000  # incoming records per call of the engine: each call has a fixed cost, progress comes per call
+)
+
+
+def _batches(by_country: dict[str, list[int]]) -> Iterator[list[str]]:
+    """Countries grouped so that each call of the engine matches about BATCH_RECORDS records (the engine blocks by
+    country itself; only the registries of the batch's countries are read)."""
+    batch: list[str] = []
+    size = 0
+    for country in sorted(by_country):
+        batch.append(country)
+        size += len(by_country[country])
+        if size >= BATCH_RECORDS:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _identifier_matches(records: Sequence[ListedRecord]) -> dict[int, tuple[int, str]]:
