@@ -30,6 +30,16 @@ Last result (2-core VM shared with other test runs, in-memory SQLite, median of 
     20,000-row site list (scenario 3, risks linked): stored in 3.4 s; its contract page 81 ms (11 queries)
     hrdd verify over 10,000 obligations: 1.2 s, 0 differ
 
+After the dashboard's counts were stored with each organisation's contracts version (2026-11-30; PostgreSQL,
+`--sizes 10 100 1000 2000 --sites 0 --repeat 7`, four helper sessions running tests on the machine, so +-30%):
+
+    contracts  obligations  dashboard          contract page  supplier page  remind again
+    10         100          101 ms, 18 queries  65 ms, 12       97 ms, 15      14 ms, 3 queries
+    100        1,000         85 ms, 18 queries  41 ms, 12       81 ms, 15      17 ms, 3 queries
+    1,000      10,000       112 ms, 18 queries  45 ms, 12       72 ms, 15      62 ms, 3 queries
+    2,000      20,000        75 ms, 18 queries  31 ms, 12       45 ms, 15     263 ms, 3 queries
+    dashboard 2,000 / 10 contracts: 0.74x (target: within 2x); hrdd verify: 20,000 verdicts in 3.5 s, 0 differ
+
 The same seeding on the code before stored verdicts (commit 93875f2, 5,000 rows, the limit then): dashboard
 260 ms / 2.0 s / 45.5 s at 10 / 100 / 1,000 contracts (112 / 1,012 / ~10,000 queries, 4.4 MB of HTML at 1,000),
 the contract page of a 5,000-row list 1.75 s and its supplier page 2.5 s.
