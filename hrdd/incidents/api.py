@@ -22,29 +22,29 @@ from hrdd.domain.incidents import StepFacts, step_is_overdue
 from hrdd.incidents import selectors, services
 from hrdd.incidents.models import GrievanceChannel, Incident, Notice, RemediationStep, risk_category_choices
 from hrdd.incidents.schemas import (
-    ChannelIn,
-    ChannelOut,
-    ChannelUpdateIn,
-    ExposureOut,
+    ExposureSharingIn,
+    ExposureSharingOut,
+    GrievanceChannelIn,
+    GrievanceChannelOut,
+    GrievanceChannelUpdateIn,
     GrievanceIn,
+    IncidentExposureOut,
     IncidentIn,
+    IncidentNoticeOut,
     IncidentOut,
+    IncidentTransitionIn,
     IncidentUpdateIn,
     IntakeFormOut,
-    NoticeOut,
     PagedIncidentOut,
-    ProgressIn,
     ReceiptIn,
     ReceiptOut,
     ReceiptStatusOut,
-    SharingIn,
-    SharingOut,
-    StepIn,
-    StepOut,
-    StepUpdateIn,
-    SupplierStepOut,
-    TransitionIn,
-    VerifyIn,
+    RemediationStepIn,
+    RemediationStepOut,
+    RemediationStepUpdateIn,
+    StepProgressIn,
+    StepVerifyIn,
+    SupplierRemediationStepOut,
 )
 
 router = Router(tags=["incidents"], auth=django_auth)
@@ -169,13 +169,13 @@ def _client(request: HttpRequest) -> str:
 # fixed paths come before /{uuid:public_id}
 
 
-@router.get("/notices", response={200: list[NoticeOut]})
+@router.get("/notices", response={200: list[IncidentNoticeOut]})
 def notice_list(request: HttpRequest, unread: bool = False) -> list[dict[str, Any]]:
     """Your notices in the organisation you work in now: incidents touching its contracts, unread first."""
     return [notice_out(n) for n in selectors.notices_for(request.user, unread_only=unread, limit=200)]
 
 
-@router.post("/notices/{uuid:public_id}/read", response={200: NoticeOut, **READ_ERRORS})
+@router.post("/notices/{uuid:public_id}/read", response={200: IncidentNoticeOut, **READ_ERRORS})
 def notice_read(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Mark one notice read."""
     notice = Notice.objects.select_related("incident").filter(public_id=public_id, user=request.user).first()
@@ -184,7 +184,7 @@ def notice_read(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return notice_out(services.notice_mark_read(user=request.user, notice=notice))
 
 
-@router.get("/sharing", response={200: SharingOut})
+@router.get("/sharing", response={200: ExposureSharingOut})
 def sharing_get(request: HttpRequest) -> dict[str, Any]:
     """Whether your organisation shares its exposure with the other organisations of the installation."""
     from hrdd.incidents.models import ExposureSharing
@@ -193,35 +193,37 @@ def sharing_get(request: HttpRequest) -> dict[str, Any]:
     return {"share": found is not None, "since": found.since if found else None}
 
 
-@router.put("/sharing", response={200: SharingOut, **WRITE_ERRORS})
-def sharing_set(request: HttpRequest, payload: SharingIn) -> dict[str, Any]:
+@router.put("/sharing", response={200: ExposureSharingOut, **WRITE_ERRORS})
+def sharing_set(request: HttpRequest, payload: ExposureSharingIn) -> dict[str, Any]:
     """Opt in or out of sharing exposure (administrators)."""
     found = services.exposure_sharing_set(actor=request.user, share=payload.share)
     return {"share": found is not None, "since": found.since if found else None}
 
 
-@router.get("/channels", response={200: list[ChannelOut]})
+@router.get("/channels", response={200: list[GrievanceChannelOut]})
 def channel_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Your organisation's grievance channels, with their addresses and secret links."""
     return [channel_out(c) for c in selectors.grievance_channel_list(user=request.user)]
 
 
-@router.post("/channels", response={201: ChannelOut, **WRITE_ERRORS})
-def channel_create(request: HttpRequest, payload: ChannelIn) -> Status[dict[str, Any]]:
+@router.post("/channels", response={201: GrievanceChannelOut, **WRITE_ERRORS})
+def channel_create(request: HttpRequest, payload: GrievanceChannelIn) -> Status[dict[str, Any]]:
     """Open a grievance channel: a public address by its slug and a secret link."""
     channel = services.grievance_channel_create(actor=request.user, **payload.model_dump())
     return Status(201, channel_out(channel))
 
 
-@router.patch("/channels/{uuid:public_id}", response={200: ChannelOut, **WRITE_ERRORS})
-def channel_update(request: HttpRequest, public_id: uuid.UUID, payload: ChannelUpdateIn) -> dict[str, Any]:
+@router.patch("/channels/{uuid:public_id}", response={200: GrievanceChannelOut, **WRITE_ERRORS})
+def channel_update(
+    request: HttpRequest, public_id: uuid.UUID, payload: GrievanceChannelUpdateIn
+) -> dict[str, Any]:
     """Close or reopen a channel, change its words, or give it a new secret link."""
     channel = GrievanceChannel.objects.get_visible(request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True)
     return channel_out(services.grievance_channel_update(actor=request.user, channel=channel, **values))
 
 
-@router.get("/overdue-steps", response={200: list[StepOut]})
+@router.get("/overdue-steps", response={200: list[RemediationStepOut]})
 def overdue_step_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Your organisation's corrective-action steps past their deadline and not verified."""
     steps = selectors.overdue_steps(request.user.organisation_id, timezone.localdate()).prefetch_related(
@@ -230,8 +232,10 @@ def overdue_step_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [step_out(s) for s in steps.select_related("verified_by")[:500]]
 
 
-@router.patch("/steps/{uuid:public_id}", response={200: StepOut, **WRITE_ERRORS})
-def step_update(request: HttpRequest, public_id: uuid.UUID, payload: StepUpdateIn) -> dict[str, Any]:
+@router.patch("/steps/{uuid:public_id}", response={200: RemediationStepOut, **WRITE_ERRORS})
+def step_update(
+    request: HttpRequest, public_id: uuid.UUID, payload: RemediationStepUpdateIn
+) -> dict[str, Any]:
     """Change a step your organisation set."""
     step = selectors.step_get(user=request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True)
@@ -247,16 +251,16 @@ def step_delete(request: HttpRequest, public_id: uuid.UUID) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/steps/{uuid:public_id}/progress", response={200: StepOut, **WRITE_ERRORS})
-def step_progress(request: HttpRequest, public_id: uuid.UUID, payload: ProgressIn) -> dict[str, Any]:
+@router.post("/steps/{uuid:public_id}/progress", response={200: RemediationStepOut, **WRITE_ERRORS})
+def step_progress(request: HttpRequest, public_id: uuid.UUID, payload: StepProgressIn) -> dict[str, Any]:
     """Record progress on a step your organisation set."""
     step = selectors.step_get(user=request.user, public_id=public_id)
     services.step_progress_add(actor=request.user, step=step, text=payload.text)
     return step_out(step)
 
 
-@router.post("/steps/{uuid:public_id}/verify", response={200: StepOut, **WRITE_ERRORS})
-def step_verify(request: HttpRequest, public_id: uuid.UUID, payload: VerifyIn) -> dict[str, Any]:
+@router.post("/steps/{uuid:public_id}/verify", response={200: RemediationStepOut, **WRITE_ERRORS})
+def step_verify(request: HttpRequest, public_id: uuid.UUID, payload: StepVerifyIn) -> dict[str, Any]:
     """Record that a step's evidence was checked (by you, today unless `verified_on` is given)."""
     step = selectors.step_get(user=request.user, public_id=public_id)
     return step_out(services.step_verify(actor=request.user, step=step, **payload.model_dump()))
@@ -315,14 +319,16 @@ def incident_update(request: HttpRequest, public_id: uuid.UUID, payload: Inciden
 
 
 @router.post("/{uuid:public_id}/status", response={200: IncidentOut, **WRITE_ERRORS})
-def incident_transition(request: HttpRequest, public_id: uuid.UUID, payload: TransitionIn) -> dict[str, Any]:
+def incident_transition(
+    request: HttpRequest, public_id: uuid.UUID, payload: IncidentTransitionIn
+) -> dict[str, Any]:
     """Move the incident along its workflow; a move the workflow does not allow is refused (422) saying which are."""
     incident = selectors.incident_get(user=request.user, public_id=public_id)
     moved = services.incident_transition(actor=request.user, incident=incident, **payload.model_dump())
     return incident_out(moved, request.user)
 
 
-@router.get("/{uuid:public_id}/exposure", response={200: ExposureOut, **READ_ERRORS})
+@router.get("/{uuid:public_id}/exposure", response={200: IncidentExposureOut, **READ_ERRORS})
 def incident_exposure(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """Your contracts, suppliers, products and procurements that depend on the incident's subject; the other
     sharing organisations as counts; per exposed site its collective leverage (contract values are not recorded)."""
@@ -330,15 +336,17 @@ def incident_exposure(request: HttpRequest, public_id: uuid.UUID) -> dict[str, A
     return selectors.incident_exposure(user=request.user, incident=incident).as_dict()
 
 
-@router.get("/{uuid:public_id}/steps", response={200: list[StepOut], **READ_ERRORS})
+@router.get("/{uuid:public_id}/steps", response={200: list[RemediationStepOut], **READ_ERRORS})
 def step_list(request: HttpRequest, public_id: uuid.UUID) -> list[dict[str, Any]]:
     """The incident's remediation plan: its corrective-action steps in order."""
     incident = selectors.incident_get(user=request.user, public_id=public_id)
     return [step_out(s) for s in selectors.plan_steps(incident)]
 
 
-@router.post("/{uuid:public_id}/steps", response={201: StepOut, **WRITE_ERRORS})
-def step_add(request: HttpRequest, public_id: uuid.UUID, payload: StepIn) -> Status[dict[str, Any]]:
+@router.post("/{uuid:public_id}/steps", response={201: RemediationStepOut, **WRITE_ERRORS})
+def step_add(
+    request: HttpRequest, public_id: uuid.UUID, payload: RemediationStepIn
+) -> Status[dict[str, Any]]:
     """Add a corrective-action step; `contract` (yours) lets its supplier report progress through its link."""
     incident = selectors.incident_get(user=request.user, public_id=public_id)
     values = payload.model_dump() | {"contract": _contract(request, payload.contract)}
@@ -421,7 +429,7 @@ def supplier_step_out(step: RemediationStep) -> dict[str, Any]:
     }
 
 
-@public_router.get("/supplier/{token}/steps", response={200: list[SupplierStepOut], **READ_ERRORS})
+@public_router.get("/supplier/{token}/steps", response={200: list[SupplierRemediationStepOut], **READ_ERRORS})
 def supplier_steps(request: HttpRequest, token: str) -> list[dict[str, Any]]:
     """The corrective-action steps a supplier reports on through its contract link."""
     contract = _supplier_contract(token)
@@ -429,10 +437,11 @@ def supplier_steps(request: HttpRequest, token: str) -> list[dict[str, Any]]:
 
 
 @public_router.post(
-    "/supplier/{token}/steps/{uuid:public_id}/progress", response={200: SupplierStepOut, **PUBLIC_ERRORS}
+    "/supplier/{token}/steps/{uuid:public_id}/progress",
+    response={200: SupplierRemediationStepOut, **PUBLIC_ERRORS},
 )
 def supplier_progress(
-    request: HttpRequest, token: str, public_id: uuid.UUID, payload: ProgressIn
+    request: HttpRequest, token: str, public_id: uuid.UUID, payload: StepProgressIn
 ) -> dict[str, Any]:
     """The supplier reports progress on a step tied to its contract."""
     contract = _supplier_contract(token)

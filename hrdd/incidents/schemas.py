@@ -60,7 +60,7 @@ class IncidentUpdateIn(InputSchema):
     external_reference: str | None = None
 
 
-class TransitionIn(InputSchema):
+class IncidentTransitionIn(InputSchema):
     status: str
     note: str = ""
     public_note: str = ""
@@ -108,7 +108,7 @@ class PagedIncidentOut(Schema):
     count: int
 
 
-class ExposureOut(Schema):
+class IncidentExposureOut(Schema):
     sites: int
     exposed_sites: list[dict[str, Any]]
     contracts: list[dict[str, Any]]
@@ -121,7 +121,7 @@ class ExposureOut(Schema):
     contract_value_known: bool
 
 
-class StepIn(InputSchema):
+class RemediationStepIn(InputSchema):
     action: str = Field(max_length=500)
     responsible: str = Field(max_length=200)
     deadline: dt.date
@@ -129,7 +129,7 @@ class StepIn(InputSchema):
     contract: uuid.UUID | None = None
 
 
-class StepUpdateIn(InputSchema):
+class RemediationStepUpdateIn(InputSchema):
     action: str | None = None
     responsible: str | None = None
     deadline: dt.date | None = None
@@ -137,23 +137,23 @@ class StepUpdateIn(InputSchema):
     contract: uuid.UUID | None = None
 
 
-class ProgressIn(InputSchema):
+class StepProgressIn(InputSchema):
     text: str = Field(max_length=10_000)
 
 
-class VerifyIn(InputSchema):
+class StepVerifyIn(InputSchema):
     note: str = ""
     verified_on: dt.date | None = None
 
 
-class ProgressOut(Schema):
+class StepProgressOut(Schema):
     reported_at: dt.datetime
     reported_by: str
     text: str
     filename: str
 
 
-class StepOut(Schema):
+class RemediationStepOut(Schema):
     id: uuid.UUID
     incident: uuid.UUID
     position: int
@@ -167,10 +167,10 @@ class StepOut(Schema):
     verified_on: dt.date | None
     verified_by: str
     overdue: bool
-    progress: list[ProgressOut]
+    progress: list[StepProgressOut]
 
 
-class SupplierStepOut(Schema):
+class SupplierRemediationStepOut(Schema):
     id: uuid.UUID
     incident_title: str
     category_title: str
@@ -179,10 +179,10 @@ class SupplierStepOut(Schema):
     evidence: str
     status: str
     overdue: bool
-    progress: list[ProgressOut]
+    progress: list[StepProgressOut]
 
 
-class NoticeOut(Schema):
+class IncidentNoticeOut(Schema):
     id: uuid.UUID
     incident: uuid.UUID
     message: str
@@ -191,29 +191,29 @@ class NoticeOut(Schema):
     read: bool
 
 
-class SharingIn(InputSchema):
+class ExposureSharingIn(InputSchema):
     share: StrictBool
 
 
-class SharingOut(Schema):
+class ExposureSharingOut(Schema):
     share: bool
     since: dt.datetime | None
 
 
-class ChannelIn(InputSchema):
+class GrievanceChannelIn(InputSchema):
     slug: str = Field(max_length=60)
     title: str = Field(max_length=200)
     introduction: str = Field("", max_length=5000)
 
 
-class ChannelUpdateIn(InputSchema):
+class GrievanceChannelUpdateIn(InputSchema):
     title: str | None = None
     introduction: str | None = None
     is_open: StrictBool | None = None
     new_link: StrictBool = False
 
 
-class ChannelOut(Schema):
+class GrievanceChannelOut(Schema):
     id: uuid.UUID
     slug: str
     token: str
