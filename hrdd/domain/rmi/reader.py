@@ -304,7 +304,8 @@ def _smelters(
     rows: list[SmelterRow] = []
     empty_uncached = 0
     special = {answer_key(s): s for s in layout.lookup_special}
-    last = max(table.last_row, sheet.last_row)
+    # only up to the last row holding a value or an unsaved formula: a template has 2,500 empty rows
+    last = max([sheet.last_row] + [int(re.sub(r"[A-Z]+", "", ref)) for ref in sheet.uncached])
     for number in range(table.first_row, last + 1):
         refs = _column_cells(table.columns, number)
         raw = {name: sheet.get(ref) for name, ref in refs.items()}
