@@ -14,18 +14,20 @@ first, then thresholds and ambiguity, then the reasons a reviewer reads.
 from __future__ import annotations
 
 import logging
+import operator
 import os
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import astuple, fields
+from dataclasses import fields
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from hrdd.domain.sitematch.model import (
     COMMON_NAME,
+    COMMON_WORD,
     COMPARISONS,
     TF_COLUMN,
     LevelParameters,
@@ -52,6 +54,9 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 COLUMNS = tuple(f.name for f in fields(NormalisedSite))
+_VALUES = operator.attrgetter(
+    *COLUMNS
+)  # a site's fields in column order (dataclasses.astuple deep-copies: slow)
 NULLABLE = frozenset({"city", "address", "address_numbers", "address_key", "postal_code"})
 BATCH = 50_000
 # Two candidates whose weights differ by less than this many bits are too close to pick one without a person.
@@ -100,11 +105,11 @@ def _batches(records: Iterable[SiteRecord], size: int) -> Iterator[list[SiteReco
 def _arrow_table(rows: Sequence[NormalisedSite], source: str) -> pa.Table:
     import pyarrow as pa
 
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    for row in rows:
-        for name, value in zip(COLUMNS, astuple(row), strict=True):
-            columns[name].append(None if (name in NULLABLE and not value) else value)
-    data = {"unique_id" if name == "key" else name: values for name, values in columns.items()}
+    by_column = list(zip(*map(_VALUES, rows), strict=True)) if rows else [() for _ in COLUMNS]
+    data: dict[str, list[Any]] = {}
+    for name, values in zip(COLUMNS, by_column, strict=True):
+        nullable = name in NULLABLE
+        data["unique_id" if name == "key" else name] = [(v or None) if nullable else v for v in values]
     data["name_block"] = list(data["name_compact"])  # SiteIndex.build blanks the common names of the registry
     data["source_dataset"] = [source] * len(rows)
     return pa.table(data)
@@ -216,6 +221,12 @@ class SiteIndex:
             "FROM registry_sites GROUP BY name_in_country HAVING count(*) > ?)",
             [COMMON_NAME],
         )
+        for column in ("name_key1", "name_key2"):  # the columns are ours, never input
+            con.execute(
+                f"UPDATE registry_sites SET {column} = NULL WHERE (country, city, {column}) IN (SELECT "  # noqa: S608
+                f"(country, city, {column}) FROM registry_sites GROUP BY ALL HAVING count(*) > ?)",
+                [COMMON_WORD],
+            )
         return cls(con, parameters or shipped_parameters(), size)
 
     @classmethod

@@ -115,6 +115,12 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("country", "name_key1", "address_key"),
 )
 COMMON_NAME = 20
+# A word of the name is a blocking key in its city only where few sites of that city hold it (`name_key1` and
+# `name_key2` are NULL in the registry for a word more than COMMON_WORD sites of the city hold): a word every
+# tenth site of a city carries ("optoelectronic", a trade no generic-word list names) would compare a record
+# with thousands of sites that only share its trade, and none of them is found by that word alone. The record
+# still meets them by its other word, its whole name or its street.
+COMMON_WORD = 100
 
 PARAMETERS_FILE = "parameters.json"
 
