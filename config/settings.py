@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hrdd.contracts",
     "hrdd.supplier_sites",
     "hrdd.incidents",
+    "hrdd.rmi",
     "hrdd.web",
 ]
 

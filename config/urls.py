@@ -16,4 +16,5 @@ urlpatterns = [
     path("tenders/", include("hrdd.tenders.urls")),
     path("contracts/", include("hrdd.contracts.urls")),
     path("sites/", include("hrdd.supplier_sites.urls")),
+    path("smelters/", include("hrdd.rmi.urls")),
 ]

@@ -48,6 +48,7 @@ from hrdd.procurements.api import router as procurements_router
 from hrdd.risks.api import router as risks_router
 from hrdd.risks.api import saved_router as saved_risks_router
 from hrdd.risks.services import RiskAssessmentError
+from hrdd.rmi.api import router as smelters_router
 from hrdd.supplier_sites.api import router as sites_router
 from hrdd.tenders.api import router as tenders_router
 
@@ -152,5 +153,6 @@ api.add_router("/risk-assessments", saved_risks_router)
 api.add_router("/tenders", tenders_router)
 api.add_router("/contracts", contracts_router)
 api.add_router("/sites", sites_router)
+api.add_router("/smelters", smelters_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/incidents/public", grievances_router)

@@ -70,3 +70,76 @@ def _print_tables(readings: list) -> None:  # type: ignore[type-arg]
                 where = " ".join(x for x in (p.sheet or "", p.cell or (f"row {p.row}" if p.row else "")) if x)
                 table.add_row(p.severity, p.code, escape(where), escape(p.message))
             console.print(table)
+
+
+@rmi_app.command("smelters")
+def smelters(
+    actor: Annotated[str, typer.Option("--as", help="E-mail address of the user who asks.")],
+    metal: Annotated[str, typer.Option("--metal", help="Only this metal (e.g. cobalt).")] = "",
+    rmap: Annotated[
+        str, typer.Option("--rmap", help="conformant, active, conformant_or_active or none (neither).")
+    ] = "",
+    cahra: Annotated[
+        bool, typer.Option("--cahra", help="Only smelters in conflict-affected or high-risk areas.")
+    ] = False,
+    organisation: Annotated[
+        str | None,
+        typer.Option("--organisation", help="The organisation to read (name or id), when several."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The smelters and refiners in your supply chain (from your suppliers' current templates): through which
+    suppliers, and their RMAP status from your imported facility list. Reads the database."""
+    from hrdd.cli.common import django_setup
+
+    django_setup()
+    from hrdd.cli.sites import _actor
+    from hrdd.core.errors import InputError
+    from hrdd.rmi.selectors import metal_summaries, smelter_list
+
+    if rmap and rmap not in ("conformant", "active", "conformant_or_active", "none"):
+        raise InputError(
+            f"--rmap {rmap!r}: choose conformant, active, conformant_or_active or none", field="--rmap"
+        )
+    user = _actor(actor, organisation)
+    found = list(smelter_list(user=user, metal=metal, rmap=rmap, cahra=cahra))
+    summary = [s for s in metal_summaries(user=user) if not metal or s.metal.lower() == metal.lower()]
+    rows = [
+        {
+            "metal": s.metal,
+            "name": s.name,
+            "country_iso3": s.country_iso3,
+            "cid": s.cid,
+            "identified": s.identified,
+            "rmap": s.rmap,
+            "rmap_status": s.rmap_status,
+            "cahra": s.cahra,
+            "cahra_reasons": s.cahra_reasons,
+            "suppliers": [x["name"] for x in s.suppliers],
+        }
+        for s in found
+    ]
+    if as_json:
+        print_json({"summary": [s.as_dict() for s in summary], "smelters": rows})
+        return
+    from rich.table import Table
+
+    console = stdout()
+    for s in summary:
+        console.print(
+            f"[bold]{escape(s.metal)}[/]: {s.smelters} smelters and refiners, {s.identified_pct} % identified, "
+            f"{s.conformant_pct} % RMAP conformant, {s.conformant_or_active_pct} % conformant or active, "
+            f"{s.cahra} in conflict-affected or high-risk areas",
+            highlight=False,
+        )
+    table = Table("metal", "smelter or refiner", "country", "CID", "RMAP", "CAHRA", "suppliers")
+    for row in rows:
+        table.add_row(
+            row["metal"], escape(row["name"]), row["country_iso3"], row["cid"] or "-",
+            row["rmap_status"] or row["rmap"] or "-", "yes" if row["cahra"] else "", escape(", ".join(row["suppliers"])),
+        )  # fmt: skip
+    console.print(table)
+    if not rows:
+        stderr().print(
+            "No smelter found: ask your suppliers for their templates (the Smelters page).", highlight=False
+        )

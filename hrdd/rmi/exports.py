@@ -1,0 +1,119 @@
+"""The consolidated smelters as an XLSX workbook, and as a template-shaped Smelter List: a workbook whose
+"Smelter List" sheet has the header row and columns the chosen template version keeps (from the shipped layout
+data), for tools that read that shape. It is not an RMI file: the header words are ours and no other sheet of
+the template is made. Every text is written through the formula guard (hrdd.core.spreadsheets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from hrdd.core.spreadsheets import append_row, guarded, new_workbook, workbook_bytes, writable
+from hrdd.domain.rmi import known_versions, template_layouts
+from hrdd.rmi.models import ConsolidatedSmelter
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = (
+    "Metal", "Smelter or refiner", "Country", "RMI facility id", "Identified", "RMAP status (facility list)",
+    "RMAP", "Conflict-affected or high-risk area", "Why flagged", "Suppliers naming it", "Number of suppliers",
+    "Site registry id",
+)  # fmt: skip
+# our words for the template's Smelter List columns (placed where the layout puts each column)
+TEMPLATE_HEADERS = {
+    "smelter_id_input": "Smelter identification number input",
+    "metal": "Metal",
+    "smelter_lookup": "Smelter look-up",
+    "smelter_name": "Smelter name",
+    "country": "Smelter facility location: country",
+    "smelter_id": "Smelter identification",
+    "source_of_id": "Source of smelter identification number",
+    "street": "Street",
+    "city": "City",
+    "state": "State / province",
+    "contact_name": "Smelter contact name",
+    "contact_email": "Smelter contact e-mail",
+    "proposed_next_steps": "Proposed next steps",
+    "mine_name": "Name of mine(s)",
+    "mine_country": "Location (country) of mine(s)",
+    "recycled": "Recycled or scrap sourced",
+    "comments": "Comments",
+}
+
+
+def _country(smelter: ConsolidatedSmelter) -> str:
+    return smelter.country_name or smelter.country_iso3
+
+
+def smelters_xlsx(smelters: Iterable[ConsolidatedSmelter]) -> bytes:
+    """The consolidated list, one row per smelter and metal."""
+    workbook = new_workbook(write_only=True)
+    sheet = workbook.create_sheet("Smelters")
+    append_row(sheet, COLUMNS, bold=True)
+    for s in smelters:
+        append_row(
+            sheet,
+            [
+                s.metal,
+                s.name,
+                _country(s),
+                s.cid,
+                "yes" if s.identified else "no",
+                s.rmap_status or ("not on the facility list" if s.cid else ""),
+                s.rmap,
+                "yes" if s.cahra else "no",
+                "; ".join(s.cahra_reasons),
+                "; ".join(x["name"] for x in s.suppliers),
+                s.supplier_count,
+                str(s.site.public_id) if s.site_id and s.site else "",
+            ],
+        )
+    return workbook_bytes(workbook)
+
+
+def template_key_for(template: str) -> str:
+    """The newest version hrdd knows of a template type ("CMRT" -> "CMRT 6.5")."""
+    versions = [key for key in known_versions() if key.split()[0] == template.upper()]
+    if not versions:
+        raise ValueError(f"unknown template {template!r}")
+    return versions[-1]
+
+
+def smelter_list_workbook(
+    smelters: Iterable[ConsolidatedSmelter], *, template: str = "CMRT"
+) -> tuple[str, bytes]:
+    """A template-shaped Smelter List of the smelters whose metal the template covers; (version key, bytes)."""
+    key = template_key_for(template)
+    layout = template_layouts()[key]
+    table = layout.smelter_list
+    metals = {m.lower() for m in layout.smelter_metals}
+    workbook = new_workbook()
+    sheet = workbook.active
+    sheet.title = "Smelter List"
+    for field, column in table.columns.items():
+        sheet[f"{column}{table.header_row}"] = TEMPLATE_HEADERS.get(
+            field, field.replace("_", " ").capitalize()
+        )
+    sheet["A1"] = f"Smelter List in the layout of {key}, made by hrdd from suppliers' files (not an RMI file)"
+    row = table.first_row
+    name_column = table.columns.get("smelter_name") or table.columns.get("smelter_lookup")
+    for s in smelters:
+        if metals and s.metal.lower() not in metals:
+            continue
+        values = {
+            "metal": s.metal,
+            "smelter_lookup": s.name if "smelter_lookup" in table.columns else None,
+            "smelter_name": s.name,
+            "country": _country(s).upper(),
+            "smelter_id": s.cid,
+            "smelter_id_input": s.cid,
+            "comments": "Named by: " + "; ".join(x["name"] for x in s.suppliers),
+        }
+        for field, value in values.items():
+            column = table.columns.get(field) or (name_column if field == "smelter_name" else None)
+            if column and value:
+                cell = sheet[f"{column}{row}"]
+                cell.value = writable(value)
+                if guarded(value):  # a name typed as "=..." stays text
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        row += 1
+    return key, workbook_bytes(workbook)
