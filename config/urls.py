@@ -17,4 +17,5 @@ urlpatterns = [
     path("contracts/", include("hrdd.contracts.urls")),
     path("sites/", include("hrdd.supplier_sites.urls")),
     path("smelters/", include("hrdd.rmi.urls")),
+    path("", include("hrdd.incidents.urls")),  # /incidents/..., the public /report/<address>/ and /receipt/
 ]

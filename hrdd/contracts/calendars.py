@@ -11,8 +11,11 @@ plain values, without building an icalendar object per event (about 0.8 ms each)
 
 An event carries only what the version covers: the obligation's clause, title, reason and deadline, the day its
 first submission was received, the contract's title and link and the supplier's name; a request for more
-information is an event on the day its answer is due, with its question and, once answered, the day. An event
-still awaited carries reminders (VALARM) some days before. Every TEXT value is escaped by icalendar's vText; the
+information is an event on the day its answer is due, with its question and, once answered, the day; an open
+corrective action of an incident's remediation plan (hrdd.incidents: the organisation's, or those tied to the
+contract) is an event on its deadline, with who acts, the evidence to deliver, when progress was first reported
+and the incident's link (not its title, which the version does not cover). An event still awaited carries
+reminders (VALARM) some days before. Every TEXT value is escaped by icalendar's vText; the
 calendar's name is marked VALUE=TEXT so that readers which do not know X-WR-CALNAME unescape it too. DTSTAMP is
 the feed's last change, not the time of the request, so that the same version is the same bytes.
 """
@@ -43,7 +46,7 @@ from hrdd.core.errors import NotFound
 from hrdd.core.links import base_url
 
 # Part of every version: changing how events are written changes every feed's ETag.
-FEED_FORMAT = "hrdd-obligations-3"
+FEED_FORMAT = "hrdd-obligations-4"
 PRODID = "-//hrdd//contract obligations//EN"
 # Reminders on each event still awaited: this many days before its date (at midnight, as the event is all-day).
 ALARM_DAYS_BEFORE = (7, 1)
@@ -72,6 +75,19 @@ EVENT_FIELDS = (
     "due_date",
     "reason",
     "contract__public_id",
+    "contract__title",
+    "contract__supplier__legal_name",
+)
+
+# The values a corrective action's event is written from (hrdd.incidents.models.RemediationStep).
+STEP_FIELDS = (
+    "public_id",
+    "action",
+    "responsible",
+    "deadline",
+    "evidence",
+    "first_reported_on",
+    "incident__public_id",
     "contract__title",
     "contract__supplier__legal_name",
 )
@@ -152,7 +168,13 @@ def feed_response(
             organisation_id,
             contract_id,
             version.etag,
-            obligations_calendar(obligations, name=name, base_url=base, stamp=version.last_modified),
+            obligations_calendar(
+                obligations,
+                name=name,
+                base_url=base,
+                stamp=version.last_modified,
+                steps=open_steps(organisation_id, contract_id),
+            ),
         )
         if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = attachment(compressed, filename)
@@ -188,11 +210,26 @@ def _store_body(organisation_id: int, contract_id: int | None, etag: str, body: 
     return compressed
 
 
+def open_steps(organisation_id: int, contract_id: int | None) -> QuerySet[Any]:
+    """The open corrective actions a feed shows: the organisation's, or those tied to the contract."""
+    from hrdd.incidents import selectors as incidents  # the incidents app reads contracts: imported here
+
+    if contract_id is not None:
+        return incidents.plan_steps_for_contracts([contract_id]).filter(verified_on=None)
+    return incidents.steps_due_between(organisation_id, dt.date.min, dt.date.max)
+
+
 def obligations_calendar(
-    obligations: QuerySet[Obligation], *, name: str, base_url: str, stamp: dt.datetime | None = None
+    obligations: QuerySet[Obligation],
+    *,
+    name: str,
+    base_url: str,
+    stamp: dt.datetime | None = None,
+    steps: QuerySet[Any] | None = None,
 ) -> bytes:
-    """Return an .ics calendar with one all-day event per obligation deadline, in deadline order, and one per
-    request for more information on the day its answer is due."""
+    """Return an .ics calendar with one all-day event per obligation deadline, in deadline order, one per
+    request for more information on the day its answer is due, and one per open corrective action (`steps`) on
+    its deadline."""
     stamp = stamp or dt.datetime.now(dt.UTC)
     rows = (
         obligations.order_by("due_date", "clause", "pk")
@@ -204,9 +241,19 @@ def obligations_calendar(
         .order_by("due_on", "pk")
         .values_list(*REQUEST_FIELDS)
     )
+    step_rows = (
+        steps.order_by("deadline", "pk").values_list(*STEP_FIELDS).iterator(chunk_size=2000)
+        if steps is not None
+        else iter(())
+    )
     return b"".join(
         _calendar_lines(
-            rows.iterator(chunk_size=2000), requests.iterator(chunk_size=2000), name, base_url, stamp
+            rows.iterator(chunk_size=2000),
+            requests.iterator(chunk_size=2000),
+            name,
+            base_url,
+            stamp,
+            step_rows,
         )
     )
 
@@ -231,6 +278,7 @@ def _calendar_lines(
     name: str,
     base_url: str,
     stamp: dt.datetime,
+    steps: Iterable[tuple[Any, ...]] = (),
 ) -> Iterator[bytes]:
     dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     yield from _lines(
@@ -298,6 +346,42 @@ def _calendar_lines(
             f"URL:{link}",
             "TRANSP:TRANSPARENT",
             *(_alarms(summary) if answered is None else ()),
+            "END:VEVENT",
+        )
+    incident_pages: dict[uuid.UUID, str] = {}
+    for (
+        public_id,
+        action,
+        responsible,
+        due,
+        evidence,
+        reported,
+        incident_id,
+        contract_title,
+        supplier,
+    ) in steps:
+        page = incident_pages.get(incident_id)
+        if page is None:
+            page = incident_pages[incident_id] = base_url + reverse("incidents:detail", args=[incident_id])
+        link = f"{page}#step-{public_id}"
+        summary = f"Corrective action due: {action} — {responsible}"
+        description = f"Evidence to deliver: {evidence}." if evidence else "No evidence named."
+        if contract_title:
+            description += f"\nUnder contract {contract_title} ({supplier})."
+        if reported is not None:
+            description += f"\nProgress first reported on {reported.isoformat()}; not yet verified."
+        description += f"\n{link}"
+        yield from _lines(
+            "BEGIN:VEVENT",
+            f"UID:step-{public_id}@hrdd",
+            f"DTSTAMP:{dtstamp}",
+            f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{due + dt.timedelta(days=1):%Y%m%d}",
+            f"SUMMARY:{escape_text(summary)}",
+            f"DESCRIPTION:{escape_text(description)}",
+            f"URL:{link}",
+            "TRANSP:TRANSPARENT",
+            *_alarms(summary),
             "END:VEVENT",
         )
     yield b"END:VCALENDAR\r\n"

@@ -227,6 +227,9 @@ class Dashboard:
     trend: dict[str, dict[int, tuple[int, int]]]  # supplier -> year -> (on time, due)
     trend_suppliers: int  # suppliers with a deadline passed, of which the chart shows TREND_SUPPLIERS
     due_soon_days: int
+    # corrective-action steps of incidents (hrdd.incidents) past their deadline and not verified: the first few
+    steps_overdue: list[Any] = field(default_factory=list)
+    steps_overdue_count: int = 0
 
 
 def _visible_obligations(user: User) -> QuerySet[Obligation]:
@@ -398,4 +401,18 @@ def dashboard(
         trend=trend,
         trend_suppliers=trend_suppliers,
         due_soon_days=days,
+        **_overdue_steps(active_organisation_id(user), today),
     )
+
+
+def _overdue_steps(organisation_id: int | None, today: dt.date) -> dict[str, Any]:
+    """The organisation's remediation steps past their deadline and not verified: a count and the first
+    DASHBOARD_ITEMS (two queries, whatever their number)."""
+    if organisation_id is None:
+        return {}
+    from hrdd.incidents.selectors import overdue_steps  # the incidents app reads contracts: imported here
+
+    steps = overdue_steps(organisation_id, today)
+    first = list(steps[:DASHBOARD_ITEMS])
+    count = len(first) if len(first) < DASHBOARD_ITEMS else steps.count()
+    return {"steps_overdue": first, "steps_overdue_count": count}

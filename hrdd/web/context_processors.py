@@ -15,6 +15,7 @@ NAV_SECTIONS = {
     "contracts": "contracts",
     "companies": "companies",
     "supplier_sites": "sites",
+    "incidents": "incidents",
     "rmi": "smelters",
     "audit": "audit",
     "audit_export": "audit",
