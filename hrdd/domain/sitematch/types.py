@@ -63,7 +63,9 @@ class MatchResult:
 @dataclass(frozen=True)
 class Thresholds:
     """A best candidate at or above `auto` links by itself; from `review` up to `auto` a person decides; below
-    `review` the record is a new site."""
+    `review` the record is a new site. One exception, within 2 bits (odds of 4) below `auto`: the only site with
+    the record's exact name in the record's city, with no field against it, links too (hrdd.domain.sitematch.index,
+    ENOUGH); not with an `auto` of 1 or more."""
 
     auto: float = 0.9
     review: float = 0.5
