@@ -307,7 +307,7 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request, "rmi/supplier.html", {"items": items, "organisation": found[0].campaign.organisation}
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # the secret link never leaves the site
     return response
 
 
