@@ -64,7 +64,7 @@ class IncidentListForm(ListForm):
     category = forms.ChoiceField(label=_("Risk category"), required=False, choices=())
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     group = forms.ChoiceField(label=_("Group"), required=False, choices=())
-    exposure = forms.ChoiceField(label=_("Which"), required=False, choices=())
+    exposure = forms.ChoiceField(label=_("Which incidents"), required=False, choices=())
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -324,7 +324,9 @@ class GrievanceForm(PageForm):
         max_length=500,
         help_text=_("Its name and town, as you know it."),
     )
-    country = CountryField(label=_("Country"), required=False)
+    country = CountryField(
+        label=_("Country"), required=False, help_text=_("The country where it happened, in any language.")
+    )
     occurred_on = IsoDateField(label=_("When did it happen?"), required=False)
     category = forms.ChoiceField(label=_("What is it about?"), required=False, choices=())
     reporter_name = forms.CharField(
@@ -340,7 +342,7 @@ class GrievanceForm(PageForm):
         help_text=_("A phone number or e-mail, only if you want an answer in person."),
     )
     document = forms.FileField(
-        label=_("A photo of a document, or a file (optional)"),
+        label=_("A document (optional)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": DOCUMENT_ACCEPT}),
     )
@@ -356,9 +358,9 @@ class GrievanceForm(PageForm):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("I am not sure")), *risk_category_choices()]
         self.fields["language"].choices = reporter_languages()
-        self.fields["document"].help_text = _("PDF, DOCX or TXT, at most %(size)s.") % {
-            "size": format_size(GRIEVANCE_MAX_BYTES)
-        }
+        self.fields["document"].help_text = _(
+            "A PDF, Word (.docx) or text file, at most %(size)s. A photo can be sent inside a PDF or Word file."
+        ) % {"size": format_size(GRIEVANCE_MAX_BYTES)}
 
 
 class ReceiptForm(PageForm):
