@@ -28,7 +28,7 @@ def test_json_has_one_object_per_file_with_the_listed_keys(cli, files):  # noqa:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert [d["template_type"] for d in data] == ["CMRT", "EMRT"]
-    assert all(KEYS <= set(d) for d in data)
+    assert all(set(d) >= KEYS for d in data)
     assert data[0]["template_version"] == "6.5" and data[0]["declaration"]["Q1"]["Tin"] == "Yes"
     assert set(data[0]["smelters"][0]) >= {"row", "metal", "name", "country", "cid", "not_listed"}
     assert data[1]["minerals_in_scope"] == ["Cobalt", "Nickel"]
