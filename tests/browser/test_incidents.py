@@ -88,7 +88,10 @@ def test_a_worker_reports_a_grievance_anonymously_and_follows_it_with_the_receip
     expect(page.locator("#receipt-code")).to_have_count(0)
 
     services.incident_transition(
-        actor=world["manager"], incident=incident, status="verifying", public_note="We are checking your report."
+        actor=world["manager"],
+        incident=incident,
+        status="verifying",
+        public_note="We are checking your report.",
     )
     page.goto("/receipt/")
     shoot(page, "receipt-form", width)
