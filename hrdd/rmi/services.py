@@ -29,8 +29,7 @@ from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
 from hrdd.core.uploads import format_size, max_upload_bytes
 from hrdd.domain.companies import normalise_company_name
-from hrdd.domain.countries import UnknownCountry, resolve_country
-from hrdd.domain.rmi import TemplateReading
+from hrdd.domain.rmi import TemplateReading, smelter_country_iso3
 from hrdd.rmi.facilities import read_facility_file
 from hrdd.rmi.models import (
     TEMPLATE_CHOICES,
@@ -350,26 +349,15 @@ def upload_create(*, request: SupplierRequest, filename: str, content: bytes, ac
 
 
 def _country(value: str | None) -> str:
-    """The alpha-3 code of a country as the templates' list spells it ("CONGO, DEMOCRATIC REPUBLIC OF THE",
-    "KOREA, REPUBLIC OF": the inverted form is read the right way round), '' when none."""
-    text = " ".join((value or "").split())
-    candidates = [text]
-    if ", " in text:
-        head, tail = text.split(", ", 1)
-        candidates.append(f"{tail} {head}")
-    for candidate in candidates:
-        try:
-            return resolve_country(candidate)
-        except UnknownCountry:
-            continue
-    return ""
+    """The alpha-3 code of a country as the templates' list spells it, '' when none (hrdd.domain.rmi's rule)."""
+    return smelter_country_iso3(value) or ""
 
 
 def smelter_records(reading: TemplateReading) -> list[tuple[int, ListedRecord | None]]:
     """Each Smelter List row with the registry record it is matched as (None: no name or no known country)."""
     found: list[tuple[int, ListedRecord | None]] = []
     for index, smelter in enumerate(reading.smelters):
-        iso3 = _country(smelter.country)
+        iso3 = smelter.country_iso3 or _country(smelter.country)
         name = " ".join((smelter.name or "").split())[:300]
         if not name or not iso3 or name.lower().startswith("smelter not"):
             found.append((index, None))

@@ -9,10 +9,19 @@ The public interface:
   read; `refused_reading(file, refusal)` turns that into a reading to report.
 - `identify_template(sheet_names, declaration_cells)` -> `TemplateLayout` of that version.
 - `template_layouts()`, `known_versions()`: the shipped layouts (layouts.json, curated by curate.py).
+- `smelter_country_iso3(name)`: a smelter's country as the templates' list writes it, as an ISO alpha-3 code
+  (the reader fills `SmelterRow.country_iso3` and `mine_country_iso3` with it).
 The cells come from a workbook through the openpyxl adapter in hrdd.rmi.workbook (`read_template_file`).
 """
 
-from hrdd.domain.rmi.layouts import TemplateLayout, known_versions, template_countries, template_layouts
+from hrdd.domain.rmi.countries import smelter_country_iso3
+from hrdd.domain.rmi.layouts import (
+    TemplateLayout,
+    known_versions,
+    template_countries,
+    template_country_codes,
+    template_layouts,
+)
 from hrdd.domain.rmi.reader import (
     SheetCells,
     WorkbookCells,
@@ -53,6 +62,8 @@ __all__ = [
     "known_versions",
     "read_template",
     "refused_reading",
+    "smelter_country_iso3",
     "template_countries",
+    "template_country_codes",
     "template_layouts",
 ]

@@ -164,7 +164,8 @@ def curate(facts: dict[str, Any]) -> dict[str, Any]:
     return {
         "_source": SOURCE_NOTE,
         "versions": {key: curate_version(t) for key, t in sorted(facts["templates"].items())},
-        "countries": [name for _code, name in facts["country_list"]["entries"]],
+        # [ISO alpha-2, name as the dropdown writes it]: the reader turns a chosen name into its ISO code
+        "countries": [[code, name] for code, name in facts["country_list"]["entries"]],
     }
 
 

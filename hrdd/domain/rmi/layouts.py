@@ -227,10 +227,10 @@ def _layout(data: Mapping[str, Any]) -> TemplateLayout:
 
 
 @cache
-def _shipped() -> tuple[dict[str, TemplateLayout], tuple[str, ...]]:
+def _shipped() -> tuple[dict[str, TemplateLayout], tuple[tuple[str, str], ...]]:
     data = json.loads(LAYOUTS_FILE.read_text(encoding="utf-8"))
     layouts = {key: _layout(value) for key, value in data["versions"].items()}
-    return layouts, tuple(data["countries"])
+    return layouts, tuple((str(code), str(name)) for code, name in data["countries"])
 
 
 def template_layouts() -> dict[str, TemplateLayout]:
@@ -250,4 +250,9 @@ def known_versions() -> list[str]:
 
 def template_countries() -> tuple[str, ...]:
     """The templates' country list (the Smelter List's country dropdown), in capitals as the templates write it."""
+    return tuple(name for _code, name in _shipped()[1])
+
+
+def template_country_codes() -> tuple[tuple[str, str], ...]:
+    """The templates' country list as (ISO 3166-1 alpha-2 code, name as the dropdown writes it) pairs."""
     return _shipped()[1]

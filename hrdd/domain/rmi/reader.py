@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from hrdd.domain.rmi.countries import smelter_country_iso3
 from hrdd.domain.rmi.layouts import (
     DECLARATION,
     PRODUCT_LIST,
@@ -338,6 +339,7 @@ def _smelters(
         typed = values.get("smelter_name")
         name = typed or (lookup if lookup and answer_key(lookup) not in special else None)
         country = values.get("country")
+        mine_country = values.get("mine_country")
         cid = values.get("smelter_id") or values.get("smelter_id_input")
         rows.append(
             SmelterRow(
@@ -356,9 +358,11 @@ def _smelters(
                 contact_name=values.get("contact_name"),
                 contact_email=values.get("contact_email"),
                 mine_name=values.get("mine_name"),
-                mine_country=values.get("mine_country"),
+                mine_country=mine_country,
                 recycled=values.get("recycled"),
                 comments=values.get("comments"),
+                country_iso3=smelter_country_iso3(country) or None,
+                mine_country_iso3=smelter_country_iso3(mine_country) or None,
             )
         )
     if empty_uncached:

@@ -107,6 +107,9 @@ class SmelterRow:
     mine_country: str | None = None
     recycled: str | None = None
     comments: str | None = None
+    # ISO 3166-1 alpha-3 of `country` and `mine_country` (hrdd.domain.rmi.countries); None when unknown
+    country_iso3: str | None = None
+    mine_country_iso3: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
