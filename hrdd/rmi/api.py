@@ -37,6 +37,7 @@ def campaign_out(c: Campaign) -> dict[str, Any]:
         "templates": c.templates,
         "deadline": c.deadline,
         "closed": c.closed_at is not None,
+        "closed_at": c.closed_at,
     }
 
 
@@ -55,6 +56,7 @@ def request_out(r: SupplierRequest, uploads: int | None = None) -> dict[str, Any
         "supplier_name": r.supplier_name,
         "email": r.email,
         "contract": r.contract.public_id if r.contract_id else None,
+        "invitation": r.invitation_id,
         "link": absolute_url(r.get_supplier_url()),
         "current_upload": upload_out(r.current_upload, r.current_upload_id) if r.current_upload_id else None,
         "uploads": uploads if uploads is not None else getattr(r, "upload_count", 0),
@@ -98,15 +100,30 @@ def request_create(request: HttpRequest, campaign_id: str, body: RequestIn) -> S
             contract = contract_get(user=request.user, public_id=body.contract)
         except NotFound as exc:
             raise InputError("no such contract", field="contract") from exc
+    invitation = None
+    if body.invitation is not None:
+        try:
+            invitation = selectors.invitation_get(user=request.user, pk=body.invitation)
+        except NotFound as exc:
+            raise InputError("no such consultation invitation", field="invitation") from exc
     found = services.request_add(
         actor=request.user,
         campaign=campaign,
         supplier_name=body.supplier_name,
         email=body.email,
         contract=contract,
+        invitation=invitation,
         send=body.send,
     )
     return Status(201, request_out(found, uploads=0))
+
+
+@router.post("/campaigns/{campaign_id}/close", response={200: CampaignOut, **WRITE_ERRORS})
+def campaign_close(request: HttpRequest, campaign_id: str) -> dict[str, Any]:
+    """Close a campaign: the suppliers' links take no more files (what was received stays); closing twice is
+    harmless."""
+    campaign = services.campaign_close(actor=request.user, campaign=_campaign(request, campaign_id))
+    return campaign_out(campaign)
 
 
 @router.get("/requests/{request_id}", response={200: RequestOut, **READ_ERRORS})

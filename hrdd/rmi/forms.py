@@ -30,11 +30,25 @@ class RequestForm(PageForm):
     supplier_name = forms.CharField(label=_("Supplier"), max_length=200, required=False)
     email = forms.EmailField(label=_("Supplier's e-mail address"), required=False)
     contract = forms.ChoiceField(label=_("…or ask through a contract"), required=False)
+    invitation = forms.ChoiceField(
+        label=_("…or through a consultation invitation"),
+        required=False,
+        help_text=_("The supplier then also finds the upload on the page its questionnaire link opens."),
+    )
     send = forms.BooleanField(label=_("E-mail the link now"), required=False, initial=True)
 
-    def __init__(self, *args: object, contracts: list[tuple[str, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+    def __init__(
+        self,
+        *args: object,
+        contracts: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        invitations: list[tuple[str, str]] = (),  # type: ignore[assignment]
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["contract"].choices = [("", "—"), *contracts]
+        self.fields["invitation"].choices = [("", "—"), *invitations]
+        if not invitations:
+            del self.fields["invitation"]
 
 
 class UploadForm(PageForm):

@@ -25,12 +25,14 @@ class CampaignOut(Schema):
     templates: list[str]
     deadline: dt.date | None
     closed: bool
+    closed_at: dt.datetime | None
 
 
 class RequestIn(InputSchema):
     supplier_name: str = ""
     email: str = ""
     contract: uuid.UUID | None = None
+    invitation: int | None = None  # a consultation invitation's id, as /consultations gives it
     send: bool = False
 
 
@@ -68,6 +70,7 @@ class RequestOut(Schema):
     supplier_name: str
     email: str
     contract: uuid.UUID | None
+    invitation: int | None
     link: str
     current_upload: UploadOut | None
     uploads: int

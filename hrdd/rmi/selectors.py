@@ -36,9 +36,9 @@ def campaign_get(*, user: User, public_id: Any) -> Campaign:
 
 def campaign_requests(campaign: Campaign) -> QuerySet[SupplierRequest]:
     """The suppliers asked, each with their current file (one query)."""
-    return campaign.requests.select_related("current_upload", "company", "contract").annotate(
-        upload_count=Count("uploads")
-    )
+    return campaign.requests.select_related(
+        "current_upload", "company", "contract", "invitation__consultation"
+    ).annotate(upload_count=Count("uploads"))
 
 
 def request_get(*, user: User, public_id: Any) -> SupplierRequest:
@@ -85,6 +85,42 @@ def requests_by_link(*, token: str) -> list[SupplierRequest]:
     if not found:
         raise NotFound("link")
     return found
+
+
+def invitation_choices(*, user: User) -> list[tuple[str, str]]:
+    """The organisation's consultation invitations a campaign can ask through (not withdrawn), newest first:
+    (invitation id, "consultation — supplier")."""
+    from hrdd.consultations.models import Invitation
+
+    invitations = (
+        Invitation.objects.visible_to(user)
+        .filter(withdrawn_at__isnull=True)
+        .select_related("consultation", "company")
+        .order_by("-consultation__created_at", "company_as_given", "email", "id")[:500]
+    )
+    return [(str(i.pk), f"{i.consultation.title} — {_invitation_supplier(i)}") for i in invitations]
+
+
+def _invitation_supplier(invitation: Any) -> str:
+    return str(invitation.company_name or invitation.email or "?")
+
+
+def invitation_get(*, user: User, pk: Any) -> Any:
+    """One of the organisation's consultation invitations (not withdrawn), or NotFound."""
+    from hrdd.consultations.models import Invitation
+
+    return Invitation.objects.select_related("consultation", "company").get_visible(
+        user, pk=pk, withdrawn_at__isnull=True
+    )
+
+
+def requests_open_for_invitation(invitation: Any) -> list[SupplierRequest]:
+    """The open campaigns' requests asked through a consultation invitation (what its supplier page offers)."""
+    return list(
+        SupplierRequest.objects.filter(
+            invitation=invitation, campaign__closed_at__isnull=True
+        ).select_related("campaign", "campaign__organisation")
+    )
 
 
 def facility_list_current(*, user: User) -> FacilityList | None:

@@ -298,6 +298,17 @@ def problems_send(*, actor: User, request: SupplierRequest) -> SupplierRequest:
 # uploads
 
 
+def closed_text(campaign: Campaign) -> str:
+    """What a supplier is told when their file comes after the campaign closed."""
+    return _(
+        "%(buyer)s closed this request for smelter lists on %(when)s, so no more files can be uploaded here. "
+        "If you still need to send your template, write to %(buyer)s directly."
+    ) % {
+        "buyer": campaign.organisation.name,
+        "when": timezone.localdate(campaign.closed_at).isoformat() if campaign.closed_at else "",
+    }
+
+
 def check_template_file(name: str, content: bytes) -> str:
     """The base name of an acceptable template upload (an Excel workbook within the size limit)."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255] or "template.xlsx"
@@ -326,7 +337,7 @@ def upload_create(*, request: SupplierRequest, filename: str, content: bytes, ac
     if actor is not None and getattr(actor, "is_authenticated", False):
         _require_own(actor, request)
     if campaign.closed_at is not None:
-        raise InputError(_("This campaign is closed: it takes no more files."), field="file")
+        raise InputError(closed_text(campaign), field="file")
     name = check_template_file(filename, content)
     last = request.uploads.aggregate(last=Max("number"))["last"] or 0
     upload = Upload.objects.create(
@@ -674,8 +685,10 @@ def campaign_close(*, actor: User, campaign: Campaign) -> Campaign:
     organisation = writer_organisation(actor)
     if campaign.organisation_id != organisation.pk:
         raise InputError(_("Unknown campaign."), field="campaign")
+    if campaign.closed_at is not None:
+        return campaign  # closed already: nothing changes, nothing to record
     before = _campaign_state(campaign)
-    campaign.closed_at = campaign.closed_at or timezone.now()
+    campaign.closed_at = timezone.now()
     campaign.save(update_fields=["closed_at"])
     audit_record(
         actor=actor,

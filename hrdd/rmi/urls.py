@@ -11,6 +11,7 @@ urlpatterns = [
     path("refresh/", views.consolidation_refresh, name="refresh"),
     path("campaigns/", views.campaigns_page, name="campaigns"),
     path("campaigns/<uuid:public_id>/", views.campaign_page, name="campaign"),
+    path("campaigns/<uuid:public_id>/close/", views.campaign_close, name="campaign_close"),
     path("requests/<uuid:public_id>/", views.request_page, name="request"),
     path("requests/<uuid:public_id>/send/<str:what>/", views.request_send, name="request_send"),
     path("uploads/<uuid:public_id>/file/", views.upload_download, name="upload_file"),

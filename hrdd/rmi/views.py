@@ -160,9 +160,15 @@ def _campaign(request: HttpRequest, public_id: Any) -> Any:
 @login_required
 def campaign_page(request: HttpRequest, public_id: str) -> HttpResponse:
     campaign = _campaign(request, public_id)
-    form = RequestForm(request.POST or None, contracts=_contract_choices(request.user))
+    form = RequestForm(
+        request.POST or None,
+        contracts=_contract_choices(request.user),
+        invitations=selectors.invitation_choices(user=request.user),
+    )
 
-    def add(*, supplier_name: str, email: str, contract: str, send: bool) -> SupplierRequest:
+    def add(
+        *, supplier_name: str, email: str, contract: str, send: bool, invitation: str = ""
+    ) -> SupplierRequest:
         found = None
         if contract:
             from hrdd.contracts.selectors import contract_get
@@ -171,12 +177,19 @@ def campaign_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 found = contract_get(user=request.user, public_id=contract)
             except NotFound as exc:
                 raise InputError(_("Unknown contract."), field="contract") from exc
+        invited = None
+        if invitation:
+            try:
+                invited = selectors.invitation_get(user=request.user, pk=invitation)
+            except NotFound as exc:
+                raise InputError(_("Unknown consultation invitation."), field="invitation") from exc
         return services.request_add(
             actor=request.user,
             campaign=campaign,
             supplier_name=supplier_name,
             email=email,
             contract=found,
+            invitation=invited,
             send=send,
         )
 
@@ -188,6 +201,21 @@ def campaign_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "rmi/campaign.html",
         {"campaign": campaign, "requests": requests, "form": form},
     )
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, public_id: str) -> HttpResponse:
+    campaign = _campaign(request, public_id)
+    try:
+        services.campaign_close(actor=request.user, campaign=campaign)
+    except (InputError, PermissionDenied) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Campaign closed: the suppliers' links take no more files. What was received stays.")
+        )
+    return redirect(campaign)
 
 
 def _request(request: HttpRequest, public_id: Any) -> SupplierRequest:
@@ -291,6 +319,7 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
                 "req": r,
                 "upload": upload,
                 "form": forms[r.pk],
+                "closed": services.closed_text(r.campaign) if r.campaign.closed_at else "",
                 **(
                     {
                         "run_context": task_run_context(
