@@ -89,17 +89,20 @@ def contract_schedule(
 def remind(
     today: Annotated[str | None, typer.Option(help="Pretend today is this date (YYYY-MM-DD).")] = None,
 ) -> None:
-    """Send the reminder e-mails due today, before and after each deadline, and rate the statuses the day changes;
-    safe to run twice (schedule it daily)."""
+    """Send the reminder e-mails due today, before and after each deadline, rate the statuses the day changes and
+    tell contract managers about incidents at sites their suppliers newly named; safe to run twice (daily)."""
     day = _date(today, "--today") if today else None
     django_setup()
     from hrdd.contracts.services import reminders_send
     from hrdd.contracts.verdicts import obligation_verdicts_refresh_daily
+    from hrdd.incidents.services import exposure_notify_new_mentions
 
     rated = obligation_verdicts_refresh_daily(today=day)  # the statuses a new day changes
     sent = reminders_send(today=day)
+    notices = exposure_notify_new_mentions()  # sites named since the last run that have incidents
     out = stdout()
     out.print(f"{rated} obligation verdict(s) rated for the day", highlight=False)
+    out.print(f"{len(notices)} incident notice(s) for newly named sites", highlight=False)
     for obligation, key in sent:
         out.print(
             f"sent {key}: {obligation.contract} {obligation.clause} due {obligation.due_date}",

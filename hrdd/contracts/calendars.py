@@ -90,6 +90,12 @@ STEP_FIELDS = (
     "incident__public_id",
     "contract__title",
     "contract__supplier__legal_name",
+    # the incident's title, named only where the step's organisation may read it (its own incident, or one shared
+    # beyond its owner); a rename moves the contracts version (hrdd.incidents.services.incident_update)
+    "incident__title",
+    "incident__organisation_id",
+    "incident__confidentiality",
+    "organisation_id",
 )
 
 
@@ -359,12 +365,18 @@ def _calendar_lines(
         incident_id,
         contract_title,
         supplier,
+        incident_title,
+        incident_owner,
+        confidentiality,
+        step_organisation,
     ) in steps:
         page = incident_pages.get(incident_id)
         if page is None:
             page = incident_pages[incident_id] = base_url + reverse("incidents:detail", args=[incident_id])
         link = f"{page}#step-{public_id}"
         summary = f"Corrective action due: {action} — {responsible}"
+        if incident_owner == step_organisation or confidentiality != "owner_only":
+            summary += f" ({incident_title})"
         description = f"Evidence to deliver: {evidence}." if evidence else "No evidence named."
         if contract_title:
             description += f"\nUnder contract {contract_title} ({supplier})."

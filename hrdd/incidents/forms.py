@@ -65,6 +65,7 @@ class IncidentListForm(ListForm):
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     group = forms.ChoiceField(label=_("Group"), required=False, choices=())
     exposure = forms.ChoiceField(label=_("Which incidents"), required=False, choices=())
+    channel = forms.ChoiceField(label=_("Received through"), required=False, choices=())
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,6 +81,9 @@ class IncidentListForm(ListForm):
             ("exposed", _("touching our contracts")),
             ("own", _("recorded by us")),
         ]
+        self.fields["channel"].choices = [("", _("any way")), *choices.get("channels", [])]
+        if not choices.get("channels"):
+            self.fields["channel"].widget = forms.HiddenInput()
 
 
 class IncidentForm(PageForm):
@@ -267,6 +271,24 @@ class StepForm(PageForm):
     def clean_contract(self) -> Any:
         value = self.cleaned_data.get("contract")
         return self.find_contract(value) if value else None
+
+
+class StepEditForm(StepForm):
+    """A step corrected after it was set. `seen` holds the moment of the version the form was opened on: a save
+    over a newer version (a colleague's edit, the supplier's report) is refused."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    @staticmethod
+    def initial_for(step: Any) -> dict[str, Any]:
+        return {
+            "action": step.action,
+            "responsible": step.responsible,
+            "deadline": step.deadline,
+            "evidence": step.evidence,
+            "contract": str(step.contract.public_id) if step.contract_id else "",
+            "seen": step.updated_at.isoformat(),
+        }
 
 
 class ProgressForm(PageForm):

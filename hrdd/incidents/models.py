@@ -374,3 +374,16 @@ class Notice(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ExposureSweep(models.Model):
+    """Where the daily look for new exposure stopped (one row): the last site mention it read and when it ran.
+
+    A buyer's supplier may name a site after an incident about it was recorded; `hrdd remind` then tells that
+    buyer's contract managers (hrdd.incidents.services.exposure_notify_new_mentions)."""
+
+    last_mention_id = models.BigIntegerField(default=0)
+    ran_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"exposure swept to mention {self.last_mention_id}"

@@ -154,11 +154,13 @@ def incident_list(
     group: Any = None,
     exposure: str = "",
     confidentiality: str = "",
+    channel: Any = None,
     query: str = "",
 ) -> QuerySet[Incident]:
     """The incidents in the user's audience, newest first. `group` (a SiteGroup or its public id) keeps those about
     the group, anything under it or a site it operates; `exposure` "exposed" keeps those touching the user's
-    organisation's site lists or companies, "own" those it recorded. Fixed number of queries."""
+    organisation's site lists or companies, "own" those it recorded; `channel` (a grievance channel of the
+    organisation or its public id) keeps the reports received through it. Fixed number of queries."""
     organisation_id = active_organisation_id(user)
     if organisation_id is None:
         return Incident.objects.none()
@@ -173,6 +175,12 @@ def incident_list(
         incidents = incidents.filter(country_iso3=country.upper())
     if confidentiality:
         incidents = incidents.filter(confidentiality=confidentiality)
+    if channel not in (None, ""):
+        # a channel's reports are the owner's: another organisation's channel id finds nothing
+        channel_id = _uuid(channel)
+        if channel_id is None:
+            return incidents.none()
+        incidents = incidents.filter(channel__public_id=channel_id, organisation_id=organisation_id)
     if group not in (None, ""):
         from hrdd.supplier_sites.models import SiteGroup
 
@@ -244,7 +252,8 @@ def status_history(incident: Incident) -> list[StatusChange]:
 
 
 def incident_filter_choices(*, user: User) -> dict[str, list[tuple[str, str]]]:
-    """The register's filter choices: statuses, risk categories, countries of the visible incidents, groups."""
+    """The register's filter choices: statuses, risk categories, countries of the visible incidents, groups, the
+    organisation's grievance forms."""
     from hrdd.supplier_sites.models import SiteGroup
 
     organisation_id = active_organisation_id(user)
@@ -267,6 +276,14 @@ def incident_filter_choices(*, user: User) -> dict[str, list[tuple[str, str]]]:
         ],
         "exposure": [("exposed", "Touching our contracts"), ("own", "Recorded by us")],
         "confidentiality": [(c.value, str(c.label)) for c in Confidentiality],
+        "channels": [
+            (str(pk), title)
+            for pk, title in GrievanceChannel.objects.filter(organisation_id=organisation_id)
+            .order_by("title", "pk")
+            .values_list("public_id", "title")
+        ]
+        if organisation_id is not None
+        else [],
     }
 
 
@@ -479,6 +496,33 @@ def incident_exposure(*, user: User, incident: Incident) -> IncidentExposure:
     )
 
 
+def incidents_about_mentioned_sites(mentions: QuerySet[Any]) -> QuerySet[Incident]:
+    """The incidents still calling for action (not closed, not unsubstantiated) whose subject the mentioned sites
+    are: one of the sites (or a site merged into it), a group above one of their operators, or a company tied to
+    such a group. Three queries, whatever the number of mentions."""
+    from hrdd.supplier_sites.models import Site
+
+    site_ids = mentions.exclude(site=None).order_by().values("site_id")
+    condition = Q(site_id__in=site_ids) | Q(site__merged_into_id__in=site_ids)
+    operators = set(
+        Site.objects.filter(pk__in=site_ids)
+        .exclude(operator=None)
+        .order_by()
+        .values_list("operator_id", flat=True)
+        .distinct()
+    )
+    if operators:
+        groups = _ancestors(operators, _group_parents())
+        condition |= Q(group_id__in=groups) | Q(company__site_group_link__group_id__in=groups)
+    return (
+        Incident.objects.filter(condition)
+        .exclude(status__in=[rules.CLOSED, rules.UNSUBSTANTIATED])
+        .select_related("site", "group", "company", "organisation")
+        .distinct()
+        .order_by("pk")
+    )
+
+
 # -- remediation plans -------------------------------------------------------------------------------------------
 
 
@@ -551,8 +595,18 @@ def _facts(steps: Any) -> list[rules.StepFacts]:
     return [rules.StepFacts(s.deadline, s.first_reported_on, s.verified_on) for s in steps]
 
 
+def rate_steps(steps: Any, today: dt.date) -> rules.RemediationRating:
+    """The KPI responsiveness of remediation over steps already read (no query)."""
+    return rules.rate_remediation(_facts(steps), today)
+
+
 def contract_remediation(contract_ids: Any, today: dt.date) -> dict[int, rules.RemediationRating]:
-    """The KPI responsiveness of remediation per contract (one query): for the contract page and its KPIs."""
+    """The KPI responsiveness of remediation per contract (one query, whatever the number of contracts): for the
+    contract page and its KPIs.
+
+    Not stored as the obligations' verdicts are (issue 9): the rule reads only the steps' deadline, first report
+    and verification, which one indexed query brings (RemediationStep `step_contract_deadline`), and it depends
+    on today; a stored copy would need refreshing daily and on every step write for no saved query."""
     steps: dict[int, list[Any]] = defaultdict(list)
     for s in RemediationStep.objects.filter(contract_id__in=list(contract_ids)).only(
         "contract_id", "deadline", "first_reported_on", "verified_on"
@@ -579,12 +633,16 @@ def supplier_remediation_record(
 
 
 def supplier_incidents(*, user: User, company: Any) -> QuerySet[Incident]:
-    """The incidents in the user's audience about one of their companies (directly or through its group)."""
-    return (
-        incident_list(user=user)
-        .filter(Q(company=company) | Q(group__company_links__company=company))
-        .distinct()
-    )
+    """The incidents in the user's audience touching one of their companies: about it, about its group or a group
+    above it, or about a site that the company's site lists name (a fixed number of queries)."""
+    from hrdd.supplier_sites.models import CompanyGroupLink, SiteMention
+
+    named = SiteMention.objects.filter(supplier=company).exclude(site=None).values("site_id")
+    condition = Q(company=company) | Q(site_id__in=named) | Q(site__merged_into_id__in=named)
+    linked = CompanyGroupLink.objects.filter(company=company).values_list("group_id", flat=True).first()
+    if linked is not None:
+        condition |= Q(group_id__in=_ancestors({linked}, _group_parents()))
+    return incident_list(user=user).filter(condition)
 
 
 # -- grievances --------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ from hrdd.incidents import selectors
 from hrdd.incidents.models import (
     Confidentiality,
     ExposureSharing,
+    ExposureSweep,
     GrievanceChannel,
     Incident,
     IntakeAttempt,
@@ -407,6 +409,8 @@ def incident_update(*, actor: User, incident: Incident, document: Any = None, **
     if any(before[k] != after[k] for k in reach):
         incident_notify(incident)
         _plan_changed(incident)
+    elif before["title"] != after["title"]:
+        _plan_changed(incident)  # the calendar feeds name the incident in each corrective action's event
     return incident
 
 
@@ -552,6 +556,36 @@ def incident_notify(incident: Incident) -> list[Notice]:
                 subject=s, message=b, from_email=None, recipient_list=r, fail_silently=True
             )
         )
+    return made
+
+
+@transaction.atomic
+def exposure_notify_new_mentions(*, now: dt.datetime | None = None) -> list[Notice]:
+    """Tell the contract managers of the organisations whose suppliers named, since the last run, a site with an
+    incident (or a site of a group with one): each once per incident, with the notice and e-mail of
+    `incident_notify`. Run daily by `hrdd remind`; safe to run twice.
+
+    Why a daily sweep rather than a signal on SiteMention: mentions are written in bulk by the registry import
+    and the site-list matching (hrdd.supplier_sites.bulk inserts rows without save() or signals), and a mention
+    gets its site later when a reviewer confirms a match or two sites are merged (queryset updates, no signals).
+    A sweep sees all of these the same way: the mentions inserted after the last one read (ids only grow) and
+    those saved since the last run (`updated_at`), without the incidents app hooking into the sites' writes."""
+    from hrdd.supplier_sites.models import SiteMention
+
+    now = now or timezone.now()
+    sweep, _made = ExposureSweep.objects.select_for_update().get_or_create(pk=1)
+    last_id = SiteMention.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    new = Q(pk__gt=sweep.last_mention_id, pk__lte=last_id)
+    if sweep.ran_at is not None:
+        new |= Q(updated_at__gte=sweep.ran_at)
+    mentions = SiteMention.objects.filter(new).exclude(site=None).exclude(contract=None)
+    made: list[Notice] = []
+    for incident in selectors.incidents_about_mentioned_sites(mentions):
+        made.extend(
+            incident_notify(incident)
+        )  # one notice per person and incident, ever: repeats are skipped
+    sweep.last_mention_id, sweep.ran_at = last_id, now
+    sweep.save(update_fields=["last_mention_id", "ran_at"])
     return made
 
 
@@ -901,8 +935,14 @@ def _require_step_writer(actor: User, step: RemediationStep) -> None:
 
 @transaction.atomic
 def step_update(*, actor: User, step: RemediationStep, **values: Any) -> RemediationStep:
-    """Change a step's action, owner, deadline, evidence or contract."""
+    """Change a step's action, owner, deadline, evidence or contract (not once verified: what was checked stays
+    as it was checked)."""
     _require_step_writer(actor, step)
+    step = (
+        RemediationStep.objects.select_for_update().select_related("incident", "organisation").get(pk=step.pk)
+    )
+    if step.verified_on is not None:
+        raise IncidentError(_("this step is verified already; it cannot be changed"), field="step")
     before = step_state(step)
     for name, value in _step_values(values, step.organisation_id, partial=True).items():
         setattr(step, name, value)

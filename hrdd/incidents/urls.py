@@ -14,6 +14,7 @@ urlpatterns = [
     path("incidents/channels/<uuid:public_id>/", views.channel_update, name="channel_update"),
     path("incidents/notices/read/", views.notices_read_all, name="notices_read_all"),
     path("incidents/notices/<uuid:public_id>/read/", views.notice_read, name="notice_read"),
+    path("incidents/steps/<uuid:step_id>/edit/", views.step_edit_page, name="step_edit"),
     path("incidents/steps/<uuid:step_id>/progress/", views.step_progress, name="step_progress"),
     path("incidents/steps/<uuid:step_id>/verify/", views.step_verify, name="step_verify"),
     path("incidents/steps/<uuid:step_id>/delete/", views.step_delete, name="step_delete"),

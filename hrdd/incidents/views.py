@@ -34,6 +34,7 @@ from hrdd.incidents.forms import (
     IncidentListForm,
     ProgressForm,
     ReceiptForm,
+    StepEditForm,
     StepForm,
     TransitionForm,
     VerifyForm,
@@ -43,6 +44,10 @@ from hrdd.incidents.models import GrievanceChannel, Incident, Notice, Remediatio
 GROUP_CHOICES = 1000
 COMPANY_CHOICES = 500
 RECEIPT_SESSION_KEY = "incidents.receipt"
+STEP_STALE = _(
+    "Someone changed this step after you opened it (a colleague, or the supplier reporting progress), so nothing "
+    "was saved. Its saved version is shown below the form, your typing is kept: check it and save again."
+)
 STALE = _(
     "Someone else changed this incident after you opened it, so nothing was saved. The form now shows their "
     "version with your typing kept: check it and save again."
@@ -64,6 +69,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         country=form.value("country") or "",
         group=form.value("group") or None,
         exposure=form.value("exposure") or "",
+        channel=form.value("channel") or None,
     )
     page = form.paginate(incidents)
     return render(
@@ -351,6 +357,51 @@ def step_verify(request: HttpRequest, step_id: uuid.UUID) -> HttpResponse:
     if form_write(request, form, write, success=_("The step is verified.")) is not None:
         return redirect(step.get_absolute_url())
     return _render_incident(request, step.incident, failed_step=(step.pk, form), status=400)
+
+
+@login_required
+def step_edit_page(request: HttpRequest, step_id: uuid.UUID) -> HttpResponse:
+    """Correct a step of the plan: what, who, by when, the evidence to deliver, the contract. A save over a newer
+    version is refused with the typing kept and the saved version shown."""
+    step = _step(request, step_id)
+    organisation_id = active_organisation_id(request.user)
+    if step.organisation_id != organisation_id or not request.user.can_write_in(organisation_id):
+        raise PermissionDenied(_("Only writers of the organisation that set the step may change it."))
+    back = step.get_absolute_url()
+    if step.verified_on is not None:
+        messages.info(request, _("This step is verified: it stays as it was checked."))
+        return redirect(back)
+    contracts = _contract_choices(selectors.incident_exposure(user=request.user, incident=step.incident))
+    if step.contract_id and all(k != str(step.contract.public_id) for k, _n in contracts):
+        contracts.append((str(step.contract.public_id), step.contract.title))
+    form = StepEditForm(
+        request.POST if request.method == "POST" else None,
+        initial=StepEditForm.initial_for(step),
+        contracts=contracts,
+        find_contract=partial(_find_contract, request.user),
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        seen = str(form.cleaned_data.get("seen") or "")
+        if seen and seen != step.updated_at.isoformat():
+            stale = True
+            form.add_error(None, STEP_STALE)
+            form.data = form.data.copy()
+            form.data["seen"] = step.updated_at.isoformat()
+        else:
+
+            def write(**data: Any) -> RemediationStep:
+                data.pop("seen", None)
+                return services.step_update(actor=request.user, step=step, **data)
+
+            if form_write(request, form, write, success=_("The step is saved.")) is not None:
+                return redirect(back)
+    return render(
+        request,
+        "incidents/step_edit.html",
+        {"step": step, "form": form, "stale": stale, "back": back},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
