@@ -52,6 +52,7 @@ def site_out(site: Site) -> dict[str, Any]:
         "moved_to": site.moved_to.public_id if site.moved_to_id else None,
         "merged_into": site.merged_into.public_id if site.merged_into_id else None,
         "mentions_here": getattr(site, "mentions_here", None),
+        "updated_at": site.updated_at.isoformat(),
     }
 
 
@@ -69,6 +70,7 @@ def mention_out(m: SiteMention) -> dict[str, Any]:
                 "site_type", "products", "group_name", "status", "score", "reason", "candidates",
             )
         },
+        "updated_at": m.updated_at.isoformat(),
     }  # fmt: skip
 
 
@@ -77,6 +79,7 @@ def group_out(g: SiteGroup) -> dict[str, Any]:
         "id": g.public_id,
         **{name: getattr(g, name) for name in ("name", "other_names", "kind", "role", "country_iso3", "lei")},
         "parent": g.parent.public_id if g.parent_id else None,
+        "updated_at": g.updated_at.isoformat(),
     }
 
 
@@ -117,6 +120,26 @@ def _contract(request: HttpRequest, public_id: Any) -> Any:
         return contract_get(user=request.user, public_id=public_id)
     except NotFound as exc:
         raise InputError("no such contract", field="contract") from exc
+
+
+# A write may carry the version it was made on (`updated_at`); a record changed since answers 409.
+VERSIONED_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
+
+
+def _versioned(write: Any, values: dict[str, Any], **kwargs: Any) -> Any:
+    """Call an update service with the version the client read; a stale one is answered 409 (nothing saved)."""
+    expected = values.pop("updated_at", None)
+    try:
+        return write(expected_updated_at=expected, **kwargs, **values)
+    except services.StaleRecord as exc:
+        return Status(
+            409,
+            {"detail": str(exc), "field": exc.field, "errors": [{"field": exc.field, "message": str(exc)}]},
+        )
+
+
+def _out(result: Any, out: Any) -> Any:
+    return result if isinstance(result, Status) else out(result)
 
 
 def _page(request: HttpRequest, queryset: Any, page: Pagination.Input, out: Any) -> dict[str, Any]:
@@ -162,12 +185,14 @@ def mention_get(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return mention_out(selectors.mention_get(user=request.user, public_id=public_id))
 
 
-@router.patch("/mentions/{uuid:public_id}", response={200: MentionOut, **WRITE_ERRORS})
-def mention_correct(request: HttpRequest, public_id: uuid.UUID, payload: MentionUpdateIn) -> dict[str, Any]:
-    """Correct one row without re-uploading its list: it is matched again."""
+@router.patch("/mentions/{uuid:public_id}", response={200: MentionOut, **VERSIONED_ERRORS})
+def mention_correct(request: HttpRequest, public_id: uuid.UUID, payload: MentionUpdateIn) -> Any:
+    """Correct one row without re-uploading its list: it is matched again. With `updated_at` (as read), a row
+    changed since is refused (409)."""
     mention = selectors.mention_get(user=request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True)
-    return mention_out(services.mention_correct(actor=request.user, mention=mention, **values))
+    result = _versioned(services.mention_correct, values, actor=request.user, mention=mention)
+    return _out(result, mention_out)
 
 
 @router.delete("/mentions/{uuid:public_id}", response={204: None, **WRITE_ERRORS})
@@ -215,14 +240,15 @@ def group_create(request: HttpRequest, payload: GroupIn) -> Status[dict[str, Any
     return Status(201, group_out(services.site_group_create(actor=request.user, **values)))
 
 
-@router.patch("/groups/{uuid:public_id}", response={200: GroupOut, **WRITE_ERRORS})
-def group_update(request: HttpRequest, public_id: uuid.UUID, payload: GroupUpdateIn) -> dict[str, Any]:
-    """Change a group; a parent inside its own tree is refused (422)."""
+@router.patch("/groups/{uuid:public_id}", response={200: GroupOut, **VERSIONED_ERRORS})
+def group_update(request: HttpRequest, public_id: uuid.UUID, payload: GroupUpdateIn) -> Any:
+    """Change a group; a parent inside its own tree is refused (422), a group changed since the `updated_at`
+    given (409)."""
     group = selectors.group_get(user=request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True)
     if "parent" in values:
         values["parent"] = _group(request, values["parent"], "parent")
-    return group_out(services.site_group_update(actor=request.user, group=group, **values))
+    return _out(_versioned(services.site_group_update, values, actor=request.user, group=group), group_out)
 
 
 @router.post("/merges", response={201: MergeOut, **WRITE_ERRORS})
@@ -343,13 +369,14 @@ def site_get(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return site_out(selectors.site_get(user=request.user, public_id=public_id))
 
 
-@router.patch("/{uuid:public_id}", response={200: SiteOut, **WRITE_ERRORS})
-def site_update(request: HttpRequest, public_id: uuid.UUID, payload: SiteUpdateIn) -> dict[str, Any]:
-    """Correct a site (shared by the installation: every change is audited); status moved needs `moved_to`."""
+@router.patch("/{uuid:public_id}", response={200: SiteOut, **VERSIONED_ERRORS})
+def site_update(request: HttpRequest, public_id: uuid.UUID, payload: SiteUpdateIn) -> Any:
+    """Correct a site (shared by the installation: every change is audited); status moved needs `moved_to`; a
+    site changed since the `updated_at` given is refused (409)."""
     site = selectors.site_get(user=request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True)
     if "operator" in values:
         values["operator"] = _group(request, values["operator"], "operator")
     if "moved_to" in values:
         values["moved_to"] = _site(request, values["moved_to"], "moved_to")
-    return site_out(services.site_update(actor=request.user, site=site, **values))
+    return _out(_versioned(services.site_update, values, actor=request.user, site=site), site_out)

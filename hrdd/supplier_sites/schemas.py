@@ -47,6 +47,8 @@ class SiteUpdateIn(InputSchema):
     lei: str | None = None
     status: Literal["active", "closed", "moved"] | None = None
     moved_to: uuid.UUID | None = None
+    # the version the change is made on (`updated_at` as read): a record changed since is refused with 409
+    updated_at: dt.datetime | None = None
 
 
 class SiteOut(Schema):
@@ -70,6 +72,8 @@ class SiteOut(Schema):
     moved_to: uuid.UUID | None
     merged_into: uuid.UUID | None
     mentions_here: int | None = None  # mentions of your organisation (in lists)
+    # the version (ISO moment, to the microsecond): send it back with a change; a record changed since is 409
+    updated_at: str
 
 
 class PagedSiteOut(Schema):
@@ -105,6 +109,8 @@ class MentionOut(Schema):
     score: float
     reason: str
     candidates: list[CandidateOut]
+    # the version (ISO moment, to the microsecond): send it back with a change; a record changed since is 409
+    updated_at: str
 
 
 class PagedMentionOut(Schema):
@@ -134,6 +140,8 @@ class MentionUpdateIn(InputSchema):
     site_type: str | None = None
     products: str | None = None
     group_name: str | None = None
+    # the version the change is made on (`updated_at` as read): a record changed since is refused with 409
+    updated_at: dt.datetime | None = None
 
 
 class DecisionIn(InputSchema):
@@ -160,6 +168,8 @@ class GroupUpdateIn(InputSchema):
     country_iso3: str | None = None
     lei: str | None = None
     parent: uuid.UUID | None = None
+    # the version the change is made on (`updated_at` as read): a record changed since is refused with 409
+    updated_at: dt.datetime | None = None
 
 
 class GroupOut(Schema):
@@ -171,6 +181,8 @@ class GroupOut(Schema):
     country_iso3: str
     lei: str
     parent: uuid.UUID | None
+    # the version (ISO moment, to the microsecond): send it back with a change; a record changed since is 409
+    updated_at: str
 
 
 class MergeIn(InputSchema):

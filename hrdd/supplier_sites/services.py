@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record, save_audited
 from hrdd.core.errors import InputError
 from hrdd.core.forms import unknown_country_message
+from hrdd.core.ids import new_public_id
 from hrdd.domain.companies import (
     CompanyInputError,
     GroupLink,
@@ -42,6 +44,7 @@ from hrdd.domain.sitematch import (
     match_records,
     record_fingerprint,
 )
+from hrdd.supplier_sites.bulk import insert_rows
 from hrdd.supplier_sites.models import (
     CompanyGroupLink,
     GroupRole,
@@ -59,6 +62,32 @@ from hrdd.supplier_sites.sitefiles import ListedRecord, record_from_values, site
 Progress = Callable[[int, int], None]
 CHUNK = 500  # ids per IN (...) query
 LINKED = (MentionStatus.AUTO, MentionStatus.CONFIRMED, MentionStatus.NEW, MentionStatus.REJECTED)
+
+
+class StaleRecord(InputError):
+    """A save based on a version of the record that someone else has changed since (nothing was saved)."""
+
+
+def _expect_version(current: dt.datetime, expected: dt.datetime | str | None) -> None:
+    """Refuse a save made on another version than `current` (the locked row's `updated_at`); None: no check."""
+    if expected in (None, ""):
+        return
+    if isinstance(expected, str):
+        try:
+            expected = dt.datetime.fromisoformat(expected.strip())
+        except ValueError as exc:
+            raise InputError(_("Not a moment: %r.") % expected, field="updated_at") from exc
+    if expected.tzinfo is None and current.tzinfo is not None:
+        expected = timezone.make_aware(expected, dt.UTC)
+    if expected != current:
+        raise StaleRecord(
+            _(
+                "Someone else changed this record after you opened it (it was saved at %s), so nothing was "
+                "saved: read it again and repeat your change."
+            )
+            % current.isoformat(),
+            field="updated_at",
+        )
 
 
 def thresholds() -> Thresholds:
@@ -170,7 +199,12 @@ def _site_ids(public_ids: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def _candidates_json(result: MatchResult) -> list[dict[str, Any]]:
+# Candidates kept on a mention, by its verdict: review needs the alternatives side by side; an automatic link or a
+# new site keeps only its best candidate with its reasons (why it linked, or the nearest it did not link to).
+CANDIDATES_KEPT = {"review": 5, "auto": 1, "new": 1}
+
+
+def _candidates_json(result: MatchResult, status: str = "review") -> list[dict[str, Any]]:
     return [
         {
             "site": c.site_key,
@@ -180,7 +214,7 @@ def _candidates_json(result: MatchResult) -> list[dict[str, Any]]:
                 for a in c.agreements
             ],
         }
-        for c in result.candidates[:5]
+        for c in result.candidates[: CANDIDATES_KEPT.get(status, 5)]
     ]
 
 
@@ -235,7 +269,7 @@ def match_listed(
                 site_id if status == "auto" else None,
                 float(result.score),
                 result.reason[:500],
-                _candidates_json(result),
+                _candidates_json(result, status),
             )
         )
     return verdicts
@@ -329,23 +363,60 @@ def _new_site(record: ListedRecord, actor: User | None, groups: dict[str, SiteGr
     )
 
 
+def _new_site_rows(records: Sequence[ListedRecord], actor: User | None) -> Iterator[dict[str, Any]]:
+    """The rows of new sites, for `insert_rows`: each with its public id drawn here (the mentions are told it)."""
+    groups: dict[str, SiteGroup] = {}
+    by_name: dict[str, int | None] = {}
+    types: dict[str, str] = {}
+    created_by = actor.pk if _is_user(actor) and actor is not None else None
+    for record in records:
+        operator_id = None
+        if record.group_name:
+            if record.group_name not in by_name:
+                group = _group_for(record.group_name, record.country_iso3, groups, actor)
+                by_name[record.group_name] = group.pk if group is not None else None
+            operator_id = by_name[record.group_name]
+        if record.site_type not in types:
+            types[record.site_type] = site_type_of(record.site_type)
+        yield {
+            "name": record.name,
+            "normalised_name": normalise_company_name(record.name)[:300],
+            "other_names": [],
+            "address": record.address,
+            "city": record.city,
+            "postal_code": record.postal_code,
+            "country_iso3": record.country_iso3,
+            "latitude": record.latitude,
+            "longitude": record.longitude,
+            "site_type": types[record.site_type],
+            "operator_id": operator_id,
+            "os_id": record.os_id,
+            "rmi_cid": record.rmi_cid,
+            "lei": record.lei,
+            "status": Site.Status.ACTIVE,
+            "created_by_id": created_by,
+        }
+
+
 def _create_new_sites(verdicts: Sequence[Verdict], actor: User | None) -> dict[str, int]:
     """Create one site per fingerprint among the verdicts that found no site (a list naming a new factory twice
-    names one site); returns site pk by fingerprint."""
-    groups: dict[str, SiteGroup] = {}
+    names one site), one INSERT per batch; returns site pk by fingerprint."""
     firsts: dict[str, ListedRecord] = {}
     for v in verdicts:
         if v.status in (MentionStatus.NEW, MentionStatus.REJECTED) and v.site_id is None:
             firsts.setdefault(v.fingerprint, v.record)
-    sites = [_new_site(record, actor, groups) for record in firsts.values()]
-    Site.objects.bulk_create(sites, batch_size=1000)
-    if sites and sites[0].pk is None:  # a database that does not return ids from a bulk insert
-        ids = dict(
-            Site.objects.filter(public_id__in=[s.public_id for s in sites]).values_list("public_id", "pk")
-        )
-        for site in sites:
-            site.pk = ids[site.public_id]
-    return {fp: site.pk for fp, site in zip(firsts, sites, strict=True)}
+    if not firsts:
+        return {}
+    public_ids = {fp: new_public_id() for fp in firsts}
+    rows = (
+        row | {"public_id": public_ids[fp]}
+        for fp, row in zip(firsts, _new_site_rows(list(firsts.values()), actor), strict=True)
+    )
+    insert_rows(Site, rows)
+    ids: dict[Any, int] = {}
+    for chunk in _chunks(list(public_ids.values())):
+        ids.update(Site.objects.filter(public_id__in=chunk).values_list("public_id", "pk"))
+    return {fp: ids[public_id] for fp, public_id in public_ids.items()}
 
 
 def _store(
@@ -360,46 +431,52 @@ def _store(
     submission: Any = None,
     site_import: SiteImport | None = None,
     production_sites: Sequence[Any] | None = None,
-) -> list[SiteMention]:
-    """Store the mentions of matched records (and the new sites they name), in the caller's transaction."""
+) -> list[Any]:
+    """Store the mentions of matched records (and the new sites they name), in the caller's transaction, one
+    INSERT per batch (no signals, no per-row save); returns the mentions' public ids in the order given."""
     new_ids = _create_new_sites(verdicts, actor)
     now = timezone.now()
-    mentions = []
-    for i, v in enumerate(verdicts):
-        record = v.record
-        site_id = v.site_id if v.site_id is not None else new_ids.get(v.fingerprint)
-        mentions.append(
-            SiteMention(
-                organisation=organisation,
-                created_by=actor if _is_user(actor) else None,
-                site_id=site_id,
-                source=source,
-                production_site=production_sites[i] if production_sites is not None else None,
-                submission=submission,
-                contract=contract,
-                supplier=supplier,
-                site_import=site_import,
-                mentioned_on=mentioned_on,
-                row=record.row,
-                raw=record.raw,
-                name=record.name,
-                address=record.address,
-                city=record.city,
-                postal_code=record.postal_code,
-                country_iso3=record.country_iso3,
-                site_type=record.site_type,
-                products=record.products,
-                group_name=record.group_name,
-                fingerprint=v.fingerprint,
-                status=v.status,
-                score=v.score,
-                reason=v.reason,
-                candidates=v.candidates,
-                matched_at=now,
-            )
-        )
-    SiteMention.objects.bulk_create(mentions, batch_size=1000)
-    return mentions
+    common = {
+        "organisation_id": organisation.pk,
+        "created_by_id": actor.pk if _is_user(actor) and actor is not None else None,
+        "source": source,
+        "submission_id": getattr(submission, "pk", None),
+        "contract_id": getattr(contract, "pk", None),
+        "supplier_id": getattr(supplier, "pk", None),
+        "site_import_id": getattr(site_import, "pk", None),
+        "mentioned_on": mentioned_on,
+        "matched_at": now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    public_ids = [uuid.uuid4() for _ in verdicts]
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for i, v in enumerate(verdicts):
+            record = v.record
+            yield common | {
+                "public_id": public_ids[i],
+                "site_id": v.site_id if v.site_id is not None else new_ids.get(v.fingerprint),
+                "production_site_id": production_sites[i].pk if production_sites is not None else None,
+                "row": record.row,
+                "raw": record.raw,
+                "name": record.name,
+                "address": record.address,
+                "city": record.city,
+                "postal_code": record.postal_code,
+                "country_iso3": record.country_iso3,
+                "site_type": record.site_type,
+                "products": record.products,
+                "group_name": record.group_name,
+                "fingerprint": v.fingerprint,
+                "status": v.status,
+                "score": v.score,
+                "reason": v.reason,
+                "candidates": v.candidates,
+            }
+
+    insert_rows(SiteMention, rows())
+    return public_ids
 
 
 def count_verdicts(verdicts: Iterable[Verdict], *, rejected: int = 0) -> MatchCounts:
@@ -550,7 +627,7 @@ def mention_add(
         supplier = contract.supplier
     record = _record_of(values, raw={k: str(v or "") for k, v in values.items()})
     verdicts = match_listed([record])
-    [mention] = _store(
+    [public_id] = _store(
         organisation=organisation,
         verdicts=verdicts,
         source=SiteMention.Source.MANUAL,
@@ -559,7 +636,7 @@ def mention_add(
         contract=contract,
         supplier=supplier,
     )
-    mention.refresh_from_db()
+    mention = SiteMention.objects.select_related("site").get(public_id=public_id)
     audit_record(
         actor=actor,
         organisation=organisation,
@@ -571,10 +648,19 @@ def mention_add(
 
 
 @transaction.atomic
-def mention_correct(*, actor: User, mention: SiteMention, **values: Any) -> SiteMention:
+def mention_correct(
+    *,
+    actor: User,
+    mention: SiteMention,
+    expected_updated_at: dt.datetime | str | None = None,
+    **values: Any,
+) -> SiteMention:
     """Correct one row without re-uploading its list: the record is matched again and its verdict replaced (the
-    row as typed stays in `raw`; a supplier's submission stays as delivered)."""
+    row as typed stays in `raw`; a supplier's submission stays as delivered). With `expected_updated_at`, a row
+    changed by someone else since (a correction, a review decision) is refused (StaleRecord)."""
     require_writer(actor, mention.organisation)
+    mention = SiteMention.objects.select_for_update().select_related("site").get(pk=mention.pk)
+    _expect_version(mention.updated_at, expected_updated_at)
     before = _mention_state(mention)
     current = {k: before[k] or "" for k in MENTION_FIELDS}
     record = _record_of({**current, **values}, row=mention.row, raw=mention.raw)
@@ -933,16 +1019,21 @@ def site_create(*, actor: User, **values: Any) -> Site:
 
 
 @transaction.atomic
-def site_update(*, actor: User, site: Site, **values: Any) -> Site:
-    """Correct a site of the registry (shared by the installation: every change is audited)."""
+def site_update(
+    *, actor: User, site: Site, expected_updated_at: dt.datetime | str | None = None, **values: Any
+) -> Site:
+    """Correct a site of the registry (shared by the installation: every change is audited). With
+    `expected_updated_at` (the version the change was made on), a site saved by someone else since is refused
+    (StaleRecord), checked under the row's lock."""
     writer_organisation(actor)
-    if not site.is_listed:
+    record = Site.objects.select_for_update().get(pk=site.pk)
+    _expect_version(record.updated_at, expected_updated_at)
+    if not record.is_listed:
         raise InputError(
             _("This site is merged into another: change that one, or undo the merge."), field="site"
         )
-    current = {name: getattr(site, name) for name in SITE_FIELDS}
-    cleaned = _clean_site(current | values, site)
-    record = Site.objects.select_for_update().get(pk=site.pk)
+    current = {name: getattr(record, name) for name in SITE_FIELDS}
+    cleaned = _clean_site(current | values, record)
     before = site_state(record)
     for name, value in cleaned.items():
         setattr(record, name, value)
@@ -1171,9 +1262,14 @@ def site_group_create(*, actor: User, **values: Any) -> SiteGroup:
 
 
 @transaction.atomic
-def site_group_update(*, actor: User, group: SiteGroup, **values: Any) -> SiteGroup:
-    """Change a group's names, kind, role, country, LEI or parent; a parent inside its own tree is refused."""
+def site_group_update(
+    *, actor: User, group: SiteGroup, expected_updated_at: dt.datetime | str | None = None, **values: Any
+) -> SiteGroup:
+    """Change a group's names, kind, role, country, LEI or parent; a parent inside its own tree is refused. With
+    `expected_updated_at`, a group saved by someone else since is refused (StaleRecord)."""
     writer_organisation(actor)
+    group = SiteGroup.objects.select_for_update().select_related("parent").get(pk=group.pk)
+    _expect_version(group.updated_at, expected_updated_at)
     current = {name: getattr(group, name) for name in GROUP_FIELDS}
     cleaned = _clean_group(current | values, group)
     save_audited(actor=actor, record=group, values=cleaned, action="site_group.update", state=group_state)

@@ -123,16 +123,29 @@ def registry_export(request: HttpRequest, format: str) -> HttpResponse:
 # a site
 
 
-def _seen_is_current(form: Any, updated_at: dt.datetime) -> bool:
-    """Whether the form was opened on the version it would change (else someone saved in between)."""
-    seen = str(form.cleaned_data.get("seen") or "")
-    return not seen or seen == updated_at.isoformat()
-
-
 STALE = _(
     "Someone else changed this record after you opened it, so nothing was saved. The form now shows their "
     "version with your typing kept: check it and save again."
 )
+
+
+def _stale_as_form_error(write: Any, **kwargs: Any) -> Any:
+    """Call a service that checks the version the form was opened on (under the row's lock); a stale save comes
+    back as the page's sentence, at the top of the form."""
+    try:
+        return write(**kwargs)
+    except services.StaleRecord as exc:
+        raise InputError(str(STALE), field="") from exc
+
+
+def _is_stale(form: Any) -> bool:
+    return str(STALE) in form.non_field_errors()
+
+
+def _show_version(form: Any, updated_at: dt.datetime) -> None:
+    """Keep what was typed, with the current version in the hidden field: the next save is made on it."""
+    form.data = form.data.copy()
+    form.data["seen"] = updated_at.isoformat()
 
 
 def _site_context(request: HttpRequest, site: Site) -> dict[str, Any]:
@@ -180,19 +193,18 @@ def site_page(request: HttpRequest, public_id: str) -> HttpResponse:
     if request.method != "POST":
         return _render_site(request, site)
     form = _site_form(request, site, request.POST)
-    if form.is_valid() and not _seen_is_current(form, site.updated_at):
-        form.add_error(None, STALE)
-        fresh = _site_form(request, site)
-        form.initial = fresh.initial  # the hidden version becomes the current one; the typing stays
-        form.data = form.data.copy()
-        form.data["seen"] = site.updated_at.isoformat()
-        return _render_site(request, site, form=form)
 
     def write(seen: str, **values: Any) -> Site:
-        return services.site_update(actor=request.user, site=site, **values)
+        return _stale_as_form_error(
+            services.site_update, actor=request.user, site=site, expected_updated_at=seen or None, **values
+        )
 
     if form_write(request, form, write, success=_("The site is saved.")) is not None:
         return redirect(site)
+    if _is_stale(form):
+        site.refresh_from_db()
+        form.initial = _site_form(request, site).initial  # the hidden version becomes the current one
+        _show_version(form, site.updated_at)
     return _render_site(request, site, form=form)
 
 
@@ -239,18 +251,23 @@ def mention_page(request: HttpRequest, public_id: str) -> HttpResponse:
     form = MentionForm(
         request.POST if request.method == "POST" else None, initial=MentionForm.initial_for(mention)
     )
-    if form.is_bound and form.is_valid() and not _seen_is_current(form, mention.updated_at):
-        form.add_error(None, STALE)
-        form.data = form.data.copy()
-        form.data["seen"] = mention.updated_at.isoformat()
-    elif form.is_bound:
+    if form.is_bound:
 
         def write(seen: str, **values: Any) -> SiteMention:
-            return services.mention_correct(actor=request.user, mention=mention, **values)
+            return _stale_as_form_error(
+                services.mention_correct,
+                actor=request.user,
+                mention=mention,
+                expected_updated_at=seen or None,
+                **values,
+            )
 
         saved = form_write(request, form, write, success=_("The row is corrected and matched again."))
         if saved is not None:
             return redirect("supplier_sites:mention", public_id=saved.public_id)
+        if _is_stale(form):
+            mention.refresh_from_db()
+            _show_version(form, mention.updated_at)
     return render(
         request,
         "supplier_sites/mention.html",

@@ -347,3 +347,75 @@ def test_exposure_names_our_contracts_and_counts_the_others(buyer, outsider, mun
     # then our contract by name, theirs only counted
     assert exposure.contracts == [ours]
     assert (exposure.sites, exposure.other_organisations, exposure.other_contracts) == (1, 1, 1)
+
+
+# saves made on an older version
+
+
+def test_a_site_saved_by_someone_else_since_is_not_overwritten(buyer, penang):
+    opened = penang.updated_at
+    services.site_update(actor=buyer, site=penang, city="George Town", expected_updated_at=opened)
+    with pytest.raises(services.StaleRecord) as refused:
+        services.site_update(actor=buyer, site=penang, city="Bayan Lepas", expected_updated_at=opened)
+    assert refused.value.field == "updated_at"
+    penang.refresh_from_db()
+    assert penang.city == "George Town"
+    # the version read as text (a form's hidden field) is as good as the moment itself
+    services.site_update(
+        actor=buyer, site=penang, city="Bayan Lepas", expected_updated_at=penang.updated_at.isoformat()
+    )
+    penang.refresh_from_db()
+    assert penang.city == "Bayan Lepas"
+
+
+def test_a_mention_corrected_since_refuses_an_older_correction(buyer, penang):
+    mention = SiteMention.objects.get()
+    opened = mention.updated_at
+    services.mention_correct(actor=buyer, mention=mention, city="Penang")  # someone else's, in between
+    with pytest.raises(services.StaleRecord):
+        services.mention_correct(
+            actor=buyer, mention=mention, name="Kulim Boards", expected_updated_at=opened
+        )
+    assert SiteMention.objects.get().name == "Penang Assembly Sdn Bhd"
+    assert AuditEvent.objects.filter(action="site_mention.correct").count() == 1  # only the one in between
+
+
+def test_a_group_changed_since_refuses_an_older_save(buyer):
+    group = services.site_group_create(actor=buyer, name="Foxlink Group")
+    opened = group.updated_at
+    services.site_group_update(actor=buyer, group=group, role="odm_ems", expected_updated_at=opened)
+    with pytest.raises(services.StaleRecord):
+        services.site_group_update(
+            actor=buyer, group=group, name="Foxlink Holdings", expected_updated_at=opened
+        )
+    group.refresh_from_db()
+    assert (group.name, group.role) == ("Foxlink Group", "odm_ems")
+
+
+# storing
+
+
+def test_an_automatic_link_keeps_only_its_best_candidate_with_reasons(buyer, penang):
+    upload(buyer, record("PENANG ASSEMBLY SDN. BHD."))
+    mention = SiteMention.objects.get(status=MentionStatus.AUTO)
+    assert [c["site"] for c in mention.candidates] == [str(penang.public_id)]
+    assert mention.candidates[0]["agreements"]  # the reasons of the link stay
+
+
+def test_stored_rows_have_their_ids_dates_and_defaults(buyer, municipality):
+    contract = ContractFactory(organisation=municipality)
+    upload(
+        buyer, record("Kulim Boards", group_name="Foxlink Group"), record("Ipoh Cables"), contract=contract
+    )
+    sites = Site.objects.order_by("name")
+    assert [s.name for s in sites] == ["Ipoh Cables", "Kulim Boards"]
+    assert len({s.public_id for s in sites}) == 2
+    assert all(s.created_at and s.updated_at and s.status == Site.Status.ACTIVE for s in sites)
+    assert sites[1].operator.name == "Foxlink Group" and sites[0].operator is None
+    assert sites[0].other_names == []
+    mentions = SiteMention.objects.order_by("name")
+    assert [(m.site, m.contract, m.mentioned_on) for m in mentions] == [
+        (sites[0], contract, DAY),
+        (sites[1], contract, DAY),
+    ]
+    assert all(m.created_by == buyer and m.raw == {} and m.created_at for m in mentions)

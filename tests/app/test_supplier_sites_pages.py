@@ -272,6 +272,28 @@ def test_a_stale_save_is_refused_and_says_why(client, buyer, penang):
     assert penang.city == "Changed by someone else"
 
 
+def test_a_stale_row_correction_keeps_the_typing_and_saves_on_the_second_try(client, buyer, penang):
+    mention = SiteMention.objects.get()
+    seen = mention.updated_at.isoformat()
+    services.mention_correct(actor=buyer, mention=mention, city="Changed by someone else")
+    client.force_login(buyer)
+    url = reverse("supplier_sites:mention", args=[mention.public_id])
+    data = {"name": "Typed name", "country": "Malaysia", "city": "Typed city", "seen": seen}
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Someone else changed this record after you opened it" in html
+    assert 'value="Typed city"' in html
+    mention.refresh_from_db()
+    assert mention.city == "Changed by someone else"
+    # the form now carries the current version: sending it again saves
+    assert f'value="{mention.updated_at.isoformat()}"' in html
+    data["seen"] = mention.updated_at.isoformat()
+    assert client.post(url, data).status_code == 302
+    mention.refresh_from_db()
+    assert mention.city == "Typed city"
+
+
 def test_a_viewer_cannot_write(client, viewer, buyer, penang):
     client.force_login(viewer)
     html = client.get(penang.get_absolute_url()).content.decode()
