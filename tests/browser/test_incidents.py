@@ -224,3 +224,100 @@ def test_a_supplier_reports_progress_through_its_contract_link_and_the_buyer_ver
     item.get_by_role("button", name="Mark verified").click()
     expect(buyer_page.locator(f"#step-{step.public_id}")).to_contain_text("Verified")
     shoot(buyer_page, "incident-plan", width)
+
+
+@WIDTHS
+def test_the_whole_path_from_a_phone_grievance_to_a_verified_step_on_the_contract_and_calendar(
+    page, new_page, login, world, width
+):
+    # a worker, on a phone, without an account
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/report/exampleton/")
+    page.get_by_label("What happened?").fill("Our supervisor keeps our passports in his office.")
+    page.get_by_label("Where? The factory, mine or workplace").fill("Penang plant")
+    page.get_by_label("Country").fill("Malaysia")
+    page.wait_for_timeout(3200)
+    page.get_by_role("button", name="Send the report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you. Your report is received.")
+
+    # the buyer reviews it, links it to the site its supplier named, substantiates it
+    buyer = new_page()
+    buyer.set_viewport_size({"width": width, "height": 900})
+    login(buyer, world["manager"], then="/incidents/settings/")
+    buyer.locator(f"#channel-{world['channel'].public_id}").get_by_role(
+        "link", name="in the register"
+    ).click()
+    expect(buyer.locator("#incidents tbody tr")).to_have_count(1)
+    buyer.locator("#incidents").get_by_role("link", name="Grievance about Penang plant").click()
+    buyer.get_by_role("link", name="Edit the record").click()
+    buyer.get_by_label("Site", exact=True).fill(world["plant"].get_absolute_url())
+    buyer.get_by_role("button", name="Save").click()
+    buyer.locator("#transition-form").get_by_label("Verifying").check()
+    buyer.get_by_role("button", name="Change the status").click()
+    buyer.locator("#transition-form").get_by_label("Substantiated", exact=True).check()
+    buyer.get_by_role("button", name="Change the status").click()
+    expect(buyer.locator("#exposed-contracts")).to_contain_text("Notebooks for schools 2027")
+
+    # a step with a deadline, under the exposed contract; then corrected on its own page
+    buyer.get_by_label("Corrective action").fill("Return every passport")
+    buyer.get_by_label("Who acts").fill("Supplier's site manager")
+    buyer.get_by_label("Deadline").fill((TODAY + dt.timedelta(days=21)).isoformat())
+    buyer.get_by_label("Under contract").select_option(str(world["contract"].public_id))
+    buyer.get_by_role("button", name="Add the step").click()
+    step = RemediationStep.objects.get()
+    buyer.locator(f"#step-{step.public_id}").get_by_role("link", name="Edit the step").click()
+    buyer.get_by_label("Corrective action").fill("Return every passport to its owner")
+    buyer.get_by_label("Evidence to deliver").fill("Statements signed by the workers' committee")
+    shoot(buyer, "step-edit", width)
+    buyer.get_by_role("button", name="Save").click()
+    expect(buyer.locator(f"#step-{step.public_id}")).to_contain_text("Return every passport to its owner")
+    shoot(buyer, "path-incident", width)
+
+    # the supplier reports progress through its contract link
+    supplier = new_page()
+    supplier.set_viewport_size({"width": width, "height": 900})
+    supplier.goto(f"/contracts/supplier/{world['contract'].token}/")
+    section = supplier.locator("#remediation")
+    section.get_by_label("What was done").fill("All passports returned on Monday.")
+    section.get_by_role("button", name="Send progress").click()
+    expect(supplier.locator(".messages")).to_contain_text("your progress is sent")
+
+    # the contract page shows the remediation KPI; a second step falls overdue and the dashboard counts it
+    late = services.step_add(
+        actor=world["manager"],
+        incident=step.incident,
+        contract=world["contract"],
+        action="Repay the recruitment fees",
+        responsible="Supplier",
+        deadline=TODAY + dt.timedelta(days=1),
+    )
+    RemediationStep.objects.filter(pk=late.pk).update(deadline=TODAY - dt.timedelta(days=3))
+    buyer.goto(world["contract"].get_absolute_url())
+    expect(buyer.locator("#remediation-kpi")).to_have_text("overdue")
+    expect(buyer.locator("#remediation")).to_contain_text("1 step(s) past their deadline")
+    buyer.locator("#remediation").scroll_into_view_if_needed()
+    shoot(buyer, "contract-remediation", width)
+    buyer.goto("/contracts/")
+    expect(buyer.locator("#overdue-steps h2")).to_have_text("1 corrective action overdue")
+
+    # the buyer verifies the reported step; the calendar feed keeps the open one, named with its incident
+    buyer.goto(step.get_absolute_url())
+    item = buyer.locator(f"#step-{step.public_id}")
+    expect(item).to_contain_text("All passports returned on Monday.")
+    item.get_by_text("Verify the evidence").click()
+    item.get_by_role("button", name="Mark verified").click()
+    expect(buyer.locator(f"#step-{step.public_id}")).to_contain_text("Verified")
+    feed = (
+        buyer.request.get(f"/contracts/{world['contract'].public_id}/calendar.ics")
+        .text()
+        .replace("\r\n ", "")
+    )
+    assert f"UID:step-{late.public_id}@hrdd" in feed and f"UID:step-{step.public_id}@hrdd" not in feed
+    assert "Repay the recruitment fees — Supplier (Grievance about Penang plant)" in feed
+
+    # the supplier's record on the company page
+    buyer.goto(world["contract"].supplier.get_absolute_url())
+    expect(buyer.locator("#supplier-incidents")).to_contain_text("Grievance about Penang plant")
+    expect(buyer.locator("#supplier-remediation-reasons")).to_contain_text("1 of 2 steps verified")
+    buyer.locator("#supplier-record").scroll_into_view_if_needed()
+    shoot(buyer, "company-record", width)
