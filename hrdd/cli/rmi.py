@@ -132,10 +132,20 @@ def smelters(
             f"{s.cahra} in conflict-affected or high-risk areas",
             highlight=False,
         )
-    table = Table("metal", "smelter or refiner", "country", "CID", "RMAP", "CAHRA", "suppliers")
+    from hrdd.domain.countries import display_name
+
+    table = Table(
+        "metal",
+        "smelter or refiner",
+        "country",
+        "RMI facility id",
+        "RMAP status",
+        "conflict-affected or high-risk area",
+        "named by suppliers",
+    )
     for row in rows:
         table.add_row(
-            row["metal"], escape(row["name"]), row["country_iso3"], row["cid"] or "-",
+            row["metal"], escape(row["name"]), display_name(row["country_iso3"]) if row["country_iso3"] else "-", row["cid"] or "-",
             row["rmap_status"] or row["rmap"] or "-", "yes" if row["cahra"] else "", escape(", ".join(row["suppliers"])),
         )  # fmt: skip
     console.print(table)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from hrdd.core.spreadsheets import append_row, guarded, new_workbook, workbook_bytes, writable
-from hrdd.domain.rmi import known_versions, template_layouts
+from hrdd.domain.rmi import known_versions, template_country_name, template_layouts
 from hrdd.rmi.models import ConsolidatedSmelter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,7 +102,7 @@ def smelter_list_workbook(
             "metal": s.metal,
             "smelter_lookup": s.name if "smelter_lookup" in table.columns else None,
             "smelter_name": s.name,
-            "country": _country(s).upper(),
+            "country": template_country_name(s.country_iso3) or _country(s).upper(),
             "smelter_id": s.cid,
             "smelter_id_input": s.cid,
             "comments": "Named by: " + "; ".join(x["name"] for x in s.suppliers),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.ids import new_public_id, new_token
 from hrdd.core.models import OwnedManager, OwnedModel
-from hrdd.domain.countries import country_name
+from hrdd.domain.countries import display_name
 
 TEMPLATE_CHOICES = [("CMRT", "CMRT"), ("EMRT", "EMRT"), ("CRT", "CRT"), ("AMRT", "AMRT")]
 
@@ -252,4 +252,4 @@ class ConsolidatedSmelter(models.Model):
 
     @property
     def country_name(self) -> str:
-        return country_name(self.country_iso3) if self.country_iso3 else self.country
+        return display_name(self.country_iso3) if self.country_iso3 else self.country

@@ -10,11 +10,12 @@ The public interface:
 - `identify_template(sheet_names, declaration_cells)` -> `TemplateLayout` of that version.
 - `template_layouts()`, `known_versions()`: the shipped layouts (layouts.json, curated by curate.py).
 - `smelter_country_iso3(name)`: a smelter's country as the templates' list writes it, as an ISO alpha-3 code
-  (the reader fills `SmelterRow.country_iso3` and `mine_country_iso3` with it).
+  (the reader fills `SmelterRow.country_iso3` and `mine_country_iso3` with it); `template_country_name(iso3)` the
+  other way, for template-shaped exports.
 The cells come from a workbook through the openpyxl adapter in hrdd.rmi.workbook (`read_template_file`).
 """
 
-from hrdd.domain.rmi.countries import smelter_country_iso3
+from hrdd.domain.rmi.countries import smelter_country_iso3, template_country_name
 from hrdd.domain.rmi.layouts import (
     TemplateLayout,
     known_versions,
@@ -65,5 +66,6 @@ __all__ = [
     "smelter_country_iso3",
     "template_countries",
     "template_country_codes",
+    "template_country_name",
     "template_layouts",
 ]

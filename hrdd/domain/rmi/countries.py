@@ -47,3 +47,19 @@ def smelter_country_iso3(value: str | None) -> str | None:
         if code:
             return code
     return None
+
+
+@cache
+def _names_by_iso3() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for alpha2, name in template_country_codes():
+        iso3 = to_iso3(alpha2)
+        if iso3:
+            found.setdefault(iso3, name)
+    return found
+
+
+def template_country_name(iso3: str) -> str | None:
+    """The name the templates' country dropdown gives an alpha-3 code (what a template-shaped file must hold),
+    None when the list has no such country."""
+    return _names_by_iso3().get((iso3 or "").upper())

@@ -3,7 +3,7 @@
 import pytest
 
 from hrdd.domain.countries import to_iso3
-from hrdd.domain.rmi import smelter_country_iso3, template_country_codes
+from hrdd.domain.rmi import smelter_country_iso3, template_country_codes, template_country_name
 from hrdd.rmi.workbook import ReadLimits, read_template_file
 from tests.domain.rmi.workbooks import FACTS, build
 
@@ -42,6 +42,12 @@ def test_a_typed_country_is_read_like_any_country_and_the_inverted_form_the_righ
     assert smelter_country_iso3("Democratic Republic of the Congo") == "COD"
     assert smelter_country_iso3("Germany") == "DEU"
     assert smelter_country_iso3("Bolivia, Plurinational State of") == "BOL"
+
+
+def test_a_code_is_written_back_as_the_templates_list_spells_it():
+    assert template_country_name("COD") == "CONGO, DEMOCRATIC REPUBLIC OF THE"
+    assert template_country_name("chn") == "CHINA"
+    assert template_country_name("XKX") is None
 
 
 def test_blank_is_empty_and_unknown_is_none():
