@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -51,6 +51,7 @@ COLUMNS = (
 )
 SECTOR = "Electronics"
 CHUNK = 2000
+Progress = Callable[[int], None]
 
 
 def _iso2(iso3: str) -> str:
@@ -115,11 +116,21 @@ def _rows(user: User, sites: list[Site], roots: dict[int, str]) -> Iterable[dict
         }
 
 
-def registry_export(user: User, sites: QuerySet[Site], *, format: str = "csv") -> bytes:
-    """The sites written as CSV (UTF-8 with a byte-order mark, for Excel), XLSX or JSON."""
+def _counted(rows: Iterable[dict[str, Any]], progress: Progress | None) -> Iterator[dict[str, Any]]:
+    for done, row in enumerate(rows, 1):
+        yield row
+        if progress is not None and done % CHUNK == 0:
+            progress(done)
+
+
+def registry_export(
+    user: User, sites: QuerySet[Site], *, format: str = "csv", progress: Progress | None = None
+) -> bytes:
+    """The sites written as CSV (UTF-8 with a byte-order mark, for Excel), XLSX or JSON; `progress` is told how
+    many sites are written, every CHUNK sites."""
     if format not in FORMATS:
         raise InputError(f"unknown format {format!r}; known: {', '.join(FORMATS)}", field="format")
-    rows = registry_rows(user, sites)
+    rows = _counted(registry_rows(user, sites), progress)
     if format == "json":
         return json.dumps(list(rows), ensure_ascii=False, indent=1).encode()
     if format == "csv":

@@ -433,7 +433,10 @@ def _store(
     production_sites: Sequence[Any] | None = None,
 ) -> list[Any]:
     """Store the mentions of matched records (and the new sites they name), in the caller's transaction, one
-    INSERT per batch (no signals, no per-row save); returns the mentions' public ids in the order given."""
+    INSERT per batch (no signals, no per-row save); returns the mentions' public ids in the order given. Rows
+    under a contract without a supplier named are the contract's supplier's."""
+    if supplier is None and contract is not None:
+        supplier = contract.supplier
     new_ids = _create_new_sites(verdicts, actor)
     now = timezone.now()
     common = {

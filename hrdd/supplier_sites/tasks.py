@@ -8,8 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -25,6 +27,8 @@ from hrdd.core.tasks import (
     Progress,
     task_run_create,
     task_run_execute,
+    task_run_file_get,
+    task_run_file_store,
     task_run_inputs,
     task_runs_of,
 )
@@ -172,3 +176,111 @@ def site_import_runs(*, user: User, limit: int = 5) -> list[TaskRun]:
     if user.organisation is None:
         return []
     return task_runs_of(organisation=user.organisation, subject=SUBJECT, limit=limit)
+
+
+# exports too big for a request
+
+EXPORT_SUBJECT = (
+    "supplier_sites.export"  # one kept export per organisation: a newer one replaces the file before
+)
+FILTERS = ("q", "country", "site_type", "group", "supplier", "contract", "mine")
+
+
+def export_filters(data: Any) -> dict[str, str]:
+    """The registry page's filters in a query (a QueryDict or a dict), as a run keeps them."""
+    return {name: str(data.get(name) or "") for name in FILTERS if data.get(name)}
+
+
+def filtered_sites(user: User, filters: dict[str, str]) -> Any:
+    """The sites the registry page's filters find for `user` (unknown or foreign choices are left out, as the
+    page leaves them out)."""
+    from hrdd.supplier_sites import selectors
+    from hrdd.supplier_sites.forms import SiteListForm
+
+    form = SiteListForm(filters, choices=selectors.site_filter_choices(user=user))
+    return selectors.site_list(
+        user=user,
+        query=form.value("q") or "",
+        country_iso3=form.value("country") or "",
+        site_type=form.value("site_type") or "",
+        group=form.value("group") or None,
+        supplier=form.value("supplier") or None,
+        contract=form.value("contract") or None,
+        mentioned_only=bool(form.value("mine")),
+    )
+
+
+def export_in_request(user: User, filters: dict[str, str]) -> bool:
+    """Whether the export is small enough to write inside the request (HRDD_EXPORT_IN_REQUEST_MAX sites)."""
+    return not filtered_sites(user, filters)[settings.HRDD_EXPORT_IN_REQUEST_MAX :].exists()
+
+
+@task()
+def site_export_task(task_run_id: int) -> dict[str, Any]:
+    """Write the registry's sites that the run's filters find, and keep the file for the run's result link."""
+    return task_run_execute(task_run_id, write_site_export)
+
+
+def site_export_start(*, actor: User, filters: dict[str, str], format: str, enqueue: bool = True) -> TaskRun:
+    """Queue an export of the registry as the actor sees it (reading needs no writer's role)."""
+    from hrdd.supplier_sites import exports
+
+    if format not in exports.FORMATS:
+        raise InputError(_("Unknown format %r.") % format, field="format")
+    if actor.organisation is None:
+        raise InputError(_("Only a member of an organisation can export the registry."), field="format")
+    return task_run_create(
+        organisation=actor.organisation,
+        task=site_export_task,
+        label=_("Site registry export (%s)") % format.upper(),
+        created_by=actor,
+        subject=EXPORT_SUBJECT,
+        params={"filters": export_filters(filters), "format": format},
+        enqueue=enqueue,
+    )
+
+
+def write_site_export(run: TaskRun, progress: Progress) -> Outcome:
+    """The work of `site_export_task`: count the sites, write them (progress every chunk), keep the file."""
+    from hrdd.supplier_sites import exports
+
+    user = run.created_by
+    if user is None:
+        raise InputError(_("The person who asked for the export is no longer here."), field="format")
+    format = str(run.params.get("format") or "csv")
+    sites = filtered_sites(user, dict(run.params.get("filters") or {}))
+    progress.say(_("Counting the sites…"))
+    total = sites.count()
+    progress.update(0, total=total, message=_("Writing %d sites…") % total)
+    content = exports.registry_export(
+        user, sites, format=format, progress=lambda done: progress.update(min(done, total), total=total)
+    )
+    progress.update(total, total=total, message=_("Storing the file…"))
+    task_run_file_store(
+        run,
+        name=exports.export_filename(format),
+        content=content,
+        content_type=exports.CONTENT_TYPES[format],
+    )
+    link = _url("supplier_sites:export_file")
+    return Outcome(
+        message=_("Exported %(count)d sites (%(size)d KiB).")
+        % {"count": total, "size": max(1, len(content) // 1024)},
+        result_url=f"{link}?{urlencode({'run': str(run.public_id)})}" if link else "",
+        result_label=_("Download the file"),
+        value={"sites": total, "bytes": len(content), "format": format},
+    )
+
+
+def site_export_runs(*, user: User, limit: int = 5) -> list[TaskRun]:
+    """The latest registry exports of the user's organisation, newest first."""
+    if user.organisation is None:
+        return []
+    return task_runs_of(organisation=user.organisation, subject=EXPORT_SUBJECT, limit=limit)
+
+
+def site_export_file(*, user: User, run_public_id: str) -> Any:
+    """The file a finished registry export kept, if the user may see it (else NotFound)."""
+    return task_run_file_get(
+        user=user, run_public_id=run_public_id, kind=site_export_task.module_path, subject=EXPORT_SUBJECT
+    )

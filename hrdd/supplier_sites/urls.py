@@ -6,6 +6,7 @@ app_name = "supplier_sites"
 urlpatterns = [
     path("", views.registry_page, name="registry"),
     path("export.<str:format>", views.registry_export, name="export"),
+    path("export/file/", views.registry_export_file, name="export_file"),
     path("review/", views.review_page, name="review"),
     path("review/<uuid:public_id>/<str:decision>/", views.review_decide, name="decide"),
     path("groups/", views.groups_page, name="groups"),

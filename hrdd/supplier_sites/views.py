@@ -9,9 +9,10 @@ import uuid
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,11 +33,19 @@ from hrdd.supplier_sites import exports, selectors, services
 from hrdd.supplier_sites.forms import ImportForm, MentionForm, MergeForm, SiteForm, SiteListForm
 from hrdd.supplier_sites.maps import registry_map_context
 from hrdd.supplier_sites.models import MentionStatus, Site, SiteImport, SiteMention
-from hrdd.supplier_sites.tasks import site_import_start, site_import_task
+from hrdd.supplier_sites.tasks import (
+    export_filters,
+    export_in_request,
+    filtered_sites,
+    site_export_file,
+    site_export_runs,
+    site_export_start,
+    site_import_start,
+    site_import_task,
+)
 
 GROUP_CHOICES = 1000
 # An export in the request answers at once up to this many sites; more are written by `hrdd sites export`.
-EXPORT_IN_PAGE_MAX = 20_000
 REVIEW_LIST = 20
 IMPORT_MENTIONS = 50
 GROUP_SITES = 50
@@ -91,7 +100,7 @@ def registry_page(request: HttpRequest) -> HttpResponse:
                 (label, reverse("supplier_sites:export", args=[fmt]) + (f"?{query}" if query else ""))
                 for fmt, label in (("csv", "CSV"), ("xlsx", _("Excel (XLSX)")), ("json", "JSON"))
             ],
-            "export_max": f"{EXPORT_IN_PAGE_MAX:,}",
+            "export_max": f"{settings.HRDD_EXPORT_IN_REQUEST_MAX:,}",
             **registry_map_context(sites, total=page.paginator.count),
         },
     )
@@ -99,25 +108,45 @@ def registry_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def registry_export(request: HttpRequest, format: str) -> HttpResponse:
-    """The sites the registry's filters find, as CSV, XLSX or JSON (Open Supply Hub's columns among them)."""
+    """The sites the registry's filters find, as CSV, XLSX or JSON (Open Supply Hub's columns among them): at once
+    when they are HRDD_EXPORT_IN_REQUEST_MAX or fewer; when more, a page offers a background export (POST starts
+    it, the task's page shows its progress, `export/file/?run=` downloads what it kept)."""
     if format not in exports.FORMATS:
         raise Http404("unknown format")
-    form = _list_form(request)
-    sites = _filtered(request, form)
-    count = sites.count()
-    if count > EXPORT_IN_PAGE_MAX:
-        messages.error(
-            request,
-            _(
-                "%(n)d sites are too many for one download from the page (at most %(max)d): narrow the "
-                "filters, or write the whole registry with the command hrdd sites export."
-            )
-            % {"n": count, "max": EXPORT_IN_PAGE_MAX},
+    filters = export_filters(request.GET)
+    if request.method == "POST":
+        run = site_export_start(actor=request.user, filters=filters, format=format)
+        return redirect("tasks:detail", public_id=run.public_id)
+    if export_in_request(request.user, filters):
+        content = exports.registry_export(request.user, filtered_sites(request.user, filters), format=format)
+        return attachment(
+            content, exports.export_filename(format), content_type=exports.CONTENT_TYPES[format]
         )
-        query = _query_without_page(request)
-        return redirect(reverse("supplier_sites:registry") + (f"?{query}" if query else ""))
-    content = exports.registry_export(request.user, sites, format=format)
-    return attachment(content, exports.export_filename(format), content_type=exports.CONTENT_TYPES[format])
+    query = _query_without_page(request)
+    return render(
+        request,
+        "supplier_sites/export.html",
+        {
+            "sites": filtered_sites(request.user, filters).count(),
+            "format": format.upper(),
+            "start_url": reverse("supplier_sites:export", args=[format]) + (f"?{query}" if query else ""),
+            "back_url": reverse("supplier_sites:registry") + (f"?{query}" if query else ""),
+            "runs": [
+                task_run_context(run, progress_url=reverse("tasks:progress", args=[run.public_id]))
+                for run in site_export_runs(user=request.user)
+            ],
+        },
+    )
+
+
+@login_required
+def registry_export_file(request: HttpRequest) -> HttpResponse:
+    """The file a finished background export kept."""
+    try:
+        stored = site_export_file(user=request.user, run_public_id=request.GET.get("run", ""))
+    except (NotFound, ValueError, ValidationError) as exc:
+        raise Http404("export not found") from exc
+    return attachment(bytes(stored.content), stored.name, content_type=stored.content_type)
 
 
 # a site

@@ -419,3 +419,16 @@ def test_stored_rows_have_their_ids_dates_and_defaults(buyer, municipality):
         (sites[1], contract, DAY),
     ]
     assert all(m.created_by == buyer and m.raw == {} and m.created_at for m in mentions)
+
+
+def test_rows_under_a_contract_are_its_suppliers_and_the_pages_say_so(client, buyer, municipality):
+    contract = ContractFactory(organisation=municipality)
+    upload(buyer, record("Kulim Boards"), contract=contract)
+    mention = SiteMention.objects.get()
+    assert mention.supplier == contract.supplier
+    client.force_login(buyer)
+    html = client.get(mention.site.get_absolute_url()).content.decode()
+    assert contract.supplier.legal_name in html
+    page = client.get(f"/sites/mentions/{mention.public_id}/").content.decode()
+    assert contract.supplier.legal_name in page
+    assert "2027-02-01" in page  # the pages' ISO dates, as everywhere else

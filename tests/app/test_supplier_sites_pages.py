@@ -2,6 +2,7 @@
 the group tree and the upload with its progress; walls between organisations, writers only for writes."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hrdd.core.models import TaskRun
 from hrdd.core.tasks import run_queued_tasks
 from hrdd.domain.companies import normalise_company_name
 from hrdd.supplier_sites import services
@@ -532,3 +534,43 @@ def test_a_viewer_cannot_upload(client, viewer):
     )
     assert response.status_code == 403
     assert not SiteImport.objects.exists()
+
+
+def test_a_big_export_is_written_in_the_background_with_its_progress(client, buyer, settings):
+    settings.HRDD_EXPORT_IN_REQUEST_MAX = 2
+    upload(buyer, record("Kulim Boards"), record("Ipoh Cables"), record("Penang Assembly Sdn Bhd"))
+    client.force_login(buyer)
+    url = reverse("supplier_sites:export", args=["csv"]) + "?country=MYS"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "This search finds 3 sites" in page.content.decode()
+    started = client.post(url)
+    assert started.status_code == 302 and "/tasks/" in started["Location"]
+    assert run_queued_tasks() == 1
+    run = TaskRun.objects.get(subject="supplier_sites.export")
+    assert (run.status, run.done, run.total) == (TaskRun.Status.DONE, 3, 3)
+    download = client.get(run.result_url)
+    assert download.status_code == 200
+    text = b"".join(download).decode("utf-8-sig")
+    assert text.startswith("name,address,country") and "Ipoh Cables" in text and text.count("\r\n") == 4
+
+
+def test_a_small_export_is_answered_at_once(client, buyer, settings):
+    settings.HRDD_EXPORT_IN_REQUEST_MAX = 2
+    upload(buyer, record("Kulim Boards"), record("Ipoh Cables"))
+    client.force_login(buyer)
+    answer = client.get(reverse("supplier_sites:export", args=["json"]))
+    assert answer.status_code == 200
+    assert {row["name"] for row in json.loads(b"".join(answer))} == {"Kulim Boards", "Ipoh Cables"}
+
+
+def test_another_organisations_export_file_is_not_found(client, buyer, outsider, settings):
+    settings.HRDD_EXPORT_IN_REQUEST_MAX = 0
+    upload(buyer, record("Kulim Boards"))
+    from hrdd.core.tasks import task_run_here
+    from hrdd.supplier_sites.tasks import site_export_start
+
+    run = task_run_here(site_export_start(actor=buyer, filters={}, format="xlsx", enqueue=False))
+    assert run.status == TaskRun.Status.DONE
+    client.force_login(outsider)
+    assert client.get(run.result_url).status_code == 404
