@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openpyxl.utils import get_column_letter
+
 from hrdd.core.spreadsheets import append_row, guarded, new_workbook, workbook_bytes, writable
 from hrdd.domain.rmi import known_versions, template_country_name, template_layouts
 from hrdd.rmi.models import ConsolidatedSmelter
@@ -14,7 +16,7 @@ from hrdd.rmi.models import ConsolidatedSmelter
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
     "Metal", "Smelter or refiner", "Country", "RMI facility id", "Identified", "RMAP status (facility list)",
-    "RMAP", "Conflict-affected or high-risk area", "Why flagged", "Suppliers naming it", "Number of suppliers",
+    "RMAP standing", "Conflict-affected or high-risk area", "Why flagged", "Suppliers naming it", "Number of suppliers",
     "Site registry id",
 )  # fmt: skip
 # our words for the template's Smelter List columns (placed where the layout puts each column)
@@ -39,6 +41,14 @@ TEMPLATE_HEADERS = {
 }
 
 
+# readable without resizing (a spreadsheet program shows 8.43 characters by default): one per COLUMNS entry
+WIDTHS = (10, 40, 24, 13, 11, 18, 12, 16, 40, 40, 10, 38)
+TEMPLATE_WIDTHS = {
+    "metal": 12, "smelter_lookup": 36, "smelter_name": 36, "country": 30, "smelter_id": 13,
+    "smelter_id_input": 13, "comments": 40, "street": 24,
+}  # fmt: skip
+
+
 def _country(smelter: ConsolidatedSmelter) -> str:
     return smelter.country_name or smelter.country_iso3
 
@@ -47,6 +57,9 @@ def smelters_xlsx(smelters: Iterable[ConsolidatedSmelter]) -> bytes:
     """The consolidated list, one row per smelter and metal."""
     workbook = new_workbook(write_only=True)
     sheet = workbook.create_sheet("Smelters")
+    for index, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
     append_row(sheet, COLUMNS, bold=True)
     for s in smelters:
         append_row(
@@ -92,6 +105,8 @@ def smelter_list_workbook(
         sheet[f"{column}{table.header_row}"] = TEMPLATE_HEADERS.get(
             field, field.replace("_", " ").capitalize()
         )
+    for field, column in table.columns.items():
+        sheet.column_dimensions[column].width = TEMPLATE_WIDTHS.get(field, 16)
     sheet["A1"] = f"Smelter List in the layout of {key}, made by hrdd from suppliers' files (not an RMI file)"
     row = table.first_row
     name_column = table.columns.get("smelter_name") or table.columns.get("smelter_lookup")
