@@ -8,8 +8,10 @@ from hrdd.accounts.models import MemberInvitation, Membership, Organisation, Use
 from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.contracts.models import (
+    CalendarBody,
     CalendarFeed,
     Contract,
+    ContractsVersion,
     InformationRequest,
     Obligation,
     ProductionSite,
@@ -18,8 +20,37 @@ from hrdd.contracts.models import (
 )
 from hrdd.core.models import FormSubmission, TaskRun
 from hrdd.domain.companies import normalise_company_name
+from hrdd.incidents.models import (
+    ExposureSharing,
+    ExposureSweep,
+    GrievanceChannel,
+    Incident,
+    IntakeAttempt,
+    Notice,
+    RemediationStep,
+    StatusChange,
+    StepProgress,
+)
 from hrdd.procurements.models import Procurement
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
+from hrdd.rmi.models import (
+    Campaign,
+    ConsolidatedSmelter,
+    Facility,
+    FacilityList,
+    SupplierRequest,
+    Upload,
+    UploadSmelter,
+)
+from hrdd.supplier_sites.models import (
+    CompanyGroupLink,
+    MatchDecision,
+    Site,
+    SiteGroup,
+    SiteImport,
+    SiteMention,
+    SiteMerge,
+)
 from hrdd.tenders.models import Bid, BidDraft, BidEvaluation, BidFile, Tender
 
 PASSWORD = "correct horse battery staple"
@@ -300,6 +331,236 @@ class TaskRunFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     kind = "contracts.site_list"
     label = factory.Sequence(lambda n: f"Site list {n}")
+
+
+class ContractsVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractsVersion
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = 1
+    changed_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class CalendarBodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarBody
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    etag = '"0"'
+    body = b""
+    size = 0
+
+
+# the site registry (issue 11)
+
+
+class SiteGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteGroup
+
+    name = factory.Sequence(lambda n: f"Group {n}")
+    normalised_name = factory.LazyAttribute(lambda o: normalise_company_name(o.name))
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    name = factory.Sequence(lambda n: f"Assembly plant {n}")
+    normalised_name = factory.LazyAttribute(lambda o: normalise_company_name(o.name))
+    country_iso3 = "MYS"
+
+
+class SiteImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteImport
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    filename = "sites.csv"
+
+
+class SiteMentionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteMention
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    site = factory.SubFactory(SiteFactory)
+    source = "manual"
+    mentioned_on = factory.LazyFunction(dt.date.today)
+    name = factory.Sequence(lambda n: f"Assembly plant {n}")
+    country_iso3 = "MYS"
+    fingerprint = factory.Sequence(lambda n: f"{n:032x}")
+    status = "auto"
+    matched_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class MatchDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchDecision
+
+    fingerprint = factory.Sequence(lambda n: f"{n:032x}")
+    site = factory.SubFactory(SiteFactory)
+    same = True
+
+
+class SiteMergeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteMerge
+
+    kept = factory.SubFactory(SiteFactory)
+    merged = factory.SubFactory(SiteFactory)
+
+
+class CompanyGroupLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompanyGroupLink
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    group = factory.SubFactory(SiteGroupFactory)
+
+
+# incidents and remedy (issue 12)
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Allegation {n}")
+    source = "media"
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    incident = factory.SubFactory(IncidentFactory)
+    after = "verifying"
+
+
+class RemediationStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RemediationStep
+
+    incident = factory.SubFactory(IncidentFactory)
+    organisation = factory.SelfAttribute("incident.organisation")
+    action = "Pay back the recruitment fees"
+    responsible = "The supplier"
+    deadline = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=60))
+
+
+class StepProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StepProgress
+
+    step = factory.SubFactory(RemediationStepFactory)
+    reported_by = "supplier link"
+    text = "Half of the fees are repaid."
+
+
+class GrievanceChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GrievanceChannel
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    slug = factory.Sequence(lambda n: f"channel-{n}")
+    title = "Report a problem in our supply chain"
+
+
+class IntakeAttemptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeAttempt
+
+    kind = "grievance"
+    client = factory.Sequence(lambda n: f"client-{n}")
+    at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    incident = factory.SubFactory(IncidentFactory)
+    organisation = factory.SelfAttribute("incident.organisation")
+    user = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..organisation"))
+    message = "An incident touches your contracts."
+
+
+class ExposureSharingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExposureSharing
+
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ExposureSweepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ExposureSweep
+
+
+# smelter lists from the RMI templates (issue 13)
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Smelter lists {n}")
+
+
+class SupplierRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplierRequest
+
+    campaign = factory.SubFactory(CampaignFactory)
+    supplier_name = factory.Sequence(lambda n: f"Supplier {n}")
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Upload
+
+    request = factory.SubFactory(SupplierRequestFactory)
+    filename = "cmrt.xlsx"
+    content = b"PK"
+
+
+class UploadSmelterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UploadSmelter
+
+    upload = factory.SubFactory(UploadFactory)
+    row = 5
+
+
+class ConsolidatedSmelterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsolidatedSmelter
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    metal = "Cobalt"
+    name = factory.Sequence(lambda n: f"Refinery {n}")
+
+
+class FacilityListFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FacilityList
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    filename = "facilities.csv"
+    file_format = "csv"
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+
+    facility_list = factory.SubFactory(FacilityListFactory)
+    cid = factory.Sequence(lambda n: f"CID{n:06d}")
 
 
 def answers(**overrides):
