@@ -662,7 +662,7 @@ def mention_correct(
     row as typed stays in `raw`; a supplier's submission stays as delivered). With `expected_updated_at`, a row
     changed by someone else since (a correction, a review decision) is refused (StaleRecord)."""
     require_writer(actor, mention.organisation)
-    mention = SiteMention.objects.select_for_update().select_related("site").get(pk=mention.pk)
+    mention = SiteMention.objects.select_for_update(of=("self",)).select_related("site").get(pk=mention.pk)
     _expect_version(mention.updated_at, expected_updated_at)
     before = _mention_state(mention)
     current = {k: before[k] or "" for k in MENTION_FIELDS}
@@ -1271,7 +1271,7 @@ def site_group_update(
     """Change a group's names, kind, role, country, LEI or parent; a parent inside its own tree is refused. With
     `expected_updated_at`, a group saved by someone else since is refused (StaleRecord)."""
     writer_organisation(actor)
-    group = SiteGroup.objects.select_for_update().select_related("parent").get(pk=group.pk)
+    group = SiteGroup.objects.select_for_update(of=("self",)).select_related("parent").get(pk=group.pk)
     _expect_version(group.updated_at, expected_updated_at)
     current = {name: getattr(group, name) for name in GROUP_FIELDS}
     cleaned = _clean_group(current | values, group)

@@ -111,7 +111,7 @@ def run_site_import(run: TaskRun, progress: Progress) -> Outcome:
     progress.say(_("Reading the rows of %s…") % name)
     read = read_site_file(file, progress=lambda done, total: progress.update(done, total=total))
     progress.update(
-        0, total=len(read.records), message=_("Matching %d sites with the registry…") % len(read.records)
+        0, total=len(read.records), message=_("Matching %s sites with the registry…") % f"{len(read.records):,}"
     )
     verdicts = match_listed(read.records, progress=lambda done, total: progress.update(done, total=total))
     progress.say(_("Storing the sites…"))

@@ -574,3 +574,9 @@ def test_another_organisations_export_file_is_not_found(client, buyer, outsider,
     assert run.status == TaskRun.Status.DONE
     client.force_login(outsider)
     assert client.get(run.result_url).status_code == 404
+
+
+def test_a_candidate_short_of_certain_never_reads_100_percent():
+    from hrdd.supplier_sites.templatetags.site_registry import likely_percent
+
+    assert [likely_percent(s) for s in (0.996, 1.0, 0.714, "x", -0.1)] == [99, 100, 71, 0, 0]

@@ -254,3 +254,56 @@ def test_an_upload_shows_its_progress_then_its_result(page, login, buyer, regist
     page.get_by_role("link", name="Every row of this list and where it went").click()
     expect(page.locator("#import-rows tbody tr")).to_have_count(50)
     shoot(page, "import-detail", width)
+
+
+def _site_list(rows):
+    return "name,address,city,country,site_type,products\r\n" + "".join(
+        f"{name},{address},{city},{country},component,cables\r\n" for name, address, city, country in rows
+    )
+
+
+FIRST_LIST = [
+    (f"Kulim Plant {i} Sdn Bhd", f"{i} Jalan Hi-Tech {i}", "Kulim", "Malaysia") for i in range(1, 41)
+] + [(f"Hanoi Cables {i} JSC", f"{i} Thang Long Park", "Hanoi", "Vietnam") for i in range(1, 11)]
+
+
+@WIDTHS
+def test_a_second_organisations_overlapping_list_links_without_questions(
+    new_page, login, buyer, outsider, tmp_path, width
+):
+    # the first buyer's supplier delivers 50 sites: all new to the registry
+    first = new_page()
+    first.set_viewport_size({"width": width, "height": 900})
+    login(first, buyer, then="/sites/import/")
+    path = tmp_path / "first.csv"
+    path.write_text(_site_list(FIRST_LIST), encoding="utf-8")
+    first.get_by_label("Site list (CSV or XLSX)").set_input_files(str(path))
+    first.get_by_role("button", name="Upload and match").click()
+    run_queued_tasks()
+    expect(first.locator("#import-counts")).to_contain_text("50 new sites", timeout=15_000)
+
+    # another organisation's supplier names 30 of them, as typed, and 5 others
+    second = new_page()
+    second.set_viewport_size({"width": width, "height": 900})
+    login(second, outsider, then="/sites/import/")
+    overlapping = FIRST_LIST[5:35] + [
+        (f"Penang Optics {i} Sdn Bhd", f"{i} Bayan Lepas FIZ", "Penang", "Malaysia") for i in range(1, 6)
+    ]
+    path = tmp_path / "second.csv"
+    path.write_text(_site_list(overlapping), encoding="utf-8")
+    second.get_by_label("Site list (CSV or XLSX)").set_input_files(str(path))
+    second.get_by_label("Supplier whose list it is").fill("Penang Optics Group")
+    second.get_by_role("button", name="Upload and match").click()
+    run_queued_tasks()
+    counts = second.locator("#import-counts")
+    expect(counts).to_contain_text("30 linked to sites already recorded", timeout=15_000)
+    expect(counts).to_contain_text("0 waiting for your review")
+    expect(counts).to_contain_text("5 new sites")
+    shoot(second, "overlap-result", width)
+    second.goto("/sites/review/")
+    expect(second.locator("#empty")).to_contain_text("Nothing waits for review")
+    assert Site.objects.count() == 55
+    assert (
+        SiteMention.objects.filter(organisation=outsider.organisation, status=MentionStatus.AUTO).count()
+        == 30
+    )
