@@ -540,10 +540,13 @@ def mentions_record(
     return counts
 
 
-def site_mentions_from_submission(*, submission: Any) -> MatchCounts:
-    """Match the production sites of a supplier's site-list submission into the registry: one mention per row,
-    owned by the contract's organisation (call it in the transaction that stores the submission)."""
-    contract = submission.obligation.contract
+# A supplier's site list longer than this is matched by a background task after the submission is stored: the
+# supplier's upload answers at once (matching 20,000 rows takes seconds, the page's requests stay under 2 s).
+SUBMISSION_MATCH_IN_REQUEST_MAX = 500
+
+
+def submission_records(submission: Any) -> tuple[list[ListedRecord], list[Any]]:
+    """The production sites of a supplier's site-list submission as records to match, with their rows."""
     rows = list(submission.sites.order_by("row"))
     records = [
         ListedRecord(
@@ -563,6 +566,16 @@ def site_mentions_from_submission(*, submission: Any) -> MatchCounts:
         )
         for p in rows
     ]
+    return records, rows
+
+
+def submission_mentions_store(
+    *, submission: Any, verdicts: Sequence[Verdict] | None = None, progress: Progress | None = None
+) -> MatchCounts:
+    """Store one mention per production site of a submission, owned by the contract's organisation (matched now
+    unless `verdicts` are given)."""
+    contract = submission.obligation.contract
+    records, rows = submission_records(submission)
     return mentions_record(
         organisation=contract.organisation,
         records=records,
@@ -575,7 +588,22 @@ def site_mentions_from_submission(*, submission: Any) -> MatchCounts:
         supplier=contract.supplier,
         submission=submission,
         production_sites=rows,
+        verdicts=verdicts,
+        progress=progress,
     )
+
+
+def site_mentions_from_submission(*, submission: Any) -> MatchCounts | None:
+    """Match the production sites of a supplier's site-list submission into the registry: one mention per row,
+    owned by the contract's organisation (call it in the transaction that stores the submission). A list of more
+    than SUBMISSION_MATCH_IN_REQUEST_MAX rows is queued instead (in the same transaction: it is matched only if
+    the submission is stored) and None is returned."""
+    if submission.sites.count() > SUBMISSION_MATCH_IN_REQUEST_MAX:
+        from hrdd.supplier_sites.tasks import submission_match_start
+
+        submission_match_start(submission=submission)
+        return None
+    return submission_mentions_store(submission=submission)
 
 
 # one mention at a time

@@ -111,7 +111,9 @@ def run_site_import(run: TaskRun, progress: Progress) -> Outcome:
     progress.say(_("Reading the rows of %s…") % name)
     read = read_site_file(file, progress=lambda done, total: progress.update(done, total=total))
     progress.update(
-        0, total=len(read.records), message=_("Matching %s sites with the registry…") % f"{len(read.records):,}"
+        0,
+        total=len(read.records),
+        message=_("Matching %s sites with the registry…") % f"{len(read.records):,}",
     )
     verdicts = match_listed(read.records, progress=lambda done, total: progress.update(done, total=total))
     progress.say(_("Storing the sites…"))
@@ -283,4 +285,60 @@ def site_export_file(*, user: User, run_public_id: str) -> Any:
     """The file a finished registry export kept, if the user may see it (else NotFound)."""
     return task_run_file_get(
         user=user, run_public_id=run_public_id, kind=site_export_task.module_path, subject=EXPORT_SUBJECT
+    )
+
+
+# a supplier's long site list, matched after its submission is stored
+
+SUBMISSION_SUBJECT = "supplier_sites.submission"
+
+
+@task()
+def submission_match_task(task_run_id: int) -> dict[str, Any]:
+    """Match the production sites of a supplier's site-list submission into the registry."""
+    return task_run_execute(task_run_id, run_submission_match)
+
+
+def submission_match_start(*, submission: Any) -> TaskRun:
+    """Queue the matching of a submission's production sites (in the caller's transaction: with the database
+    queue, the run is seen by a worker only once the submission is stored)."""
+    contract = submission.obligation.contract
+    return task_run_create(
+        organisation=contract.organisation,
+        task=submission_match_task,
+        label=_("Matching the site list of %s") % contract.supplier_name,
+        subject=SUBMISSION_SUBJECT,
+        params={"submission": submission.pk},
+    )
+
+
+def run_submission_match(run: TaskRun, progress: Progress) -> Outcome:
+    """The work of `submission_match_task`: match outside any transaction (with progress), store in one."""
+    from hrdd.contracts.models import Submission
+    from hrdd.supplier_sites.services import submission_mentions_store, submission_records
+
+    submission = (
+        Submission.objects.select_related("obligation__contract__supplier")
+        .filter(pk=run.params.get("submission"), obligation__contract__organisation=run.organisation)
+        .first()
+    )
+    if submission is None:
+        raise InputError(_("The site list is no longer there."), field="submission")
+    if SiteMention.objects.filter(submission=submission).exists():  # matched already (a retry)
+        return Outcome(message=_("The site list was matched already."))
+    records, _rows = submission_records(submission)
+    progress.update(
+        0, total=len(records), message=_("Matching %s sites with the registry…") % f"{len(records):,}"
+    )
+    verdicts = match_listed(records, progress=lambda done, total: progress.update(done, total=total))
+    progress.say(_("Storing the sites…"))
+    with transaction.atomic():
+        counts = submission_mentions_store(submission=submission, verdicts=verdicts)
+    review = _url("supplier_sites:review")
+    return Outcome(
+        message=_("%(linked)d linked to known sites, %(review)d waiting for review, %(new)d new sites.")
+        % counts.as_dict(),
+        result_url=review if counts.review and review else _url("supplier_sites:registry"),
+        result_label=_("Review the sites") if counts.review else _("Show the registry"),
+        value=counts.as_dict(),
     )

@@ -371,3 +371,26 @@ def test_a_change_made_on_an_older_version_is_409_and_the_version_is_honoured(ap
         ).status_code
         == 409
     )
+
+
+def test_a_long_supplier_site_list_is_matched_in_the_background(municipality, monkeypatch):
+    monkeypatch.setattr("hrdd.supplier_sites.services.SUBMISSION_MATCH_IN_REQUEST_MAX", 1)
+    contract = ContractFactory(organisation=municipality)
+    obligation = ObligationFactory(contract=contract, clause="CC2")
+    lines = "\r\n".join(CC2.splitlines()[:3]) + "\r\n"
+    submission = submission_create(obligation=obligation, data={}, upload=upload(lines))
+    # the supplier's upload is answered before matching: nothing is matched yet, a run waits
+    assert not SiteMention.objects.exists()
+    run = TaskRun.objects.get(subject="supplier_sites.submission")
+    assert run.organisation == municipality
+    assert run_queued_tasks() == 1
+    run.refresh_from_db()
+    assert run.status == TaskRun.Status.DONE, run.error
+    mentions = SiteMention.objects.filter(submission=submission)
+    assert mentions.count() == 2
+    assert {m.supplier for m in mentions} == {contract.supplier}
+    # a retry finds it done and stores nothing twice
+    from hrdd.supplier_sites.tasks import run_submission_match
+
+    run_submission_match(run, type("P", (), {"update": lambda *a, **k: None, "say": lambda *a: None})())
+    assert mentions.count() == 2
