@@ -307,3 +307,26 @@ def test_a_second_organisations_overlapping_list_links_without_questions(
         SiteMention.objects.filter(organisation=outsider.organisation, status=MentionStatus.AUTO).count()
         == 30
     )
+
+
+@WIDTHS
+def test_a_big_export_is_written_in_the_background_and_downloaded(
+    page, login, buyer, registry, settings, width
+):
+    settings.HRDD_EXPORT_IN_REQUEST_MAX = 2  # the registry holds 5 sites: too many for the request
+    page.set_viewport_size({"width": width, "height": 900})
+    login(page, buyer, then="/sites/")
+    page.locator("#exports").get_by_role("link", name="CSV").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Site registry export")
+    expect(page.locator("main, body").first).to_contain_text("This search finds 5 sites")
+    shoot(page, "export", width)
+    page.get_by_role("button", name="Write the CSV file").click()
+    expect(page.locator(".task-run")).to_be_visible()
+    run_queued_tasks()
+    link = page.get_by_role("link", name="Download the file")
+    expect(link).to_be_visible(timeout=15_000)
+    shoot(page, "export-done", width)
+    with page.expect_download() as download:
+        link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert text.startswith("name,address,country") and "Hanoi Cables JSC" in text
