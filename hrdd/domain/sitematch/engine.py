@@ -2,13 +2,15 @@
 one is measured against (`match_exact_names`: exact normalised name and country).
 
 `match_records` builds a `SiteIndex` (hrdd.domain.sitematch.index: Splink on DuckDB) over the registry for the
-call; a caller matching many lists against one large registry builds the index once and calls `index.match`.
+call, in a DuckDB connection the thread keeps; a caller matching many lists against one large registry builds the index once and calls `index.match`.
 Remembered decisions come first in both engines: a confirmed pair links, a rejected pair is never proposed."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from hrdd.domain.sitematch.types import (
     Candidate,
@@ -21,6 +23,9 @@ from hrdd.domain.sitematch.types import (
     record_fingerprint,
 )
 
+if TYPE_CHECKING:
+    import duckdb
+
 
 def match_records(
     incoming: Sequence[SiteRecord],
@@ -32,11 +37,51 @@ def match_records(
     """Match each incoming record against the registry; see the package's docstring."""
     from hrdd.domain.sitematch.index import SiteIndex
 
-    index = SiteIndex.build(registry)
+    con = _thread_connection()
+    if (
+        con is None
+    ):  # this thread is already matching (a registry iterable that matches): a connection of its own
+        index = SiteIndex.build(registry)
+    else:
+        try:
+            index = SiteIndex._fill(con, registry, owns_connection=False)
+        except BaseException:
+            _release_thread_connection()
+            raise
     try:
         return index.match(incoming, decisions=decisions, thresholds=thresholds)
     finally:
-        index.close()
+        try:
+            index.close()
+        finally:
+            if con is not None:
+                _release_thread_connection()
+
+
+# Opening a DuckDB database costs about 15 ms, more than matching a short list: each thread keeps one for
+# `match_records`, whose tables each call replaces (and drops when it returns).
+_local = threading.local()
+
+
+def _thread_connection() -> duckdb.DuckDBPyConnection | None:
+    """The thread's DuckDB connection with rapidfuzz's functions, or None while the thread is using it."""
+    if getattr(_local, "busy", False):
+        return None
+    con = getattr(_local, "connection", None)
+    if con is None:
+        import duckdb
+
+        from hrdd.domain.sitematch.index import _register_rapidfuzz
+
+        con = duckdb.connect(":memory:")
+        _register_rapidfuzz(con)
+        _local.connection = con
+    _local.busy = True
+    return con
+
+
+def _release_thread_connection() -> None:
+    _local.busy = False
 
 
 def match_exact_names(

@@ -18,7 +18,7 @@ import math
 import operator
 import os
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields
@@ -40,6 +40,13 @@ from hrdd.domain.sitematch.model import (
     splink_settings,
 )
 from hrdd.domain.sitematch.normalise import NormalisedSite, normalise_site
+from hrdd.domain.sitematch.plan import (
+    INCOMING_TABLE,
+    REGISTRY_TABLE,
+    TF_TABLE,
+    PredictionPlan,
+    prediction_plan,
+)
 from hrdd.domain.sitematch.types import (
     Candidate,
     Decisions,
@@ -97,6 +104,17 @@ def _normalise_all(records: Sequence[SiteRecord]) -> list[NormalisedSite]:
     return out
 
 
+def _may_be_common(rows: Sequence[NormalisedSite]) -> tuple[bool, bool]:
+    """Whether, in these rows, a name is held by more than COMMON_NAME rows of its country, and a word of a name
+    by more than COMMON_WORD rows of its city (the groups SiteIndex's UPDATEs count, NULL as the table has it)."""
+    if len(rows) <= min(COMMON_NAME, COMMON_WORD):
+        return False, False
+    names = Counter(r.name_in_country for r in rows)
+    words = Counter((r.country, r.city or None, r.name_key1) for r in rows)
+    words.update((r.country, r.city or None, r.name_key2) for r in rows)
+    return max(names.values()) > COMMON_NAME, max(words.values()) > COMMON_WORD
+
+
 def _batches(records: Iterable[SiteRecord], size: int) -> Iterator[list[SiteRecord]]:
     it = iter(records)
     while batch := list(islice(it, size)):
@@ -139,33 +157,57 @@ def _register_rapidfuzz(con: duckdb.DuckDBPyConnection) -> None:
 class SiteIndex:
     """A registry ready for matching; see the module's docstring."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, parameters: ModelParameters, size: int) -> None:
-        from splink import DuckDBAPI, Linker
-
-        _silence_splink()
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        parameters: ModelParameters,
+        size: int,
+        *,
+        owns_connection: bool = True,
+    ) -> None:
         self._con = con
+        self._owns_connection = owns_connection
         self.parameters = parameters
         self.size = size
-        self._db = DuckDBAPI(connection=con)
-        registry = self._db.register("registry_sites", table_name="registry_" + _uid())
-        self._registry = registry
-        per_country = dict(
-            con.execute("SELECT country, count(*) FROM registry_sites GROUP BY country").fetchall()
-        )
-        self.prior = prior_for(parameters, {str(k): int(v) for k, v in per_country.items()})
-        self._linker = Linker(
-            [registry], splink_settings(parameters, prior=self.prior), log_level=logging.ERROR
-        )
+        per_country = {
+            str(k): int(v)
+            for k, v in con.execute(
+                "SELECT country, count(*) FROM registry_sites GROUP BY country"
+            ).fetchall()
+        }
+        self._countries = frozenset(per_country)
+        self.prior = prior_for(parameters, per_country)
         # how common each name is in this registry (Splink's term-frequency table for the exact-name level)
         con.execute(
             "CREATE OR REPLACE TABLE registry_name_tf AS SELECT name_in_country, count(*)::DOUBLE / ? "
             "AS tf_name_in_country FROM registry_sites GROUP BY name_in_country",
-            [name_frequency_base({str(k): int(v) for k, v in per_country.items()})],
+            [name_frequency_base(per_country)],
         )
-        tf_table = self._db.register("registry_name_tf", table_name="registry_name_tf_" + _uid())
-        self._linker.table_management.register_term_frequency_lookup(tf_table, TF_COLUMN)
         self._site_keys: dict[str, str] = {}  # alias row -> site key
         self._calls = 0
+        self._lock = threading.Lock()  # one DuckDB connection: one scoring at a time
+        # Splink's SQL recorded once per process (plan.py); None: Splink is set up here and called each time
+        self._plan = prediction_plan(parameters, FLOOR_WEIGHT)
+        self._splink: tuple[Any, Any, Any] | None = (
+            None  # (DuckDBAPI, Linker, registry table), made when needed
+        )
+
+    def _splink_linker(self) -> tuple[Any, Any, Any]:
+        """Splink itself on this index's connection: the path without a plan, and the reference the plan is
+        tested against."""
+        if self._splink is None:
+            from splink import DuckDBAPI, Linker
+
+            _silence_splink()
+            db = DuckDBAPI(connection=self._con)
+            registry = db.register(REGISTRY_TABLE, table_name="registry_" + _uid())
+            linker = Linker(
+                [registry], splink_settings(self.parameters, prior=self.prior), log_level=logging.ERROR
+            )
+            tf_table = db.register(TF_TABLE, table_name="registry_name_tf_" + _uid())
+            linker.table_management.register_term_frequency_lookup(tf_table, TF_COLUMN)
+            self._splink = (db, linker, registry)
+        return self._splink
 
     # -------------------------------------------------------------------------------------------------------
     # building
@@ -185,12 +227,32 @@ class SiteIndex:
         import duckdb
 
         con = duckdb.connect(str(path) if path else ":memory:")
-        if memory_limit:
-            con.execute(f"SET memory_limit = '{memory_limit}'")
-        _register_rapidfuzz(con)
+        try:
+            if memory_limit:
+                con.execute(f"SET memory_limit = '{memory_limit}'")
+            _register_rapidfuzz(con)
+            return cls._fill(con, sites, parameters=parameters, workers=workers, progress=progress)
+        except BaseException:
+            con.close()
+            raise
+
+    @classmethod
+    def _fill(
+        cls,
+        con: duckdb.DuckDBPyConnection,
+        sites: Iterable[SiteRecord],
+        *,
+        parameters: ModelParameters | None = None,
+        workers: int = 1,
+        progress: Callable[[int], None] | None = None,
+        owns_connection: bool = True,
+    ) -> SiteIndex:
+        """Read the sites into the registry tables of `con` (rapidfuzz's functions registered on it)."""
         con.execute("DROP TABLE IF EXISTS registry_sites")
         created = False
         size = 0
+        batches_read = 0
+        common: tuple[bool, bool] = (True, True)  # (a name, a word) may be common: their UPDATEs must run
         pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
         try:
             batches = _batches(sites, BATCH)
@@ -199,6 +261,9 @@ class SiteIndex:
             else:
                 normalised = map(_normalise_all, batches)
             for rows in normalised:
+                batches_read += 1
+                if batches_read == 1:
+                    common = _may_be_common(rows)
                 table = _arrow_table(rows, "registry")
                 con.register("registry_batch", table)
                 if created:
@@ -217,18 +282,22 @@ class SiteIndex:
             con.register("registry_batch", _arrow_table([], "registry"))
             con.execute("CREATE TABLE registry_sites AS SELECT * FROM registry_batch")
             con.unregister("registry_batch")
-        con.execute(
-            "UPDATE registry_sites SET name_block = NULL WHERE name_in_country IN (SELECT name_in_country "
-            "FROM registry_sites GROUP BY name_in_country HAVING count(*) > ?)",
-            [COMMON_NAME],
-        )
-        for column in ("name_key1", "name_key2"):  # the columns are ours, never input
+        if batches_read > 1:
+            common = (True, True)
+        # A registry read in one batch is counted in Python: an UPDATE that would change no row is not run.
+        if common[0]:
+            con.execute(
+                "UPDATE registry_sites SET name_block = NULL WHERE name_in_country IN (SELECT name_in_country "
+                "FROM registry_sites GROUP BY name_in_country HAVING count(*) > ?)",
+                [COMMON_NAME],
+            )
+        for column in ("name_key1", "name_key2") if common[1] else ():  # the columns are ours, never input
             con.execute(
                 f"UPDATE registry_sites SET {column} = NULL WHERE (country, city, {column}) IN (SELECT "  # noqa: S608
                 f"(country, city, {column}) FROM registry_sites GROUP BY ALL HAVING count(*) > ?)",
                 [COMMON_WORD],
             )
-        return cls(con, parameters or shipped_parameters(), size)
+        return cls(con, parameters or shipped_parameters(), size, owns_connection=owns_connection)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, parameters: ModelParameters | None = None) -> SiteIndex:
@@ -245,7 +314,11 @@ class SiteIndex:
         return cls(con, parameters or shipped_parameters(), int(size))
 
     def close(self) -> None:
-        self._con.close()
+        if self._owns_connection:
+            self._con.close()
+        else:  # a connection kept for the thread (match_records): only this index's tables go
+            self._con.execute("DROP TABLE IF EXISTS registry_name_tf")
+            self._con.execute("DROP TABLE IF EXISTS registry_sites")
 
     # -------------------------------------------------------------------------------------------------------
     # scoring
@@ -253,28 +326,54 @@ class SiteIndex:
     def score_pairs(self, incoming: Sequence[SiteRecord]) -> dict[str, list[dict[str, Any]]]:
         """Every candidate pair blocking finds for the incoming records: record key -> rows of Splink's output
         (match_weight, match_probability, gamma_* and mw_* per comparison, both sides' normalised fields)."""
-        self._calls += 1
         rows = [normalise_record(r) for r in incoming]
+        if not self._countries.intersection(r.country for r in rows):
+            # blocking is always within one country: no site of these countries, no pair (nor any SQL to run)
+            return {}
         table = _arrow_table(rows, "incoming")
-        left = self._db.register(table, table_name=f"incoming_{_uid()}_{self._calls}")
-        try:
-            # Pairs far below any threshold are dropped in DuckDB, and of the rest only the best few per record
-            # (and per site, an alias row counting for its site) come back to Python.
-            predictions = self._linker.inference.predict_between(
-                left, self._registry, threshold_match_weight=FLOOR_WEIGHT, warning_mode="never"
-            )
-            # the table's name is one Splink made, never input
-            best_rows = f"SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY unique_id_l ORDER BY match_weight DESC, unique_id_r) AS rank FROM {predictions.physical_name}) WHERE rank <= ?"  # noqa: S608
-            found_relation = self._con.sql(best_rows, params=[KEEP_ROWS])
-            columns = found_relation.columns
-            found = [dict(zip(columns, values, strict=True)) for values in found_relation.fetchall()]
-            predictions.drop_table_from_database_and_remove_from_cache()
-        finally:
-            left.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        with self._lock:
+            self._calls += 1
+            if self._plan is not None:
+                found = self._score_planned(self._plan, table)
+            else:
+                found = self._score_with_splink(table)
         by_record: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in found:
             by_record[str(row["unique_id_l"])].append(row)
         return by_record
+
+    def _best_rows(self, predictions: str) -> list[dict[str, Any]]:
+        # Pairs far below any threshold are dropped in DuckDB, and of the rest only the best few per record (and
+        # per site, an alias row counting for its site) come back to Python.
+        # the table's name is one hrdd or Splink made, never input
+        best_rows = f"SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY unique_id_l ORDER BY match_weight DESC, unique_id_r) AS rank FROM {predictions}) WHERE rank <= ?"  # noqa: S608
+        found_relation = self._con.sql(best_rows, params=[KEEP_ROWS])
+        columns = found_relation.columns
+        return [dict(zip(columns, values, strict=True)) for values in found_relation.fetchall()]
+
+    def _score_planned(self, plan: PredictionPlan, table: pa.Table) -> list[dict[str, Any]]:
+        self._con.register(INCOMING_TABLE, table)
+        try:
+            predictions = plan.run(self._con, self.prior)
+            try:
+                return self._best_rows(predictions)
+            finally:
+                self._con.execute(f"DROP TABLE IF EXISTS {predictions}")
+        finally:
+            self._con.unregister(INCOMING_TABLE)
+
+    def _score_with_splink(self, table: pa.Table) -> list[dict[str, Any]]:
+        db, linker, registry = self._splink_linker()
+        left = db.register(table, table_name=f"incoming_{_uid()}_{self._calls}")
+        try:
+            predictions = linker.inference.predict_between(
+                left, registry, threshold_match_weight=FLOOR_WEIGHT, warning_mode="never"
+            )
+            found = self._best_rows(predictions.physical_name)
+            predictions.drop_table_from_database_and_remove_from_cache()
+        finally:
+            left.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        return found
 
     # -------------------------------------------------------------------------------------------------------
     # deciding
