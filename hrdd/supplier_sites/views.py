@@ -486,7 +486,9 @@ def import_page(request: HttpRequest) -> HttpResponse:
             request,
             form,
             start,
-            success=_("Received the list: its rows are being read and matched. You may leave this page."),
+            success=_(
+                "Received the list. This page shows how its rows are read and matched; you may leave it."
+            ),
         )
         if run is not None:
             return redirect("supplier_sites:import_run", public_id=run.public_id)
