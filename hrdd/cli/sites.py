@@ -303,3 +303,70 @@ def sites_export(
     sites = selectors.site_list(user=user, country_iso3=iso3, supplier=supplier_id, contract=contract or None)
     content = exports.registry_export(user, sites, format=format)
     write_output(content if format == "xlsx" else content.decode("utf-8-sig"), output)
+
+
+@sites_app.command("calibrate")
+def sites_calibrate(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Put the calibrated weights in force for every new match.")
+    ] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Go back to the weights shipped with hrdd.")] = False,
+    min_pairs: Annotated[
+        int, typer.Option("--min-pairs", help="Refuse with fewer confirmed pairs than this.")
+    ] = 200,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="E-mail address of the user recorded as applying it.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Calibrate the matching model on the pairs reviewers confirmed: each level's weight shipped and calibrated,
+    and how many pairs it rests on. Nothing changes without --apply; stored verdicts are never recomputed."""
+    django_setup()
+    from hrdd.cli.tasks import _user
+    from hrdd.supplier_sites import calibration, services
+
+    if apply and reset:
+        raise InputError("give --apply or --reset, not both", field="--reset")
+    user = _user(actor) if actor else None
+    if reset:
+        previous = services.match_parameters_reset(actor=user)
+        message = (
+            "Back to the shipped weights: new matches use them; verdicts already stored are not recomputed."
+            if previous
+            else "The shipped weights are in force already: nothing changed."
+        )
+        if as_json:
+            print_json({"reset": previous is not None, "parameters": "shipped"})
+        else:
+            stdout().print(message, highlight=False)
+        return
+    found = calibration.calibration_estimate(min_pairs=min_pairs)
+    row = services.match_parameters_apply(actor=user, calibration=found) if apply else None
+    closing = (
+        "Applied: new matches use the calibrated weights; verdicts already stored are not recomputed "
+        "(`hrdd sites calibrate --reset` goes back)."
+        if row
+        else "Nothing applied: run again with --apply to use the calibrated weights for new matches."
+    )
+    if as_json:
+        print_json(found.as_dict() | {"applied": row is not None})
+        return
+    table = Table(title=f"Weights (bits) calibrated on {found.pairs} confirmed pairs")
+    for column in ("comparison", "level", "shipped", "calibrated", "pairs"):
+        table.add_column(column, justify="right" if column != "comparison" and column != "level" else "left")
+    for level in found.levels:
+        table.add_row(
+            level.comparison,
+            level.level,
+            calibration.weight_text(level.shipped),
+            calibration.weight_text(level.calibrated),
+            "?" if level.pairs is None else str(level.pairs),
+        )
+    out = stdout()
+    out.print(table)
+    out.print(
+        f"{found.rejected_left_out} rejected pairs left out: they are the hardest cases, not a random sample "
+        "(they still act as decisions).",
+        highlight=False,
+    )
+    out.print(closing, highlight=False)

@@ -373,3 +373,31 @@ class SiteMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged} into {self.kept}"
+
+
+class MatchParameters(models.Model):
+    """The matching model's weights calibrated on reviewers' confirmed pairs (`hrdd sites calibrate --apply`),
+    installation-wide. At most one row is active: the services pass its parameters to the engine for every new
+    match; with none active the engine uses the parameters shipped with hrdd. Replaced and reset rows are kept,
+    so the history of the weights stays readable."""
+
+    # hrdd.domain.sitematch.ModelParameters.to_json(), as JSON
+    parameters = models.JSONField()
+    pairs = models.PositiveIntegerField(help_text="confirmed pairs the weights were calibrated on")
+    active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "match parameters"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=models.Q(active=True), name="one_active_match_parameters"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"calibrated on {self.pairs} pairs ({'active' if self.active else 'inactive'})"

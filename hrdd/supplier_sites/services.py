@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,16 +40,20 @@ from hrdd.domain.countries import UnknownCountry, resolve_country
 from hrdd.domain.sitematch import (
     Decisions,
     MatchResult,
+    ModelParameters,
+    SiteIndex,
     SiteRecord,
     Thresholds,
     match_records,
     record_fingerprint,
 )
 from hrdd.supplier_sites.bulk import insert_rows
+from hrdd.supplier_sites.calibration import Calibration, active_parameters
 from hrdd.supplier_sites.models import (
     CompanyGroupLink,
     GroupRole,
     MatchDecision,
+    MatchParameters,
     MentionStatus,
     Site,
     SiteGroup,
@@ -237,11 +242,12 @@ def match_listed(
             by_country[record.country_iso3].append(i)
     results: dict[int, MatchResult] = {}
     done = len(by_identifier)
+    parameters = active_parameters() if by_country else None
     for countries in _batches(by_country):
         indices = [i for country in countries for i in by_country[country]]
         incoming = [records[i].as_site_record(str(i)) for i in indices]
         registry_part = itertools.chain.from_iterable(read(country) for country in countries)
-        for result in match_records(incoming, registry_part, decisions=decisions, thresholds=thresholds()):
+        for result in _match(incoming, registry_part, decisions, parameters):
             results[int(result.record_key)] = result
         done += len(indices)
         if progress is not None:
@@ -273,6 +279,23 @@ def match_listed(
             )
         )
     return verdicts
+
+
+def _match(
+    incoming: Sequence[SiteRecord],
+    registry: Iterable[SiteRecord],
+    decisions: Decisions,
+    parameters: ModelParameters | None,
+) -> list[MatchResult]:
+    """One call of the engine, with the calibrated parameters in force (`hrdd sites calibrate --apply`) or, with
+    none, the shipped ones."""
+    if parameters is None:
+        return match_records(incoming, registry, decisions=decisions, thresholds=thresholds())
+    index = SiteIndex.build(registry, parameters=parameters)
+    try:
+        return index.match(incoming, decisions=decisions, thresholds=thresholds())
+    finally:
+        index.close()
 
 
 BATCH_RECORDS = (
@@ -1336,3 +1359,63 @@ def company_group_link(*, actor: User, company: Any, group: SiteGroup | None) ->
         after={"group": str(group.public_id)},
     )
     return link
+
+
+# the matching model's calibration (hrdd.supplier_sites.calibration)
+
+
+def _parameters_state(row: MatchParameters | None) -> dict[str, Any]:
+    if row is None:
+        return {"parameters": "shipped"}
+    return {"parameters": row.pk, "pairs": row.pairs}
+
+
+@transaction.atomic
+def match_parameters_apply(*, actor: User | None, calibration: Calibration) -> MatchParameters:
+    """Put calibrated parameters in force for every new match of the installation (the previous ones are kept,
+    inactive). Verdicts already stored are not recomputed."""
+    previous = MatchParameters.objects.select_for_update().filter(active=True).first()
+    if previous is not None:
+        previous.active = False
+        previous.save(update_fields=["active"])
+    row = MatchParameters.objects.create(
+        parameters=json.loads(calibration.parameters.to_json()),
+        pairs=calibration.pairs,
+        active=True,
+        created_by=actor if _is_user(actor) else None,
+    )
+    audit_record(
+        actor=actor,
+        actor_label=None if _is_user(actor) else "command line",
+        action="match_parameters.apply",
+        target=row,
+        before=_parameters_state(previous),
+        after=_parameters_state(row)
+        | {
+            "weights": {
+                f"{c.comparison}: {c.level}": [round(c.shipped, 3), round(c.calibrated, 3)]
+                for c in calibration.levels
+            }
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def match_parameters_reset(*, actor: User | None) -> MatchParameters | None:
+    """Go back to the shipped parameters for every new match; returns the row put out of force (None: the shipped
+    ones were in force already, nothing changed)."""
+    previous = MatchParameters.objects.select_for_update().filter(active=True).first()
+    if previous is None:
+        return None
+    previous.active = False
+    previous.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        actor_label=None if _is_user(actor) else "command line",
+        action="match_parameters.reset",
+        target=previous,
+        before=_parameters_state(previous),
+        after=_parameters_state(None),
+    )
+    return previous
