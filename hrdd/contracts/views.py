@@ -41,8 +41,8 @@ from hrdd.procurements.selectors import procurement_get, procurement_latest_step
 from hrdd.tenders.selectors import tender_get, tender_newest, tender_winner
 
 
-@login_required
-def dashboard_page(request: HttpRequest) -> HttpResponse:
+def _contract_form(request: HttpRequest) -> ContractForm:
+    """The new-contract form, bound to a POST, with what the link it came from names pre-filled."""
     tenders = list(tender_newest(user=request.user))  # the select offers the newest, and the one pre-selected
     # the award report's link names the winner as `award_to`: `supplier` filters the obligations listed below
     initial = {"tender": request.GET.get("tender", ""), "supplier_name": request.GET.get("award_to", "")}
@@ -57,13 +57,17 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             }
     if initial["tender"] and initial["tender"] not in {str(t.public_id) for t in tenders}:
         tenders.append(tender_get(user=request.user, public_id=initial["tender"]))
-    form = ContractForm(
+    return ContractForm(
         request.POST if request.method == "POST" else None,
         user=request.user,
         tenders=tenders,
         auto_id="contract_%s",
         initial=initial,
     )
+
+
+def _contract_create(request: HttpRequest, form: ContractForm) -> HttpResponse | None:
+    """Create the contract a valid form describes and go to it; None to show the form again."""
 
     def created(contract: Contract) -> str:
         count = contract.obligations.count()
@@ -76,7 +80,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
             messages.warning(request, _("Check the dates: %s.") % warning)
 
-    sent = form_create(
+    return form_create(
         request,
         form,
         partial(services.contract_create, actor=request.user),
@@ -84,8 +88,21 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         after=check_dates,
         refusals=(TenderInputError,),
     )
-    if sent is not None:
-        return sent
+
+
+@login_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    # The new-contract form is drawn when asked for (the page's "New contract" link, an award report's or a
+    # procurement's link, a form sent back with its errors): rendering its fields and their choices cost as much
+    # as the rest of the dashboard, which a contract manager opens far more often than they create a contract.
+    asked = request.method == "POST" or any(
+        request.GET.get(k) for k in ("new", "tender", "procurement", "award_to")
+    )
+    form = _contract_form(request) if asked else None
+    if form is not None:
+        sent = _contract_create(request, form)
+        if sent is not None:
+            return sent
     clauses = [(c.id, f"{c.id} {c.title}") for c in get_tender_framework().criteria if c.kind == "clause"]
     filter_form = ObligationFilterForm(request.GET, clauses=clauses)
     filters = selectors.ObligationFilter(**filter_form.values())
@@ -111,7 +128,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "archived_count": selectors.contract_archived_count(user=request.user),
             "calendar_feed_url": absolute_url(feed.get_absolute_url()) if feed else "",
         },
-        status=400 if form.errors else 200,
+        status=400 if form is not None and form.errors else 200,
     )
 
 

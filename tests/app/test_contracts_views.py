@@ -344,12 +344,15 @@ def test_the_dashboard_offers_the_new_contract_form_to_writers_only(client, cont
     # when
     client.force_login(contract_manager)
     writer = client.get(DASHBOARD)
+    asked = client.get(DASHBOARD + "?new=1")
     client.force_login(viewer)
-    reader = client.get(DASHBOARD)
+    reader = client.get(DASHBOARD + "?new=1")
 
-    # then
-    assert 'id="new-contract"' in writer.content.decode()
-    assert 'id="new-contract"' not in reader.content.decode()
+    # then: the form when asked for; the dashboard itself links to it
+    assert 'id="new-contract-link"' in writer.content.decode()
+    assert 'id="new-contract"' not in writer.content.decode()
+    assert 'id="new-contract"' in asked.content.decode()
+    assert 'id="new-contract' not in reader.content.decode()
 
 
 def test_creating_a_contract_through_the_form_redirects_to_it(logged_in, contract_manager):

@@ -183,7 +183,7 @@ def test_a_risk_assessment_saved_twice_is_saved_once(logged_in):
 def test_a_contract_form_sent_twice_creates_one_contract(logged_in):
     from hrdd.contracts.models import Contract
 
-    page = logged_in.get(reverse("contracts:dashboard"))
+    page = logged_in.get(reverse("contracts:dashboard") + "?new=1")
     data = {
         "form_key": drawn_key(page, "new-contract"),
         "scenario": "2",

@@ -227,7 +227,7 @@ def test_the_contract_form_offers_the_newest_tenders_and_keeps_an_older_pre_sele
         TenderFactory(organisation=municipality, title=f"New tender {n}")
     client.force_login(buyer)
     # when the form opens on nothing, and on the old tender
-    plain = parse(client.get(reverse("contracts:dashboard")).content).by_id("contract_tender")
+    plain = parse(client.get(reverse("contracts:dashboard"), {"new": "1"}).content).by_id("contract_tender")
     chosen = parse(client.get(reverse("contracts:dashboard"), {"tender": str(old.public_id)}).content).by_id(
         "contract_tender"
     )

@@ -182,7 +182,7 @@ def test_a_tender_without_clause_cc1_does_not_ask_for_its_months(logged_in, buye
 def test_the_new_tender_and_contract_forms_say_which_scenario_the_months_are_for(logged_in):
     # when
     tenders = document(logged_in.get(reverse("tenders:list")))
-    contracts = document(logged_in.get(reverse("contracts:dashboard")))
+    contracts = document(logged_in.get(reverse("contracts:dashboard") + "?new=1"))
 
     # then
     for page, form in ((tenders, "new-tender"), (contracts, "new-contract")):
