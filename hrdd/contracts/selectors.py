@@ -34,7 +34,8 @@ from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, Obligation
 from hrdd.domain.sites import SiteRiskVerdict
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 
-OBLIGATIONS_PER_PAGE = 25  # below the counts, the overdue and the due-soon lists: a page a person reads at once
+# below the counts and the overdue and due-soon lists: a page a person reads at once
+OBLIGATIONS_PER_PAGE = 25
 CONTRACTS_PER_PAGE = 20
 SITES_PER_PAGE = 100
 DASHBOARD_ITEMS = 10  # overdue and due-soon obligations shown on the dashboard; the list has the rest
