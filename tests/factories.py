@@ -45,6 +45,7 @@ from hrdd.rmi.models import (
 from hrdd.supplier_sites.models import (
     CompanyGroupLink,
     MatchDecision,
+    MatchParameters,
     Site,
     SiteGroup,
     SiteImport,
@@ -402,6 +403,15 @@ class MatchDecisionFactory(factory.django.DjangoModelFactory):
     fingerprint = factory.Sequence(lambda n: f"{n:032x}")
     site = factory.SubFactory(SiteFactory)
     same = True
+
+
+class MatchParametersFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchParameters
+
+    parameters = factory.LazyFunction(dict)
+    pairs = 0
+    active = False  # an inactive row: the engine keeps the shipped parameters
 
 
 class SiteMergeFactory(factory.django.DjangoModelFactory):

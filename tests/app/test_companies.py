@@ -204,7 +204,7 @@ def test_the_contract_form_offers_recorded_companies_and_refuses_an_unknown_coun
     CompanyFactory(organisation=municipality, legal_name="Lumen Computers B.V.")
     client.force_login(buyer)
     # when the contract form is opened, then the supplier box suggests it
-    page = parse(client.get(reverse("contracts:dashboard")).content)
+    page = parse(client.get(reverse("contracts:dashboard"), {"new": "1"}).content)
     box = page.by_id("contract_supplier_name")
     suggestions = page.by_id(box.get("list"))
     assert [o.get("value") for o in suggestions.find_all("option")] == ["Lumen Computers B.V."]
