@@ -16,3 +16,16 @@ def new_token() -> str:
 def new_public_id() -> uuid.UUID:
     """Return a new random public id for a record's address."""
     return uuid.uuid4()
+
+
+def public_uuid(value: object) -> uuid.UUID | None:
+    """The public id a value names: a UUID, its text, or a record with a `public_id`; None for nothing or for a
+    malformed id (a filter on it then finds nothing, with no hint whether such a record exists)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(getattr(value, "public_id", value)))
+    except ValueError:
+        return None

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
+from hrdd.core.ids import public_uuid
 from hrdd.core.models import active_organisation_id
 from hrdd.domain import incidents as rules
 from hrdd.incidents.models import (
@@ -43,17 +43,6 @@ from hrdd.incidents.models import (
 
 # How many exposed sites the exposure lists by name (the counts cover them all).
 SITES_LISTED = 200
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(getattr(value, "public_id", value)))
-    except ValueError:
-        return None
 
 
 # -- groups and sharing ------------------------------------------------------------------------------------------
@@ -177,14 +166,14 @@ def incident_list(
         incidents = incidents.filter(confidentiality=confidentiality)
     if channel not in (None, ""):
         # a channel's reports are the owner's: another organisation's channel id finds nothing
-        channel_id = _uuid(channel)
+        channel_id = public_uuid(channel)
         if channel_id is None:
             return incidents.none()
         incidents = incidents.filter(channel__public_id=channel_id, organisation_id=organisation_id)
     if group not in (None, ""):
         from hrdd.supplier_sites.models import SiteGroup
 
-        group_id = _uuid(group)
+        group_id = public_uuid(group)
         root = (
             SiteGroup.objects.filter(public_id=group_id).values_list("pk", flat=True).first()
             if group_id
@@ -213,7 +202,7 @@ def incident_list(
 def incident_get(*, user: User, public_id: Any) -> Incident:
     """One incident in the user's audience, or NotFound (also for one that exists outside it)."""
     organisation_id = active_organisation_id(user)
-    incident_id = _uuid(public_id)
+    incident_id = public_uuid(public_id)
     if organisation_id is None or incident_id is None:
         raise NotFound("incident")
     found = (
@@ -230,7 +219,7 @@ def incident_get_owned(*, user: User, public_id: Any) -> Incident:
     """One incident recorded by the user's organisation (for writes only the owner may do), or NotFound."""
     incident: Incident = Incident.objects.select_related(
         "site", "group", "company", "organisation"
-    ).get_visible(user, public_id=_uuid(public_id))
+    ).get_visible(user, public_id=public_uuid(public_id))
     return incident
 
 
@@ -577,7 +566,7 @@ def steps_for_supplier(*, contract: Any) -> list[RemediationStep]:
 
 def step_get(*, user: User, public_id: Any) -> RemediationStep:
     """One step of an incident in the user's audience, or NotFound."""
-    step_id = _uuid(public_id)
+    step_id = public_uuid(public_id)
     found = (
         RemediationStep.objects.select_related("incident", "contract", "organisation")
         .filter(public_id=step_id)

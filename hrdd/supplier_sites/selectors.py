@@ -9,7 +9,6 @@ side), `group_tree` (the group tree), `site_filter_choices` (the filters' choice
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from django.db.models.functions import Coalesce
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
+from hrdd.core.ids import public_uuid
 from hrdd.core.models import active_organisation_id
 from hrdd.domain.companies import normalise_company_name
 from hrdd.supplier_sites.models import (
@@ -36,17 +36,6 @@ def _organisation_id(user: User) -> int:
     if organisation_id is None:
         raise NotFound("site")
     return organisation_id
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(getattr(value, "public_id", value)))
-    except ValueError:
-        return None
 
 
 # sites
@@ -98,7 +87,7 @@ def site_list(
     if status:
         sites = sites.filter(status=status)
     if group not in (None, ""):
-        group_id = _uuid(group)
+        group_id = public_uuid(group)
         root = (
             SiteGroup.objects.filter(public_id=group_id).values_list("pk", flat=True).first()
             if group_id
@@ -106,14 +95,14 @@ def site_list(
         )
         sites = sites.filter(operator_id__in=group_descendant_ids(root)) if root else sites.none()
     if supplier not in (None, ""):
-        supplier_id = _uuid(supplier)
+        supplier_id = public_uuid(supplier)
         sites = (
             sites.filter(Exists(ours.filter(supplier__public_id=supplier_id)))
             if supplier_id
             else sites.none()
         )
     if contract not in (None, ""):
-        contract_id = _uuid(contract)
+        contract_id = public_uuid(contract)
         sites = (
             sites.filter(Exists(ours.filter(contract__public_id=contract_id)))
             if contract_id
@@ -127,7 +116,7 @@ def site_list(
 def site_get(*, user: User, public_id: Any) -> Site:
     """One site of the registry (a merged one too: its page says where it went), or NotFound."""
     _organisation_id(user)
-    site_id = _uuid(public_id)
+    site_id = public_uuid(public_id)
     site = (
         Site.objects.select_related("operator", "moved_to", "merged_into").filter(public_id=site_id).first()
         if site_id
@@ -259,9 +248,9 @@ def mention_list(
     if status:
         mentions = mentions.filter(status=status)
     if contract not in (None, ""):
-        mentions = mentions.filter(contract__public_id=_uuid(contract))
+        mentions = mentions.filter(contract__public_id=public_uuid(contract))
     if supplier not in (None, ""):
-        mentions = mentions.filter(supplier__public_id=_uuid(supplier))
+        mentions = mentions.filter(supplier__public_id=public_uuid(supplier))
     if site_import is not None:
         mentions = mentions.filter(site_import=site_import)
     return mentions.order_by("-mentioned_on", "row", "id")
@@ -314,7 +303,9 @@ def review_items(mentions: Any) -> list[ReviewItem]:
     keys = {c["site"] for m in mentions for c in m.candidates}
     sites = {
         str(s.public_id): s
-        for s in Site.objects.filter(public_id__in=[k for k in keys if _uuid(k)]).select_related("operator")
+        for s in Site.objects.filter(public_id__in=[k for k in keys if public_uuid(k)]).select_related(
+            "operator"
+        )
     }
     items = []
     for m in mentions:
@@ -352,7 +343,7 @@ def group_descendant_ids(group_id: int | None) -> list[int]:
 def group_get(*, user: User, public_id: Any) -> SiteGroup:
     """One group entity of the installation-wide tree, or NotFound."""
     _organisation_id(user)
-    group_id = _uuid(public_id)
+    group_id = public_uuid(public_id)
     group = (
         SiteGroup.objects.select_related("parent").filter(public_id=group_id).first() if group_id else None
     )
