@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hrdd.supplier_sites",
     "hrdd.incidents",
     "hrdd.rmi",
+    "hrdd.programmes",
     "hrdd.web",
 ]
 

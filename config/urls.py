@@ -17,5 +17,6 @@ urlpatterns = [
     path("contracts/", include("hrdd.contracts.urls")),
     path("sites/", include("hrdd.supplier_sites.urls")),
     path("smelters/", include("hrdd.rmi.urls")),
+    path("programmes/", include("hrdd.programmes.urls")),
     path("", include("hrdd.incidents.urls")),  # /incidents/..., the public /report/<address>/ and /receipt/
 ]

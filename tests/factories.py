@@ -32,6 +32,25 @@ from hrdd.incidents.models import (
     StepProgress,
 )
 from hrdd.procurements.models import Procurement
+from hrdd.programmes.models import (
+    CaseFollowUp,
+    Certification,
+    ChildLabourCase,
+    DiligenceAssessment,
+    Enrolment,
+    Gap,
+    JoinRequest,
+    Kpi,
+    KpiValue,
+    Milestone,
+    NgoAnswer,
+    NgoEvidence,
+    NgoResponse,
+    Objective,
+    Programme,
+    SourcingLink,
+    SupplierTier,
+)
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 from hrdd.rmi.models import (
     Campaign,
@@ -571,6 +590,177 @@ class FacilityFactory(factory.django.DjangoModelFactory):
 
     facility_list = factory.SubFactory(FacilityListFactory)
     cid = factory.Sequence(lambda n: f"CID{n:06d}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.COMPANY)
+    title = factory.Sequence(lambda n: f"Responsible minerals programme {n}")
+    commitment = "We conduct risk-based due diligence in our mineral supply chains."
+    start_year = 2024
+    end_year = 2028
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"objective-{n}")
+    text = "Reduce the number of children working in artisanal copper-cobalt mining"
+    target_year = 2028
+
+
+class KpiFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Kpi
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    key = factory.Sequence(lambda n: f"kpi-{n}")
+    name = "% employees trained in responsible mineral supply chains"
+    unit = Kpi.Unit.PERCENT
+    direction = Kpi.Direction.INCREASE
+    targets = factory.LazyFunction(lambda: {"2026": "50", "2028": "100"})
+
+
+class KpiValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KpiValue
+
+    kpi = factory.SubFactory(KpiFactory)
+    period_start = dt.date(2025, 1, 1)
+    period_end = factory.Sequence(lambda n: dt.date(2025, 12, 31) + dt.timedelta(days=n))
+    value = 40
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = JoinRequest
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    organisation_name = "Kolwezi Traders SARL"
+    contact_name = "A. Contact"
+    email = "contact@example.org"
+
+
+class SourcingLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SourcingLink
+
+    company = factory.SubFactory(CompanyFactory)
+    material = "cobalt"
+    country_iso3 = "COD"
+
+
+class SupplierTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplierTier
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    computed_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+
+
+class DiligenceAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DiligenceAssessment
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    framework_key = "oecd-minerals-five-steps"
+    framework_version = "2016"
+    stage = DiligenceAssessment.Stage.BEFORE
+    assessed_on = dt.date(2026, 3, 1)
+
+
+class GapFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Gap
+
+    assessment = factory.SubFactory(DiligenceAssessmentFactory)
+    description = "No grievance mechanism for workers at the supplier's sites"
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    goal = "Copper Mark by 2027"
+    enrolled_on = dt.date(2025, 6, 1)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    title = "Self-assessment against the Copper Mark criteria"
+    due_on = dt.date(2025, 12, 31)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Certification
+
+    company = factory.SubFactory(CompanyFactory)
+    organisation = factory.SelfAttribute("company.organisation")
+    scheme = "copper_mark"
+    status = "awarded"
+    valid_from = dt.date(2025, 1, 1)
+    valid_until = dt.date(2028, 1, 1)
+
+
+class ChildLabourCaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildLabourCase
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.COMPANY)
+    reference = factory.Sequence(lambda n: f"CL-{n:04d}")
+    country_iso3 = "COD"
+    age_band = ChildLabourCase.AgeBand.UNDER_15
+    identified_on = dt.date(2025, 9, 1)
+    remediation_partner = "Congo Children Trust"
+
+
+class CaseFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseFollowUp
+
+    case = factory.SubFactory(ChildLabourCaseFactory)
+    on = dt.date(2025, 10, 1)
+    note = "Attending school; family receives support."
+
+
+class NgoResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NgoResponse
+
+    organisation = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.COMPANY)
+    framework_key = "amnesty-2017-cobalt"
+    framework_version = "2017"
+    title = "Answer to the cobalt assessment"
+
+
+class NgoAnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NgoAnswer
+
+    response = factory.SubFactory(NgoResponseFactory)
+    criterion_key = factory.Sequence(lambda n: f"criterion-{n}")
+
+
+class NgoEvidenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NgoEvidence
+
+    answer = factory.SubFactory(NgoAnswerFactory)
+    kind = NgoEvidence.Kind.LINK
+    title = "Annual responsible-sourcing report"
+    url = "https://example.org/report.pdf"
 
 
 def answers(**overrides):

@@ -135,6 +135,9 @@ class Site(models.Model):
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     site_type = models.CharField(_("site type"), max_length=30, choices=SiteType.choices, blank=True)
+    # An artisanal or small-scale mine (ASM): a mine worked by individuals, families or cooperatives with little
+    # mechanisation; what a supplier's risk tier and the ASM formalisation work look for.
+    is_artisanal = models.BooleanField(_("artisanal or small-scale mine"), default=False)
     operator = models.ForeignKey(
         SiteGroup,
         on_delete=models.PROTECT,
