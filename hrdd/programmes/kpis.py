@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.utils.module_loading import import_string
 
@@ -78,3 +79,310 @@ def computation(key: str) -> Computation:
     if not isinstance(found, Computation) or found.key != key:
         raise UnknownComputation(key)
     return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The two computations of the programme area: incidents reported, smelters identified
+
+
+def _day_range(period_start: dt.date, period_end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period as [start, day after end) in aware datetimes (UTC), for `created_at` filters."""
+    start = dt.datetime.combine(period_start, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    return start, end
+
+
+INCIDENTS_METHOD = (
+    "The incidents of the organisation's incident register (allegations, findings and grievances) recorded in the "
+    "period, whatever their status; an incident recorded before or after the period is not counted."
+)
+
+
+def _incidents_compute(organisation_id: int, period_start: dt.date, period_end: dt.date) -> Computed:
+    from hrdd.incidents.models import Incident
+
+    start, end = _day_range(period_start, period_end)
+    count = Incident.objects.filter(
+        organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
+    ).count()
+    return Computed(value=Decimal(count), numerator=count, denominator=None, method=INCIDENTS_METHOD)
+
+
+def _incidents_records(
+    organisation_id: int, period_start: dt.date, period_end: dt.date
+) -> list[CountedRecord]:
+    """The incidents recorded up to the period's end, and those recorded later about something that happened in
+    the period; never the reporter's name or contact (only title, status, source and dates are read)."""
+    from django.db.models import Q
+
+    from hrdd.incidents.models import Incident
+
+    start, end = _day_range(period_start, period_end)
+    rows = (
+        Incident.objects.filter(organisation_id=organisation_id)
+        .filter(Q(created_at__lt=end) | Q(occurred_on__gte=period_start, occurred_on__lte=period_end))
+        .only("public_id", "title", "status", "source", "created_at", "occurred_on")
+        .order_by("-created_at", "-id")
+    )
+    found: list[CountedRecord] = []
+    for incident in rows:
+        recorded = incident.created_at.astimezone(dt.UTC).date()
+        what = f"{incident.get_status_display()}, source: {incident.get_source_display()}"
+        if incident.created_at < start:
+            counted, detail = False, f"recorded on {recorded.isoformat()}, before the period ({what})"
+        elif incident.created_at >= end:
+            counted, detail = False, f"recorded on {recorded.isoformat()}, after the period ({what})"
+        else:
+            counted, detail = True, f"recorded on {recorded.isoformat()} ({what})"
+        found.append(CountedRecord(incident.title, incident.get_absolute_url(), counted, detail))
+    return found
+
+
+INCIDENTS_REPORTED = Computation(
+    key="incidents_reported",
+    title="Incidents recorded in the incident register",
+    unit="count",
+    compute=_incidents_compute,
+    records=_incidents_records,
+)
+
+
+SMELTERS_METHOD = (
+    "The share of the smelters and refiners in the organisation's consolidated smelter list (from its suppliers' "
+    "CMRT/EMRT files) that are identified: a valid RMI facility id, or a site found in the site registry."
+)
+SMELTERS_NO_HISTORY = (
+    "The smelter consolidation keeps only the current list, not its history: a period that ended before today "
+    "cannot be computed. Enter the figure reported then, if you need it."
+)
+
+
+def _today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _smelters_compute(organisation_id: int, period_start: dt.date, period_end: dt.date) -> Computed:
+    from django.db.models import Count, Q
+
+    from hrdd.rmi.models import ConsolidatedSmelter
+
+    if period_end < _today():
+        return Computed(None, 0, None, SMELTERS_METHOD, missing=SMELTERS_NO_HISTORY)
+    totals = ConsolidatedSmelter.objects.filter(organisation_id=organisation_id).aggregate(
+        smelters=Count("id"), identified=Count("id", filter=Q(identified=True))
+    )
+    smelters, identified = int(totals["smelters"] or 0), int(totals["identified"] or 0)
+    if not smelters:
+        return Computed(
+            None,
+            0,
+            0,
+            SMELTERS_METHOD,
+            missing="No smelter list yet: no supplier's CMRT or EMRT has been consolidated.",
+        )
+    value = (Decimal(100) * identified / smelters).quantize(Decimal("0.01"))
+    return Computed(value=value, numerator=identified, denominator=smelters, method=SMELTERS_METHOD)
+
+
+def _smelters_records(
+    organisation_id: int, period_start: dt.date, period_end: dt.date
+) -> list[CountedRecord]:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    from hrdd.rmi.models import ConsolidatedSmelter
+
+    if period_end < _today():
+        return []
+    base = reverse("rmi:smelters")
+    found: list[CountedRecord] = []
+    rows = ConsolidatedSmelter.objects.filter(organisation_id=organisation_id).order_by("metal", "name", "id")
+    for smelter in rows.only("metal", "name", "cid", "site_id", "identified"):
+        url = f"{base}?{urlencode({'metal': smelter.metal, 'query': smelter.cid or smelter.name})}"
+        if smelter.identified and smelter.cid:
+            detail = f"identified by its RMI facility id {smelter.cid}"
+        elif smelter.identified:
+            detail = "identified: found in the site registry"
+        else:
+            detail = "not identified: no valid RMI facility id and no site found in the registry"
+        found.append(CountedRecord(f"{smelter.metal}: {smelter.name}", url, smelter.identified, detail))
+    return found
+
+
+SMELTERS_IDENTIFIED = Computation(
+    key="smelters_identified",
+    title="Smelters and refiners identified",
+    unit="percent",
+    compute=_smelters_compute,
+    records=_smelters_records,
+)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A KPI's figure for one period, computed or entered: what pages, the CLI and NGO answers quote
+
+
+@dataclass(frozen=True)
+class KpiFigure:
+    """A KPI's figure for the calendar-year period that ends on `period_end`. `value` None: no figure, and
+    `missing` says why. `text` is the figure as a sentence part, e.g. "64% (16 of 25) on 2026-12-31"."""
+
+    value: Decimal | None
+    unit: str
+    period_start: dt.date
+    period_end: dt.date
+    text: str
+    computed: bool
+    source: str  # where the figure comes from: the rule and records, or who entered it with which evidence
+    numerator: int | None = None
+    denominator: int | None = None
+    missing: str = ""
+    entered_by: str = ""
+    entered_at: dt.datetime | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """A JSON-ready form (e.g. an NGO answer's evidence snapshot)."""
+        return {
+            "value": None if self.value is None else str(self.value),
+            "unit": self.unit,
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "text": self.text,
+            "computed": self.computed,
+            "source": self.source,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "missing": self.missing,
+            "entered_by": self.entered_by,
+            "entered_at": self.entered_at.isoformat() if self.entered_at else None,
+        }
+
+
+def format_value(value: Decimal | None, unit: str) -> str:
+    """A value as people read it: "64%" or "64.5%", "12"; "—" for none."""
+    if value is None:
+        return "—"
+    number = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    text = f"{number:f}"
+    return f"{text}%" if unit == "percent" else text
+
+
+def figure_text(
+    value: Decimal | None,
+    unit: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    numerator: int | None = None,
+    denominator: int | None = None,
+) -> str:
+    """The figure in words: a share on the period's last day, a count over the period."""
+    if value is None:
+        return f"no figure for {period_start.isoformat()} to {period_end.isoformat()}"
+    shown = format_value(value, unit)
+    if unit == "percent":
+        of = f" ({numerator} of {denominator})" if numerator is not None and denominator else ""
+        return f"{shown}{of} on {period_end.isoformat()}"
+    return f"{shown} from {period_start.isoformat()} to {period_end.isoformat()}"
+
+
+def year_period(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period of a calendar year: 1 January to 31 December, or to today for the current year (to date)."""
+    today = today or _today()
+    end = dt.date(year, 12, 31)
+    if year == today.year:
+        end = today
+    return dt.date(year, 1, 1), end
+
+
+def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> KpiFigure:
+    """The figure of a computed KPI (a `Kpi` with `computation` and `programme`) for one period."""
+    key = str(getattr(kpi, "computation", ""))
+    unit = str(getattr(kpi, "unit", "count"))
+    organisation_id = int(kpi.programme.organisation_id)  # type: ignore[attr-defined]
+    try:
+        rule = computation(key)
+    except (UnknownComputation, ImportError, AttributeError):
+        why = f"The computation {key!r} is not available yet in this installation."
+        return KpiFigure(
+            None, unit, period_start, period_end, f"not available yet ({key})", True, why, missing=why
+        )
+    result = rule.compute(organisation_id, period_start, period_end)
+    text = (
+        figure_text(result.value, unit, period_start, period_end, result.numerator, result.denominator)
+        if result.value is not None
+        else f"no figure: {result.missing}"
+    )
+    return KpiFigure(
+        value=result.value,
+        unit=unit,
+        period_start=period_start,
+        period_end=period_end,
+        text=text,
+        computed=True,
+        source=f"Computed by hrdd: {rule.title}. {result.method}",
+        numerator=result.numerator,
+        denominator=result.denominator,
+        missing=result.missing,
+    )
+
+
+def entered_figure(
+    kpi: object, value: object | None, period_start: dt.date, period_end: dt.date
+) -> KpiFigure:
+    """The figure of an entered KPI from its stored `KpiValue` (or the absence of one)."""
+    unit = str(getattr(kpi, "unit", "count"))
+    if value is None:
+        why = f"No value was entered for {period_start.isoformat()} to {period_end.isoformat()}."
+        return KpiFigure(None, unit, period_start, period_end, "no value entered", False, why, missing=why)
+    v: Any = value
+    evidence = [
+        part
+        for part in (
+            v.document_name and f"document {v.document_name}",
+            v.evidence_url and f"link {v.evidence_url}",
+            v.evidence_page and f"page {v.evidence_page}",
+            v.evidence_note and f"note: {v.evidence_note}",
+        )
+        if part
+    ]
+    who = (v.entered_by.get_full_name() or v.entered_by.email) if v.entered_by_id else "unknown"
+    source = f"Entered by {who} on {v.entered_at:%Y-%m-%d}"
+    source += f"; evidence: {'; '.join(evidence)}" if evidence else "; no evidence given"
+    return KpiFigure(
+        value=Decimal(v.value),
+        unit=unit,
+        period_start=v.period_start,
+        period_end=v.period_end,
+        text=figure_text(Decimal(v.value), unit, v.period_start, v.period_end, v.numerator, v.denominator),
+        computed=False,
+        source=source,
+        numerator=v.numerator,
+        denominator=v.denominator,
+        entered_by=who,
+        entered_at=v.entered_at,
+    )
+
+
+def kpi_figure(kpi: object, period_end: dt.date) -> KpiFigure:
+    """The KPI's figure for the calendar-year period that ends on `period_end` (1 January of that year to that
+    day): computed from records for a computed KPI, else the value entered for that period."""
+    period_start = dt.date(period_end.year, 1, 1)
+    if getattr(kpi, "computation", ""):
+        return computed_figure(kpi, period_start, period_end)
+    stored = (
+        kpi.values.select_related("entered_by")  # type: ignore[attr-defined]
+        .filter(period_end=period_end)
+        .first()
+    )
+    if stored is None:
+        # a value entered for the whole year answers for any day of it
+        stored = (
+            kpi.values.select_related("entered_by")  # type: ignore[attr-defined]
+            .filter(period_start__lte=period_end, period_end__gte=period_end)
+            .order_by("-period_end")
+            .first()
+        )
+    return entered_figure(kpi, stored, period_start, period_end)
