@@ -100,6 +100,10 @@ def remind(
     rated = obligation_verdicts_refresh_daily(today=day)  # the statuses a new day changes
     sent = reminders_send(today=day)
     notices = exposure_notify_new_mentions()  # sites named since the last run that have incidents
+    from hrdd.programmes.certifications import certification_reminders_send
+
+    expiring = certification_reminders_send(today=day)  # certifications nearing or past their end, once each
+    stdout().print(f"{len(expiring)} certification expiry reminder(s) sent", highlight=False)
     out = stdout()
     out.print(f"{rated} obligation verdict(s) rated for the day", highlight=False)
     out.print(f"{len(notices)} incident notice(s) for newly named sites", highlight=False)
