@@ -277,3 +277,51 @@ def test_the_dashboard_and_kpi_pages_do_not_grow_with_the_records(
     with django_assert_max_num_queries(25):
         html = client.get(smelters.get_absolute_url()).content.decode()
     assert f"{(size + 1) // 2} of the {size} records looked at are counted" in html
+
+
+# -- the API ------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_creates_lists_and_reads_a_programme_with_its_figures(client, manager):
+    client.force_login(manager)
+    made = client.post(
+        "/api/v1/programmes/",
+        {"template_key": "oecd-five-steps", "start_year": YEAR - 1, "end_year": YEAR + 1},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    listed = client.get("/api/v1/programmes/").json()
+    assert listed["count"] == 1 and listed["items"][0]["template_key"] == "oecd-five-steps"
+    detail = client.get(f"/api/v1/programmes/{made.json()['id']}").json()
+    assert len(detail["objectives"]) == 5
+    smelters = next(k for k in detail["kpis"] if k["computation"] == "smelters_identified")
+    assert [y["year"] for y in smelters["years"]] == [YEAR - 1, YEAR]
+    assert smelters["years"][0]["figure"]["value"] is None  # no history of the consolidation
+    assert smelters["years"][0]["status"]["status"] == "no_value"
+
+
+def test_the_api_enters_a_value_and_refuses_bad_input_naming_the_field(client, manager, programme):
+    client.force_login(manager)
+    trained = kpi(programme, "employees_trained")
+    url = f"/api/v1/programmes/kpis/{trained.public_id}/values"
+    refused = client.post(
+        url, {"year": YEAR - 1, "value": "140", "evidence_note": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 422 and refused.json()["field"] == "value"
+    unknown = client.post(url, {"year": YEAR - 1, "valu": "40"}, content_type="application/json")
+    assert unknown.status_code == 422
+    saved = client.post(
+        url, {"year": YEAR - 1, "value": "40", "evidence_note": "HR"}, content_type="application/json"
+    )
+    assert saved.status_code == 201 and saved.json()["entered_by"] == manager.email
+    figures = client.get(f"/api/v1/programmes/kpis/{trained.public_id}").json()
+    assert figures["years"][0]["figure"]["text"] == f"40% on {YEAR - 1}-12-31"
+
+
+def test_the_api_hides_another_organisations_programme(client, programme):
+    client.force_login(UserFactory(organisation=OrganisationFactory()))
+    assert client.get(f"/api/v1/programmes/{programme.public_id}").status_code == 404
+    assert (
+        client.get(f"/api/v1/programmes/kpis/{kpi(programme, 'employees_trained').public_id}").status_code
+        == 404
+    )
