@@ -495,7 +495,7 @@ def test_capacity_building_counts_each_supplier_enrolled_at_any_time_in_the_peri
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_kpis_take_a_fixed_number_of_queries(trader, size, django_assert_max_num_queries):
-    for n in range(size):
+    for _n in range(size):
         company = CompanyFactory(organisation=trader)
         SupplierTierFactory(company=company, tier="high", computed_tier="high")
         completed(company, dt.date(2026, 3, 1))
