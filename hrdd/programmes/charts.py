@@ -13,21 +13,23 @@ from django.utils.translation import gettext as _
 from hrdd.domain.programmes import COUNT, PERCENT, format_kpi_value
 
 WIDTH, HEIGHT = 420, 190
-LEFT, RIGHT, TOP, BOTTOM = 44, 12, 14, 30
+LEFT, RIGHT, TOP, BOTTOM = 44, 24, 14, 30
 VALUE_COLOUR = "#1d3557"
 TARGET_COLOUR = "#b25b00"
 PATH_COLOUR = "#6b7785"
 
 
 def _ceiling(values: list[Decimal], unit: str) -> Decimal:
+    """The top of the value axis: 100 for a percentage; for a count a round even number a little above the
+    largest, at least 2 (so that the middle line is a whole number too)."""
     if unit == PERCENT:
         return Decimal(100)
-    top = max(values, default=Decimal(0))
-    if top <= 0:
-        return Decimal(1)
-    # a round top a little above the largest number
-    step = Decimal(10) ** (len(str(int(top))) - 1)
-    return ((top * Decimal("1.1")) / step).to_integral_value(rounding="ROUND_CEILING") * step
+    top = max(values, default=Decimal(0)) * Decimal("1.1")
+    if top <= 2:
+        return Decimal(2)
+    step = Decimal(10) ** max(len(str(int(top))) - 1, 0)
+    rounded = (top / step).to_integral_value(rounding="ROUND_CEILING") * step
+    return rounded + (rounded % 2)
 
 
 def kpi_chart_svg(

@@ -243,6 +243,25 @@ class KpiFigure:
     entered_by: str = ""
     entered_at: dt.datetime | None = None
 
+    @property
+    def headline(self) -> str:
+        """The value alone, as a dashboard shows it big: "64%", "12"; "—" for none."""
+        return format_value(self.value, self.unit)
+
+    @property
+    def detail(self) -> str:
+        """What the value is: "16 of 25 on 2026-12-31", "from 2026-01-01 to 2026-11-30"."""
+        if self.value is None:
+            return self.missing
+        if self.unit == "percent":
+            of = (
+                f"{self.numerator} of {self.denominator} "
+                if self.numerator is not None and self.denominator
+                else ""
+            )
+            return f"{of}on {self.period_end.isoformat()}"
+        return f"from {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form (e.g. an NGO answer's evidence snapshot)."""
         return {
