@@ -422,6 +422,20 @@ class CaseAggregates:
     until: dt.date
     breakdowns: tuple[Breakdown, ...]
 
+    @property
+    def total_shown(self) -> int | None:
+        """The total for a page: None (shown as "fewer than N") from 1 to `smallest` - 1, since with one country
+        or partner the breakdown would otherwise be read off the total."""
+        return _shown(self.total, self.smallest)
+
+    @property
+    def supported_shown(self) -> int | None:
+        return _shown(self.supported, self.smallest)
+
+
+def _shown(count: int, smallest: int) -> int | None:
+    return count if count == 0 or count >= smallest else None
+
 
 def case_aggregates(organisation_id: int, *, until: dt.date | None = None) -> CaseAggregates:
     """Counts of the organisation's cases identified on or before `until` (today when not given): the total, the

@@ -205,7 +205,9 @@ class CaseListForm(ListForm):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=())
     country = forms.ChoiceField(label=_("Country"), required=False, choices=())
     partner = forms.ChoiceField(label=_("Remediation partner"), required=False, choices=())
-    overdue = forms.BooleanField(label=_("Follow-up overdue only"), required=False)
+    overdue = forms.ChoiceField(
+        label=_("Follow-up"), required=False, choices=[ANY, ("on", _("overdue only"))]
+    )
 
     def __init__(self, *args: Any, choices: dict[str, list[tuple[str, str]]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -114,7 +114,7 @@ def test_another_organisation_sees_nothing_of_them(case, role):
     listed = client.get(reverse("programmes:cases")).content.decode()
 
     assert "KOL-2026-001" not in listed and SECRET not in listed
-    assert '<strong id="cases-total">0</strong>' in listed
+    assert '<dd id="cases-total">0</dd>' in listed
     assert client.get(case.get_absolute_url()).status_code == 404
     assert client.post(reverse("programmes:case_follow_up", args=[case.public_id]), {}).status_code == 404
     with pytest.raises(NotFound):
@@ -240,6 +240,7 @@ def test_small_cells_are_shown_as_fewer_than_five(owner, people):
     page = client_for(people["viewer"]).get(reverse("programmes:cases")).content.decode()
 
     assert found.total == 9 and found.supported == 7
+    assert found.total_shown == 9 and found.supported_shown == 7
     by_country = next(b for b in found.breakdowns if b.title == "By country").cells
     assert [cell.hidden for _label, cell in by_country] == [
         True,
@@ -248,6 +249,18 @@ def test_small_cells_are_shown_as_fewer_than_five(owner, people):
     cells = [cell.count for b in found.breakdowns for _label, cell in b.cells]
     assert 2 not in cells and 7 not in cells
     assert "fewer than 5" in page and SECRET not in page
+
+
+def test_a_total_below_five_is_hidden_too_since_one_country_would_give_it_away(owner, people):
+    ChildLabourCaseFactory(
+        organisation=owner, country_iso3="COD", status="supported", supported_on=D(2026, 1, 1)
+    )
+
+    found = services.case_aggregates(owner.pk, until=D(2026, 12, 31))
+    page = client_for(people["viewer"]).get(reverse("programmes:cases")).content.decode()
+
+    assert found.total_shown is None and found.supported_shown is None
+    assert '<dd id="cases-total">fewer than 5</dd>' in page
 
 
 def test_a_lone_small_cell_hides_a_second_so_it_cannot_be_worked_out(owner):

@@ -456,3 +456,14 @@ def test_the_kpi_takes_a_fixed_number_of_queries(manager, trader, django_assert_
     fill(15)
     with django_assert_num_queries(2):
         kpi().records(trader.pk, D(2026, 1, 1), D(2026, 12, 31))
+
+
+def test_hrdd_remind_sends_the_certification_reminders_once(manager, supplier, cli, mailoutbox):
+    record(manager, supplier, valid_until=D(2026, 9, 1))
+
+    first = cli("remind", "--today", "2026-08-20")
+    second = cli("remind", "--today", "2026-08-20")
+
+    assert first.returncode == 0, first.stderr
+    assert "1 certification expiry reminder(s) sent" in first.stdout
+    assert "0 certification expiry reminder(s) sent" in second.stdout
