@@ -33,6 +33,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
@@ -58,6 +59,16 @@ MAX_NOTE = 4_000
 CHOICES_LIMIT = 200  # records offered per select on the evidence page (the newest)
 Status = NgoResponse.Status
 Kind = NgoEvidence.Kind
+# how an evidence item's kind is named beside its title
+KIND_SHORT = {
+    Kind.KPI: _lazy("KPI"),
+    Kind.PROGRAMME: _lazy("programme"),
+    Kind.SMELTERS: _lazy("smelter list"),
+    Kind.INCIDENT: _lazy("incident"),
+    Kind.CERTIFICATION: _lazy("certification"),
+    Kind.DOCUMENT: _lazy("document"),
+    Kind.LINK: _lazy("link"),
+}
 # draft -> in review -> final; in review may go back to draft; final only back to draft (reopening, audited)
 MOVES: dict[str, tuple[str, ...]] = {
     Status.DRAFT: (Status.IN_REVIEW,),

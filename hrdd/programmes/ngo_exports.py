@@ -39,15 +39,24 @@ def _absolute(link: str) -> str:
 def letter_evidence_line(evidence: NgoEvidence) -> tuple[str, str]:
     """One evidence item as the letter cites it: its text, and the web address to link ('' for none). Records of
     hrdd are quoted by their snapshotted figure (the NGO cannot open hrdd); documents go with the letter."""
-    parts = [evidence.title]
-    figure = evidence_figure(evidence)
-    if figure:
-        parts.append(figure)
+    text = evidence.title.rstrip(".")
     if evidence.kind == NgoEvidence.Kind.DOCUMENT:
-        parts.append(_("enclosed: %s") % evidence.document_name)
+        if evidence.document_name and evidence.document_name != evidence.title:
+            text += " " + _("(enclosed as %s)") % evidence.document_name
+        else:
+            text += " " + _("(enclosed)")
     if evidence.page:
-        parts.append(_("page or section %s") % evidence.page)
-    return ". ".join(p.rstrip(".") for p in parts if p) + ".", evidence.url
+        text += ", " + evidence.page
+    snapshot = evidence.snapshot or {}
+    figure = (
+        (snapshot.get("text") or snapshot.get("missing") or "")
+        if evidence.kind == NgoEvidence.Kind.KPI
+        else ""
+    )
+    figure = figure or evidence_figure(evidence)
+    if figure:
+        text += ": " + figure
+    return text.rstrip(".") + ".", evidence.url
 
 
 def _hyperlink(paragraph: Any, url: str, text: str) -> None:
@@ -132,7 +141,7 @@ def letter_docx(
         doc.add_paragraph(_("Your reference: %s") % response.reference)
     subject = doc.add_paragraph()
     subject.add_run(
-        _("Re: %(title)s (%(ngo)s)") % {"title": framework.title, "ngo": framework.ngo}
+        _("Re: %(ngo)s, %(title)s") % {"title": framework.title, "ngo": framework.ngo}
     ).bold = True
     subject.paragraph_format.space_before = Pt(8)
 

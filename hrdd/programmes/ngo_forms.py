@@ -145,7 +145,7 @@ class EvidenceForm(PageForm):
             self.fields["url"] = forms.CharField(
                 label=_("Web address"),
                 max_length=1000,
-                widget=forms.URLInput(attrs={"placeholder": "https://"}),
+                widget=forms.TextInput(attrs={"inputmode": "url", "placeholder": "https://"}),
             )
             self.order_fields(["url", "title", "page"])
         if kind in ("smelters",):

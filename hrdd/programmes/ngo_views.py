@@ -153,7 +153,10 @@ def _response_page(
                 "answer_form": answer_form,
                 "rating_form": rating_form,
                 "saved": bound.get("saved") if bound.get("answer") == key else None,
-                "evidence": [(e, ngo.evidence_link(e), ngo.evidence_figure(e)) for e in row.evidence],
+                "evidence": [
+                    (e, ngo.evidence_link(e), ngo.evidence_figure(e), ngo.KIND_SHORT.get(e.kind, e.kind))
+                    for e in row.evidence
+                ],
                 "evidence_kinds": [NgoEvidence.Kind(k).label for k in row.criterion.evidence],
             }
         )

@@ -635,7 +635,7 @@ def test_the_letter_draft_reopens_with_letterhead_answers_numbered_evidence_and_
     assert len(evidence) == 3
     assert "1 of 1 smelters identified (100%)" in evidence[0]
     assert "64" in evidence[1] and "% high-risk suppliers assessed" in evidence[1]
-    assert "Responsible sourcing report 2025" in evidence[2] and "page or section p. 23" in evidence[2]
+    assert "Responsible sourcing report 2025" in evidence[2] and ", p. 23" in evidence[2]
     assert "https://example.org/report-2025.pdf" in evidence[2]  # the hyperlink's text
     rels = [r.target_ref for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert rels == ["https://example.org/report-2025.pdf"]
