@@ -218,20 +218,20 @@ def programme_create(
             text=item.text,
             target_year=item.target_year or end,
         )
-    for position, item in enumerate(template.kpis):
+    for position, spec in enumerate(template.kpis):
         Kpi.objects.create(
             programme=programme,
-            objective=objectives.get(item.objective or ""),
-            key=item.key,
+            objective=objectives.get(spec.objective or ""),
+            key=spec.key,
             position=position,
-            name=item.name,
-            description=item.description.strip(),
-            unit=item.unit,
-            direction=item.direction,
-            computation=item.computation or "",
-            baseline_value=item.baseline,
-            baseline_year=item.baseline_year,
-            targets={str(y): str(v) for y, v in item.targets.items()},
+            name=spec.name,
+            description=spec.description.strip(),
+            unit=spec.unit,
+            direction=spec.direction,
+            computation=spec.computation or "",
+            baseline_value=spec.baseline,
+            baseline_year=spec.baseline_year,
+            targets={str(y): str(v) for y, v in spec.targets.items()},
         )
     audit_record(
         actor=actor,

@@ -325,3 +325,49 @@ def test_the_api_hides_another_organisations_programme(client, programme):
         client.get(f"/api/v1/programmes/kpis/{kpi(programme, 'employees_trained').public_id}").status_code
         == 404
     )
+
+
+def test_a_stale_kpi_save_is_refused(client, manager, programme):
+    trained = kpi(programme, "employees_trained")
+    opened = trained.version
+    services.kpi_update(actor=manager, kpi=trained, name="Renamed", direction="increase")
+    client.force_login(manager)
+    response = client.post(
+        reverse("programmes:kpi_edit", args=[trained.public_id]),
+        {"version": opened, "name": "Mine", "direction": "decrease"},
+    )
+    assert response.status_code == 400 and "nothing was saved" in response.content.decode()
+    trained.refresh_from_db()
+    assert (trained.name, trained.direction) == ("Renamed", "increase")
+
+
+def test_a_value_is_corrected_with_the_stamp_of_the_value_seen(client, manager, programme):
+    trained = kpi(programme, "employees_trained")
+    first = services.kpi_value_enter(
+        actor=manager, kpi=trained, year=YEAR - 1, value="40", evidence_note="HR"
+    )
+    client.force_login(manager)
+    response = client.post(
+        reverse("programmes:kpi_value", args=[trained.public_id]),
+        {
+            "year": YEAR - 1,
+            "value": "45",
+            "evidence_note": "HR, corrected",
+            f"seen_{YEAR - 1}": first.entered_at.isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert KpiValue.objects.get().value == Decimal(45)
+    assert AuditEvent.objects.filter(action="programme.kpi_value_update").count() == 1
+
+
+def test_a_computed_kpi_takes_no_entered_value(manager, programme):
+    with pytest.raises(services.ProgrammeError) as refused:
+        services.kpi_value_enter(
+            actor=manager,
+            kpi=kpi(programme, "incidents_reported"),
+            year=YEAR - 1,
+            value="3",
+            evidence_note="x",
+        )
+    assert refused.value.field == "value"
