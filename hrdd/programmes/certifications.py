@@ -515,7 +515,7 @@ def certification_reminders_send(*, today: dt.date | None = None) -> list[tuple[
     if not due:
         return []
     already = _sent_keys([r.pk for r, _key in due])
-    due = [(r, k) for r, k in due if (str(r.pk), k, r.valid_until.isoformat()) not in already]  # type: ignore[union-attr]
+    due = [(r, k) for r, k in due if (str(r.pk), k, r.valid_until.isoformat()) not in already]
     writers = _writers({r.organisation_id for r, _key in due})
     sent: list[tuple[Certification, str]] = []
     for record, key in due:
@@ -523,7 +523,7 @@ def certification_reminders_send(*, today: dt.date | None = None) -> list[tuple[
             locked = Certification.objects.select_for_update().filter(pk=record.pk).first()
             if locked is None or locked.valid_until != record.valid_until:
                 continue  # deleted or changed meanwhile: the next run decides again
-            if _sent_keys([record.pk]) & {(str(record.pk), key, record.valid_until.isoformat())}:  # type: ignore[union-attr]
+            if _sent_keys([record.pk]) & {(str(record.pk), key, record.valid_until.isoformat())}:
                 continue  # sent meanwhile by another run: never twice
             recipients = writers.get(record.organisation_id, [])
             audit_record(
@@ -534,7 +534,7 @@ def certification_reminders_send(*, today: dt.date | None = None) -> list[tuple[
                 target=record,
                 after={
                     "reminder": key,
-                    "valid_until": record.valid_until.isoformat(),  # type: ignore[union-attr]
+                    "valid_until": record.valid_until.isoformat(),
                     "recipients": len(recipients),
                 },
             )
@@ -597,7 +597,7 @@ def _copper_verdicts(organisation_id: int, end: dt.date) -> list[tuple[Any, bool
         company__isnull=False,
         company__kind__in=SUPPLIER_KINDS,
     ).order_by("-valid_until", "id"):
-        records.setdefault(record.company_id, []).append(record)  # type: ignore[arg-type]
+        records.setdefault(record.company_id, []).append(record)
     verdicts = []
     for company in suppliers:
         reasons = [rules.counts_toward(found, GROUP, facts_of(r), end) for r in records.get(company.pk, [])]
