@@ -736,3 +736,41 @@ def test_a_second_framework_from_a_folder_drives_the_pages_and_both_exports(mana
     assert rows[2][4] == "Partly met"
     with pytest.raises(ngo.NgoError):
         rate(reviewer, response, "grievance", "adequate")  # Amnesty's band is not on this scale
+
+
+def test_each_evidence_item_clicks_through_to_its_record(manager, response, trader, kpi):
+    ConsolidatedSmelterFactory(organisation=trader, metal="Cobalt", identified=True)
+    incident = IncidentFactory(organisation=trader, title="Pit collapse")
+    item = answer(response, "remediation")
+
+    links = {
+        kind: ngo.evidence_link(ngo.ngo_evidence_add(actor=manager, answer=item, kind=kind, **values))
+        for kind, values in (
+            ("smelters", {}),
+            ("incident", {"incident": incident}),
+            ("link", {"url": "https://example.org/report.pdf"}),
+            ("document", {"document": SimpleUploadedFile("r.txt", b"text", content_type="text/plain")}),
+        )
+    }
+
+    assert links["smelters"] == reverse("rmi:smelters")
+    assert links["incident"] == reverse("incidents:detail", args=[incident.public_id])
+    assert links["link"] == "https://example.org/report.pdf"
+    assert links["document"].startswith("/programmes/ngo/evidence/") and links["document"].endswith("/file")
+    html = client_for(manager).get(response.get_absolute_url()).content.decode()
+    for link in links.values():
+        assert f'href="{link}"' in html
+
+
+def test_an_incident_the_user_may_not_see_is_not_found_on_the_evidence_page(manager, response):
+    hidden = IncidentFactory(title="Another trader's private finding")
+    item = answer(response, "remediation")
+
+    page = client_for(manager).post(
+        reverse("programmes:ngo_evidence", args=[item.public_id]),
+        {"kind": "incident", "incident": str(hidden.public_id)},
+    )
+
+    assert page.status_code == 400
+    assert "Another trader" not in page.content.decode()
+    assert not NgoEvidence.objects.exists()
