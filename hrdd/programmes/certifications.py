@@ -9,7 +9,7 @@ registry sites; the record belongs to the organisation that made it.
 
 For other areas:
 - `expiry_warnings(organisation_id, today)`: the records in force that lapse within the YAML's days or have
-  lapsed, for a page's top (a fixed number of queries);
+  lapsed, for a page's top (one query), and `expiry_warning_count(organisation_id, today)` how many;
 - `certification_reminders_send(today=...)`: e-mail the writers of each organisation once per certification,
   end date and threshold (called by `hrdd remind`); what was sent is kept in the audit log
   (action "certification.expiry_reminder"), so a second run sends nothing twice;
@@ -432,10 +432,8 @@ def expiry_warnings(
     first (one query; at most `limit`)."""
     today = today or timezone.localdate()
     found = schemes()
-    soon = today + dt.timedelta(days=found.expiry.expiring_within_days)
     records = (
-        Certification.objects.filter(organisation_id=organisation_id, valid_until__lte=soon)
-        .filter(_in_force_q())
+        _expiring_records(organisation_id, today)
         .select_related("company", "site")
         .order_by("valid_until", "id")[:limit]
     )
@@ -456,6 +454,19 @@ def expiry_warnings(
             )
         )
     return warnings
+
+
+def _expiring_records(organisation_id: int, today: dt.date) -> QuerySet[Certification]:
+    soon = today + dt.timedelta(days=schemes().expiry.expiring_within_days)
+    return Certification.objects.filter(organisation_id=organisation_id, valid_until__lte=soon).filter(
+        _in_force_q()
+    )
+
+
+def expiry_warning_count(organisation_id: int, today: dt.date | None = None) -> int:
+    """How many records `expiry_warnings` would list (no limit): in force by status and ending within the YAML's
+    days, or ended (one query)."""
+    return _expiring_records(organisation_id, today or timezone.localdate()).count()
 
 
 # -- expiry reminders (hrdd remind) ------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ def test_a_copper_mark_nears_its_end_and_a_case_is_seen_only_as_counts_by_a_view
     # the supplier's page shows it too
     page.goto(world["supplier"].get_absolute_url())
     expect(page.locator("#company-certifications")).to_contain_text("expiring soon")
+    shoot(page, "company")
 
     # a child-labour case at the artisanal mine
     page.goto("/programmes/cases/new/")
