@@ -240,7 +240,7 @@ def assess_supplier_tier(
         for listing in _cahra_hits(rules, knowledge, link.country_iso3, link.material):
             add(
                 "cahra_sourcing",
-                f"Sources {what}: {_place(listing.country_iso3)} is on the “{listing.list_name}” ({listing.year}).",
+                f"Sources {what}, which is on the “{listing.list_name}” ({listing.year}).",
                 f"{rules.cahra.source}; {_edition(listing, listing.list_name)}",
             )
         if link.is_asm:
@@ -253,8 +253,8 @@ def assess_supplier_tier(
             words = " and ".join(FLAG_WORDS[f] for f in flags)
             add(
                 "labour_goods",
-                f"Sources {what}: “{good.good}” from {_place(link.country_iso3)} is listed as produced with "
-                f"{words} (US DOL, {good.year}).",
+                f"Sources {what}: the US DOL lists “{good.good}” from {_place(link.country_iso3)} as produced "
+                f"with {words} ({good.year}).",
                 f"{rules.labour_goods.source}; {good.source}",
             )
     for site in facts.sites:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from hrdd.domain.countries import display_name
 from hrdd.programmes import diligence
 from hrdd.programmes.models import Gap
 
@@ -27,3 +28,33 @@ def supplier_diligence(context: Any, company: Any) -> dict[str, Any]:
         "request": context.get("request"),
         "user": context.get("user"),
     }
+
+
+@register.filter
+def country(iso3: str) -> str:
+    """A country code as people name the country ("COD" -> "Democratic Republic of the Congo")."""
+    return display_name(iso3) if iso3 else ""
+
+
+REASON_WORDS = {
+    "cahra_sourcing": "conflict-affected or high-risk area",
+    "cahra_site": "site in a conflict-affected or high-risk area",
+    "cahra_smelter": "smelter in or sourcing from a conflict-affected or high-risk area",
+    "asm_sourcing": "artisanal mining",
+    "asm_site": "artisanal mine",
+    "labour_goods": "child or forced labour listed",
+    "no_red_flag": "no red flag",
+    "nothing_known": "nothing known",
+}
+
+
+@register.filter
+def reason_words(reasons: list[dict[str, str]]) -> str:
+    """A stored tier's reasons in a few words each, once each (a list's cell; the page of the supplier has them
+    in full with their sources)."""
+    words: list[str] = []
+    for reason in reasons or []:
+        word = REASON_WORDS.get(reason.get("code", ""), reason.get("code", ""))
+        if word not in words:
+            words.append(word)
+    return "; ".join(words)
