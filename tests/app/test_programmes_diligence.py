@@ -622,3 +622,35 @@ def test_the_enrolment_and_gap_pages_show_what_is_overdue(client, manager, suppl
     client.force_login(manager)
     assert "overdue" in client.get(enrolment.get_absolute_url()).content.decode()
     assert "overdue-tag" in client.get(reverse("programmes:gap", args=[gap.public_id])).content.decode()
+
+
+# -- API ------------------------------------------------------------------------------------------------------------
+
+
+def test_the_api_adds_a_link_answers_the_tier_and_lists_the_suppliers(
+    client, manager, viewer, outsider, supplier
+):
+    client.force_login(manager)
+    url = f"/api/v1/programmes/suppliers/{supplier.public_id}/sourcing-links"
+    bad = client.post(
+        url, {"material": "cobalt", "country_iso3": "Atlantis"}, content_type="application/json"
+    )
+    assert bad.status_code == 422
+    made = client.post(
+        url, {"material": "cobalt", "country_iso3": "COD", "is_asm": True}, content_type="application/json"
+    )
+    assert made.status_code == 201
+    assert made.json()["tier"]["tier"] == "high"
+    assert [r["code"] for r in made.json()["tier"]["reasons"]] == [
+        "cahra_sourcing",
+        "asm_sourcing",
+        "labour_goods",
+    ]
+    listed = client.get("/api/v1/programmes/suppliers", {"tier": "high"}).json()
+    assert listed["count"] == 1 and listed["items"][0]["legal_name"] == supplier.legal_name
+    client.force_login(viewer)
+    assert client.get(f"/api/v1/programmes/suppliers/{supplier.public_id}/tier").json()["tier"] == "high"
+    refresh = f"/api/v1/programmes/suppliers/{supplier.public_id}/tier/refresh"
+    assert client.post(refresh).status_code == 403
+    client.force_login(outsider)
+    assert client.get(f"/api/v1/programmes/suppliers/{supplier.public_id}/tier").status_code == 404
