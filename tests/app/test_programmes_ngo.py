@@ -774,3 +774,19 @@ def test_an_incident_the_user_may_not_see_is_not_found_on_the_evidence_page(mana
     assert page.status_code == 400
     assert "Another trader" not in page.content.decode()
     assert not NgoEvidence.objects.exists()
+
+
+def test_the_final_page_offers_no_edits_and_reopening_asks_for_a_reason(manager, reviewer, response):
+    final = to_final(manager, reviewer, response)
+    client = client_for(manager)
+    url = reverse("programmes:ngo_status", args=[final.public_id])
+
+    page = client.get(final.get_absolute_url()).content.decode()
+    refused = client.post(url, {"status": "draft", "version": final.version})
+    reopened = client.post(url, {"status": "draft", "version": final.version, "reason": "New facts."})
+
+    assert "Save the answer" not in page and "Add evidence" not in page and "Reopen it" in page
+    assert refused.status_code == 400 and "reason is required" in refused.content.decode()
+    assert reopened.status_code == 302
+    final.refresh_from_db()
+    assert final.status == "draft"
