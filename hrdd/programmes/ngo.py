@@ -108,7 +108,7 @@ def framework_choices() -> list[tuple[str, str]]:
         try:
             framework = framework_for(key)
         except NgoFrameworkError:
-            continue  # a broken file in an extra folder is not offered; `hrdd` checks show why
+            continue  # a broken file in an extra folder is not offered; load_ngo_framework_file names its fault
         choices.append((key, f"{framework.ngo}: {framework.title}"))
     return choices
 
