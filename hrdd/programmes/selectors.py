@@ -192,11 +192,39 @@ def kpi_page_view(kpi: Kpi, *, today: dt.date | None = None) -> KpiView:
     return kpi_view(kpi, values, programme_years_so_far(kpi.programme, today), today)
 
 
-def kpi_records(kpi: Kpi, year: int, *, today: dt.date | None = None) -> tuple[list[CountedRecord], str]:
+# Computations whose records some roles may not see (the figure stays visible to every reader of the programme):
+# key -> the dotted path of a function user -> bool.
+RECORD_GUARDS = {"children_supported": "hrdd.programmes.cases.may_see_cases"}
+CONFIDENTIAL_RECORDS = (
+    "These records are confidential: only the organisation's administrators and responsible-sourcing managers see "
+    "which records are counted. The figure above is the count."
+)
+
+
+def may_see_records(user: Any, kpi: Kpi) -> bool:
+    """Whether the user may see the records a computed KPI counts (not only its figure)."""
+    from django.utils.module_loading import import_string
+
+    path = RECORD_GUARDS.get(kpi.computation)
+    if path is None:
+        return True
+    try:
+        guard = import_string(path)
+    except ImportError:
+        return False
+    return bool(guard(user)) and getattr(user, "organisation_id", None) == kpi.programme.organisation_id
+
+
+def kpi_records(
+    kpi: Kpi, year: int, *, user: Any, today: dt.date | None = None
+) -> tuple[list[CountedRecord], str]:
     """The records a computed KPI looked at for a year, counted first, with the reason each was or was not counted;
-    and, when there are none to show, why ('' otherwise)."""
+    and, when there are none to show, why ('' otherwise). Confidential records are shown only to the roles their
+    area allows."""
     today = today or timezone.localdate()
     start, end, _to_date = rules.period_of_year(year, today)
+    if not may_see_records(user, kpi):
+        return [], CONFIDENTIAL_RECORDS
     try:
         rule = computations.computation(kpi.computation)
     except (computations.UnknownComputation, ImportError, AttributeError):

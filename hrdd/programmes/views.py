@@ -250,7 +250,7 @@ def _kpi_page(
         chosen = years[-1]
     records, records_missing = ([], "")
     if kpi.computation and years:
-        records, records_missing = selectors.kpi_records(kpi, chosen)
+        records, records_missing = selectors.kpi_records(kpi, chosen, user=request.user)
     counted = sum(1 for r in records if r.counted)
     writer = _writer(request, kpi.programme)
     if writer and not kpi.computation and value_form is None and years:

@@ -371,3 +371,29 @@ def test_a_computed_kpi_takes_no_entered_value(manager, programme):
             evidence_note="x",
         )
     assert refused.value.field == "value"
+
+
+def test_child_labour_case_references_on_the_kpi_page_only_for_the_roles_that_see_cases(
+    client, manager, reader, programme, trader
+):
+    import importlib.util
+
+    if importlib.util.find_spec("hrdd.programmes.cases") is None:
+        pytest.skip("hrdd.programmes.cases is not written yet")
+    from tests.factories import ChildLabourCaseFactory
+
+    ChildLabourCaseFactory(
+        organisation=trader,
+        reference="CL-SECRET-7",
+        identified_on=timezone.localdate().replace(month=1, day=1),
+        status="supported",
+        supported_on=timezone.localdate().replace(month=1, day=2),
+        identity_notes="Name of the child",
+    )
+    children = kpi(programme, "children_supported")
+    client.force_login(reader)
+    html = client.get(children.get_absolute_url()).content.decode()
+    assert "CL-SECRET-7" not in html and "confidential" in html
+    client.force_login(manager)
+    html = client.get(children.get_absolute_url()).content.decode()
+    assert "CL-SECRET-7" in html and "Name of the child" not in html
