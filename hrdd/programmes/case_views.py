@@ -42,7 +42,7 @@ def cases_page(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "programmes/case_aggregates.html",
-            {"aggregates": aggregates, "nav": "cases"},
+            {"aggregates": aggregates},
         )
     form = CaseListForm(request.GET, choices=services.case_filter_choices(organisation_id))
     cases = services.case_list(
@@ -64,7 +64,6 @@ def cases_page(request: HttpRequest) -> HttpResponse:
             "aggregates": aggregates,
             "support_labels": dict(services.support_choices()),
             "overdue_count": services.case_list(user=request.user, overdue=True).count(),
-            "nav": "cases",
         },
     )
 
@@ -100,7 +99,7 @@ def case_create_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/case_form.html",
-        {"form": form, "case": None, "nav": "cases"},
+        {"form": form, "case": None},
         status=400 if form.errors else 200,
     )
 
@@ -127,7 +126,6 @@ def _render_case(
             "overdue": services.is_overdue(case),
             "follow_up_form": follow_up_form or FollowUpForm(initial={"on": timezone.localdate()}),
             "counted": case.status in services.COUNTED_STATUSES and case.supported_on is not None,
-            "nav": "cases",
         },
         status=status,
     )
@@ -151,7 +149,7 @@ def case_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     response = render(
         request,
         "programmes/case_form.html",
-        {"form": form, "case": case, "nav": "cases"},
+        {"form": form, "case": case},
         status=400 if form.errors else 200,
     )
     response["Cache-Control"] = "no-store"

@@ -90,7 +90,6 @@ def certifications_page(request: HttpRequest) -> HttpResponse:
             "more_warnings": len(warnings) > WARNINGS_SHOWN,
             "schemes": rules.get_schemes(),
             "today": today,
-            "nav": "certifications",
         },
     )
 
@@ -115,7 +114,6 @@ def certification_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
             "groups": groups,
             "may_edit": request.user.can_write,
             "today": today,
-            "nav": "certifications",
         },
     )
 
@@ -163,7 +161,7 @@ def certification_create_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "programmes/certification_form.html",
-        {"form": form, "certification": None, "schemes": rules.get_schemes(), "nav": "certifications"},
+        {"form": form, "certification": None, "schemes": rules.get_schemes()},
         status=400 if form.errors else 200,
     )
 
@@ -200,7 +198,6 @@ def certification_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpR
             "form": form,
             "certification": certification,
             "schemes": rules.get_schemes(),
-            "nav": "certifications",
         },
         status=400 if form.errors else 200,
     )

@@ -36,10 +36,46 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
     return {"memberships": memberships_of(user)}
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
-    match = getattr(request, "resolver_match", None)
-    if match is None:
-        return {"nav": ""}
+# The programme pages' parts, by the start of their URL name (the first that matches; the rest are "programmes").
+PROGRAMME_SECTIONS = (
+    ("ngo", "ngo"),
+    ("certification", "certifications"),
+    ("case", "certifications"),
+    ("supplier", "suppliers"),
+    ("sourcing", "suppliers"),
+    ("tier", "suppliers"),
+    ("assessment", "suppliers"),
+    ("gap", "suppliers"),
+    ("enrolment", "suppliers"),
+    ("milestone", "suppliers"),
+)
+
+
+def works_on_sourcing(user: Any) -> bool:
+    """Whether the user's navigation is a company's responsible sourcing (programme, suppliers, certifications,
+    smelters, incidents, NGO answers) rather than a buyer's four procurement steps: a member of a company, or a
+    responsible-sourcing manager wherever they work."""
+    from hrdd.accounts.models import Organisation, Role
+
+    organisation = getattr(user, "organisation", None)
+    if organisation is not None and organisation.kind == Organisation.Kind.COMPANY:
+        return True
+    return getattr(user, "role", None) == Role.SOURCING_MANAGER
+
+
+def _section(match: Any) -> str:
     if match.namespace == "accounts" and match.url_name in MEMBER_PAGES:
-        return {"nav": "members"}
-    return {"nav": NAV_SECTIONS.get(match.namespace or match.url_name or "", "")}
+        return "members"
+    if match.namespace == "programmes":
+        name = match.url_name or ""
+        return next(
+            (section for start, section in PROGRAMME_SECTIONS if name.startswith(start)), "programmes"
+        )
+    return NAV_SECTIONS.get(match.namespace or match.url_name or "", "")
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    sourcing = bool(user is not None and user.is_authenticated and works_on_sourcing(user))
+    match = getattr(request, "resolver_match", None)
+    return {"nav": _section(match) if match is not None else "", "nav_sourcing": sourcing}

@@ -20,6 +20,20 @@ from hrdd.consultations.models import Consultation, Invitation
 from hrdd.contracts.models import Obligation
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.selectors import procurement_list
+from hrdd.programmes.cases import may_see_cases
+from hrdd.programmes.certifications import expiry_warning_count
+from hrdd.programmes.models import (
+    ChildLabourCase,
+    DiligenceAssessment,
+    Enrolment,
+    Gap,
+    JoinRequest,
+    Milestone,
+    NgoResponse,
+    Programme,
+    SupplierTier,
+    Tier,
+)
 from hrdd.tenders.models import BidDraft, BidEvaluation, Tender
 
 RECENT_PROCUREMENTS = 5
@@ -99,6 +113,132 @@ def overview(*, user: User, today: dt.date | None = None) -> Overview:
     return Overview(
         open_procurements=open_procurements.count(),
         recent=list(open_procurements[:RECENT_PROCUREMENTS]),
+        attention=attention,
+        invitations_waiting=member_invitation_list(user=user).count() if user.is_organisation_admin else None,
+    )
+
+
+@dataclass(frozen=True)
+class SourcingOverview:
+    """A company's responsible-sourcing landing: its programmes and what needs attention."""
+
+    programmes: list[Programme]
+    attention: list[Attention]
+    invitations_waiting: int | None  # for an organisation's administrator; None for others
+
+
+# An NGO answer due within this many days is on the overview (and every one past its date).
+NGO_DUE_SOON_DAYS = 30
+ASSESSMENT_FRESH_DAYS = 365  # a high-risk supplier's latest completed assessment counts for a year
+
+
+def sourcing_overview(*, user: User, today: dt.date | None = None) -> SourcingOverview:
+    """What a responsible-sourcing manager looks at first, each counted in the database (a fixed number of queries
+    however many records there are). Child-labour follow-ups are counted only for the people who may see cases."""
+    today = today or timezone.localdate()
+    assessed_recently = DiligenceAssessment.objects.filter(
+        company=OuterRef("company"),
+        status=DiligenceAssessment.Status.COMPLETED,
+        assessed_on__gt=today - dt.timedelta(days=ASSESSMENT_FRESH_DAYS),
+    )
+    unassessed = (
+        SupplierTier.objects.visible_to(user)
+        .filter(tier=Tier.HIGH)
+        .exclude(Exists(assessed_recently))
+        .count()
+    )
+    gaps_overdue = (
+        Gap.objects.visible_to(user).exclude(status=Gap.Status.CLOSED).filter(deadline__lt=today).count()
+    )
+    milestones_overdue = (
+        Milestone.objects.visible_to(user)
+        .filter(done_on__isnull=True, due_on__lt=today, enrolment__status=Enrolment.Status.ACTIVE)
+        .count()
+    )
+    expiring = expiry_warning_count(user.organisation_id, today)
+    ngo_due = (
+        NgoResponse.objects.visible_to(user)
+        .exclude(status=NgoResponse.Status.FINAL)
+        .filter(respond_by__lte=today + dt.timedelta(days=NGO_DUE_SOON_DAYS))
+        .count()
+    )
+    joins = JoinRequest.objects.visible_to(user).filter(handled_at__isnull=True).count()
+    attention = [
+        Attention(
+            "unassessed",
+            unassessed,
+            ngettext(
+                "high-risk supplier without a recent assessment",
+                "high-risk suppliers without a recent assessment",
+                unassessed,
+            ),
+            _(
+                "High-risk suppliers with no completed enhanced-due-diligence assessment in the past 12 months."
+            ),
+            reverse("programmes:suppliers") + "?" + urlencode({"tier": Tier.HIGH}),
+        ),
+        Attention(
+            "gaps",
+            gaps_overdue,
+            ngettext("gap past its deadline", "gaps past their deadline", gaps_overdue),
+            _("Gaps found in assessments whose mitigation is not closed by its deadline."),
+            reverse("programmes:suppliers"),
+        ),
+        Attention(
+            "milestones",
+            milestones_overdue,
+            ngettext(
+                "capacity-building milestone overdue",
+                "capacity-building milestones overdue",
+                milestones_overdue,
+            ),
+            _("Milestones of suppliers enrolled in capacity building, past their date and not done."),
+            reverse("programmes:suppliers"),
+        ),
+        Attention(
+            "certifications",
+            expiring,
+            ngettext("certification expired or expiring", "certifications expired or expiring", expiring),
+            _("Certifications, memberships and ratings past or near the end of their validity."),
+            reverse("programmes:certifications"),
+        ),
+        Attention(
+            "ngo",
+            ngo_due,
+            ngettext("NGO assessment to answer soon", "NGO assessments to answer soon", ngo_due),
+            _("Answers to NGO assessments not final, due within 30 days or past their date."),
+            reverse("programmes:ngo_list"),
+        ),
+        Attention(
+            "joins",
+            joins,
+            ngettext("business partner asking to join", "business partners asking to join", joins),
+            _("Messages sent through a public programme page's form, not yet handled."),
+            reverse("programmes:list"),
+        ),
+    ]
+    if may_see_cases(user):
+        follow_ups = (
+            ChildLabourCase.objects.visible_to(user)
+            .filter(next_follow_up__lt=today)
+            .exclude(status__in=[ChildLabourCase.Status.CLOSED, ChildLabourCase.Status.LOST])
+            .count()
+        )
+        attention.append(
+            Attention(
+                "follow_ups",
+                follow_ups,
+                ngettext(
+                    "child-labour case follow-up overdue", "child-labour case follow-ups overdue", follow_ups
+                ),
+                _("Cases whose next follow-up date has passed."),
+                reverse("programmes:cases"),
+            )
+        )
+    return SourcingOverview(
+        programmes=list(
+            Programme.objects.visible_to(user).order_by("-start_year", "title")[:RECENT_PROCUREMENTS]
+        ),
         attention=attention,
         invitations_waiting=member_invitation_list(user=user).count() if user.is_organisation_admin else None,
     )

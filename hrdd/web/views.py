@@ -24,8 +24,9 @@ from hrdd.audit.tasks import (
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError
 from hrdd.core.views import task_run_context
+from hrdd.web.context_processors import works_on_sourcing
 from hrdd.web.forms import AuditListForm, OrganisationSwitchForm
-from hrdd.web.selectors import overview
+from hrdd.web.selectors import overview, sourcing_overview
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,7 +41,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def overview_page(request: HttpRequest) -> HttpResponse:
-    """The user's open procurements and what needs attention, each a count with the page that lists them."""
+    """The user's open procurements and what needs attention, each a count with the page that lists them; for a
+    company's responsible sourcing, its programmes and what needs attention in its supplier due diligence."""
+    if works_on_sourcing(request.user):
+        return render(
+            request, "web/sourcing_overview.html", {"overview": sourcing_overview(user=request.user)}
+        )
     return render(request, "web/overview.html", {"overview": overview(user=request.user)})
 
 
