@@ -44,6 +44,8 @@ def test_a_manager_runs_a_programme_and_a_partner_asks_to_join(new_page, login, 
 
     # create from the IXM template
     page.get_by_role("link", name="New programme").click()
+    shoot(page, "create", 390)
+    shoot(page, "create", 1280)
     page.get_by_label("Responsible mineral supply chains (IXM example)").check()
     page.get_by_label("Title").fill("Responsible minerals 2028")
     page.get_by_label("First year").fill(str(YEAR - 1))
@@ -55,6 +57,8 @@ def test_a_manager_runs_a_programme_and_a_partner_asks_to_join(new_page, login, 
     # set the training KPI's baseline and target
     page.get_by_role("link", name="% employees trained in responsible mineral supply chains").click()
     page.get_by_role("link", name="Edit targets and baseline").click()
+    shoot(page, "kpi-edit", 390)
+    shoot(page, "kpi-edit", 1280)
     page.get_by_label("Baseline value").fill("10")
     page.get_by_label("Baseline year").fill(str(YEAR - 2))
     page.get_by_label(f"{YEAR + 2} (%)").fill("90")
@@ -124,3 +128,7 @@ def test_a_manager_runs_a_programme_and_a_partner_asks_to_join(new_page, login, 
     expect(requests).to_contain_text("Kolwezi Cobalt Cooperative")
     requests.get_by_role("button", name="Mark handled").click()
     expect(page.locator("#join-table")).not_to_contain_text("not yet")
+    page.goto("/programmes/")
+    expect(page.locator("#programmes")).to_contain_text("Responsible minerals 2028")
+    shoot(page, "list", 390)
+    shoot(page, "list", 1280)
