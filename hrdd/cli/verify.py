@@ -21,7 +21,8 @@ def verify(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check that the stored verdicts (obligations' KPIs, sites' risk links, responses' scores) agree with the rules."""
+    """Check that the stored verdicts (obligations' KPIs, sites' risk links, responses' scores, suppliers' risk
+    tiers) agree with the rules."""
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError as exc:
@@ -32,11 +33,16 @@ def verify(
     from hrdd.contracts.selectors import dashboard_summaries_stale
     from hrdd.contracts.verdicts import obligation_verdicts_refresh, site_links_stale, verdicts_stale
     from hrdd.contracts.versions import dashboard_summaries_forget
+    from hrdd.programmes.diligence import tier_refresh, tiers_stale
 
     stale, checked = verdicts_stale(today=day)
     stale_links, lists = site_links_stale()
     stale_scores = consultation_scores_verify()
     stale_counts = dashboard_summaries_stale()
+    stale_tiers = tiers_stale()
+    if refresh:
+        for company, _stored, _fresh in stale_tiers:
+            tier_refresh(company)
     if refresh and stale_counts:
         dashboard_summaries_forget(stale_counts)
     if refresh and stale:
@@ -64,6 +70,10 @@ def verify(
                 "site_links_differ": [s.describe() for s in stale_links],
                 "response_scores_differ": [s.describe() for s in stale_scores],
                 "dashboard_counts_differ": stale_counts,
+                "supplier_tiers_differ": [
+                    {"company": company.legal_name, "stored_tier": stored, "fresh_tier": fresh}
+                    for company, stored, fresh in stale_tiers
+                ],
                 "refreshed": refresh and bool(stale),
             }
         )
@@ -81,6 +91,13 @@ def verify(
                 + ("; they will be counted again" if refresh else ""),
                 highlight=False,
             )
+        for company, stored_tier, fresh_tier in stale_tiers:
+            out.print(
+                f"differs: the risk tier of {company.legal_name}: stored {stored_tier}, fresh {fresh_tier}"
+                + ("; stored afresh" if refresh else ""),
+                highlight=False,
+                markup=False,
+            )
         if stale_scores:
             out.print(
                 f"{len(stale_scores)} response score(s) differ from a fresh scoring"
@@ -94,11 +111,11 @@ def verify(
                 + ("; the obligation verdicts were stored afresh" if refresh else ""),
                 highlight=False,
             )
-        elif not (stale_scores or stale_counts):
+        elif not (stale_scores or stale_counts or stale_tiers):
             out.print(
                 f"all {checked} obligation verdict(s), the risk links of {lists} site list(s), every stored "
-                "response score and the stored dashboard counts agree",
+                "response score, the stored dashboard counts and the suppliers' risk tiers agree",
                 highlight=False,
             )
-    if stale_links or ((stale or stale_scores or stale_counts) and not refresh):
+    if stale_links or ((stale or stale_scores or stale_counts or stale_tiers) and not refresh):
         raise typer.Exit(code=1)

@@ -272,8 +272,8 @@ def test_every_verdict_and_risk_link_the_demo_stores_agrees_with_a_fresh_rating(
     assert ProductionSite.objects.exclude(risk_link=None).exists()  # the demo's tender names its assessment
     assert said.returncode == 0, said.stdout
     assert (
-        f"all {checked} obligation verdict(s), the risk links of 1 site list(s), every stored response score and"
-        " the stored dashboard counts agree" in said.stdout
+        f"all {checked} obligation verdict(s), the risk links of 1 site list(s), every stored response score,"
+        " the stored dashboard counts and the suppliers' risk tiers agree" in said.stdout
     )
 
 
