@@ -44,7 +44,7 @@ def site_out(site: Site) -> dict[str, Any]:
         **{name: getattr(site, name) for name in ("name", "other_names", "address", "city", "postal_code")},
         **{
             name: getattr(site, name)
-            for name in ("country_iso3", "latitude", "longitude", "site_type", "stage")
+            for name in ("country_iso3", "latitude", "longitude", "site_type", "is_artisanal", "stage")
         },
         "operator": site.operator.public_id if site.operator_id else None,
         "operator_name": site.operator.name if site.operator_id else "",

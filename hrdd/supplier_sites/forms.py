@@ -101,6 +101,11 @@ class SiteForm(PageForm):
         help_text=_("Degrees east, e.g. 100.3013 (west is negative)."),
     )
     site_type = forms.ChoiceField(label=_("Type of site"), required=False, choices=())
+    is_artisanal = forms.BooleanField(
+        label=_("Artisanal or small-scale mine (ASM)"),
+        required=False,
+        help_text=_("A mine worked by individuals, families or cooperatives with little machinery."),
+    )
     operator = forms.ChoiceField(
         label=_("Operated by"),
         required=False,
@@ -171,6 +176,7 @@ class SiteForm(PageForm):
             "latitude": "" if site.latitude is None else f"{site.latitude:g}",
             "longitude": "" if site.longitude is None else f"{site.longitude:g}",
             "site_type": site.site_type,
+            "is_artisanal": site.is_artisanal,
             "operator": str(site.operator.public_id) if site.operator_id else "",
             "os_id": site.os_id,
             "rmi_cid": site.rmi_cid,

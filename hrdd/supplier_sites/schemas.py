@@ -62,6 +62,7 @@ class SiteOut(Schema):
     latitude: float | None
     longitude: float | None
     site_type: str
+    is_artisanal: bool
     stage: str | None
     operator: uuid.UUID | None
     operator_name: str

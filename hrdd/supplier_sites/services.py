@@ -962,6 +962,7 @@ SITE_FIELDS = (
     "latitude",
     "longitude",
     "site_type",
+    "is_artisanal",
     "operator",
     "os_id",
     "rmi_cid",
@@ -1037,6 +1038,14 @@ def _clean_site(values: dict[str, Any], site: Site | None) -> dict[str, Any]:
             field="site_type",
         )
     cleaned["site_type"] = site_type
+    is_artisanal = values.get("is_artisanal") or False
+    if not isinstance(is_artisanal, bool):
+        raise InputError(_("Say yes or no: is it an artisanal or small-scale mine?"), field="is_artisanal")
+    if is_artisanal and site_type != SiteType.MINE:
+        raise InputError(
+            _("Only a mine can be artisanal or small-scale: set its type to mine."), field="is_artisanal"
+        )
+    cleaned["is_artisanal"] = is_artisanal
     operator = values.get("operator")
     if operator is not None and not isinstance(operator, SiteGroup):
         raise InputError(_("Unknown group."), field="operator")

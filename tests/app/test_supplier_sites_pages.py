@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hrdd.core.errors import InputError
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import run_queued_tasks
 from hrdd.domain.companies import normalise_company_name
@@ -25,7 +26,7 @@ from hrdd.supplier_sites.models import (
 )
 from hrdd.supplier_sites.services import Verdict
 from hrdd.supplier_sites.sitefiles import ListedRecord
-from tests.factories import ContractFactory
+from tests.factories import ContractFactory, SiteFactory, UserFactory
 
 DAY = dt.date(2027, 2, 1)
 
@@ -580,3 +581,18 @@ def test_a_candidate_short_of_certain_never_reads_100_percent():
     from hrdd.supplier_sites.templatetags.site_registry import likely_percent
 
     assert [likely_percent(s) for s in (0.996, 1.0, 0.714, "x", -0.1)] == [99, 100, 71, 0, 0]
+
+
+def test_a_mine_is_marked_artisanal_on_its_page_and_only_a_mine_can_be(db):
+    user = UserFactory(role="sourcing_manager")
+    mine = SiteFactory(name="Kanina artisanal mine", country_iso3="COD", site_type="mine")
+    plant = SiteFactory(name="Assembly plant", site_type="final_assembly")
+
+    services.site_update(actor=user, site=mine, is_artisanal=True)
+    with pytest.raises(InputError) as refused:
+        services.site_update(actor=user, site=plant, is_artisanal=True)
+
+    mine.refresh_from_db()
+    plant.refresh_from_db()
+    assert mine.is_artisanal and not plant.is_artisanal
+    assert refused.value.field == "is_artisanal"
