@@ -30,20 +30,27 @@ def demo(
         int, typer.Option(help="Seed of the --scale data (the same seed adds the same data).")
     ] = 2025,
 ) -> None:
-    """Load the demo organisation, users and a notebook consultation with eight responses (idempotent)."""
+    """Load the demo: a municipality buying notebooks (its four steps) and a mineral trader running a
+    responsible-sourcing programme (idempotent)."""
     django_setup()
     from django.core.management import call_command
 
     from hrdd.demo import DEMO_PASSWORD, load_demo
+    from hrdd.demo_sourcing import TRADER, load_sourcing_demo
 
     call_command("migrate", interactive=False, verbosity=0)
     result = load_demo()
+    trader = load_sourcing_demo(password=DEMO_PASSWORD)
     out = stdout()
-    out.print(f"Demo data {'loaded' if result.created else 'already present'}.")
+    out.print(f"Demo data {'loaded' if result.created or trader.created else 'already present'}.")
     if scale:
         _demo_scale(scale, seed)
     out.print(
         f"Log in at {result.base_url}/login/ as [bold]{result.login}[/] with password [bold]{DEMO_PASSWORD}[/]"
+    )
+    out.print(
+        f"The company side (a mineral trader, {TRADER}): log in as [bold]{trader.login}[/], same password.",
+        highlight=False,
     )
 
 
