@@ -151,6 +151,15 @@ def programmes_kpis(
             table.add_row(view.kpi.name, str(year or "-"), "-", "not begun", "")
             continue
         table.add_row(
-            view.kpi.name, str(row.year), row.figure.text, row.status.label, " ".join(row.status.reasons)
+            view.kpi.name, str(row.year), row.figure.text, row.status.label, _sentences(row.status.reasons)
         )
     out.print(table)
+
+
+def _sentences(reasons: list[str] | tuple[str, ...]) -> str:
+    """The reasons as sentences, each begun with a capital and ended with a full stop."""
+    return " ".join(
+        (r[:1].upper() + r[1:]) + ("" if r.endswith((".", "!", "?")) else ".")
+        for r in (x.strip() for x in reasons)
+        if r
+    )

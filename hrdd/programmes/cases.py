@@ -612,4 +612,5 @@ CHILDREN_SUPPORTED = Computation(
     unit="count",
     compute=children_supported_compute,
     records=children_supported_records,
+    cumulative=True,  # every child supported since the programme began, not only those of the period
 )

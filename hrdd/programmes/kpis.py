@@ -51,6 +51,9 @@ class Computation:
     unit: str  # "percent" or "count", as the KPI that uses it
     compute: Callable[[int, dt.date, dt.date], Computed]
     records: Callable[[int, dt.date, dt.date], Sequence[CountedRecord]]
+    # A count of everything up to the period's last day (e.g. children supported since the programme began)
+    # rather than of what happened within the period.
+    cumulative: bool = False
 
 
 # key -> the dotted path of its Computation object
@@ -296,14 +299,18 @@ def figure_text(
     period_end: dt.date,
     numerator: int | None = None,
     denominator: int | None = None,
+    cumulative: bool = False,
 ) -> str:
-    """The figure in words: a share on the period's last day, a count over the period."""
+    """The figure in words: a share on the period's last day, a count over the period (or, cumulative, everything
+    counted up to its last day)."""
     if value is None:
         return f"no figure for {period_start.isoformat()} to {period_end.isoformat()}"
     shown = format_value(value, unit)
     if unit == "percent":
         of = f" ({numerator} of {denominator})" if numerator is not None and denominator else ""
         return f"{shown}{of} on {period_end.isoformat()}"
+    if cumulative:
+        return f"{shown} in all by {period_end.isoformat()}"
     return f"{shown} from {period_start.isoformat()} to {period_end.isoformat()}"
 
 
@@ -330,7 +337,15 @@ def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> 
         )
     result = rule.compute(organisation_id, period_start, period_end)
     text = (
-        figure_text(result.value, unit, period_start, period_end, result.numerator, result.denominator)
+        figure_text(
+            result.value,
+            unit,
+            period_start,
+            period_end,
+            result.numerator,
+            result.denominator,
+            cumulative=rule.cumulative,
+        )
         if result.value is not None
         else f"no figure: {result.missing}"
     )

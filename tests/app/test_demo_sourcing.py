@@ -129,3 +129,11 @@ def test_the_public_page_is_open_to_anyone(demo, client):
 
     assert page.status_code == 200
     assert demo.programme.title in page.content.decode()
+
+
+def test_a_cumulative_count_says_it_counts_everything_up_to_the_day(demo):
+    supported = figure(demo.programme, "children_supported")
+    enrolled = figure(demo.programme, "capacity_building_enrolled")
+
+    assert supported.text == f"6 in all by {TODAY.isoformat()}"
+    assert enrolled.text == f"2 from {TODAY.year}-01-01 to {TODAY.isoformat()}"
