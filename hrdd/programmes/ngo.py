@@ -666,9 +666,7 @@ def _smelters_snapshot(actor: User) -> dict[str, Any]:
 
     metals = [m.as_dict() for m in metal_summaries(user=actor)]
     if not metals:
-        raise NgoError(
-            _("the smelter list is empty: collect your suppliers' CMRT/EMRT templates first"), field="kind"
-        )
+        raise NgoError(_("The smelter list is empty: collect your suppliers' CMRT/EMRT templates first."))
     return {"as_of": timezone.localdate().isoformat(), "metals": metals}
 
 

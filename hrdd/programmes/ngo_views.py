@@ -31,6 +31,7 @@ from hrdd.programmes.ngo_forms import (
     RatingForm,
     TransitionForm,
 )
+from hrdd.rmi.selectors import metal_summaries
 
 EVIDENCE_KINDS = [k for k, _label in NgoEvidence.Kind.choices]
 MOVE_LABELS = {
@@ -392,6 +393,7 @@ def ngo_evidence_page(request: HttpRequest, answer_id: uuid.UUID) -> HttpRespons
             "cards": cards,
             "posted_kind": posted_kind,
             "cited": list(answer.evidence.all()),
+            "smelters_empty": not metal_summaries(user=request.user),
         },
         status=400 if posted_kind and forms.get(posted_kind) and forms[posted_kind].errors else 200,
     )

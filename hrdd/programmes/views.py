@@ -107,9 +107,22 @@ def programme_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "writer": _writer(request, programme),
         "requests": _page(request, selectors.join_requests(programme), "requests"),
         "public_url": request.build_absolute_uri(reverse("programmes:public", args=[programme.public_id])),
+        "template_title": _template_title(programme.template_key),
         "nav": "programmes",
     }
     return render(request, "programmes/programme_detail.html", context)
+
+
+def _template_title(key: str) -> str:
+    """The title of the shipped template a programme was made from (its key when no longer shipped)."""
+    if not key:
+        return ""
+    from hrdd.domain.programmes import ProgrammeTemplateError, get_programme_template
+
+    try:
+        return get_programme_template(key).title
+    except ProgrammeTemplateError:
+        return key
 
 
 @login_required

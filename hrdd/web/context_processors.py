@@ -40,7 +40,7 @@ def memberships(request: HttpRequest) -> dict[str, Any]:
 PROGRAMME_SECTIONS = (
     ("ngo", "ngo"),
     ("certification", "certifications"),
-    ("case", "certifications"),
+    ("case", "cases"),
     ("supplier", "suppliers"),
     ("sourcing", "suppliers"),
     ("tier", "suppliers"),

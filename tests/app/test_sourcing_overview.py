@@ -112,7 +112,7 @@ def test_a_buyer_keeps_the_four_steps_and_reaches_certifications(client, db):
         ("programmes:list", [], "Programme"),
         ("programmes:suppliers", [], "Supplier due diligence"),
         ("programmes:certifications", [], "Certifications"),
-        ("programmes:cases", [], "Certifications"),
+        ("programmes:cases", [], "Child-labour cases"),
         ("programmes:ngo_list", [], "NGO assessments"),
     ],
 )

@@ -27,6 +27,8 @@ def supplier_diligence(context: Any, company: Any) -> dict[str, Any]:
         .count(),
         "request": context.get("request"),
         "user": context.get("user"),
+        # a buyer's page of a supplier with nothing recorded gets one plain sentence, not an empty tier
+        "sourcing": bool(context.get("nav_sourcing")),
     }
 
 

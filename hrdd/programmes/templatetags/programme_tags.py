@@ -1,0 +1,35 @@
+"""Small helpers of the programme pages' templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+# A computed KPI -> the page where the records it counts are kept (URL name, query string, link text).
+REGISTERS: dict[str, tuple[str, str, str]] = {
+    "high_risk_suppliers_assessed": (
+        "programmes:suppliers",
+        "?tier=high",
+        "High-risk suppliers and their assessments",
+    ),
+    "capacity_building_enrolled": ("programmes:suppliers", "", "Suppliers and their capacity building"),
+    "copper_mark_or_equivalent": ("programmes:certifications", "", "Certifications and ratings"),
+    "children_supported": ("programmes:cases", "", "Child-labour cases"),
+    "incidents_reported": ("incidents:register", "", "The incident register"),
+    "smelters_identified": ("rmi:smelters", "", "Smelters and refiners in your supply chain"),
+}
+
+
+@register.filter
+def records_register(kpi: Any) -> dict[str, str] | None:
+    """Where a computed KPI's records are kept, as {"url", "label"}; None for an entered KPI."""
+    found = REGISTERS.get(str(getattr(kpi, "computation", "") or ""))
+    if found is None:
+        return None
+    name, query, label = found
+    return {"url": reverse(name) + query, "label": _(label)}

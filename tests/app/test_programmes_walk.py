@@ -1,0 +1,125 @@
+"""What a new user stumbled on in the company side, fixed: a computed KPI leads to the page where its records are
+kept, the supplier's due-diligence page shows its certifications, a case names its country, the NGO evidence page
+says when the smelter list is empty, a buyer's company page does not show an empty tier, the programme names its
+template by title."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from hrdd.accounts.models import Organisation, User
+from hrdd.programmes import ngo, services
+from tests.factories import (
+    CertificationFactory,
+    ChildLabourCaseFactory,
+    CompanyFactory,
+    ConsolidatedSmelterFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+from tests.html import document
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year
+
+
+@pytest.fixture
+def trader(db):
+    return OrganisationFactory(name="Mineral Trader SA", kind=Organisation.Kind.COMPANY)
+
+
+@pytest.fixture
+def manager(trader):
+    return UserFactory(email="rs@trader.example", organisation=trader, role=User.Role.SOURCING_MANAGER)
+
+
+@pytest.fixture
+def programme(manager):
+    return services.programme_create(
+        actor=manager, template_key="ixm", title="", start_year=YEAR - 1, end_year=YEAR + 2
+    )
+
+
+def test_a_computed_kpi_card_and_page_lead_to_the_records_it_counts(client, manager, programme):
+    client.force_login(manager)
+
+    page = document(client.get(programme.get_absolute_url()))
+
+    copper = page.by_id("kpi-copper_mark_or_equivalent")
+    hrefs = [a.attrs["href"] for a in copper.find_all("a")]
+    assert reverse("programmes:certifications") in hrefs
+    assert any(h.endswith("#records") for h in hrefs)
+    trained = page.by_id("kpi-employees_trained")
+    assert reverse("programmes:certifications") not in [a.attrs["href"] for a in trained.find_all("a")]
+    assert "Responsible mineral supply chains (IXM example)" in page.text
+
+    kpi = programme.kpis.get(computation="high_risk_suppliers_assessed")
+    kpi_page = document(client.get(kpi.get_absolute_url()))
+    assert (
+        kpi_page.by_id("records-register").find("a").attrs["href"]
+        == reverse("programmes:suppliers") + "?tier=high"
+    )
+
+
+def test_the_supplier_due_diligence_page_shows_its_certifications(client, manager, trader):
+    company = CompanyFactory(organisation=trader, legal_name="Copperbelt Concentrates Ltd")
+    CertificationFactory(company=company)
+    client.force_login(manager)
+
+    page = document(client.get(reverse("programmes:supplier", args=[company.public_id])))
+
+    panel = page.by_id("company-certifications")
+    assert "The Copper Mark" in panel.text
+
+
+def test_a_case_names_its_country_not_its_code(client, manager, trader):
+    case = ChildLabourCaseFactory(organisation=trader, country_iso3="COD")
+    client.force_login(manager)
+
+    detail = document(client.get(reverse("programmes:case", args=[case.public_id])))
+    listing = document(client.get(reverse("programmes:cases")))
+
+    for page in (detail, listing):
+        assert "Congo" in page.find("main").text
+        assert " COD" not in page.find("main").text
+
+
+def test_the_evidence_page_says_the_smelter_list_is_empty_instead_of_offering_it(client, manager, trader):
+    response = ngo.ngo_response_create(
+        actor=manager, framework_key="amnesty-2017-cobalt", title="Amnesty cobalt 2017"
+    )
+    item = response.answers.get(criterion_key="disclosure")
+    url = reverse("programmes:ngo_evidence", args=[item.public_id])
+    client.force_login(manager)
+
+    empty = document(client.get(url))
+    assert empty.by_id("smelters-empty") is not None
+    assert empty.by_id("evidence-smelters").find_all("form") == []
+
+    ConsolidatedSmelterFactory(organisation=trader)
+    filled = document(client.get(url))
+    assert filled.by_id("smelters-empty") is None
+    assert filled.by_id("evidence-smelters").find("form") is not None
+
+
+def test_a_buyer_sees_a_plain_sentence_for_a_supplier_without_due_diligence(client, db):
+    municipality = OrganisationFactory(kind=Organisation.Kind.PUBLIC_BUYER)
+    company = CompanyFactory(organisation=municipality)
+    client.force_login(UserFactory(organisation=municipality, role=User.Role.PROCUREMENT_OFFICER))
+
+    page = document(client.get(company.get_absolute_url()))
+
+    panel = page.by_id("supplier-diligence")
+    assert "None recorded" in panel.text
+    assert "Not known yet" not in panel.text
+
+
+def test_a_sourcing_manager_still_sees_the_tier_panel_of_a_supplier_without_due_diligence(
+    client, manager, trader
+):
+    company = CompanyFactory(organisation=trader)
+    client.force_login(manager)
+
+    page = document(client.get(company.get_absolute_url()))
+
+    assert "Not known yet" in page.by_id("supplier-diligence").text
