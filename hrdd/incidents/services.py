@@ -28,10 +28,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
@@ -41,6 +40,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import Membership, Organisation, User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.inputs import clean_choice, clean_date, clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.core.uploads import AcceptedFile, accept_upload, format_size
@@ -129,57 +129,19 @@ def incident_state(incident: Incident) -> dict[str, Any]:
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise IncidentError(_("%s is required") % field.replace("_", " "), field=field)
-    if len(text) > limit:
-        raise IncidentError(
-            _("%(field)s is too long: at most %(limit)d characters")
-            % {"field": field.replace("_", " "), "limit": limit},
-            field=field,
-        )
-    return text
+    return clean_text(value, field, limit, required=required, error=IncidentError)
 
 
 def _choice(value: Any, field: str, choices: Sequence[tuple[str, Any]], *, blank: bool = True) -> str:
-    text = str(value or "").strip()
-    if not text and blank:
-        return ""
-    known = [c for c, _label in choices]
-    if text not in known:
-        raise IncidentError(
-            _("%(field)s must be one of %(known)s")
-            % {"field": field.replace("_", " "), "known": ", ".join(known)},
-            field=field,
-        )
-    return text
+    return clean_choice(value, field, choices, blank=blank, error=IncidentError)
 
 
 def _url(value: Any, field: str = "source_url") -> str:
-    text = _text(value, field, 1000)
-    if text:
-        try:
-            URLValidator(schemes=["http", "https"])(text)
-        except ValidationError as exc:
-            raise IncidentError(
-                _("enter a web address starting with http:// or https://"), field=field
-            ) from exc
-    return text
+    return clean_url(value, field, error=IncidentError)
 
 
 def _date(value: Any, field: str, *, future: bool = False) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError as exc:
-            raise IncidentError(_("write the date as YYYY-MM-DD"), field=field) from exc
-    if not future and value > timezone.localdate():
-        raise IncidentError(_("the date cannot be in the future"), field=field)
-    return value
+    return clean_date(value, field, future=future, error=IncidentError)
 
 
 def _rating(value: Any, field: str) -> int | None:

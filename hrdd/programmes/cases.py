@@ -40,6 +40,7 @@ from hrdd.accounts.models import Role, User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.ids import public_uuid
+from hrdd.core.inputs import clean_choice, clean_date, clean_text
 from hrdd.core.models import active_organisation_id
 from hrdd.core.spreadsheets import append_row, new_workbook, workbook_bytes
 from hrdd.domain import certifications as rules
@@ -106,43 +107,15 @@ def case_state(case: ChildLabourCase) -> dict[str, Any]:
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise CaseError(_("%s is required") % field.replace("_", " "), field=field)
-    if len(text) > limit:
-        raise CaseError(
-            _("%(field)s is too long: at most %(limit)d characters")
-            % {"field": field.replace("_", " "), "limit": limit},
-            field=field,
-        )
-    return text
+    return clean_text(value, field, limit, required=required, error=CaseError)
 
 
 def _date(value: Any, field: str, *, future: bool = False) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        try:
-            value = dt.date.fromisoformat(str(value).strip())
-        except ValueError as exc:
-            raise CaseError(_("write the date as YYYY-MM-DD"), field=field) from exc
-    if not future and value > timezone.localdate():
-        raise CaseError(_("the date cannot be in the future"), field=field)
-    return value
+    return clean_date(value, field, future=future, error=CaseError)
 
 
 def _choice(value: Any, field: str, choices: Sequence[tuple[str, Any]]) -> str:
-    text = str(value or "").strip()
-    known = [c for c, _label in choices]
-    if text not in known:
-        raise CaseError(
-            _("%(field)s must be one of %(known)s")
-            % {"field": field.replace("_", " "), "known": ", ".join(known)},
-            field=field,
-        )
-    return text
+    return clean_choice(value, field, choices, error=CaseError)
 
 
 def _support(value: Any) -> list[str]:
@@ -280,7 +253,11 @@ def case_update(*, actor: User, case: ChildLabourCase, version: int | None, **va
     organisation_id = _require_case_role(actor)
     if case.organisation_id != organisation_id:
         raise NotFound("child-labour case")
-    case = ChildLabourCase.objects.select_related("site", "company").select_for_update().get(pk=case.pk)
+    case = (
+        ChildLabourCase.objects.select_related("site", "company")
+        .select_for_update(of=("self",))
+        .get(pk=case.pk)
+    )
     _expect_version(case, version)
     before = case_state(case)
     identity_before = case.identity_notes

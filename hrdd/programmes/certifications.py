@@ -25,10 +25,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,6 +38,7 @@ from hrdd.audit.models import AuditEvent
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.ids import public_uuid
+from hrdd.core.inputs import clean_date, clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.core.uploads import AcceptedFile, accept_upload
@@ -101,39 +101,15 @@ def certification_state(certification: Certification) -> dict[str, Any]:
 
 
 def _text(value: Any, field: str, limit: int) -> str:
-    text = str(value or "").strip()
-    if len(text) > limit:
-        raise CertificationError(
-            _("%(field)s is too long: at most %(limit)d characters")
-            % {"field": field.replace("_", " "), "limit": limit},
-            field=field,
-        )
-    return text
+    return clean_text(value, field, limit, error=CertificationError)
 
 
 def _url(value: Any) -> str:
-    text = _text(value, "evidence_url", 1000)
-    if text:
-        try:
-            URLValidator(schemes=["http", "https"])(text)
-        except ValidationError as exc:
-            raise CertificationError(
-                _("enter a web address starting with http:// or https://"), field="evidence_url"
-            ) from exc
-    return text
+    return clean_url(value, "evidence_url", error=CertificationError)
 
 
 def _date(value: Any, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise CertificationError(_("write the date as YYYY-MM-DD"), field=field) from exc
+    return clean_date(value, field, future=True, error=CertificationError)
 
 
 def _holder(company: Any, site: Any, organisation_id: int) -> tuple[Any, Any]:

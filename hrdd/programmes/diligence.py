@@ -41,6 +41,7 @@ from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
 from hrdd.companies.models import Company
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.inputs import clean_choice, clean_date, clean_text
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.domain import supplier_tiers as tiers
 from hrdd.domain.assessment_framework import (
@@ -105,43 +106,15 @@ def _writer(actor: User, organisation_id: int) -> None:
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise DiligenceError(_("%s is required") % field.replace("_", " "), field=field)
-    if len(text) > limit:
-        raise DiligenceError(
-            _("%(field)s is too long: at most %(limit)d characters")
-            % {"field": field.replace("_", " "), "limit": limit},
-            field=field,
-        )
-    return text
+    return clean_text(value, field, limit, required=required, error=DiligenceError)
 
 
 def _date(value: Any, field: str, *, required: bool = False) -> dt.date | None:
-    if value in (None, ""):
-        if required:
-            raise DiligenceError(_("a date is required"), field=field)
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise DiligenceError(_("write the date as YYYY-MM-DD"), field=field) from exc
+    return clean_date(value, field, future=True, required=required, error=DiligenceError)
 
 
 def _choice(value: Any, field: str, choices: Iterable[tuple[str, Any]]) -> str:
-    text = str(value or "").strip()
-    known = [c for c, _label in choices]
-    if text not in known:
-        raise DiligenceError(
-            _("%(field)s must be one of %(known)s")
-            % {"field": field.replace("_", " "), "known": ", ".join(known)},
-            field=field,
-        )
-    return text
+    return clean_choice(value, field, choices, error=DiligenceError)
 
 
 def _check_version(record: Any, version: Any, what: str) -> None:

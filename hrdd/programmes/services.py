@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.core.validators import EmailValidator, URLValidator
+from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.inputs import clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.core.uploads import accept_upload
@@ -60,25 +61,11 @@ class JoinRateLimited(ProgrammeError):
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise ProgrammeError(_("%s is required") % field.replace("_", " "), field=field)
-    if len(text) > limit:
-        raise ProgrammeError(
-            _("at most %(limit)d characters, got %(n)d") % {"limit": limit, "n": len(text)}, field=field
-        )
-    return text
+    return clean_text(value, field, limit, required=required, error=ProgrammeError)
 
 
 def _url(value: Any, field: str) -> str:
-    text = str(value or "").strip()
-    if not text:
-        return ""
-    try:
-        URLValidator(schemes=["http", "https"])(text)
-    except ValidationError as exc:
-        raise ProgrammeError(_("%r is not a web address (http:// or https://)") % text, field=field) from exc
-    return text
+    return clean_url(value, field, error=ProgrammeError)
 
 
 def _email(value: Any, field: str, *, required: bool = False) -> str:
@@ -348,7 +335,7 @@ def kpi_update(
     template's: values already entered keep their meaning)."""
     programme = kpi.programme
     _require_owner_writer(actor, programme)
-    kpi = Kpi.objects.select_for_update().select_related("objective").get(pk=kpi.pk)
+    kpi = Kpi.objects.select_for_update(of=("self",)).select_related("objective").get(pk=kpi.pk)
     _check_version(kpi, version, _("KPI"))
     if objective is not None and objective.programme_id != programme.pk:
         raise ProgrammeError(_("no such objective in this programme"), field="objective")
