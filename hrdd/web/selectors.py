@@ -182,7 +182,7 @@ def sourcing_overview(*, user: User, today: dt.date | None = None) -> SourcingOv
             gaps_overdue,
             ngettext("gap past its deadline", "gaps past their deadline", gaps_overdue),
             _("Gaps found in assessments whose mitigation is not closed by its deadline."),
-            reverse("programmes:suppliers"),
+            reverse("programmes:suppliers") + "?" + urlencode({"sort": "gaps"}),
         ),
         Attention(
             "milestones",
@@ -232,7 +232,7 @@ def sourcing_overview(*, user: User, today: dt.date | None = None) -> SourcingOv
                     "child-labour case follow-up overdue", "child-labour case follow-ups overdue", follow_ups
                 ),
                 _("Cases whose next follow-up date has passed."),
-                reverse("programmes:cases"),
+                reverse("programmes:cases") + "?" + urlencode({"overdue": "on"}),
             )
         )
     return SourcingOverview(

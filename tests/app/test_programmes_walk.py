@@ -3,6 +3,8 @@ kept, the supplier's due-diligence page shows its certifications, a case names i
 says when the smelter list is empty, a buyer's company page does not show an empty tier, the programme names its
 template by title."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -123,3 +125,20 @@ def test_a_sourcing_manager_still_sees_the_tier_panel_of_a_supplier_without_due_
     page = document(client.get(company.get_absolute_url()))
 
     assert "Not known yet" in page.by_id("supplier-diligence").text
+
+
+def test_the_overview_leads_to_the_overdue_follow_ups_and_the_suppliers_with_most_gaps(
+    client, manager, trader
+):
+    today = timezone.localdate()
+    late = ChildLabourCaseFactory(organisation=trader, next_follow_up=today - dt.timedelta(days=3))
+    on_time = ChildLabourCaseFactory(organisation=trader, next_follow_up=today + dt.timedelta(days=30))
+    client.force_login(manager)
+
+    page = document(client.get(reverse("overview")))
+
+    cases_url = page.by_id("attention-follow_ups").find("a").attrs["href"]
+    cases = client.get(cases_url).content.decode()
+    assert late.reference in cases and on_time.reference not in cases
+    gaps_url = page.by_id("attention-gaps").find("a").attrs["href"]
+    assert gaps_url == reverse("programmes:suppliers") + "?sort=gaps"
