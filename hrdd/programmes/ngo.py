@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -38,6 +37,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.inputs import clean_date, clean_text, clean_url
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.ngo_frameworks import (
@@ -346,39 +346,15 @@ def evidence_state(evidence: NgoEvidence) -> dict[str, Any]:
 
 
 def _text(value: Any, name: str, limit: int, *, required: bool = False) -> str:
-    text = str(value or "").strip()
-    if required and not text:
-        raise NgoError(_("%s is required") % name.replace("_", " "), field=name)
-    if len(text) > limit:
-        raise NgoError(
-            _("%(field)s is too long: at most %(limit)d characters")
-            % {"field": name.replace("_", " "), "limit": limit},
-            field=name,
-        )
-    return text
+    return clean_text(value, name, limit, required=required, error=NgoError)
 
 
 def _date(value: Any, name: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError as exc:
-        raise NgoError(_("write the date as YYYY-MM-DD"), field=name) from exc
+    return clean_date(value, name, future=True, error=NgoError)
 
 
 def _url(value: Any, name: str = "url", *, required: bool = False) -> str:
-    text = _text(value, name, 1000, required=required)
-    if text:
-        try:
-            URLValidator(schemes=["http", "https"])(text)
-        except ValidationError as exc:
-            raise NgoError(_("enter a web address starting with http:// or https://"), field=name) from exc
-    return text
+    return clean_url(value, name, required=required, error=NgoError)
 
 
 def _writer(actor: User, response: NgoResponse) -> None:
