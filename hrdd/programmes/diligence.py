@@ -1106,7 +1106,7 @@ def _high_risk_records(
             counted, detail = (
                 True,
                 f"high risk{tier_note}; assessed on {row.last_on.isoformat()} "
-                f"(score {row.last_score:g} of {row.last_max:g})",
+                f"(score {Decimal(row.last_score).normalize():f} of {Decimal(row.last_max).normalize():f})",
             )
         found.append(CountedRecord(company.legal_name, _supplier_url(company), counted, detail))
     return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -104,8 +105,8 @@ def supplier_out(company: Company) -> dict[str, Any]:
         latest = {
             "id": company.latest_id,
             "assessed_on": company.latest_on,
-            "score": f"{company.latest_score:g}",
-            "max_score": f"{company.latest_max:g}",
+            "score": f"{Decimal(company.latest_score).normalize():f}",
+            "max_score": f"{Decimal(company.latest_max).normalize():f}",
         }
     return {
         "id": company.public_id,

@@ -5,6 +5,7 @@ a gap's mitigation, an enrolment with its milestones. Thin: reads and writes thr
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -287,8 +288,8 @@ def assessment_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 request,
                 _("The assessment is completed: %(score)s of %(max)s points, %(gaps)d gap(s) found.")
                 % {
-                    "score": f"{done.score:g}",
-                    "max": f"{done.max_score:g}",
+                    "score": f"{Decimal(done.score).normalize():f}",
+                    "max": f"{Decimal(done.max_score).normalize():f}",
                     "gaps": len(done.result["gaps"]),
                 },
             )
