@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -69,7 +70,38 @@ def _find_uuid(text: str) -> uuid.UUID | None:
     return uuid.UUID(found.group(0)) if found else None
 
 
-class CertificationForm(PageForm):
+class _HolderForm(PageForm):
+    """A record held by a supplier chosen from `companies` or by a registry site pasted as its address or id
+    (`find_company(public_id)`, `find_site(uuid)` return the record or None)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        companies: list[tuple[str, str]],
+        find_company: Callable[[str], Any],
+        find_site: Callable[[uuid.UUID], Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.find_company, self.find_site = find_company, find_site
+        self.fields["company"].choices = [("", "—"), *companies]
+
+    def clean_company(self) -> Any:
+        value = self.cleaned_data.get("company")
+        return self.find_company(value) if value else None
+
+    def clean_site(self) -> Any:
+        text = self.cleaned_data.get("site") or ""
+        if not text.strip():
+            return None
+        found = _find_uuid(text)
+        site = self.find_site(found) if found else None
+        if site is None:
+            raise forms.ValidationError(_("No site of the registry has that address or id."))
+        return site
+
+
+class CertificationForm(_HolderForm):
     """A certification's record. `version` is the one the form was opened on: a save over a newer one is refused."""
 
     company = forms.ChoiceField(label=_("Company"), required=False, choices=())
@@ -121,29 +153,11 @@ class CertificationForm(PageForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(
-        self, *args: Any, companies: list[tuple[str, str]], find_company: Any, find_site: Any, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.find_company, self.find_site = find_company, find_site
-        self.fields["company"].choices = [("", "—"), *companies]
         self.fields["scheme"].choices = [("", "—"), *scheme_choices()]
         self.fields["status"].choices = status_choices()
         self.fields["level"].choices = level_choices()
-
-    def clean_company(self) -> Any:
-        value = self.cleaned_data.get("company")
-        return self.find_company(value) if value else None
-
-    def clean_site(self) -> Any:
-        text = self.cleaned_data.get("site") or ""
-        if not text.strip():
-            return None
-        found = _find_uuid(text)
-        site = self.find_site(found) if found else None
-        if site is None:
-            raise forms.ValidationError(_("No site of the registry has that address or id."))
-        return site
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -216,7 +230,7 @@ class CaseListForm(ListForm):
         self.fields["partner"].choices = [ANY, *choices["partners"]]
 
 
-class CaseForm(PageForm):
+class CaseForm(_HolderForm):
     """A case's record. `version` is the one the form was opened on: a save over a newer one is refused."""
 
     reference = forms.CharField(
@@ -265,33 +279,9 @@ class CaseForm(PageForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(
-        self,
-        *args: Any,
-        companies: list[tuple[str, str]],
-        support: list[tuple[str, str]],
-        find_company: Any,
-        find_site: Any,
-        **kwargs: Any,
-    ) -> None:
+    def __init__(self, *args: Any, support: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.find_company, self.find_site = find_company, find_site
-        self.fields["company"].choices = [("", "—"), *companies]
         self.fields["support"].choices = support
-
-    def clean_company(self) -> Any:
-        value = self.cleaned_data.get("company")
-        return self.find_company(value) if value else None
-
-    def clean_site(self) -> Any:
-        text = self.cleaned_data.get("site") or ""
-        if not text.strip():
-            return None
-        found = _find_uuid(text)
-        site = self.find_site(found) if found else None
-        if site is None:
-            raise forms.ValidationError(_("No site of the registry has that address or id."))
-        return site
 
     def values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
