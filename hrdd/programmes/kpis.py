@@ -245,6 +245,7 @@ class KpiFigure:
     missing: str = ""
     entered_by: str = ""
     entered_at: dt.datetime | None = None
+    cumulative: bool = False  # a count of everything up to the period's end, not only within the period
 
     @property
     def headline(self) -> str:
@@ -263,6 +264,8 @@ class KpiFigure:
                 else ""
             )
             return f"{of}on {self.period_end.isoformat()}"
+        if self.cumulative:
+            return f"in all by {self.period_end.isoformat()}"
         return f"from {self.period_start.isoformat()} to {self.period_end.isoformat()}"
 
     def as_dict(self) -> dict[str, object]:
@@ -360,6 +363,7 @@ def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> 
         numerator=result.numerator,
         denominator=result.denominator,
         missing=result.missing,
+        cumulative=rule.cumulative,
     )
 
 

@@ -4,6 +4,7 @@ says when the smelter list is empty, a buyer's company page does not show an emp
 template by title."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 
 from hrdd.accounts.models import Organisation, User
 from hrdd.programmes import ngo, services
+from hrdd.programmes.kpis import KpiFigure
 from tests.factories import (
     CertificationFactory,
     ChildLabourCaseFactory,
@@ -142,3 +144,24 @@ def test_the_overview_leads_to_the_overdue_follow_ups_and_the_suppliers_with_mos
     assert late.reference in cases and on_time.reference not in cases
     gaps_url = page.by_id("attention-gaps").find("a").attrs["href"]
     assert gaps_url == reverse("programmes:suppliers") + "?sort=gaps"
+
+
+def test_a_cumulative_count_says_in_all_by_its_date_not_from_the_start_of_the_year():
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 11, 30)
+    cumulative = KpiFigure(Decimal(6), "count", start, end, "6", True, "rule", cumulative=True)
+    in_period = KpiFigure(Decimal(6), "count", start, end, "6", True, "rule")
+
+    assert cumulative.detail == "in all by 2026-11-30"
+    assert in_period.detail == "from 2026-01-01 to 2026-11-30"
+
+
+def test_a_certification_page_says_in_words_how_far_the_scheme_was_checked(client, manager, trader):
+    record = CertificationFactory(
+        company=CompanyFactory(organisation=trader)
+    )  # the Copper Mark: verification P
+    client.force_login(manager)
+
+    page = document(client.get(reverse("programmes:certification", args=[record.public_id])))
+
+    said = page.by_id("scheme-verification").text
+    assert "not every detail" in said and "verification P" not in page.text
