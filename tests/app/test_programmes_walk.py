@@ -165,3 +165,25 @@ def test_a_certification_page_says_in_words_how_far_the_scheme_was_checked(clien
 
     said = page.by_id("scheme-verification").text
     assert "not every detail" in said and "verification P" not in page.text
+
+
+def test_a_refused_join_request_lands_the_phone_reader_on_the_form_not_the_top_of_the_page(client, manager):
+    made = services.programme_create(
+        actor=manager, template_key="ixm", title="", start_year=YEAR - 1, end_year=YEAR + 2
+    )
+    services.programme_update(
+        actor=manager,
+        programme=made,
+        title=made.title,
+        commitment=made.commitment,
+        start_year=made.start_year,
+        end_year=made.end_year,
+        is_public=True,
+        join_contact_email="partners@trader.example",
+    )
+    client.logout()
+
+    page = document(client.post(reverse("programmes:public", args=[made.public_id]), {}))
+
+    assert page.by_id("join-form").attrs["action"] == "#join"
+    assert page.by_id("join") is not None
