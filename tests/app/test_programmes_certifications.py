@@ -21,6 +21,7 @@ from hrdd.programmes.models import Certification
 from tests.factories import (
     CertificationFactory,
     CompanyFactory,
+    ContractFactory,
     MembershipFactory,
     OrganisationFactory,
     SiteFactory,
@@ -468,3 +469,19 @@ def test_hrdd_remind_sends_the_certification_reminders_once(manager, supplier, c
     assert first.returncode == 0, first.stderr
     assert "1 certification expiry reminder(s) sent" in first.stdout
     assert "0 certification expiry reminder(s) sent" in second.stdout
+
+
+def test_a_contract_page_shows_its_suppliers_certifications_as_evidence(client, db):
+    contract = ContractFactory()
+    CertificationFactory(
+        company=contract.supplier,
+        organisation=contract.organisation,
+        scheme="tco_certified",
+        status="certified",
+    )
+    client.force_login(UserFactory(organisation=contract.organisation, role=User.Role.CONTRACT_MANAGER))
+
+    page = client.get(contract.get_absolute_url()).content.decode()
+
+    assert 'id="company-certifications"' in page
+    assert "TCO Certified" in page
