@@ -104,6 +104,13 @@ class PageFormMixin:
             message = message[len(path) + 2 :]  # the field's label already says which input
         self.add_error(name, message)  # type: ignore[attr-defined]
 
+    def refuse_stale(self, message: str, *, current: Any, field: str = "version") -> None:
+        """Show a stale save's refusal on top of the form, keep what was typed, and put the version now stored in
+        the hidden `field`: saving again goes over that version knowingly."""
+        self.add_error(None, message)  # type: ignore[attr-defined]
+        self.data = self.data.copy()
+        self.data[self.add_prefix(field)] = str(current)  # type: ignore[attr-defined]
+
 
 class PageForm(PageFormMixin, forms.Form):
     """A page form drawn the hrdd way."""

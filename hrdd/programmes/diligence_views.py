@@ -254,9 +254,7 @@ def assessment_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             )
         except d.StaleEdit as exc:
             assessment.refresh_from_db()
-            form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["version"] = str(assessment.version)
+            form.refuse_stale(str(exc), current=assessment.version)
         except (InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
@@ -321,9 +319,7 @@ def gap_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             d.gap_update(actor=request.user, gap=gap, **form.cleaned_data)
         except d.StaleEdit as exc:
             gap.refresh_from_db()
-            form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["version"] = str(gap.version)
+            form.refuse_stale(str(exc), current=gap.version)
         except (InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
@@ -374,9 +370,7 @@ def enrolment_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             d.enrolment_update(actor=request.user, enrolment=enrolment, **edit.cleaned_data)
         except d.StaleEdit as exc:
             enrolment.refresh_from_db()
-            edit.add_error(None, str(exc))
-            edit.data = edit.data.copy()
-            edit.data["edit-version"] = str(enrolment.version)
+            edit.refuse_stale(str(exc), current=enrolment.version)
         except (InputError, PermissionDenied) as exc:
             edit.add_service_error(exc)
         else:

@@ -207,9 +207,7 @@ def ngo_answer_save(request: HttpRequest, public_id: uuid.UUID, criterion_key: s
             )
         except ngo.NgoStale as exc:
             saved = exc.saved
-            form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["version"] = str(saved.version)  # saving again overwrites knowingly
+            form.refuse_stale(str(exc), current=saved.version)
         except InputError as exc:
             form.add_service_error(exc)
         else:
@@ -250,9 +248,7 @@ def ngo_answer_rate(request: HttpRequest, answer_id: uuid.UUID) -> HttpResponse:
                 version=form.cleaned_data.get("version"),
             )
         except ngo.NgoStale as exc:
-            form.add_error(None, str(exc))
-            form.data = form.data.copy()
-            form.data["version"] = str(exc.saved.version)
+            form.refuse_stale(str(exc), current=exc.saved.version)
         except InputError as exc:
             form.add_service_error(exc)
         else:
@@ -311,9 +307,10 @@ def ngo_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             saved = ngo.ngo_response_update(actor=request.user, response=response, version=version, **data)  # type: ignore[arg-type]
         except ngo.NgoStale as exc:
             stale = exc.saved
-            form.add_error(None, str(exc) + " " + _("Their version is shown below; your typing is kept."))
-            form.data = form.data.copy()
-            form.data["version"] = str(stale.version)
+            form.refuse_stale(
+                str(exc) + " " + _("Their version is shown below; your typing is kept."),
+                current=stale.version,
+            )
         except InputError as exc:
             form.add_service_error(exc)
         else:

@@ -138,10 +138,8 @@ def programme_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRespo
         try:
             saved = services.programme_update(actor=request.user, programme=programme, **form.cleaned_data)  # type: ignore[arg-type]
         except services.StaleSave as exc:
-            form.add_error(None, str(exc))
             programme.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = str(programme.version)
+            form.refuse_stale(str(exc), current=programme.version)
         except (InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
@@ -335,10 +333,8 @@ def kpi_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         try:
             saved = services.kpi_update(actor=request.user, kpi=kpi, objective=objective, **values)  # type: ignore[arg-type]
         except services.StaleSave as exc:
-            form.add_error(None, str(exc))
             kpi.refresh_from_db()
-            form.data = form.data.copy()
-            form.data["version"] = str(kpi.version)
+            form.refuse_stale(str(exc), current=kpi.version)
         except (InputError, PermissionDenied) as exc:
             form.add_service_error(exc)
         else:
