@@ -187,3 +187,23 @@ def test_a_refused_join_request_lands_the_phone_reader_on_the_form_not_the_top_o
 
     assert page.by_id("join-form").attrs["action"] == "#join"
     assert page.by_id("join") is not None
+
+
+def test_forms_far_down_a_long_page_post_to_their_own_section(client, manager, trader, programme):
+    """A refused form is drawn again with its errors; the browser must open the page at that form."""
+    company = CompanyFactory(organisation=trader)
+    case = ChildLabourCaseFactory(organisation=trader)
+    response = ngo.ngo_response_create(actor=manager, framework_key="amnesty-2017-cobalt", title="Amnesty")
+    entered = programme.kpis.get(key="employees_trained")
+    client.force_login(manager)
+
+    supplier = document(client.get(reverse("programmes:supplier", args=[company.public_id])))
+    assert supplier.by_id("link-form").attrs["action"] == "#sourcing"
+    assert supplier.by_id("link-form").closest(lambda e: e.attrs.get("id") == "sourcing") is not None
+    case_page = document(client.get(reverse("programmes:case", args=[case.public_id])))
+    assert case_page.by_id("follow-up-form").attrs["action"].endswith("#follow-ups")
+    kpi_page = document(client.get(entered.get_absolute_url()))
+    assert kpi_page.by_id("value-form").attrs["action"].endswith("#values")
+    answer_page = document(client.get(response.get_absolute_url()))
+    answer_form = answer_page.by_id("criterion-supply-links").find("form", cls="answer-form")
+    assert answer_form.attrs["action"].endswith("#criterion-supply-links")
