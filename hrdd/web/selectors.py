@@ -163,6 +163,18 @@ def sourcing_overview(*, user: User, today: dt.date | None = None) -> SourcingOv
         .count()
     )
     joins = JoinRequest.objects.visible_to(user).filter(handled_at__isnull=True).count()
+    # the requests are listed on their programme's page: go there when they all belong to one programme
+    asked = list(
+        JoinRequest.objects.visible_to(user)
+        .filter(handled_at__isnull=True)
+        .values_list("programme__public_id", flat=True)
+        .distinct()[:2]
+    )
+    joins_url = (
+        reverse("programmes:detail", args=[asked[0]]) + "#join-requests"
+        if len(asked) == 1
+        else reverse("programmes:list")
+    )
     attention = [
         Attention(
             "unassessed",
@@ -214,7 +226,7 @@ def sourcing_overview(*, user: User, today: dt.date | None = None) -> SourcingOv
             joins,
             ngettext("business partner asking to join", "business partners asking to join", joins),
             _("Messages sent through a public programme page's form, not yet handled."),
-            reverse("programmes:list"),
+            joins_url,
         ),
     ]
     if may_see_cases(user):

@@ -18,6 +18,7 @@ from tests.factories import (
     ChildLabourCaseFactory,
     CompanyFactory,
     ConsolidatedSmelterFactory,
+    JoinRequestFactory,
     OrganisationFactory,
     UserFactory,
 )
@@ -207,3 +208,19 @@ def test_forms_far_down_a_long_page_post_to_their_own_section(client, manager, t
     answer_page = document(client.get(response.get_absolute_url()))
     answer_form = answer_page.by_id("criterion-supply-links").find("form", cls="answer-form")
     assert answer_form.attrs["action"].endswith("#criterion-supply-links")
+
+
+def test_the_overview_opens_the_join_requests_on_their_programme_and_links_its_public_page(
+    client, manager, programme
+):
+    programme.is_public = True
+    programme.save(update_fields=["is_public"])
+    JoinRequestFactory(programme=programme)
+    client.force_login(manager)
+
+    page = document(client.get(reverse("overview")))
+
+    joins = page.by_id("attention-joins").find("a").attrs["href"]
+    assert joins == programme.get_absolute_url() + "#join-requests"
+    hrefs = [a.attrs.get("href") for a in page.find("main").find_all("a")]
+    assert reverse("programmes:public", args=[programme.public_id]) in hrefs
