@@ -18,7 +18,9 @@ from tests.factories import (
     ChildLabourCaseFactory,
     CompanyFactory,
     ConsolidatedSmelterFactory,
+    EnrolmentFactory,
     JoinRequestFactory,
+    MilestoneFactory,
     OrganisationFactory,
     UserFactory,
 )
@@ -224,3 +226,17 @@ def test_the_overview_opens_the_join_requests_on_their_programme_and_links_its_p
     assert joins == programme.get_absolute_url() + "#join-requests"
     hrefs = [a.attrs.get("href") for a in page.find("main").find_all("a")]
     assert reverse("programmes:public", args=[programme.public_id]) in hrefs
+
+
+def test_a_supplier_page_counts_overdue_milestones_once(client, manager, trader):
+    company = CompanyFactory(organisation=trader)
+    enrolment = EnrolmentFactory(company=company)
+    past = timezone.localdate() - dt.timedelta(days=10)
+    MilestoneFactory(enrolment=enrolment, due_on=past)
+    MilestoneFactory(enrolment=enrolment, title="Letter of commitment", due_on=past)
+    client.force_login(manager)
+
+    page = document(client.get(reverse("programmes:supplier", args=[company.public_id])))
+
+    text = page.by_id("enrolments").text
+    assert "(2 overdue)" in text and "one overdue" not in text

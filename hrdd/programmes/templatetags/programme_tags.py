@@ -33,3 +33,9 @@ def records_register(kpi: Any) -> dict[str, str] | None:
         return None
     name, query, label = found
     return {"url": reverse(name) + query, "label": _(label)}
+
+
+@register.filter
+def overdue_count(milestones: Any) -> int:
+    """How many of the milestones are overdue (each a Milestone with its `overdue` property)."""
+    return sum(1 for m in milestones if getattr(m, "overdue", False))
