@@ -240,3 +240,17 @@ def test_a_supplier_page_counts_overdue_milestones_once(client, manager, trader)
 
     text = page.by_id("enrolments").text
     assert "(2 overdue)" in text and "one overdue" not in text
+
+
+def test_a_buyers_certifications_page_speaks_of_bids_not_of_child_labour_cases(client, manager, db):
+    municipality = OrganisationFactory(kind=Organisation.Kind.PUBLIC_BUYER)
+    client.force_login(UserFactory(organisation=municipality, role=User.Role.PROCUREMENT_OFFICER))
+
+    buyer = document(client.get(reverse("programmes:certifications"))).find("main")
+
+    assert reverse("programmes:cases") not in [a.attrs.get("href") for a in buyer.find_all("a")]
+    assert "evidence when you assess bids" in buyer.text
+
+    client.force_login(manager)
+    company = document(client.get(reverse("programmes:certifications"))).find("main")
+    assert reverse("programmes:cases") in [a.attrs.get("href") for a in company.find_all("a")]
