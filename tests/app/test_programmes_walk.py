@@ -254,3 +254,17 @@ def test_a_buyers_certifications_page_speaks_of_bids_not_of_child_labour_cases(c
     client.force_login(manager)
     company = document(client.get(reverse("programmes:certifications"))).find("main")
     assert reverse("programmes:cases") in [a.attrs.get("href") for a in company.find_all("a")]
+
+
+def test_a_computed_kpis_rule_is_written_out_once_and_folded_for_the_earlier_years(
+    client, manager, programme
+):
+    kpi = programme.kpis.get(computation="copper_mark_or_equivalent")
+    client.force_login(manager)
+
+    page = document(client.get(kpi.get_absolute_url()))
+
+    rows = page.by_id("years").find("tbody").find_all("tr")
+    assert len(rows) >= 2
+    assert rows[0].find_all("details") == []
+    assert "Copper Mark" in rows[1].find("details", cls="same-rule").text
