@@ -13,6 +13,7 @@ from django.utils import timezone
 from hrdd.accounts.models import Organisation, User
 from hrdd.programmes import ngo, services
 from hrdd.programmes.kpis import KpiFigure
+from hrdd.programmes.models import Tier
 from tests.factories import (
     CertificationFactory,
     ChildLabourCaseFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     JoinRequestFactory,
     MilestoneFactory,
     OrganisationFactory,
+    SupplierTierFactory,
     UserFactory,
 )
 from tests.html import document
@@ -268,3 +270,26 @@ def test_a_computed_kpis_rule_is_written_out_once_and_folded_for_the_earlier_yea
     assert len(rows) >= 2
     assert rows[0].find_all("details") == []
     assert "Copper Mark" in rows[1].find("details", cls="same-rule").text
+
+
+def test_a_tier_source_given_for_one_reason_is_referred_to_not_repeated(client, manager, trader):
+    cahra = "EU indicative CAHRA list (RAND Europe), first edition"
+    company = CompanyFactory(organisation=trader)
+    SupplierTierFactory(
+        company=company,
+        tier=Tier.HIGH,
+        reasons=[
+            {"code": "cahra_sourcing", "text": "Sources cobalt from Lualaba", "source": cahra},
+            {"code": "asm_sourcing", "text": "Artisanal mining", "source": "OECD Annex II"},
+            {"code": "cahra_sourcing", "text": "Sources copper from Lualaba", "source": cahra},
+        ],
+    )
+    client.force_login(manager)
+
+    page = document(client.get(reverse("programmes:supplier", args=[company.public_id])))
+
+    sources = [
+        li.find("span", cls="src").text for li in page.by_id("tier").find("ol", cls="reasons").find_all("li")
+    ]
+    assert cahra in sources[0] and "OECD Annex II" in sources[1]
+    assert sources[2] == "Source: as for reason 1 above."

@@ -39,3 +39,18 @@ def records_register(kpi: Any) -> dict[str, str] | None:
 def overdue_count(milestones: Any) -> int:
     """How many of the milestones are overdue (each a Milestone with its `overdue` property)."""
     return sum(1 for m in milestones if getattr(m, "overdue", False))
+
+
+@register.filter
+def cited_once(reasons: Any) -> list[tuple[Any, int | None]]:
+    """Each reason with the number (from 1) of the earlier reason that already gives the same source, or None
+    when its source is new: a long source is written out once, not once per reason."""
+    first_at: dict[str, int] = {}
+    cited: list[tuple[Any, int | None]] = []
+    for number, reason in enumerate(reasons or [], start=1):
+        source = str(reason.get("source", "") if isinstance(reason, dict) else "")
+        earlier = first_at.get(source) if source else None
+        if source and earlier is None:
+            first_at[source] = number
+        cited.append((reason, earlier))
+    return cited
