@@ -244,17 +244,27 @@ def load_sourcing_demo(*, password: str, today: dt.date | None = None) -> Sourci
             enrolled_on=today - dt.timedelta(days=enrolled),
             programme=programme,
         )
+        # the Copper Mark's order: a letter of commitment, then the self-assessment, then the site assessment
+        letter = diligence.milestone_add(
+            actor=manager,
+            enrolment=enrolment,
+            title="Letter of commitment to the Copper Mark signed",
+            due_on=today - dt.timedelta(days=enrolled - 60),
+        )
+        if company is cooperative:  # the cooperative signed; the Zambian one is late
+            diligence.milestone_update(
+                actor=manager,
+                milestone=letter,
+                title=letter.title,
+                due_on=letter.due_on,
+                done_on=letter.due_on - dt.timedelta(days=5),
+                evidence="Signed letter, filed with the enrolment",
+            )
         diligence.milestone_add(
             actor=manager,
             enrolment=enrolment,
             title="Self-assessment against the Copper Mark criteria",
-            due_on=today - dt.timedelta(days=enrolled - 90),
-        )
-        diligence.milestone_add(
-            actor=manager,
-            enrolment=enrolment,
-            title="Letter of commitment signed",
-            due_on=today + dt.timedelta(days=45),
+            due_on=today + dt.timedelta(days=45 if company is cooperative else 120),
         )
 
     # Certifications and ratings.
@@ -296,7 +306,7 @@ def load_sourcing_demo(*, password: str, today: dt.date | None = None) -> Sourci
         supported = number <= 6
         cases.case_create(
             actor=manager,
-            reference=f"KOL-{first_year}-{number:03d}",
+            reference=f"KOL-{identified.year}-{number:03d}",
             site=mine,
             age_band="under_15" if number % 3 else "15_17",
             identified_on=identified,
@@ -308,7 +318,7 @@ def load_sourcing_demo(*, password: str, today: dt.date | None = None) -> Sourci
             identity_notes="Known to the partner's case worker; file kept at the partner's office.",
         )
     # one follow-up is late (the service takes future dates only, as a user would set them)
-    ChildLabourCase.objects.filter(organisation=trader, reference=f"KOL-{first_year}-001").update(
+    ChildLabourCase.objects.filter(organisation=trader, reference__endswith="-001").update(
         next_follow_up=today - dt.timedelta(days=5)
     )
 

@@ -13,7 +13,7 @@ from hrdd.audit.models import AuditEvent
 from hrdd.demo import DEMO_PASSWORD
 from hrdd.demo_sourcing import TRADER, TRADER_LOGIN, TRADER_VIEWER, load_sourcing_demo
 from hrdd.programmes.kpis import kpi_figure
-from hrdd.programmes.models import ChildLabourCase, NgoResponse, SupplierTier, Tier
+from hrdd.programmes.models import ChildLabourCase, Enrolment, NgoResponse, SupplierTier, Tier
 from tests.html import document
 
 TODAY = timezone.localdate()  # the demo is dated from the day it is loaded
@@ -36,7 +36,8 @@ def test_the_trader_is_a_company_with_a_sourcing_manager_who_logs_in(demo, clien
 
     assert client.login(email=TRADER_LOGIN, password=DEMO_PASSWORD)
     page = document(client.get(reverse("overview")))
-    assert page.by_id("programmes").find("a").text == demo.programme.title
+    first_link = page.by_id("programmes").find_all("a")[0]
+    assert first_link.text == demo.programme.title
 
 
 def test_loading_it_again_adds_nothing(demo):
@@ -137,3 +138,9 @@ def test_a_cumulative_count_says_it_counts_everything_up_to_the_day(demo):
 
     assert supported.text == f"6 in all by {TODAY.isoformat()}"
     assert enrolled.text == f"2 from {TODAY.year}-01-01 to {TODAY.isoformat()}"
+
+
+def test_the_capacity_building_milestones_come_in_the_copper_marks_order(demo):
+    for enrolment in Enrolment.objects.all():
+        titles = list(enrolment.milestones.order_by("due_on").values_list("title", flat=True))
+        assert titles[0].startswith("Letter of commitment") and titles[1].startswith("Self-assessment")
