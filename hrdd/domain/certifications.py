@@ -359,13 +359,13 @@ def validity_on(
     if days_left < 0:
         return Validity(
             EXPIRED,
-            f"expired on {valid_until.isoformat()}, {-days_left} day(s) before {day.isoformat()}",
+            f"expired on {valid_until.isoformat()}, {_days(-days_left)} before {day.isoformat()}",
             days_left,
         )
     if days_left <= within_days:
         return Validity(
             EXPIRING,
-            f"ends on {valid_until.isoformat()}, in {days_left} day(s) (warned from {within_days} days before)",
+            f"ends on {valid_until.isoformat()}, in {_days(days_left)} (warned from {within_days} days before)",
             days_left,
         )
     return Validity(VALID, f"valid until {valid_until.isoformat()}", days_left)
@@ -525,3 +525,7 @@ def suppress_small_cells(counts: Mapping[str, int], *, smallest: int) -> tuple[C
         if shown:
             hidden.add(min(shown, key=lambda kv: (kv[1], kv[0]))[0])
     return tuple(Cell(k, None if k in hidden else v) for k, v in cells)
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"

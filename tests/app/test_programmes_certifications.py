@@ -324,7 +324,7 @@ def test_expiry_warnings_list_what_ends_soon_or_has_ended_but_not_what_was_withd
         ("RMI Responsible Minerals Assurance Process (RMAP)", "expired"),
         ("The Copper Mark", "expiring"),
     ]
-    assert "in 10 day(s)" in found[1].reason
+    assert "in 10 days" in found[1].reason
     assert services.expiry_warning_count(manager.organisation_id, TODAY) == 2
 
 

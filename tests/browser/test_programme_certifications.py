@@ -88,7 +88,7 @@ def test_a_copper_mark_nears_its_end_and_a_case_is_seen_only_as_counts_by_a_view
 
     # its page says it expires soon and counts toward the KPI today
     expect(page.locator("#validity")).to_have_text("expiring soon")
-    expect(page.locator("#warnings")).to_contain_text(f"ends on {ends.isoformat()}, in 20 day(s)")
+    expect(page.locator("#warnings")).to_contain_text(f"ends on {ends.isoformat()}, in 20 days")
     expect(page.locator("#counts-toward")).to_contain_text("counted today")
     shoot(page, "record")
 

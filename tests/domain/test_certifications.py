@@ -198,7 +198,7 @@ def test_an_expiring_record_is_warned_about_with_its_end_date(schemes):
     warnings = rules.record_warnings(schemes, facts, D(2026, 1, 1))
 
     assert [w.code for w in warnings] == ["expiring"]
-    assert "2026-02-01" in warnings[0].text and "31 day(s)" in warnings[0].text
+    assert "2026-02-01" in warnings[0].text and "31 days" in warnings[0].text
 
 
 def test_an_ecovadis_rating_carries_the_manuals_caution(schemes):
@@ -287,3 +287,9 @@ def test_counts_of_five_and_more_are_shown():
     cells = rules.suppress_small_cells({"a": 5, "b": 12, "c": 0}, smallest=5)
 
     assert {c.key: c.count for c in cells} == {"a": 5, "b": 12}
+
+
+def test_one_day_left_is_said_in_the_singular():
+    from hrdd.domain.certifications import _days
+
+    assert (_days(1), _days(2)) == ("1 day", "2 days")
