@@ -608,10 +608,31 @@ def _copper_method() -> str:
 
 
 def copper_mark_compute(organisation_id: int, start: dt.date, end: dt.date) -> Computed:
-    """The figure: % of supplier companies counted on the period's end date."""
-    verdicts = _copper_verdicts(organisation_id, end)
-    counted = sum(1 for _c, ok, _r in verdicts if ok)
-    if not verdicts:
+    """The figure: % of supplier companies counted on the period's end date (two queries: the suppliers counted in
+    the database, and only the records of the group's schemes in force by their dates read, each judged by the
+    domain's rule)."""
+    from hrdd.companies.models import Company
+
+    found = schemes()
+    group_schemes = {m.scheme for m in found.group(GROUP).members}
+    total = Company.objects.filter(organisation_id=organisation_id, kind__in=SUPPLIER_KINDS).count()
+    candidates = Certification.objects.filter(
+        organisation_id=organisation_id,
+        company__isnull=False,
+        company__kind__in=SUPPLIER_KINDS,
+        scheme__in=group_schemes,
+    ).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+        Q(valid_until__isnull=True) | Q(valid_until__gte=end),
+    )
+    counted = len(
+        {
+            record.company_id
+            for record in candidates
+            if rules.counts_toward(found, GROUP, facts_of(record), end).counts
+        }
+    )
+    if not total:
         return Computed(
             value=None,
             numerator=0,
@@ -619,8 +640,8 @@ def copper_mark_compute(organisation_id: int, start: dt.date, end: dt.date) -> C
             method=_copper_method(),
             missing=_("No supplier company is recorded (kind supplier or smelter/refiner)."),
         )
-    value = (Decimal(100) * counted / len(verdicts)).quantize(Decimal("0.01"))
-    return Computed(value=value, numerator=counted, denominator=len(verdicts), method=_copper_method())
+    value = (Decimal(100) * counted / total).quantize(Decimal("0.01"))
+    return Computed(value=value, numerator=counted, denominator=total, method=_copper_method())
 
 
 def copper_mark_records(organisation_id: int, start: dt.date, end: dt.date) -> list[CountedRecord]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -379,16 +379,28 @@ def tier_recompute(*, actor: User, company: Company) -> SupplierTier:
     return tier_refresh(company, actor=actor)
 
 
-def tiers_refresh(*, organisation_id: int, actor: User | None = None) -> int:
-    """Compute again the tier of every supplier of an organisation; returns how many tiers changed."""
+def tiers_refresh(
+    *,
+    organisation_id: int,
+    actor: User | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute again the tier of every supplier of an organisation; returns how many tiers changed. Each tier is
+    stored in its own transaction; `progress(done, total)` hears of every 50."""
     companies = Company.objects.filter(organisation_id=organisation_id).filter(
         Q(kind__in=SUPPLIER_KINDS) | Q(risk_tier__isnull=False)
     )
+    total = companies.count()
     changed = 0
-    for company in companies.select_related("organisation").order_by("pk"):
-        before = SupplierTier.objects.filter(company=company).values_list("computed_tier", "reasons").first()
-        after = tier_refresh(company, actor=actor)
+    for done, company in enumerate(companies.select_related("organisation").order_by("pk"), start=1):
+        with transaction.atomic():
+            before = (
+                SupplierTier.objects.filter(company=company).values_list("computed_tier", "reasons").first()
+            )
+            after = tier_refresh(company, actor=actor)
         changed += before != (after.computed_tier, after.reasons)
+        if progress is not None and (done % 50 == 0 or done == total):
+            progress(done, total)
     return changed
 
 
@@ -1054,8 +1066,9 @@ HIGH_RISK_METHOD = (
 
 
 def _high_risk_rows(organisation_id: int, period_end: dt.date) -> QuerySet[SupplierTier]:
+    # by company only (its organisation is the tier's): the index on (company, status, assessed_on) answers each
+    # row at once, where a filter on the organisation too let SQLite scan the organisation's assessments per row
     latest = DiligenceAssessment.objects.filter(
-        organisation_id=organisation_id,
         company=OuterRef("company"),
         status=DiligenceAssessment.Status.COMPLETED,
         assessed_on__lte=period_end,
@@ -1075,12 +1088,20 @@ def _high_risk_rows(organisation_id: int, period_end: dt.date) -> QuerySet[Suppl
 def _high_risk_compute(organisation_id: int, period_start: dt.date, period_end: dt.date) -> Computed:
     window = _year_before(period_end)
     method = HIGH_RISK_METHOD.format(start=window.isoformat(), end=period_end.isoformat())
-    rows = list(_high_risk_rows(organisation_id, period_end).values_list("last_on", flat=True))
-    if not rows:
+    recent = DiligenceAssessment.objects.filter(
+        company=OuterRef("company"),
+        status=DiligenceAssessment.Status.COMPLETED,
+        assessed_on__gt=window,
+        assessed_on__lte=period_end,
+    )
+    counts = SupplierTier.objects.filter(organisation_id=organisation_id, tier=Tier.HIGH).aggregate(
+        total=Count("pk"), counted=Count("pk", filter=Q(Exists(recent)))
+    )
+    total, counted = counts["total"], counts["counted"]
+    if not total:
         return Computed(None, 0, 0, method, missing="No supplier is in the high-risk tier.")
-    counted = sum(1 for day in rows if day is not None and day > window)
-    value = (Decimal(100) * counted / len(rows)).quantize(Decimal("0.01"))
-    return Computed(value=value, numerator=counted, denominator=len(rows), method=method)
+    value = (Decimal(100) * counted / total).quantize(Decimal("0.01"))
+    return Computed(value=value, numerator=counted, denominator=total, method=method)
 
 
 def _high_risk_records(

@@ -36,6 +36,7 @@ from hrdd.programmes.diligence_forms import (
     TierOverrideForm,
 )
 from hrdd.programmes.models import DiligenceAssessment, Programme
+from hrdd.programmes.tasks import tiers_refresh_start
 
 
 def _find_site(value: str) -> Any:
@@ -76,15 +77,10 @@ def suppliers_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def suppliers_refresh(request: HttpRequest) -> HttpResponse:
-    """Compute every supplier's tier again from its current inputs."""
-    changed = d.tiers_refresh_for(actor=request.user)
-    messages.success(
-        request,
-        _("The tiers were computed again: %(n)d changed.") % {"n": changed}
-        if changed
-        else _("The tiers were computed again: none changed."),
-    )
-    return redirect("programmes:suppliers")
+    """Compute every supplier's tier again from its current inputs, in the background (its page shows the
+    progress and leads back to the suppliers)."""
+    run = tiers_refresh_start(actor=request.user)
+    return redirect("tasks:detail", public_id=run.public_id)
 
 
 def _supplier_forms(request: HttpRequest, company: Any, posted: str) -> dict[str, Any]:

@@ -306,7 +306,9 @@ class DiligenceAssessment(OwnedModel):
         verbose_name = _("due-diligence assessment")
         verbose_name_plural = _("due-diligence assessments")
         indexes = [
-            models.Index(fields=["organisation", "status", "assessed_on"], name="assessment_org_status")
+            models.Index(fields=["organisation", "status", "assessed_on"], name="assessment_org_status"),
+            # a supplier's latest completed assessment (the suppliers page, the high-risk KPI)
+            models.Index(fields=["company", "status", "assessed_on"], name="assessment_company_status"),
         ]
 
     def __str__(self) -> str:
