@@ -342,7 +342,7 @@ def load_sourcing_demo(*, password: str, today: dt.date | None = None) -> Sourci
         actor=manager,
         framework_key="amnesty-2017-cobalt",
         title="Our answer to the cobalt due-diligence assessment",
-        addressee="Business and Human Rights team\nAn international human-rights NGO",
+        addressee="Business and Human Rights team\nAmnesty International\nLondon, United Kingdom",
         reference=f"BHR/{today.year}/017",
         received_on=today - dt.timedelta(days=20),
         respond_by=today + dt.timedelta(days=14),
