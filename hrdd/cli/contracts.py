@@ -104,6 +104,10 @@ def remind(
 
     expiring = certification_reminders_send(today=day)  # certifications nearing or past their end, once each
     stdout().print(f"{len(expiring)} certification expiry reminder(s) sent", highlight=False)
+    from hrdd.programmes.reminders import programme_reminders_send
+
+    due = programme_reminders_send(today=day)  # gaps, milestones, case follow-ups, NGO answers, once each
+    stdout().print(f"{len(due)} programme reminder(s) sent", highlight=False)
     out = stdout()
     out.print(f"{rated} obligation verdict(s) rated for the day", highlight=False)
     out.print(f"{len(notices)} incident notice(s) for newly named sites", highlight=False)

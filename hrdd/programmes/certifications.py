@@ -33,8 +33,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrdd.accounts.models import WRITER_ROLES, Membership, User
-from hrdd.audit.models import AuditEvent
+from hrdd.accounts.models import WRITER_ROLES, User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.ids import public_uuid
@@ -45,6 +44,7 @@ from hrdd.core.uploads import AcceptedFile, accept_upload
 from hrdd.domain import certifications as rules
 from hrdd.programmes.kpis import Computation, Computed, CountedRecord
 from hrdd.programmes.models import Certification
+from hrdd.programmes.reminders import member_emails, reminders_sent
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".txt")
 MAX_REFERENCE = 100
@@ -450,29 +450,11 @@ def expiry_warning_count(organisation_id: int, today: dt.date | None = None) -> 
 
 def _sent_keys(ids: Sequence[int]) -> set[tuple[str, str, str]]:
     """(certification id, reminder key, end date) of the reminders already sent, from the audit log."""
-    events = AuditEvent.objects.filter(
-        action=REMINDER_ACTION, target_type="programmes.certification", target_id__in=[str(i) for i in ids]
-    ).values_list("target_id", "after")
-    return {
-        (target_id, str((after or {}).get("reminder")), str((after or {}).get("valid_until")))
-        for target_id, after in events
-    }
+    return reminders_sent(REMINDER_ACTION, "programmes.certification", ids, date_key="valid_until")
 
 
 def _writers(organisation_ids: set[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for organisation_id, email in (
-        Membership.objects.filter(
-            organisation_id__in=organisation_ids,
-            role__in=list(WRITER_ROLES),
-            is_active=True,
-            user__is_active=True,
-        )
-        .order_by("user__email")
-        .values_list("organisation_id", "user__email")
-    ):
-        found.setdefault(organisation_id, []).append(email)
-    return found
+    return member_emails(organisation_ids, WRITER_ROLES)
 
 
 def certification_reminders_send(*, today: dt.date | None = None) -> list[tuple[Certification, str]]:
