@@ -20,6 +20,7 @@ For other areas:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -54,6 +55,9 @@ REMINDER_ACTION = "certification.expiry_reminder"
 # manufacturers are customers' or products' names in hrdd, not upstream suppliers of minerals.
 SUPPLIER_KINDS = ("supplier", "smelter")
 GROUP = "copper_mark_or_equivalent"
+
+
+logger = logging.getLogger(__name__)
 
 
 class CertificationError(InputError):
@@ -488,29 +492,41 @@ def certification_reminders_send(*, today: dt.date | None = None) -> list[tuple[
     writers = _writers({r.organisation_id for r, _key in due})
     sent: list[tuple[Certification, str]] = []
     for record, key in due:
-        with transaction.atomic():
-            locked = Certification.objects.select_for_update().filter(pk=record.pk).first()
-            if locked is None or locked.valid_until != record.valid_until:
-                continue  # deleted or changed meanwhile: the next run decides again
-            if _sent_keys([record.pk]) & {(str(record.pk), key, record.valid_until.isoformat())}:
-                continue  # sent meanwhile by another run: never twice
-            recipients = writers.get(record.organisation_id, [])
-            audit_record(
-                actor=None,
-                actor_label="hrdd remind",
-                organisation=record.organisation,
-                action=REMINDER_ACTION,
-                target=record,
-                after={
-                    "reminder": key,
-                    "valid_until": record.valid_until.isoformat(),
-                    "recipients": len(recipients),
-                },
-            )
-            if recipients:
-                transaction.on_commit(lambda r=record, k=key, to=recipients: _reminder_mail(r, k, to))
-        sent.append((record, key))
+        try:
+            sent_now = _remind_one(record, key, writers.get(record.organisation_id, []))
+        except (
+            OSError
+        ):  # the mail server refused or could not be reached: nothing recorded, the next run retries
+            logger.warning("certification reminder %s of record %s not sent", key, record.pk, exc_info=True)
+            continue
+        if sent_now:
+            sent.append((record, key))
     return sent
+
+
+def _remind_one(record: Certification, key: str, recipients: list[str]) -> bool:
+    """Record and send one reminder in one transaction: an e-mail that fails undoes its record."""
+    with transaction.atomic():
+        locked = Certification.objects.select_for_update().filter(pk=record.pk).first()
+        if locked is None or locked.valid_until != record.valid_until:
+            return False  # deleted or changed meanwhile: the next run decides again
+        if _sent_keys([record.pk]) & {(str(record.pk), key, record.valid_until.isoformat())}:
+            return False  # sent meanwhile by another run: never twice
+        audit_record(
+            actor=None,
+            actor_label="hrdd remind",
+            organisation=record.organisation,
+            action=REMINDER_ACTION,
+            target=record,
+            after={
+                "reminder": key,
+                "valid_until": record.valid_until.isoformat(),
+                "recipients": len(recipients),
+            },
+        )
+        if recipients:
+            _reminder_mail(record, key, recipients)
+    return True
 
 
 def _reminder_mail(record: Certification, key: str, recipients: list[str]) -> None:
@@ -542,7 +558,7 @@ def _reminder_mail(record: Certification, key: str, recipients: list[str]) -> No
             % {"organisation": record.organisation.name},
         ]
     )
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=True)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
 
 
 # -- the computed KPI: % suppliers with Copper Mark or equivalent ------------------------------------------------

@@ -485,3 +485,21 @@ def test_a_contract_page_shows_its_suppliers_certifications_as_evidence(client, 
 
     assert 'id="company-certifications"' in page
     assert "TCO Certified" in page
+
+
+def test_a_reminder_the_mail_server_refuses_is_not_recorded_and_a_later_run_sends_it(
+    manager, supplier, mailoutbox, settings
+):
+    record(manager, supplier, valid_until=D(2026, 9, 1))
+    settings.EMAIL_BACKEND = "tests.app.test_programmes_reminders.FailingBackend"
+
+    failed = services.certification_reminders_send(today=D(2026, 6, 10))
+
+    assert failed == []
+    assert not AuditEvent.objects.filter(action=services.REMINDER_ACTION).exists()
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    later = services.certification_reminders_send(today=D(2026, 6, 11))
+
+    assert [k for _c, k in later] == ["before-90"] and len(mailoutbox) == 1
+    assert AuditEvent.objects.filter(action=services.REMINDER_ACTION).count() == 1
