@@ -1,15 +1,14 @@
 """Check a supplier's risk assessment against the minimum contents of award criterion 1 (CFIT manual 3.3.2).
 
-The text is split into sentences; hrdd looks for components, raw materials, countries (their names in any
-language pycountry knows) and the seven risk categories, and reports what it found with the sentences it
-relied on, so that the buyer can verify every finding.
+hrdd reads the text with its reader for English, Dutch, French and German (hrdd.domain.textread): the
+components, raw materials, countries and human-rights risks it names, each with the sentences it relied on,
+so that the buyer can verify every finding. A risk counts when the text discusses it for the supply chain,
+not when the text denies it ('there is no child labour') or a code of conduct prohibits it ('suppliers shall
+not use child labour'); those mentions are listed apart.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,12 +16,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hrdd.domain.countries import name_variants, names_in_all_languages
+from hrdd.domain.textread import Mention, read_text, split_sentences
 from hrdd.domain.yamltext import load_yaml
 
-_WORD = re.compile(r"[\w'’-]+", re.UNICODE)
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
-MAX_PHRASE_WORDS = 6
+__all__ = [
+    "CheckMinimum",
+    "CheckVocabulary",
+    "Finding",
+    "Requirement",
+    "RiskAssessmentCheck",
+    "check_risk_assessment",
+    "get_check_vocabulary",
+    "split_sentences",
+]
 
 
 class CheckMinimum(BaseModel):
@@ -34,81 +40,21 @@ class CheckMinimum(BaseModel):
 
 
 class CheckVocabulary(BaseModel):
+    """The minimum contents and their source (the words are the reader's lexicons)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
     kind: Literal["risk-assessment-check"]
     id: str
     version: str
     source: str
     minimum: CheckMinimum
-    country_aliases: dict[str, tuple[str, ...]]
-    not_countries: tuple[str, ...] = ()
-    components: dict[str, tuple[str, ...]]
-    raw_materials: dict[str, tuple[str, ...]]
-    risks: dict[str, tuple[str, ...]]
 
 
 @cache
 def get_check_vocabulary(check_id: str = "risk-assessment-check") -> CheckVocabulary:
-    """Return the shipped vocabulary and minimum contents."""
+    """Return the shipped minimum contents."""
     text = resources.files("hrdd.frameworks").joinpath(f"{check_id}.yaml").read_text(encoding="utf-8")
     return CheckVocabulary.model_validate(load_yaml(text))
-
-
-def _fold(text: str) -> str:
-    """Lower-case and strip accents, so that 'Écran' matches 'ecran'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _words(text: str) -> list[str]:
-    return [w.strip("'-") for w in _WORD.findall(_fold(text)) if w.strip("'-")]
-
-
-def _tokens(text: str) -> tuple[list[str], list[bool]]:
-    """Return the folded words of a text and, for each, whether it was written with a capital letter."""
-    words, capitals = [], []
-    for raw in _WORD.findall(text):
-        word = _fold(raw).strip("'-")
-        if word:
-            words.append(word)
-            first = raw.lstrip("'’-")[:1]
-            capitals.append(first.isupper() or not first.islower())  # scripts without case count as capital
-    return words, capitals
-
-
-def _phrase_key(phrase: str) -> tuple[str, ...]:
-    return tuple(_words(phrase))
-
-
-def _country_key(phrase: str) -> tuple[str, ...]:
-    key = _phrase_key(phrase)
-    return key[1:] if key[:1] == ("the",) else key
-
-
-@cache
-def _country_phrases(aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> dict[tuple[str, ...], str]:
-    """Every country name pycountry knows, in every language it has, -> ISO 3166-1 alpha-3."""
-    names: dict[tuple[str, ...], str] = {}
-    for alpha_3, words in aliases:
-        for word in words:
-            names[_country_key(word)] = alpha_3
-    for alpha_3, variants in names_in_all_languages():
-        for variant in variants:
-            for piece in name_variants(variant):
-                key = _country_key(piece)
-                if key and len("".join(key)) >= 4:
-                    names.setdefault(key, alpha_3)
-    return names
-
-
-def _vocabulary_phrases(vocabulary: Mapping[str, tuple[str, ...]]) -> dict[tuple[str, ...], str]:
-    phrases: dict[tuple[str, ...], str] = {}
-    for concept, words in vocabulary.items():
-        for word in (concept, *words):
-            key = _phrase_key(word)
-            if key:
-                phrases.setdefault(key, concept)
-    return phrases
 
 
 @dataclass(frozen=True)
@@ -119,6 +65,7 @@ class Finding:
     id: str
     matched: tuple[str, ...]
     sentences: tuple[str, ...]
+    reason: str = ""  # for a risk not counted: 'negated' or 'policy'
 
 
 @dataclass(frozen=True)
@@ -127,6 +74,16 @@ class Requirement:
     required: int
     found: int
     met: bool
+
+
+def _findings_json(items: tuple[Finding, ...]) -> list[dict[str, Any]]:
+    out = []
+    for f in items:
+        item: dict[str, Any] = {"id": f.id, "matched": list(f.matched), "sentences": list(f.sentences)}
+        if f.reason:
+            item["reason"] = f.reason
+        out.append(item)
+    return out
 
 
 @dataclass(frozen=True)
@@ -140,93 +97,57 @@ class RiskAssessmentCheck:
     countries: tuple[Finding, ...]
     risks: tuple[Finding, ...]
     source: str
+    language: str = "en"
+    risks_not_counted: tuple[Finding, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-ready form."""
-
-        def findings(items: tuple[Finding, ...]) -> list[dict[str, Any]]:
-            return [{"id": f.id, "matched": list(f.matched), "sentences": list(f.sentences)} for f in items]
-
         return {
             "meets_minimum": self.meets_minimum,
             "requirements": [
                 {"name": r.name, "required": r.required, "found": r.found, "met": r.met}
                 for r in self.requirements
             ],
-            "components": findings(self.components),
-            "raw_materials": findings(self.raw_materials),
-            "countries": findings(self.countries),
-            "risks": findings(self.risks),
+            "components": _findings_json(self.components),
+            "raw_materials": _findings_json(self.raw_materials),
+            "countries": _findings_json(self.countries),
+            "risks": _findings_json(self.risks),
+            "risks_not_counted": _findings_json(self.risks_not_counted),
+            "language": self.language,
             "source": self.source,
         }
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split text into sentences (at ., !, ?, ; and line breaks)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-
-
-def _find(
-    sentences: list[tuple[str, list[str], list[bool]]],
-    phrases: Mapping[tuple[str, ...], str],
-    kind: str,
-    *,
-    proper_nouns: bool = False,
+def _findings(
+    kind: str, by_concept: dict[str, list[Mention]], sentences: tuple[str, ...]
 ) -> tuple[Finding, ...]:
-    matched: dict[str, dict[str, None]] = {}
-    where: dict[str, dict[str, None]] = {}
-    longest = min(MAX_PHRASE_WORDS, max((len(k) for k in phrases), default=1))
-    for sentence, words, capitals in sentences:
-        i = 0
-        while i < len(words):
-            hit = None
-            # Names of countries are proper nouns: a lower-case 'chip' or 'island' is not a country.
-            sizes = range(min(longest, len(words) - i), 0, -1) if capitals[i] or not proper_nouns else ()
-            for size in sizes:
-                key = tuple(words[i : i + size])
-                if key in phrases:
-                    hit = (phrases[key], " ".join(key), size)
-                    break
-            if hit:
-                concept, phrase, size = hit
-                matched.setdefault(concept, {})[phrase] = None
-                where.setdefault(concept, {})[sentence] = None
-                i += size
-            else:
-                i += 1
     return tuple(
-        Finding(kind=kind, id=concept, matched=tuple(matched[concept]), sentences=tuple(where[concept]))
-        for concept in sorted(matched)
+        Finding(
+            kind=kind,
+            id=concept,
+            matched=tuple(dict.fromkeys(m.matched for m in mentions)),
+            sentences=tuple(dict.fromkeys(sentences[m.sentence] for m in sorted(mentions, key=_order))),
+            reason=mentions[0].reason,
+        )
+        for concept, mentions in sorted(by_concept.items())
     )
 
 
-def _countries_for(vocabulary: CheckVocabulary) -> dict[tuple[str, ...], str]:
-    """Country names, less the words the check uses for something else and the listed false friends."""
-    aliases = tuple(sorted((k, tuple(v)) for k, v in vocabulary.country_aliases.items()))
-    names = dict(_country_phrases(aliases))
-    taken = {
-        *_vocabulary_phrases(vocabulary.components),
-        *_vocabulary_phrases(vocabulary.raw_materials),
-        *_vocabulary_phrases(vocabulary.risks),
-        *(_country_key(w) for w in vocabulary.not_countries),
-    }
-    alias_keys = {_country_key(w) for words in vocabulary.country_aliases.values() for w in words}
-    for key in taken - alias_keys:
-        names.pop(key, None)
-    return names
+def _order(mention: Mention) -> tuple[int, int]:
+    return (mention.sentence, mention.start)
 
 
 def check_risk_assessment(text: str, vocabulary: CheckVocabulary | None = None) -> RiskAssessmentCheck:
     """Find components, raw materials, countries and risks in a text and test the minimum contents."""
     vocabulary = vocabulary or get_check_vocabulary()
-    sentences = [(s, *_tokens(s)) for s in split_sentences(text)]
-    component_phrases = _vocabulary_phrases(vocabulary.components)
-    material_phrases = _vocabulary_phrases(vocabulary.raw_materials)
-    risk_phrases = _vocabulary_phrases(vocabulary.risks)
-    components = _find(sentences, component_phrases, "component")
-    materials = _find(sentences, material_phrases, "raw_material")
-    countries = _find(sentences, _countries_for(vocabulary), "country", proper_nouns=True)
-    risks = _find(sentences, risk_phrases, "risk")
+    reading = read_text(text)
+    sentences = reading.sentences
+    components = _findings("component", reading.found("component"), sentences)
+    materials = _findings("raw_material", reading.found("raw_material"), sentences)
+    countries = _findings("country", reading.found("country"), sentences)
+    risks = _findings("risk", reading.found("risk"), sentences)
+    counted = {f.id for f in risks}
+    set_aside = {k: v for k, v in reading.set_aside("risk").items() if k not in counted}
     minimum = vocabulary.minimum
     requirements = (
         Requirement(
@@ -248,4 +169,6 @@ def check_risk_assessment(text: str, vocabulary: CheckVocabulary | None = None) 
         countries=countries,
         risks=risks,
         source=vocabulary.source,
+        language=reading.language,
+        risks_not_counted=_findings("risk", set_aside, sentences),
     )

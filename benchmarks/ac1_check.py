@@ -1,0 +1,57 @@
+"""Precision and recall of the award-criterion-1 check (hrdd.domain.risk_check) on the labelled assessments
+in tests/fixtures/ac1/ (English, Dutch, French, German), per language and overall, and the time per document
+after start. Targets: precision >= 0.95, recall >= 0.90, under 200 ms per document.
+
+    .venv/bin/python benchmarks/ac1_check.py [--repeat 3] [--show-wrong]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hrdd.domain.risk_check import check_risk_assessment  # noqa: E402
+from hrdd.domain.textread import warm_up  # noqa: E402
+from hrdd.domain.textread.evaluation import evaluate, load_set  # noqa: E402
+
+PRECISION_TARGET = 0.95
+RECALL_TARGET = 0.90
+MS_TARGET = 200.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best time is reported")
+    parser.add_argument("--show-wrong", action="store_true", help="list the documents judged wrongly")
+    args = parser.parse_args()
+    items = load_set(ROOT / "tests" / "fixtures" / "ac1")
+    start = time.perf_counter()
+    warm_up()
+    print(f"start (language models, lemma and phrase tables): {time.perf_counter() - start:.2f} s")
+    best = float("inf")
+    for _ in range(max(args.repeat, 1)):
+        scores, wrong, per_document = evaluate(items, lambda t: check_risk_assessment(t).meets_minimum)
+        best = min(best, per_document)
+    print(f"{len(items)} documents")
+    print(f"{'language':<9} {'docs':>4} {'precision':>9} {'recall':>7}")
+    for key in ("en", "nl", "fr", "de", "all"):
+        if key in scores:
+            s = scores[key]
+            print(f"{key:<9} {s.documents:>4} {s.precision:>9.3f} {s.recall:>7.3f}")
+    print(f"time per document after start: {best * 1000:.1f} ms (best of {args.repeat})")
+    if args.show_wrong:
+        for item, said in wrong:
+            print(f"  wrong: {item.file} said {'meets' if said else 'does not meet'} ({item.why})")
+    overall = scores["all"]
+    ok = overall.precision >= PRECISION_TARGET and overall.recall >= RECALL_TARGET and best * 1000 < MS_TARGET
+    print("target met" if ok else "target missed")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

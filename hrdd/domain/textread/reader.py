@@ -1,0 +1,491 @@
+"""Read a supplier's text as a buyer reads it: which components, raw materials, countries and human-rights
+risks it names, in English, Dutch, French or German, and whether a risk is discussed for the supply chain or
+only denied ('there is no child labour') or prohibited by a code of conduct ('suppliers shall not use child
+labour').
+
+The language is detected with lingua (only the four languages are loaded); words are compared folded (lower
+case, no accents) and as simplemma's lemma; Dutch and German compounds are split where a part is a lexicon
+word ('Akkupacks', 'kobaltmijnen', 'lithium-ionaccu'). Country names come from pycountry in every language it
+carries (proper nouns: written with a capital) and from the lexicons (adjectives, demonyms, short names).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Literal
+
+from hrdd.domain.countries import name_variants, names_in_all_languages
+from hrdd.domain.textread.lexicon import (
+    LANGUAGES,
+    LanguageCode,
+    Lexicon,
+    get_common_words,
+    get_lexicon,
+)
+
+Kind = Literal["component", "raw_material", "country", "risk"]
+FINDING_KINDS: tuple[Kind, ...] = ("component", "raw_material", "country", "risk")
+CUE_KINDS = ("negation", "unnegate", "contrast", "policy", "affirm")
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,:;()]", re.UNICODE)
+_ELISION = re.compile(r"^(l|d|n|s|j|c|m|t|qu|jusqu|lorsqu|puisqu)['’](.+)$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\b[A-Za-z]\.)\s+|\n+")
+_CLAUSE_MARKS = {",", ":", "(", ")"}
+MAX_PHRASE_WORDS = 7
+UNNEGATE_WINDOW = 4
+MIN_COMPOUND_PART = 3
+MIN_PREFIX_WORD = 5
+SURE_LANGUAGE = 0.8  # lingua's confidence above which its answer is taken as it is
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so that 'Écran' matches 'ecran'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences (at ., !, ?, ; and line breaks; not after a single letter as in 'D.R.')."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def _raw_tokens(text: str) -> list[str]:
+    tokens: list[str] = []
+    for raw in _TOKEN.findall(text):
+        elided = _ELISION.match(raw)
+        if elided:
+            tokens.extend((raw[: len(elided.group(1)) + 1], elided.group(2)))
+        else:
+            tokens.append(raw)
+    return tokens
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """A lexicon phrase as the folded words the reader compares."""
+    return tuple(fold(t) for t in _raw_tokens(phrase) if t not in _CLAUSE_MARKS)
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # folded
+    lemma: str  # folded simplemma lemma
+    capital: bool
+    clause: int  # index of the comma-separated part of its sentence
+
+    def forms(self) -> tuple[str, ...]:
+        return (self.word,) if self.lemma == self.word else (self.word, self.lemma)
+
+
+@lru_cache(maxsize=200_000)
+def _lemma(raw: str, language: str) -> str:
+    import simplemma  # noqa: PLC0415 - loaded on first use (its tables take a second)
+
+    if language == "en" and raw.endswith(("ed", "ing")):  # 'tinned' is not tin, 'housing' not a house
+        return fold(raw)
+    try:
+        return fold(simplemma.lemmatize(raw, lang=language))
+    except ValueError:  # pragma: no cover - simplemma refuses nothing it was given here
+        return fold(raw)
+
+
+def tokenize(sentence: str, language: str) -> list[Token]:
+    tokens: list[Token] = []
+    clause = 0
+    for raw in _raw_tokens(sentence):
+        if raw in _CLAUSE_MARKS:
+            clause += 1
+            continue
+        first = raw[:1]
+        tokens.append(Token(fold(raw), _lemma(raw, language), first.isupper() or not first.islower(), clause))
+    return tokens
+
+
+@cache
+def _detector():  # type: ignore[no-untyped-def]
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = {"en": Language.ENGLISH, "nl": Language.DUTCH, "fr": Language.FRENCH, "de": Language.GERMAN}
+    builder = LanguageDetectorBuilder.from_languages(*languages.values())
+    return builder.build(), {v: k for k, v in languages.items()}
+
+
+@cache
+def _language_words(language: LanguageCode) -> frozenset[str]:
+    """The words of a language's lexicon (function words, one-word terms and cues)."""
+    lexicon = get_lexicon(language)
+    phrases: list[str] = [*lexicon.function_words, *(w for kind in CUE_KINDS for w in getattr(lexicon, kind))]
+    for table in (lexicon.components, lexicon.raw_materials):
+        phrases.extend(w for words in table.values() for w in words)
+    phrases.extend(w for risk in lexicon.risks.values() for w in risk.phrases)
+    return frozenset(words[0] for words in map(phrase_words, phrases) if len(words) == 1)
+
+
+def detect_language(text: str) -> LanguageCode:
+    """The text's language among English, Dutch, French and German (English when nothing tells).
+
+    lingua decides; when it is unsure (a short line: 'De lithium-ionaccu bevat kobalt.'), the share of the
+    text's words that are words of each language's lexicon is added to lingua's confidence."""
+    if not text.strip():
+        return "en"
+    detector, codes = _detector()
+    sample = text[:5000]
+    confidence = {codes[v.language]: v.value for v in detector.compute_language_confidence_values(sample)}
+    best = max(confidence, key=lambda k: confidence[k])
+    if confidence[best] >= SURE_LANGUAGE:
+        return best  # type: ignore[no-any-return]
+    words = [fold(t) for t in _raw_tokens(sample) if t not in _CLAUSE_MARKS]
+    if not words:
+        return best  # type: ignore[no-any-return]
+    score = {
+        code: confidence.get(code, 0.0) + sum(w in _language_words(code) for w in words) / len(words)
+        for code in LANGUAGES
+    }
+    return max(LANGUAGES, key=lambda code: score[code])
+
+
+# --- the phrase tables -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    words: tuple[str, ...]
+    kind: str
+    concept: str
+
+
+class _Table:
+    """Phrases indexed by their first word, longest first."""
+
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        seen: dict[tuple[str, tuple[str, ...]], _Entry] = {}
+        for entry in entries:
+            if entry.words:
+                seen.setdefault((entry.kind, entry.words), entry)
+        by_first: dict[str, list[_Entry]] = {}
+        for entry in seen.values():
+            by_first.setdefault(entry.words[0], []).append(entry)
+        for items in by_first.values():
+            items.sort(key=lambda e: -len(e.words))
+        self.by_first = by_first
+
+    def at(self, tokens: Sequence[Token], i: int, *, capital: bool = False) -> list[_Entry]:
+        """The entries matched at token i, longest first (all kinds of the longest match)."""
+        if capital and not tokens[i].capital:
+            return []
+        found: list[_Entry] = []
+        for form in tokens[i].forms():
+            for entry in self.by_first.get(form, ()):
+                size = len(entry.words)
+                if found and size < len(found[0].words):
+                    break
+                if i + size <= len(tokens) and all(
+                    w in tokens[i + k].forms() for k, w in enumerate(entry.words[1:], start=1)
+                ):
+                    if not found or size > len(found[0].words):
+                        found = [entry]
+                    elif all(e.kind != entry.kind for e in found):
+                        found.append(entry)
+        return found
+
+
+def _lexicon_entries(lexicon: Lexicon, kinds: Iterable[str]) -> Iterable[_Entry]:
+    for kind in kinds:
+        if kind == "component":
+            table = lexicon.components
+        elif kind == "raw_material":
+            table = lexicon.raw_materials
+        else:
+            table = {concept: words.phrases for concept, words in lexicon.risks.items()}
+        for concept, phrases in table.items():
+            for phrase in (concept, *phrases) if kind != "risk" else phrases:
+                yield _Entry(phrase_words(phrase), kind, concept)
+
+
+def _country_entries(lexicon: Lexicon) -> Iterable[_Entry]:
+    for iso3, names in lexicon.countries.items():
+        for name in names:
+            words = phrase_words(name)
+            yield _Entry(words, "country", iso3)
+            if len(words) == 1:
+                for ending in lexicon.adjective_endings:
+                    yield _Entry((words[0] + ending,), "country", iso3)
+
+
+def _country_key(phrase: str) -> tuple[str, ...]:
+    words = phrase_words(phrase)
+    return words[1:] if words[:1] == ("the",) else words
+
+
+@dataclass(frozen=True)
+class _Tables:
+    language: LanguageCode
+    terms: _Table  # components, raw materials, risk phrases, lexicon countries
+    proper_countries: _Table  # pycountry names, matched only when written with a capital
+    cues: _Table
+    singles: dict[str, tuple[tuple[str, str], ...]]  # one-word terms for compound splitting
+    together: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...]
+
+
+def _lexicons_for(language: LanguageCode) -> tuple[Lexicon, ...]:
+    return (get_lexicon(language),) if language == "en" else (get_lexicon(language), get_lexicon("en"))
+
+
+@cache
+def _all_lexicon_words() -> frozenset[tuple[str, ...]]:
+    words: set[tuple[str, ...]] = set()
+    for language in LANGUAGES:
+        lexicon = get_lexicon(language)
+        for entry in _lexicon_entries(lexicon, ("component", "raw_material", "risk")):
+            words.add(entry.words)
+    return frozenset(words)
+
+
+@cache
+def _proper_countries() -> _Table:
+    skip = _all_lexicon_words() | {_country_key(w) for w in get_common_words().not_countries}
+    entries = []
+    for iso3, variants in names_in_all_languages():
+        for variant in variants:
+            for piece in name_variants(variant):
+                key = _country_key(piece)
+                if key and len("".join(key)) >= 4 and key not in skip:
+                    entries.append(_Entry(key, "country", iso3))
+    return _Table(entries)
+
+
+@cache
+def _tables(language: LanguageCode) -> _Tables:
+    lexicons = _lexicons_for(language)
+    own = lexicons[0]
+    entries: list[_Entry] = []
+    for lexicon in lexicons:
+        entries.extend(_lexicon_entries(lexicon, ("component", "raw_material", "risk")))
+    for code in (language, *(c for c in LANGUAGES if c != language)):
+        entries.extend(_country_entries(get_lexicon(code)))
+    cue_entries = [_Entry(phrase_words(p), kind, kind) for kind in CUE_KINDS for p in getattr(own, kind)]
+    singles: dict[str, list[tuple[str, str]]] = {}
+    if own.compounds:
+        for entry in entries:
+            if len(entry.words) == 1 and entry.kind != "country" and len(entry.words[0]) >= MIN_COMPOUND_PART:
+                pairs = singles.setdefault(entry.words[0], [])
+                if (entry.kind, entry.concept) not in pairs:
+                    pairs.append((entry.kind, entry.concept))
+    together = tuple(
+        (concept, tuple(tuple(phrase_words(w) for w in group) for group in pattern))
+        for lexicon in lexicons
+        for concept, words in lexicon.risks.items()
+        for pattern in words.together
+    )
+    return _Tables(
+        language,
+        _Table(entries),
+        _proper_countries(),
+        _Table(cue_entries),
+        {k: tuple(v) for k, v in singles.items()},
+        together,
+    )
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One thing named in one sentence; a risk that is denied or only prohibited is not counted."""
+
+    kind: str
+    concept: str
+    matched: str
+    sentence: int
+    start: int
+    end: int
+    counted: bool = True
+    reason: str = ""  # why a risk mention is not counted: 'negated' or 'policy'
+
+
+@dataclass(frozen=True)
+class Reading:
+    language: LanguageCode
+    sentences: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+
+    def found(self, kind: str) -> dict[str, list[Mention]]:
+        """The counted mentions of one kind, by concept."""
+        out: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            if mention.kind == kind and mention.counted:
+                out.setdefault(mention.concept, []).append(mention)
+        return out
+
+    def set_aside(self, kind: str) -> dict[str, list[Mention]]:
+        """Mentions of one kind that were not counted (denied, or a code of conduct's prohibition)."""
+        out: dict[str, list[Mention]] = {}
+        for mention in self.mentions:
+            if mention.kind == kind and not mention.counted:
+                out.setdefault(mention.concept, []).append(mention)
+        return out
+
+
+def _compound_hits(token: Token, singles: dict[str, tuple[tuple[str, str], ...]]) -> list[tuple[str, str]]:
+    """Lexicon words a compound starts or ends with ('akku|packs', 'ion|accu', 'kupfer|kabel')."""
+    word = token.word
+    hits: list[tuple[str, str]] = []
+    for j in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+        head = word[:j]
+        if head in singles and len(word) - j >= MIN_COMPOUND_PART + (1 if len(head) < 4 else 0):
+            hits.extend(singles[head])
+            break
+    for j in range(MIN_COMPOUND_PART, len(word) - MIN_COMPOUND_PART + 1):
+        tail = word[j:]
+        candidates = [tail] + [tail[: -len(s)] for s in ("s", "n", "en", "e", "er") if tail.endswith(s)]
+        match = next((c for c in candidates if c in singles and len(c) >= 4), None)
+        if match:
+            hits.extend(h for h in singles[match] if h not in hits)
+            break
+    return hits
+
+
+def _word_matches(pattern: tuple[str, ...], tokens: Sequence[Token], i: int) -> bool:
+    if i + len(pattern) > len(tokens):
+        return False
+    for k, word in enumerate(pattern):
+        forms = tokens[i + k].forms()
+        if word in forms:
+            continue
+        if len(word) >= MIN_PREFIX_WORD and any(f.startswith(word) for f in forms):
+            continue
+        return False
+    return True
+
+
+def _together_hits(tables: _Tables, tokens: Sequence[Token]) -> list[tuple[str, int, int, str]]:
+    hits = []
+    for concept, groups in tables.together:
+        positions = []
+        for group in groups:
+            at = next(
+                ((i, len(p)) for i in range(len(tokens)) for p in group if _word_matches(p, tokens, i)), None
+            )
+            if at is None:
+                break
+            positions.append(at)
+        else:
+            start = min(p for p, _ in positions)
+            end = max(p + n for p, n in positions)
+            matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(positions))
+            hits.append((concept, start, end, matched))
+    return hits
+
+
+def _cues(tables: _Tables, tokens: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
+    cues: dict[str, list[tuple[int, int]]] = {kind: [] for kind in CUE_KINDS}
+    for i in range(len(tokens)):
+        for entry in tables.cues.at(tokens, i):
+            cues[entry.kind].append((i, i + len(entry.words)))
+    return cues
+
+
+def _blocking(cues: dict[str, list[tuple[int, int]]], tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """Negation and policy cues that are not voided ('cannot be ruled out', 'not only')."""
+    unnegate = cues["unnegate"]
+    out = []
+    for start, end in cues["negation"]:
+        voided = any(
+            (u_start, u_end) != (start, end) and start - UNNEGATE_WINDOW < u_start <= end + UNNEGATE_WINDOW
+            for u_start, u_end in unnegate
+        )
+        if not voided:
+            out.append((start, end, "negated"))
+    out.extend((start, end, "policy") for start, end in cues["policy"])
+    return out
+
+
+def _why_not_counted(
+    start: int, end: int, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]
+) -> str:
+    """Why a risk mention at tokens[start:end] is not counted, or '' when it is."""
+    clause = tokens[start].clause
+    contrasts = [c for c, _ in cues["contrast"]]
+    affirmed = any(tokens[a].clause == clause and not (start <= a < end) for a, _ in cues["affirm"])
+    for cue_start, cue_end, reason in _blocking(cues, tokens):
+        if cue_end <= start:  # before the mention, up to a 'but'
+            if any(cue_end <= c < start for c in contrasts):
+                continue
+            if affirmed and tokens[cue_start].clause != clause:
+                continue
+            return reason
+        if cue_start >= end and tokens[cue_start].clause == clause:  # after it, in the same clause
+            if any(end <= c < cue_start for c in contrasts):
+                continue
+            return reason
+    return ""
+
+
+def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list[Mention]:
+    mentions: list[Mention] = []
+    covered = [False] * len(tokens)
+    i = 0
+    while i < len(tokens):
+        found = tables.terms.at(tokens, i)
+        if found:
+            size = len(found[0].words)
+            matched = " ".join(t.word for t in tokens[i : i + size])
+            mentions.extend(Mention(e.kind, e.concept, matched, index, i, i + size) for e in found)
+            for k in range(i, i + size):
+                covered[k] = True
+            i += size
+            continue
+        i += 1
+    i = 0
+    while i < len(tokens):
+        found = [] if covered[i] else tables.proper_countries.at(tokens, i, capital=True)
+        if found and not any(covered[i : i + len(found[0].words)]):
+            size = len(found[0].words)
+            matched = " ".join(t.word for t in tokens[i : i + size])
+            mentions.extend(Mention("country", e.concept, matched, index, i, i + size) for e in found[:1])
+            for k in range(i, i + size):
+                covered[k] = True
+            i += size
+            continue
+        if not covered[i] and tables.singles:
+            for kind, concept in _compound_hits(tokens[i], tables.singles):
+                mentions.append(Mention(kind, concept, tokens[i].word, index, i, i + 1))
+        i += 1
+    phrased = {m.concept for m in mentions if m.kind == "risk"}
+    for concept, start, end, matched in _together_hits(tables, tokens):
+        if concept in phrased:
+            continue
+        mentions.append(Mention("risk", concept, matched, index, start, end))
+    if any(m.kind == "risk" for m in mentions):
+        cues = _cues(tables, tokens)
+        mentions = [
+            m
+            if m.kind != "risk"
+            else Mention(m.kind, m.concept, m.matched, m.sentence, m.start, m.end, not reason, reason)
+            for m in mentions
+            for reason in (_why_not_counted(m.start, m.end, tokens, cues) if m.kind == "risk" else "",)
+        ]
+    return mentions
+
+
+def read_text(text: str, language: LanguageCode | None = None) -> Reading:
+    """Read a text: its language, its sentences, and every component, raw material, country and risk named."""
+    language = language or detect_language(text)
+    tables = _tables(language)
+    sentences = tuple(split_sentences(text))
+    mentions: list[Mention] = []
+    for index, sentence in enumerate(sentences):
+        mentions.extend(_read_sentence(tables, tokenize(sentence, language), index))
+    return Reading(language, sentences, tuple(mentions))
+
+
+def warm_up() -> None:
+    """Load the language models, lemma tables and phrase tables once (about 2 s), so that a check takes
+    milliseconds afterwards."""
+    for language in LANGUAGES:
+        read_text("Cobalt from the DRC.", language)
+    detect_language("warm up")

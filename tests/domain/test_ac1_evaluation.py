@@ -1,0 +1,40 @@
+"""The award-criterion-1 check on the labelled evaluation set (tests/fixtures/ac1: 64 assessments in English,
+Dutch, French and German, half meeting the minimum). Only a floor far below the target (precision >= 0.95,
+recall >= 0.90) is asserted, so that the test fails on a real regression; benchmarks/ac1_check.py reports
+the real figures."""
+
+from pathlib import Path
+
+import pytest
+
+from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.domain.textread.evaluation import evaluate, load_set
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ac1"
+FLOOR = 0.7
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    items = load_set(FIXTURES)
+    scores, wrong, _ = evaluate(items, lambda text: check_risk_assessment(text).meets_minimum)
+    return items, scores, wrong
+
+
+def test_the_set_has_at_least_60_labelled_assessments_half_meeting_the_minimum_in_four_languages(evaluation):
+    items, _, _ = evaluation
+    assert len(items) >= 60
+    assert sum(i.meets for i in items) * 2 == len(items)
+    for language in ("en", "nl", "fr", "de"):
+        assert sum(i.language == language for i in items) >= 12
+        assert sum(i.language == language and i.meets for i in items) >= 6
+    assert all(i.why and i.text.strip() for i in items)
+
+
+@pytest.mark.parametrize("language", ["en", "nl", "fr", "de", "all"])
+def test_precision_and_recall_stay_above_the_floor(evaluation, language):
+    _, scores, wrong = evaluation
+    score = scores[language]
+    judged_wrongly = [(i.file, said) for i, said in wrong if language in ("all", i.language)]
+    assert score.precision >= FLOOR, judged_wrongly
+    assert score.recall >= FLOOR, judged_wrongly

@@ -1,0 +1,240 @@
+"""The text reader for suppliers' texts (hrdd.domain.textread): language, compounds, elisions, country
+adjectives and demonyms, false friends, risks in ordinary words, and negation and code-of-conduct wording."""
+
+import pytest
+
+from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.domain.textread import LANGUAGES, detect_language, get_lexicon, read_text
+
+
+def found(text, kind):
+    return sorted(read_text(text).found(kind))
+
+
+def set_aside(text, kind):
+    return {concept: ms[0].reason for concept, ms in read_text(text).set_aside(kind).items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The battery contains cobalt mined by children in the Congo.", "en"),
+        ("De batterij bevat kobalt dat door kinderen in Congo wordt gewonnen.", "nl"),
+        ("La batterie contient du cobalt extrait par des enfants au Congo.", "fr"),
+        ("Der Akku enthält Kobalt, das im Kongo von Kindern abgebaut wird.", "de"),
+    ],
+)
+def test_the_language_of_a_text_is_detected(text, language):
+    assert detect_language(text) == language
+    assert read_text(text).language == language
+
+
+def test_an_empty_text_is_read_as_english_with_nothing_found():
+    reading = read_text("")
+    assert (reading.language, reading.sentences, reading.mentions) == ("en", (), ())
+
+
+# --- compounds, elisions, lemmas ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "component"),
+    [
+        ("De lithium-ionaccu bevat kobalt.", "battery"),
+        ("Die Akkupacks enthalten Kobalt.", "battery"),
+        ("Das Displaypanel enthält Indium.", "display"),
+        ("Die Platinen enthalten Gold.", "printed circuit board"),
+    ],
+)
+def test_dutch_and_german_compounds_are_split_into_their_lexicon_words(text, component):
+    assert found(text, "component") == [component]
+
+
+def test_a_material_at_the_head_of_a_compound_is_found():
+    assert found("In den Kobaltminen und Zinnminen arbeiten Kinder.", "raw_material") == ["cobalt", "tin"]
+
+
+def test_german_platine_is_a_circuit_board_not_platinum():
+    text = "Die Platine des Tablets enthält Gold aus Peru."
+    assert found(text, "component") == ["printed circuit board"]
+    assert found(text, "raw_material") == ["gold"]
+
+
+def test_german_platin_is_platinum():
+    assert found("Der Katalysator enthält Platin aus Südafrika.", "raw_material") == ["platinum"]
+
+
+def test_french_platine_is_platinum():
+    assert found("Le capteur contient du platine d'Afrique du Sud.", "raw_material") == ["platinum"]
+
+
+def test_french_elisions_are_read():
+    text = "La soudure contient de l'étain d'Indonésie et l'or vient du Ghana."
+    assert found(text, "raw_material") == ["gold", "tin"]
+    assert found(text, "country") == ["GHA", "IDN"]
+
+
+def test_the_french_conjunction_or_is_not_gold():
+    assert found("Or, la batterie contient du cobalt.", "raw_material") == ["cobalt"]
+
+
+def test_tinned_is_not_tin_but_batteries_is_a_battery():
+    assert found("The batteries are shipped in tinned boxes.", "component") == ["battery"]
+    assert found("The batteries are shipped in tinned boxes.", "raw_material") == []
+
+
+# --- countries --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Congolese cobalt is refined in Finland.",
+        "Kongolesisches Kobalt wird in Finnland raffiniert.",
+        "Le cobalt congolais est raffiné en Finlande.",
+        "Congolees kobalt wordt in Finland geraffineerd.",
+    ],
+)
+def test_a_country_adjective_names_its_country(text):
+    assert found(text, "country") == ["COD", "FIN"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Das Kobalt stammt aus der Demokratischen Republik Kongo.",
+        "Das Kobalt stammt aus der Demokratische Republik Kongo.",
+        "Das Kobalt stammt aus der DR Kongo.",
+    ],
+)
+def test_the_democratic_republic_of_the_congo_in_german_is_not_the_republic_of_the_congo(text):
+    assert found(text, "country") == ["COD"]
+
+
+def test_inflected_adjectives_name_their_countries():
+    assert found("Chinesische Raffinerien kaufen chilenisches Kupfer.", "country") == ["CHL", "CHN"]
+    assert found("Les raffineries chinoises achètent du cuivre chilien.", "country") == ["CHL", "CHN"]
+
+
+# --- risks in ordinary words ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children are employed in small-scale gold mining.",
+        "In de goudmijnen werken kinderen.",
+        "Des enfants travaillent dans les mines d'or.",
+        "In den Goldminen arbeiten Kinder.",
+    ],
+)
+def test_child_labour_described_in_ordinary_words_is_a_risk(text):
+    assert found(text, "risk") == ["child_labour"]
+
+
+def test_a_risk_described_in_ordinary_words_quotes_its_sentence():
+    sentence = "Children are employed in small-scale gold mining in Ghana."
+    check = check_risk_assessment(f"The PCB contains gold. {sentence}")
+    child = next(f for f in check.risks if f.id == "child_labour")
+    assert child.sentences == (sentence,)
+
+
+# --- negation and code-of-conduct wording -----------------------------------------------------------------
+
+
+NEGATED = {
+    "en": "There is no child labour, no forced labour and no discrimination.",
+    "nl": "Er is geen kinderarbeid, geen dwangarbeid en geen discriminatie.",
+    "fr": "Il n'y a ni travail des enfants, ni travail forcé, ni discrimination.",
+    "de": "Es gibt keine Kinderarbeit, keine Zwangsarbeit und keine Diskriminierung.",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_denied_risks_are_not_counted_but_listed_apart(language):
+    text = NEGATED[language]
+    assert found(text, "risk") == []
+    assert set_aside(text, "risk") == {
+        "child_labour": "negated",
+        "forced_labour": "negated",
+        "discrimination": "negated",
+    }
+
+
+def test_a_text_denying_every_risk_does_not_meet_the_minimum():
+    text = (
+        "Our laptops contain a battery with cobalt and lithium from the DRC and Chile. "
+        "There is no child labour, no forced labour and no discrimination."
+    )
+    check = check_risk_assessment(text)
+    assert check.meets_minimum is False
+    assert check.risks == ()
+    assert {f.id for f in check.risks_not_counted} == {"child_labour", "forced_labour", "discrimination"}
+    assert check.as_dict()["risks_not_counted"][0]["reason"] == "negated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Suppliers shall not use child labour.",
+        "Leveranciers mogen geen kinderarbeid inzetten.",
+        "Les fournisseurs ne doivent pas recourir au travail des enfants.",
+        "Lieferanten dürfen keine Kinderarbeit einsetzen.",
+        "Our code of conduct prohibits child labour.",
+        "Child labour is prohibited.",
+    ],
+)
+def test_a_code_of_conduct_prohibition_is_not_a_risk_of_the_supply_chain(text):
+    assert found(text, "risk") == []
+    assert "child_labour" in set_aside(text, "risk")
+
+
+def test_a_policy_prohibition_without_a_negation_is_set_aside_as_policy():
+    assert set_aside("We expect all suppliers to pay a living wage.", "risk") == {
+        "inadequate_wages": "policy"
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There is no forced labour at our plant, but child labour is common in the cobalt mines.",
+        "Child labour in coltan mining cannot be ruled out.",
+        "Kinderarbeit beim Coltanabbau ist nicht auszuschließen.",
+        "Le travail des enfants dans l'extraction du coltan ne peut être exclu.",
+        "Bij de coltanwinning is kinderarbeid niet uit te sluiten.",
+    ],
+)
+def test_a_risk_after_but_or_that_cannot_be_ruled_out_counts(text):
+    assert "child_labour" in found(text, "risk")
+
+
+def test_without_describes_a_risk_not_a_denial():
+    assert found("Miners work without protective equipment.", "risk") == ["occupational_health_safety"]
+
+
+def test_an_audit_that_found_no_risk_does_not_count_it():
+    assert found("Our audits found no evidence of forced labour.", "risk") == []
+
+
+# --- the lexicons -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_lexicon_names_the_same_components_materials_and_risks(language):
+    english = get_lexicon("en")
+    lexicon = get_lexicon(language)
+    assert set(lexicon.raw_materials) == set(english.raw_materials)
+    assert set(lexicon.risks) == set(english.risks)
+    assert set(lexicon.components) == set(english.components)
+
+
+def test_a_misspelt_lexicon_key_is_refused_with_its_name():
+    from pydantic import ValidationError
+
+    from hrdd.domain.textread.lexicon import Lexicon
+
+    data = get_lexicon("en").model_dump()
+    data["negations"] = data.pop("negation")
+    with pytest.raises(ValidationError, match="negations"):
+        Lexicon.model_validate(data)
