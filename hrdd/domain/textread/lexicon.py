@@ -17,10 +17,13 @@ LANGUAGES: tuple[LanguageCode, ...] = ("en", "nl", "fr", "de")
 
 class RiskWords(BaseModel):
     """How a risk is written: fixed phrases, or groups of words that together describe it in one sentence
-    ('children' with 'employed'); a group word of 5 letters or more also matches as a word's start."""
+    ('children' with 'employed'); a group word of 5 letters or more also matches as a word's start. Rights
+    ('living wage', 'trade unions') are safeguards whose absence is the risk: 'unions are not allowed' counts,
+    'suppliers must respect freedom of association' does not."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     phrases: tuple[str, ...]
+    rights: tuple[str, ...] = ()
     together: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
 
@@ -37,6 +40,8 @@ class Lexicon(BaseModel):
     negation: tuple[str, ...]
     unnegate: tuple[str, ...]
     contrast: tuple[str, ...]
+    policy_modals: tuple[str, ...]
+    policy_actors: tuple[str, ...]
     policy: tuple[str, ...]
     affirm: tuple[str, ...]
 

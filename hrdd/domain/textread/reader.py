@@ -29,7 +29,7 @@ from hrdd.domain.textread.lexicon import (
 
 Kind = Literal["component", "raw_material", "country", "risk"]
 FINDING_KINDS: tuple[Kind, ...] = ("component", "raw_material", "country", "risk")
-CUE_KINDS = ("negation", "unnegate", "contrast", "policy", "affirm")
+CUE_KINDS = ("negation", "unnegate", "contrast", "policy", "policy_modals", "policy_actors", "affirm")
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,:;()]", re.UNICODE)
 _ELISION = re.compile(r"^(l|d|n|s|j|c|m|t|qu|jusqu|lorsqu|puisqu)['’](.+)$", re.IGNORECASE)
@@ -120,7 +120,7 @@ def _language_words(language: LanguageCode) -> frozenset[str]:
     phrases: list[str] = [*lexicon.function_words, *(w for kind in CUE_KINDS for w in getattr(lexicon, kind))]
     for table in (lexicon.components, lexicon.raw_materials):
         phrases.extend(w for words in table.values() for w in words)
-    phrases.extend(w for risk in lexicon.risks.values() for w in risk.phrases)
+    phrases.extend(w for risk in lexicon.risks.values() for w in (*risk.phrases, *risk.rights))
     return frozenset(words[0] for words in map(phrase_words, phrases) if len(words) == 1)
 
 
@@ -203,6 +203,10 @@ def _lexicon_entries(lexicon: Lexicon, kinds: Iterable[str]) -> Iterable[_Entry]
         for concept, phrases in table.items():
             for phrase in (concept, *phrases) if kind != "risk" else phrases:
                 yield _Entry(phrase_words(phrase), kind, concept)
+        if kind == "risk":
+            for concept, words in lexicon.risks.items():
+                for phrase in words.rights:
+                    yield _Entry(phrase_words(phrase), "right", concept)
 
 
 def _country_entries(lexicon: Lexicon) -> Iterable[_Entry]:
@@ -305,6 +309,7 @@ class Mention:
     end: int
     counted: bool = True
     reason: str = ""  # why a risk mention is not counted: 'negated' or 'policy'
+    right: bool = False  # a right or safeguard ('living wage'): a denial does not set it aside
 
 
 @dataclass(frozen=True)
@@ -401,17 +406,22 @@ def _blocking(cues: dict[str, list[tuple[int, int]]], tokens: Sequence[Token]) -
         if not voided:
             out.append((start, end, "negated"))
     out.extend((start, end, "policy") for start, end in cues["policy"])
+    if cues["policy_actors"]:  # 'suppliers must', not 'workers must pay fees'
+        out.extend((start, end, "policy") for start, end in cues["policy_modals"])
     return out
 
 
 def _why_not_counted(
-    start: int, end: int, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]
+    mention: Mention, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]
 ) -> str:
-    """Why a risk mention at tokens[start:end] is not counted, or '' when it is."""
+    """Why a risk mention is not counted, or '' when it is."""
+    start, end = mention.start, mention.end
     clause = tokens[start].clause
     contrasts = [c for c, _ in cues["contrast"]]
     affirmed = any(tokens[a].clause == clause and not (start <= a < end) for a, _ in cues["affirm"])
     for cue_start, cue_end, reason in _blocking(cues, tokens):
+        if mention.right and reason == "negated":
+            continue
         if cue_end <= start:  # before the mention, up to a 'but'
             if any(cue_end <= c < start for c in contrasts):
                 continue
@@ -434,7 +444,12 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
         if found:
             size = len(found[0].words)
             matched = " ".join(t.word for t in tokens[i : i + size])
-            mentions.extend(Mention(e.kind, e.concept, matched, index, i, i + size) for e in found)
+            mentions.extend(
+                Mention("risk", e.concept, matched, index, i, i + size, right=True)
+                if e.kind == "right"
+                else Mention(e.kind, e.concept, matched, index, i, i + size)
+                for e in found
+            )
             for k in range(i, i + size):
                 covered[k] = True
             i += size
@@ -453,7 +468,10 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
             continue
         if not covered[i] and tables.singles:
             for kind, concept in _compound_hits(tokens[i], tables.singles):
-                mentions.append(Mention(kind, concept, tokens[i].word, index, i, i + 1))
+                right = kind == "right"
+                mentions.append(
+                    Mention("risk" if right else kind, concept, tokens[i].word, index, i, i + 1, right=right)
+                )
         i += 1
     phrased = {m.concept for m in mentions if m.kind == "risk"}
     for concept, start, end, matched in _together_hits(tables, tokens):
@@ -465,9 +483,11 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
         mentions = [
             m
             if m.kind != "risk"
-            else Mention(m.kind, m.concept, m.matched, m.sentence, m.start, m.end, not reason, reason)
+            else Mention(
+                m.kind, m.concept, m.matched, m.sentence, m.start, m.end, not reason, reason, m.right
+            )
             for m in mentions
-            for reason in (_why_not_counted(m.start, m.end, tokens, cues) if m.kind == "risk" else "",)
+            for reason in (_why_not_counted(m, tokens, cues) if m.kind == "risk" else "",)
         ]
     return mentions
 
