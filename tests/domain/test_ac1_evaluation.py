@@ -1,7 +1,7 @@
 """The award-criterion-1 check on the labelled evaluation set (tests/fixtures/ac1: 64 assessments in English,
 Dutch, French and German, half meeting the minimum). Only a floor far below the target (precision >= 0.95,
 recall >= 0.90) is asserted, so that the test fails on a real regression; benchmarks/ac1_check.py reports
-the real figures."""
+the real figures. The 16 held-out assessments (tests/fixtures/ac1/heldout) are held to the same floor."""
 
 from pathlib import Path
 
@@ -14,15 +14,15 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ac1"
 FLOOR = 0.7
 
 
-@pytest.fixture(scope="module")
-def evaluation():
-    items = load_set(FIXTURES)
+@pytest.fixture(scope="module", params=["tuned", "heldout"])
+def evaluation(request):
+    items = load_set(FIXTURES if request.param == "tuned" else FIXTURES / "heldout")
     scores, wrong, _ = evaluate(items, lambda text: check_risk_assessment(text).meets_minimum)
     return items, scores, wrong
 
 
-def test_the_set_has_at_least_60_labelled_assessments_half_meeting_the_minimum_in_four_languages(evaluation):
-    items, _, _ = evaluation
+def test_the_set_has_at_least_60_labelled_assessments_half_meeting_the_minimum_in_four_languages():
+    items = load_set(FIXTURES)
     assert len(items) >= 60
     assert sum(i.meets for i in items) * 2 == len(items)
     for language in ("en", "nl", "fr", "de"):

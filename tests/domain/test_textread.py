@@ -238,3 +238,41 @@ def test_a_misspelt_lexicon_key_is_refused_with_its_name():
     data["negations"] = data.pop("negation")
     with pytest.raises(ValidationError, match="negations"):
         Lexicon.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("Trade unions are not allowed in these factories.", "freedom_of_association"),
+        ("Gewerkschaften sind in diesen Fabriken nicht zugelassen.", "freedom_of_association"),
+        ("Living wages are not paid in the capacitor factories.", "inadequate_wages"),
+        ("Les mineurs travaillent sans équipements de protection.", "occupational_health_safety"),
+    ],
+)
+def test_a_denied_right_is_a_risk(text, risk):
+    assert risk in found(text, "risk")
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Migrant workers must pay high recruitment fees.", True),
+        ("Arbeitsmigranten müssen hohe Vermittlungsgebühren zahlen.", True),
+        ("Suppliers must not charge recruitment fees.", False),
+        ("Lieferanten dürfen keine Vermittlungsgebühren verlangen.", False),
+    ],
+)
+def test_must_is_code_of_conduct_wording_only_when_a_supplier_or_we_is_named(text, counted):
+    assert (found(text, "risk") == ["forced_labour"]) is counted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Des mineurs de quinze ans travaillent dans les galeries.",
+        "Boys aged fourteen work in the pits.",
+    ],
+)
+def test_workers_under_sixteen_are_child_labour_but_french_mineurs_alone_are_miners(text):
+    assert found(text, "risk") == ["child_labour"]
+    assert found("Les mineurs travaillent dans les galeries.", "risk") == []
