@@ -4,10 +4,15 @@ from hrdd.domain.textread.lexicon import LANGUAGES, LanguageCode, get_lexicon
 from hrdd.domain.textread.reader import (
     Mention,
     Reading,
+    Token,
+    denied,
     detect_language,
+    phrase_words,
     read_text,
     split_sentences,
+    tokenize,
     warm_up,
+    words_match,
 )
 
 __all__ = [
@@ -15,6 +20,11 @@ __all__ = [
     "LanguageCode",
     "Mention",
     "Reading",
+    "Token",
+    "denied",
+    "phrase_words",
+    "tokenize",
+    "words_match",
     "detect_language",
     "get_lexicon",
     "read_text",

@@ -492,6 +492,18 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
     return mentions
 
 
+def words_match(pattern: tuple[str, ...], tokens: Sequence[Token], i: int) -> bool:
+    """Whether the folded words of a pattern stand at tokens[i:] (a word of 5 letters or more also as the start
+    of a word: 'identif' in 'identified')."""
+    return _word_matches(pattern, tokens, i)
+
+
+def denied(tokens: Sequence[Token], start: int, end: int, language: LanguageCode) -> bool:
+    """Whether the words at tokens[start:end] are denied ('we have no code of conduct'), as a risk would be."""
+    cues = {**_cues(_tables(language), tokens), "policy": [], "policy_modals": []}
+    return _why_not_counted(Mention("risk", "", "", 0, start, end), tokens, cues) == "negated"
+
+
 def read_text(text: str, language: LanguageCode | None = None) -> Reading:
     """Read a text: its language, its sentences, and every component, raw material, country and risk named."""
     language = language or detect_language(text)
