@@ -68,6 +68,16 @@ MATERIAL_IDS = frozenset(
         "tungsten",
         "zinc",
         "arsenic",
+        # USGS MCS 2025 series that no shipped bill of materials uses yet
+        "bismuth",
+        "cadmium",
+        "fluorspar",
+        "molybdenum",
+        "niobium",
+        "selenium",
+        "tellurium",
+        "titanium",
+        "vanadium",
     }
 )
 PRODUCT_IDS = (
@@ -108,7 +118,58 @@ MATERIAL_ALIASES = {
     "silicon metal": "silicon",
     "silicon (ferrosilicon content)": "silicon",
     "steel (iron)": "iron",
+    # USGS MCS 2025 series names
+    "arsenic (arsenic trioxide)": "arsenic",
+    "boron (all types)": "boron",
+    "chromium (chromite ore, gross weight)": "chromium",
+    "iron ore (iron content)": "iron",
+    "phosphate rock": "phosphorus",
+    "titanium mineral concentrates (ilmenite)": "titanium",
+    "titanium sponge": "titanium",
 }
+
+# USGS series that are NOT shipped, because another series already stands for the same material and stage: two
+# series of one material at one stage would count the same countries twice. Each with the reason.
+EXCLUDED_SERIES = {
+    "alumina": "aluminium refining: the smelter series 'aluminum' stands for the refining_smelting stage "
+    "(metal, the form used in ICT); alumina refining is the step before it",
+    "silicon (ferrosilicon content)": "ferrosilicon is an alloy for steel making, not the silicon metal from "
+    "which polysilicon and ICT silicon are made; 'silicon metal' stands for silicon",
+    "iron ore (usable ore)": "same mines as 'iron ore (iron content)', which stands for iron (metal content, as "
+    "for the other ores)",
+    "mica (sheet)": "same mining stage as 'mica (scrap and flake)', which stands for mica (sheet mica is mostly "
+    "NA in the source)",
+    "titanium mineral concentrates (rutile)": "same mining stage as the ilmenite series, which stands for "
+    "titanium mining",
+}
+
+# Materials of the bill of materials without any USGS world-production series: the reason, with its source.
+USGS_2025_FILE = (
+    "USGS Mineral Commodity Summaries 2025 Data Release, MCS2025_World_Data.csv (doi:10.5066/P13XCP3R)"
+)
+PRODUCTION_GAPS = [
+    (
+        "hafnium",
+        "no world production by country: USGS MCS 2025 world data have no hafnium series (hafnium is a "
+        "by-product of zirconium refining and USGS publishes no country figures for it)",
+        "2025",
+        USGS_2025_FILE + ": no hafnium series among its 48 series",
+    ),
+    (
+        "rhodium",
+        "no world production by country: USGS MCS 2025 world data give platinum and palladium mine production "
+        "only, not rhodium (a platinum-group by-product)",
+        "2025",
+        USGS_2025_FILE + ": platinum-group series are platinum and palladium only",
+    ),
+    (
+        "polymers",
+        "not a mineral commodity: plastics are made from oil and gas feedstock in chemical plants, outside "
+        "USGS Mineral Commodity Summaries",
+        "2025",
+        USGS_2025_FILE + ": no polymer or plastics series (mineral commodities only)",
+    ),
+]
 # Prefixes for names that list their elements, e.g. "rare earths (lanthanum, gadolinium, ...)".
 MATERIAL_PREFIXES = (
     ("rare earths (", "rare-earths"),
@@ -363,6 +424,7 @@ def build_bill_of_materials(reference: Path) -> list[dict[str, str]]:
 # 2. mineral_production.csv
 # --------------------------------------------------------------------------------------------------------------
 
+PRODUCTION_GAPS_HEADER = ["material", "reason", "year", "source"]
 PRODUCTION_HEADER = [
     "material",
     "series",
@@ -380,32 +442,60 @@ PRODUCTION_HEADER = [
 ]
 
 
+# MCS 2026 figures (partial copy: cobalt, gallium, lithium, rare earths) replace MCS 2025's for the years they give:
+# 2024 (revised) and 2025 (estimate). MCS 2025's 2023 rows of these series stay.
+MCS2026_SERIES = frozenset({"cobalt", "gallium", "lithium", "rare earths"})
+
+
+def _production_row(r: dict[str, str]) -> dict[str, str]:
+    note_bits = [f"USGS basis: {r['usgs_type']}"] if r["usgs_type"] else []
+    if r["note"]:
+        note_bits.append(r["note"])
+    return {
+        "material": material_id(r["mineral"]),
+        "series": r["mineral"],
+        "stage": r["stage"],
+        "country_iso3": r["country_iso3"],
+        "country": r["country"],
+        "year": r["year"],
+        "quantity": r["quantity"],
+        "unit": r["unit"],
+        "world_total": r["world_total"],
+        "share_pct": r["share_pct"],
+        "estimated": r["estimated"],
+        "note": "; ".join(note_bits),
+        "source": r["source"],
+    }
+
+
 def build_mineral_production(reference: Path) -> list[dict[str, str]]:
+    newer = [r for r in read_csv(reference / "2026" / "mineral_production_mcs2026_partial.csv")]
+    newer_years = {(r["mineral"], r["year"]) for r in newer}
+    if {m for m, _ in newer_years} != MCS2026_SERIES:
+        raise ValueError(f"MCS 2026 partial series changed: {sorted({m for m, _ in newer_years})}")
     rows = []
-    for r in read_csv(reference / "mineral_production.csv"):
+    for r in [*read_csv(reference / "2026" / "mineral_production_mcs2025.csv"), *newer]:
         if not r["country_iso3"].strip():
             continue  # USGS "Other countries" group
-        note_bits = [f"USGS basis: {r['usgs_type']}"] if r["usgs_type"] else []
-        if r["note"]:
-            note_bits.append(r["note"])
-        rows.append(
-            {
-                "material": material_id(r["mineral"]),
-                "series": r["mineral"],
-                "stage": r["stage"],
-                "country_iso3": r["country_iso3"],
-                "country": r["country"],
-                "year": r["year"],
-                "quantity": r["quantity"],
-                "unit": r["unit"],
-                "world_total": r["world_total"],
-                "share_pct": r["share_pct"],
-                "estimated": r["estimated"],
-                "note": "; ".join(note_bits),
-                "source": r["source"],
-            }
-        )
+        if r["mineral"] in EXCLUDED_SERIES:
+            continue
+        if (r["mineral"], r["year"]) in newer_years and "Mineral Commodity Summaries 2025" in r["source"]:
+            continue  # revised in MCS 2026
+        rows.append(_production_row(r))
+    seen = set()
+    for r in rows:
+        key = (r["material"], r["stage"], r["country_iso3"], r["year"])
+        if key in seen:
+            raise ValueError(f"mineral_production: {key} would be counted twice")
+        seen.add(key)
     return rows
+
+
+def build_production_gaps() -> list[dict[str, str]]:
+    return [
+        {"material": m, "reason": reason, "year": year, "source": source}
+        for m, reason, year, source in PRODUCTION_GAPS
+    ]
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -441,13 +531,20 @@ LABOUR_GOODS = {
     "tungsten ore (wolframite)": ("tungsten", "mining"),
     "zinc": ("zinc", "mining"),
     "polysilicon": ("silicon", "refining"),
+    # new in the 2024 list
+    "nickel": ("nickel", "mining"),  # DOL sector "Mining"
+    "aluminum": ("aluminium", "refining"),  # DOL sector not stated; aluminium metal is made in smelters
     "electronics": ("", "component_manufacturing"),
     "lithium-ion batteries": ("", "component_manufacturing"),
 }
 
 
+LABOUR_FLAGS = ("child_labour", "forced_labour", "forced_child_labour", "derived_labour_exploitation")
+
+
 def build_labour_goods(reference: Path) -> list[dict[str, str]]:
-    rows = []
+    """The 2022 list, with the ICT changes of the 2024 list applied (additions, flags named again, removals)."""
+    by_key: dict[tuple[str, str], dict[str, str]] = {}
     for r in read_csv(reference / "goods_child_forced_labour.csv"):
         if r["ict_relevant"] != "true":
             continue
@@ -457,22 +554,42 @@ def build_labour_goods(reference: Path) -> list[dict[str, str]]:
         material, stage = mapped
         if material and material not in MATERIAL_IDS:
             raise ValueError(f"bad material id {material!r}")
-        rows.append(
-            {
-                "good": r["good"],
-                "material": material,
-                "stage": stage,
-                "country_iso3": r["country_iso3"],
-                "country": r["country"],
-                "child_labour": r["child_labour"],
-                "forced_labour": r["forced_labour"],
-                "forced_child_labour": r["forced_child_labour"],
-                "derived_labour_exploitation": r["derived_labour_exploitation"],
-                "year": r["edition"],
-                "source": r["source"],
-            }
-        )
-    return rows
+        by_key[(r["good"].lower(), r["country_iso3"])] = {
+            "good": r["good"],
+            "material": material,
+            "stage": stage,
+            "country_iso3": r["country_iso3"],
+            "country": r["country"],
+            **{flag: r[flag] for flag in LABOUR_FLAGS},
+            "year": r["edition"],
+            "source": r["source"],
+        }
+    for r in read_csv(reference / "2026" / "goods_child_forced_labour_2024_ict_changes.csv"):
+        key = (r["good"].lower(), r["country_iso3"])
+        if r["change_vs_2022"].startswith("REMOVED"):
+            by_key.pop(key, None)
+            continue
+        mapped = LABOUR_GOODS.get(r["good"].strip().lower())
+        if mapped is None:
+            continue
+        material, stage = mapped
+        old = by_key.get(key)
+        # A flag the 2024 sources state is set; one they do not state keeps the 2022 value (empty if new).
+        flags = {flag: r[flag] or (old[flag] if old else "") for flag in LABOUR_FLAGS}
+        source = f"{r['source']} [2024 change: {r['change_vs_2022']}]"
+        if old:
+            source += f" | 2022 entry: {old['source']}"
+        by_key[key] = {
+            "good": r["good"],
+            "material": material,
+            "stage": stage,
+            "country_iso3": r["country_iso3"],
+            "country": r["country"],
+            **flags,
+            "year": "2024",
+            "source": source,
+        }
+    return list(by_key.values())
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -484,9 +601,11 @@ YEAR_PATTERN = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 def build_cahra(reference: Path) -> list[dict[str, str]]:
+    """US Dodd-Frank covered countries and the current EU indicative CAHRA list (June 2026, with its regions)."""
     rows = []
-    for r in read_csv(reference / "cahra.csv"):
-        # The first year named: "2010 Act / 2012 SEC final rule" -> 2010, "2020-12" -> 2020.
+    dodd_frank = [r for r in read_csv(reference / "cahra.csv") if "Dodd-Frank" in r["list_name"]]
+    for r in [*dodd_frank, *read_csv(reference / "2026" / "cahra_eu_current.csv")]:
+        # The first year named: "2010 Act / 2012 SEC final rule" -> 2010, "2026-06-27 (...)" -> 2026.
         match = YEAR_PATTERN.search(r["as_of"])
         rows.append(
             {
@@ -518,9 +637,16 @@ INDICATORS = frozenset(
 
 
 def build_country_indicators(reference: Path) -> list[dict[str, str]]:
+    """WGI 2024 update (data 2023), ILAB working children (2022 findings), ITUC Global Rights Index 2025 ratings."""
     rows = []
+    for r in read_csv(reference / "2026" / "wgi_2024_update.csv"):
+        if r["indicator"] in INDICATORS and r["value"].strip():
+            rows.append({k: r[k] for k in INDICATOR_HEADER})
     for r in read_csv(reference / "country_indicators.csv"):
-        if r["indicator"] in INDICATORS or r["indicator"].startswith("ituc_"):
+        if r["indicator"] == "ilab_working_children_share":
+            rows.append({k: r[k] for k in INDICATOR_HEADER})
+    for r in read_csv(reference / "2026" / "ituc_global_rights_index_2025.csv"):
+        if r["indicator"] == "ituc_global_rights_index_rating":
             rows.append({k: r[k] for k in INDICATOR_HEADER})
     return rows
 
@@ -696,8 +822,17 @@ def check(outputs: dict[str, list[dict[str, str]]]) -> list[str]:
                 f"bill_of_materials.csv: {product} has {len(comps)} components, {len(mats)} materials"
             )
     production = outputs["mineral_production.csv"]
-    latest = max(r["year"] for r in production)
+    produced = {r["material"] for r in production}
+    explained = {r["material"] for r in outputs["production_gaps.csv"]}
+    for material in sorted({r["material"] for r in bom}):
+        if material not in produced and material not in explained:
+            problems.append(
+                f"{material}: in a bill of materials, without production rows or a sourced reason"
+            )
+        if material in produced and material in explained:
+            problems.append(f"{material}: has production rows and a reason for having none")
     for mineral in KEY_MINERALS:
+        latest = max(r["year"] for r in production if r["material"] == mineral)
         countries = {
             r["country_iso3"]
             for r in production
@@ -719,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     reference: Path = args.reference
-    if not (reference / "mineral_production.csv").is_file():
+    if not (reference / "2026" / "mineral_production_mcs2025.csv").is_file():
         parser.error(f"no reference CSVs in {reference}")
     args.output.mkdir(parents=True, exist_ok=True)
 
@@ -728,6 +863,7 @@ def main(argv: list[str] | None = None) -> int:
         "bill_of_materials.csv": (BOM_HEADER, build_bill_of_materials(reference)),
         "mineral_production.csv": (PRODUCTION_HEADER, build_mineral_production(reference)),
         "labour_goods.csv": (LABOUR_HEADER, labour),
+        "production_gaps.csv": (PRODUCTION_GAPS_HEADER, build_production_gaps()),
         "cahra.csv": (CAHRA_HEADER, build_cahra(reference)),
         "country_indicators.csv": (INDICATOR_HEADER, build_country_indicators(reference)),
         "manufacturing_countries.csv": (MANUFACTURING_HEADER, build_manufacturing_countries(labour)),

@@ -50,6 +50,16 @@ class Production:
 
 
 @dataclass(frozen=True)
+class ProductionGap:
+    """A material without world-production figures by country, and why, with its source."""
+
+    material: str
+    reason: str
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
 class LabourListing:
     good: str
     material: str
@@ -182,6 +192,15 @@ def _production(row: Mapping[str, str]) -> Production:
     )
 
 
+def _production_gap(row: Mapping[str, str]) -> ProductionGap:
+    return ProductionGap(
+        material=_required(row, "material"),
+        reason=_required(row, "reason"),
+        year=_int(row, "year"),
+        source=_required(row, "source"),
+    )
+
+
 # Older tables call the refining stage "refining"; the method's stage id is "refining_smelting".
 _STAGE_ALIASES = {"refining": "refining_smelting", "smelting": "refining_smelting"}
 
@@ -245,6 +264,21 @@ def _manufacturing(row: Mapping[str, str]) -> ManufacturingCountry:
     )
 
 
+# The editions the package ships (tools/build_knowledge.py, hrdd/knowledge/README.md); an imported edition
+# (`hrdd kb import`) shows its own label instead.
+SHIPPED_EDITIONS = {
+    "bill_of_materials": "shipped: 16 web and literature sources (see source_type)",
+    "mineral_production": "shipped: USGS MCS 2025 (data 2023-2024); MCS 2026 for cobalt, gallium, lithium, "
+    "rare earths (2024 revised, 2025)",
+    "production_gaps": "shipped: USGS MCS 2025 (series not published)",
+    "labour_goods": "shipped: US DOL/ILAB List of Goods 2022 with the 2024 ICT changes",
+    "cahra": "shipped: EU indicative CAHRA list June 2026; US Dodd-Frank 1502",
+    "country_indicators": "shipped: World Bank WGI 2024 update (data 2023); ITUC Global Rights Index 2025; "
+    "ILAB findings 2022",
+    "manufacturing_countries": "shipped: CFIT manual 2025; ILAB List of Goods",
+}
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -267,6 +301,12 @@ TABLES: dict[str, TableSpec] = {
             "Production by country and stage (USGS)",
             ("material", "stage", "country_iso3", "year", "share_pct", "source"),
             _production,
+        ),
+        TableSpec(
+            "production_gaps",
+            "Materials without production figures by country, and why",
+            ("material", "reason", "year", "source"),
+            _production_gap,
         ),
         TableSpec(
             "labour_goods",
@@ -333,6 +373,7 @@ class KnowledgeBase:
 
     bill_of_materials: tuple[BomLink, ...]
     mineral_production: tuple[Production, ...]
+    production_gaps: tuple[ProductionGap, ...]
     labour_goods: tuple[LabourListing, ...]
     cahra: tuple[CahraListing, ...]
     country_indicators: tuple[Indicator, ...]
@@ -373,7 +414,7 @@ class KnowledgeBase:
                     rows=len(rows),
                     years=tuple(years),
                     sources=tuple(sources),
-                    edition=self.editions.get(name, "shipped"),
+                    edition=self.editions.get(name, SHIPPED_EDITIONS[name]),
                 )
             )
         return tuple(result)

@@ -93,6 +93,7 @@ class SignalCondition(_Frozen):
     indicator: str | None = None
     below: float | None = None
     not_below: float | None = None
+    values: tuple[str, ...] | None = None  # the indicator's value as written, e.g. ITUC ratings "5" and "5+"
     stages: tuple[str, ...] | None = None
 
 
@@ -101,6 +102,7 @@ class Signal(_Frozen):
     when: SignalCondition
     adds: dict[str, float]
     text: str
+    source: str = ""  # the publication the signal reads; the weight is hrdd's choice
 
 
 class Parameters(_Frozen):
@@ -268,10 +270,51 @@ class CountryShare:
 
 
 @dataclass(frozen=True)
+class Fold:
+    """One stage of a material as shown: the top producing countries, and the long tail folded with its share."""
+
+    stage: str
+    shown: tuple[CountryShare, ...]
+    others: int  # countries folded into "N other countries"
+    others_share_pct: float | None  # their shares summed, where known (None: no share known)
+
+    def others_text(self) -> str:
+        """E.g. "12 other countries, together 8.4%"; empty when nothing is folded."""
+        if not self.others:
+            return ""
+        noun = "country" if self.others == 1 else "countries"
+        if self.others_share_pct is None:
+            return f"{self.others} other {noun}, share unknown"
+        return f"{self.others} other {noun}, together {self.others_share_pct:g}%"
+
+
+@dataclass(frozen=True)
 class RawMaterial:
     name: str
-    countries: tuple[CountryShare, ...]
+    countries: tuple[CountryShare, ...]  # every producing country the knowledge base names
     note: str = ""  # e.g. "no production data"
+    folds: tuple[Fold, ...] = ()  # the same countries as shown: top ones per stage, the rest folded
+
+
+def fold_countries(countries: Sequence[CountryShare], limit: int) -> tuple[Fold, ...]:
+    """Per stage, the `limit` largest producers (known shares first) and the rest folded with their total share."""
+    by_stage: dict[str, list[CountryShare]] = {}
+    for c in countries:
+        by_stage.setdefault(c.stage, []).append(c)
+    folds = []
+    for stage, shares in by_stage.items():
+        ranked = sorted(shares, key=lambda c: (c.share_pct is None, -(c.share_pct or 0), c.country_iso3))
+        rest = ranked[limit:]
+        known = [c.share_pct for c in rest if c.share_pct is not None]
+        folds.append(
+            Fold(
+                stage=stage,
+                shown=tuple(ranked[:limit]),
+                others=len(rest),
+                others_share_pct=round(sum(known), 2) if known else None,
+            )
+        )
+    return tuple(folds)
 
 
 @dataclass(frozen=True)
@@ -311,7 +354,21 @@ class RiskAssessment:
             "method": self.method,
             "components": [{"name": c.name, "raw_materials": list(c.raw_materials)} for c in self.components],
             "raw_materials": [
-                {"name": m.name, "countries": [_share_dict(c) for c in m.countries], "note": m.note}
+                {
+                    "name": m.name,
+                    "countries": [_share_dict(c) for c in m.countries],
+                    "note": m.note,
+                    "shown": [
+                        {
+                            "stage": f.stage,
+                            "top": [c.country_iso3 for c in f.shown],
+                            "other_countries": f.others,
+                            "other_share_pct": f.others_share_pct,
+                            "text": f.others_text(),
+                        }
+                        for f in m.folds
+                    ],
+                }
                 for m in self.raw_materials
             ],
             "manufacturing": [_share_dict(c) for c in self.manufacturing],
@@ -359,10 +416,15 @@ def _share_dict(c: CountryShare) -> dict[str, Any]:
     }
 
 
-def _top_countries(
+def _producing_countries(
     rows: Sequence[Production], method: RiskMethod, exclude: frozenset[str]
-) -> tuple[CountryShare, ...]:
-    """Per series and stage, the latest year that has shares, and its top producing countries."""
+) -> tuple[tuple[CountryShare, ...], list[str]]:
+    """Per series and stage, the latest year that has shares, and every producing country in it.
+
+    One entry per stage and country: where two series of a material reach the same stage (an imported older
+    edition may carry alumina beside aluminium, or ferrosilicon beside silicon metal), the country is counted
+    once, with its larger share, and a gap says so.
+    """
     by_series: dict[tuple[str, str], list[Production]] = {}
     for row in rows:
         by_series.setdefault((row.series, row.stage), []).append(row)
@@ -379,7 +441,7 @@ def _top_countries(
         latest = sorted(
             (r for r in candidates if r.year == year), key=lambda r: (-(r.share_pct or 0), r.country_iso3)
         )
-        for r in latest[: method.parameters.countries_per_material]:
+        for r in latest:
             result.append(
                 CountryShare(
                     country_iso3=r.country_iso3,
@@ -391,7 +453,21 @@ def _top_countries(
                     series=series,
                 )
             )
-    return tuple(result)
+    once: dict[tuple[str, str], CountryShare] = {}
+    double: list[str] = []
+    for share in result:
+        key = (share.stage, share.country_iso3)
+        other = once.get(key)
+        if other is None:
+            once[key] = share
+            continue
+        if (share.share_pct or 0) > (other.share_pct or 0):
+            once[key] = share
+        double.append(
+            f"{share.country_iso3}: series {other.series!r} and {share.series!r} are both at the "
+            f"{share.stage} stage; counted once ({once[key].series})"
+        )
+    return tuple(once.values()), double
 
 
 def _likelihood(
@@ -424,7 +500,12 @@ def _likelihood(
             evidence = [f"{c.source} ({c.list_name}, {c.year})" for c in cahra]
         elif when.indicator:
             indicator = indicators.get(when.indicator)
-            if indicator is not None and isinstance(indicator.value, float):
+            if indicator is not None and when.values is not None:
+                written = f"{indicator.value:g}" if isinstance(indicator.value, float) else indicator.value
+                if written in when.values:
+                    title = method.indicator_title(indicator.indicator)
+                    evidence = [f"{indicator.source} ({title}: {written}, {indicator.year})"]
+            elif indicator is not None and isinstance(indicator.value, float):
                 below_ok = when.below is None or indicator.value < when.below
                 above_ok = when.not_below is None or indicator.value >= when.not_below
                 if below_ok and above_ok:
@@ -489,11 +570,36 @@ def assess_product_risk(
     country_names = {r.country_iso3: r.country for r in knowledge.mineral_production}
     country_names.update({i.country_iso3: i.country for i in knowledge.country_indicators})
     raw_materials = []
-    gaps = []
+    gaps: list[str] = []
+    listings_by_material: dict[str, list[LabourListing]] = {}
+    for listing in knowledge.labour_goods:
+        if listing.material:
+            listings_by_material.setdefault(listing.material, []).append(listing)
+    gap_reasons = {g.material: g for g in knowledge.production_gaps}
     for material in material_names:
-        shares = list(
-            _top_countries(production_by_material.get(material, ()), method, adjustments.exclude_countries)
+        produced, double = _producing_countries(
+            production_by_material.get(material, ()), method, adjustments.exclude_countries
         )
+        shares = list(produced)
+        gaps.extend(f"{material}: {text}" for text in double)
+        # Countries listed by ILAB for this material count too, even without a production share (e.g. the
+        # artisanal gold of Ghana, Mali or Peru): they enter with "share unknown" and the listing as source.
+        present = {(s.stage, s.country_iso3) for s in shares}
+        for listing in sorted(listings_by_material.get(material, ()), key=lambda x: x.country_iso3):
+            key = (listing.stage, listing.country_iso3)
+            if key in present or listing.country_iso3 in adjustments.exclude_countries:
+                continue
+            present.add(key)
+            shares.append(
+                CountryShare(
+                    country_iso3=listing.country_iso3,
+                    country=listing.country,
+                    share_pct=None,
+                    stage=listing.stage,
+                    year=listing.year,
+                    source=f"{listing.source} ({listing.good}, {listing.year}; listed by ILAB, no production share)",
+                )
+            )
         for iso3 in adjustments.extra_countries.get(material, ()):
             if iso3 not in {s.country_iso3 for s in shares}:
                 shares.append(
@@ -501,10 +607,23 @@ def assess_product_risk(
                         iso3, country_names.get(iso3, iso3), None, "mining", None, "added by the buyer"
                     )
                 )
-        note = "" if shares else "no data: no production figures in the knowledge base"
+        note = ""
         if not shares:
-            gaps.append(f"{material}: no production data")
-        raw_materials.append(RawMaterial(name=material, countries=tuple(shares), note=note))
+            reason = gap_reasons.get(material)
+            if reason is not None:
+                note = f"no production figures: {reason.reason} ({reason.source}, {reason.year})"
+                gaps.append(f"{material}: {note}")
+            else:
+                note = "no data: no production figures in the knowledge base"
+                gaps.append(f"{material}: no production data")
+        raw_materials.append(
+            RawMaterial(
+                name=material,
+                countries=tuple(shares),
+                note=note,
+                folds=fold_countries(shares, method.parameters.countries_per_material),
+            )
+        )
 
     manufacturing_rows = [
         m

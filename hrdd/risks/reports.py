@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.domain.countries import display_name
-from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json
+from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json, fold_countries
 
 COUNTRIES_IN_REPORT = 3  # per material in the short report
 MATERIALS_IN_REPORT = 8
@@ -65,11 +65,18 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
     for material in assessment.raw_materials:
         if not material.countries:
             lines.append(f"| {material.name} | | {_('no data')} | | |")
-        for c in material.countries:
-            lines.append(
-                f"| {material.name} | {method.stage_title(c.stage)} | {_country(c)} "
-                f"| {_share(c.share_pct)} | {c.year or ''} |"
-            )
+        for fold in material.folds or fold_countries(
+            material.countries, method.parameters.countries_per_material
+        ):
+            for c in fold.shown:
+                lines.append(
+                    f"| {material.name} | {method.stage_title(c.stage)} | {_country(c)} "
+                    f"| {_share(c.share_pct)} | {c.year or ''} |"
+                )
+            if fold.others:
+                lines.append(
+                    f"| {material.name} | {method.stage_title(fold.stage)} | {fold.others_text()} | | |"
+                )
     for c in assessment.manufacturing:
         lines.append(
             f"| {_('(factories)')} | {method.stage_title(c.stage)} | {_country(c)} | {_share(c.share_pct)} | |"
@@ -134,11 +141,16 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
     materials = [m for m in _materials_with_data(assessment) if m.countries][:MATERIALS_IN_REPORT]
     for material in materials:
         row = table.add_row().cells
-        top = material.countries[:COUNTRIES_IN_REPORT]
+        folds = fold_countries(material.countries, COUNTRIES_IN_REPORT)
+        top = [c for f in folds for c in f.shown]
         row[0].text = material.name
-        row[1].text = ", ".join(
-            f"{_country(c)} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
-            for c in top
+        row[1].text = "; ".join(
+            ", ".join(
+                f"{_country(c)} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
+                for c in f.shown
+            )
+            + (f", {f.others_text()}" if f.others else "")
+            for f in folds
         )
         row[2].text = top[0].source.split(";")[0][:90]
     if assessment.manufacturing:

@@ -58,10 +58,21 @@ class CountryShareOut(Schema):
     source: str
 
 
+class FoldOut(Schema):
+    """The countries shown for one stage, and the long tail folded with its total share."""
+
+    stage: str
+    top: list[str]
+    other_countries: int
+    other_share_pct: float | None
+    text: str
+
+
 class RawMaterialOut(Schema):
     name: str
-    countries: list[CountryShareOut]
+    countries: list[CountryShareOut]  # every producing country
     note: str
+    shown: list[FoldOut]
 
 
 class RiskOut(Schema):

@@ -160,7 +160,7 @@ def test_the_risk_page_shows_the_map_with_the_rated_countries_shaded(client, buy
     assert svg.get("role") == "img"
     titles = {path.find("title").text.split(":")[0]: path.get("fill") for path in svg.find_all("path")}
     assert titles["China"] in LEVEL_FILLS
-    assert titles["Finland"] == NEUTRAL_FILL
+    assert titles["Denmark"] == NEUTRAL_FILL
     # cobalt left out: the Congo's cobalt share is nowhere in the tooltips
     tooltips = " ".join(path.find("title").text for path in svg.find_all("path"))
     assert "cobalt" not in tooltips

@@ -887,7 +887,7 @@ def test_the_check_form_is_on_the_home_and_on_its_own_page(logged_in):
 # the knowledge base
 
 
-def test_the_knowledge_page_lists_the_six_tables_with_their_editions(logged_in):
+def test_the_knowledge_page_lists_the_seven_tables_with_their_editions(logged_in):
     # when
     page = logged_in.get(KNOWLEDGE)
 
@@ -895,7 +895,7 @@ def test_the_knowledge_page_lists_the_six_tables_with_their_editions(logged_in):
     assert page.status_code == 200
     tables = page.context["tables"]
     assert [t.name for t in tables] == list(TABLES)
-    assert len(tables) == 6
+    assert len(tables) == 7
     assert all(t.rows > 0 and t.years and t.sources for t in tables)
     text = text_of(page)
     for name in TABLES:

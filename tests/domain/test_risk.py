@@ -177,8 +177,8 @@ def test_the_raw_materials_are_those_of_all_components_in_name_order():
 # --- step 2: producing countries ---------------------------------------------------------------------------
 
 
-def test_the_top_countries_of_a_material_come_from_its_latest_year_with_shares_highest_first():
-    # given: 2024 has no share, 2022 is older; 2023 has six countries and the method keeps five
+def test_the_countries_of_a_material_come_from_its_latest_year_with_shares_highest_first():
+    # given: 2024 has no share, 2022 is older; 2023 has six countries, and every one of them counts
 
     # when
     cobalt = material_of(assess(), "cobalt")
@@ -190,18 +190,23 @@ def test_the_top_countries_of_a_material_come_from_its_latest_year_with_shares_h
         ("AUS", 5.0, 2023, "mining"),
         ("RUS", 4.0, 2023, "mining"),
         ("PHL", 3.0, 2023, "mining"),
+        ("CUB", 2.0, 2023, "mining"),
     ]
 
 
-def test_the_number_of_countries_kept_per_material_is_the_methods_parameter():
+def test_the_number_of_countries_shown_per_material_is_the_methods_parameter_and_the_rest_is_folded():
     # given
     method = method_with(lambda d: d["parameters"].update(countries_per_material=2))
 
     # when
     cobalt = material_of(assess(method=method), "cobalt")
 
-    # then
-    assert [c.country_iso3 for c in cobalt.countries] == ["COD", "IDN"]
+    # then: all six count; two are shown, the four others folded with their total share 5 + 4 + 3 + 2
+    assert len(cobalt.countries) == 6
+    (fold,) = cobalt.folds
+    assert [c.country_iso3 for c in fold.shown] == ["COD", "IDN"]
+    assert (fold.others, fold.others_share_pct) == (4, 14.0)
+    assert fold.others_text() == "4 other countries, together 14%"
 
 
 def test_each_production_stage_of_a_material_gets_its_own_countries_under_the_methods_stage_name():
@@ -227,14 +232,15 @@ def test_every_country_share_names_its_source_row():
     assert "mine" in congo.source
 
 
-def test_a_material_without_production_rows_is_kept_with_no_countries_and_says_no_data():
+def test_a_material_without_production_rows_is_kept_with_no_countries_and_says_why():
     # when
     assessment = assess()
     polymers = material_of(assessment, "polymers")
 
-    # then
+    # then: the reason is the shipped production_gaps row, with its source
     assert polymers.countries == ()
-    assert "no data" in polymers.note
+    assert "no production figures: not a mineral commodity" in polymers.note
+    assert "USGS Mineral Commodity Summaries 2025" in polymers.note
     assert any("polymers" in gap for gap in assessment.gaps)
     assert all(r.material != "polymers" for r in assessment.risks)
 
@@ -412,13 +418,13 @@ def test_every_risk_is_at_a_stage_its_category_concerns():
 
 
 def test_the_number_of_risks_is_one_per_category_concerned_at_each_country_and_stage():
-    # given: cobalt 5 mining countries x 7; tin 2 mining x 7 + 1 refinery x 5; China assembly x 6
+    # given: cobalt 6 mining countries x 7; tin 2 mining x 7 + 1 refinery x 5; China assembly x 6
 
     # when
     risks = assess().risks
 
     # then
-    assert len(risks) == 5 * 7 + 2 * 7 + 5 + 6
+    assert len(risks) == 6 * 7 + 2 * 7 + 5 + 6
 
 
 def test_a_factory_without_a_known_share_is_listed_as_share_unknown_rather_than_dropped():

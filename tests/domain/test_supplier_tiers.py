@@ -51,11 +51,12 @@ def test_cobalt_from_the_drc_by_artisanal_miners_is_high_for_three_reasons_each_
     assert verdict.tier == HIGH
     assert codes(verdict) == ["cahra_sourcing", "asm_sourcing", "labour_goods"]
     eu = verdict.reasons[0]
-    assert "EU indicative CAHRA list" in eu.text and "(2020)" in eu.text
+    assert "EU indicative CAHRA list" in eu.text and "(2026)" in eu.text  # the June 2026 list
     assert "Dodd-Frank" not in eu.text  # the DRC is on that list too, but for 3TG only
     assert "Lualaba, Democratic Republic of the Congo" in eu.text
     labour = verdict.reasons[2]
-    assert "child labour" in labour.text and "2022" in labour.text
+    # the 2024 list names forced labour for DRC cobalt; child labour is kept from the 2022 list
+    assert "child labour and forced labour" in labour.text and "(2024)" in labour.text
     assert "US Department of Labor" in labour.source and "Annex II" in labour.source
 
 
