@@ -516,8 +516,10 @@ def read_text(text: str, language: LanguageCode | None = None) -> Reading:
 
 
 def warm_up() -> None:
-    """Load the language models, lemma tables and phrase tables once (about 2 s), so that a check takes
-    milliseconds afterwards."""
+    """Load the language models, lemma tables and phrase tables once (about 2 s of CPU), so that a check takes
+    milliseconds afterwards. Memory: lingua's four models about 140 MB (its low-accuracy mode needs 5 MB but
+    takes a short Dutch or German line for English), simplemma's tables about 25 (en), 55 (nl), 15 (fr) and
+    115 MB (de), each loaded on the first text of its language when not warmed up."""
     for language in LANGUAGES:
         read_text("Cobalt from the DRC.", language)
     detect_language("warm up")
