@@ -16,12 +16,16 @@ from hrdd.domain.textread import (
     LanguageCode,
     denied,
     detect_language,
+    find_pattern,
     phrase_words,
     split_sentences,
     tokenize,
+    word_positions,
     words_match,
 )
 from hrdd.domain.yamltext import load_yaml
+
+MIN_PREFIX_WORD = 5  # as the reader: a shorter word only matches whole
 
 CheckId = Literal["policy-commitment", "due-diligence"]
 
@@ -128,20 +132,23 @@ def _find_element(
     where: dict[str, None] = {}
     for sentence, tokens in sentences:
         hits: list[tuple[int, int, str]] = []
-        for i in range(len(tokens)):
-            for phrase in phrases:
-                if phrase and words_match(phrase, tokens, i):
+        forms = {f for t in tokens for f in t.forms()}
+        for phrase in phrases:
+            if not phrase or (phrase[0] not in forms and len(phrase[0]) < MIN_PREFIX_WORD):
+                continue
+            for i in range(len(tokens)):
+                if words_match(phrase, tokens, i):
                     hits.append((i, i + len(phrase), " ".join(t.word for t in tokens[i : i + len(phrase)])))
+        positions = word_positions(tokens)
         for groups in patterns:
             spots = []
             for group in groups:
-                at = next(
-                    ((i, len(w)) for i in range(len(tokens)) for w in group if words_match(w, tokens, i)),
-                    None,
-                )
-                if at is None:
+                candidates = [
+                    (at, len(w)) for w in group if (at := find_pattern(w, tokens, positions)) is not None
+                ]
+                if not candidates:
                     break
-                spots.append(at)
+                spots.append(min(candidates))
             else:
                 start, end = min(p for p, _ in spots), max(p + n for p, n in spots)
                 text = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(spots))

@@ -7,11 +7,13 @@ from hrdd.domain.textread.reader import (
     Token,
     denied,
     detect_language,
+    find_pattern,
     phrase_words,
     read_text,
     split_sentences,
     tokenize,
     warm_up,
+    word_positions,
     words_match,
 )
 
@@ -22,6 +24,7 @@ __all__ = [
     "Reading",
     "Token",
     "denied",
+    "find_pattern",
     "phrase_words",
     "tokenize",
     "words_match",
@@ -30,4 +33,5 @@ __all__ = [
     "read_text",
     "split_sentences",
     "warm_up",
+    "word_positions",
 ]

@@ -367,21 +367,45 @@ def _word_matches(pattern: tuple[str, ...], tokens: Sequence[Token], i: int) -> 
     return True
 
 
+def word_positions(tokens: Sequence[Token]) -> dict[str, int]:
+    """The first position of every form of the tokens, and (keyed with a leading NUL) of every start of 5
+    letters or more of them, so that a one-word pattern is looked up instead of scanned for."""
+    first: dict[str, int] = {}
+    for i, token in enumerate(tokens):
+        for form in token.forms():
+            first.setdefault(form, i)
+            for n in range(MIN_PREFIX_WORD, len(form)):
+                first.setdefault("\0" + form[:n], i)
+    return first
+
+
+def find_pattern(pattern: tuple[str, ...], tokens: Sequence[Token], positions: dict[str, int]) -> int | None:
+    """The first position where a pattern (folded words) stands, or None."""
+    if len(pattern) == 1:
+        word = pattern[0]
+        found = [p for p in (positions.get(word), positions.get("\0" + word)) if p is not None]
+        if len(word) < MIN_PREFIX_WORD:
+            found = found[:1] if positions.get(word) is not None else []
+        return min(found) if found else None
+    return next((i for i in range(len(tokens)) if _word_matches(pattern, tokens, i)), None)
+
+
 def _together_hits(tables: _Tables, tokens: Sequence[Token]) -> list[tuple[str, int, int, str]]:
     hits = []
+    positions = word_positions(tokens)
     for concept, groups in tables.together:
-        positions = []
+        spots = []
         for group in groups:
-            at = next(
-                ((i, len(p)) for i in range(len(tokens)) for p in group if _word_matches(p, tokens, i)), None
-            )
-            if at is None:
+            candidates = [
+                (at, len(p)) for p in group if (at := find_pattern(p, tokens, positions)) is not None
+            ]
+            if not candidates:
                 break
-            positions.append(at)
+            spots.append(min(candidates))
         else:
-            start = min(p for p, _ in positions)
-            end = max(p + n for p, n in positions)
-            matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(positions))
+            start = min(p for p, _ in spots)
+            end = max(p + n for p, n in spots)
+            matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(spots))
             hits.append((concept, start, end, matched))
     return hits
 
