@@ -276,3 +276,14 @@ def test_must_is_code_of_conduct_wording_only_when_a_supplier_or_we_is_named(tex
 def test_workers_under_sixteen_are_child_labour_but_french_mineurs_alone_are_miners(text):
     assert found(text, "risk") == ["child_labour"]
     assert found("Les mineurs travaillent dans les galeries.", "risk") == []
+
+
+def test_the_lexicons_use_the_knowledge_bases_material_ids():
+    from hrdd.domain.knowledge import shipped_knowledge
+
+    known = {link.material for link in shipped_knowledge().bill_of_materials}
+    lexicon = set(get_lexicon("en").raw_materials)
+    # mica is read (a risk material of the check before) though no bill of materials lists it yet;
+    # polymers are no raw material a risk assessment names.
+    assert lexicon - known == {"mica"}
+    assert known - lexicon <= {"polymers"}
