@@ -281,6 +281,13 @@ BOM_PROXIES = [
     ),
     (
         "notebook",
+        "printed circuit board",
+        "printed circuit board",
+        "no notebook-specific source for this component; printed circuit board source used as proxy, as for "
+        "desktops (it brings the tantalum of the capacitors)",
+    ),
+    (
+        "notebook",
         "lithium-ion battery",
         "battery",
         "no notebook-specific source for this battery material; lithium-ion battery source used as proxy",
@@ -290,6 +297,13 @@ BOM_PROXIES = [
         "display",
         "display",
         "no notebook-specific source for this display material; display source used as proxy",
+    ),
+    (
+        "server",
+        "printed circuit board",
+        "printed circuit board",
+        "no server-specific source for this component; printed circuit board source used as proxy (it brings "
+        "the tantalum of the capacitors)",
     ),
     (
         "server",
@@ -341,6 +355,24 @@ def publication_year(source: str, url: str) -> str:
     return years.pop() if years else "n.d."
 
 
+# The reference names no primary publication behind these low-authority web sources (news aggregators, a metals
+# trader's blog); their rows stay, and their source says so plainly.
+SECONDARY_NOTE = (
+    " [secondary, low-authority web source: the reference names no primary publication behind it]"
+)
+
+
+CITING_NOTE = " [secondary copy: a media infographic of another body's data; the reference names no primary publication]"
+
+
+def _plain_source(source: str, source_type: str) -> str:
+    if "low authority" in source_type:
+        return source + SECONDARY_NOTE
+    if "citing" in source_type:
+        return source + CITING_NOTE
+    return source
+
+
 def build_bill_of_materials(reference: Path) -> list[dict[str, str]]:
     ref = read_csv(reference / "ict_bill_of_materials.csv")
     by_category: dict[str, list[dict[str, str]]] = defaultdict(list)
@@ -364,7 +396,7 @@ def build_bill_of_materials(reference: Path) -> list[dict[str, str]]:
                 "component": component,
                 "material": mid,
                 "basis": basis,
-                "source": r["source"],
+                "source": _plain_source(r["source"], r["source_type"]),
                 "source_url": r["source_url"],
                 "source_type": r["source_type"],
                 "year": publication_year(r["source"], r["source_url"]),

@@ -424,6 +424,23 @@ def test_kb_status_lists_the_six_tables_with_rows_years_and_sources(cli):
     assert any("USGS" in s for s in mineral["sources"])
 
 
+def test_kb_status_lists_the_new_editions(cli):
+    # when
+    tables = {t["table"]: t for t in json.loads(ok(cli("kb", "status", "--json")).stdout)}
+
+    # then: USGS MCS 2025 and 2026, the June 2026 CAHRA list, WGI 2024 update, ITUC 2025, ILAB 2024
+    production = tables["mineral_production"]
+    assert "MCS 2025" in production["edition"] and "MCS 2026" in production["edition"]
+    assert {"2023", "2024", "2025"} <= set(production["years"])
+    assert "June 2026" in tables["cahra"]["edition"]
+    assert any("June 2026" in s for s in tables["cahra"]["sources"])
+    indicators = tables["country_indicators"]
+    assert any("WGI), 2024 update" in s for s in indicators["sources"])
+    assert any("ITUC Global Rights Index 2025" in s for s in indicators["sources"])
+    assert "2024" in tables["labour_goods"]["years"]
+    assert tables["production_gaps"]["rows"] == 3
+
+
 def test_kb_status_prints_a_table(cli):
     # when
     result = ok(cli("kb", "status"))

@@ -162,3 +162,26 @@ def test_an_older_edition_with_two_series_at_one_stage_counts_the_country_once()
     china = [c for c in silicon.countries if c.country_iso3 == "CHN" and c.stage == "refining_smelting"]
     assert [(c.share_pct, c.series) for c in china] == [(79.0, "silicon metal")]
     assert any("counted once (silicon metal)" in gap for gap in assessment.gaps)
+
+
+def test_the_notebook_has_tantalum_in_its_capacitors_like_the_other_devices():
+    # when
+    notebook = [link for link in KNOWLEDGE.bill_of_materials if link.product == "notebook"]
+
+    # then
+    tantalum = [link for link in notebook if link.material == "tantalum"]
+    assert tantalum and all(link.component == "printed circuit board" for link in tantalum)
+    for product in ("smartphone", "desktop", "server"):
+        assert any(
+            link.material == "tantalum" for link in KNOWLEDGE.bill_of_materials if link.product == product
+        ), product
+
+
+def test_a_low_authority_bill_of_materials_source_says_it_is_secondary():
+    # when
+    web = [link for link in KNOWLEDGE.bill_of_materials if "thatnews.online" in link.source]
+    infographic = [link for link in KNOWLEDGE.bill_of_materials if "Visual Capitalist" in link.source]
+
+    # then
+    assert web and all("secondary, low-authority web source" in link.source for link in web)
+    assert infographic and all("secondary copy" in link.source for link in infographic)
