@@ -350,6 +350,17 @@ def download(client, fmt, url=ASSESS, **params):
     return page
 
 
+def test_the_page_shows_the_top_producers_and_folds_the_long_tail_with_its_share(logged_in):
+    # when
+    page = logged_in.get(ASSESS, {"product": "smartphone"})
+
+    # then: gold, USGS MCS 2025 (2024): five shown, the other 31 (12 with a share, 19 listed by ILAB) 34.25%
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "China 11.52% (mining, 2024)" in text
+    assert "31 other countries, together 34.25% (mining)" in text
+
+
 def test_the_docx_download_has_word_headings_and_tables(logged_in):
     # when
     page = download(logged_in, "docx")
@@ -373,6 +384,11 @@ def test_the_docx_download_has_word_headings_and_tables(logged_in):
     assert len(risks.rows) >= 4
     countries = document.tables[0]
     assert "cobalt" in [row.cells[0].text for row in countries.rows]
+    # every producing country counts; the report shows three per stage and folds the rest with their share
+    # (cobalt, USGS MCS 2026, 2025: DRC 74.19%, Indonesia 14.19%, Russia 2.48%, the other 9 together 7.68%)
+    cobalt = next(row.cells[1].text for row in countries.rows if row.cells[0].text == "cobalt")
+    assert cobalt.startswith("Congo (Kinshasa) 74.19% (mining, 2025), Indonesia 14.19%")
+    assert cobalt.endswith("9 other countries, together 7.68%")
 
 
 def test_the_xlsx_download_has_the_deep_dives_four_sheets(logged_in):
