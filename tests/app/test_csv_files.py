@@ -419,7 +419,8 @@ def test_a_knowledge_table_saved_by_a_german_excel_imports(db, cli, tmp_path):
     rows = read_csv(shipped.encode("utf-8"))
     rows = [rows[0], *[tuple(v.replace("Congo", "Congo (République)") for v in row) for row in rows[1:]]]
     path = tmp_path / "cahra.csv"
-    path.write_bytes(csv_text(rows, ";").encode("cp1252"))
+    # (a region name with a letter Windows-1252 lacks is saved with "?", as Excel does)
+    path.write_bytes(csv_text(rows, ";").encode("cp1252", errors="replace"))
 
     # when
     result = cli("kb", "import", "cahra", path, "--label", "Excel edition")
