@@ -29,9 +29,11 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/mypy hrdd/domain
 
-# pytest-xdist spreads the tests over the machine's cores (PYTEST_WORKERS=0 runs them in one process).
+# pytest-xdist spreads the tests over the machine's cores (PYTEST_WORKERS=0 runs them in one process); a worker
+# that runs out of tests takes some of another's (worksteal), so the slow browser and migration tests at the end do
+# not leave one core idle (6 min 41 s -> 5 min 19 s on 2 cores).
 PYTEST_WORKERS ?= auto
-PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 test: lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
