@@ -1,0 +1,1 @@
+"""The text reader's lexicons (YAML data, one file per language)."""
