@@ -27,6 +27,14 @@ def require_writable(user: Any, organisation: Any) -> None:
         raise PermissionDenied(_("Your role does not allow changes in this organisation."))
 
 
+def require_owner_writable(user: Any, organisation_id: int | None, what: str = "record") -> None:
+    """Refuse a write to a record of `organisation_id`: NotFound (`what`) when the user works in another
+    organisation (no hint that the record exists), PermissionDenied when their role allows no changes."""
+    if active_organisation_id(user) != organisation_id:
+        raise NotFound(what)
+    require_writable(user, organisation_id)
+
+
 class OwnedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """Rows reached through the owning organisation (`Model.owner_path`, e.g. "contract__organisation")."""
 

@@ -40,7 +40,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.ids import public_uuid
 from hrdd.core.inputs import clean_date, clean_text, clean_url
 from hrdd.core.links import absolute_url
-from hrdd.core.models import active_organisation_id, require_writable
+from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 from hrdd.core.uploads import AcceptedFile, accept_upload
 from hrdd.domain import certifications as rules
 from hrdd.programmes.kpis import Computation, Computed, CountedRecord
@@ -191,9 +191,7 @@ def _apply(certification: Certification, values: dict[str, Any], organisation_id
 
 
 def _require_owner_writer(actor: User, certification: Certification) -> None:
-    if active_organisation_id(actor) != certification.organisation_id:
-        raise NotFound("certification")
-    require_writable(actor, certification.organisation_id)
+    require_owner_writable(actor, certification.organisation_id, "certification")
 
 
 def _expect_version(certification: Certification, version: int | None) -> None:

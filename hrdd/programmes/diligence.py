@@ -40,9 +40,9 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
 from hrdd.companies.models import Company
-from hrdd.core.errors import InputError, NotFound
+from hrdd.core.errors import InputError
 from hrdd.core.inputs import clean_choice, clean_date, clean_text
-from hrdd.core.models import active_organisation_id, require_writable
+from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 from hrdd.domain import supplier_tiers as tiers
 from hrdd.domain.assessment_framework import (
     DEFAULT_ASSESSMENT_FRAMEWORK,
@@ -100,9 +100,7 @@ def _today() -> dt.date:
 
 def _writer(actor: User, organisation_id: int) -> None:
     """Refuse unless the actor works in the record's organisation (else NotFound) with a writer role."""
-    if active_organisation_id(actor) != organisation_id:
-        raise NotFound("record")
-    require_writable(actor, organisation_id)
+    require_owner_writable(actor, organisation_id)
 
 
 def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str:

@@ -38,7 +38,7 @@ from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import clean_date, clean_text, clean_url
-from hrdd.core.models import active_organisation_id, require_writable
+from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.ngo_frameworks import (
     AnswerFacts,
@@ -359,9 +359,7 @@ def _url(value: Any, name: str = "url", *, required: bool = False) -> str:
 
 def _writer(actor: User, response: NgoResponse) -> None:
     """Refuse a write by someone outside the response's organisation (404) or without a writer's role (403)."""
-    if active_organisation_id(actor) != response.organisation_id:
-        raise NotFound(str(NgoResponse._meta.verbose_name))
-    require_writable(actor, response.organisation)
+    require_owner_writable(actor, response.organisation_id, str(NgoResponse._meta.verbose_name))
 
 
 def _unlocked(response: NgoResponse) -> None:

@@ -32,7 +32,7 @@ from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import clean_text, clean_url
 from hrdd.core.links import absolute_url
-from hrdd.core.models import active_organisation_id, require_writable
+from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 from hrdd.core.uploads import accept_upload
 from hrdd.domain import programmes as rules
 from hrdd.programmes.models import JoinRequest, Kpi, KpiValue, Objective, Programme
@@ -103,9 +103,7 @@ def _years(start_year: Any, end_year: Any) -> tuple[int, int]:
 
 
 def _require_owner_writer(actor: User, programme: Programme) -> None:
-    if active_organisation_id(actor) != programme.organisation_id:
-        raise NotFound("programme")
-    require_writable(actor, programme.organisation)
+    require_owner_writable(actor, programme.organisation_id, "programme")
 
 
 def _check_version(record: Any, version: Any, what: str) -> None:
