@@ -60,8 +60,8 @@ def test_a_french_due_diligence_description_names_the_five_elements():
     check = check_document(DD_FR, "due-diligence")
     assert [e.id for e in check.elements if e.found] == [
         "policies",
-        "identify_prioritise",
-        "monitor_high_risk",
+        "risk_identification",
+        "monitoring",
         "mitigation",
         "reporting",
     ]
@@ -74,7 +74,7 @@ def test_a_partial_german_description_scores_its_elements():
         "Lieferanten mit hohem Risiko werden durch Audits überprüft."
     )
     check = check_document(text, "due-diligence")
-    assert [e.id for e in check.elements if e.found] == ["identify_prioritise", "monitor_high_risk"]
+    assert [e.id for e in check.elements if e.found] == ["risk_identification", "monitoring"]
     assert (check.score, check.out_of) == (40, 100)
     assert check.as_dict()["elements"][1]["sentences"] == [
         "Wir führen jährlich eine Risikoanalyse durch und priorisieren unsere Lieferanten."
