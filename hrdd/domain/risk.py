@@ -267,6 +267,22 @@ class CountryShare:
     year: int | None
     source: str
     series: str = ""
+    # Where the share is unknown but the stage has published shares: the most this country can produce (the
+    # smallest share the source names, or the part of the world total it leaves to unnamed countries, if less).
+    share_bound_pct: float | None = None
+
+
+def unnamed_share_bound(known: Sequence[float]) -> float | None:
+    """The most a country the production source does not name can hold of a stage, in percent: the source names
+    the leading producers, so no more than the smallest share it gives, nor more than what its named countries
+    leave of the world total (when that is positive; rounded totals can sum past 100%). None: no share known."""
+    if not known:
+        return None
+    bound = min(known)
+    rest = round(100 - sum(known), 2)
+    if 0 < rest < bound:
+        bound = rest
+    return bound
 
 
 @dataclass(frozen=True)
@@ -585,6 +601,10 @@ def assess_product_risk(
         # Countries listed by ILAB for this material count too, even without a production share (e.g. the
         # artisanal gold of Ghana, Mali or Peru): they enter with "share unknown" and the listing as source.
         present = {(s.stage, s.country_iso3) for s in shares}
+        known_by_stage: dict[str, list[float]] = {}
+        for s in shares:
+            if s.share_pct is not None:
+                known_by_stage.setdefault(s.stage, []).append(s.share_pct)
         for listing in sorted(listings_by_material.get(material, ()), key=lambda x: x.country_iso3):
             key = (listing.stage, listing.country_iso3)
             if key in present or listing.country_iso3 in adjustments.exclude_countries:
@@ -598,6 +618,7 @@ def assess_product_risk(
                     stage=listing.stage,
                     year=listing.year,
                     source=f"{listing.source} ({listing.good}, {listing.year}; listed by ILAB, no production share)",
+                    share_bound_pct=unnamed_share_bound(known_by_stage.get(listing.stage, ())),
                 )
             )
         for iso3 in adjustments.extra_countries.get(material, ()):
@@ -675,12 +696,19 @@ def assess_product_risk(
                 for lst in labour_by_key.get((good, share.country_iso3), ())
             ]
         share_known = share.share_pct is not None
-        exposure = (
-            share.share_pct / 100 if share.share_pct is not None else method.parameters.unknown_share_exposure
-        )
-        if share_known:
+        if share.share_pct is not None:
+            exposure = share.share_pct / 100
             exposure_reason = f"{where}: {share.share_pct:g}% of world production in {share.year}"
+        elif share.share_bound_pct is not None:
+            exposure = min(share.share_bound_pct / 100, method.parameters.unknown_share_exposure)
+            exposure_reason = (
+                f"{where}: share not published (the production source names the leading producers only); "
+                f"ranked with {exposure * 100:.4g}% of world production, the most an unnamed producer can hold: "
+                "the smallest share named at this stage, or what the named countries leave if less (a method "
+                "assumption, not a figure)"
+            )
         else:
+            exposure = method.parameters.unknown_share_exposure
             exposure_reason = (
                 f"{where}: share unknown; ranked with the method's assumed exposure "
                 f"{method.parameters.unknown_share_exposure:g} (a method parameter, not a figure)"

@@ -81,6 +81,12 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
         lines.append(
             f"| {_('(factories)')} | {method.stage_title(c.stage)} | {_country(c)} | {_share(c.share_pct)} | |"
         )
+    lines += [
+        "",
+        _(
+            "Shares as the sources publish them: rounded world totals can make a stage's shares add up to a little more than 100%."
+        ),
+    ]
     lines += ["", "## " + _("3. Salient human-rights risks"), ""]
     for i, risk in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         lines.append(
@@ -200,7 +206,14 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
             for s in r.sources
         }
     )
-    doc.add_paragraph(_("Sources: ") + " | ".join(sources[:8]))
+    doc.add_paragraph(
+        _("Sources: ")
+        + " | ".join(sources[:8])
+        + ". "
+        + _(
+            "Shares as published: rounded world totals can make a stage's shares add up to a little more than 100%."
+        )
+    )
     if assessment.gaps:
         doc.add_paragraph(_("Gaps: ") + "; ".join(assessment.gaps))
     buffer = io.BytesIO()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from hrdd.domain.knowledge import build_knowledge, shipped_knowledge
-from hrdd.domain.risk import assess_product_risk, fold_countries, get_risk_method
+from hrdd.domain.risk import assess_product_risk, fold_countries, get_risk_method, unnamed_share_bound
 
 KNOWLEDGE = shipped_knowledge()
 METHOD = get_risk_method()
@@ -76,6 +76,40 @@ def test_gold_reaches_the_artisanal_producers_listed_by_ilab():
     assert gold["COD"].share_pct is None and "ILAB" in gold["COD"].source
     drc_child = [r for r in assessment.risks if r.material == "gold" and r.country_iso3 == "COD"]
     assert any(r.category == "child_labour" and "child labour" in " ".join(r.reasons) for r in drc_child)
+
+
+def test_a_producer_usgs_does_not_name_is_ranked_with_the_most_it_can_hold():
+    # given: USGS MCS 2025 names 16 gold producers for 2024, the smallest Tanzania, Colombia and Burkina Faso
+    # (60 of 3,300 t, 1.82%); the DRC, listed by ILAB for child and forced labour in gold mining, is not named
+    assessment = assess_product_risk("smartphone", KNOWLEDGE, METHOD)
+    gold = {c.country_iso3: c for m in assessment.raw_materials if m.name == "gold" for c in m.countries}
+
+    # when
+    drc_child = next(
+        r
+        for r in assessment.risks
+        if r.material == "gold" and r.country_iso3 == "COD" and r.category == "child_labour"
+    )
+    ghana_child = next(
+        r
+        for r in assessment.risks
+        if r.material == "gold" and r.country_iso3 == "GHA" and r.category == "child_labour"
+    )
+
+    # then: ranked with 1.82%, not the method's 25% for a stage with no share at all, so the DRC's artisanal
+    # gold stays in the assessment without outranking Ghana's 3.94% with the same listings
+    assert gold["COD"].share_bound_pct == 1.82
+    assert drc_child.exposure == 0.0182 and drc_child.share_known is False
+    assert "ranked with 1.82% of world production" in drc_child.reasons[0]
+    assert "a method assumption, not a figure" in drc_child.reasons[0]
+    assert drc_child.score < ghana_child.score
+
+
+def test_the_bound_is_the_smallest_named_share_or_what_the_named_countries_leave():
+    assert unnamed_share_bound([]) is None
+    assert unnamed_share_bound([40.0, 30.0, 5.0]) == 5.0  # 25% left: the smallest named is less
+    assert unnamed_share_bound([60.0, 35.0, 4.0]) == 1.0  # only 1% left for every unnamed producer
+    assert unnamed_share_bound([70.0, 31.0]) == 31.0  # rounded shares past 100%: nothing known is left
 
 
 def test_the_long_tail_is_folded_with_its_total_share():
