@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run worker test lint format test-postgres openapi clean
+.PHONY: install messages run worker test lint format test-postgres openapi clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,9 +12,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translation catalogues (Dutch, French, German) are compiled at install, with Babel from PyPI.
+CATALOGUES := $(wildcard hrdd/locale/*/LC_MESSAGES/django.po)
+COMPILED := $(CATALOGUES:.po=.mo)
 
-run: $(STAMP)
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: $(COMPILED)
+
+install: $(STAMP) messages
+
+run: $(STAMP) messages
 	$(BIN)/hrdd migrate
 	$(BIN)/hrdd demo
 	$(BIN)/hrdd serve
@@ -35,13 +44,13 @@ lint: $(STAMP)
 PYTEST_WORKERS ?= auto
 PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
-test: lint
+test: lint messages
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(PYTEST)
 
 # The suite again against PostgreSQL (CI runs this where a server listens on 127.0.0.1:5432).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	DATABASE_URL=$(POSTGRES_URL) $(PYTEST)
 
 format: $(STAMP)

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,11 @@ class User(AbstractUser):
     # The organisation the user works in now: one of their memberships, changed by membership_switch.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="users", null=True, blank=True
+    )
+
+    # The language of the pages and e-mails the user reads; empty: the browser's (issue 16).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
 
     USERNAME_FIELD = "email"

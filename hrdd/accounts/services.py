@@ -3,6 +3,7 @@
 import smtplib
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -122,6 +123,27 @@ def membership_switch(*, user: User, organisation_public_id: str) -> Organisatio
         after={"organisation": membership.organisation.name},
     )
     return membership.organisation
+
+
+def shipped_language(value: object) -> str:
+    """A language code hrdd ships ('en', 'nl', 'fr', 'de'), or InputError naming the field."""
+    code = str(value or "").strip().lower()
+    if code not in dict(settings.LANGUAGES):
+        known = ", ".join(dict(settings.LANGUAGES))
+        raise InputError(
+            _("Unknown language %(code)r; choose one of %(known)s.") % {"code": code[:20], "known": known},
+            field="language",
+        )
+    return code
+
+
+def user_language_set(*, user: User, language: str) -> str:
+    """Remember the language a user reads hrdd in (pages and e-mails); returns the code stored."""
+    code = shipped_language(language)
+    if user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+    return code
 
 
 def _is_uuid(value: str) -> bool:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", views.audit_page, name="audit"),
     path("audit/export.xlsx", views.audit_export_page, name="audit_export"),
     path("organisation/", views.organisation_switch, name="organisation_switch"),
+    path("language/", views.language_switch, name="language_switch"),
     path("respond/<str:token>/", consultation_views.respond_page, name="respond"),
     path(
         "respond/<str:token>/questionnaire.xlsx", consultation_views.respond_blank_xlsx, name="respond_blank"

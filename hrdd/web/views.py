@@ -1,14 +1,15 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import membership_switch
+from hrdd.accounts.services import membership_switch, shipped_language, user_language_set
 from hrdd.audit.selectors import audit_event_list
 from hrdd.audit.tasks import (
     AuditExportQuery,
@@ -66,6 +67,33 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(request, _("You now work in %s.") % organisation.name)
     return redirect("home")
+
+
+@require_POST
+def language_switch(request: HttpRequest) -> HttpResponse:
+    """Read hrdd in another language: remembered in a cookie for everyone, and on the account of a user who is
+    logged in; back to the page the switch was used on."""
+    back = str(request.POST.get("next") or "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("home")
+    try:
+        code = shipped_language(request.POST.get("language"))
+    except InputError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=code)
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response
 
 
 @login_required
