@@ -46,6 +46,7 @@ from hrdd.core.uploads import CSV, AcceptedFile, accept_upload
 from hrdd.domain.contracts import (
     RISK_ASSESSMENT_ITEMS,
     plan_schedule,
+    read_due_diligence_report,
     read_risk_assessment,
     reminder_due,
 )
@@ -212,7 +213,8 @@ def submission_create(
     The upload is read before anything is written, telling `progress` (done, total) about the rows of a site
     list; the writes then run in one transaction."""
     clause = obligation.clause
-    spec = get_tender_framework().clause_submission(clause)
+    framework = get_tender_framework()
+    spec = framework.clause_submission(clause)
     summary: dict[str, Any] = {}
     sites = []
     if spec.kind == "site_list":
@@ -241,6 +243,10 @@ def submission_create(
             summary = read_risk_assessment(text, {k: _lines(data.get(k)) for k in RISK_ASSESSMENT_ITEMS})
         else:  # a report: the short answers its clause asks beside the document
             summary = {name: _report_field(name, data) for name in spec.fields}
+            if "due_diligence_processes" in framework.criterion(clause).contents:
+                # A report on due diligence (CC4) is read now, once, with award criterion 7's check: the
+                # verdicts count the processes its document describes; the typed description is a hint.
+                summary |= read_due_diligence_report(text, str(summary.get("processes") or ""))
     return _submission_store(obligation=obligation, file=file, summary=summary, sites=sites)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import pycountry
 
 from hrdd.domain.countries import display_name
+from hrdd.domain.document_check import check_document, get_document_checks
 from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
@@ -413,6 +414,77 @@ def read_risk_assessment(
     return summary
 
 
+# --- CC4: the report on due diligence read from the document itself -------------------------------------------
+
+# CC4 asks for a report on the "due-diligence processes to identify and mitigate human-rights risks ... and to
+# monitor the results of its actions (see award criterion 7)" (manual 3.3.4): the three of award criterion 7's
+# five elements that are those processes. The other two (policies, reporting) are reported, not required.
+DUE_DILIGENCE_PROCESSES: tuple[str, ...] = ("risk_identification", "mitigation", "monitoring")
+MAX_QUOTES = 5  # sentences kept per element found: enough to confirm it, not the whole report
+
+
+def read_due_diligence_report(text: str, processes: str = "") -> dict[str, Any]:
+    """What a report on due diligence (CC4) keeps, read once when it is uploaded with award criterion 7's check:
+    the elements the document describes, each with the sentences it was found in (at most MAX_QUOTES, and how
+    many more), the document's language and the check's source; and the elements the supplier's typed
+    `processes` describe that the document does not (the typed text is a hint, the document counts)."""
+    check = check_document(text, "due-diligence")
+    found = {e.id: list(e.sentences[:MAX_QUOTES]) for e in check.elements if e.found}
+    more = {e.id: len(e.sentences) - MAX_QUOTES for e in check.elements if len(e.sentences) > MAX_QUOTES}
+    typed: list[str] = []
+    if processes.strip():
+        typed = [e.id for e in check_document(processes, "due-diligence").elements if e.found]
+    return {
+        "due_diligence_found": found,
+        "due_diligence_more": more,
+        "due_diligence_language": check.language,
+        "due_diligence_source": check.source,
+        "due_diligence_typed": typed,
+        "due_diligence_not_in_document": [i for i in typed if i not in found],
+    }
+
+
+@dataclass(frozen=True)
+class DueDiligenceElement:
+    """One element of award criterion 7 as a report on due diligence describes it, for the page."""
+
+    id: str
+    label: str
+    process: bool  # one of the processes CC4 names (identify, mitigate, monitor)
+    found: bool
+    sentences: tuple[str, ...]
+    more: int  # sentences it was also found in, not kept
+    in_summary_only: bool  # the supplier's typed text describes it; the document does not
+
+
+def _due_diligence_labels() -> dict[str, str]:
+    return {k: e.label for k, e in get_document_checks().checks["due-diligence"].elements.items()}
+
+
+def due_diligence_elements(summary: Mapping[str, Any]) -> tuple[DueDiligenceElement, ...]:
+    """The five elements of award criterion 7 as a report's stored reading found them, the processes CC4 names
+    first; none for a report stored before reports were read (no `due_diligence_found`)."""
+    found = summary.get("due_diligence_found")
+    if not isinstance(found, Mapping):
+        return ()
+    more = summary.get("due_diligence_more") or {}
+    typed_only = set(summary.get("due_diligence_not_in_document") or ())
+    labels = _due_diligence_labels()
+    order = [*DUE_DILIGENCE_PROCESSES, *(k for k in labels if k not in DUE_DILIGENCE_PROCESSES)]
+    return tuple(
+        DueDiligenceElement(
+            id=element_id,
+            label=labels.get(element_id, element_id.replace("_", " ")),
+            process=element_id in DUE_DILIGENCE_PROCESSES,
+            found=element_id in found,
+            sentences=tuple(str(s) for s in found.get(element_id) or ()),
+            more=int(more.get(element_id) or 0) if isinstance(more, Mapping) else 0,
+            in_summary_only=element_id in typed_only,
+        )
+        for element_id in order
+    )
+
+
 @dataclass(frozen=True)
 class CheckItem:
     item: str
@@ -458,6 +530,39 @@ def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]
     return CheckItem(item, n >= required, detail)
 
 
+def _named(elements: Sequence[DueDiligenceElement]) -> str:
+    return ", ".join(e.label for e in elements)
+
+
+def _due_diligence_item(item: str, summary: Mapping[str, Any]) -> CheckItem:
+    """CC4's processes: met when the document describes the three the clause names; the other elements of award
+    criterion 7 are reported. A report stored before reports were read keeps the rule it was rated by: the
+    supplier typed a description."""
+    elements = due_diligence_elements(summary)
+    if not elements:
+        described = _has_text(summary.get("processes"))
+        return CheckItem(item, described, "processes described" if described else "processes not described")
+    processes = [e for e in elements if e.process]
+    found = [e for e in processes if e.found]
+    missing = [e for e in processes if not e.found]
+    detail = f"the document describes {len(found)} of the {len(processes)} processes the clause names"
+    if found:
+        detail += f": {_named(found)}"
+    if missing:
+        detail += f"; not found: {_named(missing)}"
+    others = [e for e in elements if not e.process]
+    if others:
+        detail += "; other elements of award criterion 7: found " + (
+            _named([e for e in others if e.found]) or "none"
+        )
+        if not_found := [e for e in others if not e.found]:
+            detail += f"; not found {_named(not_found)}"
+    typed_only = [e for e in elements if e.in_summary_only]
+    if typed_only:
+        detail += f"; the supplier's summary also describes {_named(typed_only)}, not found in the document"
+    return CheckItem(item, not missing, detail)
+
+
 def summary_disagrees(summary: Mapping[str, Any]) -> dict[str, list[str]]:
     """The typed entries of a risk assessment's summary that its document does not bear out, per field."""
     unsupported = summary.get("not_in_document") or {}
@@ -475,7 +580,8 @@ def contents_check(
 
     A risk assessment whose document was read (`found_in_document`) is counted on the document; entries of the
     supplier's summary that the document does not bear out (`not_in_document`) are named, and lower a contents
-    verdict that would be ok to a warning."""
+    verdict that would be ok to a warning. A report on due diligence whose document was read
+    (`due_diligence_found`) meets its processes item on the document; what its typed description adds is named."""
     need = {"components": 1, "raw_materials": 1, "countries": 1, "risks": 1} | dict(minimums or {})
     items: list[CheckItem] = []
     for item in checklist:
@@ -512,10 +618,7 @@ def contents_check(
                 )
             )
         elif item == "due_diligence_processes":
-            described = _has_text(summary.get("processes"))
-            items.append(
-                CheckItem(item, described, "processes described" if described else "processes not described")
-            )
+            items.append(_due_diligence_item(item, summary))
         else:
             items.append(CheckItem(item, False, "unknown checklist item"))
     met_count = sum(1 for i in items if i.met)
