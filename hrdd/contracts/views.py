@@ -35,7 +35,7 @@ from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
 from hrdd.core.views import task_run_context, task_run_fragment
-from hrdd.domain.contracts import summary_disagrees
+from hrdd.domain.contracts import due_diligence_elements, summary_disagrees
 from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.selectors import procurement_get, procurement_latest_steps
 from hrdd.tenders.selectors import tender_get, tender_newest, tender_winner
@@ -168,6 +168,7 @@ def _contract_page(
     }
     site_links = {}
     site_pagers = {}
+    due_diligence = {}  # a report on due diligence: the elements its document describes
     for item in statuses:
         if item.submission and item.submission.kind == "site_list" and item.latest is not None:
             param = f"sites{item.obligation.pk}"
@@ -185,6 +186,10 @@ def _contract_page(
                 (str(SUMMARY_FIELDS[name][0]) if name in SUMMARY_FIELDS else name, entries)
                 for name, entries in summary_disagrees(item.latest.summary).items()
             ]
+        if item.submission and item.submission.kind == "report" and item.latest is not None:
+            elements = due_diligence_elements(item.latest.summary)  # none before reports were read
+            if elements:
+                due_diligence[item.obligation.pk] = elements
     return render(
         request,
         "contracts/detail.html",
@@ -193,6 +198,7 @@ def _contract_page(
             "statuses": statuses,
             "site_links": site_links,
             "site_pagers": site_pagers,
+            "due_diligence": due_diligence,
             "supplier_link": absolute_url(contract.get_supplier_url()),
             "today": timezone.localdate(),
             "request_forms": request_forms,
