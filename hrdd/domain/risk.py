@@ -22,6 +22,7 @@ import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hrdd.domain.knowledge import KnowledgeBase, LabourListing, Production
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 
@@ -298,10 +299,17 @@ class Fold:
         """E.g. "12 other countries, together 8.4%"; empty when nothing is folded."""
         if not self.others:
             return ""
-        noun = "country" if self.others == 1 else "countries"
         if self.others_share_pct is None:
-            return f"{self.others} other {noun}, share unknown"
-        return f"{self.others} other {noun}, together {self.others_share_pct:g}%"
+            if self.others == 1:
+                return Text(gettext_noop("1 other country, share unknown"))
+            return Text(gettext_noop("%(count)s other countries, share unknown"), count=self.others)
+        if self.others == 1:
+            return Text(gettext_noop("1 other country, together %(share)s%%"), share=self.others_share_pct)
+        return Text(
+            gettext_noop("%(count)s other countries, together %(share)s%%"),
+            count=self.others,
+            share=self.others_share_pct,
+        )
 
 
 @dataclass(frozen=True)
@@ -496,7 +504,12 @@ def _likelihood(
     indicators: Mapping[str, Any],
 ) -> tuple[float, list[str], list[str]]:
     value = method.baseline
-    reasons = [f"baseline likelihood {method.baseline:g} (risk present at this stage, manual 2.2)"]
+    reasons: list[str] = [
+        Text(
+            gettext_noop("baseline likelihood %(baseline)s (risk present at this stage, manual 2.2)"),
+            baseline=method.baseline,
+        )
+    ]
     sources: list[str] = []
     for signal in method.signals:
         weight = signal.adds.get(category_id, 0.0) + signal.adds.get("all", 0.0)
@@ -529,10 +542,10 @@ def _likelihood(
                     evidence = [f"{indicator.source} ({title}: {indicator.value:g}, {indicator.year})"]
         if evidence:
             value += weight
-            reasons.append(f"+{weight:g}: {signal.text}")
+            reasons.append(Text(gettext_noop("+%(weight)s: %(signal)s"), weight=weight, signal=signal.text))
             sources.extend(evidence)
     if value > 1:
-        reasons.append(f"likelihood capped at 1 (sum {value:g})")
+        reasons.append(Text(gettext_noop("likelihood capped at 1 (sum %(sum)s)"), sum=value))
         value = 1.0
     return value, reasons, sources
 
@@ -632,11 +645,16 @@ def assess_product_risk(
         if not shares:
             reason = gap_reasons.get(material)
             if reason is not None:
-                note = f"no production figures: {reason.reason} ({reason.source}, {reason.year})"
-                gaps.append(f"{material}: {note}")
+                note = Text(
+                    gettext_noop("no production figures: %(reason)s (%(source)s, %(year)s)"),
+                    reason=reason.reason,
+                    source=reason.source,
+                    year=reason.year,
+                )
+                gaps.append(Text(gettext_noop("%(material)s: %(note)s"), material=material, note=note))
             else:
-                note = "no data: no production figures in the knowledge base"
-                gaps.append(f"{material}: no production data")
+                note = Text(gettext_noop("no data: no production figures in the knowledge base"))
+                gaps.append(Text(gettext_noop("%(material)s: no production data"), material=material))
         raw_materials.append(
             RawMaterial(
                 name=material,
@@ -698,20 +716,33 @@ def assess_product_risk(
         share_known = share.share_pct is not None
         if share.share_pct is not None:
             exposure = share.share_pct / 100
-            exposure_reason = f"{where}: {share.share_pct:g}% of world production in {share.year}"
+            exposure_reason = Text(
+                gettext_noop("%(where)s: %(share)s%% of world production in %(year)s"),
+                where=where,
+                share=share.share_pct,
+                year=share.year,
+            )
         elif share.share_bound_pct is not None:
             exposure = min(share.share_bound_pct / 100, method.parameters.unknown_share_exposure)
-            exposure_reason = (
-                f"{where}: share not published (the production source names the leading producers only); "
-                f"ranked with {exposure * 100:.4g}% of world production, the most an unnamed producer can hold: "
-                "the smallest share named at this stage, or what the named countries leave if less (a method "
-                "assumption, not a figure)"
+            exposure_reason = Text(
+                gettext_noop(
+                    "%(where)s: share not published (the production source names the leading producers only); "
+                    "ranked with %(share)s%% of world production, the most an unnamed producer can hold: the "
+                    "smallest share named at this stage, or what the named countries leave if less (a method "
+                    "assumption, not a figure)"
+                ),
+                where=where,
+                share=float(f"{exposure * 100:.4g}"),
             )
         else:
             exposure = method.parameters.unknown_share_exposure
-            exposure_reason = (
-                f"{where}: share unknown; ranked with the method's assumed exposure "
-                f"{method.parameters.unknown_share_exposure:g} (a method parameter, not a figure)"
+            exposure_reason = Text(
+                gettext_noop(
+                    "%(where)s: share unknown; ranked with the method's assumed exposure %(exposure)s (a method "
+                    "parameter, not a figure)"
+                ),
+                where=where,
+                exposure=method.parameters.unknown_share_exposure,
             )
         for category in method.categories:
             if share.stage not in category.stages:
@@ -742,8 +773,21 @@ def assess_product_risk(
                     reasons=(
                         exposure_reason,
                         *reasons,
-                        f"severity {category.severity:g} ({category.title}; {category.source})",
-                        f"salience = {exposure:.4g} x {likelihood:.4g} x {category.severity:g} = {score:g}",
+                        Text(
+                            gettext_noop("severity %(severity)s (%(category)s; %(source)s)"),
+                            severity=category.severity,
+                            category=category.title,
+                            source=category.source,
+                        ),
+                        Text(
+                            gettext_noop(
+                                "salience = %(exposure)s x %(likelihood)s x %(severity)s = %(score)s"
+                            ),
+                            exposure=float(f"{exposure:.4g}"),
+                            likelihood=float(f"{likelihood:.4g}"),
+                            severity=category.severity,
+                            score=score,
+                        ),
                     ),
                     sources=tuple(dict.fromkeys([share.source, *sources, category.source])),
                 )
@@ -751,10 +795,19 @@ def assess_product_risk(
 
     for raw_material in raw_materials:
         for share in raw_material.countries:
-            where = f"{raw_material.name} {method.stage_title(share.stage).lower()} in {share.country or share.country_iso3}"
+            where = Text(
+                gettext_noop("%(material)s %(stage)s in %(country)s"),
+                material=raw_material.name,
+                stage=method.stage_title(share.stage).lower(),
+                country=share.country or share.country_iso3,
+            )
             rate(share, raw_material.name, None, where)
     for share in manufacturing:
-        where = f"{method.stage_title(share.stage).lower()} in {share.country or share.country_iso3}"
+        where = Text(
+            gettext_noop("%(stage)s in %(country)s"),
+            stage=method.stage_title(share.stage).lower(),
+            country=share.country or share.country_iso3,
+        )
         rate(share, None, "factories", where)
 
     risks.sort(key=lambda r: (-r.score, r.category, r.material or "", r.country_iso3, r.stage))

@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
+from hrdd.core.texts import localize
 from hrdd.domain.countries import display_name
 from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json, fold_countries
 
@@ -29,7 +30,7 @@ def _who(risk) -> str:  # type: ignore[no-untyped-def]
 
 def _why(risk) -> str:  # type: ignore[no-untyped-def]
     """The signals behind a risk, without the arithmetic lines."""
-    signals = [r for r in risk.reasons if r.startswith("+")]
+    signals = [localize(r) for r in risk.reasons if r.startswith("+")]
     return "; ".join(signals) or _("present at this stage (baseline)")
 
 
@@ -75,7 +76,7 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
                 )
             if fold.others:
                 lines.append(
-                    f"| {material.name} | {method.stage_title(fold.stage)} | {fold.others_text()} | | |"
+                    f"| {material.name} | {method.stage_title(fold.stage)} | {localize(fold.others_text())} | | |"
                 )
     for c in assessment.manufacturing:
         lines.append(
@@ -93,10 +94,10 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
             f"{i}. **{risk.category_title}**, {method.stage_title(risk.stage).lower()}, {_who(risk)}, "
             f"{_country(risk)}: score {risk.score:g}. {_why(risk)}."
         )
-        lines.append(f"   - {_('Reasons')}: " + " / ".join(risk.reasons))
+        lines.append(f"   - {_('Reasons')}: " + " / ".join(localize(r) for r in risk.reasons))
         lines.append(f"   - {_('Sources')}: " + " / ".join(risk.sources))
     lines += ["", "## " + _("4. Gaps in the data"), ""]
-    lines += [f"- {gap}" for gap in assessment.gaps] or ["- " + _("none")]
+    lines += [f"- {localize(gap)}" for gap in assessment.gaps] or ["- " + _("none")]
     return "\n".join(lines) + "\n"
 
 
@@ -155,7 +156,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
                 f"{_country(c)} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
                 for c in f.shown
             )
-            + (f", {f.others_text()}" if f.others else "")
+            + (f", {localize(f.others_text())}" if f.others else "")
             for f in folds
         )
         row[2].text = top[0].source.split(";")[0][:90]
@@ -215,7 +216,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         )
     )
     if assessment.gaps:
-        doc.add_paragraph(_("Gaps: ") + "; ".join(assessment.gaps))
+        doc.add_paragraph(_("Gaps: ") + "; ".join(localize(g) for g in assessment.gaps))
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
@@ -280,7 +281,7 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
                 r.severity,
                 r.score,
                 r.share_known,
-                "\n".join(r.reasons),
+                "\n".join(localize(reason) for reason in r.reasons),
                 "\n".join(r.sources),
             ],
         )
@@ -298,7 +299,7 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
         )
     append_row(report, [])
     for gap in assessment.gaps:
-        append_row(report, [_("gap"), gap])
+        append_row(report, [_("gap"), localize(gap)])
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = bold

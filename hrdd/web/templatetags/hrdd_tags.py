@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from hrdd.core.labels import code_meaning, status_label, status_meaning
+from hrdd.core.texts import localize
 from hrdd.domain.countries import display_name
 from hrdd.domain.labels import plain
 from hrdd.domain.labels import title_of as _title_of
@@ -18,6 +19,12 @@ def lookup(mapping: Any, key: Any) -> Any:
         return mapping[key]
     except (KeyError, TypeError, IndexError):
         return key
+
+
+@register.filter
+def say(value: Any) -> Any:
+    """A domain text (a reason, a warning) in the page's language: `{{ reason|say }}` (hrdd.core.texts)."""
+    return localize(value)
 
 
 @register.filter

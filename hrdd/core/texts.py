@@ -1,0 +1,33 @@
+"""Say the domain's texts (hrdd.domain.texts.Text) in the active language: the pages' `|say` filter, the documents
+and the e-mails call `localize`. A template missing from the catalogue, or a translation that does not fit its
+parameters, falls back to the English sentence: a reader always sees the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import formats
+from django.utils.translation import gettext
+
+from hrdd.domain.texts import Text
+
+
+def _parameter(value: Any) -> Any:
+    if isinstance(value, Text):
+        return localize(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, float):
+        value = float(f"{value:g}")  # as many digits as the English sentence shows
+    return formats.number_format(value, use_l10n=True)
+
+
+def localize(value: Any) -> Any:
+    """A Text in the active language (its parameters too); any other value unchanged."""
+    if not isinstance(value, Text):
+        return value
+    translated = gettext(value.template)
+    try:
+        return translated % {name: _parameter(v) for name, v in value.params.items()}
+    except (KeyError, ValueError, TypeError):
+        return str(value)
