@@ -11,6 +11,11 @@
         write the "str" of each message back into the catalogue (a string; a list of forms for a plural);
         refuses a translation whose placeholders (%(name)s, %s, %d, {name}) differ from the English text's
 
+    python tools/catalogue.py export-frameworks nl /tmp/trf/nl
+    python tools/catalogue.py import-frameworks nl /tmp/trf/nl/*.json
+        the same for the frameworks' texts (questions, criteria, clauses, method titles: hrdd.domain.framework_texts),
+        kept in hrdd/frameworks/translations/<language>.yaml; each item is {"framework": ..., "id": ..., "str": ""}
+
 Run `make messages` afterwards to compile the catalogues.
 """
 
@@ -22,10 +27,12 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # hrdd.domain.framework_texts, run as `python tools/catalogue.py`
 LOCALE = ROOT / "hrdd" / "locale"
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)[sdifr]|%[sdifr]|\{[A-Za-z_][A-Za-z0-9_]*\}")
 
@@ -130,6 +137,76 @@ def import_(language: str, files: list[Path]) -> tuple[int, list[str]]:
     return written, problems
 
 
+FRAMEWORK_TRANSLATIONS = ROOT / "hrdd" / "frameworks" / "translations"
+
+
+def _framework_file(language: str) -> Path:
+    return FRAMEWORK_TRANSLATIONS / f"{language}.yaml"
+
+
+def _framework_sections(language: str) -> dict[str, dict[str, str]]:
+    path = _framework_file(language)
+    if not path.is_file():
+        return {}
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")).get("frameworks") or {})
+
+
+def export_frameworks(language: str, directory: Path, size: int) -> int:
+    from hrdd.domain.framework_texts import missing_translations
+
+    directory.mkdir(parents=True, exist_ok=True)
+    todo = [
+        {"framework": name, "id": text, "str": ""}
+        for name, texts in missing_translations(language).items()
+        for text in texts
+    ]
+    for n, start in enumerate(range(0, len(todo), size), start=1):
+        chunk = todo[start : start + size]
+        (directory / f"{n:03d}.json").write_text(
+            json.dumps(chunk, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    return len(todo)
+
+
+def import_frameworks(language: str, files: list[Path]) -> tuple[int, list[str]]:
+    from hrdd.domain.framework_texts import framework_files, framework_texts
+
+    sections = _framework_sections(language)
+    written = 0
+    problems: list[str] = []
+    for file in files:
+        for item in json.loads(file.read_text(encoding="utf-8")):
+            name, english, text = item["framework"], item["id"], item["str"]
+            if not isinstance(text, str) or not text.strip():
+                continue
+            if name not in framework_files() or english not in framework_texts(name):
+                problems.append(f"{file.name}: not a text of {name}: {english[:60]!r}")
+                continue
+            if placeholders(text) != placeholders(english):
+                problems.append(f"{file.name}: placeholders differ: {english[:60]!r}")
+                continue
+            sections.setdefault(name, {})[english] = text.strip()
+            written += 1
+    ordered = {
+        name: {t: sections[name][t] for t in framework_texts(name) if t in sections.get(name, {})}
+        for name in framework_files()
+        if sections.get(name)
+    }
+    header = (
+        f"# The frameworks' texts in {language} (hrdd.domain.framework_texts): English text -> translation, per\n"
+        "# framework file. Filled with tools/catalogue.py; `hrdd framework translations` names what is missing.\n"
+    )
+    body = yaml.safe_dump(
+        {"kind": "framework-translations", "language": language, "frameworks": ordered},
+        allow_unicode=True,
+        sort_keys=False,
+        width=110,
+    )
+    FRAMEWORK_TRANSLATIONS.mkdir(parents=True, exist_ok=True)
+    _framework_file(language).write_text(header + body, encoding="utf-8")
+    return written, problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -137,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("stats")
     commands.add_parser("tidy")
+    for name in ("export-frameworks",):
+        exf = commands.add_parser(name)
+        exf.add_argument("language")
+        exf.add_argument("directory", type=Path)
+        exf.add_argument("--size", type=int, default=120)
+    imf = commands.add_parser("import-frameworks")
+    imf.add_argument("language")
+    imf.add_argument("files", nargs="+", type=Path)
     ex = commands.add_parser("export")
     ex.add_argument("language")
     ex.add_argument("directory", type=Path)
@@ -157,6 +242,16 @@ def main(argv: list[str] | None = None) -> int:
         for path in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
             save(path.parent.parent.name, load(path.parent.parent.name))
         return 0
+    if args.command == "export-frameworks":
+        n = export_frameworks(args.language, args.directory, args.size)
+        print(f"{n} framework texts to translate, in {args.directory}")
+        return 0
+    if args.command == "import-frameworks":
+        written, problems = import_frameworks(args.language, args.files)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{written} translations written to {_framework_file(args.language)}")
+        return 2 if problems else 0
     if args.command == "export":
         n = export(args.language, args.directory, args.size)
         print(f"{n} messages to translate, in {args.directory}")

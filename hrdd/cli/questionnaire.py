@@ -178,3 +178,28 @@ def framework_check(path: Annotated[Path, typer.Argument(help="A framework YAML 
         f"{fw.id} {fw.version}: {len(fw.questions)} questions, {len(fw.dimensions)} dimensions, "
         f"{len(fw.roles)} roles. Valid."
     )
+
+
+@framework_app.command("translations")
+def framework_translations(
+    language: Annotated[
+        str | None, typer.Option("--language", help="nl, fr or de (all three when left out).")
+    ] = None,
+) -> None:
+    """Say which texts of the shipped frameworks have no translation (hrdd/frameworks/translations/<language>.yaml);
+    exits 1 when some are missing."""
+    from hrdd.domain.framework_texts import LANGUAGES, completeness, missing_translations
+
+    if language is not None and language not in LANGUAGES:
+        raise InputError(f"--language: {language!r} is not one of {', '.join(LANGUAGES)}")
+    out = stdout()
+    incomplete = False
+    for code in [language] if language else list(LANGUAGES):
+        done, total = completeness(code)
+        out.print(f"{code}: {done} of {total} framework texts translated")
+        for name, texts in missing_translations(code).items():
+            incomplete = True
+            for text in texts:
+                out.print(f"  {name}: {text[:100]}")
+    if incomplete:
+        raise typer.Exit(1)

@@ -1,5 +1,5 @@
-"""Say the domain's texts (hrdd.domain.texts.Text) in the active language: the pages' `|say` filter, the documents
-and the e-mails call `localize`. A template missing from the catalogue, or a translation that does not fit its
+"""Say the domain's texts (hrdd.domain.texts.Text) and the frameworks' texts in the active language: the pages'
+`|say` filter, the documents and the e-mails call `localize`. A template missing from the catalogue, or a translation that does not fit its
 parameters, falls back to the English sentence: a reader always sees the reason."""
 
 from __future__ import annotations
@@ -7,13 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from hrdd.domain.framework_texts import translate
 from hrdd.domain.texts import Text
 
 
 def _parameter(value: Any) -> Any:
-    if isinstance(value, Text):
+    if isinstance(value, str):
         return localize(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
@@ -23,9 +24,10 @@ def _parameter(value: Any) -> Any:
 
 
 def localize(value: Any) -> Any:
-    """A Text in the active language (its parameters too); any other value unchanged."""
+    """A Text in the active language (its parameters too); a framework's text (a question, a criterion's title)
+    in its translation (hrdd.domain.framework_texts); any other value unchanged."""
     if not isinstance(value, Text):
-        return value
+        return translate(value, (get_language() or "en").split("-")[0]) if isinstance(value, str) else value
     translated = gettext(value.template)
     try:
         return translated % {name: _parameter(v) for name, v in value.params.items()}
