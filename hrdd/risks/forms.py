@@ -3,6 +3,7 @@ the field at fault), saving an assessment, choosing a product and checking a sup
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -16,6 +17,7 @@ from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.domain.risk_adjustments import parse_adjustments
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks import selectors
+from hrdd.risks.checks import CHECK_KINDS, DEFAULT_KIND, CheckKind, parse_kind
 
 
 def adjustments_from_query(data: Any) -> Adjustments:
@@ -44,11 +46,61 @@ def adjustments_query(adjustments: Adjustments) -> list[tuple[str, str]]:
     return params
 
 
+class HelpedRadioSelect(forms.RadioSelect):
+    """Radio buttons with a line of help under each choice, which the button's aria-describedby names."""
+
+    option_template_name = "risks/widgets/helped_option.html"
+
+    def __init__(self, *args: Any, helps: Mapping[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helps = dict(helps)
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)
+        option["help"] = self.helps.get(option["value"], "")
+        if option["help"] and option["attrs"].get("id"):
+            option["help_id"] = f"{option['attrs']['id']}_help"
+            described = option["attrs"].get("aria-describedby", "")
+            option["attrs"]["aria-describedby"] = f"{described} {option['help_id']}".strip()
+        return option
+
+
+# The three documents hrdd reads (hrdd.risks.checks), in plain words, each with a line of help.
+CHECK_KIND_LABELS = {
+    "risk-assessment": gettext_lazy("Risk assessment"),
+    "policy-commitment": gettext_lazy("Policy commitment or supplier code of conduct"),
+    "due-diligence": gettext_lazy("Description of the due-diligence process"),
+}
+CHECK_KIND_HELP = {
+    "risk-assessment": gettext_lazy(
+        "Award criterion 1: the components, raw materials, sourcing countries and human-rights risks it names."
+    ),
+    "policy-commitment": gettext_lazy(
+        "Award criterion 2: a written commitment to respect human rights, and whether suppliers receive it."
+    ),
+    "due-diligence": gettext_lazy(
+        "Award criterion 7: the policies, how risks are found, followed up and reduced, and how it reports."
+    ),
+}
+
+
 class CheckForm(PageForm):
+    """A supplier's document and what kind of document it is (a risk assessment when not said)."""
+
+    kind = forms.ChoiceField(
+        label=gettext_lazy("What is the document?"),
+        choices=[(kind, CHECK_KIND_LABELS[kind]) for kind in CHECK_KINDS],
+        initial=DEFAULT_KIND,
+        required=False,
+        widget=HelpedRadioSelect(helps=CHECK_KIND_HELP),
+    )
     document = forms.FileField(
-        label=gettext_lazy("Supplier's risk assessment (DOCX, PDF or text)"),
+        label=gettext_lazy("The supplier's document (DOCX, PDF or text)"),
         widget=forms.FileInput(attrs={"accept": ".docx,.pdf,.txt,.md"}),
     )
+
+    def clean_kind(self) -> CheckKind:
+        return parse_kind(self.cleaned_data["kind"] or DEFAULT_KIND)
 
 
 class AssessForm(PageForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -24,8 +25,9 @@ from hrdd.domain.risk import (
     assess_product_risk,
     get_risk_method,
 )
-from hrdd.domain.risk_check import check_risk_assessment
+from hrdd.domain.risk_check import RiskAssessmentCheck
 from hrdd.risks import reports, selectors, services
+from hrdd.risks.checks import CRITERION, DEFAULT_KIND, check_text, language_name, not_counted_why
 from hrdd.risks.forms import (
     AdjustForm,
     AssessForm,
@@ -216,9 +218,11 @@ def risk_saved_page(request: HttpRequest, public_id: str) -> HttpResponse:
 def risk_check_page(request: HttpRequest) -> HttpResponse:
     form = CheckForm(request.POST or None, request.FILES or None)
     result = None
+    kind = DEFAULT_KIND
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            kind = form.cleaned_data["kind"]
             try:
                 document = accept_upload(
                     form.cleaned_data["document"], allowed=DOCUMENT_EXTENSIONS, field="document"
@@ -227,10 +231,15 @@ def risk_check_page(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 form.add_error("document", str(exc))
             else:
-                result = check_risk_assessment(text)
+                result = check_text(text, kind)
         if form.errors:
             status = 400
-    return render(request, "risks/check.html", {"form": form, "result": result}, status=status)
+    context: dict[str, Any] = {"form": form, "result": result, "kind": kind, "criterion": CRITERION[kind]}
+    if isinstance(result, RiskAssessmentCheck):
+        context["not_counted"] = [(f, not_counted_why(f)) for f in result.risks_not_counted]
+    if result is not None:
+        context["language"] = language_name(result.language)
+    return render(request, "risks/check.html", context, status=status)
 
 
 @login_required

@@ -121,7 +121,7 @@ def test_buyer_checks_a_suppliers_risk_assessment(page, login, buyer):
     login(page, buyer)
     page.get_by_role("link", name="1 Product risks").click()
 
-    page.get_by_label("Supplier's risk assessment (DOCX, PDF or text)").set_input_files(
+    page.get_by_label("The supplier's document (DOCX, PDF or text)").set_input_files(
         str(FIXTURES / "supplier_risk_assessment.txt")
     )
     page.get_by_role("button", name="Check").click()
@@ -130,7 +130,7 @@ def test_buyer_checks_a_suppliers_risk_assessment(page, login, buyer):
         "Cobalt mining in the DRC carries a high risk of child labour."
     )
 
-    page.get_by_label("Supplier's risk assessment (DOCX, PDF or text)").set_input_files(
+    page.get_by_label("The supplier's document (DOCX, PDF or text)").set_input_files(
         str(FIXTURES / "supplier_two_risks.txt")
     )
     page.get_by_role("button", name="Check").click()
@@ -142,7 +142,7 @@ def test_an_unsupported_file_is_refused_with_a_message(page, login, buyer, tmp_p
     page.goto("/risks/check/")
     tool = tmp_path / "tool.exe"
     tool.write_bytes(b"MZ\x90\x00")
-    page.get_by_label("Supplier's risk assessment (DOCX, PDF or text)").set_input_files(str(tool))
+    page.get_by_label("The supplier's document (DOCX, PDF or text)").set_input_files(str(tool))
     page.get_by_role("button", name="Check").click()
     expect(page.locator("main")).to_contain_text("tool.exe: unsupported file type")
     expect(page.locator("#verdict")).to_have_count(0)
