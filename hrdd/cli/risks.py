@@ -20,8 +20,10 @@ from hrdd.cli.common import (
 from hrdd.core.errors import InputError
 
 if TYPE_CHECKING:
+    from hrdd.domain.document_check import DocumentCheck
     from hrdd.domain.knowledge import KnowledgeBase
     from hrdd.domain.risk import RiskAssessment, RiskMethod
+    from hrdd.domain.risk_check import RiskAssessmentCheck
 
 risk_app = typer.Typer(help="Step 1: the human-rights risks of a product category.", no_args_is_help=True)
 kb_app = typer.Typer(help="The knowledge base: sourced tables with their editions.", no_args_is_help=True)
@@ -170,24 +172,46 @@ def _print_risk_table(assessment: RiskAssessment, method: RiskMethod) -> None:
 
 @risk_app.command("check")
 def risk_check(
-    document: Annotated[Path, typer.Argument(help="The supplier's risk assessment: DOCX, PDF or text.")],
+    document: Annotated[Path, typer.Argument(help="The supplier's document: DOCX, PDF or text.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind",
+            help="What the document is: risk-assessment (award criterion 1), policy-commitment (a policy "
+            "commitment or supplier code of conduct, award criterion 2) or due-diligence (a description of the "
+            "due-diligence process, award criterion 7).",
+        ),
+    ] = "risk-assessment",
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a supplier's risk assessment against the minimum contents of award criterion 1."""
+    """Read a supplier's document against its award criterion; every finding names its sentences (--json)."""
+    from hrdd.risks.checks import parse_kind
+
+    checked_kind = parse_kind(kind, field="--kind")
     django_setup()
     from hrdd.core.text import document_text
-    from hrdd.domain.risk_check import check_risk_assessment
+    from hrdd.domain.risk_check import RiskAssessmentCheck
+    from hrdd.risks.checks import check_answer, check_text
 
     if not document.is_file():
         raise InputError(f"{document}: no such file")
     text = document_text(document.name, document.read_bytes())  # a refusal is an InputError naming the file
-    result = check_risk_assessment(text)
+    result = check_text(text, checked_kind)
     if as_json:
-        print_json(result.as_dict())
-        return
+        print_json(check_answer(checked_kind, result))
+    elif isinstance(result, RiskAssessmentCheck):
+        _print_risk_assessment_check(document.name, result)
+    else:
+        _print_document_check(document.name, result)
+
+
+def _print_risk_assessment_check(name: str, result: RiskAssessmentCheck) -> None:
+    from hrdd.risks.checks import language_name, not_counted_why
+
     out = stdout()
     verdict = "meets" if result.meets_minimum else "does NOT meet"
-    out.print(f"[bold]{document.name} {verdict} the minimum contents[/] ({result.source})")
+    out.print(f"[bold]{name} {verdict} the minimum contents[/] ({result.source})")
+    out.print(f"read as {language_name(result.language)}", highlight=False)
     for requirement in result.requirements:
         mark = "ok" if requirement.met else "MISSING"
         out.print(f"  {requirement.name}: {requirement.found} found, {requirement.required} required: {mark}")
@@ -198,6 +222,27 @@ def risk_check(
         ("risks", result.risks),
     ):
         out.print(f"[bold]{label}[/]: " + (", ".join(f.id for f in findings) or "none"), highlight=False)
+    out.print("[bold]mentioned but not counted[/]:" + ("" if result.risks_not_counted else " none"))
+    for finding in result.risks_not_counted:
+        out.print(f"  {finding.id}: {not_counted_why(finding)}", highlight=False, markup=False)
+        for sentence in finding.sentences:
+            out.print(f"    “{sentence}”", highlight=False, markup=False)
+
+
+def _print_document_check(name: str, result: DocumentCheck) -> None:
+    from hrdd.risks.checks import language_name
+
+    out = stdout()
+    out.print(f"[bold]{name}: {result.title}, {result.score} of {result.out_of} points[/] ({result.source})")
+    out.print(f"read as {language_name(result.language)}", highlight=False)
+    for element in result.elements:
+        points = (
+            f"{element.points if element.found else 0}/{element.points}" if element.points else "not scored"
+        )
+        mark = "found" if element.found else "NOT FOUND"
+        out.print(f"  {mark}: {element.label} ({points})", highlight=False, markup=False)
+        for sentence in element.sentences:
+            out.print(f"    “{sentence}”", highlight=False, markup=False)
 
 
 @kb_app.command("status")

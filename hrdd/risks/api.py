@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import File, Query, Router, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.security import django_auth
 
@@ -17,15 +17,15 @@ from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut,
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.risk import Adjustments, InvalidAdjustment, assess_product_risk, get_risk_method
-from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.procurements.selectors import procurement_get
 from hrdd.risks import selectors, services
+from hrdd.risks.checks import DEFAULT_KIND, CheckKind, check_answer, check_text
 from hrdd.risks.schemas import (
     AssessmentOut,
     AssessmentQuery,
+    CheckOut,
     PagedSavedOut,
     ProductOut,
-    RiskCheckOut,
     SavedIn,
     SavedOut,
     TableOut,
@@ -67,11 +67,16 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
     ).as_dict()
 
 
-@router.post("/check", response={200: RiskCheckOut, 413: ErrorOut, **INPUT_ERRORS})
-def risk_check(request: HttpRequest, document: File[UploadedFile]) -> dict[str, Any]:
-    """Check a supplier's risk assessment (DOCX, PDF or text) against award criterion 1's minimum contents."""
+@router.post("/check", response={200: CheckOut, 413: ErrorOut, **INPUT_ERRORS})
+def risk_check(
+    request: HttpRequest, document: File[UploadedFile], kind: Form[CheckKind] = DEFAULT_KIND
+) -> dict[str, Any]:
+    """Read a supplier's document (DOCX, PDF or text) as the kind says: a `risk-assessment` against award
+    criterion 1's minimum contents (the default), a `policy-commitment` or supplier code of conduct against award
+    criterion 2, a `due-diligence` description against award criterion 7's five elements. The answer's `kind`
+    says which shape it has; every finding quotes the sentences it was found in."""
     text = extract_text(accept_upload(document, allowed=DOCUMENT_EXTENSIONS, field="document"))
-    return check_risk_assessment(text).as_dict()
+    return check_answer(kind, check_text(text, kind))
 
 
 @router.get("/knowledge", response=list[TableOut])

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from typing import Annotated, Literal
 
 from ninja import Schema
+from pydantic import Field
 
 from hrdd.core.schemas import InputSchema
 
@@ -111,14 +113,53 @@ class FindingOut(Schema):
     sentences: list[str]
 
 
+class NotCountedOut(FindingOut):
+    reason: str = Field(
+        description="Why it is not counted: 'negated' (the text denies it: 'there is no child labour') or "
+        "'policy' (a code of conduct's or policy's wording forbids it: 'suppliers shall not use child labour')"
+    )
+
+
 class RiskCheckOut(Schema):
+    """A risk assessment read against award criterion 1's minimum contents."""
+
+    kind: Literal["risk-assessment"]
     meets_minimum: bool
     requirements: list[RequirementOut]
     components: list[FindingOut]
     raw_materials: list[FindingOut]
     countries: list[FindingOut]
     risks: list[FindingOut]
+    risks_not_counted: list[NotCountedOut] = Field(
+        description="Risks the text names but denies or only forbids; they do not count towards the minimum"
+    )
+    language: str = Field(description="The language the text was read in: en, nl, fr or de")
     source: str
+
+
+class ElementOut(Schema):
+    id: str
+    label: str
+    points: int = Field(description="The element's points when found; 0: reported, not scored")
+    found: bool
+    matched: list[str]
+    sentences: list[str]
+
+
+class DocumentCheckOut(Schema):
+    """A policy commitment or supplier code of conduct (award criterion 2) or a due-diligence description (award
+    criterion 7) read element by element."""
+
+    kind: Literal["policy-commitment", "due-diligence"]
+    title: str
+    language: str = Field(description="The language the text was read in: en, nl, fr or de")
+    score: int = Field(description="The points of the elements found")
+    out_of: int
+    elements: list[ElementOut]
+    source: str
+
+
+CheckOut = Annotated[RiskCheckOut | DocumentCheckOut, Field(discriminator="kind")]
 
 
 class TableOut(Schema):
