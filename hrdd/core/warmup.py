@@ -1,6 +1,6 @@
 """Prepare a web server process before it serves: load what every worker keeps for its whole life (the
-frameworks, the risk method, the shipped knowledge base, the URL map, the templates), then set it aside from
-Python's garbage collector.
+frameworks, the risk method, the shipped knowledge base, the text reader's models, the URL map, the templates),
+then set it aside from Python's garbage collector.
 
 Why: a worker holds some 150,000 long-lived objects. Without this, every full collection walks all of them, and
 a request that happens to trigger one pays 50-200 ms (measured on the contract dashboard and supplier page:
@@ -31,17 +31,22 @@ def load_long_lived() -> None:
     from django.urls import get_resolver
 
     from hrdd.core.maps import base_map
+    from hrdd.domain.document_check import get_document_checks
     from hrdd.domain.knowledge import shipped_knowledge
     from hrdd.domain.questionnaire_framework import framework_ids, get_framework
     from hrdd.domain.risk import get_risk_method
     from hrdd.domain.risk_check import get_check_vocabulary
     from hrdd.domain.tender import get_tender_framework
+    from hrdd.domain.textread import warm_up as warm_up_text_reader
 
     for framework_id in framework_ids():
         get_framework(framework_id)
     get_tender_framework()
     get_risk_method()
     get_check_vocabulary()
+    get_document_checks()
+    # the text reader's language models and word tables: 2-3 s once here, not in a buyer's first check
+    warm_up_text_reader()
     shipped_knowledge()
     base_map()  # the world map's countries, decoded and projected: some 200 ms
     get_resolver().url_patterns  # noqa: B018 - builds the URL map
