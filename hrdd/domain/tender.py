@@ -488,14 +488,20 @@ def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[flo
         f"{counts['components']} component(s), {counts['raw_materials']} raw material(s), "
         f"{counts['countries']} sourcing country(ies), {counts['risks']} risk(s) with a description"
     )
-    source = ra.get("source")
-    if source is not None and not isinstance(source, str):
-        raise TenderInputError("must be text", field=f"{name}.risk_assessment.source")
-    if isinstance(source, str) and source.strip():
-        found = f"{found} ({source.strip()})"
+    found = _with_source(found, ra, f"{name}.risk_assessment")
     if missing:
         return 0.0, f"{found}; missing: {', '.join(missing)}"
     return 1.0, f"{found}: all minimum contents present"
+
+
+def _with_source(text: str, block: Mapping[str, Any], name: str) -> str:
+    """A reason with where the bid's answer comes from (a document's check, the buyer's reading), when given."""
+    source = block.get("source")
+    if source is not None and not isinstance(source, str):
+        raise TenderInputError("must be text", field=f"{name}.source")
+    if isinstance(source, str) and source.strip():
+        return f"{text} ({source.strip()})"
+    return text
 
 
 def _site_list(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
@@ -524,14 +530,20 @@ def _policy(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
         policy.get("communicated_to_suppliers")
     )
     if written and communicated:
-        return float(
-            extra["written"] + extra["communicated"]
-        ), "written commitment, communicated to suppliers"
-    if written:
-        return float(extra["written"]), "written commitment, not shown to be communicated to suppliers"
-    if communicated:
-        return 0.0, "communicated to suppliers but no written commitment: nothing to score"
-    return 0.0, "no written commitment"
+        fraction, text = (
+            float(extra["written"] + extra["communicated"]),
+            "written commitment, communicated to suppliers",
+        )
+    elif written:
+        fraction, text = (
+            float(extra["written"]),
+            "written commitment, not shown to be communicated to suppliers",
+        )
+    elif communicated:
+        fraction, text = 0.0, "communicated to suppliers but no written commitment: nothing to score"
+    else:
+        fraction, text = 0.0, "no written commitment"
+    return fraction, _with_source(text, policy, f"{name}.policy_commitment")
 
 
 def _actions(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
@@ -553,7 +565,9 @@ def _due_diligence(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float
         "all_required"
     ):  # the buyer's choice: all five elements or nothing (hrdd.domain.tender_choices)
         fraction = 0.0 if missing else 1.0
-    text = f"{len(present)} of {len(extra['elements'])} elements described"
+    text = _with_source(
+        f"{len(present)} of {len(extra['elements'])} elements described", dd, f"{name}.due_diligence"
+    )
     return fraction, text + (f"; missing: {', '.join(missing)}" if missing else "")
 
 
@@ -608,11 +622,11 @@ def _rule_fields(rule: Rule) -> dict[str, Shape]:
     if rule.type == "site_list":
         return {extra["field"]: {"sites": [_SITE], "plan": dict.fromkeys(SITE_PLAN_PARTS)}}
     if rule.type == "policy_commitment":
-        return {"policy_commitment": {"written": None, "communicated_to_suppliers": None}}
+        return {"policy_commitment": {"written": None, "communicated_to_suppliers": None, "source": None}}
     if rule.type == "action_plan":
         return {"actions": [{"action": None, "justification": None}]}
     if rule.type == "due_diligence":
-        return {"due_diligence": dict.fromkeys(extra["elements"])}
+        return {"due_diligence": dict.fromkeys([*extra["elements"], "source"])}
     return {}  # clauses bind the contract, not the bid
 
 

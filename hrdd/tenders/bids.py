@@ -4,7 +4,9 @@ the XLSX bid template with its import.
 One description of the inputs (`bid_parts`, generated from the tender's scenario) draws the browser form, names the
 template's columns and reads the import; `compose_bid` turns a draft's inputs into the bid JSON the tender rules
 read (the same JSON the API and the command line take), so a bid typed, imported or sent as JSON scores the same.
-A risk-assessment document attached to a bid is read with the same check as step 1 (`check_risk_assessment`).
+A risk-assessment document attached to a bid is read with the same check as step 1 (`check_risk_assessment`); a
+policy commitment (AC2) and a due-diligence description (AC7) with hrdd's document check (`check_document`). What
+a check found fills what the buyer left empty, and the bid's `source` says which answers came from which reading.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -30,6 +32,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.spreadsheets import append_row, new_workbook, read_xlsx_rows, workbook_bytes
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.uploads import AcceptedFile, accept_upload
+from hrdd.domain.document_check import CheckId, check_document
 from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.domain.tender import (
     SITE_PLAN_PARTS,
@@ -51,6 +54,19 @@ MAX_IMPORT_ROWS = 1000
 MAX_IMPORT_PROBLEMS = 20
 TEXT_CHARS = 500
 LONG_CHARS = 5000
+QUOTE_CHARS = 90  # a found sentence quoted in a reason is cut after this many characters
+
+# The check an attached document of a part is read with ("risk-assessment" is step 1's check; the other two are
+# hrdd.domain.document_check's, whose stored result names itself in its `check` key), and the choice between
+# hrdd's reading and the typed answers.
+RISK_ASSESSMENT_CHECK = "risk-assessment"
+POLICY_CHECK = "policy-commitment"
+DUE_DILIGENCE_CHECK = "due-diligence"
+READ_FROM = {
+    "risk_assessment": "ra_read_from",
+    "policy_commitment": "policy_read_from",
+    "due_diligence": "dd_read_from",
+}
 
 TEXT = "text"  # one line
 LONG = "long"  # a paragraph
@@ -90,6 +106,8 @@ class Part:
     evidence: tuple[str, ...] = ()
     hint: str = ""
     evidence_label: str = ""
+    # the check its evidence file is read with (RISK_ASSESSMENT_CHECK, ...); empty: the file is kept unread
+    check: str = ""
 
 
 class BidEntryError(InputError):
@@ -127,6 +145,12 @@ DUE_DILIGENCE_LABELS = {
     "monitoring": gettext_lazy("How it monitors prioritised risks at high-risk suppliers"),
     "mitigation": gettext_lazy("The actions it takes to mitigate risks"),
     "reporting": gettext_lazy("Where it reports on its due diligence"),
+}
+
+
+POLICY_LABELS = {
+    "commitment": gettext_lazy("A written commitment to respect human rights"),
+    "communicated": gettext_lazy("Communicated to its suppliers"),
 }
 
 
@@ -303,6 +327,7 @@ def bid_parts(tender: Tender) -> list[Part]:
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
                     evidence_label=_("Risk-assessment document"),
+                    check=RISK_ASSESSMENT_CHECK,
                     hint=_(
                         "Attach the bidder's risk assessment (PDF, DOCX or text): hrdd reads it with the same "
                         "check as a supplier's assessment in step 1 and shows what it found, sentence by sentence. "
@@ -318,6 +343,17 @@ def bid_parts(tender: Tender) -> list[Part]:
                     criteria=found,
                     entries=(
                         Entry(
+                            "policy_read_from",
+                            _("Read the policy commitment from"),
+                            CHOICE,
+                            (
+                                ("document", _("hrdd's check of the attached document")),
+                                ("typed", _("The answers typed below")),
+                            ),
+                            help=_("Empty: the answers typed below, or hrdd's check when none is typed."),
+                            in_template=False,
+                        ),
+                        Entry(
                             "policy_written",
                             _("Written commitment to respect human rights"),
                             CHOICE,
@@ -329,6 +365,13 @@ def bid_parts(tender: Tender) -> list[Part]:
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
                     evidence_label=_("The policy, or proof it reached suppliers"),
+                    check=POLICY_CHECK,
+                    hint=_(
+                        "Attach the bidder's human-rights policy or supplier code of conduct (PDF, DOCX or text): "
+                        "hrdd looks for a written commitment and for its communication to suppliers, and quotes "
+                        "the sentences it found them in. Answers you type below count; left empty, hrdd's "
+                        "reading counts."
+                    ),
                 )
             )
         elif found[0].rule.type == "site_list":
@@ -356,17 +399,36 @@ def bid_parts(tender: Tender) -> list[Part]:
                     key="due_diligence",
                     title=_("Due-diligence processes"),
                     criteria=found,
-                    entries=tuple(
+                    entries=(
                         Entry(
-                            f"dd_{element}",
-                            _("Due diligence: %s") % _element_label(element).lower(),
-                            LONG,
-                            short=_element_label(element),
-                        )
-                        for element in elements
+                            "dd_read_from",
+                            _("Read the due-diligence elements from"),
+                            CHOICE,
+                            (
+                                ("document", _("hrdd's check of the attached document")),
+                                ("typed", _("The elements typed below")),
+                            ),
+                            help=_("Empty: the elements typed below, and hrdd's check for those left empty."),
+                            in_template=False,
+                        ),
+                        *(
+                            Entry(
+                                f"dd_{element}",
+                                _("Due diligence: %s") % _element_label(element).lower(),
+                                LONG,
+                                short=_element_label(element),
+                            )
+                            for element in elements
+                        ),
                     ),
                     evidence=DOCUMENT_EXTENSIONS,
                     evidence_label=_("The due-diligence description, as a file"),
+                    check=DUE_DILIGENCE_CHECK,
+                    hint=_(
+                        "Attach the bidder's description of its due diligence (PDF, DOCX or text): hrdd looks "
+                        "for the five elements and quotes the sentences it found each in. An element you type "
+                        "below counts as typed; one left empty is taken from hrdd's reading of the document."
+                    ),
                 )
             )
     return parts
@@ -403,7 +465,7 @@ def parse_site(line: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What compose_bid needs of an attached file: its name and, for a risk assessment, hrdd's check."""
+    """What compose_bid needs of an attached file: its name and, for a checked part, hrdd's check (as stored)."""
 
     filename: str
     check: Mapping[str, Any] | None = None
@@ -480,6 +542,172 @@ def _fact(entries: Mapping[str, Any], name: str, detail: str, problems: list) ->
     return False
 
 
+def _document_check(evidence: Evidence | None, check_id: str) -> Mapping[str, Any] | None:
+    """The stored document check of a file, when it is one of `check_id` (a file kept unread has none)."""
+    check = evidence.check if evidence is not None else None
+    return check if check is not None and check.get("check") == check_id else None
+
+
+def _read_from(
+    entries: Mapping[str, Any],
+    name: str,
+    evidence: Evidence | None,
+    check: Mapping[str, Any] | None,
+    problems: list[tuple[str, str]],
+) -> str:
+    """The buyer's choice between hrdd's reading and the typed answers; 'document' needs a checked document."""
+    read_from = _clean(entries.get(name))
+    if read_from == "document" and check is None:
+        if evidence is None:
+            problems.append((name, _("attach the document, or choose the typed answers")))
+        else:
+            problems.append(
+                (
+                    name,
+                    _("hrdd has not read %s: attach it again, or choose the typed answers")
+                    % evidence.filename,
+                )
+            )
+    return read_from
+
+
+def _found_sentences(check: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The sentences hrdd's document check found each element in (an element not found is absent)."""
+    return {e["id"]: list(e["sentences"]) for e in check["elements"] if e["found"] and e["sentences"]}
+
+
+def _text_of(sentences: Sequence[str]) -> str:
+    """Found sentences as the text of an answer: one per line."""
+    return "\n".join(sentences)
+
+
+def _quote(sentences: Sequence[str]) -> str:
+    """The first sentence found, as a short quotation for a reason (cut at a word)."""
+    text = " ".join(sentences[0].split())
+    if len(text) > QUOTE_CHARS:
+        text = text[:QUOTE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return f"“{text}”"
+
+
+# AC2's facts in the bid, the element of the document check that shows each, and the inputs that answer it
+POLICY_FACTS = {
+    "written": ("commitment", ("policy_written", "policy_written_where")),
+    "communicated_to_suppliers": ("communicated", ("policy_communicated", "policy_communicated_how")),
+}
+POLICY_FACT_WORDS = {
+    "written": gettext_lazy("the written commitment"),
+    "communicated_to_suppliers": gettext_lazy("the communication to suppliers"),
+}
+
+
+def _policy_finding(fact: str, sentences: Sequence[str]) -> str:
+    if fact == "written":
+        return _("a written commitment, %s") % _quote(sentences) if sentences else _("no written commitment")
+    if sentences:
+        return _("communicated to suppliers, %s") % _quote(sentences)
+    return _("not communicated to suppliers")
+
+
+def _policy_commitment(
+    entries: Mapping[str, Any], evidence: Evidence | None, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """AC2's two facts: each as the buyer answered it, or, left unanswered, as hrdd's check of the attached policy
+    found it (both from one or the other when the buyer chose so); with a document, `source` says which facts
+    came from the check and where the check disagrees with the buyer's answers."""
+    typed = {fact: _fact(entries, *inputs, problems) for fact, (_element, inputs) in POLICY_FACTS.items()}
+    check = _document_check(evidence, POLICY_CHECK)
+    read_from = _read_from(entries, "policy_read_from", evidence, check, problems)
+    if check is None or evidence is None:
+        return typed
+    found = _found_sentences(check)
+    sentences = {fact: found.get(element, []) for fact, (element, _inputs) in POLICY_FACTS.items()}
+    answered = [f for f, (_e, inputs) in POLICY_FACTS.items() if any(_clean(entries.get(n)) for n in inputs)]
+    if read_from == "document":
+        kept: list[str] = []
+    elif read_from == "typed":
+        kept = list(POLICY_FACTS)
+    else:
+        kept = answered
+    policy = {
+        fact: typed[fact] if fact in kept else (_text_of(sentences[fact]) or False) for fact in POLICY_FACTS
+    }
+    file = evidence.filename
+    pieces = []
+    if read := [fact for fact in POLICY_FACTS if fact not in kept]:
+        findings = "; ".join(_policy_finding(fact, sentences[fact]) for fact in read)
+        pieces.append(_("hrdd's check of %(file)s: %(findings)s") % {"file": file, "findings": findings})
+    if kept:
+        disagree = [fact for fact in kept if bool(typed[fact]) != bool(sentences[fact])]
+        if disagree:
+            findings = "; ".join(_policy_finding(fact, sentences[fact]) for fact in disagree)
+            check_says = _("hrdd's check of %(file)s disagrees: %(findings)s") % {
+                "file": file,
+                "findings": findings,
+            }
+        else:
+            check_says = _("hrdd's check of %s agrees") % file
+        if len(kept) == len(POLICY_FACTS):
+            who = _("typed by the buyer")
+        else:
+            who = _("%s typed by the buyer") % _names([str(POLICY_FACT_WORDS[fact]) for fact in kept])
+        pieces.append(f"{who}; {check_says}")
+    if read_from == "document" and any(bool(typed[f]) != bool(sentences[f]) for f in answered):
+        pieces.append(_("the answers typed by the buyer say otherwise"))
+    return policy | {"source": "; ".join(pieces)}
+
+
+def _names(elements: Sequence[str]) -> str:
+    return ", ".join(elements)
+
+
+def _due_diligence(
+    part: Part, entries: Mapping[str, Any], evidence: Evidence | None, problems: list[tuple[str, str]]
+) -> dict[str, Any]:
+    """AC7's elements: each typed by the buyer, or, left empty, read from the attached description (all from one
+    or the other when the buyer chose so); with a document, `source` names the elements that came from it and
+    those hrdd's check did not find."""
+    elements = [e.name.removeprefix("dd_") for e in part.entries if e.name != READ_FROM[part.key]]
+    typed = {el: _clean(entries.get(f"dd_{el}")) for el in elements if _clean(entries.get(f"dd_{el}"))}
+    check = _document_check(evidence, DUE_DILIGENCE_CHECK)
+    read_from = _read_from(entries, "dd_read_from", evidence, check, problems)
+    if check is None or evidence is None:
+        return typed
+    found = {el: _text_of(sentences) for el, sentences in _found_sentences(check).items() if el in elements}
+    file = evidence.filename
+    if read_from == "document":
+        kept: list[str] = []
+        filled = [el for el in elements if el in found]
+    elif read_from == "typed":
+        kept = [el for el in elements if el in typed]
+        filled = []
+    else:
+        kept = [el for el in elements if el in typed]
+        filled = [el for el in elements if el not in typed and el in found]
+    described = {el: typed[el] if el in kept else found[el] for el in elements if el in kept or el in filled}
+    pieces = []
+    if filled:
+        pieces.append(
+            _("%(elements)s from hrdd's check of %(file)s") % {"elements": _names(filled), "file": file}
+        )
+    if kept:
+        pieces.append(_("%s typed by the buyer") % _names(kept))
+    if not_found := [el for el in kept if el not in found]:
+        pieces.append(
+            _("hrdd's check of %(file)s did not find %(elements)s")
+            % {"elements": _names(not_found), "file": file}
+        )
+    if unread := [el for el in elements if el in found and el not in described]:
+        pieces.append(
+            _("hrdd's check of %(file)s also found %(elements)s, not read")
+            % {"elements": _names(unread), "file": file}
+        )
+    if read_from == "document" and (ignored := [el for el in elements if el in typed]):
+        pieces.append(_("the buyer's text for %s is not read") % _names(ignored))
+    if not found and not kept:
+        pieces.append(_("hrdd's check of %s found none of the elements") % file)
+    return described | {"source": "; ".join(pieces)}
+
+
 def _sites(key: str, entries: Mapping[str, Any], problems: list) -> dict[str, Any] | None:
     given = _clean(entries.get(f"{key}_given"))
     sites = [parse_site(line) for line in split_lines(entries.get(f"{key}_sites"))]
@@ -550,12 +778,7 @@ def compose_bid(
             if ra is not None:
                 bid["risk_assessment"] = ra
         elif part.key == "policy_commitment":
-            bid["policy_commitment"] = {
-                "written": _fact(entries, "policy_written", "policy_written_where", problems),
-                "communicated_to_suppliers": _fact(
-                    entries, "policy_communicated", "policy_communicated_how", problems
-                ),
-            }
+            bid["policy_commitment"] = _policy_commitment(entries, evidence.get(part.key), problems)
         elif part.key.endswith("_sites"):
             block = _sites(part.key, entries, problems)
             if block is not None:
@@ -572,11 +795,7 @@ def compose_bid(
             if actions:
                 bid["actions"] = actions
         elif part.key == "due_diligence":
-            described = {
-                entry.name.removeprefix("dd_"): _clean(entries.get(entry.name))
-                for entry in part.entries
-                if _clean(entries.get(entry.name))
-            }
+            described = _due_diligence(part, entries, evidence.get(part.key), problems)
             if described:
                 bid["due_diligence"] = described
     if problems:
@@ -600,6 +819,65 @@ def bid_preview(
     except TenderInputError:
         return None
     return evaluation.bids[0]
+
+
+@dataclass(frozen=True)
+class CheckedElement:
+    """One element of a document check as the bid form shows it."""
+
+    title: str
+    points: int
+    found: bool
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocumentCheckView:
+    """A stored policy-commitment or due-diligence check as the bid form shows it (a risk assessment's check, or a
+    file kept unread, has none)."""
+
+    check: str
+    score: int
+    out_of: int
+    language: str
+    source: str
+    elements: tuple[CheckedElement, ...]
+
+    @property
+    def found(self) -> int:
+        return sum(1 for e in self.elements if e.found)
+
+
+def _checked_title(check: str, element: Mapping[str, Any]) -> str:
+    if check == DUE_DILIGENCE_CHECK and element["id"] in DUE_DILIGENCE_LABELS:
+        return _element_label(element["id"])
+    if check == POLICY_CHECK and element["id"] in POLICY_LABELS:
+        return str(POLICY_LABELS[element["id"]])
+    label = str(element.get("label") or element["id"].replace("_", " "))
+    return label[:1].upper() + label[1:]
+
+
+def document_check_view(bid_file: BidFile | None) -> DocumentCheckView | None:
+    """What hrdd's document check found in a bid's file, element by element, or None when it has none."""
+    check = bid_file.check_result if bid_file is not None else None
+    if not isinstance(check, Mapping) or check.get("check") not in (POLICY_CHECK, DUE_DILIGENCE_CHECK):
+        return None
+    return DocumentCheckView(
+        check=check["check"],
+        score=int(check.get("score", 0)),
+        out_of=int(check.get("out_of", 100)),
+        language=str(check.get("language", "")),
+        source=str(check.get("source", "")),
+        elements=tuple(
+            CheckedElement(
+                title=_checked_title(check["check"], e),
+                points=int(e.get("points", 0)),
+                found=bool(e.get("found")),
+                sentences=tuple(e.get("sentences", ())),
+            )
+            for e in check.get("elements", ())
+        ),
+    )
 
 
 # --- reads --------------------------------------------------------------------------------------------------
@@ -637,8 +915,9 @@ class _Upload:
 
 
 def read_evidence(parts: Sequence[Part], uploads: Mapping[str, Any]) -> list[_Upload]:
-    """Accept each uploaded evidence file (the kernel's size and type rules) and check a risk assessment's text;
-    BidEntryError names the file box at fault."""
+    """Accept each uploaded evidence file (the kernel's size and type rules) and read the text of a part that has a
+    check (a risk assessment, a policy commitment, a due-diligence description); BidEntryError names the file box
+    at fault."""
     accepted: list[_Upload] = []
     problems: list[tuple[str, str]] = []
     for part in parts:
@@ -649,8 +928,10 @@ def read_evidence(parts: Sequence[Part], uploads: Mapping[str, Any]) -> list[_Up
         try:
             file = accept_upload(upload, allowed=part.evidence, field=name)
             check = None
-            if part.key == "risk_assessment":
+            if part.check == RISK_ASSESSMENT_CHECK:
                 check = check_risk_assessment(extract_text(file, field=name)).as_dict()
+            elif part.check in (POLICY_CHECK, DUE_DILIGENCE_CHECK):
+                check = check_document(extract_text(file, field=name), cast(CheckId, part.check)).as_dict()
         except InputError as exc:
             problems.append((name, str(exc)))
             continue
@@ -731,8 +1012,9 @@ def _save(
             )
         before = _summary(draft)
     files = {f.part: f for f in draft.files.all()} if draft is not None else {}
-    if "risk_assessment" in remove:  # without its document the lists are what remains to read
-        entries = {k: v for k, v in entries.items() if k != "ra_read_from"}
+    # without its document the typed answers are what remains to read
+    unchosen = {READ_FROM[part] for part in remove if part in READ_FROM}
+    entries = {k: v for k, v in entries.items() if k not in unchosen}
     doomed = [files.pop(part) for part in remove if part in files]
     new_checks = {u.part: Evidence(filename=u.file.name, check=u.check) for u in accepted}
     evidence = _evidence_of(list(files.values())) | new_checks
@@ -1258,7 +1540,11 @@ JSON_EXAMPLES: dict[int, dict[str, Any]] = {
                 "risk_assessment": _RISK_ASSESSMENT,
                 "product_sites": _SITES,
                 "component_sites": {"plan": _PLAN},
-                "due_diligence": {"policies": "Supplier code of conduct", "reporting": "Annual report"},
+                "due_diligence": {
+                    "policies": "Supplier code of conduct",
+                    "reporting": "We publish a due-diligence report on our website every year.",
+                    "source": "reporting from hrdd's check of civic-due-diligence.pdf; policies typed by the buyer",
+                },
             },
         ],
     },
@@ -1293,6 +1579,11 @@ JSON_FIELDS: tuple[tuple[str, str, str], ...] = (
         "Communicated to the suppliers; a text says how.",
     ),
     (
+        "policy_commitment.source",
+        "text, optional",
+        "Where the answers come from (e.g. hrdd's check of a document); quoted in the reason.",
+    ),
+    (
         "product_sites, component_sites",
         "{sites: [{name, address, country}]} or {plan: {timeline, deliverables, challenges, supplier_engagement}}",
         "The production sites, or the plan to compile their list.",
@@ -1302,6 +1593,11 @@ JSON_FIELDS: tuple[tuple[str, str, str], ...] = (
         "due_diligence",
         "{policies, risk_identification, monitoring, mitigation, reporting}: texts",
         "The due-diligence processes, element by element.",
+    ),
+    (
+        "due_diligence.source",
+        "text, optional",
+        "Which elements come from where (e.g. hrdd's check of a document); quoted in the reason.",
     ),
 )
 
@@ -1317,6 +1613,9 @@ OPENAPI_EXAMPLES: dict[str, dict[str, Any]] = {
             "label, AC1 risk assessment (lists read from a document), AC2 policy commitment (true or a text)",
         ),
         (2, "label, SC1 risk assessment, AC3 sites as a list or as a plan, AC4 actions; a bid without label"),
-        (3, "label, SC1, SC2 and AC6 sites (list or plan), AC7 due-diligence elements"),
+        (
+            3,
+            "label, SC1, SC2 and AC6 sites (list or plan), AC7 due-diligence elements (some read from a document)",
+        ),
     )
 }

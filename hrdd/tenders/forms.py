@@ -286,7 +286,7 @@ class BidDraftForm(PageForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, parts: Any, files_attached: Any = (), **kwargs: Any) -> None:
-        from hrdd.tenders.bids import CHOICE, LINES, LONG, PARAGRAPHS, PRICE, TEXT
+        from hrdd.tenders.bids import CHOICE, LINES, LONG, PARAGRAPHS, PRICE, READ_FROM, TEXT
 
         super().__init__(*args, **kwargs)
         self.parts = parts
@@ -320,11 +320,16 @@ class BidDraftForm(PageForm):
                         label=_("Remove %s") % attached[part.key].filename, required=False
                     )
 
-        if "ra_read_from" in self.fields and "risk_assessment" not in attached:
-            del self.fields["ra_read_from"]  # a choice between a document and the lists needs a document
+        for part_key, read_from in READ_FROM.items():
+            # a choice between hrdd's reading of a document and the typed answers needs a document hrdd read
+            checked = part_key in attached and attached[part_key].check_result
+            if read_from in self.fields and not checked:
+                del self.fields[read_from]
 
     def groups(self) -> list[dict[str, Any]]:
         """The parts with their bound fields, to draw one fieldset each."""
+        from hrdd.tenders.bids import document_check_view
+
         return [
             {
                 "part": part,
@@ -342,6 +347,7 @@ class BidDraftForm(PageForm):
                 "file": self[f"file_{part.key}"] if part.evidence else None,
                 "remove": self[f"remove_{part.key}"] if f"remove_{part.key}" in self.fields else None,
                 "attached": self.attached.get(part.key),
+                "document_check": document_check_view(self.attached.get(part.key)),
             }
             for part in self.parts
         ]

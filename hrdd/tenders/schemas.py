@@ -213,6 +213,7 @@ class BidPolicyIn(InputSchema):
     # true, or a text saying where and how
     written: StrictBool | str = False
     communicated_to_suppliers: StrictBool | str = False
+    source: str = ""  # where the answers come from, quoted in the reason (e.g. "hrdd's check of policy.pdf")
 
 
 class BidActionIn(InputSchema):
@@ -226,6 +227,7 @@ class BidDueDiligenceIn(InputSchema):
     monitoring: str = ""
     mitigation: str = ""
     reporting: str = ""
+    source: str = ""  # where the elements come from, quoted in the reason
 
 
 class BidIn(InputSchema):

@@ -182,6 +182,7 @@ def test_the_fields_follow_the_framework_rules():
         "monitoring",
         "mitigation",
         "reporting",
+        "source",  # where the elements come from (a document's check, the buyer), as for the risk assessment
     ]
     scenario_2 = bid_fields(FRAMEWORK, FRAMEWORK.scenario(2))
     assert list(scenario_2) == ["bidder", "price", "label", "risk_assessment", "product_sites", "actions"]
