@@ -401,6 +401,24 @@ Raw materials: cobalt, lithium, tin, tantalum, gold, aluminium.
 Sourcing countries: Democratic Republic of the Congo, China, Indonesia, Malaysia.
 Key risks: child labour in artisanal cobalt mining, forced labour, unsafe working conditions.
 """
+# A supplier's annual due-diligence report (CC2-CC4): the five elements of award criterion 7; the partial one
+# leaves out the monitoring of high-risk suppliers, so some contracts show a report that falls short.
+_REPORT_PARTS = (
+    "Annual report on our human-rights due diligence for the products supplied under the contract.",
+    "Policy. Our human rights policy and our supplier code of conduct apply to every tier of the supply chain of "
+    "the notebooks we deliver; both were updated in March.",
+    "Identifying and prioritising risks. Each year we carry out a risk assessment of the supply chain of the "
+    "products supplied: we map our component suppliers and the smelters behind them, and we prioritise the risks "
+    "of forced labour in component factories and of child labour in cobalt mining by severity and likelihood.",
+    "Monitoring high-risk suppliers. We monitor the two high-risk suppliers through unannounced audits and worker "
+    "interviews, and we track their corrective action plans every quarter.",
+    "Mitigating actions. Where audits found excessive overtime at a battery plant, we agreed a corrective action "
+    "plan with the supplier and paid for the training of its line managers; recruitment fees paid by migrant "
+    "workers were reimbursed.",
+    "Reporting. We publish our due diligence report on our website each year and report progress to the "
+    "contracting authority.",
+)
+_REPORT_TEXTS = ("\n\n".join(_REPORT_PARTS), "\n\n".join(p for i, p in enumerate(_REPORT_PARTS) if i != 3))
 _QUESTIONS = (
     "Which of the listed sites were audited this year, and by whom?",
     "Please explain why the addresses of some sites are missing.",
@@ -614,7 +632,7 @@ def _scale_submission(obligation: Obligation, rng: random.Random, *, rows: int, 
                 "processes": "Supplier audits twice a year; a grievance mechanism open to workers.",
                 "stakeholder_evidence": rng.choice(("", "Minutes of meetings with two unions.")),
             },
-            upload=SimpleUploadedFile("report.txt", f"Annual report on {clause}.".encode(), "text/plain"),
+            upload=SimpleUploadedFile("report.txt", rng.choice(_REPORT_TEXTS).encode(), "text/plain"),
         )
     # Reports arrive around their deadline, some late (a seeding run cannot wait for the calendar).
     sent = min(obligation.due_date + dt.timedelta(days=rng.randint(-30, 20)), today)

@@ -227,7 +227,7 @@ def site_list_template_xlsx() -> bytes:
         cell.fill = fill
 
     help_sheet = wb.create_sheet(str(_("Site types")))
-    append_row(help_sheet, [_("site_type"), _("stage"), _("what it means")], bold=True)
+    append_row(help_sheet, ["site_type", _("stage"), _("what it means")], bold=True)  # the column's name
     for site_type, stage_title in types:
         stage_id = get_risk_method().site_types.stages[site_type]
         append_row(help_sheet, [site_type, stage_title, str(STAGE_MEANINGS.get(stage_id, stage_title))])

@@ -38,6 +38,7 @@ def epeat_choices() -> list[tuple[str, str]]:
 
 def due_diligence_choices() -> list[tuple[str, str]]:
     return [
+        # xgettext:no-python-format
         ("per_element", _("20% of the points for each of the five elements described")),
         ("all_elements", _("All the points only when all five elements are described")),
     ]
