@@ -76,6 +76,8 @@ def texts_of(document: Any) -> Iterator[str]:
                 yield value.strip()
             elif key in TEXT_KEYS and isinstance(value, list):
                 yield from (v.strip() for v in value if isinstance(v, str) and _reads_as_words(v))
+            elif str(key).endswith("_by_scenario") and isinstance(value, Mapping):  # a clause's text per scenario
+                yield from (v.strip() for v in value.values() if isinstance(v, str) and _reads_as_words(v))
             else:
                 yield from texts_of(value)
     elif isinstance(document, list):

@@ -319,3 +319,22 @@ def test_checking_a_missing_framework_file_exits_2(cli, tmp_path):
 
     # then
     assert_refused(result, "absent.yaml")
+
+
+def test_the_shipped_frameworks_are_translated_into_the_three_languages(cli):
+    # when
+    result = cli("framework", "translations")
+
+    # then
+    assert result.returncode == 0, result.stdout
+    for language in ("nl", "fr", "de"):
+        assert f"{language}: " in result.stdout and "framework texts translated" in result.stdout
+
+
+def test_asking_for_translations_into_a_language_hrdd_does_not_ship_exits_2(cli):
+    # when
+    result = cli("framework", "translations", "--language", "pt")
+
+    # then
+    assert result.returncode == 2
+    assert "--language: 'pt' is not one of nl, fr, de" in result.stderr
