@@ -1,7 +1,8 @@
 """The award-criterion-1 check on the labelled evaluation set (tests/fixtures/ac1: 64 assessments in English,
 Dutch, French and German, half meeting the minimum). Only a floor far below the target (precision >= 0.95,
 recall >= 0.90) is asserted, so that the test fails on a real regression; benchmarks/ac1_check.py reports
-the real figures. The 16 held-out assessments (tests/fixtures/ac1/heldout) are held to the same floor."""
+the real figures. The 16 held-out assessments (tests/fixtures/ac1/heldout) and the 40 written for issue 15
+before the reader's code was read (tests/fixtures/ac1-unseen) are held to the same floor."""
 
 from pathlib import Path
 
@@ -11,12 +12,16 @@ from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.domain.textread.evaluation import evaluate, load_set
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "ac1"
+UNSEEN = FIXTURES.parent / "ac1-unseen"
+SETS = {"tuned": FIXTURES, "heldout": FIXTURES / "heldout", "unseen": UNSEEN}
+# First run of the unseen set, before the general fixes: precision 0.846, recall 0.550; after them 1.0 and 1.0
+# (benchmarks/ac1_check.py --unseen). The floor stays far below the measured figures.
 FLOOR = 0.7
 
 
-@pytest.fixture(scope="module", params=["tuned", "heldout"])
+@pytest.fixture(scope="module", params=list(SETS))
 def evaluation(request):
-    items = load_set(FIXTURES if request.param == "tuned" else FIXTURES / "heldout")
+    items = load_set(SETS[request.param])
     scores, wrong, _ = evaluate(items, lambda text: check_risk_assessment(text).meets_minimum)
     return items, scores, wrong
 
@@ -28,6 +33,15 @@ def test_the_set_has_at_least_60_labelled_assessments_half_meeting_the_minimum_i
     for language in ("en", "nl", "fr", "de"):
         assert sum(i.language == language for i in items) >= 12
         assert sum(i.language == language and i.meets for i in items) >= 6
+    assert all(i.why and i.text.strip() for i in items)
+
+
+def test_the_unseen_set_has_ten_assessments_per_language_half_meeting_the_minimum():
+    items = load_set(UNSEEN)
+    assert len(items) == 40
+    for language in ("en", "nl", "fr", "de"):
+        assert sum(i.language == language for i in items) == 10
+        assert sum(i.language == language and i.meets for i in items) == 5
     assert all(i.why and i.text.strip() for i in items)
 
 

@@ -252,7 +252,7 @@ def test_a_longer_country_name_wins_over_the_shorter_name_inside_it():
     ("text", "word"),
     [
         ("The chip on the main board contains gold.", "chip"),  # Haitian Creole for Cyprus
-        ("Tin is mined on the island of Bangka.", "island"),  # German and Nordic for Iceland
+        ("Tin is mined on an island off the coast.", "island"),  # German and Nordic for Iceland
         ("Am Ende der Lieferkette steht die Montage.", "ende"),  # German 'end'; a name of India
         ("Cada proveedor debe informar sobre el trabajo infantil.", "cada"),  # Spanish 'each'; a name of Chad
     ],

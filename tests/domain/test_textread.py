@@ -287,3 +287,163 @@ def test_the_lexicons_use_the_knowledge_bases_material_ids():
     # polymers are no raw material a risk assessment names.
     assert lexicon - known == {"mica"}
     assert known - lexicon <= {"polymers"}
+
+
+# --- issue 15: general fixes found on texts the reader was not tuned on ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("Cobalt is dug by hand around Likasi.", "COD"),
+        ("Polysilicon is made in Xinjiang.", "CHN"),
+        ("Het nikkel komt uit Morowali.", "IDN"),
+        ("Le lithium vient de Jujuy.", "ARG"),
+        ("Das Lithium kommt aus der Pilbara.", "AUS"),
+    ],
+)
+def test_a_mining_or_manufacturing_region_names_its_country(text, country):
+    assert found(text, "country") == [country]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rare earths are separated in Inner Mongolia.",
+        "Zeldzame aarden worden in Binnen-Mongolië gescheiden.",
+        "Les terres rares sont séparées en Mongolie-Intérieure.",
+        "Seltene Erden werden in der Inneren Mongolei getrennt.",
+    ],
+)
+def test_inner_mongolia_is_china_not_mongolia(text):
+    assert found(text, "country") == ["CHN"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Risk note for the Q5 router (Orbix Nederland)",
+        "Risk assessment – Orbix Deutschland",
+        "Submitted by Orbix Deutschland GmbH.",
+    ],
+)
+def test_a_country_ending_a_company_name_is_not_a_sourcing_country(text):
+    assert found(text, "country") == []
+
+
+def test_a_supplier_named_with_its_country_inside_a_sentence_keeps_the_country():
+    assert found("The cells are made by Orbix China.", "country") == ["CHN"]
+
+
+def test_german_written_without_umlauts_is_read_as_with_them():
+    reading = read_text("Das Zinn fuer die Loetstellen kommt aus Suedkorea.", "de")
+    assert sorted(reading.found("country")) == ["KOR"]
+    assert sorted(reading.found("raw_material")) == ["tin"]
+
+
+def test_a_misspelt_material_of_six_letters_or_more_is_read():
+    assert found("The capacitors contain tantallum and the cells cobolt.", "raw_material") == [
+        "cobalt",
+        "tantalum",
+    ]
+
+
+def test_a_dictionary_word_one_letter_from_a_material_is_not_read():
+    assert found("The copier holds a sliver of silicone.", "raw_material") == []
+
+
+def test_quecksilber_is_mercury_not_silver():
+    assert "silver" not in found("Die Goldwäscher nutzen Quecksilber.", "raw_material")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Children do not work in our assembly plants.", "Kinder arbeiten nicht in unseren Montagewerken."],
+)
+def test_a_negation_between_the_words_of_a_group_denies_the_risk(text):
+    assert found(text, "risk") == []
+    assert set_aside(text, "risk") == {"child_labour": "negated"}
+
+
+def test_an_inquiry_followed_by_but_and_a_denial_does_not_count():
+    assert found("Forced labour was checked, but no indications were found.", "risk") == []
+    assert found("Child labour is common in the pits but was not found at our smelters.", "risk") == [
+        "child_labour"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forced labour, bonded labour, slavery or trafficking of persons are prohibited.",
+        "Le harcèlement, sous quelque forme que ce soit, est interdit.",
+        "(2) Diskriminierung, gleich aus welchem Grund, ist untersagt.",
+    ],
+)
+def test_a_prohibition_closing_a_list_sets_aside_every_risk_before_it(text):
+    assert found(text, "risk") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Children dig for cassiterite in Maniema, which is forbidden by law.",
+        "Workers breathe silica dust, which is forbidden.",
+    ],
+)
+def test_a_prohibition_commenting_on_a_described_risk_does_not_set_it_aside(text):
+    assert found(text, "risk") != []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Independent unions are forbidden in the export zones.",
+        "Vakbonden zijn in de exportzones verboden.",
+        "Les syndicats sont interdits dans les zones franches.",
+        "Gewerkschaften sind in den Exportzonen verboten.",
+    ],
+)
+def test_a_forbidden_right_is_a_risk(text):
+    assert found(text, "risk") == ["freedom_of_association"]
+
+
+def test_a_denied_breach_of_a_right_is_set_aside_and_a_reported_one_counts():
+    assert set_aside("No violations of freedom of association were found.", "risk") == {
+        "freedom_of_association": "negated"
+    }
+    assert found("Violations of freedom of association were reported.", "risk") == ["freedom_of_association"]
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Wages comply with the legal minimum wage.", False),
+        ("Wages do not comply with the legal minimum wage.", True),
+        ("De lonen voldoen aan het minimumloon.", False),
+        ("De lonen voldoen niet aan het minimumloon.", True),
+    ],
+)
+def test_compliance_with_a_right_is_a_rule_unless_negated(text, counted):
+    assert (found(text, "risk") == ["inadequate_wages"]) is counted
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("Landslides in the open pits have killed diggers.", "occupational_health_safety"),
+        ("In de putten vallen doden door instortingen.", "occupational_health_safety"),
+        ("Les galeries s'effondrent souvent.", "occupational_health_safety"),
+        ("Die Stollen stürzen immer wieder ein.", "occupational_health_safety"),
+        ("Staff report 72-hour weeks in peak season.", "inadequate_wages"),
+        ("Uyghur workers are transferred to the smelters under state programmes.", "forced_labour"),
+        ("Oeigoerse arbeiders worden naar de fabrieken overgeplaatst.", "forced_labour"),
+        ("Des travailleurs ouïghours sont transférés dans les usines.", "forced_labour"),
+        ("Uigurische Arbeitskräfte werden in die Hütten vermittelt.", "forced_labour"),
+        ("Dans les fonderies, les femmes sont moins bien payées.", "discrimination"),
+        ("Schwangere Arbeiterinnen werden entlassen.", "discrimination"),
+        ("Im Zinnabbau arbeiten Kinder.", "child_labour"),
+    ],
+)
+def test_risks_in_ordinary_words_of_every_language_are_read(text, risk):
+    assert risk in found(text, "risk")

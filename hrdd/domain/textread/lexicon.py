@@ -44,11 +44,32 @@ class Lexicon(BaseModel):
     policy_actors: tuple[str, ...]
     policy: tuple[str, ...]
     affirm: tuple[str, ...]
+    # A prohibition ('is prohibited', 'sont interdits') sets a risk aside as a rule even across commas
+    # ('discrimination based on sex, age or religion is prohibited'); a right it names is the risk itself
+    # ('independent unions are forbidden in China').
+    prohibition: tuple[str, ...] = ()
+    # Conformity to a norm ('wages comply with the minimum wage'): a rule unless negated ('do not comply').
+    compliance: tuple[str, ...] = ()
+    # Words that turn a right into a breach that can be denied ('no violations of freedom of association').
+    violation: tuple[str, ...] = ()
+    # An inquiry ('forced labour was investigated but no indications were found'): a 'but' after it does not
+    # void the denial that follows.
+    inquiry: tuple[str, ...] = ()
+    # A clause that comments on the one before ('..., which is forbidden'): its prohibition closes no list.
+    relative: tuple[str, ...] = ()
+    # Compounds that are never split into lexicon words ('Quecksilber' is mercury, not silver).
+    whole_words: tuple[str, ...] = ()
 
 
 class CommonWords(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     not_countries: tuple[str, ...]
+    # Mining and manufacturing regions read as their country (ISO 3166 alpha-3), matched with a capital.
+    regions: dict[str, tuple[str, ...]] = {}
+    # Legal forms after a company's name ('Acme Nederland B.V.'): the country before them is the company's.
+    legal_forms: tuple[str, ...] = ()
+    # Compass words before a country ('Eastern DRC', 'Oost-Congo'): not a company's name.
+    directions: tuple[str, ...] = ()
 
 
 @cache

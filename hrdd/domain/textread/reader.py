@@ -6,7 +6,10 @@ labour').
 The language is detected with lingua (only the four languages are loaded); words are compared folded (lower
 case, no accents) and as simplemma's lemma; Dutch and German compounds are split where a part is a lexicon
 word ('Akkupacks', 'kobaltmijnen', 'lithium-ionaccu'). Country names come from pycountry in every language it
-carries (proper nouns: written with a capital) and from the lexicons (adjectives, demonyms, short names).
+carries (proper nouns: written with a capital), from the lexicons (adjectives, demonyms, short names) and
+from mining and manufacturing regions ('Katanga', 'Xinjiang'); a country that ends a company's name
+('Datavault France', 'Acme Nederland B.V.') is not taken for a sourcing country. German written without umlauts
+('Suedkorea', 'fuer') is read as with them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -29,16 +32,34 @@ from hrdd.domain.textread.lexicon import (
 
 Kind = Literal["component", "raw_material", "country", "risk"]
 FINDING_KINDS: tuple[Kind, ...] = ("component", "raw_material", "country", "risk")
-CUE_KINDS = ("negation", "unnegate", "contrast", "policy", "policy_modals", "policy_actors", "affirm")
+CUE_KINDS = (
+    "negation",
+    "unnegate",
+    "contrast",
+    "policy",
+    "policy_modals",
+    "policy_actors",
+    "affirm",
+    "prohibition",
+    "compliance",
+    "violation",
+    "inquiry",
+    "relative",
+)
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,:;()]", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,:;()–—]|(?<=\s)-(?=\s)", re.UNICODE)
 _ELISION = re.compile(r"^(l|d|n|s|j|c|m|t|qu|jusqu|lorsqu|puisqu)['’](.+)$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\b[A-Za-z]\.)\s+|\n+")
-_CLAUSE_MARKS = {",", ":", "(", ")"}
+_CLAUSE_MARKS = {",", ":", "(", ")", "–", "—", "-"}  # a dash between spaces parts a clause as a comma does
 MAX_PHRASE_WORDS = 7
 UNNEGATE_WINDOW = 4
 MIN_COMPOUND_PART = 3
 MIN_PREFIX_WORD = 5
+MIN_COMPOUND_TAIL = 5  # a word group's word also matches as the end of a Dutch or German compound
+VIOLATION_WINDOW = 3
+MIN_TYPO_WORD = 6  # a misspelt raw material is read from 6 letters on ('cobolt', not 'tim')  # 'violations of [the] freedom of association'
+_UMLAUT_SPELLING = re.compile(r"(?<![qQ])(ae|oe|ue|Ae|Oe|Ue)")
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü"}
 SURE_LANGUAGE = 0.8  # lingua's confidence above which its answer is taken as it is
 
 
@@ -75,8 +96,11 @@ class Token:
     lemma: str  # folded simplemma lemma
     capital: bool
     clause: int  # index of the comma-separated part of its sentence
+    alt: tuple[str, ...] = ()  # German written without umlauts: the word and lemma with them
 
     def forms(self) -> tuple[str, ...]:
+        if self.alt:
+            return tuple(dict.fromkeys((self.word, self.lemma, *self.alt)))
         return (self.word,) if self.lemma == self.word else (self.word, self.lemma)
 
 
@@ -92,6 +116,14 @@ def _lemma(raw: str, language: str) -> str:
         return fold(raw)
 
 
+def _umlaut_forms(raw: str, language: str) -> tuple[str, ...]:
+    """A German word typed without umlauts ('Suedkorea', 'Loehne') as it is written with them."""
+    if language != "de" or not _UMLAUT_SPELLING.search(raw):
+        return ()
+    umlauted = _UMLAUT_SPELLING.sub(lambda m: _UMLAUTS[m.group(1)], raw)
+    return tuple(dict.fromkeys((fold(umlauted), _lemma(umlauted, language))))
+
+
 def tokenize(sentence: str, language: str) -> list[Token]:
     tokens: list[Token] = []
     clause = 0
@@ -100,7 +132,15 @@ def tokenize(sentence: str, language: str) -> list[Token]:
             clause += 1
             continue
         first = raw[:1]
-        tokens.append(Token(fold(raw), _lemma(raw, language), first.isupper() or not first.islower(), clause))
+        tokens.append(
+            Token(
+                fold(raw),
+                _lemma(raw, language),
+                first.isupper() or not first.islower(),
+                clause,
+                _umlaut_forms(raw, language),
+            )
+        )
     return tokens
 
 
@@ -232,6 +272,11 @@ class _Tables:
     cues: _Table
     singles: dict[str, tuple[tuple[str, str], ...]]  # one-word terms for compound splitting
     together: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...]
+    compounds: bool = False
+    function_words: frozenset[str] = frozenset()
+    whole_words: frozenset[str] = frozenset()  # compounds never split ('Quecksilber' is mercury, not silver)
+    # one-word raw material names of 6 letters or more, by length
+    material_words: dict[int, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def _lexicons_for(language: LanguageCode) -> tuple[Lexicon, ...]:
@@ -250,8 +295,13 @@ def _all_lexicon_words() -> frozenset[tuple[str, ...]]:
 
 @cache
 def _proper_countries() -> _Table:
-    skip = _all_lexicon_words() | {_country_key(w) for w in get_common_words().not_countries}
-    entries = []
+    common = get_common_words()
+    skip = _all_lexicon_words() | {_country_key(w) for w in common.not_countries}
+    entries = [
+        _Entry(phrase_words(region), "country", iso3)
+        for iso3, regions in common.regions.items()
+        for region in regions
+    ]
     for iso3, variants in names_in_all_languages():
         for variant in variants:
             for piece in name_variants(variant):
@@ -291,7 +341,24 @@ def _tables(language: LanguageCode) -> _Tables:
         _Table(cue_entries),
         {k: tuple(v) for k, v in singles.items()},
         together,
+        own.compounds,
+        frozenset(w for p in own.function_words for w in phrase_words(p)),
+        frozenset(w for p in own.whole_words for w in phrase_words(p)),
+        _by_length(
+            {
+                (e.words[0], e.concept)
+                for e in entries
+                if e.kind == "raw_material" and len(e.words) == 1 and len(e.words[0]) >= MIN_TYPO_WORD
+            }
+        ),
     )
+
+
+def _by_length(names: set[tuple[str, str]]) -> dict[int, tuple[tuple[str, str], ...]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for name, concept in sorted(names):
+        out.setdefault(len(name), []).append((name, concept))
+    return {size: tuple(items) for size, items in out.items()}
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -310,6 +377,7 @@ class Mention:
     counted: bool = True
     reason: str = ""  # why a risk mention is not counted: 'negated' or 'policy'
     right: bool = False  # a right or safeguard ('living wage'): a denial does not set it aside
+    parts: tuple[tuple[int, int], ...] = ()  # the words of a word group ('children … work'), when apart
 
 
 @dataclass(frozen=True)
@@ -337,7 +405,15 @@ class Reading:
 
 def _compound_hits(token: Token, singles: dict[str, tuple[tuple[str, str], ...]]) -> list[tuple[str, str]]:
     """Lexicon words a compound starts or ends with ('akku|packs', 'ion|accu', 'kupfer|kabel')."""
-    word = token.word
+    hits: list[tuple[str, str]] = []
+    for word in dict.fromkeys((token.word, *token.alt[:1])):
+        for hit in _compound_word_hits(word, singles):
+            if hit not in hits:
+                hits.append(hit)
+    return hits
+
+
+def _compound_word_hits(word: str, singles: dict[str, tuple[tuple[str, str], ...]]) -> list[tuple[str, str]]:
     hits: list[tuple[str, str]] = []
     for j in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
         head = word[:j]
@@ -390,9 +466,24 @@ def find_pattern(pattern: tuple[str, ...], tokens: Sequence[Token], positions: d
     return next((i for i in range(len(tokens)) if _word_matches(pattern, tokens, i)), None)
 
 
-def _together_hits(tables: _Tables, tokens: Sequence[Token]) -> list[tuple[str, int, int, str]]:
+def _compound_tails(tokens: Sequence[Token], positions: dict[str, int]) -> dict[str, int]:
+    """The positions with the ends of compounds added ('zinnabbau' holds 'abbau', 'kobaltmijnen' 'mijnen'),
+    5 letters or more, so that 'Kinder im Zinnabbau' reads as children in mining."""
+    out = dict(positions)
+    for i, token in enumerate(tokens):
+        for form in token.forms():
+            for cut in range(MIN_COMPOUND_PART, len(form) - MIN_COMPOUND_TAIL + 1):
+                out.setdefault(form[cut:], i)
+    return out
+
+
+def _together_hits(
+    tables: _Tables, tokens: Sequence[Token]
+) -> list[tuple[str, int, int, str, tuple[tuple[int, int], ...]]]:
     hits = []
     positions = word_positions(tokens)
+    if tables.compounds:
+        positions = _compound_tails(tokens, positions)
     for concept, groups in tables.together:
         spots = []
         for group in groups:
@@ -406,7 +497,8 @@ def _together_hits(tables: _Tables, tokens: Sequence[Token]) -> list[tuple[str, 
             start = min(p for p, _ in spots)
             end = max(p + n for p, n in spots)
             matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(spots))
-            hits.append((concept, start, end, matched))
+            parts = tuple((p, p + n) for p, n in sorted(spots))
+            hits.append((concept, start, end, matched, parts))
     return hits
 
 
@@ -418,8 +510,20 @@ def _cues(tables: _Tables, tokens: Sequence[Token]) -> dict[str, list[tuple[int,
     return cues
 
 
-def _blocking(cues: dict[str, list[tuple[int, int]]], tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
-    """Negation and policy cues that are not voided ('cannot be ruled out', 'not only')."""
+def _adjacent(cue: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    """Whether another cue stands right before or after a cue (at most one word between)."""
+    start, end = cue
+    return any(
+        (o_start, o_end) != cue and (start - 1 <= o_end <= start or end <= o_start <= end + 1)
+        for o_start, o_end in others
+    )
+
+
+def _blocking(
+    cues: dict[str, list[tuple[int, int]]], tokens: Sequence[Token]
+) -> list[tuple[int, int, str, str]]:
+    """Negation and policy cues that are not voided ('cannot be ruled out', 'not only', 'do not comply'),
+    with the reason they give and their kind."""
     unnegate = cues["unnegate"]
     out = []
     for start, end in cues["negation"]:
@@ -428,23 +532,89 @@ def _blocking(cues: dict[str, list[tuple[int, int]]], tokens: Sequence[Token]) -
             for u_start, u_end in unnegate
         )
         if not voided:
-            out.append((start, end, "negated"))
-    out.extend((start, end, "policy") for start, end in cues["policy"])
+            out.append((start, end, "negated", "negation"))
+    out.extend((start, end, "policy", "policy") for start, end in cues["policy"])
+    out.extend((start, end, "policy", "prohibition") for start, end in cues["prohibition"])
+    out.extend(
+        (start, end, "policy", "compliance")
+        for start, end in cues["compliance"]
+        if not _adjacent((start, end), cues["negation"])
+    )
     if cues["policy_actors"]:  # 'suppliers must', not 'workers must pay fees'
-        out.extend((start, end, "policy") for start, end in cues["policy_modals"])
+        out.extend((start, end, "policy", "policy") for start, end in cues["policy_modals"])
     return out
 
 
+def _is_right(mention: Mention, cues: dict[str, list[tuple[int, int]]]) -> bool:
+    """A right stays a right unless a breach of it is named ('violations of freedom of association'), which
+    a denial can set aside like any risk."""
+    return mention.right and not any(
+        mention.start - VIOLATION_WINDOW <= v_end <= mention.start for _, v_end in cues["violation"]
+    )
+
+
+def _cue_after_applies(
+    mention: Mention,
+    cue: tuple[int, int, str, str],
+    tokens: Sequence[Token],
+    cues: dict[str, list[tuple[int, int]]],
+    *,
+    concrete: bool,
+) -> bool:
+    """Whether a cue after a mention sets it aside: in the same clause; across commas a denial after an inquiry
+    ('forced labour was checked, but no indications were found') or a prohibition closing a list ('forced,
+    bonded or prison labour, slavery or trafficking are prohibited') in a sentence that affirms nothing, names
+    no component, material or country and does not comment ('..., which is forbidden by law'). A 'but' in
+    between voids the cue unless the mention was only inquired into."""
+    cue_start, _, reason, kind = cue
+    end = mention.end
+    inquiries = [i for i, _ in cues["inquiry"]]
+    if tokens[cue_start].clause != tokens[mention.start].clause:
+        inquired = reason == "negated" and any(end <= i < cue_start for i in inquiries)
+        closes_list = (
+            kind == "prohibition"
+            and not concrete
+            and not any(not (mention.start <= a < end) for a, _ in cues["affirm"])
+            and not any(tokens[cue_start].clause == tokens[r].clause for r, _ in cues["relative"])
+        )
+        if not (inquired or closes_list):
+            return False
+    between = [c for c, _ in cues["contrast"] if end <= c < cue_start]
+    return not between or any(end <= i < between[0] for i in inquiries)
+
+
+def _cue_inside_applies(
+    mention: Mention, cue: tuple[int, int, str, str], tokens: Sequence[Token], contrasts: list[int]
+) -> bool:
+    """Whether a cue between the words of a group sets it aside ('children do not work'): not a word of the
+    group itself ('wages … not enough'), and in the clause of the word that follows it."""
+    cue_start, cue_end, _, _ = cue
+    if any(p_start < cue_end and cue_start < p_end for p_start, p_end in mention.parts):
+        return False
+    following = [p_start for p_start, _ in mention.parts if p_start >= cue_end]
+    if not following or tokens[following[0]].clause != tokens[cue_start].clause:
+        return False
+    return not any(cue_end <= c < following[0] for c in contrasts)
+
+
 def _why_not_counted(
-    mention: Mention, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]
+    mention: Mention,
+    tokens: Sequence[Token],
+    cues: dict[str, list[tuple[int, int]]],
+    *,
+    concrete: bool = False,
 ) -> str:
     """Why a risk mention is not counted, or '' when it is."""
     start, end = mention.start, mention.end
     clause = tokens[start].clause
+    right = _is_right(mention, cues)
     contrasts = [c for c, _ in cues["contrast"]]
     affirmed = any(tokens[a].clause == clause and not (start <= a < end) for a, _ in cues["affirm"])
-    for cue_start, cue_end, reason in _blocking(cues, tokens):
-        if mention.right and reason == "negated":
+    for cue in _blocking(cues, tokens):
+        cue_start, cue_end, reason, kind = cue
+        if right and reason == "negated":
+            continue
+        if right and kind == "prohibition":  # 'independent unions are forbidden': the right is denied
             continue
         if cue_end <= start:  # before the mention, up to a 'but'
             if any(cue_end <= c < start for c in contrasts):
@@ -452,11 +622,96 @@ def _why_not_counted(
             if affirmed and tokens[cue_start].clause != clause:
                 continue
             return reason
-        if cue_start >= end and tokens[cue_start].clause == clause:  # after it, in the same clause
-            if any(end <= c < cue_start for c in contrasts):
-                continue
+        if start < cue_start and cue_end <= end:
+            if _cue_inside_applies(mention, cue, tokens, contrasts):
+                return reason
+            continue
+        if cue_start >= end and _cue_after_applies(mention, cue, tokens, cues, concrete=concrete):
             return reason
     return ""
+
+
+@lru_cache(maxsize=50_000)
+def _known_word(word: str, language: str) -> bool:
+    """Whether a folded word is in simplemma's dictionary of the language or of English."""
+    import simplemma  # noqa: PLC0415
+
+    return bool(simplemma.is_known(word, language) or simplemma.is_known(word, "en"))
+
+
+@cache
+def _legal_forms() -> tuple[tuple[str, ...], ...]:
+    return tuple(phrase_words(f) for f in get_common_words().legal_forms)
+
+
+@cache
+def _directions() -> frozenset[str]:
+    return frozenset(w for d in get_common_words().directions for w in phrase_words(d))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one letter added, dropped, changed or two letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    k = next((k for k in range(len(short)) if short[k] != long[k]), len(short))
+    return short[k:] == long[k + 1 :]
+
+
+def _misspelt_material(tables: _Tables, token: Token) -> str:
+    """The raw material a word misspells ('tantallum', 'lithum', 'cobolt'): one edit from a material's name
+    of 6 letters or more, and no word of the dictionary ('copier' is not copper, 'sliver' not silver)."""
+    word = token.word
+    if len(word) < MIN_TYPO_WORD or not word.isalpha():
+        return ""
+    return _misspelt_word(word, tables.language)
+
+
+@lru_cache(maxsize=50_000)
+def _misspelt_word(word: str, language: LanguageCode) -> str:
+    for size in (len(word) - 1, len(word), len(word) + 1):
+        for name, concept in _tables(language).material_words.get(size, ()):
+            if _one_edit_apart(word, name):
+                return "" if _known_word(word, language) else concept
+    return ""
+
+
+def _company_country(
+    tables: _Tables, tokens: Sequence[Token], start: int, end: int, taken: list[bool]
+) -> bool:
+    """Whether a country ends a company's name ('Datavault France', 'Acme Nederland B.V.'): followed by a legal
+    form, or standing apart (a title, a signature, brackets) at the end of capitalised words one of which is no
+    dictionary word (a brand)."""
+    clause = tokens[start].clause
+    for form in _legal_forms():
+        if tuple(t.word for t in tokens[end : end + len(form)]) == form:
+            return True
+    if end < len(tokens) and tokens[end].clause == clause:
+        return False
+    run = []
+    j = start - 1
+    while (
+        j >= 0
+        and tokens[j].clause == clause
+        and tokens[j].capital
+        and tokens[j].word.isalpha()
+        and not taken[j]
+    ):
+        run.append(tokens[j].word)
+        j -= 1
+    if not run or run[0] in tables.function_words or run[0] in _directions():
+        return False
+    if j >= 0 and tokens[j].clause == clause and tokens[j].word.isalpha():
+        return False  # 'refined by Huayou China': a supplier's site, not the name heading the text
+    return any(not _known_word(word, tables.language) for word in run)
 
 
 def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list[Mention]:
@@ -490,28 +745,41 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
                 covered[k] = True
             i += size
             continue
-        if not covered[i] and tables.singles:
-            for kind, concept in _compound_hits(tokens[i], tables.singles):
+        hits = []
+        if not covered[i] and tables.singles and tokens[i].word not in tables.whole_words:
+            hits = _compound_hits(tokens[i], tables.singles)
+            for kind, concept in hits:
                 right = kind == "right"
                 mentions.append(
                     Mention("risk" if right else kind, concept, tokens[i].word, index, i, i + 1, right=right)
                 )
+        if not covered[i] and not hits:
+            typo = _misspelt_material(tables, tokens[i])
+            if typo:
+                mentions.append(Mention("raw_material", typo, tokens[i].word, index, i, i + 1))
         i += 1
+    named = [False] * len(tokens)  # words of a material, country or risk: no part of a company's name
+    for m in mentions:
+        if m.kind != "component":
+            for k in range(m.start, m.end):
+                named[k] = True
+    mentions = [
+        m
+        for m in mentions
+        if m.kind != "country" or not _company_country(tables, tokens, m.start, m.end, named)
+    ]
     phrased = {m.concept for m in mentions if m.kind == "risk"}
-    for concept, start, end, matched in _together_hits(tables, tokens):
+    for concept, start, end, matched, parts in _together_hits(tables, tokens):
         if concept in phrased:
             continue
-        mentions.append(Mention("risk", concept, matched, index, start, end))
+        mentions.append(Mention("risk", concept, matched, index, start, end, parts=parts))
     if any(m.kind == "risk" for m in mentions):
         cues = _cues(tables, tokens)
+        concrete = any(m.kind in ("component", "raw_material", "country") for m in mentions)
         mentions = [
-            m
-            if m.kind != "risk"
-            else Mention(
-                m.kind, m.concept, m.matched, m.sentence, m.start, m.end, not reason, reason, m.right
-            )
+            m if m.kind != "risk" else replace(m, counted=not reason, reason=reason)
             for m in mentions
-            for reason in (_why_not_counted(m, tokens, cues) if m.kind == "risk" else "",)
+            for reason in (_why_not_counted(m, tokens, cues, concrete=concrete) if m.kind == "risk" else "",)
         ]
     return mentions
 
@@ -524,7 +792,13 @@ def words_match(pattern: tuple[str, ...], tokens: Sequence[Token], i: int) -> bo
 
 def denied(tokens: Sequence[Token], start: int, end: int, language: LanguageCode) -> bool:
     """Whether the words at tokens[start:end] are denied ('we have no code of conduct'), as a risk would be."""
-    cues = {**_cues(_tables(language), tokens), "policy": [], "policy_modals": []}
+    cues = {
+        **_cues(_tables(language), tokens),
+        "policy": [],
+        "policy_modals": [],
+        "prohibition": [],
+        "compliance": [],
+    }
     return _why_not_counted(Mention("risk", "", "", 0, start, end), tokens, cues) == "negated"
 
 
