@@ -813,6 +813,14 @@ def read_text(text: str, language: LanguageCode | None = None) -> Reading:
     return Reading(language, sentences, tuple(mentions))
 
 
+_WARM_UP_SENTENCES = (
+    "The battery packs contain cobalt mined by children in the south of the country.",
+    "De accu's bevatten kobalt die door kinderen in het zuiden van het land wordt gedolven.",
+    "Les batteries contiennent du cobalt extrait par des enfants dans le sud du pays.",
+    "Die Akkus enthalten Kobalt, das im Süden des Landes von Kindern abgebaut wird.",
+)
+
+
 def warm_up() -> None:
     """Load the language models, lemma tables and phrase tables once (about 2 s of CPU), so that a check takes
     milliseconds afterwards. Memory: lingua's four models about 140 MB (its low-accuracy mode needs 5 MB but
@@ -820,4 +828,7 @@ def warm_up() -> None:
     115 MB (de), each loaded on the first text of its language when not warmed up."""
     for language in LANGUAGES:
         read_text("Cobalt from the DRC.", language)
-    detect_language("warm up")
+    # lingua loads a language's models on the first text it weighs that language for: a sentence per language loads
+    # them all (a short phrase leaves the larger models out, and the first German check would take about 1 s)
+    for sentence in _WARM_UP_SENTENCES:
+        detect_language(sentence)
