@@ -89,6 +89,7 @@ def _invitation_out(i: Any) -> dict[str, Any]:
         "id": i.pk,
         "email": i.email,
         "company": i.company_name,
+        "language": i.language,
         "role": i.role,
         "status": i.status,
         "link": services.supplier_link(i),

@@ -6,15 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy
 
 from hrdd.companies.selectors import company_names
 from hrdd.consultations.models import Invitation, product_category_choices
 from hrdd.core.archive import ConfirmForm, archived_filter
 from hrdd.core.forms import OnceFormMixin, PageForm, SuggestionsInput
+from hrdd.core.languages import active_language
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.texts import localize
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
@@ -65,6 +69,18 @@ class ConsultationForm(OnceFormMixin, PageForm):
         return procurement_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
 
 
+def supplier_language_field() -> forms.ChoiceField:
+    """The language of the supplier's pages and e-mails, as the buyer sets it (empty: the supplier's browser)."""
+    return forms.ChoiceField(
+        label=gettext_lazy("Supplier's language"),
+        required=False,
+        choices=[("", gettext_lazy("— the supplier's browser decides —")), *settings.LANGUAGES],
+        help_text=gettext_lazy(
+            "The invitation e-mail and the questionnaire are shown in it; the supplier can switch on the page."
+        ),
+    )
+
+
 class InvitationForm(OnceFormMixin, PageForm):
     email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"))
     company = forms.CharField(
@@ -73,10 +89,12 @@ class InvitationForm(OnceFormMixin, PageForm):
         required=False,
         help_text=gettext_lazy("Companies already recorded are offered as you type."),
     )
+    language = supplier_language_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["company"].widget = SuggestionsInput(suggestions=company_names(user=user))
+        self.fields["language"].initial = active_language()  # the buyer's own, unless they choose another
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -109,6 +127,7 @@ class InvitationEditForm(PageForm):
 
     email = forms.EmailField(label=gettext_lazy("Supplier e-mail address"), required=False)
     company = forms.CharField(label=gettext_lazy("Company (optional)"), max_length=200, required=False)
+    language = supplier_language_field()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,6 +148,11 @@ class ReopenForm(ConfirmForm):
 def _picked(answers: dict[str, Any], question_id: str) -> list[str]:
     picked = answers.get(question_id) or []
     return [picked] if isinstance(picked, str) else [str(p) for p in picked]
+
+
+# A framework's text (a question, an option, a role) said in the language active when the page is rendered, not
+# when the form is built (hrdd.core.texts.localize; English when no translation is shipped).
+_said = lazy(localize, str)
 
 
 class QuestionnaireForm(PageForm):
@@ -154,14 +178,14 @@ class QuestionnaireForm(PageForm):
         initial = {"company": raw.get("company") or "", "role": raw.get("role") or ""}
         super().__init__(*args, initial=initial, **kwargs)
         self.framework = framework
-        self.fields["role"].choices = [(r.id, r.label) for r in framework.roles]
+        self.fields["role"].choices = [(r.id, _said(r.label)) for r in framework.roles]
         for question in framework.questions:
-            choices = [(o.id, o.text) for o in question.options]
+            choices = [(o.id, _said(o.text)) for o in question.options]
             picked = _picked(answers, question.id)
             if question.select == "single":
                 self.fields[question.id] = forms.ChoiceField(
-                    label=question.title,
-                    help_text=question.prompt,
+                    label=_said(question.title),
+                    help_text=_said(question.prompt),
                     choices=choices,
                     required=False,
                     widget=forms.RadioSelect,
@@ -169,8 +193,8 @@ class QuestionnaireForm(PageForm):
                 self.initial[question.id] = picked[0] if picked else ""
             else:
                 self.fields[question.id] = forms.MultipleChoiceField(
-                    label=question.title,
-                    help_text=question.prompt,
+                    label=_said(question.title),
+                    help_text=_said(question.prompt),
                     choices=choices,
                     required=False,
                     widget=forms.CheckboxSelectMultiple,
@@ -179,7 +203,7 @@ class QuestionnaireForm(PageForm):
             for text_field in question.text_fields:
                 name = f"text_{text_field.id}"
                 self.fields[name] = forms.CharField(
-                    label=text_field.label, required=False, widget=forms.Textarea(attrs={"rows": 2})
+                    label=_said(text_field.label), required=False, widget=forms.Textarea(attrs={"rows": 2})
                 )
                 self.initial[name] = answers.get(text_field.id) or ""
         if disabled:

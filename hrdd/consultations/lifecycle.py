@@ -26,6 +26,7 @@ from hrdd.consultations.services import (
     ConsultationError,
     _send_invitation,
     deadline_check,
+    invitation_language,
     late_after,
     responses_import_subject,
 )
@@ -48,6 +49,7 @@ def _invitation_state(invitation: Invitation) -> dict[str, Any]:
     return {
         "email": invitation.email,
         "company": invitation.company_name,
+        "language": invitation.language,
         "status": invitation.status,
         "late": invitation.late,
         "sent_at": invitation.sent_at.isoformat() if invitation.sent_at else None,
@@ -241,8 +243,11 @@ def _audit_invitation(
 
 
 @transaction.atomic
-def invitation_update(*, actor: User, invitation: Invitation, email: str, company: str = "") -> Invitation:
-    """Correct an invitation's e-mail address and company (the link stays the same)."""
+def invitation_update(
+    *, actor: User, invitation: Invitation, email: str, company: str = "", language: str | None = None
+) -> Invitation:
+    """Correct an invitation's e-mail address, company and (when given) the supplier's language; the link stays
+    the same."""
     require_writer(actor, invitation.consultation.organisation)
     invitation = _locked_invitation(invitation)
     email = (email or "").strip().lower()
@@ -253,8 +258,10 @@ def invitation_update(*, actor: User, invitation: Invitation, email: str, compan
             raise ConsultationError(_("Enter a valid e-mail address."), field="email") from exc
     if email and invitation.consultation.invitations.filter(email=email).exclude(pk=invitation.pk).exists():
         raise ConsultationError(_("%s is already invited to this consultation.") % email, field="email")
+    language = invitation.language if language is None else invitation_language(language)
     before = _invitation_state(invitation)
     invitation.email = email
+    invitation.language = language
     resolved = company_resolve(organisation=invitation.consultation.organisation, name=company, actor=actor)
     if resolved is not None or not invitation.is_submitted:
         invitation.company = resolved

@@ -155,7 +155,7 @@ def consultation_delete_page(request: HttpRequest, public_id: str) -> HttpRespon
 @login_required
 def invitation_edit_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     consultation, invitation = _invitation(request, public_id, pk)
-    initial = {"email": invitation.email, "company": invitation.company_name}
+    initial = {"email": invitation.email, "company": invitation.company_name, "language": invitation.language}
     form = InvitationEditForm(
         request.POST if request.method == "POST" else None, initial=initial, user=request.user
     )

@@ -1,5 +1,6 @@
 """Market consultations (CFIT manual 3.2; Directive 2014/24/EU Art. 40) and the suppliers invited to them."""
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,11 @@ class Invitation(models.Model):
     # The supplier's own spelling; `company` is the record it was resolved to when the answers were submitted.
     company_as_given = models.CharField(_("company name as the supplier gave it"), max_length=200, blank=True)
     role = models.CharField(_("role"), max_length=40, blank=True)
+    # The language of the supplier's pages and e-mails, set by the buyer; empty: the supplier's browser decides
+    # the pages, the site's default the e-mails (hrdd.core.languages). The page's language switch overrides it.
+    language = models.CharField(
+        _("supplier's language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     answers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.INVITED)
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.LINK)

@@ -93,12 +93,16 @@ class ConsultationQuery(Schema):
 class InvitationIn(InputSchema):
     email: str
     company: str = ""
+    # The language of the supplier's e-mail and pages (en, nl, fr, de); "" for none (the supplier's browser
+    # decides the pages); left out: the language the request is answered in (the buyer's).
+    language: str | None = None
 
 
 class InvitationOut(Schema):
     id: int
     email: str
     company: str
+    language: str  # the supplier's language set by the buyer; "" for none
     role: str
     status: str
     link: str

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
@@ -30,6 +30,7 @@ from hrdd.consultations.spreadsheets import (
     read_filled_questionnaire,
 )
 from hrdd.core.errors import InputError
+from hrdd.core.languages import active_language, language_choice, mail_language
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
@@ -161,17 +162,36 @@ def supplier_link(invitation: Invitation) -> str:
     return absolute_url(invitation.get_respond_url())
 
 
+def invitation_language(value: str | None) -> str:
+    """The language an invitation is set to: a shipped code, '' for none (the supplier's browser decides), or,
+    when not given (None), the buyer's active language; an unknown code is refused naming the field."""
+    if value is None:
+        return active_language()
+    try:
+        return language_choice(value, field="language")
+    except InputError as exc:
+        raise ConsultationError(str(exc), field="language") from exc
+
+
 @transaction.atomic
 def invitation_create(
-    *, actor: User, consultation: Consultation, email: str, company: str = "", send: bool = True
+    *,
+    actor: User,
+    consultation: Consultation,
+    email: str,
+    company: str = "",
+    language: str | None = None,
+    send: bool = True,
 ) -> Invitation:
-    """Invite a supplier by e-mail: create its secret link and (unless `send` is false) e-mail it."""
+    """Invite a supplier by e-mail: create its secret link and (unless `send` is false) e-mail it, in the
+    language set for the supplier (`invitation_language`: by default the buyer's)."""
     require_writer(actor, consultation.organisation)
     email = (email or "").strip().lower()
     try:
         validate_email(email)
     except ValidationError as exc:
         raise ConsultationError(_("Enter a valid e-mail address."), field="email") from exc
+    language = invitation_language(language)
     if consultation.invitations.filter(email=email).exists():
         raise ConsultationError(_("%s is already invited to this consultation.") % email, field="email")
     try:
@@ -180,6 +200,7 @@ def invitation_create(
                 consultation=consultation,
                 email=email,
                 company=company_resolve(organisation=consultation.organisation, name=company, actor=actor),
+                language=language,
             )
     except IntegrityError as exc:
         raise ConsultationError(
@@ -190,7 +211,7 @@ def invitation_create(
         organisation=consultation.organisation,
         action="invitation.create",
         target=invitation,
-        after={"email": email, "company": invitation.company_name},
+        after={"email": email, "company": invitation.company_name, "language": language},
     )
     if send:
         _send_invitation(invitation)
@@ -199,27 +220,25 @@ def invitation_create(
 
 
 def _send_invitation(invitation: Invitation) -> None:
+    """E-mail the supplier its link once the write commits, written now in the invitation's language."""
     consultation = invitation.consultation
     email = invitation.email
-    link = supplier_link(invitation)
     organisation = consultation.organisation.name
+    with translation.override(mail_language(invitation.language)):
+        subject = _("%(buyer)s asks you to answer a human-rights questionnaire") % {"buyer": organisation}
+        body = _(
+            "%(buyer)s is consulting the market before tendering: %(title)s.\n\n"
+            "Please answer the supplier questionnaire on human rights in ICT supply chains by %(deadline)s.\n"
+            "Open this link (no account is needed; you can save a draft and submit when ready):\n\n%(link)s\n"
+        ) % {
+            "buyer": organisation,
+            "title": consultation.title,
+            "deadline": consultation.deadline.isoformat(),
+            "link": supplier_link(invitation),
+        }
     transaction.on_commit(
         lambda: send_mail(
-            subject=_("%(buyer)s asks you to answer a human-rights questionnaire") % {"buyer": organisation},
-            message=_(
-                "%(buyer)s is consulting the market before tendering: %(title)s.\n\n"
-                "Please answer the supplier questionnaire on human rights in ICT supply chains by %(deadline)s.\n"
-                "Open this link (no account is needed; you can save a draft and submit when ready):\n\n%(link)s\n"
-            )
-            % {
-                "buyer": organisation,
-                "title": consultation.title,
-                "deadline": consultation.deadline.isoformat(),
-                "link": link,
-            },
-            from_email=None,
-            recipient_list=[email],
-            fail_silently=True,
+            subject=subject, message=body, from_email=None, recipient_list=[email], fail_silently=True
         )
     )
 

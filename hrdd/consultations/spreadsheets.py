@@ -21,6 +21,7 @@ from hrdd.core.spreadsheets import (
     read_xlsx_rows,
     workbook_bytes,
 )
+from hrdd.core.texts import localize
 from hrdd.domain.maturity import (
     FieldError,
     InvalidResponse,
@@ -82,7 +83,8 @@ def role_id(value: str, framework: QuestionnaireFramework) -> str:
 
 
 def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title: str = "") -> bytes:
-    """Return the questionnaire as an XLSX workbook for a supplier to fill in."""
+    """Return the questionnaire as an XLSX workbook for a supplier to fill in, its statements in the active
+    language (the ids in columns A and B are what a filled copy is read back by)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -100,7 +102,7 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
     ws.append(HEADER)
     for cell in ws[1]:
         cell.font = bold
-    ws.append(["framework", framework.version, framework.title, framework.id])
+    ws.append(["framework", framework.version, localize(framework.title), framework.id])
     if consultation_title:
         append_row(ws, ["consultation", "", consultation_title, ""])
     ws.append(
@@ -127,13 +129,13 @@ def blank_questionnaire(framework: QuestionnaireFramework, *, consultation_title
     for question in framework.questions:
         ws.append([])
         how = _("Tick one.") if question.select == "single" else _("Tick at least one; several are allowed.")
-        ws.append([question.id, "", f"{question.title}: {question.prompt} {how}", ""])
+        ws.append([question.id, "", f"{localize(question.title)}: {localize(question.prompt)} {how}", ""])
         ws.cell(ws.max_row, 3).font = heading
         for option in question.options:
-            ws.append([question.id, option.id, option.text, ""])
+            ws.append([question.id, option.id, localize(option.text), ""])
             answer_cells.append(ws.max_row)
         for text_field in question.text_fields:
-            ws.append([question.id, f"text:{text_field.id}", text_field.label, ""])
+            ws.append([question.id, f"text:{text_field.id}", localize(text_field.label), ""])
             answer_cells.append(ws.max_row)
     for row in ws.iter_rows(min_row=2):
         row[2].alignment = wrap

@@ -34,6 +34,7 @@ from hrdd.consultations.tasks import (
 )
 from hrdd.core.downloads import attachment
 from hrdd.core.forms import form_create
+from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import base_url
 from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
@@ -280,11 +281,18 @@ def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpR
 
 
 def respond_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The supplier's questionnaire behind the secret link; no account needed."""
+    """The supplier's questionnaire behind the secret link; no account needed. Said in the supplier's language
+    (hrdd.core.languages.page_language: their choice on the page, else the invitation's, else the browser's)."""
     try:
         invitation = selectors.invitation_get_by_token(token=token)
     except selectors.LinkWithdrawn as withdrawn:
         return _withdrawn_link(request, withdrawn.invitation)
+    with supplier_page_language(request, invitation.language) as page:
+        return page.answer(_respond(request, invitation))
+
+
+def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    token = invitation.token
     consultation = invitation.consultation
     framework = get_framework(consultation.framework_id)
     form = QuestionnaireForm(
@@ -328,13 +336,16 @@ def respond_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _withdrawn_link(request: HttpRequest, invitation: Invitation) -> HttpResponse:
-    """A withdrawn invitation's link: not found, said kindly, with whom to ask."""
-    return render(
-        request,
-        "consultations/withdrawn.html",
-        {"buyer": invitation.consultation.organisation.name, "title": invitation.consultation.title},
-        status=404,
-    )
+    """A withdrawn invitation's link: not found, said kindly (in the supplier's language), with whom to ask."""
+    with supplier_page_language(request, invitation.language) as page:
+        return page.answer(
+            render(
+                request,
+                "consultations/withdrawn.html",
+                {"buyer": invitation.consultation.organisation.name, "title": invitation.consultation.title},
+                status=404,
+            )
+        )
 
 
 def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
@@ -343,6 +354,12 @@ def respond_blank_xlsx(request: HttpRequest, token: str) -> HttpResponse:
     except selectors.LinkWithdrawn as withdrawn:
         return _withdrawn_link(request, withdrawn.invitation)
     framework = get_framework(invitation.consultation.framework_id)
-    return attachment(
-        blank_questionnaire(framework, consultation_title=invitation.consultation.title), "questionnaire.xlsx"
-    )
+    with supplier_page_language(
+        request, invitation.language
+    ) as page:  # its statements in the page's language
+        return page.answer(
+            attachment(
+                blank_questionnaire(framework, consultation_title=invitation.consultation.title),
+                "questionnaire.xlsx",
+            )
+        )

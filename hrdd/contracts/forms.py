@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.selectors import company_names
@@ -18,9 +19,23 @@ from hrdd.core.forms import (
     WholeNumberField,
 )
 from hrdd.core.labels import STATUS_LABELS
+from hrdd.core.languages import active_language
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.tenders.selectors import tender_get
+
+
+def supplier_language_field() -> forms.ChoiceField:
+    """The language of the supplier's page and of the e-mails to the supplier, as the buyer sets it."""
+    return forms.ChoiceField(
+        label=_("Supplier's language"),
+        required=False,
+        choices=[("", _("— the supplier's browser decides —")), *settings.LANGUAGES],
+        help_text=_(
+            "The supplier's page, the reminders and the requests are written in it; the supplier can switch on "
+            "the page."
+        ),
+    )
 
 
 class ContractForm(OnceFormMixin, PageForm):
@@ -54,6 +69,7 @@ class ContractForm(OnceFormMixin, PageForm):
         ),
     )
     supplier_email = forms.CharField(label=_("Supplier e-mail address"), widget=forms.EmailInput)
+    supplier_language = supplier_language_field()
     award_date = IsoDateField(label=_("Award date"))
     first_delivery = IsoDateField(label=_("First delivery (optional)"), required=False)
     start_date = IsoDateField(label=_("Start date"))
@@ -71,6 +87,7 @@ class ContractForm(OnceFormMixin, PageForm):
         self.user = user
         self.fields["procurement"].widget.choices = procurement_choices(user=user, blank="—")
         self.fields["supplier_name"].widget = SuggestionsInput(suggestions=company_names(user=user))
+        self.fields["supplier_language"].initial = active_language()  # the buyer's own, unless they choose
         self.fields["tender"].widget.choices = [
             ("", _("— none: choose the scenario below")),
             *((str(t.public_id), f"{t.title} ({_('scenario')} {t.scenario})") for t in tenders),

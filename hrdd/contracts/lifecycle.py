@@ -22,6 +22,7 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
 from hrdd.contracts.models import Contract, InformationRequest, Submission
+from hrdd.contracts.services import supplier_language_choice
 from hrdd.contracts.versions import contracts_changed
 from hrdd.domain.tender import TenderInputError
 
@@ -31,6 +32,7 @@ def _state(contract: Contract) -> dict[str, Any]:
         "title": contract.title,
         "supplier": contract.supplier.legal_name,
         "supplier_email": contract.supplier_email,
+        "supplier_language": contract.supplier_language,
         "archived_at": contract.archived_at.isoformat() if contract.archived_at else None,
     }
 
@@ -55,8 +57,11 @@ def _audit(actor: User, contract: Contract, action: str, before: dict[str, Any])
 
 
 @transaction.atomic
-def contract_update(*, actor: User, contract: Contract, title: str, supplier_email: str) -> Contract:
-    """Correct a contract's title and the address its reminders go to (the supplier's link stays the same)."""
+def contract_update(
+    *, actor: User, contract: Contract, title: str, supplier_email: str, supplier_language: str | None = None
+) -> Contract:
+    """Correct a contract's title, the address its reminders go to and (when given) the supplier's language; the
+    supplier's link stays the same."""
     require_writer(actor, contract.organisation)
     contract = _locked(contract)
     title = (title or "").strip()
@@ -67,10 +72,14 @@ def contract_update(*, actor: User, contract: Contract, title: str, supplier_ema
         validate_email(supplier_email)
     except ValidationError as exc:
         raise TenderInputError(_("enter a valid e-mail address"), field="supplier_email") from exc
+    if supplier_language is not None:
+        supplier_language = supplier_language_choice(supplier_language)
     before = _state(contract)
     contract.title = title
     contract.supplier_email = supplier_email
-    contract.save(update_fields=["title", "supplier_email"])
+    if supplier_language is not None:
+        contract.supplier_language = supplier_language
+    contract.save(update_fields=["title", "supplier_email", "supplier_language"])
     contracts_changed(contract.organisation_id)  # the feeds name the contract
     _audit(actor, contract, "contract.update", before)
     return contract

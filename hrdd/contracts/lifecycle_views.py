@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from hrdd.accounts.services import require_writer
 from hrdd.contracts import lifecycle, selectors
+from hrdd.contracts.forms import supplier_language_field
 from hrdd.contracts.models import Contract
 from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
@@ -31,6 +32,7 @@ class ContractEditForm(PageForm):
         label=gettext_lazy("Supplier e-mail address"),
         help_text=gettext_lazy("Reminders and the supplier's link go to this address."),
     )
+    supplier_language = supplier_language_field()
 
 
 def _contract(request: HttpRequest, public_id: str) -> Contract:
@@ -46,7 +48,11 @@ def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, back: st
 @login_required
 def contract_edit_page(request: HttpRequest, public_id: str) -> HttpResponse:
     contract = _contract(request, public_id)
-    initial = {"title": contract.title, "supplier_email": contract.supplier_email}
+    initial = {
+        "title": contract.title,
+        "supplier_email": contract.supplier_email,
+        "supplier_language": contract.supplier_language,
+    }
     form = ContractEditForm(request.POST if request.method == "POST" else None, initial=initial)
     if form.is_bound and form.is_valid():
         try:

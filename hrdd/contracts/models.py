@@ -21,6 +21,11 @@ class Contract(OwnedModel):
         "companies.Company", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("supplier")
     )
     supplier_email = models.EmailField(_("supplier e-mail address"))
+    # The language of the supplier's page and of the e-mails sent to the supplier, set by the buyer; empty: the
+    # supplier's browser decides the page, the site's default the e-mails (hrdd.core.languages).
+    supplier_language = models.CharField(
+        _("supplier's language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     scenario = models.PositiveSmallIntegerField(_("scenario"))
     award_date = models.DateField(_("award date"))
     start_date = models.DateField(_("start date"))

@@ -25,6 +25,9 @@ class ContractIn(InputSchema):
     supplier_name: str
     supplier_country: str = ""  # ISO 3166-1 alpha-3; with the name, it finds or makes the supplier's company
     supplier_email: str
+    # The language of the supplier's page and e-mails (en, nl, fr, de); "" for none (the supplier's browser
+    # decides the page); left out: the language the request is answered in (the buyer's).
+    supplier_language: str | None = None
     award_date: dt.date
     start_date: dt.date
     end_date: dt.date
@@ -44,6 +47,7 @@ class ContractOut(Schema):
     supplier: uuid.UUID  # the supplier's company
     supplier_name: str
     supplier_email: str
+    supplier_language: str  # "" when none was set
     scenario: int
     award_date: dt.date
     start_date: dt.date

@@ -12,7 +12,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import Organisation, User
@@ -38,10 +38,12 @@ from hrdd.contracts.verdicts import (
 from hrdd.contracts.versions import contracts_changed
 from hrdd.core.csvfiles import decode_text
 from hrdd.core.errors import InputError
+from hrdd.core.languages import active_language, language_choice, mail_language
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.text import extract_text
+from hrdd.core.texts import localize
 from hrdd.core.uploads import CSV, AcceptedFile, accept_upload
 from hrdd.domain.contracts import (
     RISK_ASSESSMENT_ITEMS,
@@ -82,6 +84,7 @@ def contract_create(
     first_delivery: dt.date | None = None,
     risk_assessment_in_tender: bool = False,
     supplier_country: str = "",
+    supplier_language: str | None = None,
     procurement: Procurement | None = None,
 ) -> Contract:
     """Create a contract (from a tender or directly) and derive its obligations from the scenario's clauses.
@@ -89,7 +92,8 @@ def contract_create(
     The supplier's name is resolved to its company record (the same name and country is the same company); the
     contract joins its tender's procurement, or the one given, or a new one named after it. The contract returned
     carries `schedule_warnings`: what the buyer should check about its dates (e.g. a CC1 due after the end, or
-    months given for a scenario without CC1), for the page's message and the API's answer.
+    months given for a scenario without CC1), for the page's message and the API's answer. The supplier's page and
+    e-mails are in `supplier_language` (`supplier_language_choice`: by default the buyer's).
     """
     organisation = writer_organisation(actor)
     months_given = months  # the buyer's own choice; a tender's months are not warned about
@@ -108,6 +112,7 @@ def contract_create(
         validate_email(supplier_email)
     except ValidationError as exc:
         raise TenderInputError(_("enter a valid e-mail address"), field="supplier_email") from exc
+    supplier_language = supplier_language_choice(supplier_language)
     try:
         procurement = procurement_of_step(
             actor=actor, procurement=procurement, parts=[tender], title=title.strip(), product_category=""
@@ -142,6 +147,7 @@ def contract_create(
         title=title.strip(),
         supplier=supplier,
         supplier_email=supplier_email.strip().lower(),
+        supplier_language=supplier_language,
         scenario=scenario,
         award_date=award_date,
         start_date=start_date,
@@ -165,6 +171,7 @@ def contract_create(
         after={
             "title": contract.title,
             "supplier": contract.supplier_name,
+            "supplier_language": supplier_language,
             "scenario": scenario,
             "obligations": [o.as_dict() for o in obligations],
             "warnings": list(schedule.warnings),
@@ -172,6 +179,18 @@ def contract_create(
     )
     contract.schedule_warnings = schedule.warnings  # type: ignore[attr-defined]
     return contract
+
+
+def supplier_language_choice(value: str | None) -> str:
+    """The language set for a contract's supplier: a shipped code, '' for none (the supplier's browser decides
+    the page), or, when not given (None), the buyer's active language; an unknown code is refused naming the
+    field."""
+    if value is None:
+        return active_language()
+    try:
+        return language_choice(value, field="supplier_language")
+    except InputError as exc:
+        raise TenderInputError(str(exc), field="supplier_language") from exc
 
 
 def _accept(upload: Any, allowed: tuple[str, ...]) -> AcceptedFile:
@@ -390,13 +409,19 @@ def information_request_create(
     )
     contract = obligation.contract
     link = absolute_url(contract.get_supplier_url())
+    with translation.override(mail_language(contract.supplier_language)):  # written now, sent on commit
+        subject = _("%(buyer)s asks for more information (%(clause)s)") % {
+            "buyer": contract.organisation.name,
+            "clause": obligation.clause,
+        }
+        body = f"{question}\n\n" + _("Please answer by %(due)s through your link:\n%(link)s") % {
+            "due": due_on.isoformat(),
+            "link": link,
+        }
     transaction.on_commit(
         lambda: send_mail(
-            subject=_("%(buyer)s asks for more information (%(clause)s)")
-            % {"buyer": contract.organisation.name, "clause": obligation.clause},
-            message=f"{question}\n\n"
-            + _("Please answer by %(due)s through your link:\n%(link)s")
-            % {"due": due_on.isoformat(), "link": link},
+            subject=subject,
+            message=body,
             from_email=None,
             recipient_list=[contract.supplier_email],
             fail_silently=True,
@@ -473,50 +498,67 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
         ReminderSent.objects.filter(obligation__in=open_obligations).values_list("obligation_id", "key")
     )
     due = [(o, key) for o, key in due if (o.pk, key) not in already]
-    managers: dict[int, list[str]] = {}
-    for organisation_id, email in User.objects.filter(
+    managers: dict[int, list[tuple[str, str]]] = {}
+    for organisation_id, email, language in User.objects.filter(
         memberships__organisation_id__in={o.contract.organisation_id for o, _key in due},
         memberships__role__in=[User.Role.CONTRACT_MANAGER, User.Role.ADMIN],
         memberships__is_active=True,  # a member deactivated in that organisation is told nothing of it
         is_active=True,
-    ).values_list("memberships__organisation_id", "email"):
-        managers.setdefault(organisation_id, []).append(email)
+    ).values_list("memberships__organisation_id", "email", "language"):
+        managers.setdefault(organisation_id, []).append((email, language))
     for obligation, key in due:
         try:
             with transaction.atomic():
                 ReminderSent.objects.create(obligation=obligation, key=key)
         except IntegrityError:
             continue  # sent meanwhile by another run: never twice
-        reminder_mail(
-            obligation,
-            overdue=not key.startswith("before"),
-            recipients=[
-                obligation.contract.supplier_email,
-                *managers.get(obligation.contract.organisation_id, []),
-            ],
-        )
+        readers = [
+            (obligation.contract.supplier_email, obligation.contract.supplier_language),
+            *managers.get(obligation.contract.organisation_id, []),
+        ]
+        for language, recipients in _by_language(readers).items():
+            reminder_mail(
+                obligation, overdue=not key.startswith("before"), recipients=recipients, language=language
+            )
         sent.append((obligation, key))
     return sent
 
 
-def reminder_mail(obligation: Obligation, *, overdue: bool, recipients: list[str]) -> None:
-    """E-mail the reminder of one obligation: what is due when, and the supplier's link to submit through."""
+def _by_language(readers: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The addresses of a reminder's readers (address, language set for them) grouped by the language their
+    e-mail is written in, in the order first named: one e-mail per language."""
+    groups: dict[str, list[str]] = {}
+    for email, language in readers:
+        groups.setdefault(mail_language(language), []).append(email)
+    return groups
+
+
+def reminder_mail(
+    obligation: Obligation, *, overdue: bool, recipients: list[str], language: str | None = None
+) -> None:
+    """E-mail the reminder of one obligation: what is due when, and the supplier's link to submit through;
+    written in `language` (by default the supplier's, hrdd.core.languages.mail_language)."""
     contract = obligation.contract
     link = absolute_url(contract.get_supplier_url())
-    when = (
-        _("was due on %s and has not been received") % obligation.due_date.isoformat()
-        if overdue
-        else _("is due on %s") % obligation.due_date.isoformat()
-    )
-    send_mail(
-        subject=_("Reminder: %(clause)s %(title)s — %(contract)s")
-        % {"clause": obligation.clause, "title": obligation.title, "contract": contract.title},
-        message=_("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n")
-        % {"clause": obligation.clause, "title": obligation.title, "when": when, "link": link},
-        from_email=None,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    with translation.override(language or mail_language(contract.supplier_language)):
+        title = localize(obligation.title)  # the clause's title from the framework, in the reader's language
+        when = (
+            _("was due on %s and has not been received") % obligation.due_date.isoformat()
+            if overdue
+            else _("is due on %s") % obligation.due_date.isoformat()
+        )
+        subject = _("Reminder: %(clause)s %(title)s — %(contract)s") % {
+            "clause": obligation.clause,
+            "title": title,
+            "contract": contract.title,
+        }
+        body = _("%(clause)s %(title)s %(when)s.\nSubmit through your link:\n%(link)s\n") % {
+            "clause": obligation.clause,
+            "title": title,
+            "when": when,
+            "link": link,
+        }
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=True)
 
 
 class ReminderRefused(InputError):

@@ -31,6 +31,7 @@ from hrdd.core.archive import SHOW_ALL
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.core.forms import form_create
+from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
@@ -342,8 +343,16 @@ def calendar_link_revoke(request: HttpRequest) -> HttpResponse:
 
 
 def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The supplier's page behind the secret link: obligations, uploads, requests. No account needed."""
+    """The supplier's page behind the secret link: obligations, uploads, requests. No account needed. Said in the
+    supplier's language (hrdd.core.languages.page_language: their choice on the page, else the contract's, else
+    the browser's)."""
     contract = selectors.contract_get_by_token(token=token)
+    with supplier_page_language(request, contract.supplier_language) as page:
+        return page.answer(_supplier_page(request, contract))
+
+
+def _supplier_page(request: HttpRequest, contract: Contract) -> HttpResponse:
+    token = contract.token
     statuses = selectors.contract_statuses(contract)
     posted: SubmissionForm | AnswerForm | None = None
     if request.method == "POST":
@@ -460,7 +469,8 @@ def supplier_task_progress(request: HttpRequest, token: str, run_id: str) -> Htt
     """The progress of a site list's reading, as the supplier's page polls it."""
     contract = selectors.contract_get_by_token(token=token)
     run = _supplier_run(contract, run_id)
-    return task_run_fragment(request, _supplier_run_context(contract, run))
+    with supplier_page_language(request, contract.supplier_language) as page:
+        return page.answer(task_run_fragment(request, _supplier_run_context(contract, run)))
 
 
 @require_POST
@@ -468,12 +478,13 @@ def supplier_task_retry(request: HttpRequest, token: str, run_id: str) -> HttpRe
     """Read a site list again whose reading failed (the secret link is the permission)."""
     contract = selectors.contract_get_by_token(token=token)
     run = _supplier_run(contract, run_id)
-    try:
-        task_run_retry(run=run)
-    except InputError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Reading %s again.") % run.label)
+    with supplier_page_language(request, contract.supplier_language):  # the message is read on the page
+        try:
+            task_run_retry(run=run)
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Reading %s again.") % run.label)
     return redirect(
         reverse("contracts:supplier", args=[token]) + f"#obligation-{run.params.get('obligation')}"
     )
