@@ -41,6 +41,8 @@ SETS = {
     "unseen": FIXTURES / "ac1-unseen",
     # 12 more written after the issue-15 fixes and never tuned on: the next round's held-out set
     "fresh": FIXTURES / "ac1-unseen" / "fresh",
+    # 24 written before the next round's changes and run only twice (before, after): never tuned on
+    "fresh2": FIXTURES / "ac1-unseen" / "fresh2",
 }
 
 
