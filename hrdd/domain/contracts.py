@@ -22,6 +22,7 @@ from hrdd.domain.document_check import check_document, get_document_checks
 from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
+from hrdd.domain.texts import Text, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -98,25 +99,48 @@ def _risk_assessment_due(
     """CC1 (manual 3.3.2): "at the latest, X months after the award of the contract, and in any case prior to
     the delivery of the goods" -- so the day before the first delivery when that comes first."""
     due = add_months(award, months)
-    reason = f"{months} months after the award on {award.isoformat()}"
+    reason = Text(
+        gettext_noop("%(months)s months after the award on %(award)s"), months=months, award=award.isoformat()
+    )
     warnings: list[str] = []
     if first_delivery is not None and first_delivery <= due:
         due = first_delivery - dt.timedelta(days=1)
-        reason = (
-            f"the day before the first delivery on {first_delivery.isoformat()} (the assessment comes before "
-            f"the goods are delivered), earlier than {months} months after the award on {award.isoformat()}"
+        reason = Text(
+            gettext_noop(
+                "the day before the first delivery on %(delivery)s (the assessment comes before the goods are "
+                "delivered), earlier than %(months)s months after the award on %(award)s"
+            ),
+            delivery=first_delivery.isoformat(),
+            months=months,
+            award=award.isoformat(),
         )
         if due < award:
             due = award
-            reason = f"the award on {award.isoformat()}, as the first delivery is on the same day"
+            reason = Text(
+                gettext_noop("the award on %(award)s, as the first delivery is on the same day"),
+                award=award.isoformat(),
+            )
             warnings.append(
-                f"{clause_id}: the first delivery on {first_delivery.isoformat()} is on the award day, which "
-                "leaves no day before it for the risk assessment; it is due on the award day"
+                Text(
+                    gettext_noop(
+                        "%(clause)s: the first delivery on %(delivery)s is on the award day, which leaves no day "
+                        "before it for the risk assessment; it is due on the award day"
+                    ),
+                    clause=clause_id,
+                    delivery=first_delivery.isoformat(),
+                )
             )
     if due > end:
         warnings.append(
-            f"{clause_id}: due on {due.isoformat()}, after the contract ends on {end.isoformat()}; choose "
-            "fewer months after the award or check the dates"
+            Text(
+                gettext_noop(
+                    "%(clause)s: due on %(due)s, after the contract ends on %(end)s; choose fewer months after the "
+                    "award or check the dates"
+                ),
+                clause=clause_id,
+                due=due.isoformat(),
+                end=end.isoformat(),
+            )
         )
     return Obligation(clause_id, title, due, reason, tuple(warnings))
 
@@ -127,20 +151,32 @@ def _annual_reports(clause_id: str, title: str, *, start: dt.date, end: dt.date)
     reports = []
     years = 1
     while (due := anniversary(start, years)) <= end:
-        reports.append(
-            Obligation(clause_id, title, due, f"anniversary {years} of the start on {start.isoformat()}")
+        reason = Text(
+            gettext_noop("anniversary %(years)s of the start on %(start)s"),
+            years=years,
+            start=start.isoformat(),
         )
+        reports.append(Obligation(clause_id, title, due, reason))
         years += 1
     if not reports or reports[-1].due < end:
         if reports:
-            reason = (
-                f"the end of the contract on {end.isoformat()}: a final report for the last contract year, "
-                f"from anniversary {years - 1} on {reports[-1].due.isoformat()} (its anniversary falls after the end)"
+            reason = Text(
+                gettext_noop(
+                    "the end of the contract on %(end)s: a final report for the last contract year, from "
+                    "anniversary %(years)s on %(anniversary)s (its anniversary falls after the end)"
+                ),
+                end=end.isoformat(),
+                years=years - 1,
+                anniversary=reports[-1].due.isoformat(),
             )
         else:
-            reason = (
-                f"the end of the contract on {end.isoformat()}: one report for the contract's only year, from the "
-                f"start on {start.isoformat()} (the contract ends before its first anniversary)"
+            reason = Text(
+                gettext_noop(
+                    "the end of the contract on %(end)s: one report for the contract's only year, from the start "
+                    "on %(start)s (the contract ends before its first anniversary)"
+                ),
+                end=end.isoformat(),
+                start=start.isoformat(),
             )
         reports.append(Obligation(clause_id, title, end, reason))
     return reports
@@ -191,13 +227,24 @@ def plan_schedule(
     warnings: list[str] = []
     if months is not None and not after_award:
         warnings.append(
-            f"months after the award ({months}) apply only to the risk assessment (CC1), which scenario "
-            f"{scenario} does not include: they are ignored"
+            Text(
+                gettext_noop(
+                    "months after the award (%(months)s) apply only to the risk assessment (CC1), which scenario "
+                    "%(scenario)s does not include: they are ignored"
+                ),
+                months=months,
+                scenario=scenario,
+            )
         )
     elif months is not None and risk_assessment_in_tender:
         warnings.append(
-            f"months after the award ({months}) are ignored: the risk assessment was given in the tender, so "
-            "no CC1 is due"
+            Text(
+                gettext_noop(
+                    "months after the award (%(months)s) are ignored: the risk assessment was given in the tender, "
+                    "so no CC1 is due"
+                ),
+                months=months,
+            )
         )
     ordered = tuple(sorted(obligations, key=lambda o: (o.due, o.clause)))
     return Schedule(ordered, (*warnings, *(w for o in ordered for w in o.warnings)))
@@ -251,8 +298,25 @@ class KpiResult:
         }
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
+def _number(value: float) -> float | int:
+    """A figure as a Text's parameter: a whole float as an int, so that 50.0 reads '50' in every language, as in
+    English."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _together(parts: Sequence[str], separator: str = "; ") -> str:
+    """Texts said one after the other, as one Text: its template (theirs joined, in no catalogue) is said as it is
+    in every language, each part in the reader's; a single part is itself, none is ''."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    names = [f"part{i}" for i in range(1, len(parts) + 1)]
+    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Text(template, **dict(zip(names, parts, strict=True)))
+
+
+def _listing(names: Sequence[str]) -> str:
+    """Names separated by commas, each said in the reader's language where it is a framework's text."""
+    return _together(names, ", ")
 
 
 def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> KpiResult:
@@ -260,20 +324,38 @@ def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> Kp
     if submitted is None:
         if today > due:
             days = (today - due).days
-            return KpiResult(
-                "timeliness",
-                "problem",
-                f"missing, {_days(days)} overdue",
-                (f"due {due}, nothing submitted by {today}",),
-                days,
+            label = (
+                Text(gettext_noop("missing, 1 day overdue"))
+                if days == 1
+                else Text(gettext_noop("missing, %(days)s days overdue"), days=days)
             )
-        return KpiResult("timeliness", "pending", "not yet due", (f"due {due}",), (due - today).days)
-    if submitted <= due:
-        return KpiResult("timeliness", "ok", "on time", (f"submitted {submitted}, due {due}",), 0)
-    days = (submitted - due).days
-    return KpiResult(
-        "timeliness", "warning", f"late by {_days(days)}", (f"submitted {submitted}, due {due}",), days
+            reason = Text(
+                gettext_noop("due %(due)s, nothing submitted by %(today)s"),
+                due=due.isoformat(),
+                today=today.isoformat(),
+            )
+            return KpiResult("timeliness", "problem", label, (reason,), days)
+        return KpiResult(
+            "timeliness",
+            "pending",
+            Text(gettext_noop("not yet due")),
+            (Text(gettext_noop("due %(due)s"), due=due.isoformat()),),
+            (due - today).days,
+        )
+    reason = Text(
+        gettext_noop("submitted %(submitted)s, due %(due)s"),
+        submitted=submitted.isoformat(),
+        due=due.isoformat(),
     )
+    if submitted <= due:
+        return KpiResult("timeliness", "ok", Text(gettext_noop("on time")), (reason,), 0)
+    days = (submitted - due).days
+    label = (
+        Text(gettext_noop("late by 1 day"))
+        if days == 1
+        else Text(gettext_noop("late by %(days)s days"), days=days)
+    )
+    return KpiResult("timeliness", "warning", label, (reason,), days)
 
 
 def _has_text(value: Any) -> bool:
@@ -283,12 +365,18 @@ def _has_text(value: Any) -> bool:
 def site_list_completeness(sites: Sequence[Mapping[str, Any]], explanation: str = "") -> KpiResult:
     """Share of sites with name, address and country; an explanation is required when the list is incomplete."""
     if not sites:
-        reason = "no production site listed"
+        reason = Text(gettext_noop("no production site listed"))
         if _has_text(explanation):
             return KpiResult(
-                "completeness", "warning", "0% complete, explained", (reason, "explanation given"), 0.0
+                "completeness",
+                "warning",
+                Text(gettext_noop("%(share)s%% complete, explained"), share=0),
+                (reason, Text(gettext_noop("explanation given"))),
+                0.0,
             )
-        return KpiResult("completeness", "problem", "no sites, no explanation", (reason,), 0.0)
+        return KpiResult(
+            "completeness", "problem", Text(gettext_noop("no sites, no explanation")), (reason,), 0.0
+        )
     # one pass over the rows: a 20,000-row list is rated in linear time
     incomplete_rows = [
         i + 1
@@ -297,15 +385,25 @@ def site_list_completeness(sites: Sequence[Mapping[str, Any]], explanation: str 
     ]
     complete_count = len(sites) - len(incomplete_rows)
     share = round(100 * complete_count / len(sites), 1)
-    reasons = [f"{complete_count} of {len(sites)} sites have a name, an address and a country"]
+    reasons: list[str] = [
+        Text(
+            gettext_noop("%(complete)s of %(total)s sites have a name, an address and a country"),
+            complete=complete_count,
+            total=len(sites),
+        )
+    ]
     if not incomplete_rows:
-        return KpiResult("completeness", "ok", "100% complete", tuple(reasons), share)
-    reasons.append("incomplete rows: " + ", ".join(str(r) for r in incomplete_rows[:20]))
+        label = Text(gettext_noop("%(share)s%% complete"), share=100)
+        return KpiResult("completeness", "ok", label, tuple(reasons), share)
+    rows = ", ".join(str(r) for r in incomplete_rows[:20])  # row numbers, as the spreadsheet numbers them
+    reasons.append(Text(gettext_noop("incomplete rows: %(rows)s"), rows=rows))
     if _has_text(explanation):
-        reasons.append("the supplier explains why the list is incomplete")
-        return KpiResult("completeness", "warning", f"{share:g}% complete, explained", tuple(reasons), share)
-    reasons.append("no explanation for the incomplete list (required by CC2)")
-    return KpiResult("completeness", "problem", f"{share:g}% complete, not explained", tuple(reasons), share)
+        reasons.append(Text(gettext_noop("the supplier explains why the list is incomplete")))
+        label = Text(gettext_noop("%(share)s%% complete, explained"), share=_number(share))
+        return KpiResult("completeness", "warning", label, tuple(reasons), share)
+    reasons.append(Text(gettext_noop("no explanation for the incomplete list (required by CC2)")))
+    label = Text(gettext_noop("%(share)s%% complete, not explained"), share=_number(share))
+    return KpiResult("completeness", "problem", label, tuple(reasons), share)
 
 
 # --- CC1: the risk assessment read from the document itself ---------------------------------------------------
@@ -493,10 +591,10 @@ class CheckItem:
 
 
 _COUNTED: Mapping[str, tuple[str, str]] = {  # summary field -> (minimum's name, what is counted)
-    "components": ("components", "component(s)"),
-    "raw_materials": ("raw_materials", "raw material(s)"),
-    "sourcing_countries": ("countries", "sourcing country(ies)"),
-    "risks": ("risks", "risk(s)"),
+    "components": ("components", gettext_noop("component(s)")),
+    "raw_materials": ("raw_materials", gettext_noop("raw material(s)")),
+    "sourcing_countries": ("countries", gettext_noop("sourcing country(ies)")),
+    "risks": ("risks", gettext_noop("risk(s)")),
 }
 
 
@@ -512,26 +610,50 @@ def _found_name(item: str, found: str) -> str:
 def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]) -> CheckItem:
     """A risk assessment's item: counted in the document when the document was read (the typed summary is then a
     hint, and what it names that the document does not is said), else in the summary."""
-    minimum_name, counted = _COUNTED[item]
+    minimum_name, counted_template = _COUNTED[item]
+    counted = Text(counted_template)
     required = need[minimum_name]
     document = summary.get("found_in_document")
     if not isinstance(document, Mapping):
         n = len([c for c in summary.get(item, []) if _has_text(c)])
-        return CheckItem(item, n >= required, f"{n} {counted}, at least {required} required")
+        detail = Text(
+            gettext_noop("%(count)s %(counted)s, at least %(required)s required"),
+            count=n,
+            counted=counted,
+            required=required,
+        )
+        return CheckItem(item, n >= required, detail)
     found = [_found_name(item, str(f)) for f in document.get(item, [])]  # child_labour -> child labour
     n = len(found)
-    detail = f"{n} {counted} in the document" + (f" ({', '.join(found)})" if found else "")
-    detail += f", at least {required} required"
+    if found:
+        counted_in_document = Text(
+            gettext_noop("%(count)s %(counted)s in the document (%(found)s), at least %(required)s required"),
+            count=n,
+            counted=counted,
+            found=_listing(found),
+            required=required,
+        )
+    else:
+        counted_in_document = Text(
+            gettext_noop("%(count)s %(counted)s in the document, at least %(required)s required"),
+            count=n,
+            counted=counted,
+            required=required,
+        )
+    parts = [counted_in_document]
     unsupported = (summary.get("not_in_document") or {}).get(item) or []
     if unsupported:
-        detail += (
-            "; the supplier's summary also names " + ", ".join(unsupported) + ", not found in the document"
+        parts.append(
+            Text(
+                gettext_noop("the supplier's summary also names %(entries)s, not found in the document"),
+                entries=", ".join(unsupported),  # as the supplier typed them
+            )
         )
-    return CheckItem(item, n >= required, detail)
+    return CheckItem(item, n >= required, _together(parts))
 
 
 def _named(elements: Sequence[DueDiligenceElement]) -> str:
-    return ", ".join(e.label for e in elements)
+    return _listing([e.label for e in elements])
 
 
 def _due_diligence_item(item: str, summary: Mapping[str, Any]) -> CheckItem:
@@ -541,26 +663,55 @@ def _due_diligence_item(item: str, summary: Mapping[str, Any]) -> CheckItem:
     elements = due_diligence_elements(summary)
     if not elements:
         described = _has_text(summary.get("processes"))
-        return CheckItem(item, described, "processes described" if described else "processes not described")
+        detail = (
+            Text(gettext_noop("processes described"))
+            if described
+            else Text(gettext_noop("processes not described"))
+        )
+        return CheckItem(item, described, detail)
     processes = [e for e in elements if e.process]
     found = [e for e in processes if e.found]
     missing = [e for e in processes if not e.found]
-    detail = f"the document describes {len(found)} of the {len(processes)} processes the clause names"
     if found:
-        detail += f": {_named(found)}"
+        counted = Text(
+            gettext_noop(
+                "the document describes %(found)s of the %(total)s processes the clause names: %(names)s"
+            ),
+            found=len(found),
+            total=len(processes),
+            names=_named(found),
+        )
+    else:
+        counted = Text(
+            gettext_noop("the document describes %(found)s of the %(total)s processes the clause names"),
+            found=len(found),
+            total=len(processes),
+        )
+    parts: list[str] = [counted]
     if missing:
-        detail += f"; not found: {_named(missing)}"
+        parts.append(Text(gettext_noop("not found: %(names)s"), names=_named(missing)))
     others = [e for e in elements if not e.process]
     if others:
-        detail += "; other elements of award criterion 7: found " + (
-            _named([e for e in others if e.found]) or "none"
-        )
+        if others_found := [e for e in others if e.found]:
+            parts.append(
+                Text(
+                    gettext_noop("other elements of award criterion 7: found %(names)s"),
+                    names=_named(others_found),
+                )
+            )
+        else:
+            parts.append(Text(gettext_noop("other elements of award criterion 7: found none")))
         if not_found := [e for e in others if not e.found]:
-            detail += f"; not found {_named(not_found)}"
+            parts.append(Text(gettext_noop("not found %(names)s"), names=_named(not_found)))
     typed_only = [e for e in elements if e.in_summary_only]
     if typed_only:
-        detail += f"; the supplier's summary also describes {_named(typed_only)}, not found in the document"
-    return CheckItem(item, not missing, detail)
+        parts.append(
+            Text(
+                gettext_noop("the supplier's summary also describes %(names)s, not found in the document"),
+                names=_named(typed_only),
+            )
+        )
+    return CheckItem(item, not missing, _together(parts))
 
 
 def summary_disagrees(summary: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -589,7 +740,8 @@ def contents_check(
             items.append(_counted_item(item, summary, need))
         elif item == "site_list":
             n = len(summary.get("sites", []))
-            items.append(CheckItem(item, n >= 1, f"{n} production site(s) listed"))
+            listed = Text(gettext_noop("%(count)s production site(s) listed"), count=n)
+            items.append(CheckItem(item, n >= 1, listed))
         elif item == "explanation_if_incomplete":
             sites = summary.get("sites", [])
             incomplete = any(
@@ -597,43 +749,60 @@ def contents_check(
             )
             explained = _has_text(summary.get("explanation"))
             met = explained or (bool(sites) and not incomplete)
-            detail = (
-                "list complete"
-                if sites and not incomplete
-                else ("explained" if explained else "incomplete and not explained")
-            )
+            if sites and not incomplete:
+                detail = Text(gettext_noop("list complete"))
+            elif explained:
+                detail = Text(gettext_noop("explained"))
+            else:
+                detail = Text(gettext_noop("incomplete and not explained"))
             items.append(CheckItem(item, met, detail))
         elif item == "actions":
             n = int(summary.get("actions_count") or 0)
-            items.append(CheckItem(item, n >= 1, f"{n} mitigating action(s) reported"))
+            reported = Text(gettext_noop("%(count)s mitigating action(s) reported"), count=n)
+            items.append(CheckItem(item, n >= 1, reported))
         elif item == "stakeholder_engagement":
             evidenced = _has_text(summary.get("stakeholder_evidence"))
-            items.append(
-                CheckItem(
-                    item,
-                    evidenced,
-                    "evidence of stakeholder engagement given"
-                    if evidenced
-                    else "no evidence of stakeholder engagement",
-                )
+            evidence = (
+                Text(gettext_noop("evidence of stakeholder engagement given"))
+                if evidenced
+                else Text(gettext_noop("no evidence of stakeholder engagement"))
             )
+            items.append(CheckItem(item, evidenced, evidence))
         elif item == "due_diligence_processes":
             items.append(_due_diligence_item(item, summary))
         else:
-            items.append(CheckItem(item, False, "unknown checklist item"))
+            items.append(CheckItem(item, False, Text(gettext_noop("unknown checklist item"))))
     met_count = sum(1 for i in items if i.met)
     status: Status = "ok" if met_count == len(items) else ("warning" if met_count else "problem")
-    reasons = [f"{title_of(i.item, 'content')}: {i.detail}" for i in items]
-    label = f"{met_count} of {len(items)} items met"
+    reasons: list[str] = [
+        Text(gettext_noop("%(item)s: %(detail)s"), item=title_of(i.item, "content"), detail=i.detail)
+        for i in items
+    ]
+    label = Text(gettext_noop("%(met)s of %(total)s items met"), met=met_count, total=len(items))
     disagreement = summary_disagrees(summary) if any(i in _COUNTED for i in checklist) else {}
     if disagreement:
         named = sum(len(v) for v in disagreement.values())
-        reasons.append(
-            "the supplier's summary disagrees with the document: "
-            + (f"{named} of its entries are" if named > 1 else "1 of its entries is")
-            + " not found in the document, which is what counts"
+        if named > 1:
+            disagrees = Text(
+                gettext_noop(
+                    "the supplier's summary disagrees with the document: %(count)s of its entries are not found "
+                    "in the document, which is what counts"
+                ),
+                count=named,
+            )
+        else:
+            disagrees = Text(
+                gettext_noop(
+                    "the supplier's summary disagrees with the document: 1 of its entries is not found in the "
+                    "document, which is what counts"
+                )
+            )
+        reasons.append(disagrees)
+        label = Text(
+            gettext_noop("%(met)s of %(total)s items met, the summary disagrees with the document"),
+            met=met_count,
+            total=len(items),
         )
-        label += ", the summary disagrees with the document"
         if status == "ok":
             status = "warning"
     return KpiResult("contents", status, label, tuple(reasons), met_count), tuple(items)
@@ -650,25 +819,53 @@ def responsiveness(requests: Sequence[InformationRequestState], *, today: dt.dat
     """Requests for more information: how many were asked and answered, days to answer, how many are overdue."""
     if not requests:
         return KpiResult(
-            "responsiveness", "pending", "no request made", ("no request for more information",), None
+            "responsiveness",
+            "pending",
+            Text(gettext_noop("no request made")),
+            (Text(gettext_noop("no request for more information")),),
+            None,
         )
     answered = [r for r in requests if r.answered is not None]
     overdue = [r for r in requests if r.answered is None and today > r.due]
     late_answers = [r for r in answered if r.answered and r.answered > r.due]
     days = [(r.answered - r.asked).days for r in answered if r.answered]
     average = round(sum(days) / len(days), 1) if days else None
-    reasons = [f"{len(requests)} asked, {len(answered)} answered"]
+    reasons: list[str] = [
+        Text(
+            gettext_noop("%(asked)s asked, %(answered)s answered"),
+            asked=len(requests),
+            answered=len(answered),
+        )
+    ]
     if average is not None:
-        reasons.append(f"{average:g} days to answer on average")
+        reasons.append(Text(gettext_noop("%(days)s days to answer on average"), days=_number(average)))
     if overdue:
-        reasons.append(f"{len(overdue)} overdue (asked {', '.join(r.asked.isoformat() for r in overdue)})")
+        reasons.append(
+            Text(
+                gettext_noop("%(count)s overdue (asked %(dates)s)"),
+                count=len(overdue),
+                dates=", ".join(r.asked.isoformat() for r in overdue),
+            )
+        )
     if late_answers:
-        reasons.append(f"{len(late_answers)} answered after the requested date")
+        reasons.append(
+            Text(gettext_noop("%(count)s answered after the requested date"), count=len(late_answers))
+        )
     waiting = len(answered) < len(requests)  # open requests not yet due
     status: Status = (
         "problem" if overdue else ("warning" if late_answers else ("pending" if waiting else "ok"))
     )
-    label = f"{len(answered)}/{len(requests)} answered" + (f", {len(overdue)} overdue" if overdue else "")
+    if overdue:
+        label = Text(
+            gettext_noop("%(answered)s/%(asked)s answered, %(overdue)s overdue"),
+            answered=len(answered),
+            asked=len(requests),
+            overdue=len(overdue),
+        )
+    else:
+        label = Text(
+            gettext_noop("%(answered)s/%(asked)s answered"), answered=len(answered), asked=len(requests)
+        )
     return KpiResult("responsiveness", status, label, tuple(reasons), average)
 
 
@@ -697,6 +894,42 @@ def worst_status(kpis: Sequence[KpiResult]) -> Status:
     return max((k.status for k in kpis), key=STATUS_ORDER.__getitem__, default="pending")
 
 
+def text_form(value: str) -> dict[str, Any] | None:
+    """A Text's template and parameters, JSON-ready (a nested Text as its own form), so that a stored verdict can
+    be said again in the reader's language; None for a plain string."""
+    if not isinstance(value, Text):
+        return None
+    return {
+        "template": value.template,
+        "params": {name: text_form(v) or v for name, v in value.params.items()},
+    }
+
+
+def _text_from_form(form: Mapping[str, Any]) -> Text:
+    params = {
+        name: _text_from_form(v) if isinstance(v, Mapping) else v for name, v in dict(form["params"]).items()
+    }
+    return Text(str(form["template"]), **params)
+
+
+def text_from_form(english: str, form: Any) -> str:
+    """The Text a stored form gives back when it still says the stored English sentence; else that sentence (a
+    verdict stored before its texts were, or one whose sentence was changed by hand)."""
+    if not isinstance(form, Mapping):
+        return english
+    try:
+        text = _text_from_form(form)
+    except (KeyError, TypeError, ValueError):
+        return english
+    return text if text == english else english
+
+
+def _texts_from_forms(english: Sequence[str], forms: Any) -> tuple[str, ...]:
+    if not isinstance(forms, list) or len(forms) != len(english):
+        return tuple(english)
+    return tuple(text_from_form(e, f) for e, f in zip(english, forms, strict=True))
+
+
 @dataclass(frozen=True)
 class ObligationVerdict:
     """Every KPI of one obligation with its reasons, the contents checklist, and the worst status of them."""
@@ -706,23 +939,50 @@ class ObligationVerdict:
     checklist: tuple[CheckItem, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the JSON-ready form kept with the obligation."""
+        """Return the JSON-ready form kept with the obligation: each KPI's `as_dict` and, so that pages say them
+        in the reader's language (issue 16), the template and parameters of its label (`label_text`) and reasons
+        (`reasons_texts`), and in the contents KPI those of the checklist's details (`checklist_texts`); the
+        checklist keeps its own shape (item, met, detail)."""
+        kpis = []
+        for k in self.kpis:
+            stored = k.as_dict() | {
+                "label_text": text_form(k.label),
+                "reasons_texts": [text_form(r) for r in k.reasons],
+            }
+            if k.kpi == "contents" and self.checklist:
+                stored["checklist_texts"] = [text_form(c.detail) for c in self.checklist]
+            kpis.append(stored)
         return {
             "status": self.status,
-            "kpis": [k.as_dict() for k in self.kpis],
+            "kpis": kpis,
             "checklist": [{"item": c.item, "met": c.met, "detail": c.detail} for c in self.checklist],
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ObligationVerdict:
-        """Read back the form `as_dict` returns."""
+        """Read back the form `as_dict` returns, its labels, reasons and details as Texts where their templates
+        were stored (a verdict stored before they were reads back in English)."""
+        kpis = tuple(
+            KpiResult(
+                k["kpi"],
+                k["status"],
+                text_from_form(k["label"], k.get("label_text")),
+                _texts_from_forms(k["reasons"], k.get("reasons_texts")),
+                k.get("value"),
+            )
+            for k in data.get("kpis", [])
+        )
+        checklist = data.get("checklist", [])
+        contents: Mapping[str, Any] = next(
+            (k for k in data.get("kpis", []) if k.get("kpi") == "contents"), {}
+        )
+        details = _texts_from_forms([c["detail"] for c in checklist], contents.get("checklist_texts"))
         return cls(
             status=data["status"],
-            kpis=tuple(
-                KpiResult(k["kpi"], k["status"], k["label"], tuple(k["reasons"]), k.get("value"))
-                for k in data.get("kpis", [])
+            kpis=kpis,
+            checklist=tuple(
+                CheckItem(c["item"], c["met"], detail) for c, detail in zip(checklist, details, strict=True)
             ),
-            checklist=tuple(CheckItem(c["item"], c["met"], c["detail"]) for c in data.get("checklist", [])),
         )
 
 
