@@ -22,7 +22,7 @@ from hrdd.domain.document_check import check_document, get_document_checks
 from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
-from hrdd.domain.texts import Text, gettext_noop
+from hrdd.domain.texts import PARAMETER, Text, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,55 @@ def _validate(
         )
 
 
+# Why an obligation falls due on its day: kept with it in English (hrdd.contracts Obligation.reason) and read back
+# as the Text that wrote it by `obligation_reason`, so that a page says it in the reader's language.
+AFTER_AWARD = gettext_noop("%(months)s months after the award on %(award)s")
+BEFORE_DELIVERY = gettext_noop(
+    "the day before the first delivery on %(delivery)s (the assessment comes before the goods are delivered), "
+    "earlier than %(months)s months after the award on %(award)s"
+)
+ON_AWARD = gettext_noop("the award on %(award)s, as the first delivery is on the same day")
+ANNIVERSARY = gettext_noop("anniversary %(years)s of the start on %(start)s")
+FINAL_REPORT = gettext_noop(
+    "the end of the contract on %(end)s: a final report for the last contract year, from anniversary %(years)s "
+    "on %(anniversary)s (its anniversary falls after the end)"
+)
+ONLY_YEAR = gettext_noop(
+    "the end of the contract on %(end)s: one report for the contract's only year, from the start on %(start)s "
+    "(the contract ends before its first anniversary)"
+)
+SCHEDULE_REASONS = (AFTER_AWARD, BEFORE_DELIVERY, ON_AWARD, ANNIVERSARY, FINAL_REPORT, ONLY_YEAR)
+
+
+def _reading(template: str) -> re.Pattern[str]:
+    """A pattern that reads a schedule reason's English sentence back into its parameters (each a date or a
+    number: a word without spaces)."""
+    parts, last = [], 0
+    for found in PARAMETER.finditer(template):
+        parts += [re.escape(template[last : found.start()].replace("%%", "%")), f"(?P<{found['name']}>\\S+)"]
+        last = found.end()
+    parts.append(re.escape(template[last:].replace("%%", "%")))
+    return re.compile("".join(parts))
+
+
+_REASON_READINGS = tuple((template, _reading(template)) for template in SCHEDULE_REASONS)
+
+
+def obligation_reason(stored: str) -> str:
+    """The reason kept with an obligation, as the Text of the schedule's rule that wrote it (a whole number read
+    back as a number), so that it can be said in the reader's language; a sentence no rule writes now (cut at the
+    length kept, or written by an older rule) is returned as kept."""
+    for template, reading in _REASON_READINGS:
+        found = reading.fullmatch(stored)
+        if found is None:
+            continue
+        params = {k: int(v) if v.isdigit() else v for k, v in found.groupdict().items()}
+        text = Text(template, **params)
+        if text == stored:
+            return text
+    return stored
+
+
 def _risk_assessment_due(
     clause_id: str,
     title: str,
@@ -99,27 +148,19 @@ def _risk_assessment_due(
     """CC1 (manual 3.3.2): "at the latest, X months after the award of the contract, and in any case prior to
     the delivery of the goods" -- so the day before the first delivery when that comes first."""
     due = add_months(award, months)
-    reason = Text(
-        gettext_noop("%(months)s months after the award on %(award)s"), months=months, award=award.isoformat()
-    )
+    reason = Text(AFTER_AWARD, months=months, award=award.isoformat())
     warnings: list[str] = []
     if first_delivery is not None and first_delivery <= due:
         due = first_delivery - dt.timedelta(days=1)
         reason = Text(
-            gettext_noop(
-                "the day before the first delivery on %(delivery)s (the assessment comes before the goods are "
-                "delivered), earlier than %(months)s months after the award on %(award)s"
-            ),
+            BEFORE_DELIVERY,
             delivery=first_delivery.isoformat(),
             months=months,
             award=award.isoformat(),
         )
         if due < award:
             due = award
-            reason = Text(
-                gettext_noop("the award on %(award)s, as the first delivery is on the same day"),
-                award=award.isoformat(),
-            )
+            reason = Text(ON_AWARD, award=award.isoformat())
             warnings.append(
                 Text(
                     gettext_noop(
@@ -151,33 +192,19 @@ def _annual_reports(clause_id: str, title: str, *, start: dt.date, end: dt.date)
     reports = []
     years = 1
     while (due := anniversary(start, years)) <= end:
-        reason = Text(
-            gettext_noop("anniversary %(years)s of the start on %(start)s"),
-            years=years,
-            start=start.isoformat(),
-        )
+        reason = Text(ANNIVERSARY, years=years, start=start.isoformat())
         reports.append(Obligation(clause_id, title, due, reason))
         years += 1
     if not reports or reports[-1].due < end:
         if reports:
             reason = Text(
-                gettext_noop(
-                    "the end of the contract on %(end)s: a final report for the last contract year, from "
-                    "anniversary %(years)s on %(anniversary)s (its anniversary falls after the end)"
-                ),
+                FINAL_REPORT,
                 end=end.isoformat(),
                 years=years - 1,
                 anniversary=reports[-1].due.isoformat(),
             )
         else:
-            reason = Text(
-                gettext_noop(
-                    "the end of the contract on %(end)s: one report for the contract's only year, from the start "
-                    "on %(start)s (the contract ends before its first anniversary)"
-                ),
-                end=end.isoformat(),
-                start=start.isoformat(),
-            )
+            reason = Text(ONLY_YEAR, end=end.isoformat(), start=start.isoformat())
         reports.append(Obligation(clause_id, title, end, reason))
     return reports
 
