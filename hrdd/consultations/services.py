@@ -326,6 +326,32 @@ def invitation_reopen(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
+@transaction.atomic
+def invitation_answers_withdraw(*, invitation: Invitation, actor_label: str) -> Invitation:
+    """Take back the answers of a supplier who withdrew their consent to share them (hrdd.profiles): from now on
+    the buyer no longer sees them and they no longer count (the response is no longer submitted, its verdict is
+    removed, as reopening does). The link stays open: the supplier may answer again. Audited without the answers."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    before = {"status": invitation.status, "answers": len(invitation.answers or {})}
+    invitation.answers = {}
+    invitation.role = ""
+    invitation.status = Invitation.Status.INVITED
+    invitation.submitted_at = None
+    invitation.late = False
+    invitation.save()
+    invitation_verdict_store(invitation=invitation)
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        organisation=invitation.consultation.organisation,
+        action="response.withdraw_by_supplier",
+        target=invitation,
+        before=before,
+        after={"status": invitation.status, "answers": 0},
+    )
+    return invitation
+
+
 def response_verdicts_refresh(*, invitation_ids: Sequence[int], actor_label: str = "hrdd verify") -> int:
     """Store afresh the verdicts of these responses (those `consultation_scores_verify` reported), each change
     audited with the verdict before and after; return how many changed."""
