@@ -26,6 +26,7 @@ from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
 
+from hrdd.accounts.api import router as shares_router
 from hrdd.companies.api import router as companies_router
 from hrdd.consultations.api import respond_router, scoring_router
 from hrdd.consultations.api import router as consultations_router
@@ -158,3 +159,4 @@ api.add_router("/smelters", smelters_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/incidents/public", grievances_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/shares", shares_router)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import factory
 
-from hrdd.accounts.models import MemberInvitation, Membership, Organisation, User
+from hrdd.accounts.models import MemberInvitation, Membership, Organisation, OrganisationGroup, Share, User
 from hrdd.companies.models import Company
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
 from hrdd.contracts.models import (
@@ -117,6 +117,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory, membership=None)
     organisation = factory.SubFactory(OrganisationFactory)
     role = User.Role.VIEWER
+
+
+class OrganisationGroupFactory(factory.django.DjangoModelFactory):
+    """A group of organisations (e.g. the buyers of a central purchasing body); add members with .members.add."""
+
+    class Meta:
+        model = OrganisationGroup
+
+    name = factory.Sequence(lambda n: f"Buyers' group {n}")
+    owner = factory.SubFactory(OrganisationFactory)
+
+
+class ShareFactory(factory.django.DjangoModelFactory):
+    """A company of one organisation shared, read-only, with another (give `record` to share another one)."""
+
+    class Meta:
+        model = Share
+
+    class Params:
+        record = factory.SubFactory("tests.factories.CompanyFactory")
+
+    record_type = factory.LazyAttribute(lambda o: o.record._meta.label_lower)
+    record_id = factory.SelfAttribute("record.pk")
+    record_public_id = factory.SelfAttribute("record.public_id")
+    owner = factory.SelfAttribute("record.organisation")
+    grantee_organisation = factory.SubFactory(OrganisationFactory)
 
 
 class ProcurementFactory(factory.django.DjangoModelFactory):

@@ -3,6 +3,7 @@ drawn the hrdd way, whose writes go through the audited services)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -142,3 +143,72 @@ class PasswordChangeForm(PageFormMixin, auth_forms.PasswordChangeForm):
 
     def save(self, commit: bool = True) -> User:
         return user_password_set(user=self.user, password=self.cleaned_data["new_password1"], reason="change")
+
+
+# --- sharing (issue 16) -------------------------------------------------------------------------------------------
+
+
+class ShareForm(PageForm):
+    """A record's share panel: the organisations and/or the group to share it with, and a note for them."""
+
+    organisations = forms.MultipleChoiceField(
+        label=_("Organisations"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    group = forms.ChoiceField(label=_("Or a group of organisations"), required=False)
+    note = forms.CharField(
+        label=_("Note for them (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_("Say why you share it, e.g. “a joint supplier: let us follow up together”."),
+    )
+
+    def __init__(
+        self, *args: Any, organisations: Iterable[Any] = (), groups: Iterable[Any] = (), **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", "share_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].choices = [(str(o.public_id), o.name) for o in organisations]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(g.public_id), _group_label(g)) for g in groups),
+        ]
+
+
+def _group_label(group: Any) -> str:
+    return f"{group.name} ({group.owner.name})"
+
+
+class SharedListForm(ListForm):
+    """The "shared with us" and "shared by us" lists' filter (a kind of record) and order."""
+
+    sorts = (
+        Sort("newest", _("Shared most recently"), ("-shared_at", "-id")),
+        Sort("oldest", _("Shared longest ago"), ("shared_at", "id")),
+    )
+    per_page = 25
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+
+    def __init__(self, *args: Any, kinds: Iterable[tuple[str, Any]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("any")), *kinds]
+
+
+class GroupForm(PageForm):
+    name = forms.CharField(
+        label=_("Name of the group"),
+        max_length=200,
+        help_text=_("E.g. “Buyers of the central purchasing body”."),
+    )
+
+
+class GroupMemberForm(PageForm):
+    organisation = forms.ChoiceField(label=_("Organisation to add"))
+
+    def __init__(self, *args: Any, organisations: Iterable[Any] = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "member_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(o.public_id), o.name) for o in organisations),
+        ]

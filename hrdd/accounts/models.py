@@ -185,3 +185,91 @@ class MemberInvitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None
+
+
+# --- sharing between the organisations of one installation (issue 16) --------------------------------------------
+
+
+class OrganisationGroup(models.Model):
+    """Organisations that share records with each other as one, e.g. all buyers of a central purchasing body.
+    Owned by one organisation, whose administrators choose the members."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="owned_groups")
+    members = models.ManyToManyField(Organisation, related_name="sharing_groups", blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("group of organisations")
+        verbose_name_plural = _("groups of organisations")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="one_group_name_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Share(models.Model):
+    """One record an organisation shares, read-only, with another organisation or a group, until it is revoked.
+
+    The record is named by its model (`record_type`, e.g. "companies.company") and primary key; the wall
+    (hrdd.core.models.shared_condition) reads these rows in the same query as the records. A revoked share is kept,
+    so that the audit log and the owner's page show who saw what, when."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    record_type = models.CharField(max_length=100)
+    record_id = models.PositiveBigIntegerField()
+    record_public_id = models.UUIDField()
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_given")
+    grantee_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="shares_received"
+    )
+    grantee_group = models.ForeignKey(
+        OrganisationGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="shares"
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    shared_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    shared_at = models.DateTimeField(_("shared"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-shared_at", "-id"]
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(grantee_organisation__isnull=False, grantee_group__isnull=True)
+                    | models.Q(grantee_organisation__isnull=True, grantee_group__isnull=False)
+                ),
+                name="share_to_one_organisation_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "owner", "grantee_organisation"],
+                condition=models.Q(revoked_at=None, grantee_organisation__isnull=False),
+                name="one_active_share_per_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["record_type", "record_id", "owner", "grantee_group"],
+                condition=models.Q(revoked_at=None, grantee_group__isnull=False),
+                name="one_active_share_per_group",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["record_type", "record_id", "owner"], name="share_record"),
+            models.Index(fields=["grantee_organisation", "revoked_at"], name="share_grantee"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type}#{self.record_id} of {self.owner_id} to {self.grantee}"
+
+    @property
+    def grantee(self) -> Organisation | OrganisationGroup | None:
+        return self.grantee_organisation or self.grantee_group
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

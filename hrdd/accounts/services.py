@@ -2,23 +2,32 @@
 
 import smtplib
 import uuid
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrdd.accounts.models import MemberInvitation, Membership, Organisation, Role, User
-from hrdd.accounts.selectors import user_by_email
+from hrdd.accounts.models import (
+    MemberInvitation,
+    Membership,
+    Organisation,
+    OrganisationGroup,
+    Role,
+    Share,
+    User,
+)
+from hrdd.accounts.selectors import share_kind_of, user_by_email
 from hrdd.accounts.tokens import invitation_lifetime, invitation_token, new_nonce
 from hrdd.audit.services import audit_record
 from hrdd.core import links
-from hrdd.core.errors import InputError
-from hrdd.core.models import require_writable
+from hrdd.core.errors import InputError, NotFound
+from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 
 
 def require_writer(user: User, organisation: Organisation) -> None:
@@ -529,3 +538,220 @@ def user_password_reset_requested(*, user: User) -> None:
         action="user.password_reset_request",
         target=user,
     )
+
+
+# --- sharing records with other organisations and groups (issue 16) ---------------------------------------------
+#
+# Only writers of the owner organisation share; what a grantee then sees is decided by the wall in one place
+# (hrdd.core.models.shared_condition). Each write records an audit event in the owner's log.
+
+
+def _share_state(share: Share) -> dict[str, object]:
+    return {
+        "record_type": share.record_type,
+        "record": str(share.record_public_id),
+        "grantee_organisation": share.grantee_organisation.name if share.grantee_organisation else None,
+        "grantee_group": share.grantee_group.name if share.grantee_group else None,
+        "note": share.note,
+        "revoked": share.revoked_at.isoformat() if share.revoked_at else None,
+    }
+
+
+def _group_usable(group: OrganisationGroup, organisation_id: int) -> bool:
+    return group.owner_id == organisation_id or group.members.filter(pk=organisation_id).exists()
+
+
+@transaction.atomic
+def share_create(
+    *,
+    actor: User,
+    record: models.Model,
+    organisation: Organisation | None = None,
+    group: OrganisationGroup | None = None,
+    note: str = "",
+) -> Share:
+    """Share one record of the actor's organisation, read-only, with another organisation or a group."""
+    owner = actor.organisation
+    if owner is None or not actor.can_write_in(owner):
+        raise PermissionDenied(_("Your role does not allow sharing this organisation's records."))
+    kind = share_kind_of(record)
+    owner_id = getattr(record, "organisation_id", owner.pk)
+    if owner_id != owner.pk:
+        raise NotFound(str(kind.label))
+    refusal = kind.refusal(record, owner.pk)
+    if refusal:
+        raise InputError(refusal, field="record")
+    if (organisation is None) == (group is None):
+        raise InputError(_("Choose one organisation or one group to share with."), field="organisation")
+    note = " ".join((note or "").split())
+    if len(note) > 500:
+        raise InputError(_("The note is longer than 500 characters."), field="note")
+    active = Share.objects.select_for_update().filter(
+        record_type=kind.record_type, record_id=record.pk, owner=owner, revoked_at=None
+    )
+    if organisation is not None:
+        if organisation.pk == owner.pk:
+            raise InputError(
+                _("%s is your own organisation: its members already see its records.") % owner.name,
+                field="organisation",
+            )
+        earlier = active.filter(grantee_organisation=organisation).first()
+        grantee_name, field = organisation.name, "organisation"
+    else:
+        assert group is not None
+        if not _group_usable(group, owner.pk):
+            raise InputError(_("Unknown group %r.") % group.name, field="group")
+        earlier = active.filter(grantee_group=group).first()
+        grantee_name, field = group.name, "group"
+    if earlier is not None:
+        raise InputError(
+            _("%(record)s is already shared with %(grantee)s (since %(day)s).")
+            % {"record": record, "grantee": grantee_name, "day": earlier.shared_at.date().isoformat()},
+            field=field,
+        )
+    share = Share.objects.create(
+        record_type=kind.record_type,
+        record_id=record.pk,
+        record_public_id=record.public_id,  # type: ignore[attr-defined]
+        owner=owner,
+        grantee_organisation=organisation,
+        grantee_group=group,
+        note=note,
+        shared_by=actor,
+    )
+    audit_record(
+        actor=actor, organisation=owner, action="share.create", target=share, after=_share_state(share)
+    )
+    return share
+
+
+@transaction.atomic
+def shares_create(
+    *,
+    actor: User,
+    record: models.Model,
+    organisations: Sequence[Organisation] = (),
+    group: OrganisationGroup | None = None,
+    note: str = "",
+) -> list[Share]:
+    """Share one record with several organisations and/or a group at once: all of them, or none."""
+    if not organisations and group is None:
+        raise InputError(
+            _("Choose at least one organisation or a group to share with."), field="organisations"
+        )
+    shares = [
+        share_create(actor=actor, record=record, organisation=organisation, note=note)
+        for organisation in organisations
+    ]
+    if group is not None:
+        shares.append(share_create(actor=actor, record=record, group=group, note=note))
+    return shares
+
+
+@transaction.atomic
+def share_revoke(*, actor: User, share: Share) -> Share:
+    """Stop sharing: from the next request on, the grantee no longer sees the record."""
+    require_owner_writable(actor, share.owner_id, "share")
+    share = (
+        Share.objects.select_for_update()
+        .select_related("grantee_organisation", "grantee_group", "owner")
+        .get(pk=share.pk)
+    )
+    if share.revoked_at is not None:
+        raise InputError(
+            _("This share was already revoked on %s.") % share.revoked_at.date().isoformat(), field="share"
+        )
+    before = _share_state(share)
+    share.revoked_at = timezone.now()
+    share.revoked_by = actor
+    share.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        organisation=share.owner,
+        action="share.revoke",
+        target=share,
+        before=before,
+        after=_share_state(share),
+    )
+    return share
+
+
+def _require_group_admin(actor: User, group: OrganisationGroup) -> None:
+    if active_organisation_id(actor) != group.owner_id:
+        raise NotFound("group")
+    if not actor.is_active or actor.role_in(group.owner_id) != Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator of %s may manage this group.") % group.owner.name)
+
+
+def _group_state(group: OrganisationGroup) -> dict[str, object]:
+    return {"name": group.name, "members": sorted(group.members.values_list("name", flat=True))}
+
+
+@transaction.atomic
+def group_create(*, actor: User, name: str) -> OrganisationGroup:
+    """Create a group of organisations owned by the actor's organisation (its administrators manage it)."""
+    owner = actor.organisation
+    if owner is None or not actor.is_active or actor.role_in(owner) != Role.ADMIN:
+        raise PermissionDenied(_("Only an administrator of the organisation may create a group."))
+    name = " ".join((name or "").split())
+    if not name:
+        raise InputError(_("A name is required."), field="name")
+    if len(name) > 200:
+        raise InputError(_("The name is longer than 200 characters."), field="name")
+    if OrganisationGroup.objects.filter(owner=owner, name__iexact=name).exists():
+        raise InputError(_("%s already has a group called %r.") % (owner.name, name), field="name")
+    group = OrganisationGroup.objects.create(name=name, owner=owner, created_by=actor)
+    audit_record(
+        actor=actor, organisation=owner, action="group.create", target=group, after=_group_state(group)
+    )
+    return group
+
+
+@transaction.atomic
+def group_member_add(
+    *, actor: User, group: OrganisationGroup, organisation: Organisation
+) -> OrganisationGroup:
+    """Add an organisation to a group: it sees what is shared with the group from now on."""
+    _require_group_admin(actor, group)
+    if group.members.filter(pk=organisation.pk).exists():
+        raise InputError(
+            _("%(organisation)s is already a member of %(group)s.")
+            % {"organisation": organisation.name, "group": group.name},
+            field="organisation",
+        )
+    before = _group_state(group)
+    group.members.add(organisation)
+    audit_record(
+        actor=actor,
+        organisation=group.owner,
+        action="group.member_add",
+        target=group,
+        before=before,
+        after=_group_state(group),
+    )
+    return group
+
+
+@transaction.atomic
+def group_member_remove(
+    *, actor: User, group: OrganisationGroup, organisation: Organisation
+) -> OrganisationGroup:
+    """Take an organisation out of a group: it no longer sees what is shared with the group, from now on."""
+    _require_group_admin(actor, group)
+    if not group.members.filter(pk=organisation.pk).exists():
+        raise InputError(
+            _("%(organisation)s is not a member of %(group)s.")
+            % {"organisation": organisation.name, "group": group.name},
+            field="organisation",
+        )
+    before = _group_state(group)
+    group.members.remove(organisation)
+    audit_record(
+        actor=actor,
+        organisation=group.owner,
+        action="group.member_remove",
+        target=group,
+        before=before,
+        after=_group_state(group),
+    )
+    return group

@@ -23,4 +23,15 @@ urlpatterns = [
     path("invitations/<uuid:public_id>/resend/", views.invitation_resend, name="resend"),
     path("invitations/<uuid:public_id>/withdraw/", views.invitation_withdraw, name="withdraw"),
     path("join/<str:token>/", views.join_page, name="join"),
+    path("shared/", views.shared_with_us_page, name="shared"),
+    path("shared/by-us/", views.shared_by_us_page, name="shared_by_us"),
+    path("shares/", views.share_create, name="share_create"),
+    path("shares/<uuid:public_id>/revoke/", views.share_revoke, name="share_revoke"),
+    path("groups/", views.groups_page, name="groups"),
+    path("groups/<uuid:public_id>/", views.group_page, name="group"),
+    path(
+        "groups/<uuid:public_id>/members/<uuid:organisation_id>/remove/",
+        views.group_member_remove,
+        name="group_member_remove",
+    ),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from hrdd.accounts import selectors, services
 from hrdd.accounts.forms import (
+    GroupForm,
+    GroupMemberForm,
     InvitationListForm,
     InviteForm,
     JoinForm,
@@ -27,8 +29,10 @@ from hrdd.accounts.forms import (
     PasswordChangeForm,
     PasswordResetRequestForm,
     RoleForm,
+    SharedListForm,
+    ShareForm,
 )
-from hrdd.accounts.models import Role
+from hrdd.accounts.models import Organisation, Role
 from hrdd.accounts.tokens import InvitationUnusable, invitation_from_token, invitation_lifetime
 from hrdd.core import links
 from hrdd.core.errors import InputError
@@ -270,3 +274,177 @@ def join_page(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home")
     context["signed_in_as_invitee"] = signed_in_as_invitee
     return render(request, "accounts/join.html", context)
+
+
+# --- sharing records with other organisations (issue 16) ---------------------------------------------------------
+
+
+def _share_back(record: Any) -> str:
+    return f"{record.get_absolute_url()}#sharing"
+
+
+@login_required
+@require_POST
+def share_create(request: HttpRequest) -> HttpResponse:
+    """The share panel of a record's page: share it with the organisations and/or the group chosen."""
+    record = selectors.shareable_record(
+        user=request.user, kind=request.POST.get("kind", ""), public_id=request.POST.get("record", "")
+    )
+    form = ShareForm(
+        request.POST,
+        organisations=selectors.organisation_choices(user=request.user),
+        groups=selectors.group_choices(user=request.user),
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_share_back(record))
+    chosen = form.cleaned_data
+    organisations = list(
+        selectors.organisation_choices(user=request.user).filter(public_id__in=chosen["organisations"])
+    )
+    group = (
+        selectors.group_choices(user=request.user).filter(public_id=chosen["group"]).first()
+        if chosen["group"]
+        else None
+    )
+    try:
+        shares = services.shares_create(
+            actor=request.user, record=record, organisations=organisations, group=group, note=chosen["note"]
+        )
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        names = ", ".join(str(share.grantee) for share in shares)
+        messages.success(request, _("Shared read-only with %(names)s.") % {"names": names})
+    return redirect(_share_back(record))
+
+
+@login_required
+@require_POST
+def share_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Stop sharing a record with one organisation or group, at once."""
+    share = selectors.share_get(user=request.user, public_id=public_id)
+    try:
+        share = services.share_revoke(actor=request.user, share=share)
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(grantee)s no longer sees it.") % {"grantee": share.grantee})
+    record = selectors.shared_records(user=request.user, shares=[share]).get(
+        (share.record_type, share.record_id)
+    )
+    return redirect(_share_back(record) if record is not None else "accounts:shared_by_us")
+
+
+def _kind_choices() -> list[tuple[str, Any]]:
+    return [(kind.key, kind.plural) for kind in selectors.SHARE_KINDS]
+
+
+def _shared_rows(request: HttpRequest, page: Any) -> list[dict[str, Any]]:
+    """Each share of a page with its record, seen through the wall (a fixed number of queries per page)."""
+    records = selectors.shared_records(user=request.user, shares=page)
+    kinds = {kind.record_type: kind for kind in selectors.SHARE_KINDS}
+    return [
+        {
+            "share": share,
+            "kind": kinds.get(share.record_type),
+            "record": records.get((share.record_type, share.record_id)),
+        }
+        for share in page
+    ]
+
+
+@login_required
+def shared_with_us_page(request: HttpRequest) -> HttpResponse:
+    """The records other organisations share with the user's organisation, read-only, a page at a time."""
+    list_form = SharedListForm(request.GET, kinds=_kind_choices())
+    page = list_form.paginate(
+        selectors.shares_received(user=request.user, kind=list_form.value("kind") or "")
+    )
+    return render(
+        request,
+        "accounts/shared.html",
+        {"page": page, "rows": _shared_rows(request, page), "list_form": list_form, "direction": "received"},
+    )
+
+
+@login_required
+def shared_by_us_page(request: HttpRequest) -> HttpResponse:
+    """The records the user's organisation shares now, with whom and since when, a page at a time."""
+    list_form = SharedListForm(request.GET, kinds=_kind_choices())
+    page = list_form.paginate(selectors.shares_given(user=request.user, kind=list_form.value("kind") or ""))
+    return render(
+        request,
+        "accounts/shared.html",
+        {"page": page, "rows": _shared_rows(request, page), "list_form": list_form, "direction": "given"},
+    )
+
+
+@login_required
+def groups_page(request: HttpRequest) -> HttpResponse:
+    """The groups of organisations the user's organisation owns or belongs to; administrators create groups."""
+    form = GroupForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not _admin(request):
+            raise PermissionDenied(_("Only an administrator of the organisation may create a group."))
+        group = form_write(
+            request, form, partial(services.group_create, actor=request.user), success=_("Group created.")
+        )
+        if group is not None:
+            return redirect("accounts:group", public_id=group.public_id)
+    return render(
+        request,
+        "accounts/groups.html",
+        {"groups": selectors.group_list(user=request.user), "form": form, "is_admin": _admin(request)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def group_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    """One group: its members; the owner's administrators add and remove organisations."""
+    group = selectors.group_get(user=request.user, public_id=public_id)
+    manages = _admin(request) and group.owner_id == request.user.organisation_id
+    members = list(group.members.all())
+    candidates = Organisation.objects.exclude(pk__in=[m.pk for m in members]).order_by("name")
+    form = GroupMemberForm(request.POST if request.method == "POST" else None, organisations=candidates)
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied(_("Only an administrator of %s may manage this group.") % group.owner.name)
+
+        def add(organisation: str) -> Any:
+            chosen = candidates.filter(public_id=organisation).first()
+            if chosen is None:
+                raise InputError(_("Choose an organisation."), field="organisation")
+            return services.group_member_add(actor=request.user, group=group, organisation=chosen)
+
+        if form_write(request, form, add, success=_("Organisation added to the group.")) is not None:
+            return redirect("accounts:group", public_id=group.public_id)
+    return render(
+        request,
+        "accounts/group.html",
+        {"group": group, "members": members, "form": form, "manages": manages},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def group_member_remove(request: HttpRequest, public_id: str, organisation_id: str) -> HttpResponse:
+    group = selectors.group_get(user=request.user, public_id=public_id)
+    organisation = group.members.filter(public_id=organisation_id).first()
+    if organisation is None:
+        raise Http404("member")
+    try:
+        services.group_member_remove(actor=request.user, group=group, organisation=organisation)
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(organisation)s left the group: it no longer sees what is shared with the group.")
+            % {"organisation": organisation.name},
+        )
+    return redirect("accounts:group", public_id=group.public_id)

@@ -51,8 +51,8 @@ def company_create(request: HttpRequest, payload: CompanyIn) -> Status[dict[str,
 
 @router.get("/{public_id}", response={200: CompanyOut, **READ_ERRORS})
 def company_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
-    """One company."""
-    return _out(selectors.company_get(user=request.user, public_id=public_id))
+    """One company of your organisation, or one another organisation shares with it (read-only)."""
+    return _out(selectors.company_get(user=request.user, public_id=public_id, include_shared=True))
 
 
 @router.patch("/{public_id}", response={200: CompanyOut, **WRITE_ERRORS})

@@ -38,6 +38,10 @@ class Company(OwnedModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Its owner may share a supplier's record (name, identifiers, risk tier) read-only (issue 16); the contracts,
+    # answers and bids that name it stay with the owner.
+    share_root = ""
+
     class Meta:
         ordering = ["legal_name", "id"]
         verbose_name = _("company")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 
 from hrdd.accounts.models import Organisation, User
@@ -12,9 +14,10 @@ from hrdd.domain.companies import normalise_company_name
 
 
 def company_list(*, user: User, query: str = "", kind: str = "", country_iso3: str = "") -> QuerySet[Company]:
-    """The companies the user may see, alphabetically; `query` keeps those whose name contains it, `kind` and
-    `country_iso3` those with that value."""
-    return _filtered(Company.objects.visible_to(user), query=query, kind=kind, country_iso3=country_iso3)
+    """The companies of the user's organisation, alphabetically; `query` keeps those whose name contains it,
+    `kind` and `country_iso3` those with that value. (Those other organisations share with it are listed under
+    "Shared with us", hrdd.accounts.)"""
+    return _filtered(Company.objects.owned_by(user), query=query, kind=kind, country_iso3=country_iso3)
 
 
 def company_list_of(
@@ -40,9 +43,9 @@ def _filtered(companies: QuerySet[Company], *, query: str, kind: str, country_is
 
 
 def company_countries(*, user: User) -> list[str]:
-    """The countries (ISO 3166 alpha-3) of the companies the user may see, each once (a filter's choices)."""
+    """The countries (ISO 3166 alpha-3) of the organisation's companies, each once (a filter's choices)."""
     return list(
-        Company.objects.visible_to(user)
+        Company.objects.owned_by(user)
         .exclude(country_iso3="")
         .order_by("country_iso3")
         .values_list("country_iso3", flat=True)
@@ -53,18 +56,30 @@ def company_countries(*, user: User) -> list[str]:
 def company_parent_choices(*, user: User, limit: int = 1000) -> list[Company]:
     """The companies a form offers as a parent: the first `limit` by name, their names and ids only."""
     return list(
-        Company.objects.visible_to(user).only("public_id", "legal_name").order_by("legal_name", "id")[:limit]
+        Company.objects.owned_by(user).only("public_id", "legal_name").order_by("legal_name", "id")[:limit]
     )
 
 
-def company_get(*, user: User, public_id: uuid.UUID | str) -> Company:
-    """One company the user may see, or NotFound."""
-    return Company.objects.select_related("parent").get_visible(user, public_id=public_id)
+def company_get(*, user: User, public_id: uuid.UUID | str, include_shared: bool = False) -> Company:
+    """One company of the user's organisation (to change or link to), or NotFound; with `include_shared`, also
+    one another organisation shares with it (read-only)."""
+    companies = Company.objects.select_related("parent", "organisation")
+    if include_shared:
+        return companies.get_visible(user, public_id=public_id)  # type: ignore[no-any-return]
+    return companies.get_owned(user, public_id=public_id)  # type: ignore[no-any-return]
 
 
 def company_names(*, user: User, limit: int = 500) -> list[str]:
     """The legal names offered when a supplier name is typed (a form's list of suggestions)."""
-    return list(Company.objects.visible_to(user).values_list("legal_name", flat=True)[:limit])
+    return list(Company.objects.owned_by(user).values_list("legal_name", flat=True)[:limit])
+
+
+def company_tier(company: Company) -> Any:
+    """The supplier's stored risk tier with its reasons (hrdd.programmes), or None when none was computed."""
+    try:
+        return company.risk_tier  # type: ignore[attr-defined]
+    except ObjectDoesNotExist:
+        return None
 
 
 def company_group(company: Company) -> list[Company]:

@@ -26,6 +26,7 @@ from hrdd.companies.tasks import (
 )
 from hrdd.core.downloads import attachment
 from hrdd.core.forms import form_create, form_write
+from hrdd.core.models import is_own, require_owner_writable
 from hrdd.core.views import task_run_context
 
 PARENT_CHOICES = 1000
@@ -100,7 +101,16 @@ def company_export_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def company_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
-    company = selectors.company_get(user=request.user, public_id=public_id)
+    company = selectors.company_get(user=request.user, public_id=public_id, include_shared=True)
+    if not is_own(request.user, company):
+        # shared by another organisation (issue 16): read-only, without what names it there
+        if request.method == "POST":
+            require_owner_writable(request.user, company.organisation_id, "company")
+        return render(
+            request,
+            "companies/detail.html",
+            {"company": company, "shared": True, "tier": selectors.company_tier(company)},
+        )
     parents = [
         c
         for c in selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)

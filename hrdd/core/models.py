@@ -1,14 +1,25 @@
 """The owned-model base and the wall: every read goes through `visible_to(user)`, every write through
-`require_writable(user, organisation)`. Sharing between organisations will be added here, in one place."""
+`require_writable(user, organisation)`.
+
+Sharing between organisations is added here, in one place (issue 16). An organisation may share chosen records
+read-only with named organisations or a group (`accounts.Share`, `accounts.OrganisationGroup`). A model opts in
+with `share_root`: "" when a row is itself the shared record, or the path of the shared record it belongs to
+("site" for a mention of a shared site). `visible_to(user)` then returns the organisation's own rows plus the rows
+shared with it, directly or through a group it belongs to, and not revoked: one SQL query with an EXISTS
+subquery, never a check per row. A share counts only for the rows of the organisation that made it, and
+`share_limit` (a Q) keeps out the rows that never move (e.g. a confidential incident). Writes stay with the owner:
+`require_owner_writable` refuses every other organisation, a grantee's too."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any, Self
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from hrdd.core.errors import NotFound
@@ -35,11 +46,49 @@ def require_owner_writable(user: Any, organisation_id: int | None, what: str = "
     require_writable(user, organisation_id)
 
 
+def shared_condition(model: type[models.Model], organisation_id: int) -> Q | None:
+    """The rows of `model` shared with an organisation (directly or through a group it belongs to, not revoked),
+    as a condition for one query; None when the model does not opt in with `share_root`."""
+    root_path = getattr(model, "share_root", None)
+    if root_path is None:
+        return None
+    share_model = apps.get_model("accounts", "Share")
+    root = model if root_path == "" else model._meta.get_field(root_path).related_model
+    shares = share_model.objects.filter(
+        Q(grantee_organisation_id=organisation_id) | Q(grantee_group__members=organisation_id),
+        record_type=root._meta.label_lower,  # type: ignore[union-attr]
+        record_id=OuterRef("pk" if root_path == "" else f"{root_path}_id"),
+        owner_id=OuterRef(f"{model.owner_path}_id"),  # type: ignore[attr-defined]
+        revoked_at=None,
+    )
+    return Q(Exists(shares)) & getattr(model, "share_limit", Q())
+
+
+def visible_condition(model: type[models.Model], organisation_id: int) -> Q:
+    """The rows of `model` an organisation may see: its own, and those shared with it (see `shared_condition`)."""
+    own = Q(**{f"{model.owner_path}_id": organisation_id})  # type: ignore[attr-defined]
+    shared = shared_condition(model, organisation_id)
+    return own if shared is None else own | shared
+
+
+def is_own(user: Any, record: Any) -> bool:
+    """Whether the record belongs to the organisation the user works in now (not one shared with it)."""
+    organisation_id = active_organisation_id(user)
+    return organisation_id is not None and getattr(record, "organisation_id", None) == organisation_id
+
+
 class OwnedQuerySet(models.QuerySet):  # type: ignore[type-arg]
     """Rows reached through the owning organisation (`Model.owner_path`, e.g. "contract__organisation")."""
 
     def visible_to(self, user: Any) -> Self:
-        """The rows the user may see: those of the organisation they work in now."""
+        """The rows the user may see: those of the organisation they work in now, and those shared with it."""
+        organisation_id = active_organisation_id(user)
+        if organisation_id is None:
+            return self.none()
+        return self.filter(visible_condition(self.model, organisation_id))
+
+    def owned_by(self, user: Any) -> Self:
+        """Only the rows of the organisation the user works in now (what it may change or link to)."""
         organisation_id = active_organisation_id(user)
         if organisation_id is None:
             return self.none()
@@ -52,6 +101,13 @@ class OwnedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         except (self.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
             raise NotFound(str(self.model._meta.verbose_name)) from exc
 
+    def get_owned(self, user: Any, **lookup: Any) -> Any:
+        """One row of the user's own organisation, or NotFound (a record shared with it too)."""
+        try:
+            return self.owned_by(user).get(**lookup)
+        except (self.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+            raise NotFound(str(self.model._meta.verbose_name)) from exc
+
 
 OwnedManager = models.Manager.from_queryset(OwnedQuerySet)
 
@@ -60,6 +116,8 @@ class OwnedModel(models.Model):
     """A record that belongs to one organisation, with an unguessable public id and who made it when."""
 
     owner_path = "organisation"
+    # The shared record a row is seen through ("" for the row itself), or None: never shared (see shared_condition).
+    share_root: str | None = None
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(

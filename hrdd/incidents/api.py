@@ -145,7 +145,7 @@ def _subject(request: HttpRequest, values: dict[str, Any]) -> dict[str, Any]:
             elif name == "group":
                 values[name] = site_selectors.group_get(user=request.user, public_id=values[name])
             else:
-                values[name] = Company.objects.get_visible(request.user, public_id=values[name])
+                values[name] = Company.objects.get_owned(request.user, public_id=values[name])
         except NotFound as exc:
             raise InputError(f"no such {name}", field=name) from exc
     return values

@@ -89,7 +89,7 @@ def _subject(user: User, column: str, value: str) -> Any:
                 raise IncidentError("two groups have this name: give the group's id", field=column) from None
             found = matches[0] if matches else None
     elif column == "company":
-        matches = list(Company.objects.visible_to(user).filter(legal_name__iexact=text)[:2])
+        matches = list(Company.objects.owned_by(user).filter(legal_name__iexact=text)[:2])
         if len(matches) > 1:
             raise IncidentError("two of your companies have this name", field=column)
         found = matches[0] if matches else None

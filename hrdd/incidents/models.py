@@ -81,6 +81,11 @@ class Incident(OwnedModel):
     Status = Status
     Confidentiality = Confidentiality
 
+    # An owner may share an incident with named organisations (hrdd.accounts.Share, issue 16), never one that is
+    # "owner only": made confidential again, it stops reaching them at once. The reporter stays with the owner.
+    share_root = ""
+    share_limit = ~models.Q(confidentiality=Confidentiality.OWNER_ONLY)
+
     class Subject(models.TextChoices):
         SITE = "site", _("Site")
         GROUP = "group", _("Group")
@@ -182,6 +187,20 @@ class Incident(OwnedModel):
     @property
     def allowed_statuses(self) -> tuple[str, ...]:
         return rules.allowed_transitions(self.status)
+
+    def share_refusal(self, organisation_id: int) -> str:
+        """Why the incident may not be shared by its owner ('' when it may)."""
+        if self.confidentiality == Confidentiality.OWNER_ONLY:
+            return str(
+                _(
+                    "This incident is confidential (owner only) and cannot be shared. To share it, first change "
+                    "who may see it to “shared with exposed buyers”. The reporter's name and contact are never "
+                    "shared."
+                )
+            )
+        if self.confidentiality == Confidentiality.PUBLIC:
+            return str(_("This incident is public: every organisation of the installation already sees it."))
+        return ""
 
 
 class StatusChange(models.Model):

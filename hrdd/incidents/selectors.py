@@ -28,7 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
 from hrdd.core.ids import public_uuid
-from hrdd.core.models import active_organisation_id
+from hrdd.core.models import active_organisation_id, visible_condition
 from hrdd.domain import incidents as rules
 from hrdd.incidents.models import (
     Confidentiality,
@@ -123,9 +123,10 @@ def _exposes(organisation_id: int) -> Q:
 
 
 def audience_filter(organisation_id: int) -> Q:
-    """The incidents an organisation may see: its own, the public ones, and, when it shares its exposure, those
-    shared with the buyers they expose."""
-    condition = Q(organisation_id=organisation_id) | Q(confidentiality=Confidentiality.PUBLIC)
+    """The incidents an organisation may see: its own, the public ones, those another organisation shared with it
+    by name or through a group (never a confidential one: hrdd.core.models.shared_condition), and, when it
+    shares its exposure, those shared with the buyers they expose."""
+    condition = visible_condition(Incident, organisation_id) | Q(confidentiality=Confidentiality.PUBLIC)
     if is_sharing(organisation_id):
         condition |= Q(confidentiality=Confidentiality.SHARED) & _exposes(organisation_id)
     return condition
@@ -219,7 +220,7 @@ def incident_get_owned(*, user: User, public_id: Any) -> Incident:
     """One incident recorded by the user's organisation (for writes only the owner may do), or NotFound."""
     incident: Incident = Incident.objects.select_related(
         "site", "group", "company", "organisation"
-    ).get_visible(user, public_id=public_uuid(public_id))
+    ).get_owned(user, public_id=public_uuid(public_id))
     return incident
 
 

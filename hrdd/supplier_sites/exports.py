@@ -64,7 +64,7 @@ def _iso2(iso3: str) -> str:
 def _products(user: User, site_ids: list[int]) -> dict[int, list[str]]:
     products: dict[int, set[str]] = defaultdict(set)
     for site_id, typed in (
-        SiteMention.objects.visible_to(user)
+        SiteMention.objects.owned_by(user)
         .filter(site_id__in=site_ids)
         .exclude(products="")
         .values_list("site_id", "products")

@@ -7,7 +7,9 @@ What is shared and what is walled:
   record tells only what the factory is (names, address, type, group, identifiers), never who named it.
 - `SiteMention` is owned by one organisation (an OwnedModel): who named the site, under which contract, in which
   submission or registry import, on which day, for which products, exactly as typed. Another organisation never
-  sees it; pages reach mentions only through `SiteMention.objects.visible_to(user)`.
+  sees it, unless the organisation shares the site with it (issue 16): then the other sees the rows it entered or
+  imported itself, never those of a supplier's site list; pages reach mentions only through
+  `SiteMention.objects.owned_by(user)` and, for what is shared, `visible_to(user)`.
 - `SiteImport` (a registry list uploaded by an organisation) is owned like a mention.
 
 Groups: `hrdd.companies.Company` is a record of one organisation (its suppliers, as it knows them), so it cannot
@@ -193,6 +195,14 @@ class Site(models.Model):
         """Whether the registry lists the site (a merged site is reached only through its merge)."""
         return self.status != self.Status.MERGED
 
+    def share_refusal(self, organisation_id: int) -> str:
+        """Why an organisation may not share what it knows of this site ('' when it may): it must name the site."""
+        if not self.is_listed:
+            return str(_("This site was merged into another: share that one."))
+        if not SiteMention.objects.filter(site=self, organisation_id=organisation_id).exists():
+            return str(_("Your organisation does not name this site: there is nothing of yours to share."))
+        return ""
+
 
 class CompanyGroupLink(OwnedModel):
     """An organisation's company (hrdd.companies) tied to an installation-wide group entity."""
@@ -253,6 +263,11 @@ class SiteMention(OwnedModel):
         MANUAL = "manual", _("Entered by hand")
 
     Status = MentionStatus
+
+    # Sharing a site (hrdd.accounts.Share, issue 16) shares the owner's rows that name it, except the rows of a
+    # supplier's site list: a supplier's own submission never moves without the supplier's consent.
+    share_root = "site"
+    share_limit = ~models.Q(source=Source.SUBMISSION)
 
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, null=True, blank=True, related_name="mentions"

@@ -1,6 +1,7 @@
 """Reads for the site registry. Sites and groups are installation-wide; mentions are read only through
-`SiteMention.objects.visible_to(user)` (the organisation the user works in now), so nothing here shows one
-organisation who else named a site, beyond a count.
+`SiteMention.objects.owned_by(user)` (the organisation the user works in now), so nothing here shows one
+organisation who else named a site, beyond a count; except the rows another organisation chose to share with it
+by sharing the site (`SiteMention.objects.visible_to(user)`, issue 16), shown apart, with who shared them.
 
 For the pages: `site_list` (the registry, filtered; paginate it with hrdd.core.lists.ListForm.paginate),
 `site_get` + `site_detail` (a site's page), `review_queue` + `review_items` (the review queue, candidates side by
@@ -162,7 +163,7 @@ class SiteDetail:
 def site_detail(*, user: User, site: Site, mentions_limit: int = 200) -> SiteDetail:
     """The site page's contents for the user (a fixed number of queries whatever the number of mentions)."""
     organisation_id = _organisation_id(user)
-    ours = SiteMention.objects.visible_to(user).filter(site=site)
+    ours = SiteMention.objects.owned_by(user).filter(site=site)
     mentions = list(
         ours.select_related("contract", "supplier", "submission__obligation", "site_import").order_by(
             "-mentioned_on", "row", "id"
@@ -242,7 +243,7 @@ def mention_list(
     site_import: SiteImport | None = None,
 ) -> QuerySet[SiteMention]:
     """The mentions of the user's organisation, newest first, filtered."""
-    mentions = SiteMention.objects.visible_to(user).select_related("site", "contract", "supplier")
+    mentions = SiteMention.objects.owned_by(user).select_related("site", "contract", "supplier")
     if site is not None:
         mentions = mentions.filter(site=site)
     if status:
@@ -256,12 +257,30 @@ def mention_list(
     return mentions.order_by("-mentioned_on", "row", "id")
 
 
-def mention_get(*, user: User, public_id: Any) -> SiteMention:
-    """One mention of the user's organisation, or NotFound."""
-    mention: SiteMention = SiteMention.objects.select_related(
-        "site", "contract", "supplier", "organisation"
-    ).get_visible(user, public_id=public_id)
-    return mention
+def mention_get(*, user: User, public_id: Any, include_shared: bool = False) -> SiteMention:
+    """One mention of the user's organisation, or NotFound; with `include_shared`, also one another organisation
+    shares with it by sharing its site (read-only)."""
+    mentions = SiteMention.objects.select_related("site", "contract", "supplier", "organisation")
+    if include_shared:
+        return mentions.get_visible(user, public_id=public_id)  # type: ignore[no-any-return]
+    return mentions.get_owned(user, public_id=public_id)  # type: ignore[no-any-return]
+
+
+def shared_mentions(*, user: User, site: Site, limit: int = 200) -> dict[Any, list[SiteMention]]:
+    """The rows naming the site that other organisations share with the user's (by sharing the site), by
+    organisation: never a supplier's site list (hrdd.core.models.shared_condition). Two queries."""
+    organisation_id = _organisation_id(user)
+    rows = (
+        SiteMention.objects.visible_to(user)
+        .filter(site=site)
+        .exclude(organisation_id=organisation_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "-mentioned_on", "row", "id")[:limit]
+    )
+    found: dict[Any, list[SiteMention]] = defaultdict(list)
+    for mention in rows:
+        found[mention.organisation].append(mention)
+    return dict(found)
 
 
 # review
@@ -270,7 +289,7 @@ def mention_get(*, user: User, public_id: Any) -> SiteMention:
 def review_queue(*, user: User) -> QuerySet[SiteMention]:
     """The mentions of the user's organisation waiting for review, oldest first (paginate, then `review_items`)."""
     return (
-        SiteMention.objects.visible_to(user)
+        SiteMention.objects.owned_by(user)
         .filter(status=MentionStatus.REVIEW)
         .select_related("contract", "supplier")
         .order_by("matched_at", "id")
@@ -499,7 +518,7 @@ def site_risks(*, user: User, site: Site) -> list[dict[str, Any]]:
     the tenders' product risk assessments (contracts' ProductionSite.risk_link): one per category and country
     and stage, highest score first, with the reasons of the link. One query."""
     links = (
-        SiteMention.objects.visible_to(user)
+        SiteMention.objects.owned_by(user)
         .filter(site=site)
         .exclude(production_site=None)
         .exclude(production_site__risk_link=None)

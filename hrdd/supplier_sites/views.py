@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from hrdd.accounts.selectors import share_notices
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_write
-from hrdd.core.models import TaskRun
+from hrdd.core.models import TaskRun, is_own
 from hrdd.core.tasks import task_run_get
 from hrdd.core.views import task_run_context
 from hrdd.domain.countries import country_name
@@ -184,6 +185,7 @@ def _site_context(request: HttpRequest, site: Site) -> dict[str, Any]:
         "detail": detail,
         "chain": list(reversed(detail.group_chain)),
         "risks": selectors.site_risks(user=request.user, site=site),
+        "shared_rows": selectors.shared_mentions(user=request.user, site=site),
         "merged_by": next((m for m in site.merges_merged.all() if m.undone_at is None), None)
         if site.status == Site.Status.MERGED
         else None,
@@ -276,6 +278,23 @@ def merge_undo(request: HttpRequest, public_id: str, merge_id: str) -> HttpRespo
 
 @login_required
 def mention_page(request: HttpRequest, public_id: str) -> HttpResponse:
+    if request.method == "GET":
+        mention = selectors.mention_get(user=request.user, public_id=public_id, include_shared=True)
+        if not is_own(request.user, mention):  # shared with the site by another organisation: read-only
+            return render(
+                request,
+                "supplier_sites/mention.html",
+                {
+                    "mention": mention,
+                    "shared": True,
+                    "notices": [
+                        n
+                        for n in share_notices(user=request.user, record=mention.site)
+                        if n.owner_id == mention.organisation_id
+                    ],
+                    "candidates": selectors.review_items([mention])[0].candidates,
+                },
+            )
     mention = selectors.mention_get(user=request.user, public_id=public_id)
     form = MentionForm(
         request.POST if request.method == "POST" else None, initial=MentionForm.initial_for(mention)

@@ -26,6 +26,9 @@ MEMBER_PAGES = frozenset(
     {"members", "member", "deactivate", "reactivate", "invitations", "resend", "withdraw"}
 )
 
+# The account pages about sharing records with other organisations (issue 16).
+SHARING_PAGES = frozenset({"shared", "shared_by_us", "groups", "group"})
+
 
 def memberships(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
@@ -66,6 +69,8 @@ def works_on_sourcing(user: Any) -> bool:
 def _section(match: Any) -> str:
     if match.namespace == "accounts" and match.url_name in MEMBER_PAGES:
         return "members"
+    if match.namespace == "accounts" and match.url_name in SHARING_PAGES:
+        return "shared"
     if match.namespace == "programmes":
         name = match.url_name or ""
         return next(
