@@ -178,13 +178,18 @@ def shares_given(*, user: User, kind: str = "", active: bool | None = True) -> Q
 
 
 def shares_received(*, user: User, kind: str = "") -> QuerySet[Share]:
-    """The shares in force that reach the user's organisation, directly or through a group, newest first."""
+    """The shares in force that reach the user's organisation from another one, directly or through a group,
+    newest first (not its own shares with a group it belongs to)."""
     organisation_id = active_organisation_id(user)
     if organisation_id is None:
         return Share.objects.none()
-    received = Share.objects.filter(
-        pk__in=Share.objects.filter(_received(organisation_id), revoked_at=None).values("pk")
-    ).select_related("owner", "grantee_organisation", "grantee_group")
+    received = (
+        Share.objects.filter(
+            pk__in=Share.objects.filter(_received(organisation_id), revoked_at=None).values("pk")
+        )
+        .exclude(owner_id=organisation_id)
+        .select_related("owner", "grantee_organisation", "grantee_group")
+    )
     if kind:
         received = received.filter(record_type=share_kind(kind).record_type)
     return received

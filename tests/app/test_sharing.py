@@ -107,6 +107,15 @@ def test_a_share_to_a_group_reaches_its_members_and_no_one_else(buyer, supplier,
     assert not Company.objects.visible_to(central_user).filter(pk=supplier.pk).exists()  # owner is no member
 
 
+def test_sharing_with_a_group_one_belongs_to_is_not_shared_with_oneself(client, buyer, supplier, other_buyer):
+    group = OrganisationGroupFactory(name="Buyers")
+    group.members.add(buyer.organisation, other_buyer.organisation)
+    share_create(actor=buyer, record=supplier, group=group)
+    html = document(_login(client, buyer).get(supplier.get_absolute_url()))
+    assert not html.find_all(cls="shared-notice")
+    assert supplier.legal_name not in client.get(reverse("accounts:shared")).content.decode()
+
+
 def test_a_group_one_does_not_belong_to_is_refused_by_name(buyer, supplier):
     group = OrganisationGroupFactory(name="Someone else's group")
     with pytest.raises(InputError) as refused:

@@ -75,9 +75,13 @@ def share_panel(context: Any, record: Any) -> dict[str, Any]:
         refusal=refusal,
         can_share=can_share,
         what=_what(kind.key),
-        form=ShareForm(
-            organisations=selectors.organisation_choices(user=user),
-            groups=selectors.group_choices(user=user),
+        form=ShareForm(  # those it is shared with already are not offered again
+            organisations=selectors.organisation_choices(user=user).exclude(
+                pk__in=[s.grantee_organisation_id for s in shares if s.grantee_organisation_id]
+            ),
+            groups=selectors.group_choices(user=user).exclude(
+                pk__in=[s.grantee_group_id for s in shares if s.grantee_group_id]
+            ),
         )
         if can_share and not refusal
         else None,
