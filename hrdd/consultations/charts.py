@@ -6,6 +6,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from hrdd.core.texts import localize
+from hrdd.domain.labels import word_of
 from hrdd.domain.maturity import MarketAssessment
 from hrdd.domain.maturity_results import level_rank
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework
@@ -28,9 +30,11 @@ def level_colour(level: str, framework: QuestionnaireFramework) -> str:
 
 
 def maturity_distribution_svg(market: MarketAssessment, framework: QuestionnaireFramework) -> SafeString:
-    """Draw one horizontal stacked bar per dimension (and overall): how many suppliers reach each level."""
-    titles = {"overall": _("Overall maturity")} | {d.id: d.title for d in framework.dimensions}
+    """Draw one horizontal stacked bar per dimension (and overall): how many suppliers reach each level, its
+    titles and levels in the page's language."""
+    titles = {"overall": _("Overall maturity")} | {d.id: str(localize(d.title)) for d in framework.dimensions}
     colours = {level: level_colour(level, framework) for level in framework.levels}
+    said = {level: str(localize(word_of(level))) for level in framework.levels}
     bar_width, label_width, row_height = 420, 160, 34
     rows = list(market.distribution.items())
     height = row_height * len(rows) + 40
@@ -51,7 +55,7 @@ def maturity_distribution_svg(market: MarketAssessment, framework: Questionnaire
             width = bar_width * count / total
             parts.append(
                 f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="24" fill="{colours[level]}">'
-                f"<title>{escape(f'{titles.get(name, name)}: {count} {level}')}</title></rect>"
+                f"<title>{escape(f'{titles.get(name, name)}: {count} {said[level]}')}</title></rect>"
                 f'<text x="{x + width / 2:.1f}" y="{y + 17}" font-size="12" fill="#fff" '
                 f'text-anchor="middle">{count}</text>'
             )
@@ -61,8 +65,8 @@ def maturity_distribution_svg(market: MarketAssessment, framework: Questionnaire
     for level in framework.levels:
         parts.append(
             f'<rect x="{x}" y="{legend_y}" width="12" height="12" fill="{colours[level]}"/>'
-            f'<text x="{x + 16}" y="{legend_y + 11}" font-size="12">{escape(level)}</text>'
+            f'<text x="{x + 16}" y="{legend_y + 11}" font-size="12">{escape(said[level])}</text>'
         )
-        x += 30 + 7 * len(level)  # room for the level's name at 12px
+        x += 30 + 7 * len(said[level])  # room for the level's name at 12px
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

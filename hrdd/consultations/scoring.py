@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from hrdd.domain.contracts import text_form
 from hrdd.domain.maturity import InvalidResponse, score_raw_response
 from hrdd.domain.maturity_results import level_rank
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
@@ -45,9 +46,15 @@ def verdict_fields(raw: Mapping[str, Any], framework: QuestionnaireFramework) ->
         score = score_raw_response(raw, framework)
     except InvalidResponse as exc:
         return fields | {"error": str(exc)}
+    # Beside each English reason and warning, the template and parameters of its Text (`text_form`, issue 16):
+    # pages say a stored verdict in the reader's language; the API and the export keep the English.
     as_json = score.as_dict() | {
         "framework": score.framework,
-        "reasons": [{"subject": r.subject, "text": r.text, "source": r.source} for r in score.reasons],
+        "reasons": [
+            {"subject": r.subject, "text": r.text, "source": r.source, "text_form": text_form(r.text)}
+            for r in score.reasons
+        ],
+        "warnings_texts": [text_form(w) for w in score.warnings],
     }
     return fields | {
         "score": json.loads(json.dumps(as_json)),
@@ -56,6 +63,26 @@ def verdict_fields(raw: Mapping[str, Any], framework: QuestionnaireFramework) ->
         "overall_rank": level_rank(score.overall, framework),
         "warnings": list(score.warnings),
     }
+
+
+# What the score keeps only so that pages can say it in another language: not part of what a verdict decides.
+TEXT_FORMS = ("warnings_texts",)
+
+
+def verdict_meaning(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A verdict's fields without the texts' templates and parameters kept beside its English: what the stale-check
+    compares (a verdict stored before they were kept still agrees; a form that no longer gives its English is not
+    used by the pages)."""
+    score = fields.get("score")
+    if not isinstance(score, Mapping):
+        return dict(fields)
+    plain = {k: v for k, v in score.items() if k not in TEXT_FORMS}
+    if isinstance(plain.get("reasons"), list):
+        plain["reasons"] = [
+            {k: v for k, v in r.items() if k != "text_form"} if isinstance(r, Mapping) else r
+            for r in plain["reasons"]
+        ]
+    return dict(fields) | {"score": plain}
 
 
 def verdict_fields_by_id(

@@ -19,10 +19,11 @@ from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
-from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id
+from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id, verdict_meaning
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.core.lists import newest_choices
+from hrdd.domain.contracts import text_from_form
 from hrdd.domain.maturity import MarketAssessment, Reason, assess_market
 from hrdd.domain.maturity_results import DimensionResult, level_rank, level_tone
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
@@ -163,8 +164,14 @@ class StoredScore:
     @classmethod
     def from_verdict(cls, verdict: ResponseVerdict) -> StoredScore:
         """Read a stored verdict: the levels, overall level and warnings from their own columns (what lists
-        filter, sort and count by), the rest from the stored score."""
+        filter, sort and count by), the rest from the stored score. A reason or warning whose Text was stored
+        beside it (scoring.verdict_fields) reads back as that Text, so that pages say it in the reader's language;
+        one stored before, or changed since, reads as its English."""
         score = verdict.score or {}
+        forms = score.get("warnings_texts")
+        warnings = tuple(verdict.warnings)
+        if isinstance(forms, list) and len(forms) == len(warnings):
+            warnings = tuple(text_from_form(w, f) for w, f in zip(warnings, forms, strict=True))
         return cls(
             company=score.get("company", ""),
             role=score.get("role", ""),
@@ -172,8 +179,11 @@ class StoredScore:
             scores=score.get("scores", {}),
             levels=verdict.levels,
             overall=verdict.overall,
-            warnings=tuple(verdict.warnings),
-            reasons=tuple(Reason(r["subject"], r["text"], r["source"]) for r in score.get("reasons", ())),
+            warnings=warnings,
+            reasons=tuple(
+                Reason(r["subject"], text_from_form(r["text"], r.get("text_form")), r["source"])
+                for r in score.get("reasons", ())
+            ),
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -395,7 +405,7 @@ def consultation_scores_verify(*, batch: int = 500) -> list[VerdictDiscrepancy]:
         )
         verdict = getattr(invitation, "verdict", None)
         stored = _stored_fields(verdict) if verdict is not None else None
-        if stored == fresh:
+        if stored is not None and verdict_meaning(stored) == verdict_meaning(fresh):
             continue
         found.append(
             VerdictDiscrepancy(
@@ -403,7 +413,9 @@ def consultation_scores_verify(*, batch: int = 500) -> list[VerdictDiscrepancy]:
                 consultation=str(invitation.consultation.public_id),
                 organisation_id=invitation.consultation.organisation_id,
                 problem="missing" if stored is None else "differs",
-                fields=() if stored is None else tuple(k for k in COMPUTED if stored[k] != fresh[k]),
+                fields=()
+                if stored is None
+                else tuple(k for k in COMPUTED if verdict_meaning(stored)[k] != verdict_meaning(fresh)[k]),
                 stored=stored,
                 fresh=fresh,
             )

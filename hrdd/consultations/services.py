@@ -22,7 +22,7 @@ from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict, product_category_choices
-from hrdd.consultations.scoring import COMPUTED, verdict_fields
+from hrdd.consultations.scoring import COMPUTED, verdict_fields, verdict_meaning
 from hrdd.consultations.spreadsheets import (
     FilledQuestionnaire,
     SpreadsheetError,
@@ -364,10 +364,13 @@ def response_verdicts_refresh(*, invitation_ids: Sequence[int], actor_label: str
                 .get(pk=pk)
             )
             before = ResponseVerdict.objects.filter(invitation=invitation).first()
-            computed_before = {k: getattr(before, k) for k in COMPUTED} if before else None
+            # the texts' templates kept beside the English are no change of the verdict (scoring.verdict_meaning)
+            computed_before = verdict_meaning({k: getattr(before, k) for k in COMPUTED}) if before else None
             before_snapshot = _snapshot(invitation, before)  # read before the verdict is replaced
             after = invitation_verdict_store(invitation=invitation)
-            if computed_before == ({k: getattr(after, k) for k in COMPUTED} if after else None):
+            if computed_before == (
+                verdict_meaning({k: getattr(after, k) for k in COMPUTED}) if after else None
+            ):
                 continue
             audit_record(
                 actor=None,

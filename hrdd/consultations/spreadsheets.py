@@ -22,6 +22,7 @@ from hrdd.core.spreadsheets import (
     workbook_bytes,
 )
 from hrdd.core.texts import localize
+from hrdd.domain.labels import word_of
 from hrdd.domain.maturity import (
     FieldError,
     InvalidResponse,
@@ -306,7 +307,9 @@ def results_workbook(
     market: MarketAssessment | None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """Return the consultation's results (suppliers, reasons, market, method) as an XLSX workbook.
+    """Return the consultation's results (suppliers, reasons, market, method) as an XLSX workbook. Its column
+    names and ids stay as they are in every language; levels, reasons, warnings and the recommendation are said in
+    the active language (hrdd.core.texts.localize; English when written by a background run).
 
     The workbook streams (write-only): its size costs time in proportion to the rows, and a few megabytes of
     memory, for 20 responses or 20,000. `progress(done, total)` hears every PROGRESS_EVERY responses written
@@ -330,6 +333,7 @@ def results_workbook(
         + ["overall", "warnings"],
         bold=True,
     )
+    said = {level: str(localize(word_of(level))) for level in framework.levels}
     for done, row in enumerate(rows, start=1):
         tell(done)
         s = row.score
@@ -340,8 +344,8 @@ def results_workbook(
             ws,
             [s.company, s.role, row.email, row.status]
             + [s.scores[k] for k in score_keys]
-            + [s.levels[d] for d in dimension_ids]
-            + [s.overall, "\n".join(s.warnings)],
+            + [said.get(s.levels[d], s.levels[d]) for d in dimension_ids]
+            + [said.get(s.overall, s.overall), "\n".join(str(localize(w)) for w in s.warnings)],
         )
     reasons = wb.create_sheet("Reasons")
     append_row(reasons, ["company", "subject", "reason", "source"], bold=True)
@@ -349,7 +353,7 @@ def results_workbook(
         tell(done)
         if row.score:
             for reason in row.score.reasons:
-                append_row(reasons, [row.score.company, reason.subject, reason.text, reason.source])
+                append_row(reasons, [row.score.company, reason.subject, localize(reason.text), reason.source])
     sheet = wb.create_sheet("Market")
     append_row(sheet, ["consultation", title], bold=True)
     if market is None:
@@ -358,11 +362,11 @@ def results_workbook(
         append_row(sheet, ["respondents", market.respondents])
         append_row(sheet, ["quorum", market.quorum])
         append_row(sheet, ["recommended scenario", market.recommended_scenario])
-        append_row(sheet, ["", market.recommended_title])
-        append_row(sheet, ["explanation", market.explanation])
-        append_row(sheet, ["baseline advice", market.baseline_advice])
+        append_row(sheet, ["", localize(market.recommended_title)])
+        append_row(sheet, ["explanation", localize(market.explanation)])
+        append_row(sheet, ["baseline advice", localize(market.baseline_advice)])
         append_row(sheet, [])
-        append_row(sheet, ["distribution", *framework.levels])
+        append_row(sheet, ["distribution", *(said[level] for level in framework.levels)])
         for name, counts in market.distribution.items():
             append_row(sheet, [name, *(counts[level] for level in framework.levels)])
         append_row(sheet, [])
@@ -371,5 +375,5 @@ def results_workbook(
     append_row(method, ["framework", f"{framework.id} {framework.version}"], bold=True)
     append_row(method, ["source", framework.source])
     for dimension in framework.dimensions:
-        append_row(method, [dimension.id, dimension.source, dimension.note or ""])
+        append_row(method, [dimension.id, dimension.source, localize(dimension.note or "")])
     return workbook_bytes(wb)

@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from types import MappingProxyType
 
+from hrdd.domain.texts import Text, gettext_noop
+
 # The frameworks are read when a title is first asked for: importing this module loads none of them (the command
 # line's help imports no framework).
 
@@ -17,6 +19,27 @@ from types import MappingProxyType
 def plain(value: object) -> str:
     """An id as words: 'component_manufacturing' -> 'component manufacturing'."""
     return " ".join(str(value if value is not None else "").replace("_", " ").split())
+
+
+# Ids the frameworks write as English words and pages show as they are: the maturity levels of a questionnaire
+# (cfit-2025.yaml `levels`) and the point columns its roles are scored with (`roles[].points`). They have no title
+# in any framework, so their words are said through the catalogue (issue 16).
+WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "low": gettext_noop("low"),
+        "medium": gettext_noop("medium"),
+        "high": gettext_noop("high"),
+        "manufacturer": gettext_noop("manufacturer"),
+        "reseller": gettext_noop("reseller"),
+    }
+)
+
+
+def word_of(value: object) -> str:
+    """An id that is an English word ('low', 'reseller') as a Text the pages say in the reader's language; any
+    other id as it is (a framework's own level). In English both read as the id itself."""
+    key = str(value if value is not None else "")
+    return Text(WORDS[key]) if key in WORDS else key
 
 
 def _stages() -> dict[str, str]:

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol
 
+from hrdd.domain.labels import word_of
 from hrdd.domain.questionnaire_framework import Band, Question, QuestionnaireFramework
+from hrdd.domain.texts import Text, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ class MarketAssessment:
     explanation: str
     baseline_advice: str
     sources: tuple[str, ...]
+    reasoning: str = ""  # the explanation without the baseline advice it ends with (pages show the two apart)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the plain-JSON shape printed by `hrdd market assess --json`."""
@@ -149,18 +152,38 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+def _together(parts: Sequence[str], separator: str) -> str:
+    """Texts said one after the other as one Text (its template, theirs joined, is in no catalogue and is said as
+    it is; each part in the reader's language); one part is itself, none is ''."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    names = [f"part{i}" for i in range(1, len(parts) + 1)]
+    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Text(template, **dict(zip(names, parts, strict=True)))
+
+
+def _quoted(label: str) -> Text:
+    return Text(gettext_noop("“%(option)s”"), option=label)
+
+
 def _band_range(bands: Sequence[Band], index: int) -> str:
     """Describe the scores a band covers, e.g. '< 4', '>= 4 and <= 6', '> 6'."""
     parts = []
     band = bands[index]
     if band.min is not None:
-        parts.append(f">= {band.min:g}")
+        parts.append(Text(">= %(bound)s", bound=_number(band.min)))
     elif band.above is not None:
-        parts.append(f"> {band.above:g}")
+        parts.append(Text("> %(bound)s", bound=_number(band.above)))
     if index + 1 < len(bands):
         upper = bands[index + 1]
-        parts.append(f"< {upper.min:g}" if upper.min is not None else f"<= {upper.above:g}")
-    return " and ".join(parts) or "any score"
+        parts.append(
+            Text("< %(bound)s", bound=_number(upper.min))
+            if upper.min is not None
+            else Text("<= %(bound)s", bound=_number(upper.above or 0))
+        )
+    if len(parts) == 2:
+        return Text(gettext_noop("%(lower)s and %(upper)s"), lower=parts[0], upper=parts[1])
+    return parts[0] if parts else Text(gettext_noop("any score"))
 
 
 class _Scorer:
@@ -277,13 +300,22 @@ class _Scorer:
             scores[question_id] = _number(total)
             exclusive = self.exclusive[question_id]
             if exclusive and len(picked) > 1 and not exclusive.isdisjoint(picked):
-                ticked = ", ".join(
-                    f"“{self.option_labels[o]}”" for o in sorted(exclusive.intersection(picked))
+                ticked = _together(
+                    [_quoted(self.option_labels[o]) for o in sorted(exclusive.intersection(picked))], ", "
                 )
-                others = ", ".join(f"“{self.option_labels[o]}”" for o in picked if o not in exclusive)
+                others = _together(
+                    [_quoted(self.option_labels[o]) for o in picked if o not in exclusive], ", "
+                )
                 warnings.append(
-                    f"{self.titles[question_id]}: {ticked} contradicts the other options ticked "
-                    f"({others}); scored as given"
+                    Text(
+                        gettext_noop(
+                            "%(question)s: %(ticked)s contradicts the other options ticked (%(others)s); "
+                            "scored as given"
+                        ),
+                        question=self.titles[question_id],
+                        ticked=ticked,
+                        others=others,
+                    )
                 )
         levels: dict[str, str] = {}
         for dimension_id, question_ids, bands in self.dimensions:
@@ -318,33 +350,61 @@ class _Scorer:
             picked = response.choices.get(question.id, ())
             points = table[question.id]
             raw_total = sum(points[o] for o in picked)
-            parts = ", ".join(f"{self.option_labels[o]} {points[o]:g}" for o in picked) or "nothing ticked"
-            capped = (
-                f"; capped at {question.cap:g}"
-                if question.cap is not None and raw_total > question.cap
-                else ""
-            )
-            reasons.append(
-                Reason(
-                    question.id, f"{parts} ({role.points} points) = {raw_total:g}{capped}", question.source
+            ticked = [
+                Text(
+                    gettext_noop("%(option)s %(points)s"),
+                    option=self.option_labels[o],
+                    points=_number(points[o]),
                 )
-            )
+                for o in picked
+            ]
+            parts = _together(ticked, ", ") or Text(gettext_noop("nothing ticked"))
+            if question.cap is not None and raw_total > question.cap:
+                text = Text(
+                    gettext_noop("%(options)s (%(column)s points) = %(total)s; capped at %(cap)s"),
+                    options=parts,
+                    column=word_of(role.points),
+                    total=_number(raw_total),
+                    cap=_number(question.cap),
+                )
+            else:
+                text = Text(
+                    gettext_noop("%(options)s (%(column)s points) = %(total)s"),
+                    options=parts,
+                    column=word_of(role.points),
+                    total=_number(raw_total),
+                )
+            reasons.append(Reason(question.id, text, question.source))
         for dimension in framework.dimensions:
             value = score.scores[dimension.id]
             index = max(i for i, band in enumerate(dimension.bands) if band.admits(value))
             reasons.append(
                 Reason(
                     dimension.id,
-                    f"{' + '.join(self.titles[q] for q in dimension.questions)} = {value:g}, "
-                    f"{_band_range(dimension.bands, index)}: {dimension.bands[index].level}",
+                    Text(
+                        gettext_noop("%(questions)s = %(score)s, %(band)s: %(level)s"),
+                        questions=_together([self.titles[q] for q in dimension.questions], " + "),
+                        score=_number(value),
+                        band=_band_range(dimension.bands, index),
+                        level=word_of(dimension.bands[index].level),
+                    ),
                     dimension.source,
                 )
             )
+        levels = [
+            Text(
+                gettext_noop("%(dimension)s %(level)s"), dimension=self.dimension_titles[d], level=word_of(lv)
+            )
+            for d, lv in score.levels.items()
+        ]
         reasons.append(
             Reason(
                 "overall",
-                f"median of {', '.join(f'{self.dimension_titles[d]} {lv}' for d, lv in score.levels.items())} "
-                f"= {score.overall}",
+                Text(
+                    gettext_noop("median of %(levels)s = %(overall)s"),
+                    levels=_together(levels, ", "),
+                    overall=word_of(score.overall),
+                ),
                 framework.overall.source,
             )
         )
@@ -388,7 +448,9 @@ def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFram
     """Recommend the tender scenario the respondents' maturity supports, with the counts behind it."""
     n = len(scores)
     if n == 0:
-        raise NoRespondents("no responses to assess: the market's maturity needs at least one respondent")
+        raise NoRespondents(
+            Text(gettext_noop("no responses to assess: the market's maturity needs at least one respondent"))
+        )
     rank = {level: i for i, level in enumerate(framework.levels)}
     distribution: dict[str, dict[str, int]] = {"overall": dict.fromkeys(framework.levels, 0)}
     for dimension in framework.dimensions:
@@ -418,19 +480,51 @@ def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFram
     default = framework.market.default
     scenario = chosen.scenario if chosen else default.scenario
     title = chosen.title if chosen else default.title
-    sentences = [
-        f"{n} supplier{'s' if n != 1 else ''} responded; a scenario needs at least {quorum} of them "
-        f"({framework.market.quorum.min_count} or {framework.market.quorum.min_share:.0%} of the respondents, "
-        f"whichever is more, and never more than all of them)."
+    quorum_rule = framework.market.quorum
+    sentences: list[str] = [
+        Text(
+            gettext_noop(
+                "%(count)s supplier responded; a scenario needs at least %(quorum)s of them (%(min_count)s or "
+                "%(share)s%% of the respondents, whichever is more, and never more than all of them)."
+            )
+            if n == 1
+            else gettext_noop(
+                "%(count)s suppliers responded; a scenario needs at least %(quorum)s of them (%(min_count)s or "
+                "%(share)s%% of the respondents, whichever is more, and never more than all of them)."
+            ),
+            count=n,
+            quorum=quorum,
+            min_count=quorum_rule.min_count,
+            share=int(f"{quorum_rule.min_share * 100:.0f}"),  # as `:.0%` writes it
+        )
     ]
     for check in checks:
-        verdict = "met" if check.met else "not met"
         sentences.append(
-            f"{check.title} needs {check.quorum} at {check.at_least} maturity or above: "
-            f"{check.count} of {n} are, so this is {verdict}."
+            Text(
+                gettext_noop(
+                    "%(scenario)s needs %(quorum)s at %(level)s maturity or above: %(count)s of %(respondents)s "
+                    "are, so this is met."
+                )
+                if check.met
+                else gettext_noop(
+                    "%(scenario)s needs %(quorum)s at %(level)s maturity or above: %(count)s of %(respondents)s "
+                    "are, so this is not met."
+                ),
+                scenario=check.title,
+                quorum=check.quorum,
+                level=word_of(check.at_least),
+                count=check.count,
+                respondents=n,
+            )
         )
     if chosen is None:
-        sentences.append(f"No higher scenario is met, so the recommendation is {default.title}.")
+        sentences.append(
+            Text(
+                gettext_noop("No higher scenario is met, so the recommendation is %(scenario)s."),
+                scenario=default.title,
+            )
+        )
+    reasoning = _together(sentences, " ")
     sentences.append(framework.market.baseline.text)
     sources = (
         tuple(c.source for c in checks)
@@ -445,7 +539,8 @@ def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFram
         checks=tuple(checks),
         recommended_scenario=scenario,
         recommended_title=title,
-        explanation=" ".join(sentences),
+        explanation=_together(sentences, " "),
         baseline_advice=framework.market.baseline.text,
         sources=sources,
+        reasoning=reasoning,
     )
