@@ -21,25 +21,28 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hrdd.domain.texts import Text, gettext_noop
+
 # -- severity (UNGP Principle 14) --------------------------------------------------------------------------------
 
+# Each rating's meaning is a Text (issue 16): its English sentence, said in the reader's language on pages.
 SCALE_LABELS = {
-    1: "minor (a limited, temporary harm)",
-    2: "moderate (a harm to rights at work or health that is not lasting)",
-    3: "serious (a lasting harm to health, liberty or livelihood)",
-    4: "grave (death, forced or child labour, lasting injury)",
+    1: Text(gettext_noop("minor (a limited, temporary harm)")),
+    2: Text(gettext_noop("moderate (a harm to rights at work or health that is not lasting)")),
+    3: Text(gettext_noop("serious (a lasting harm to health, liberty or livelihood)")),
+    4: Text(gettext_noop("grave (death, forced or child labour, lasting injury)")),
 }
 SCOPE_LABELS = {
-    1: "one person or a few",
-    2: "a group (a line, a shift, a department)",
-    3: "a large part of the workforce or of a community",
-    4: "the whole workforce, several sites or a whole community",
+    1: Text(gettext_noop("one person or a few")),
+    2: Text(gettext_noop("a group (a line, a shift, a department)")),
+    3: Text(gettext_noop("a large part of the workforce or of a community")),
+    4: Text(gettext_noop("the whole workforce, several sites or a whole community")),
 }
 IRREMEDIABILITY_LABELS = {
-    1: "fully remediable soon (e.g. wages repaid)",
-    2: "remediable with effort and time",
-    3: "hard to remediate (lasting harm, only partly reversible)",
-    4: "irremediable (death, permanent injury or illness, lost schooling)",
+    1: Text(gettext_noop("fully remediable soon (e.g. wages repaid)")),
+    2: Text(gettext_noop("remediable with effort and time")),
+    3: Text(gettext_noop("hard to remediate (lasting harm, only partly reversible)")),
+    4: Text(gettext_noop("irremediable (death, permanent injury or illness, lost schooling)")),
 }
 LEVELS = ("low", "medium", "high", "critical")
 DIMENSIONS = (
@@ -47,9 +50,17 @@ DIMENSIONS = (
     ("scope", SCOPE_LABELS),
     ("irremediability", IRREMEDIABILITY_LABELS),
 )
-METHOD_NOTE = (
-    "UN Guiding Principles, Principle 14 (severity by scale, scope and irremediable character) and Principle 24 "
-    "(the most severe impacts first); the 1-4 ratings and how they combine are hrdd's method choices."
+# The dimensions' names as reasons write them.
+DIMENSION_NAMES = {
+    "scale": gettext_noop("scale"),
+    "scope": gettext_noop("scope"),
+    "irremediability": gettext_noop("irremediability"),
+}
+METHOD_NOTE = Text(
+    gettext_noop(
+        "UN Guiding Principles, Principle 14 (severity by scale, scope and irremediable character) and Principle "
+        "24 (the most severe impacts first); the 1-4 ratings and how they combine are hrdd's method choices."
+    )
 )
 
 
@@ -75,7 +86,9 @@ class SeverityVerdict:
 
 def _rating(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-        raise SeverityInputError(f"{field} must be a whole number from 1 to 4", field=field)
+        raise SeverityInputError(
+            Text(gettext_noop("%(field)s must be a whole number from 1 to 4"), field=field), field=field
+        )
     return value
 
 
@@ -91,24 +104,61 @@ def assess_severity(*, scale: int, scope: int, irremediability: int) -> Severity
         "scope": _rating(scope, "scope"),
         "irremediability": _rating(irremediability, "irremediability"),
     }
-    reasons = [f"{name} {ratings[name]}: {labels[ratings[name]]}" for name, labels in DIMENSIONS]
+    reasons: list[str] = [
+        Text(
+            gettext_noop("%(dimension)s %(rating)s: %(meaning)s"),
+            dimension=Text(DIMENSION_NAMES[name]),
+            rating=ratings[name],
+            meaning=labels[ratings[name]],
+        )
+        for name, labels in DIMENSIONS
+    ]
     score = sum(ratings.values())
+    rule: str
     if ratings["irremediability"] == 4:
-        level, rule = "critical", "irremediable harm is critical whatever its scale and scope"
+        level, rule = (
+            "critical",
+            Text(gettext_noop("irremediable harm is critical whatever its scale and scope")),
+        )
     elif ratings["scale"] == 4 and ratings["scope"] >= 3:
-        level, rule = "critical", "a grave harm to a large part of the workforce or community is critical"
+        level = "critical"
+        rule = Text(gettext_noop("a grave harm to a large part of the workforce or community is critical"))
     elif 4 in ratings.values():
         top = next(name for name, value in ratings.items() if value == 4)
-        level, rule = "high", f"{top} at its highest rating makes the impact at least high"
+        level = "high"
+        rule = Text(
+            gettext_noop("%(dimension)s at its highest rating makes the impact at least high"),
+            dimension=Text(DIMENSION_NAMES[top]),
+        )
     elif score >= 9:
-        level, rule = "high", f"the ratings add up to {score} (9 or more: high)"
+        level, rule = (
+            "high",
+            Text(gettext_noop("the ratings add up to %(score)s (9 or more: high)"), score=score),
+        )
     elif score >= 6:
-        level, rule = "medium", f"the ratings add up to {score} (6 to 8: medium)"
+        level, rule = (
+            "medium",
+            Text(gettext_noop("the ratings add up to %(score)s (6 to 8: medium)"), score=score),
+        )
     else:
-        level, rule = "low", f"the ratings add up to {score} (below 6: low)"
+        level, rule = "low", Text(gettext_noop("the ratings add up to %(score)s (below 6: low)"), score=score)
     reasons.append(rule)
     reasons.append(METHOD_NOTE)
     return SeverityVerdict(level=level, score=score, reasons=tuple(reasons))
+
+
+def severity_reasons_said(
+    stored: Sequence[str], *, scale: int, scope: int, irremediability: int
+) -> tuple[str, ...]:
+    """The severity reasons stored with an incident (English), each as the Text that wrote it when a fresh
+    assessment of the same ratings still writes it, so that pages say it in the reader's language; a reason the
+    method no longer writes is kept as stored."""
+    try:
+        fresh = assess_severity(scale=scale, scope=scope, irremediability=irremediability).reasons
+    except SeverityInputError:
+        return tuple(stored)
+    texts = {str(reason): reason for reason in fresh}
+    return tuple(texts.get(reason, reason) for reason in stored)
 
 
 # -- status workflow ---------------------------------------------------------------------------------------------
@@ -141,6 +191,22 @@ class TransitionRefused(ValueError):
     field = "status"
 
 
+# The statuses as the workflow's refusals write them inside a sentence.
+STATUS_WORDS = {
+    RECEIVED: gettext_noop("received"),
+    VERIFYING: gettext_noop("verifying"),
+    SUBSTANTIATED: gettext_noop("substantiated"),
+    UNSUBSTANTIATED: gettext_noop("unsubstantiated"),
+    IN_REMEDIATION: gettext_noop("in remediation"),
+    REMEDIATED: gettext_noop("remediated"),
+    CLOSED: gettext_noop("closed"),
+}
+
+
+def _status_word(status: str) -> str:
+    return Text(STATUS_WORDS[status]) if status in STATUS_WORDS else status.replace("_", " ")
+
+
 @dataclass(frozen=True)
 class PlanState:
     """What the workflow needs to know of an incident's remediation plan."""
@@ -160,22 +226,50 @@ def check_transition(current: str, new: str, plan: PlanState | None = None) -> N
     Moving into remediation needs a plan with at least one step; remediated needs every step verified
     (CFIT manual 3.4: remediation is shown by written evidence, not by a promise)."""
     if new not in STATUSES:
-        raise TransitionRefused(f"unknown status {new!r}; known: {', '.join(STATUSES)}")
+        raise TransitionRefused(
+            Text(
+                gettext_noop("unknown status %(status)s; known: %(known)s"),
+                status=repr(new),
+                known=", ".join(STATUSES),
+            )
+        )
     if new == current:
-        raise TransitionRefused(f"the incident is already {current.replace('_', ' ')}")
+        raise TransitionRefused(
+            Text(gettext_noop("the incident is already %(status)s"), status=_status_word(current))
+        )
     allowed = allowed_transitions(current)
     if new not in allowed:
         raise TransitionRefused(
-            f"an incident that is {current.replace('_', ' ')} can move to "
-            f"{', '.join(s.replace('_', ' ') for s in allowed) or 'nothing'}, not {new.replace('_', ' ')}"
+            Text(
+                gettext_noop("an incident that is %(current)s can move to %(allowed)s, not %(new)s"),
+                current=_status_word(current),
+                allowed=_together([_status_word(s) for s in allowed], ", ") or Text(gettext_noop("nothing")),
+                new=_status_word(new),
+            )
         )
     plan = plan or PlanState()
     if new == IN_REMEDIATION and plan.steps == 0:
-        raise TransitionRefused("add at least one corrective-action step before starting remediation")
+        raise TransitionRefused(
+            Text(gettext_noop("add at least one corrective-action step before starting remediation"))
+        )
     if new == REMEDIATED and plan.verified < plan.steps:
         raise TransitionRefused(
-            f"{plan.steps - plan.verified} of {plan.steps} corrective-action steps are not verified yet"
+            Text(
+                gettext_noop("%(unverified)s of %(steps)s corrective-action steps are not verified yet"),
+                unverified=plan.steps - plan.verified,
+                steps=plan.steps,
+            )
         )
+
+
+def _together(parts: Sequence[str], separator: str) -> str:
+    """Texts said one after the other as one Text (its template, in no catalogue, is said as it is; each part in
+    the reader's language); one part is itself, none is ''."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    names = [f"part{i}" for i in range(1, len(parts) + 1)]
+    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Text(template, **dict(zip(names, parts, strict=True)))
 
 
 # -- responsiveness of remediation -------------------------------------------------------------------------------
@@ -221,23 +315,32 @@ def rate_remediation(steps: Iterable[StepFacts], today: dt.date) -> RemediationR
     """Rate how a supplier answers its corrective-action steps: overdue beats late beats on track."""
     steps = list(steps)
     if not steps:
-        return RemediationRating("not_due", 0, 0, 0, 0, ("no corrective-action steps",))
+        return RemediationRating("not_due", 0, 0, 0, 0, (Text(gettext_noop("no corrective-action steps")),))
     verified = sum(1 for s in steps if s.verified_on is not None)
     overdue = [s for s in steps if step_is_overdue(s, today)]
     late = [s for s in steps if s.first_reported_on is not None and s.first_reported_on > s.deadline]
-    reasons = [f"{verified} of {len(steps)} steps verified"]
+    reasons: list[str] = [
+        Text(gettext_noop("%(verified)s of %(steps)s steps verified"), verified=verified, steps=len(steps))
+    ]
     if overdue:
         oldest = min(s.deadline for s in overdue)
         reasons.append(
-            f"{len(overdue)} step(s) past their deadline and not verified, the oldest due {oldest.isoformat()} "
-            f"({(today - oldest).days} days ago)"
+            Text(
+                gettext_noop(
+                    "%(count)s step(s) past their deadline and not verified, the oldest due %(date)s "
+                    "(%(days)s days ago)"
+                ),
+                count=len(overdue),
+                date=oldest.isoformat(),
+                days=(today - oldest).days,
+            )
         )
         status = "overdue"
     elif late:
-        reasons.append(f"{len(late)} step(s) reported after their deadline")
+        reasons.append(Text(gettext_noop("%(count)s step(s) reported after their deadline"), count=len(late)))
         status = "late"
     else:
-        reasons.append("every step reported or verified by its deadline so far")
+        reasons.append(Text(gettext_noop("every step reported or verified by its deadline so far")))
         status = "on_track"
     return RemediationRating(status, len(steps), verified, len(overdue), len(late), tuple(reasons))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.forms import CountryField, IsoDateField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.texts import localize
 from hrdd.core.uploads import format_size
 from hrdd.domain import incidents as rules
 from hrdd.domain.countries import country_name
@@ -35,7 +36,8 @@ CONFIDENTIALITY_HELP = {
 
 
 def _rating_choices(labels: dict[int, str]) -> list[tuple[str, str]]:
-    return [("", _("not rated yet")), *((str(n), f"{n} — {text}") for n, text in labels.items())]
+    # the meanings are the domain's Texts, said in the language active when the form is built
+    return [("", _("not rated yet")), *((str(n), f"{n} — {localize(text)}") for n, text in labels.items())]
 
 
 def reporter_languages() -> list[tuple[str, str]]:

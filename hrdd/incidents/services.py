@@ -43,6 +43,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import clean_choice, clean_date, clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_writable
+from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile, accept_upload, format_size
 from hrdd.domain import incidents as rules
 from hrdd.domain.countries import to_iso3
@@ -391,7 +392,7 @@ def incident_transition(
     try:
         rules.check_transition(incident.status, status, plan)
     except rules.TransitionRefused as exc:
-        raise IncidentError(str(exc), field="status") from exc
+        raise IncidentError(localize(exc.args[0]), field="status") from exc  # said in the reader's language
     before = incident.status
     incident.status = status
     incident.save(update_fields=["status", "updated_at"])

@@ -25,6 +25,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create, form_write
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id
+from hrdd.domain.incidents import severity_reasons_said
 from hrdd.incidents import selectors, services
 from hrdd.incidents.forms import (
     ChannelForm,
@@ -261,9 +262,21 @@ def _render_incident(
             "allowed": allowed,
             "transition_form": transition_form,
             "step_form": step_form,
-            "severity_reasons": incident.severity_reasons,
+            "severity_reasons": _severity_reasons(incident),
         },
         status=status,
+    )
+
+
+def _severity_reasons(incident: Incident) -> tuple[str, ...]:
+    """The stored severity reasons, each as the Text that wrote it, so that the page says them in its language."""
+    if None in (incident.scale, incident.scope, incident.irremediability):
+        return tuple(incident.severity_reasons or ())
+    return severity_reasons_said(
+        incident.severity_reasons or (),
+        scale=incident.scale,  # type: ignore[arg-type]
+        scope=incident.scope,  # type: ignore[arg-type]
+        irremediability=incident.irremediability,  # type: ignore[arg-type]
     )
 
 
