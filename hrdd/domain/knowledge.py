@@ -15,6 +15,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from hrdd.domain.texts import Text, gettext_noop
+
 KNOWLEDGE_PACKAGE = "hrdd.knowledge"
 NO_DATE = "n.d."
 
@@ -266,23 +268,30 @@ def _manufacturing(row: Mapping[str, str]) -> ManufacturingCountry:
 
 # The editions the package ships (tools/build_knowledge.py, hrdd/knowledge/README.md); an imported edition
 # (`hrdd kb import`) shows its own label instead.
-SHIPPED_EDITIONS = {
-    "bill_of_materials": "shipped: 16 web and literature sources (see source_type)",
-    "mineral_production": "shipped: USGS MCS 2025 (data 2023-2024); MCS 2026 for cobalt, gallium, lithium, "
-    "rare earths (2024 revised, 2025)",
-    "production_gaps": "shipped: USGS MCS 2025 (series not published)",
-    "labour_goods": "shipped: US DOL/ILAB List of Goods 2022 with the 2024 ICT changes",
-    "cahra": "shipped: EU indicative CAHRA list June 2026; US Dodd-Frank 1502",
-    "country_indicators": "shipped: World Bank WGI 2024 update (data 2023); ITUC Global Rights Index 2025; "
-    "ILAB findings 2022",
-    "manufacturing_countries": "shipped: CFIT manual 2025; ILAB List of Goods",
+SHIPPED_EDITIONS: dict[str, str] = {
+    "bill_of_materials": Text(gettext_noop("shipped: 16 web and literature sources (see source_type)")),
+    "mineral_production": Text(
+        gettext_noop(
+            "shipped: USGS MCS 2025 (data 2023-2024); MCS 2026 for cobalt, gallium, lithium, rare earths (2024 "
+            "revised, 2025)"
+        )
+    ),
+    "production_gaps": Text(gettext_noop("shipped: USGS MCS 2025 (series not published)")),
+    "labour_goods": Text(gettext_noop("shipped: US DOL/ILAB List of Goods 2022 with the 2024 ICT changes")),
+    "cahra": Text(gettext_noop("shipped: EU indicative CAHRA list June 2026; US Dodd-Frank 1502")),
+    "country_indicators": Text(
+        gettext_noop(
+            "shipped: World Bank WGI 2024 update (data 2023); ITUC Global Rights Index 2025; ILAB findings 2022"
+        )
+    ),
+    "manufacturing_countries": Text(gettext_noop("shipped: CFIT manual 2025; ILAB List of Goods")),
 }
 
 
 @dataclass(frozen=True)
 class TableSpec:
     name: str
-    title: str
+    title: str  # a Text: said in the reader's language on the knowledge page
     columns: tuple[str, ...]
     parse: Callable[[Mapping[str, str]], Any]
 
@@ -292,43 +301,43 @@ TABLES: dict[str, TableSpec] = {
     for spec in (
         TableSpec(
             "bill_of_materials",
-            "Product -> component -> raw material",
+            Text(gettext_noop("Product -> component -> raw material")),
             ("product", "component", "material", "source", "year"),
             _bom,
         ),
         TableSpec(
             "mineral_production",
-            "Production by country and stage (USGS)",
+            Text(gettext_noop("Production by country and stage (USGS)")),
             ("material", "stage", "country_iso3", "year", "share_pct", "source"),
             _production,
         ),
         TableSpec(
             "production_gaps",
-            "Materials without production figures by country, and why",
+            Text(gettext_noop("Materials without production figures by country, and why")),
             ("material", "reason", "year", "source"),
             _production_gap,
         ),
         TableSpec(
             "labour_goods",
-            "Goods produced with child or forced labour (US DOL/ILAB)",
+            Text(gettext_noop("Goods produced with child or forced labour (US DOL/ILAB)")),
             ("good", "material", "stage", "country_iso3", "child_labour", "forced_labour", "year", "source"),
             _labour,
         ),
         TableSpec(
             "cahra",
-            "Conflict-affected and high-risk areas",
+            Text(gettext_noop("Conflict-affected and high-risk areas")),
             ("country_iso3", "list_name", "year", "source"),
             _cahra,
         ),
         TableSpec(
             "country_indicators",
-            "Country indicators (World Bank WGI, ILAB, ITUC)",
+            Text(gettext_noop("Country indicators (World Bank WGI, ILAB, ITUC)")),
             ("country_iso3", "indicator", "year", "value", "source"),
             _indicator,
         ),
         TableSpec(
             "manufacturing_countries",
-            "Main component-manufacturing and assembly countries",
+            Text(gettext_noop("Main component-manufacturing and assembly countries")),
             ("product", "stage", "country_iso3", "year", "source"),
             _manufacturing,
         ),

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from hrdd.domain.textread import Mention, read_text, split_sentences
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 __all__ = [
@@ -70,7 +71,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Requirement:
-    name: str
+    name: str  # a Text: said in the reader's language on the page
     required: int
     found: int
     met: bool
@@ -151,15 +152,26 @@ def check_risk_assessment(text: str, vocabulary: CheckVocabulary | None = None) 
     minimum = vocabulary.minimum
     requirements = (
         Requirement(
-            "key components", minimum.components, len(components), len(components) >= minimum.components
+            Text(gettext_noop("key components")),
+            minimum.components,
+            len(components),
+            len(components) >= minimum.components,
         ),
         Requirement(
-            "raw materials", minimum.raw_materials, len(materials), len(materials) >= minimum.raw_materials
+            Text(gettext_noop("raw materials")),
+            minimum.raw_materials,
+            len(materials),
+            len(materials) >= minimum.raw_materials,
         ),
         Requirement(
-            "sourcing countries", minimum.countries, len(countries), len(countries) >= minimum.countries
+            Text(gettext_noop("sourcing countries")),
+            minimum.countries,
+            len(countries),
+            len(countries) >= minimum.countries,
         ),
-        Requirement("human-rights risks", minimum.risks, len(risks), len(risks) >= minimum.risks),
+        Requirement(
+            Text(gettext_noop("human-rights risks")), minimum.risks, len(risks), len(risks) >= minimum.risks
+        ),
     )
     return RiskAssessmentCheck(
         meets_minimum=all(r.met for r in requirements),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Literal, get_args
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from hrdd.core.errors import InputError
 from hrdd.domain.document_check import DocumentCheck, check_document
@@ -43,7 +43,10 @@ def parse_kind(value: str, *, field: str = "kind") -> CheckKind:
     for kind in CHECK_KINDS:
         if value == kind:
             return kind
-    raise InputError(f"{value!r} is not one of {', '.join(CHECK_KINDS)}", field=field)
+    raise InputError(
+        gettext("%(value)r is not one of %(choices)s") % {"value": value, "choices": ", ".join(CHECK_KINDS)},
+        field=field,
+    )
 
 
 def check_text(text: str, kind: CheckKind) -> CheckResult:

@@ -15,9 +15,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from hrdd.core.countries import country_name
 from hrdd.core.maps import NEUTRAL_FILL, Shade, world_map_svg
-from hrdd.domain.countries import display_name
 from hrdd.domain.risk import RiskAssessment, RiskMethod
+from hrdd.risks.titles import number, said, stage_word
 
 # Classes, darkest first: a country's highest score as a fraction of the assessment's highest score.
 LEVEL_FLOORS = (0.5, 0.2, 0.05, 0.0)
@@ -53,7 +54,7 @@ class CountryShading:
         more = len(self.shares) - len(shown)
         lines = [
             _("%(country)s: highest risk score %(score)s (%(risk)s)")
-            % {"country": self.name, "score": f"{self.top_score:g}", "risk": self.top_risk},
+            % {"country": self.name, "score": number(self.top_score), "risk": self.top_risk},
             _("Share of world production: %(shares)s") % {"shares": "; ".join(shown)},
         ]
         if more:
@@ -90,9 +91,9 @@ def country_shading(assessment: RiskAssessment, method: RiskMethod) -> tuple[Cou
     top_risk: dict[str, tuple[float, str]] = {}
     for risk in assessment.risks:  # sorted by score, highest first
         if risk.country_iso3 not in top_risk:
-            where = risk.material or method.stage_title(risk.stage).lower()
-            stage = method.stage_title(risk.stage).lower()
-            label = f"{risk.category_title}, {where}" + (f" {stage}" if risk.material else "")
+            stage = stage_word(method, risk.stage)
+            where = risk.material or stage
+            label = f"{said(risk.category_title)}, {where}" + (f" {stage}" if risk.material else "")
             top_risk[risk.country_iso3] = (risk.score, label)
     shares: dict[str, list[tuple[float, str]]] = {}
     for material in assessment.raw_materials:
@@ -100,18 +101,18 @@ def country_shading(assessment: RiskAssessment, method: RiskMethod) -> tuple[Cou
             what = material.name
             if share.series and share.series not in material.name:
                 what = f"{material.name} ({share.series})"
-            stage = method.stage_title(share.stage).lower()
+            stage = stage_word(method, share.stage)
             if share.share_pct is None:
                 text = _("%(what)s %(stage)s (share unknown)") % {"what": what, "stage": stage}
             else:
-                text = f"{what} {stage} {share.share_pct:g}%"
+                text = f"{what} {stage} {number(share.share_pct)}%"
                 if share.year:
                     text += f" ({share.year})"
             shares.setdefault(share.country_iso3, []).append((share.share_pct or 0.0, text))
     for share in assessment.manufacturing:
-        text = _("%(stage)s (share unknown)") % {"stage": method.stage_title(share.stage).lower()}
+        text = _("%(stage)s (share unknown)") % {"stage": stage_word(method, share.stage)}
         if share.share_pct is not None:
-            text = f"{method.stage_title(share.stage).lower()} {share.share_pct:g}%"
+            text = f"{stage_word(method, share.stage)} {number(share.share_pct)}%"
         shares.setdefault(share.country_iso3, []).append((share.share_pct or 0.0, text))
 
     highest = max((score for score, _label in top_risk.values()), default=0.0)
@@ -121,7 +122,7 @@ def country_shading(assessment: RiskAssessment, method: RiskMethod) -> tuple[Cou
         shading.append(
             CountryShading(
                 iso3=iso3,
-                name=display_name(iso3),
+                name=country_name(iso3),
                 level=_level(score, highest),
                 top_score=score,
                 top_risk=label,
@@ -153,10 +154,10 @@ def map_levels(shading: tuple[CountryShading, ...]) -> tuple[MapLevel, ...]:
 def level_label(level: MapLevel) -> str:
     """The legend's words for a class: its share of the top score and its range of scores."""
     if level.high is None:
-        return str(_("score %(low)s or more") % {"low": f"{level.low:g}"})
+        return str(_("score %(low)s or more") % {"low": number(level.low)})
     if level.low == 0:
-        return str(_("scores below %(high)s") % {"high": f"{level.high:g}"})
-    return str(_("scores %(low)s to %(high)s") % {"low": f"{level.low:g}", "high": f"{level.high:g}"})
+        return str(_("scores below %(high)s") % {"high": number(level.high)})
+    return str(_("scores %(low)s to %(high)s") % {"low": number(level.low), "high": number(level.high)})
 
 
 def risk_map_svg(assessment: RiskAssessment, shading: tuple[CountryShading, ...]) -> SafeString:
@@ -167,7 +168,7 @@ def risk_map_svg(assessment: RiskAssessment, shading: tuple[CountryShading, ...]
     svg = world_map_svg(
         {c.iso3: Shade(c.fill, c.tooltip()) for c in shading},
         title=_("Producing countries of %(product)s, shaded by their highest risk score")
-        % {"product": assessment.product_title},
+        % {"product": said(assessment.product_title)},
         description=_(
             "Darker red: a higher risk score, which weighs the country's share of world production, the "
             "likelihood of the risk there and its severity. Grey: a country this assessment does not rate. "

@@ -6,32 +6,39 @@ import io
 
 from django.utils.translation import gettext as _
 
+from hrdd.core.countries import country_name
 from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.core.texts import localize
-from hrdd.domain.countries import display_name
 from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json, fold_countries
+from hrdd.risks.titles import number, said, stage_title, stage_word, who
 
 COUNTRIES_IN_REPORT = 3  # per material in the short report
 MATERIALS_IN_REPORT = 8
 
 
 def _share(value: float | None) -> str:
-    return _("share unknown") if value is None else f"{value:g}%"
+    return _("share unknown") if value is None else f"{number(value)}%"
 
 
 def _country(share) -> str:  # type: ignore[no-untyped-def]
-    """A country by its name (a risk or a production share carries both name and code)."""
-    return share.country or display_name(share.country_iso3)
+    """A country by its name in the report's language (a risk or a production share carries both name and code;
+    English keeps the knowledge base's spelling)."""
+    return country_name(share.country_iso3, english=share.country)
 
 
 def _who(risk) -> str:  # type: ignore[no-untyped-def]
-    return risk.material or risk.component or ""
+    return who(risk)
 
 
 def _why(risk) -> str:  # type: ignore[no-untyped-def]
     """The signals behind a risk, without the arithmetic lines."""
     signals = [localize(r) for r in risk.reasons if r.startswith("+")]
     return "; ".join(signals) or _("present at this stage (baseline)")
+
+
+def _named(share) -> str:  # type: ignore[no-untyped-def]
+    """The country's name as the workbook's country column gives it: blank where the source names none."""
+    return _country(share) if share.country else ""
 
 
 def _materials_with_data(assessment: RiskAssessment):  # type: ignore[no-untyped-def]
@@ -50,10 +57,10 @@ def to_json(assessment: RiskAssessment) -> str:
 def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") -> str:
     """Return the short report as Markdown (the manual's four steps)."""
     lines = [
-        f"# {title or _('Human-rights risk assessment: %s') % assessment.product_title}",
+        f"# {title or _('Human-rights risk assessment: %s') % said(assessment.product_title)}",
         "",
         _("Product category: %(product)s. Method: %(method)s (exposure x likelihood x severity).")
-        % {"product": assessment.product_title, "method": assessment.method},
+        % {"product": said(assessment.product_title), "method": assessment.method},
         "",
         "## " + _("1. Key components and raw materials"),
         "",
@@ -71,16 +78,16 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
         ):
             for c in fold.shown:
                 lines.append(
-                    f"| {material.name} | {method.stage_title(c.stage)} | {_country(c)} "
+                    f"| {material.name} | {stage_title(method, c.stage)} | {_country(c)} "
                     f"| {_share(c.share_pct)} | {c.year or ''} |"
                 )
             if fold.others:
                 lines.append(
-                    f"| {material.name} | {method.stage_title(fold.stage)} | {localize(fold.others_text())} | | |"
+                    f"| {material.name} | {stage_title(method, fold.stage)} | {localize(fold.others_text())} | | |"
                 )
     for c in assessment.manufacturing:
         lines.append(
-            f"| {_('(factories)')} | {method.stage_title(c.stage)} | {_country(c)} | {_share(c.share_pct)} | |"
+            f"| {_('(factories)')} | {stage_title(method, c.stage)} | {_country(c)} | {_share(c.share_pct)} | |"
         )
     lines += [
         "",
@@ -91,8 +98,8 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
     lines += ["", "## " + _("3. Salient human-rights risks"), ""]
     for i, risk in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         lines.append(
-            f"{i}. **{risk.category_title}**, {method.stage_title(risk.stage).lower()}, {_who(risk)}, "
-            f"{_country(risk)}: score {risk.score:g}. {_why(risk)}."
+            f"{i}. **{said(risk.category_title)}**, {stage_word(method, risk.stage)}, {_who(risk)}, "
+            f"{_country(risk)}: {_('score')} {number(risk.score)}. {_why(risk)}."
         )
         lines.append(f"   - {_('Reasons')}: " + " / ".join(localize(r) for r in risk.reasons))
         lines.append(f"   - {_('Sources')}: " + " / ".join(risk.sources))
@@ -122,7 +129,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         doc.styles[name].font.size = Pt(size)
         doc.styles[name].paragraph_format.space_before = Pt(6)
         doc.styles[name].paragraph_format.space_after = Pt(3)
-    doc.add_heading(title or _("Human-rights risk assessment: %s") % assessment.product_title, level=1)
+    doc.add_heading(title or _("Human-rights risk assessment: %s") % said(assessment.product_title), level=1)
     doc.add_paragraph(
         _(
             "What this is: a first, sourced overview of the human-rights risks in the supply chain of this "
@@ -153,7 +160,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         row[0].text = material.name
         row[1].text = "; ".join(
             ", ".join(
-                f"{_country(c)} {_share(c.share_pct)} ({method.stage_title(c.stage).lower()}, {c.year})"
+                f"{_country(c)} {_share(c.share_pct)} ({stage_word(method, c.stage)}, {c.year})"
                 for c in f.shown
             )
             + (f", {localize(f.others_text())}" if f.others else "")
@@ -164,9 +171,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         row = table.add_row().cells
         row[0].text = _("factories")
         row[1].text = ", ".join(
-            sorted(
-                {f"{_country(c)} ({method.stage_title(c.stage).lower()})" for c in assessment.manufacturing}
-            )
+            sorted({f"{_country(c)} ({stage_word(method, c.stage)})" for c in assessment.manufacturing})
         )
         row[2].text = _("share unknown")
     without = [m.name for m in assessment.raw_materials if not m.countries]
@@ -182,9 +187,9 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         cell.text = text
     for risk in assessment.salient(method.parameters.report_risks):
         row = risks_table.add_row().cells
-        row[0].text = risk.category_title
-        row[1].text = f"{_who(risk)}, {method.stage_title(risk.stage).lower()}, {_country(risk)}"
-        row[2].text = f"{risk.score:g}"
+        row[0].text = said(risk.category_title)
+        row[1].text = f"{_who(risk)}, {stage_word(method, risk.stage)}, {_country(risk)}"
+        row[2].text = number(risk.score)
         row[3].text = _why(risk)
     for table_, widths in ((table, (2.4, 9.6, 5.4)), (risks_table, (3.2, 4.2, 1.4, 8.6))):
         table_.autofit = False
@@ -230,12 +235,12 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     wb = Workbook()
     bold = Font(bold=True)
     sheet = wb.active
-    sheet.title = "1 Material scoping"
+    sheet.title = _("1 Material scoping")
     append_row(sheet, [_("component"), _("raw material"), _("sources")])
     for component in assessment.components:
         for material in component.raw_materials:
             append_row(sheet, [component.name, material, " | ".join(component.sources)])
-    geo = wb.create_sheet("2 Geographical scoping")
+    geo = wb.create_sheet(_("2 Geographical scoping"))
     append_row(
         geo,
         [_("material"), _("stage"), _("country code"), _("country"), _("share (%)"), _("year"), _("source")],
@@ -244,12 +249,12 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
         if not material.countries:
             append_row(geo, [material.name, "", "", _("no data"), None, None, ""])
         for c in material.countries:
-            stage = method.stage_title(c.stage)
-            append_row(geo, [material.name, stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
+            stage = stage_title(method, c.stage)
+            append_row(geo, [material.name, stage, c.country_iso3, _named(c), c.share_pct, c.year, c.source])
     for c in assessment.manufacturing:
-        stage = method.stage_title(c.stage)
-        append_row(geo, [_("(factories)"), stage, c.country_iso3, c.country, c.share_pct, c.year, c.source])
-    risks = wb.create_sheet("3 Risk scoping")
+        stage = stage_title(method, c.stage)
+        append_row(geo, [_("(factories)"), stage, c.country_iso3, _named(c), c.share_pct, c.year, c.source])
+    risks = wb.create_sheet(_("3 Risk scoping"))
     append_row(
         risks,
         [
@@ -271,10 +276,10 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
         append_row(
             risks,
             [
-                r.category_title,
-                method.stage_title(r.stage),
+                said(r.category_title),
+                stage_title(method, r.stage),
                 r.material,
-                r.component,
+                _("factories") if r.component == "factories" else r.component,
                 _country(r),
                 r.exposure,
                 r.likelihood,
@@ -285,8 +290,8 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
                 "\n".join(r.sources),
             ],
         )
-    report = wb.create_sheet("4 Reporting")
-    append_row(report, [_("product"), assessment.product, assessment.product_title])
+    report = wb.create_sheet(_("4 Reporting"))
+    append_row(report, [_("product"), assessment.product, said(assessment.product_title)])
     append_row(report, [_("method"), assessment.method, method.source])
     append_row(report, [])
     append_row(
@@ -295,7 +300,8 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     )
     for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         append_row(
-            report, [i, r.category_title, method.stage_title(r.stage), _who(r), _country(r), r.score, _why(r)]
+            report,
+            [i, said(r.category_title), stage_title(method, r.stage), _who(r), _country(r), r.score, _why(r)],
         )
     append_row(report, [])
     for gap in assessment.gaps:

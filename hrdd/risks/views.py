@@ -37,6 +37,7 @@ from hrdd.risks.forms import (
     adjustments_query,
 )
 from hrdd.risks.maps import risk_map_context
+from hrdd.risks.titles import product_title, stage_titles, stage_words
 
 FORMATS = ("md", "json", "docx", "xlsx")  # the report's downloads, named by their extension
 
@@ -60,7 +61,7 @@ def render_report(assessment, fmt: str, *, title: str = "") -> HttpResponse:  # 
 @login_required
 def risk_home(request: HttpRequest) -> HttpResponse:
     method = get_risk_method()
-    products = [(p, method.product_title(p)) for p in selectors.knowledge_current().products()]
+    products = [(p, product_title(method, p)) for p in selectors.knowledge_current().products()]
     list_form = RiskAssessmentListForm(request.GET, products=products)
     saved = list_form.paginate(
         selectors.risk_assessment_list(
@@ -145,7 +146,9 @@ def _render_assessment(  # type: ignore[no-untyped-def]
             initial={
                 **adjusted,
                 "assessment": str(saved.public_id) if saved else "",
-                "title": saved.title if saved else _("%s — risk assessment") % assessment.product_title,
+                "title": saved.title
+                if saved
+                else _("%s — risk assessment") % product_title(method, assessment.product),
                 "procurement": str(procurement),
             },
         )
@@ -159,7 +162,8 @@ def _render_assessment(  # type: ignore[no-untyped-def]
             "query": query,
             "saved": saved,
             "adjusting": adjusting,  # a saved assessment recalculated with changes not yet saved
-            "stage_titles": {s.id: s.title for s in method.stages},
+            "stage_titles": stage_titles(method),  # in the page's language
+            "stage_words": stage_words(method),  # the same inside a sentence ('mining')
             **risk_map_context(assessment, method),  # the producing countries on a world map
             "adjust_form": adjust_form,
             "save_form": save_form,

@@ -1,13 +1,16 @@
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from hrdd.core.countries import country_name
 from hrdd.core.labels import code_meaning, status_label, status_meaning
 from hrdd.core.texts import localize
-from hrdd.domain.countries import display_name
 from hrdd.domain.labels import plain
 from hrdd.domain.labels import title_of as _title_of
+from hrdd.risks.titles import inside_sentence as _inside_sentence
 
 register = template.Library()
 
@@ -28,13 +31,25 @@ def say(value: Any) -> Any:
 
 
 @register.filter
+def inside_sentence(value: Any) -> str:
+    """A framework title said in the page's language as it stands inside a sentence: in lower case, except in
+    German, whose nouns keep their capital (`{{ category.title|inside_sentence }}`)."""
+    return _inside_sentence(value)
+
+
+@register.filter
 def number(value: Any) -> Any:
-    """Write a number in full without a needless '.0' (412000, 96.6505); anything else unchanged."""
+    """Write a number in full without a needless '.0' (412000, 96.6505), with the decimal sign of the page's
+    language (96,6505 in French); anything else unchanged."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return value
     from hrdd.domain.tender import number_text
 
-    return number_text(value)
+    written = number_text(value)
+    if (get_language() or "en").startswith("en"):
+        return written
+    said = float(written)
+    return formats.number_format(int(said) if said.is_integer() else said, use_l10n=True)
 
 
 @register.filter
@@ -50,9 +65,10 @@ def title_of(value: Any, kinds: str) -> str:
 
 
 @register.filter
-def country(iso3: Any) -> str:
-    """A country's English name from its ISO 3166-1 alpha-3 code ('—' when there is none)."""
-    return display_name(str(iso3)) if iso3 else "—"
+def country(iso3: Any, english: Any = "") -> str:
+    """A country's name in the page's language from its ISO 3166-1 alpha-3 code ('—' when there is none);
+    `{{ r.country_iso3|country:r.country }}` keeps a record's own spelling on English pages (hrdd.core.countries)."""
+    return country_name(str(iso3), english=str(english or "")) if iso3 else "—"
 
 
 @register.filter
@@ -60,9 +76,9 @@ def finding_title(value: Any, kind: str) -> str:
     """What the check of a risk assessment found, in words: a risk category's title, a country's name, a
     component or material as written."""
     if kind == "risk":
-        return _title_of(value, "category")
+        return str(localize(_title_of(value, "category")))
     if kind == "country":
-        return display_name(str(value))
+        return country_name(str(value))
     return plain(value)
 
 
@@ -91,7 +107,7 @@ def kpi_badge(kpi: Any) -> str:
     return format_html(
         '<span class="kpi kpi-{}" title="{}">{}: {}</span>',
         kpi.status,
-        "; ".join(str(r) for r in kpi.reasons),
-        _title_of(kpi.kpi, "kpi"),
+        "; ".join(str(localize(r)) for r in kpi.reasons),
+        localize(_title_of(kpi.kpi, "kpi")),
         kpi.label,
     )
