@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "hrdd.incidents",
     "hrdd.rmi",
     "hrdd.programmes",
+    "hrdd.profiles",
     "hrdd.web",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("sites/", include("hrdd.supplier_sites.urls")),
     path("smelters/", include("hrdd.rmi.urls")),
     path("programmes/", include("hrdd.programmes.urls")),
+    path("profiles/", include("hrdd.profiles.urls")),
     path("", include("hrdd.incidents.urls")),  # /incidents/..., the public /report/<address>/ and /receipt/
 ]

@@ -46,6 +46,7 @@ from hrdd.domain.tender import TenderInputError
 from hrdd.incidents.api import public_router as grievances_router
 from hrdd.incidents.api import router as incidents_router
 from hrdd.procurements.api import router as procurements_router
+from hrdd.profiles.api import router as profiles_router
 from hrdd.programmes.api import router as programmes_router
 from hrdd.risks.api import router as risks_router
 from hrdd.risks.api import saved_router as saved_risks_router
@@ -159,4 +160,5 @@ api.add_router("/smelters", smelters_router)
 api.add_router("/incidents", incidents_router)
 api.add_router("/incidents/public", grievances_router)
 api.add_router("/programmes", programmes_router)
+api.add_router("/profiles", profiles_router)
 api.add_router("/shares", shares_router)

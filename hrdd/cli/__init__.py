@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 from hrdd.cli import admin, contracts, organisations, questionnaire, risks, rmi, sites, tasks, tenders, verify
 from hrdd.cli.common import stderr
 from hrdd.cli.incidents import incidents_app
+from hrdd.cli.profile import profile_app
 from hrdd.cli.programmes import programmes_app
 from hrdd.core.errors import InputError, NotFound
 
@@ -64,6 +65,7 @@ app.add_typer(sites.sites_app, name="sites")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(rmi.rmi_app, name="rmi")
 app.add_typer(programmes_app, name="programmes")
+app.add_typer(profile_app, name="profile")
 contracts.contract_app.command("sites")(tasks.contract_sites)
 questionnaire.questionnaire_app.command("import")(tasks.questionnaire_import)
 app.command("remind")(contracts.remind)

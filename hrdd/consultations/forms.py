@@ -171,6 +171,7 @@ class QuestionnaireForm(PageForm):
         framework: QuestionnaireFramework,
         raw: dict[str, Any] | None = None,
         disabled: bool = False,
+        consent: str = "",
         **kwargs: Any,
     ) -> None:
         raw = raw or {}
@@ -206,6 +207,16 @@ class QuestionnaireForm(PageForm):
                     label=_said(text_field.label), required=False, widget=forms.Textarea(attrs={"rows": 2})
                 )
                 self.initial[name] = answers.get(text_field.id) or ""
+        # answers the supplier shares from elsewhere (their profile) are saved only with this box ticked
+        if consent:
+            self.fields["share_consent"] = forms.BooleanField(
+                label=consent,
+                error_messages={
+                    "required": gettext_lazy(
+                        "Tick this box to let the buyer see these answers, or answer yourself."
+                    )
+                },
+            )
         if disabled:
             for form_field in self.fields.values():
                 form_field.disabled = True

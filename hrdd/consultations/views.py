@@ -41,6 +41,8 @@ from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
 from hrdd.procurements.selectors import procurement_get
+from hrdd.profiles.selectors import profile_fill
+from hrdd.profiles.services import profile_answers_share
 
 
 @login_required
@@ -295,11 +297,18 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     token = invitation.token
     consultation = invitation.consultation
     framework = get_framework(consultation.framework_id)
+    # Filled in from the supplier's company profile (hrdd.profiles): the form starts from it, and nothing of it is
+    # stored, nor seen by the buyer, before the supplier ticks the consent box that names the buyer and version.
+    fill = profile_fill(
+        invitation=invitation,
+        version=request.POST.get("from_profile") or request.GET.get("from_profile") or "",
+    )
     form = QuestionnaireForm(
         request.POST if request.method == "POST" else None,
         framework=framework,
-        raw=invitation.as_raw_response(),
+        raw=fill.raw if fill is not None else invitation.as_raw_response(),
         disabled=invitation.is_submitted,
+        consent=fill.consent_text if fill is not None else "",
     )
     status = 200
     if form.is_bound:
@@ -310,14 +319,19 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             status = 409
         elif valid:
             try:
+                raw = form.raw_response()
+                if fill is not None:  # shared from the profile: the form required the supplier's consent
+                    profile_answers_share(invitation=invitation, fill=fill, raw=raw, submit=form.submitting())
+                elif form.submitting():
+                    services.invitation_submit(invitation=invitation, raw=raw)
+                else:
+                    services.invitation_save_draft(invitation=invitation, raw=raw)
                 if form.submitting():
-                    services.invitation_submit(invitation=invitation, raw=form.raw_response())
                     messages.success(
                         request,
                         _("Thank you. Your answers were submitted to %s.") % consultation.organisation,
                     )
                 else:
-                    services.invitation_save_draft(invitation=invitation, raw=form.raw_response())
                     messages.success(
                         request, _("Draft saved. You can come back to this link and submit later.")
                     )
@@ -330,7 +344,13 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     return render(
         request,
         "consultations/respond.html",
-        {"invitation": invitation, "consultation": consultation, "framework": framework, "form": form},
+        {
+            "invitation": invitation,
+            "consultation": consultation,
+            "framework": framework,
+            "form": form,
+            "profile_fill": fill,
+        },
         status=status,
     )
 

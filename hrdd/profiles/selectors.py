@@ -1,0 +1,236 @@
+"""Reads for supplier profiles. A profile is found by its secret management link, or offered on a request sent to
+its own e-mail address; nothing else reaches it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hrdd.consultations.models import Invitation
+from hrdd.core.errors import NotFound
+from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
+from hrdd.profiles.format import profile_document
+from hrdd.profiles.models import ProfileShare, ProfileVersion, SupplierProfile
+
+
+def profile_get_by_token(*, token: str) -> SupplierProfile:
+    """The profile behind a management link, or NotFound."""
+    try:
+        return SupplierProfile.objects.get(token=token)
+    except SupplierProfile.DoesNotExist as exc:
+        raise NotFound("profile") from exc
+
+
+def profile_of_email(email: str) -> SupplierProfile | None:
+    """The profile offered to requests sent to this address: the newest whose address proved itself."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    return (
+        SupplierProfile.objects.filter(email__iexact=email, confirmed_at__isnull=False)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def profile_find(*, token_or_email: str) -> tuple[SupplierProfile, int]:
+    """The profile a management token names, else the newest for an e-mail address (confirmed first), with how
+    many profiles that address has; NotFound when none."""
+    value = (token_or_email or "").strip()
+    if "@" not in value:
+        return profile_get_by_token(token=value), 1
+    found = list(SupplierProfile.objects.filter(email__iexact=value).order_by("-created_at", "-id"))
+    if not found:
+        raise NotFound("profile")
+    confirmed = [p for p in found if p.confirmed_at is not None]
+    return (confirmed or found)[0], len(found)
+
+
+def latest_version(profile: SupplierProfile) -> ProfileVersion | None:
+    return profile.versions.order_by("-number").first()
+
+
+def version_summary(version: ProfileVersion) -> list[str]:
+    """What a version holds, in a few words per part (the management page, the offer)."""
+    content = version.content or {}
+    parts = []
+    if "questionnaire" in content:
+        q = content["questionnaire"]
+        parts.append(
+            _("questionnaire %(framework)s %(version)s: %(count)d answers")
+            % {
+                "framework": q["framework"]["id"],
+                "version": q["framework"]["version"],
+                "count": len(q.get("answers") or {}),
+            }
+        )
+    if "site_list" in content:
+        parts.append(_("site list: %(count)d sites") % {"count": len(content["site_list"]["rows"])})
+    if "risk_assessment" in content:
+        parts.append(
+            _("risk assessment: %(count)d characters") % {"count": len(content["risk_assessment"]["text"])}
+        )
+    return parts
+
+
+def _known_answers(framework: QuestionnaireFramework, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers a framework can take: its questions with the options it still has, and its text boxes (an
+    answer given to another version of the framework may name an option this one dropped)."""
+    kept: dict[str, Any] = {}
+    for question in framework.questions:
+        options = {o.id for o in question.options}
+        picked = answers.get(question.id)
+        picked = [picked] if isinstance(picked, str) else list(picked or [])
+        picked = [p for p in picked if p in options]
+        if picked:
+            kept[question.id] = picked
+        for text_field in question.text_fields:
+            text = answers.get(text_field.id)
+            if isinstance(text, str) and text.strip():
+                kept[text_field.id] = text
+    return kept
+
+
+@dataclass(frozen=True)
+class ProfileFill:
+    """A request's questionnaire filled in from a version of the supplier's profile: shown, not stored, until the
+    supplier consents to the buyer seeing it."""
+
+    version: ProfileVersion
+    raw: dict[str, Any]  # company, role and answers, in the shape the questionnaire form and the domain read
+    buyer: str
+
+    @property
+    def saved_on(self) -> dt.date:
+        return timezone.localdate(self.version.saved_at)
+
+    @property
+    def consent_text(self) -> str:
+        """The consent the supplier gives by ticking the box, in the page's language (stored as shown)."""
+        return _(
+            "I agree that %(buyer)s sees version %(number)d of my company profile, saved on %(date)s."
+        ) % {
+            "buyer": self.buyer,
+            "number": self.version.number,
+            "date": self.saved_on.isoformat(),
+        }
+
+
+def questionnaire_version(invitation: Invitation) -> ProfileVersion | None:
+    """The version of the supplier's profile a request's questionnaire may be filled in from: the latest version
+    of the profile of the request's e-mail address, when it holds answers to the same questionnaire; None when
+    there is none, or when the request is submitted."""
+    if invitation.is_submitted or not invitation.email:
+        return None
+    profile = profile_of_email(invitation.email)
+    if profile is None:
+        return None
+    version = latest_version(profile)
+    questionnaire = (version.content or {}).get("questionnaire") if version else None
+    if not questionnaire or questionnaire["framework"]["id"] != invitation.consultation.framework_id:
+        return None
+    return version
+
+
+def profile_fill(*, invitation: Invitation, version: str) -> ProfileFill | None:
+    """The fill a respond page asked for (`version`: the public id of the profile's latest version, as the offer
+    links to it); None when it names no version this request may be filled from."""
+    offered = questionnaire_version(invitation)
+    if offered is None or version != fill_key(offered):
+        return None
+    try:
+        framework = get_framework(invitation.consultation.framework_id)
+    except FrameworkError:
+        return None
+    questionnaire = offered.content["questionnaire"]
+    raw = {
+        "company": offered.profile.company_as_given,
+        "role": questionnaire.get("role")
+        if questionnaire.get("role") in {r.id for r in framework.roles}
+        else "",
+        "answers": _known_answers(framework, questionnaire.get("answers") or {}),
+    }
+    return ProfileFill(version=offered, raw=raw, buyer=invitation.consultation.organisation.name)
+
+
+def fill_key(version: ProfileVersion) -> str:
+    """How a respond page names the version it was filled from (the profile's public id and the number)."""
+    return f"{version.profile.public_id}:{version.number}"
+
+
+def answers_changed(fill: ProfileFill, answers: dict[str, Any]) -> int:
+    """How many answers differ from the version's (ticked options compared as sets)."""
+
+    def norm(value: Any) -> Any:
+        if isinstance(value, list):
+            return frozenset(value)
+        return value
+
+    given = fill.raw["answers"]
+    return sum(1 for key in set(given) | set(answers) if norm(given.get(key)) != norm(answers.get(key)))
+
+
+def share_of_invitation(invitation: Invitation) -> ProfileShare | None:
+    """The latest share behind a response (live or withdrawn), for the buyer's page; None if it never came from a
+    supplier's profile."""
+    return ProfileShare.objects.filter(invitation=invitation).order_by("-consented_at", "-id").first()
+
+
+def profile_shares(profile: SupplierProfile) -> list[ProfileShare]:
+    """Every share of the profile, newest first, with the buyer and request named."""
+    return list(
+        profile.shares.select_related("organisation", "invitation__consultation", "version").order_by(
+            "-consented_at", "-id"
+        )
+    )
+
+
+def profile_export(profile: SupplierProfile) -> dict[str, Any]:
+    """The profile in the open format (hrdd.profiles.format): the company and every version, nothing of a buyer."""
+    return profile_document(
+        company=profile.company_as_given,
+        versions=[(v.number, v.saved_at, v.source, v.content) for v in profile.versions.all()],
+        exported_at=timezone.now(),
+    )
+
+
+@dataclass(frozen=True)
+class RespondOffer:
+    """What a request's respond page offers about the supplier's profile (one state at a time)."""
+
+    state: str  # "keep", "kept", "shared", "fill", "filled" or "" (nothing to offer)
+    version: ProfileVersion | None = None
+    share: ProfileShare | None = None
+    fill_key: str = ""
+
+
+def respond_offer(invitation: Invitation, fill: ProfileFill | None = None) -> RespondOffer:
+    """The profile's part of a respond page: keep submitted answers as a profile, say they are kept or shared,
+    offer to fill in from the profile, or say the form was filled in from it."""
+    if not invitation.email:
+        return RespondOffer("")
+    share = ProfileShare.objects.filter(invitation=invitation, revoked_at__isnull=True).first()
+    if fill is not None:
+        return RespondOffer("filled", version=fill.version, share=share)
+    if share is not None:
+        return RespondOffer("shared", version=share.version, share=share)
+    if invitation.is_submitted:
+        profile = profile_of_email(invitation.email)
+        version = latest_version(profile) if profile else None
+        held = (version.content or {}).get("questionnaire") if version else None
+        if (
+            held
+            and held["framework"]["id"] == invitation.consultation.framework_id
+            and held.get("answers") == invitation.answers
+            and held.get("role", "") == invitation.role
+        ):
+            return RespondOffer("kept", version=version)
+        return RespondOffer("keep")
+    version = questionnaire_version(invitation)
+    if version is not None:
+        return RespondOffer("fill", version=version, fill_key=fill_key(version))
+    return RespondOffer("")

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from hrdd.profiles import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("keep/<str:token>/", views.profile_keep, name="keep"),
+    path("manage/<str:token>/", views.profile_manage_page, name="manage"),
+    path("manage/<str:token>/profile.json", views.profile_download, name="download"),
+    path("manage/<str:token>/delete/", views.profile_delete_page, name="delete"),
+    path(
+        "manage/<str:token>/shares/<uuid:share_id>/withdraw/",
+        views.profile_share_revoke_page,
+        name="share_revoke",
+    ),
+]

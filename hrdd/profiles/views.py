@@ -1,0 +1,152 @@
+"""The supplier's pages of a company profile, behind secret links and without an account: keep a submitted
+response's answers, and manage the profile (its versions, whom it is shared with, withdraw, download, delete).
+Thin: they parse, call a service or selector, and render, in the supplier's language."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from hrdd.consultations.selectors import invitation_get_by_token
+from hrdd.core.archive import ConfirmForm, confirm_page
+from hrdd.core.downloads import attachment
+from hrdd.core.errors import NotFound
+from hrdd.core.languages import supplier_page_language
+from hrdd.profiles import selectors, services
+from hrdd.profiles.models import ProfileShare
+
+
+@require_POST
+def profile_keep(request: HttpRequest, token: str) -> HttpResponse:
+    """Keep a submitted response's answers as the supplier's profile (the request's secret link is `token`)."""
+    invitation = invitation_get_by_token(token=token)
+    with supplier_page_language(request, invitation.language):
+        try:
+            version = services.profile_keep_answers(invitation=invitation)
+        except services.ProfileError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Kept as version %(number)d of your company profile. The link to manage it was e-mailed "
+                    "to %(email)s."
+                )
+                % {"number": version.number, "email": version.profile.email},
+            )
+    return redirect("respond", token=token)
+
+
+def profile_manage_page(request: HttpRequest, token: str) -> HttpResponse:
+    """What the profile holds, version by version, and every share with the buyer and request it went to."""
+    profile = selectors.profile_get_by_token(token=token)
+    with supplier_page_language(request, profile.language) as page:
+        # the link was e-mailed to the address: opening it proves the address
+        if profile.confirmed_at is None:
+            profile = services.profile_confirm(profile=profile)
+        versions = [
+            {"version": v, "parts": selectors.version_summary(v)}
+            for v in profile.versions.order_by("-number")
+        ]
+        return page.answer(
+            render(
+                request,
+                "profiles/manage.html",
+                {"profile": profile, "versions": versions, "shares": selectors.profile_shares(profile)},
+            )
+        )
+
+
+def profile_download(request: HttpRequest, token: str) -> HttpResponse:
+    """The profile as a JSON file in the open format (docs/supplier-profile.md)."""
+    profile = selectors.profile_get_by_token(token=token)
+    body = json.dumps(selectors.profile_export(profile), indent=2, ensure_ascii=False) + "\n"
+    name = slugify(profile.company_as_given) or "supplier"
+    return attachment(body.encode(), f"{name}-profile.json", content_type="application/json")
+
+
+def _share(profile, public_id: str) -> ProfileShare:  # type: ignore[no-untyped-def]
+    share = next((s for s in selectors.profile_shares(profile) if str(s.public_id) == str(public_id)), None)
+    if share is None:
+        raise NotFound("share")
+    return share
+
+
+def profile_share_revoke_page(request: HttpRequest, token: str, share_id: str) -> HttpResponse:
+    """Ask, then withdraw one share: the buyer no longer sees those answers, and they no longer count."""
+    profile = selectors.profile_get_by_token(token=token)
+    share = _share(profile, share_id)
+    back = profile.get_manage_url()
+    with supplier_page_language(request, profile.language) as page:
+        if share.revoked_at is not None:
+            messages.info(request, _("This sharing was already withdrawn."))
+            return redirect(back)
+        form = ConfirmForm(
+            request.POST if request.method == "POST" else None,
+            label=_("Yes, withdraw these answers from %(buyer)s.") % {"buyer": share.organisation.name},
+        )
+        if request.method == "POST" and form.is_valid():
+            services.profile_share_revoke(profile=profile, share_public_id=share.public_id)
+            messages.success(
+                request,
+                _("Withdrawn: %(buyer)s no longer sees the answers you shared.")
+                % {"buyer": share.organisation.name},
+            )
+            return redirect(back)
+        request_title = share.invitation.consultation.title if share.invitation else ""
+        return page.answer(
+            confirm_page(
+                request,
+                form=form,
+                heading=_("Withdraw version %(number)d from %(buyer)s?")
+                % {"number": share.version_number, "buyer": share.organisation.name},
+                back_url=back,
+                back_label=_("Back to your profile"),
+                action_label=_("Withdraw"),
+                explanation=[
+                    _("Request: %(title)s.") % {"title": request_title},
+                    _(
+                        "The buyer will no longer see these answers, and they will no longer count in the "
+                        "results of its consultation. This takes effect at once."
+                    ),
+                    _("Your request's link stays open: you can answer it again if you wish."),
+                ],
+            )
+        )
+
+
+def profile_delete_page(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask, then delete the profile and its versions; every sharing is withdrawn first."""
+    profile = selectors.profile_get_by_token(token=token)
+    live = [s for s in selectors.profile_shares(profile) if s.revoked_at is None]
+    with supplier_page_language(request, profile.language) as page:
+        form = ConfirmForm(
+            request.POST if request.method == "POST" else None, label=_("Yes, delete my company profile.")
+        )
+        if request.method == "POST" and form.is_valid():
+            ended = services.profile_delete(profile=profile)
+            return page.answer(render(request, "profiles/deleted.html", {"ended": ended}))
+        explanation = [_("Every version of the profile is deleted. This cannot be undone.")]
+        if live:
+            explanation.append(
+                _("It is shared with %(buyers)s: they will no longer see those answers.")
+                % {"buyers": ", ".join(sorted({s.organisation.name for s in live}))}
+            )
+        explanation.append(_("Download it as JSON first if you want to keep a copy."))
+        return page.answer(
+            confirm_page(
+                request,
+                form=form,
+                heading=_("Delete your company profile?"),
+                back_url=profile.get_manage_url(),
+                back_label=_("Back to your profile"),
+                action_label=_("Delete"),
+                explanation=explanation,
+            )
+        )
