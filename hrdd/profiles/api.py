@@ -11,7 +11,7 @@ from ninja import Router, Status
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS
 from hrdd.profiles import selectors, services
 from hrdd.profiles.format import SCHEMA_ID
-from hrdd.profiles.schemas import ImportOut
+from hrdd.profiles.schemas import ProfileImportOut
 
 router = Router(tags=["supplier profiles"])
 
@@ -25,7 +25,7 @@ DOCUMENT = {
     "/{token}/export",
     response={200: dict[str, Any], **READ_ERRORS},
     url_name="profile_export",
-    openapi_extra={"responses": {"200": DOCUMENT}},
+    openapi_extra={"responses": {200: DOCUMENT}},
 )
 def profile_export(request: HttpRequest, token: str) -> dict[str, Any]:
     """The profile behind a management token, in the open format: the company and every version of its answers,
@@ -35,7 +35,7 @@ def profile_export(request: HttpRequest, token: str) -> dict[str, Any]:
 
 @router.post(
     "/import",
-    response={201: ImportOut, **INPUT_ERRORS},
+    response={201: ProfileImportOut, **INPUT_ERRORS},
     url_name="profile_import",
     openapi_extra={"requestBody": {"required": True, **DOCUMENT}},
 )

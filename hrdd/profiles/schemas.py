@@ -3,7 +3,7 @@
 from ninja import Schema
 
 
-class ImportOut(Schema):
+class ProfileImportOut(Schema):
     """What an import created: the address it is tied to, the company and the versions it holds."""
 
     email: str
