@@ -15,6 +15,7 @@ from hrdd.audit.services import audit_record, save_audited
 from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
 from hrdd.core.forms import unknown_country_message
+from hrdd.core.texts import localize
 from hrdd.domain.companies import (
     IDENTIFIERS,
     CompanyInputError,
@@ -69,8 +70,8 @@ def _clean(organisation: Organisation, values: dict[str, Any]) -> dict[str, Any]
     cleaned["website"] = website
     try:
         cleaned.update(clean_identifiers({k: str(values.get(k) or "") for k in IDENTIFIERS}))
-    except CompanyInputError as exc:
-        raise InputError(str(exc), field=exc.field) from exc
+    except CompanyInputError as exc:  # the domain's Text, said in the reader's language
+        raise InputError(localize(exc.args[0]), field=exc.field) from exc
     parent = values.get("parent")
     if parent is not None and (not isinstance(parent, Company) or parent.organisation_id != organisation.pk):
         raise InputError(_("Unknown parent company."), field="parent")

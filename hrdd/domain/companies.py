@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from hrdd.domain.texts import Text, gettext_noop
+
 # Legal-form words dropped when comparing names ("Acme B.V." and "ACME bv" are one company). A short list of the
 # forms met in ICT supply chains; the cleanco package knows more, but its list changes between releases and a
 # change would silently merge or split companies already stored.
@@ -25,7 +27,8 @@ LEGAL_FORMS = frozenset(
 
 
 class CompanyInputError(ValueError):
-    """A company field was refused; `field` names it."""
+    """A company field was refused; `field` names it. The message is a Text (issue 16): pages say it in the
+    reader's language (`exc.args[0]`)."""
 
     def __init__(self, message: str, *, field: str) -> None:
         self.field = field
@@ -59,7 +62,12 @@ def validate_lei(value: str) -> str:
     lei = _clean(value)
     if not re.fullmatch(r"[0-9A-Z]{18}[0-9]{2}", lei) or not _lei_checksum_ok(lei):
         raise CompanyInputError(
-            f"{value!r} is not a valid LEI: 20 letters and digits whose last two are ISO 17442 check digits.",
+            Text(
+                gettext_noop(
+                    "%(value)s is not a valid LEI: 20 letters and digits whose last two are ISO 17442 check digits."
+                ),
+                value=repr(value),
+            ),
             field="lei",
         )
     return lei
@@ -69,7 +77,10 @@ def validate_duns(value: str) -> str:
     """Return the D-U-N-S number as nine digits, or refuse it."""
     duns = _clean(value)
     if not re.fullmatch(r"[0-9]{9}", duns):
-        raise CompanyInputError(f"{value!r} is not a D-U-N-S number: nine digits.", field="duns")
+        raise CompanyInputError(
+            Text(gettext_noop("%(value)s is not a D-U-N-S number: nine digits."), value=repr(value)),
+            field="duns",
+        )
     return duns
 
 
@@ -78,7 +89,12 @@ def validate_rmi_cid(value: str) -> str:
     cid = _clean(value)
     if not re.fullmatch(r"CID[0-9]{6}", cid):
         raise CompanyInputError(
-            f"{value!r} is not an RMI facility id: CID followed by six digits (e.g. CID001070).",
+            Text(
+                gettext_noop(
+                    "%(value)s is not an RMI facility id: CID followed by six digits (e.g. CID001070)."
+                ),
+                value=repr(value),
+            ),
             field="rmi_cid",
         )
     return cid
@@ -89,8 +105,13 @@ def validate_os_id(value: str) -> str:
     os_id = _clean(value)
     if not re.fullmatch(r"[A-Z]{2}[0-9]{7}[0-9A-Z]{6}", os_id):
         raise CompanyInputError(
-            f"{value!r} is not an Open Supply Hub id: a two-letter country, seven digits and six letters or "
-            "digits (e.g. CN2019303BQ3FZP).",
+            Text(
+                gettext_noop(
+                    "%(value)s is not an Open Supply Hub id: a two-letter country, seven digits and six letters or "
+                    "digits (e.g. CN2019303BQ3FZP)."
+                ),
+                value=repr(value),
+            ),
             field="os_id",
         )
     return os_id
@@ -101,7 +122,12 @@ def validate_registration_number(value: str) -> str:
     number = _clean(value)
     if not re.fullmatch(r"(?:[A-Z]{2})?[0-9A-Z]{4,20}", number) or sum(c.isdigit() for c in number) < 4:
         raise CompanyInputError(
-            f"{value!r} is not a VAT or chamber-of-commerce number: letters and digits, at least four digits.",
+            Text(
+                gettext_noop(
+                    "%(value)s is not a VAT or chamber-of-commerce number: letters and digits, at least four digits."
+                ),
+                value=repr(value),
+            ),
             field="registration_number",
         )
     return number
@@ -121,7 +147,12 @@ def clean_identifiers(values: Mapping[str, str]) -> dict[str, str]:
     unknown = sorted(set(values) - set(IDENTIFIERS))
     if unknown:
         raise CompanyInputError(
-            f"Unknown identifier {unknown[0]!r}; known: {', '.join(IDENTIFIERS)}.", field=unknown[0]
+            Text(
+                gettext_noop("Unknown identifier %(name)s; known: %(known)s."),
+                name=repr(unknown[0]),
+                known=", ".join(IDENTIFIERS),
+            ),
+            field=unknown[0],
         )
     return {key: (IDENTIFIERS[key](v) if (v or "").strip() else "") for key, v in values.items()}
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from hrdd.domain.countries import display_name
 from hrdd.domain.labels import lower_title
 from hrdd.domain.risk import SiteTypes, normalise_site_type
+from hrdd.domain.texts import Text, gettext_noop
 
 
 @dataclass(frozen=True)
@@ -71,35 +72,90 @@ def _top_by_category(ranked: Iterable[RatedRisk], limit: int) -> tuple[RatedRisk
     return tuple(picked)
 
 
+# The reasons are Texts (issue 16): English here, said in the reader's language on pages; a country is a parameter
+# named `country`, which pages say in their language.
+
+
 def _country(site: ListedSite, blank: str) -> str:
-    return display_name(site.country_iso3) if site.country_iso3 else blank
+    return display_name(site.country_iso3) if site.country_iso3 else Text(blank)
+
+
+def _score(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
 
 
 def _stage_reason(site: ListedSite, stage: str | None) -> str:
     if stage is not None:
-        return f"site type {site.site_type.strip()!r} is the stage {lower_title(stage, 'stage')}"
+        return Text(
+            gettext_noop("site type %(site_type)s is the stage %(stage)s"),
+            site_type=repr(site.site_type.strip()),
+            stage=lower_title(stage, "stage"),
+        )
     if not site.site_type.strip():
-        return f"no site type given, so the risks of every stage in {_country(site, 'its country')} apply"
-    return (
-        f"site type {site.site_type.strip()!r} names no stage, so the risks of every stage in "
-        f"{_country(site, 'its country')} apply"
+        return Text(
+            gettext_noop("no site type given, so the risks of every stage in %(country)s apply"),
+            country=_country(site, gettext_noop("its country")),
+        )
+    return Text(
+        gettext_noop(
+            "site type %(site_type)s names no stage, so the risks of every stage in %(country)s apply"
+        ),
+        site_type=repr(site.site_type.strip()),
+        country=_country(site, gettext_noop("its country")),
     )
 
 
 def _match_reason(site: ListedSite, stage: str | None, picked: Sequence[RatedRisk], candidates: int) -> str:
-    place = _country(site, "no country") + (
-        f" at the stage {lower_title(stage, 'stage')}" if stage else " at any stage"
+    country = _country(site, gettext_noop("no country"))
+    place = (
+        Text(
+            gettext_noop("%(country)s at the stage %(stage)s"),
+            country=country,
+            stage=lower_title(stage, "stage"),
+        )
+        if stage
+        else Text(gettext_noop("%(country)s at any stage"), country=country)
     )
     if not candidates:
-        return f"the risk assessment rates no risk for {place}"
-    listed = ", ".join(
-        f"{lower_title(r.category, 'category')} at {lower_title(r.stage, 'stage')} ({r.score:g})"
+        return Text(gettext_noop("the risk assessment rates no risk for %(place)s"), place=place)
+    risks = [
+        Text(
+            gettext_noop("%(category)s at %(stage)s (%(score)s)"),
+            category=lower_title(r.category, "category"),
+            stage=lower_title(r.stage, "stage"),
+            score=_score(r.score),
+        )
         for r in picked
+    ]
+    listed = (
+        Text(
+            ", ".join(f"%(part{i})s" for i in range(len(risks))),
+            **{f"part{i}": r for i, r in enumerate(risks)},
+        )
+        if risks
+        else ""
     )
-    return (
-        f"{candidates} risk{'s' if candidates != 1 else ''} rated for {place}; "
-        f"the highest-rated, one per category: {listed}"
+    return Text(
+        gettext_noop("%(count)s risk rated for %(place)s; the highest-rated, one per category: %(risks)s")
+        if candidates == 1
+        else gettext_noop(
+            "%(count)s risks rated for %(place)s; the highest-rated, one per category: %(risks)s"
+        ),
+        count=candidates,
+        place=place,
+        risks=listed,
     )
+
+
+def site_reasons_said(
+    stored: Sequence[str], *, site: ListedSite, stage: str | None, risks: Sequence[RatedRisk], candidates: int
+) -> tuple[str, ...]:
+    """The reasons stored with a site's risk links (English), each as the Text that wrote it when the link's own
+    stage, risks and count write it again, so that pages say it in the reader's language; a reason the rule no
+    longer writes is kept as stored."""
+    fresh = (_stage_reason(site, stage), _match_reason(site, stage, risks, candidates))
+    texts = {str(reason): reason for reason in fresh}
+    return tuple(texts.get(reason, reason) for reason in stored)
 
 
 def link_sites_to_risks(

@@ -22,6 +22,7 @@ from hrdd.core.errors import NotFound
 from hrdd.core.ids import public_uuid
 from hrdd.core.models import active_organisation_id
 from hrdd.domain.companies import normalise_company_name
+from hrdd.domain.sites import ListedSite, RatedRisk, site_reasons_said
 from hrdd.supplier_sites.models import (
     MentionStatus,
     Site,
@@ -513,6 +514,23 @@ def review_alike_counts(mentions: Any) -> dict[int, int]:
     }
 
 
+def _link_reasons(link: dict[str, Any], country_iso3: str, site_type: str) -> list[str]:
+    """A stored risk link's reasons, said again as the domain's Texts where they still read as stored (issue 16)."""
+    stored = list(link.get("reasons", []))
+    try:
+        return list(
+            site_reasons_said(
+                stored,
+                site=ListedSite(key=0, country_iso3=country_iso3 or "", site_type=site_type or ""),
+                stage=link.get("stage"),
+                risks=[RatedRisk(**r) for r in link.get("risks", [])],
+                candidates=int(link.get("candidates", 0)),
+            )
+        )
+    except (TypeError, ValueError):  # a link stored in an older shape: its English as stored
+        return stored
+
+
 def site_risks(*, user: User, site: Site) -> list[dict[str, Any]]:
     """The risks of the site's country and stage, as the user's organisation's supplier site lists linked them to
     the tenders' product risk assessments (contracts' ProductionSite.risk_link): one per category and country
@@ -522,16 +540,18 @@ def site_risks(*, user: User, site: Site) -> list[dict[str, Any]]:
         .filter(site=site)
         .exclude(production_site=None)
         .exclude(production_site__risk_link=None)
-        .values_list("production_site__risk_link", flat=True)[:200]
+        .values_list(
+            "production_site__risk_link", "production_site__country_iso3", "production_site__site_type"
+        )[:200]
     )
     risks: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for link in links:
+    for link, country_iso3, site_type in links:
         for risk in (link or {}).get("risks", []):
             key = (risk.get("category", ""), risk.get("country_iso3", ""), risk.get("stage", ""))
             if key not in risks or risk.get("score", 0) > risks[key].get("score", 0):
                 risks[key] = {
                     **risk,
-                    "reasons": list(link.get("reasons", [])),
+                    "reasons": _link_reasons(link, country_iso3, site_type),
                     "source": link.get("source", ""),
                 }
     return sorted(risks.values(), key=lambda r: (-float(r.get("score") or 0), str(r.get("title", ""))))

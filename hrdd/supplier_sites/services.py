@@ -27,6 +27,7 @@ from hrdd.audit.services import audit_record, save_audited
 from hrdd.core.errors import InputError
 from hrdd.core.forms import unknown_country_message
 from hrdd.core.ids import new_public_id
+from hrdd.core.texts import localize
 from hrdd.domain.companies import (
     CompanyInputError,
     GroupLink,
@@ -659,8 +660,8 @@ def _record_of(
         raise InputError(_("Unknown field %r.") % unknown[0], field=unknown[0])
     try:
         return record_from_values({k: str(v or "") for k, v in values.items()}, row=row, raw=raw)
-    except CompanyInputError as exc:
-        raise InputError(str(exc), field=exc.field) from exc
+    except CompanyInputError as exc:  # the domain's Text, said in the reader's language
+        raise InputError(localize(exc.args[0]), field=exc.field) from exc
 
 
 @transaction.atomic
@@ -993,8 +994,8 @@ def _identifier(value: Any, validate: Callable[[str], str]) -> str:
         return ""
     try:
         return validate(text)
-    except CompanyInputError as exc:
-        raise InputError(str(exc), field=exc.field) from exc
+    except CompanyInputError as exc:  # the domain's Text, said in the reader's language
+        raise InputError(localize(exc.args[0]), field=exc.field) from exc
 
 
 def _coordinate(value: Any, field: str, limit: float) -> float | None:
