@@ -19,6 +19,7 @@ from hrdd.core.forms import OnceFormMixin, PageForm, SuggestionsInput
 from hrdd.core.languages import active_language
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.texts import localize
+from hrdd.domain.labels import word_of
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
 from hrdd.procurements.selectors import procurement_choices, procurement_get
@@ -336,4 +337,7 @@ class ResponseListForm(ListForm):
             ("late", gettext_lazy("Answered late")),
             ("withdrawn", gettext_lazy("Withdrawn")),
         ]
-        self.fields["overall"].choices = [("", gettext_lazy("any")), *((lv, lv) for lv in framework.levels)]
+        self.fields["overall"].choices = [
+            ("", gettext_lazy("any")),
+            *((lv, _said(word_of(lv))) for lv in framework.levels),  # a level in the page's language
+        ]
