@@ -18,12 +18,25 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 
 def number_text(value: float) -> str:
     """Write a price, weight or score in full: 1234567 and 106.6505, never 1.23457e+06."""
     return f"{value:.12g}"
+
+
+def joined(items: Sequence[str], *, alternatives: bool = False) -> str:
+    """Items as a sentence lists them: "a, b, c", or with `alternatives` "a, or b, or c". Texts among them stay
+    Texts, and so does the list, so that it is said in the reader's language."""
+    items = list(items)
+    if len(items) <= 1:
+        return items[0] if items else ""
+    rest = joined(items[1:], alternatives=alternatives)
+    if alternatives:
+        return Text(gettext_noop("%(first)s, or %(rest)s"), first=items[0], rest=rest)
+    return Text(gettext_noop("%(first)s, %(rest)s"), first=items[0], rest=rest)
 
 
 class TenderFrameworkError(ValueError):
@@ -111,7 +124,17 @@ class Criterion(_Frozen):
     def requirement_for(self, scenario: int, *, months: int) -> str:
         """The requirement text for a scenario, with the buyer's parameters filled in."""
         text = self.requirement_by_scenario.get(scenario, self.requirement)
-        return text.replace("{months}", str(months))
+        return fill_months(text, months)
+
+    def requirement_template(self, scenario: int) -> str:
+        """The requirement text for a scenario before the buyer's parameters are filled in (the framework's text,
+        which its translations are keyed by)."""
+        return self.requirement_by_scenario.get(scenario, self.requirement)
+
+
+def fill_months(text: str, months: int) -> str:
+    """A framework text with the buyer's months filled in ({months}); a text without them stays as it is."""
+    return text.replace("{months}", str(months)) if "{months}" in text else text
 
 
 class Scenario(_Frozen):
@@ -221,6 +244,9 @@ class AnnexItem:
     weight: float | None  # award criteria only
     legal: tuple[str, ...]  # full texts of the legal bases
     kpis: tuple[tuple[str, str], ...] = ()  # (kpi, text) with the buyer's parameters filled in
+    # the framework's texts before the buyer's parameters are filled in: what their translations are keyed by
+    requirement_template: str = ""
+    kpi_templates: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -333,7 +359,9 @@ def build_tender(
                 requirement=criterion.requirement_for(chosen.scenario, months=months),
                 weight=weights_.get(criterion.id) if criterion.kind == "award" else None,
                 legal=tuple(framework.legal_bases[key] for key in criterion.legal),
-                kpis=tuple((k.kpi, k.text.replace("{months}", str(months))) for k in criterion.kpis),
+                kpis=tuple((k.kpi, fill_months(k.text, months)) for k in criterion.kpis),
+                requirement_template=criterion.requirement_template(chosen.scenario),
+                kpi_templates=tuple(k.text for k in criterion.kpis),
             )
         )
     return TenderAnnex(
@@ -390,30 +418,60 @@ class Evaluation:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Evaluation:
-        """Rebuild an evaluation from its stored JSON, exactly as it was made."""
+    def from_dict(cls, data: Mapping[str, Any], texts: Mapping[str, Any] | None = None) -> Evaluation:
+        """Rebuild an evaluation from its stored JSON, exactly as it was made; with the `texts` stored beside it
+        (`Evaluation.texts`), its reasons and notes are Texts again, to be said in the reader's language."""
+        said = texts or {}
+        said_bids = list(said.get("bids") or [])
+        said_bids += [{}] * (len(data["bids"]) - len(said_bids))
+
+        def again(english: str, data: Any) -> str:
+            return text_from_data(english, data)
+
+        def listed(values: Sequence[str], datas: Any) -> tuple[str, ...]:
+            datas = list(datas or []) + [None] * len(values)
+            return tuple(again(value, datas[i]) for i, value in enumerate(values))
+
         return cls(
             scenario=data["scenario"],
             weights=dict(data["weights"]),
             require_label=data["require_label"],
             framework=data["framework"],
-            notes=tuple(data.get("notes", ())),
+            notes=listed(data.get("notes", ()), said.get("notes")),
             bids=tuple(
                 BidResult(
                     bidder=b["bidder"],
                     price=b["price"],
                     admitted=b["admitted"],
-                    reasons=tuple(b["reasons"]),
+                    reasons=listed(b["reasons"], s.get("reasons")),
                     fractions=dict(b["fractions"]),
-                    fraction_reasons=dict(b["fraction_reasons"]),
+                    fraction_reasons={
+                        k: again(v, (s.get("fraction_reasons") or {}).get(k))
+                        for k, v in b["fraction_reasons"].items()
+                    },
                     points=dict(b["points"]),
                     total=b["total"],
                     rank=b["rank"],
                     abnormally_low=b.get("abnormally_low", False),
                 )
-                for b in data["bids"]
+                for b, s in zip(data["bids"], said_bids, strict=False)
             ),
         )
+
+    def texts(self) -> dict[str, Any]:
+        """The template and parameters of each reason and note (hrdd.domain.texts.Text) as plain JSON, in the
+        places `as_dict` gives their English: stored beside it, they let a page say a stored evaluation in its
+        reader's language (`from_dict`)."""
+        return {
+            "notes": [text_data(n) for n in self.notes],
+            "bids": [
+                {
+                    "reasons": [text_data(r) for r in b.reasons],
+                    "fraction_reasons": {k: text_data(v) for k, v in b.fraction_reasons.items()},
+                }
+                for b in self.bids
+            ],
+        }
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON shape printed by `hrdd tender evaluate --json`."""
@@ -425,6 +483,42 @@ class Evaluation:
             "notes": list(self.notes),
             "bids": [b.as_dict() for b in self.bids],
         }
+
+
+def text_data(value: Any) -> dict[str, Any] | None:
+    """A Text's template and parameters (nested Texts too) as plain JSON; None for any other value."""
+    if not isinstance(value, Text):
+        return None
+    params: dict[str, Any] = {}
+    for name, param in value.params.items():
+        nested = text_data(param)
+        if nested is not None:
+            params[name] = nested
+        elif isinstance(param, int | float) and not isinstance(param, bool):
+            params[name] = param
+        else:
+            params[name] = str(param)
+    return {"template": value.template, "params": params}
+
+
+def _from_data(data: Mapping[str, Any]) -> Text:
+    params = {
+        name: _from_data(param) if isinstance(param, Mapping) else param
+        for name, param in dict(data.get("params") or {}).items()
+    }
+    return Text(str(data["template"]), **params)
+
+
+def text_from_data(english: str, data: Any) -> str:
+    """The Text `data` describes while it still reads as the stored `english`; else the English as stored (a
+    template changed since, or none stored)."""
+    if not isinstance(data, Mapping) or "template" not in data:
+        return english
+    try:
+        text = _from_data(data)
+    except (KeyError, TypeError, ValueError):
+        return english
+    return text if text == english else english
 
 
 def _text(value: Any) -> bool:
@@ -480,18 +574,23 @@ def _risk_assessment(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[flo
         "risks": len(risks),
     }
     missing = [
-        f"{k} {counts[k]} < {need[k]}"
+        Text(gettext_noop("%(what)s %(found)s < %(needed)s"), what=k, found=counts[k], needed=need[k])
         for k in ("components", "raw_materials", "countries", "risks")
         if counts[k] < need[k]
     ]
-    found = (
-        f"{counts['components']} component(s), {counts['raw_materials']} raw material(s), "
-        f"{counts['countries']} sourcing country(ies), {counts['risks']} risk(s) with a description"
+    found: str = Text(
+        gettext_noop(
+            "%(components)s component(s), %(raw_materials)s raw material(s), %(countries)s sourcing "
+            "country(ies), %(risks)s risk(s) with a description"
+        ),
+        **counts,
     )
     found = _with_source(found, ra, f"{name}.risk_assessment")
     if missing:
-        return 0.0, f"{found}; missing: {', '.join(missing)}"
-    return 1.0, f"{found}: all minimum contents present"
+        return 0.0, Text(
+            gettext_noop("%(found)s; missing: %(missing)s"), found=found, missing=joined(missing)
+        )
+    return 1.0, Text(gettext_noop("%(found)s: all minimum contents present"), found=found)
 
 
 def _with_source(text: str, block: Mapping[str, Any], name: str) -> str:
@@ -500,7 +599,7 @@ def _with_source(text: str, block: Mapping[str, Any], name: str) -> str:
     if source is not None and not isinstance(source, str):
         raise TenderInputError("must be text", field=f"{name}.source")
     if isinstance(source, str) and source.strip():
-        return f"{text} ({source.strip()})"
+        return Text(gettext_noop("%(text)s (%(source)s)"), text=text, source=source.strip())
     return text
 
 
@@ -511,15 +610,23 @@ def _site_list(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, st
     sites = _objects(block.get("sites"), f"{name}.{key}.sites")
     complete = [s for s in sites if _text(s.get("name")) and _text(s.get("address"))]
     if complete:
-        return float(
-            extra.get("list", 1.0)
-        ), f"{key}: a list with {len(complete)} site(s) with name and address"
+        return float(extra.get("list", 1.0)), Text(
+            gettext_noop("%(field)s: a list with %(count)s site(s) with name and address"),
+            field=key,
+            count=len(complete),
+        )
     plan = _object(block.get("plan"), f"{name}.{key}.plan")
     parts = ("timeline", "deliverables", "challenges", "supplier_engagement")
     missing = [p for p in parts if not _text(plan.get(p))]
     if not missing:
-        return float(extra.get("plan", 0.7)), f"{key}: no complete site, but a plan with all four parts"
-    return 0.0, f"{key}: no site with name and address, and the plan lacks {', '.join(missing)}"
+        return float(extra.get("plan", 0.7)), Text(
+            gettext_noop("%(field)s: no complete site, but a plan with all four parts"), field=key
+        )
+    return 0.0, Text(
+        gettext_noop("%(field)s: no site with name and address, and the plan lacks %(parts)s"),
+        field=key,
+        parts=", ".join(missing),
+    )
 
 
 def _policy(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
@@ -532,17 +639,20 @@ def _policy(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
     if written and communicated:
         fraction, text = (
             float(extra["written"] + extra["communicated"]),
-            "written commitment, communicated to suppliers",
+            Text(gettext_noop("written commitment, communicated to suppliers")),
         )
     elif written:
         fraction, text = (
             float(extra["written"]),
-            "written commitment, not shown to be communicated to suppliers",
+            Text(gettext_noop("written commitment, not shown to be communicated to suppliers")),
         )
     elif communicated:
-        fraction, text = 0.0, "communicated to suppliers but no written commitment: nothing to score"
+        fraction, text = (
+            0.0,
+            Text(gettext_noop("communicated to suppliers but no written commitment: nothing to score")),
+        )
     else:
-        fraction, text = 0.0, "no written commitment"
+        fraction, text = 0.0, Text(gettext_noop("no written commitment"))
     return fraction, _with_source(text, policy, f"{name}.policy_commitment")
 
 
@@ -552,7 +662,11 @@ def _actions(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]
     justified = [a for a in actions if _text(a.get("action")) and _text(a.get("justification"))]
     count = len(justified)
     step = max(k for k in fractions if k <= count)
-    return fractions[step], f"{count} action(s) with a justification ({len(actions)} given)"
+    return fractions[step], Text(
+        gettext_noop("%(count)s action(s) with a justification (%(given)s given)"),
+        count=count,
+        given=len(actions),
+    )
 
 
 def _due_diligence(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
@@ -566,9 +680,19 @@ def _due_diligence(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float
     ):  # the buyer's choice: all five elements or nothing (hrdd.domain.tender_choices)
         fraction = 0.0 if missing else 1.0
     text = _with_source(
-        f"{len(present)} of {len(extra['elements'])} elements described", dd, f"{name}.due_diligence"
+        Text(
+            gettext_noop("%(present)s of %(total)s elements described"),
+            present=len(present),
+            total=len(extra["elements"]),
+        ),
+        dd,
+        f"{name}.due_diligence",
     )
-    return fraction, text + (f"; missing: {', '.join(missing)}" if missing else "")
+    if missing:
+        return fraction, Text(
+            gettext_noop("%(found)s; missing: %(elements)s"), found=text, elements=", ".join(missing)
+        )
+    return fraction, text
 
 
 def _label(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
@@ -577,8 +701,13 @@ def _label(rule: Rule, bid: Mapping[str, Any], name: str) -> tuple[float, str]:
     if label is not None and not isinstance(label, str):
         raise TenderInputError("must be text", field=f"{name}.label")
     if _text(label):
-        return 1.0, f"label: {str(label).strip()}"
-    return 0.0, "no label given"
+        return 1.0, label_given(str(label))
+    return 0.0, Text(gettext_noop("no label given"))
+
+
+def label_given(label: str) -> str:
+    """The reason a bid's label is read: the label it names."""
+    return Text(gettext_noop("label: %(label)s"), label=label.strip())
 
 
 _RULES = {
@@ -699,7 +828,14 @@ def _unread_notes(bids: Sequence[Any], scenario: Scenario, framework: TenderFram
                 if key not in read and value not in (None, [], {}, ""):
                     counts[key] = counts.get(key, 0) + 1
     return [
-        f"{key} is given in {count} bid(s) but no criterion of scenario {scenario.scenario} reads it"
+        Text(
+            gettext_noop(
+                "%(field)s is given in %(count)s bid(s) but no criterion of scenario %(scenario)s reads it"
+            ),
+            field=key,
+            count=count,
+            scenario=scenario.scenario,
+        )
         for key, count in counts.items()
     ]
 
@@ -734,10 +870,15 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
     if not isinstance(raw_bids, list) or not raw_bids:
         raise TenderInputError("must be a non-empty list of bids", field="bids")
     criteria = [framework.criterion(c) for c in scenario.criteria]
-    notes = []
+    notes: list[str] = []
     for criterion in criteria:
         if criterion.kind == "award" and criterion.id not in weights:
-            notes.append(f"no weight given for {criterion.id}: it counts 0 points")
+            notes.append(
+                Text(
+                    gettext_noop("no weight given for %(criterion)s: it counts 0 points"),
+                    criterion=criterion.id,
+                )
+            )
     notes.extend(_unread_notes(raw_bids, scenario, framework))
     seen: set[str] = set()
     partial = []
@@ -765,10 +906,16 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
                 if not require_label:
                     continue
                 if _text(label):
-                    why[criterion.id] = f"label: {str(label).strip()}"
+                    why[criterion.id] = label_given(str(label))
                 else:
                     admitted = False
-                    reasons.append(f"{criterion.id} not met: no label given ({criterion.title}; Article 43)")
+                    reasons.append(
+                        Text(
+                            gettext_noop("%(criterion)s not met: no label given (%(title)s; Article 43)"),
+                            criterion=criterion.id,
+                            title=criterion.title,
+                        )
+                    )
                 continue
             if criterion.kind == "clause":
                 continue
@@ -779,14 +926,21 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
                 fractions[criterion.id] = 1.0 if passed else 0.0
                 if not passed:
                     admitted = False
-                    reasons.append(f"{criterion.id} not met ({criterion.title}): {reason}")
+                    reasons.append(
+                        Text(
+                            gettext_noop("%(criterion)s not met (%(title)s): %(reason)s"),
+                            criterion=criterion.id,
+                            title=criterion.title,
+                            reason=reason,
+                        )
+                    )
             else:
                 fractions[criterion.id] = fraction
         if admitted:
             reasons.append(
-                "admitted: every selection criterion"
-                + (" and the label requirement" if require_label else "")
-                + " met"
+                Text(gettext_noop("admitted: every selection criterion and the label requirement met"))
+                if require_label
+                else Text(gettext_noop("admitted: every selection criterion met"))
             )
         partial.append((bidder, price, admitted, reasons, fractions, why))
 
@@ -805,17 +959,26 @@ def evaluate_bids(request: Any, framework: TenderFramework) -> Evaluation:
                 abnormal = True
                 reasons = [
                     *reasons,
-                    f"possibly abnormally low: {number_text(price)} is more than "
-                    f"{framework.parameters.abnormally_low_share:.0%} below the mean of the other bids "
-                    f"({number_text(float(round(mean, 2)))}); ask for an explanation ({framework.parameters.abnormally_low_source}). "
-                    "The score is unchanged.",
+                    Text(
+                        gettext_noop(
+                            "possibly abnormally low: %(price)s is more than %(share)s%% below the mean of the other "
+                            "bids (%(mean)s); ask for an explanation (%(source)s). The score is unchanged."
+                        ),
+                        price=number_text(price),
+                        share=int(f"{framework.parameters.abnormally_low_share * 100:.0f}"),
+                        mean=number_text(float(round(mean, 2))),
+                        source=framework.parameters.abnormally_low_source,
+                    ),
                 ]
         points: dict[str, float] = {}
         total = None
         if admitted and lowest is not None:
             points["price"] = round(weights["price"] * lowest / price, 4)
-            why["price"] = (
-                f"{number_text(weights['price'])} x lowest admitted price {number_text(lowest)} / {number_text(price)}"
+            why["price"] = Text(
+                gettext_noop("%(weight)s x lowest admitted price %(lowest)s / %(price)s"),
+                weight=number_text(weights["price"]),
+                lowest=number_text(lowest),
+                price=number_text(price),
             )
             for criterion_id, fraction in fractions.items():
                 if framework.criterion(criterion_id).kind == "award":

@@ -16,7 +16,8 @@ from typing import Any
 
 import pycountry
 
-from hrdd.domain.tender import Rule, TenderFramework, TenderInputError
+from hrdd.domain.tender import Rule, TenderFramework, TenderInputError, joined
+from hrdd.domain.texts import Text, gettext_noop
 
 LABEL_ROLES = ("admission", "award", "recommendation")
 EPEAT_SETS = ("rsc-2025", "any", "none")
@@ -94,35 +95,64 @@ class TenderChoices:
 
 def label_requirement(choices: TenderChoices) -> str:
     """The label requirement's text with the buyer's TCO generation and EPEAT criteria set."""
-    accepted = [f"hold TCO Certified (generation {choices.tco_generation} or later)"]
+    accepted = [
+        Text(
+            gettext_noop("hold TCO Certified (generation %(generation)s or later)"),
+            generation=choices.tco_generation,
+        )
+    ]
     if choices.epeat == "rsc-2025":
         accepted.append(
-            "are registered under EPEAT with its 2025 Responsible Supply Chains criteria (in force from "
-            "November 2025)"
+            Text(
+                gettext_noop(
+                    "are registered under EPEAT with its 2025 Responsible Supply Chains criteria (in force from "
+                    "November 2025)"
+                )
+            )
         )
     elif choices.epeat == "any":
-        accepted.append("are registered under EPEAT")
+        accepted.append(Text(gettext_noop("are registered under EPEAT")))
     accepted.append(
-        "hold an equivalent label whose criteria cover human-rights due diligence in the supply chain"
+        Text(
+            gettext_noop(
+                "hold an equivalent label whose criteria cover human-rights due diligence in the supply chain"
+            )
+        )
     )
-    verb = {
-        "admission": "The products offered",
-        "award": "Points are given when the products offered",
-        "recommendation": "The contracting authority prefers products that",
-    }[choices.label_role]
-    return f"{verb} {', or '.join(accepted)}."
+    labels = joined(accepted, alternatives=True)
+    if choices.label_role == "admission":
+        return Text(gettext_noop("The products offered %(labels)s."), labels=labels)
+    if choices.label_role == "award":
+        return Text(gettext_noop("Points are given when the products offered %(labels)s."), labels=labels)
+    return Text(gettext_noop("The contracting authority prefers products that %(labels)s."), labels=labels)
 
 
 LABEL_SCORING = {
-    "admission": "Admission requirement: a bid without the label (or proof of an equivalent label) is not admitted.",
-    "award": "Award criterion: all its points when every product offered holds the label (or an equivalent); "
-    "none otherwise.",
-    "recommendation": "Recommendation: not scored; a bid without the label is admitted and scored like any other.",
+    "admission": Text(
+        gettext_noop(
+            "Admission requirement: a bid without the label (or proof of an equivalent label) is not admitted."
+        )
+    ),
+    "award": Text(
+        gettext_noop(
+            "Award criterion: all its points when every product offered holds the label (or an equivalent); "
+            "none otherwise."
+        )
+    ),
+    "recommendation": Text(
+        gettext_noop(
+            "Recommendation: not scored; a bid without the label is admitted and scored like any other."
+        )
+    ),
 }
 
 DUE_DILIGENCE_TEXT = {
-    "per_element": "20% of the points for each of the five elements described.",
-    "all_elements": "All the points when all five elements are described; none otherwise.",
+    "per_element": Text(
+        gettext_noop("%(share)s%% of the points for each of the five elements described."), share=20
+    ),
+    "all_elements": Text(
+        gettext_noop("All the points when all five elements are described; none otherwise.")
+    ),
 }
 
 
