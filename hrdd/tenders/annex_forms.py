@@ -9,6 +9,7 @@ from typing import Any
 
 import pycountry
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,8 +39,10 @@ def epeat_choices() -> list[tuple[str, str]]:
 
 def due_diligence_choices() -> list[tuple[str, str]]:
     return [
-        # xgettext:no-python-format
-        ("per_element", _("20% of the points for each of the five elements described")),
+        (
+            "per_element",
+            _("%(share)s of the points for each of the five elements described") % {"share": "20%"},
+        ),
         ("all_elements", _("All the points only when all five elements are described")),
     ]
 
@@ -138,8 +141,41 @@ class TenderChoicesForm(PageForm):
         return replace(self.current, **data)
 
 
+class LanguageField(forms.ChoiceField):
+    """The language a document is written in: one hrdd ships (en, nl, fr, de), each named in itself; an unknown
+    one is refused naming the query parameter `language`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(choices=settings.LANGUAGES, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+        if value and value not in dict(settings.LANGUAGES):
+            raise ValidationError(
+                _("Unknown language %(code)s for the parameter “language”; choose one of %(known)s."),
+                code="invalid_choice",
+                params={"code": repr(str(value)[:20]), "known": ", ".join(dict(settings.LANGUAGES))},
+            )
+
+
+def with_language(data: Any, language: str) -> Any:
+    """A query without a language, given the tender's: the form shows (and the download uses) that one."""
+    if data is None or data.get("language") or not language:
+        return data
+    data = data.copy()
+    data["language"] = language
+    return data
+
+
+def language_name(code: str) -> str:
+    """A language's name in itself ('Nederlands'), as the language switch writes it."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
 class AnnexDownloadForm(PageForm):
-    """The annex's number and date, asked with its download (query parameters number and date)."""
+    """The annex's number, date and language, asked with its download (query parameters number, date and
+    language; no language: the tender's)."""
 
     number = forms.CharField(
         label=gettext_lazy("Annex number"),
@@ -150,10 +186,17 @@ class AnnexDownloadForm(PageForm):
     date = IsoDateField(
         label=gettext_lazy("Date of the annex"), required=False, help_text=gettext_lazy("Empty: today.")
     )
+    language = LanguageField(label=gettext_lazy("Language of the annex"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, tender_language: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "download_%s")
-        super().__init__(*args, **kwargs)
+        super().__init__(with_language(data, tender_language), **kwargs)
+        self.tender_language = tender_language or settings.LANGUAGE_CODE
+        self.fields["language"].initial = self.tender_language
+        self.fields["language"].help_text = _(
+            "Publish the annex in the tender's language. Another language gives a copy to read, with the language "
+            "in its file name."
+        )
 
     def number_value(self) -> str:
         return (self.cleaned_data.get("number") or "").strip() or _("Annex 1")
@@ -161,17 +204,33 @@ class AnnexDownloadForm(PageForm):
     def date_value(self, today: dt.date) -> dt.date:
         return self.cleaned_data.get("date") or today
 
+    def language_value(self) -> str:
+        """The language asked for, else the tender's."""
+        return self.cleaned_data.get("language") or self.tender_language
+
 
 class ReportDateForm(PageForm):
-    """The award report's date, asked with its download (query parameter date)."""
+    """The award report's date and language, asked with its download (query parameters date and language; no
+    language: the tender's)."""
 
     date = IsoDateField(
         label=gettext_lazy("Date of the report"), required=False, help_text=gettext_lazy("Empty: today.")
     )
+    language = LanguageField(label=gettext_lazy("Language of the downloads"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, tender_language: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "report_%s")
-        super().__init__(*args, **kwargs)
+        super().__init__(with_language(data, tender_language), **kwargs)
+        self.tender_language = tender_language or settings.LANGUAGE_CODE
+        self.fields["language"].initial = self.tender_language
+        self.fields["language"].help_text = _(
+            "The tender's language is %(language)s. Another language gives a copy to read, with the language in "
+            "its file name."
+        ) % {"language": language_name(self.tender_language)}
 
     def date_value(self, today: dt.date) -> dt.date:
         return self.cleaned_data.get("date") or today
+
+    def language_value(self) -> str:
+        """The language asked for, else the tender's."""
+        return self.cleaned_data.get("language") or self.tender_language

@@ -6,13 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Router
 from ninja.security import django_auth
 
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS
 from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
-from hrdd.tenders import ocds, selectors
+from hrdd.tenders import ocds, selectors, services
 from hrdd.tenders.bids import OPENAPI_EXAMPLES
+from hrdd.tenders.models import Tender
 from hrdd.tenders.schemas import (
     AnnexIn,
     AnnexOut,
@@ -20,6 +22,8 @@ from hrdd.tenders.schemas import (
     EvaluationOut,
     OcdsAnnexIn,
     OcdsReleasePackageOut,
+    TenderOut,
+    TenderUpdateIn,
 )
 
 router = Router(tags=["tenders"])
@@ -57,16 +61,33 @@ def tender_annex_ocds(request: HttpRequest, payload: OcdsAnnexIn) -> dict[str, A
     )
 
 
+def _tender_out(tender: Tender) -> dict[str, Any]:
+    return {
+        "id": str(tender.public_id),
+        "title": tender.title,
+        "procurement": str(tender.procurement.public_id),
+        "scenario": tender.scenario,
+        "months": tender.months,
+        "require_label": tender.require_label,
+        "weights": tender.weights,
+        "language": tender.language,
+        "archived": tender.archived_at is not None,
+    }
+
+
 @router.get(
     "/{public_id}/ocds",
-    response={200: OcdsReleasePackageOut, **READ_ERRORS},
+    response={200: OcdsReleasePackageOut, **READ_ERRORS, **INPUT_ERRORS},
     exclude_none=True,
     auth=django_auth,
 )
-def tender_ocds(request: HttpRequest, public_id: str) -> dict[str, Any]:
+def tender_ocds(request: HttpRequest, public_id: str, language: str = "") -> dict[str, Any]:
     """A stored tender as an OCDS 1.1 release package: its ocid, your organisation as the buyer, the clause
-    milestones due on the dates of its contract's schedule."""
-    return ocds.tender_release_package(selectors.tender_get(user=request.user, public_id=public_id))
+    milestones due on the dates of its contract's schedule; its texts in the tender's language, or in `language`
+    (en, nl, fr, de)."""
+    tender = selectors.tender_get(user=request.user, public_id=public_id)
+    with translation.override(services.tender_language(language) if language else tender.language):
+        return ocds.tender_release_package(tender)
 
 
 @router.post(
@@ -78,3 +99,19 @@ def tender_ocds(request: HttpRequest, public_id: str) -> dict[str, Any]:
 def tender_evaluate(request: HttpRequest, payload: EvaluationIn) -> dict[str, Any]:
     """Score bids: {scenario, weights, require_label, bids} -> admission, fractions, points, totals, ranks."""
     return evaluate_bids(payload.model_dump(exclude_none=True), get_tender_framework()).as_dict()
+
+
+# after /evaluate and /annex: a path of one segment would take theirs
+@router.get("/{public_id}", response={200: TenderOut, **READ_ERRORS}, auth=django_auth)
+def tender_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
+    """One of your organisation's tenders: its scenario, parameters and the language of its documents."""
+    return _tender_out(selectors.tender_get(user=request.user, public_id=public_id))
+
+
+@router.patch("/{public_id}", response={200: TenderOut, **WRITE_ERRORS}, auth=django_auth)
+def tender_update(request: HttpRequest, public_id: str, payload: TenderUpdateIn) -> dict[str, Any]:
+    """Change the language a tender's documents (annex, award report) are written in: en, nl, fr or de."""
+    tender = selectors.tender_get(user=request.user, public_id=public_id)
+    return _tender_out(
+        services.tender_language_set(actor=request.user, tender=tender, language=payload.language)
+    )

@@ -17,11 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,6 +32,7 @@ from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.spreadsheets import append_row, new_workbook, read_xlsx_rows, workbook_bytes
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
+from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile, accept_upload
 from hrdd.domain.document_check import CheckId, check_document
 from hrdd.domain.risk_check import check_risk_assessment
@@ -136,7 +138,7 @@ def _yes_no() -> tuple[tuple[str, str], ...]:
 
 
 def _criteria_title(criteria: Sequence[Criterion]) -> str:
-    return " · ".join(f"{c.id} {c.title}" for c in criteria)
+    return " · ".join(f"{c.id} {localize(c.title)}" for c in criteria)
 
 
 DUE_DILIGENCE_LABELS = {
@@ -1257,6 +1259,13 @@ def read_bid_template(tender: Tender, file: AcceptedFile) -> list[ImportedRow]:
     parts = bid_parts(tender)
     entries = _template_entries(parts)
     by_label = {_header_key(e.label): e for e in entries} | {e.name.casefold(): e for e in entries}
+    # a template downloaded by a colleague who reads hrdd in another language has its column names in that one
+    by_name = {e.name: e for e in entries}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for other in _template_entries(bid_parts(tender)):
+                if other.name in by_name:
+                    by_label.setdefault(_header_key(other.label), by_name[other.name])
     rows = read_xlsx_rows(file.content, name=file.name, field="file", max_rows=MAX_IMPORT_ROWS + 1)
     if not rows or not any(rows[0]):
         raise BidImportError(
@@ -1550,54 +1559,80 @@ JSON_EXAMPLES: dict[int, dict[str, Any]] = {
     },
 }
 
-# Each field of a bid: its path, the values accepted, and what it means.
-JSON_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("bidder", "text, required", "The bidder's name, once per evaluation."),
+# Each field of a bid: its path, the values accepted, and what it means (said in the page's language).
+JSON_FIELDS: tuple[tuple[str, Any, Any], ...] = (
+    ("bidder", gettext_lazy("text, required"), gettext_lazy("The bidder's name, once per evaluation.")),
     (
         "price",
-        "number > 0, required",
-        "The total price; the lowest admitted price gets all the price points.",
+        gettext_lazy("number > 0, required"),
+        gettext_lazy("The total price; the lowest admitted price gets all the price points."),
     ),
-    ("label", "text or null", "The label evidence (TCO Certified, EPEAT or an equivalent label)."),
-    ("risk_assessment.components", "list of texts", "The key components the risk assessment names."),
-    ("risk_assessment.raw_materials", "list of texts", "The raw materials it names."),
-    ("risk_assessment.sourcing_countries", "list of texts", "The countries they (probably) come from."),
+    (
+        "label",
+        gettext_lazy("text or null"),
+        gettext_lazy("The label evidence (TCO Certified, EPEAT or an equivalent label)."),
+    ),
+    (
+        "risk_assessment.components",
+        gettext_lazy("list of texts"),
+        gettext_lazy("The key components the risk assessment names."),
+    ),
+    (
+        "risk_assessment.raw_materials",
+        gettext_lazy("list of texts"),
+        gettext_lazy("The raw materials it names."),
+    ),
+    (
+        "risk_assessment.sourcing_countries",
+        gettext_lazy("list of texts"),
+        gettext_lazy("The countries they (probably) come from."),
+    ),
     (
         "risk_assessment.risks",
-        "list of {category, description}",
-        "The risks; only those with a description count.",
+        gettext_lazy("list of {category, description}"),
+        gettext_lazy("The risks; only those with a description count."),
     ),
-    ("risk_assessment.source", "text, optional", "Where the lists come from; quoted in the reason."),
+    (
+        "risk_assessment.source",
+        gettext_lazy("text, optional"),
+        gettext_lazy("Where the lists come from; quoted in the reason."),
+    ),
     (
         "policy_commitment.written",
-        "true, false or a text",
-        "A written commitment; a text says where it can be read.",
+        gettext_lazy("true, false or a text"),
+        gettext_lazy("A written commitment; a text says where it can be read."),
     ),
     (
         "policy_commitment.communicated_to_suppliers",
-        "true, false or a text",
-        "Communicated to the suppliers; a text says how.",
+        gettext_lazy("true, false or a text"),
+        gettext_lazy("Communicated to the suppliers; a text says how."),
     ),
     (
         "policy_commitment.source",
-        "text, optional",
-        "Where the answers come from (e.g. hrdd's check of a document); quoted in the reason.",
+        gettext_lazy("text, optional"),
+        gettext_lazy("Where the answers come from (e.g. hrdd's check of a document); quoted in the reason."),
     ),
     (
         "product_sites, component_sites",
         "{sites: [{name, address, country}]} or {plan: {timeline, deliverables, challenges, supplier_engagement}}",
-        "The production sites, or the plan to compile their list.",
+        gettext_lazy("The production sites, or the plan to compile their list."),
     ),
-    ("actions", "list of {action, justification}", "The mitigating actions; only justified ones count."),
+    (
+        "actions",
+        gettext_lazy("list of {action, justification}"),
+        gettext_lazy("The mitigating actions; only justified ones count."),
+    ),
     (
         "due_diligence",
         "{policies, risk_identification, monitoring, mitigation, reporting}: texts",
-        "The due-diligence processes, element by element.",
+        gettext_lazy("The due-diligence processes, element by element."),
     ),
     (
         "due_diligence.source",
-        "text, optional",
-        "Which elements come from where (e.g. hrdd's check of a document); quoted in the reason.",
+        gettext_lazy("text, optional"),
+        gettext_lazy(
+            "Which elements come from where (e.g. hrdd's check of a document); quoted in the reason."
+        ),
     ),
 )
 

@@ -16,8 +16,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from docx import Document
@@ -31,14 +32,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from hrdd.core.spreadsheets import append_row, workbook_bytes
+from hrdd.core.texts import localize
 from hrdd.domain.tender import (
     Evaluation,
     TenderAnnex,
     TenderFramework,
     TenderFrameworkError,
+    fill_months,
     get_tender_framework,
+    joined,
 )
 from hrdd.domain.tender_choices import DUE_DILIGENCE_TEXT, TenderChoices
+from hrdd.domain.texts import Text
 
 KIND_TITLES = {
     "label": gettext_noop("Admission requirement: certified products"),
@@ -155,8 +160,25 @@ def _criterion_title(framework: TenderFramework | None, criterion_id: str) -> st
     if framework is not None:
         for criterion in framework.criteria:
             if criterion.id == criterion_id:
-                return f"{criterion_id} {criterion.title}"
+                return f"{criterion_id} {localize(criterion.title)}"
     return criterion_id
+
+
+def filled(template: str, text: str, months: int) -> str:
+    """A framework text with the buyer's months filled in, in the active language: its translation is keyed by
+    the text before they are filled in (`template`); without one, `text` as it is (localized)."""
+    return fill_months(localize(template), months) if template else localize(text)
+
+
+def lowered(text: str) -> str:
+    """A title inside a sentence: in lower case, except in German, whose nouns keep their capital."""
+    return text if document_language() == "de" else text.lower()
+
+
+def document_language() -> str:
+    """The language active now, as a shipped code: the language a document is being written in."""
+    code = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 # --- the annex, as published -------------------------------------------------------------------------------------
@@ -242,23 +264,27 @@ def _section_heading(kind: str, annex: TenderAnnex) -> str:
     return _(KIND_TITLES[kind])
 
 
-def _block(item: Any, *, published: bool) -> Block:
+def _block(item: Any, *, months: int, published: bool) -> Block:
     criterion = item.criterion
-    heading = f"{criterion.id} {criterion.title}"
+    heading = f"{criterion.id} {localize(criterion.title)}"
     if item.weight is not None:
         heading += " — " + _("up to %s points") % weight_text(item.weight)
+    templates = item.kpi_templates or ("",) * len(item.kpis)
     rows = [
-        (_("Evidence"), criterion.verification),
-        (_("How it is scored"), criterion.scoring),
-        *((_("Performance measure: %s") % _(KPI_TITLES.get(kpi, kpi)), text) for kpi, text in item.kpis),
-        (_("Legal basis"), "; ".join(item.legal)),
+        (_("Evidence"), localize(criterion.verification)),
+        (_("How it is scored"), localize(criterion.scoring)),
+        *(
+            (_("Performance measure: %s") % _(KPI_TITLES.get(kpi, kpi)), filled(template, text, months))
+            for (kpi, text), template in zip(item.kpis, templates, strict=True)
+        ),
+        (_("Legal basis"), "; ".join(localize(legal) for legal in item.legal)),
     ]
     return Block(
         id=criterion.id,
         heading=heading,
-        requirement=item.requirement,
+        requirement=filled(item.requirement_template, item.requirement, months),
         rows=tuple(rows),
-        note="" if published else (criterion.note or ""),
+        note="" if published else localize(criterion.note or ""),
     )
 
 
@@ -397,10 +423,10 @@ def annex_document(
     intro = (
         _("%(aim)s These requirements follow %(source)s, %(section)s (%(scenario)s).")
         % {
-            "aim": annex.scenario.aim,
+            "aim": localize(annex.scenario.aim),
             "source": source,
             "section": annex.scenario.source.lower(),
-            "scenario": annex.scenario.title.lower(),
+            "scenario": lowered(localize(annex.scenario.title)),
         },
         _(
             "Each tenderer completes the response form at the end of this annex and attaches the evidence it asks "
@@ -408,7 +434,11 @@ def annex_document(
         ),
     )
     sections = tuple(
-        Section(kind, _section_heading(kind, annex), tuple(_block(i, published=published) for i in items))
+        Section(
+            kind,
+            _section_heading(kind, annex),
+            tuple(_block(i, months=annex.months, published=published) for i in items),
+        )
         for kind in KINDS
         if (items := annex.of_kind(kind))
     )
@@ -448,7 +478,9 @@ def annex_document(
                 % {"share": f"{framework.parameters.abnormally_low_share:.0%}"}
             )
         weights = [(_("Price"), weight_text(annex.price_weight))]
-        weights += [(f"{i.criterion.id} {i.criterion.title}", weight_text(i.weight)) for i in awards]
+        weights += [
+            (f"{i.criterion.id} {localize(i.criterion.title)}", weight_text(i.weight)) for i in awards
+        ]
         total = annex.price_weight + sum(i.weight or 0.0 for i in awards)
         weights.append((_("Total"), weight_text(total)))
     ids = {i.criterion.id for i in annex.items}
@@ -465,7 +497,9 @@ def annex_document(
             )
         )
     if any(i.criterion.rule.type == "due_diligence" for i in awards):
-        picked.append((_("Scoring of due-diligence processes"), _(DUE_DILIGENCE_TEXT[choices.due_diligence])))
+        picked.append(
+            (_("Scoring of due-diligence processes"), localize(DUE_DILIGENCE_TEXT[choices.due_diligence]))
+        )
     if awards:
         picked.append((_("Maximum points"), _("as in the table under 'How the bids are scored'")))
         picked.append((_("Price points"), _("price weight × lowest admitted price ÷ the bid's price")))
@@ -491,7 +525,7 @@ def annex_document(
             response.append(
                 FormTable(
                     id=item.criterion.id,
-                    heading=f"{item.criterion.id} {item.criterion.title}",
+                    heading=f"{item.criterion.id} {localize(item.criterion.title)}",
                     columns=columns,
                     rows=rows,
                     intro=form_intro,
@@ -599,8 +633,8 @@ def buyer_readings(tender: Any, annex: TenderAnnex) -> tuple[Reading, ...]:
             Reading(
                 _("Scoring of due-diligence processes (AC7)"),
                 _("Award criterion 7: 'depending on completeness: 0-100%' over five elements."),
-                _(DUE_DILIGENCE_TEXT[choices.due_diligence]),
-                _(DUE_DILIGENCE_TEXT[suggested.due_diligence]),
+                localize(DUE_DILIGENCE_TEXT[choices.due_diligence]),
+                localize(DUE_DILIGENCE_TEXT[suggested.due_diligence]),
             )
         )
     found += [
@@ -682,12 +716,30 @@ def annex_html(
 ) -> str:
     """Return the annex as a standalone HTML page (to publish or paste into the tender documents)."""
     doc = annex_document(annex, title=title, header=header, choices=choices)
-    return render_to_string("tenders/annex_standalone.html", {"doc": doc})
+    return render_to_string("tenders/annex_standalone.html", {"doc": doc, "language": document_language()})
 
 
 def annex_json(annex: TenderAnnex) -> str:
-    """Return the annex as JSON."""
-    return json.dumps(annex.as_dict(), indent=2, ensure_ascii=False)
+    """Return the annex as JSON (the API's shape), its texts in the active language."""
+    data = annex.as_dict()
+    data["title"] = localize(annex.scenario.title)
+    data["aim"] = localize(annex.scenario.aim)
+    for item, out in zip(annex.items, data["items"], strict=True):
+        criterion = item.criterion
+        templates = item.kpi_templates or ("",) * len(item.kpis)
+        out |= {
+            "title": localize(criterion.title),
+            "requirement": filled(item.requirement_template, item.requirement, annex.months),
+            "verification": localize(criterion.verification),
+            "scoring": localize(criterion.scoring),
+            "kpis": [
+                {"kpi": kpi, "text": filled(template, text, annex.months)}
+                for (kpi, text), template in zip(item.kpis, templates, strict=True)
+            ],
+            "legal_basis": [localize(legal) for legal in item.legal],
+            "note": localize(criterion.note) if criterion.note else criterion.note,
+        }
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 # --- Word ----------------------------------------------------------------------------------------------------------
@@ -749,6 +801,7 @@ def _new_docx(header: DocumentHeader, *, title: str, subject: str, landscape: bo
     properties.title = title
     properties.subject = subject
     properties.keywords = header.reference
+    properties.language = document_language()
     properties.comments = ""
     properties.category = ""
     properties.revision = 1
@@ -936,22 +989,84 @@ _FIELD_WORDS = {
 _SNAKE = re.compile(r"\b([a-z]+(?:_[a-z]+)+)\b")
 
 
-def sentence(text: str) -> str:
-    """A rule's terse reason as a sentence: field names in words, shortfalls spelled out, a capital and a full stop."""
+# The rules' terse forms (hrdd.domain.tender) and the sentences the reports write for them.
+SENTENCE_TEMPLATES = {
+    "%(what)s %(found)s < %(needed)s": gettext_noop(
+        "%(what)s: %(found)s where at least %(needed)s are asked"
+    ),
+}
+# The names of fields, elements and plan parts the rules write, in words.
+NAME_WORDS = {
+    "components": gettext_noop("components"),
+    "raw_materials": gettext_noop("raw materials"),
+    "countries": gettext_noop("countries"),
+    "risks": gettext_noop("risks"),
+    "product_sites": gettext_noop("production sites of the products"),
+    "component_sites": gettext_noop("production sites of the components"),
+    "label": gettext_noop("label"),
+    "risk_assessment": gettext_noop("risk assessment"),
+    "policy_commitment": gettext_noop("policy commitment"),
+    "actions": gettext_noop("actions"),
+    "due_diligence": gettext_noop("due diligence"),
+    "policies": gettext_noop("policies"),
+    "risk_identification": gettext_noop("risk identification"),
+    "monitoring": gettext_noop("monitoring"),
+    "mitigation": gettext_noop("mitigation"),
+    "reporting": gettext_noop("reporting"),
+    "timeline": gettext_noop("timeline"),
+    "deliverables": gettext_noop("deliverables"),
+    "challenges": gettext_noop("challenges"),
+    "supplier_engagement": gettext_noop("supplier engagement"),
+}
+NAME_PARAMETERS = frozenset({"what", "field", "parts", "elements"})  # a name, or names separated by ", "
+
+
+def _plain(text: str) -> str:
+    """A terse text with its shortfalls spelled out and its field names in words (English only: a stored reason
+    that kept no template, or a free text inside a reason)."""
     text = _SHORTFALL.sub(
         lambda m: (
             _("%(what)s: %(found)s where at least %(needed)s are asked")
             % {"what": m.group(1).replace("_", " "), "found": m.group(2), "needed": m.group(3)}
         ),
-        str(text).strip(),
+        text,
     )
     for name, words in _FIELD_WORDS.items():
         text = text.replace(name, words)
-    text = _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
-    if not text:
-        return text
-    text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
+    return _SNAKE.sub(lambda m: m.group(1).replace("_", " "), text)
+
+
+def _names(value: str) -> str:
+    """Names the rules write ("risk_identification, monitoring") in words, as a list said in any language."""
+    words = [
+        Text(NAME_WORDS[name]) if name in NAME_WORDS else name.replace("_", " ") for name in value.split(", ")
+    ]
+    return joined(words)
+
+
+def _as_sentence(text: Text) -> Text:
+    """A rule's Text rewritten as the report says it: its sentence template, names in words."""
+    params: dict[str, Any] = {}
+    for name, value in text.params.items():
+        if isinstance(value, Text):
+            params[name] = _as_sentence(value)
+        elif isinstance(value, str) and name in NAME_PARAMETERS:
+            params[name] = _names(value)
+        elif isinstance(value, str):
+            params[name] = _plain(value)
+        else:
+            params[name] = value
+    return Text(SENTENCE_TEMPLATES.get(text.template, text.template), **params)
+
+
+def sentence(text: str) -> str:
+    """A rule's terse reason as a sentence in the active language: field names in words, shortfalls spelled out,
+    a capital and a full stop. A reason stored without its template (before hrdd kept them) is read as English."""
+    said = str(localize(_as_sentence(text))).strip() if isinstance(text, Text) else _plain(str(text).strip())
+    if not said:
+        return said
+    said = said[0].upper() + said[1:]
+    return said if said.endswith((".", "!", "?")) else said + "."
 
 
 def _ordinal_rank(rank: int, count: int) -> str:
@@ -1235,7 +1350,7 @@ def evaluation_xlsx(evaluation: Evaluation) -> bytes:
     append_row(weights, ["label required", evaluation.require_label])
     append_row(weights, ["framework", evaluation.framework])
     for note in evaluation.notes:
-        append_row(weights, ["note", note])
+        append_row(weights, ["note", localize(note)])
     for sheet in wb.worksheets:
         for cell in sheet[1]:
             cell.font = Font(bold=True)

@@ -17,10 +17,18 @@ from hrdd.core.errors import InputError
 from hrdd.core.forms import OnceFormMixin, PageForm, WholeNumberField
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.text import decode_utf8
+from hrdd.core.texts import localize
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.tender import TenderFramework, TenderInputError, get_tender_framework, number_text
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks.selectors import risk_assessment_choices, risk_assessment_get
+from hrdd.tenders.annex_forms import LanguageField
+from hrdd.tenders.services import default_language
+
+LANGUAGE_HELP = gettext_lazy(
+    "The annex and the award report are written in it, whatever language you read hrdd in; a download can ask "
+    "for another."
+)
 
 
 def read_json_upload(upload) -> Any:  # type: ignore[no-untyped-def]
@@ -98,6 +106,7 @@ class TenderForm(OnceFormMixin, PageForm):
         required=False,
         initial=True,
     )
+    language = LanguageField(label=gettext_lazy("Language of the tender documents"), help_text=LANGUAGE_HELP)
 
     def __init__(
         self,
@@ -127,8 +136,8 @@ class TenderForm(OnceFormMixin, PageForm):
                 s.scenario,
                 format_html(
                     '<span><strong>{}</strong> — {} <small class="hint">({})</small></span>',
-                    s.title,
-                    s.aim,
+                    localize(s.title),
+                    localize(s.aim),
                     ", ".join(s.criteria),
                 ),
             )
@@ -140,6 +149,7 @@ class TenderForm(OnceFormMixin, PageForm):
             )
         self.fields["months"].initial = framework.parameters.default_months
         self.fields["months"].help_text = months_help(framework)
+        self.fields["language"].initial = default_language(user)
 
     def clean_procurement(self) -> Any:
         public_id = self.cleaned_data.get("procurement")
@@ -167,11 +177,13 @@ class TenderParametersForm(PageForm):
     require_label = forms.BooleanField(
         label=gettext_lazy("Require TCO Certified or EPEAT, or equivalent"), required=False
     )
+    language = LanguageField(label=gettext_lazy("Language of the tender documents"), help_text=LANGUAGE_HELP)
 
     def __init__(self, *args: Any, tender: Any, annex: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.tender = tender
         self.fields["months"].initial = tender.months
+        self.fields["language"].initial = tender.language
         # a scenario without a clause due after the award (CC1) has no use for the months: not asked
         self.asks_months = (
             tender.scenario in get_tender_framework(tender.framework_id).scenarios_with_months()
@@ -186,7 +198,7 @@ class TenderParametersForm(PageForm):
             key = item.criterion.id
             self.criteria.append(key)
             self.fields[f"weight_{key}"] = DecimalCommaField(
-                label=_("Weight: %(id)s %(title)s") % {"id": key, "title": item.criterion.title},
+                label=_("Weight: %(id)s %(title)s") % {"id": key, "title": localize(item.criterion.title)},
                 required=False,
             )
             self.initial[f"weight_{key}"] = number_text(item.weight)
@@ -246,7 +258,7 @@ class TenderListForm(ListForm):
         super().__init__(*args, **kwargs)
         self.fields["scenario"].choices = [
             ("", gettext_lazy("any")),
-            *((str(s.scenario), s.title) for s in framework.scenarios),
+            *((str(s.scenario), localize(s.title)) for s in framework.scenarios),
         ]
 
 

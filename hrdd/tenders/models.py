@@ -39,6 +39,14 @@ class Tender(OwnedModel):
     recommended_scenario = models.PositiveSmallIntegerField(
         _("scenario recommended when built"), null=True, blank=True
     )
+    # The language of the tender documents (the annex, the award report), whatever language the buyer reads
+    # hrdd in; a download may ask for another one (issue 16).
+    language = models.CharField(
+        _("language of the tender documents"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     # Set when the buyer archives the tender: it leaves the lists (unless asked for) and can be restored.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,6 +69,9 @@ class BidEvaluation(models.Model):
     tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="evaluations")
     request = models.JSONField()
     result = models.JSONField()
+    # the template and parameters of the result's reasons and notes (Evaluation.texts), so that a page says a
+    # stored evaluation in its reader's language; empty for evaluations stored before
+    texts = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

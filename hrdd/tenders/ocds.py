@@ -35,8 +35,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from hrdd.core.errors import InputError
+from hrdd.core.texts import localize
 from hrdd.domain.contracts import Obligation, schedule_obligations
 from hrdd.domain.tender import TenderAnnex, get_tender_framework, number_text
+from hrdd.tenders.documents import document_language, filled
 from hrdd.tenders.services import tender_annex
 
 if TYPE_CHECKING:
@@ -99,11 +101,16 @@ def _day(day: dt.date) -> str:
 
 
 def _default_title(annex: TenderAnnex, title: str) -> str:
-    return title or _("Human-rights requirements: %s") % annex.scenario.title
+    return title or _("Human-rights requirements: %s") % localize(annex.scenario.title)
 
 
-def _criterion_text(item: Any) -> str:
-    return f"{item.criterion.id} {item.criterion.title}: {item.requirement}"
+def _requirement(item: Any, months: int) -> str:
+    """A criterion's requirement with the buyer's months, in the release's language."""
+    return filled(item.requirement_template, item.requirement, months)
+
+
+def _criterion_text(item: Any, months: int) -> str:
+    return f"{item.criterion.id} {localize(item.criterion.title)}: {_requirement(item, months)}"
 
 
 def _sustainability(annex: TenderAnnex) -> list[dict[str, Any]]:
@@ -114,7 +121,9 @@ def _sustainability(annex: TenderAnnex) -> list[dict[str, Any]]:
             # the label certifies the product, not the supplier: a technical specification of the items bought
             entry["strategies"] = ["technicalSpecifications"]
         # else a recommendation the buyer states, which binds nobody: no strategy of the codelist names it
-        entry["description"] = f"{_criterion_text(item)} {_('Verification')}: {item.criterion.verification}"
+        entry["description"] = (
+            f"{_criterion_text(item, annex.months)} {_('Verification')}: {localize(item.criterion.verification)}"
+        )
         entries.append(entry)
     strategies = []
     if annex.of_kind("selection"):
@@ -128,7 +137,7 @@ def _sustainability(annex: TenderAnnex) -> list[dict[str, Any]]:
             {
                 "goal": GOAL,
                 "strategies": strategies,
-                "description": f"{annex.scenario.title} ({annex.framework}, {annex.scenario.source})",
+                "description": f"{localize(annex.scenario.title)} ({annex.framework}, {annex.scenario.source})",
             }
         )
     return entries
@@ -144,8 +153,8 @@ def _award_criteria(annex: TenderAnnex) -> list[dict[str, Any]]:
     return [price] + [
         {
             "type": "quality",
-            "name": f"{i.criterion.id} {i.criterion.title}",
-            "description": f"{i.requirement} {_('Scoring')}: {i.criterion.scoring}",
+            "name": f"{i.criterion.id} {localize(i.criterion.title)}",
+            "description": f"{_requirement(i, annex.months)} {_('Scoring')}: {localize(i.criterion.scoring)}",
             "numbers": [{"number": i.weight or 0.0, "weight": "pointsExact"}],
         }
         for i in annex.of_kind("award")
@@ -160,14 +169,14 @@ def _milestones(annex: TenderAnnex, obligations: Sequence[Obligation]) -> list[d
             milestones.append(
                 {
                     "id": item.criterion.id,
-                    "title": item.criterion.title,
+                    "title": localize(item.criterion.title),
                     "type": "reporting",
-                    "description": item.requirement,
+                    "description": _requirement(item, annex.months),
                 }
             )
             continue
         for number, obligation in enumerate(dated, start=1):
-            title = item.criterion.title
+            title = localize(item.criterion.title)
             if len(dated) > 1:
                 title = _("%(title)s (%(number)d of %(count)d)") % {
                     "title": title,
@@ -179,9 +188,9 @@ def _milestones(annex: TenderAnnex, obligations: Sequence[Obligation]) -> list[d
                     "id": f"{item.criterion.id}-{number}",
                     "title": title,
                     "type": "reporting",
-                    "description": f"{item.requirement} "
+                    "description": f"{_requirement(item, annex.months)} "
                     + _("Due on %(day)s: %(reason)s.")
-                    % {"day": obligation.due.isoformat(), "reason": obligation.reason},
+                    % {"day": obligation.due.isoformat(), "reason": localize(obligation.reason)},
                     "dueDate": _day(obligation.due),
                 }
             )
@@ -212,7 +221,7 @@ def release_package(
     tender: dict[str, Any] = {
         "id": tender_id,
         "title": title,
-        "description": f"{annex.scenario.title}: {annex.scenario.aim}",
+        "description": f"{localize(annex.scenario.title)}: {localize(annex.scenario.aim)}",
         "procuringEntity": organisation,
         "mainProcurementCategory": "goods",
     }
@@ -228,10 +237,10 @@ def release_package(
             "criteria": [
                 {
                     "type": "technical",
-                    "description": _criterion_text(i),
-                    "minimum": i.criterion.scoring,
+                    "description": _criterion_text(i, annex.months),
+                    "minimum": localize(i.criterion.scoring),
                     "appliesTo": ["supplier"],
-                    "verificationMethod": i.criterion.verification,
+                    "verificationMethod": localize(i.criterion.verification),
                 }
                 for i in selection
             ]
@@ -260,7 +269,7 @@ def release_package(
         "date": _timestamp(date),
         "tag": ["tender"],
         "initiationType": "tender",
-        "language": "en",
+        "language": document_language(),  # the texts' language: the tender's, or the one asked for
         "parties": [organisation | {"roles": ["buyer", "procuringEntity"]}],
         "buyer": organisation,
         "tender": tender,

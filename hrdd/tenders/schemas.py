@@ -56,6 +56,26 @@ class AnnexOut(Schema):
     items: list[AnnexItemOut]
 
 
+class TenderOut(Schema):
+    """A stored tender: its parameters and the language its documents (annex, award report) are written in."""
+
+    id: str
+    title: str
+    procurement: str
+    scenario: int
+    months: int
+    require_label: bool
+    weights: dict[str, float]
+    language: str  # en, nl, fr or de
+    archived: bool
+
+
+class TenderUpdateIn(InputSchema):
+    """What the API changes on a stored tender: the language of its documents (en, nl, fr, de)."""
+
+    language: str
+
+
 # The OCDS release package: property names as the OCDS 1.1 schema and its extensions spell them.
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from dataclasses import replace
 from typing import Any
 
 import pycountry
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
@@ -17,6 +20,7 @@ from hrdd.companies.services import company_resolve
 from hrdd.consultations.models import Consultation
 from hrdd.consultations.selectors import consultation_market
 from hrdd.core.errors import InputError
+from hrdd.core.texts import localize
 from hrdd.domain.countries import country_name
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.tender import (
@@ -34,15 +38,26 @@ from hrdd.domain.tender_choices import TenderChoices, choose
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.models import ProductRiskAssessment
+from hrdd.tenders.documents import document_language, lowered
 from hrdd.tenders.models import Bid, BidEvaluation, Tender
 
 RISK_NOTES = 5
 
 
-def plain_country(iso3: str) -> str:
-    """A country's name as a sentence writes it: 'the Democratic Republic of the Congo', 'South Korea'."""
+def plain_country(iso3: str, language: str = "en") -> str:
+    """A country's name as a sentence writes it: 'the Democratic Republic of the Congo', 'South Korea'; in
+    another language, pycountry's translation ('Zuid-Korea', 'République démocratique du Congo')."""
     name = country_name(iso3)
-    common = getattr(pycountry.countries.get(alpha_3=iso3), "common_name", None) if iso3 else None
+    country = pycountry.countries.get(alpha_3=iso3) if iso3 else None
+    common = getattr(country, "common_name", None)
+    if language != "en" and country is not None:
+        try:
+            names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            names = None
+        if names is not None:
+            head, comma, tail = names.gettext(str(common or country.name)).partition(", ")
+            return f"{tail} {head}" if comma else head
     if common:
         return str(common)
     head, comma, tail = name.partition(", ")
@@ -58,9 +73,11 @@ _SHARE = re.compile(r"(\d+(?:\.\d+)?)% of world production in (\d{4})")
 
 def risk_notes(assessment: ProductRiskAssessment | None) -> tuple[str, ...]:
     """The most salient risks of a saved risk assessment in plain words, one sentence each, to give the tender its
-    context: the risk, where in the chain and in which country, and why it stands out (no scores, no codes)."""
+    context: the risk, where in the chain and in which country, and why it stands out (no scores, no codes).
+    Written in the language active now (the framework's titles and signals in their translations)."""
     if assessment is None:
         return ()
+    language = document_language()
     method = get_risk_method()
     categories = {c.id: c.title for c in method.categories}
     notes: list[str] = []
@@ -70,20 +87,27 @@ def risk_notes(assessment: ProductRiskAssessment | None) -> tuple[str, ...]:
         if key in seen:
             continue
         seen.add(key)
-        stage = method.stage_title(risk["stage"]).lower()
+        stage = lowered(localize(method.stage_title(risk["stage"])))
         if risk.get("material"):
-            where = f"{risk['material']} {stage}"
+            where = _("%(material)s %(stage)s") % {"material": risk["material"], "stage": stage}
         elif risk.get("component"):
-            where = f"{stage} ({risk['component']})"
+            where = _("%(stage)s (%(component)s)") % {"stage": stage, "component": risk["component"]}
         else:
             where = stage
-        note = f"{categories.get(risk['category'], risk['category'].replace('_', ' '))} in {where} in "
-        note += plain_country(risk["country_iso3"])
+        category = categories.get(risk["category"])
+        note = _("%(risk)s in %(where)s in %(country)s") % {
+            "risk": localize(category) if category else risk["category"].replace("_", " "),
+            "where": where,
+            "country": plain_country(risk["country_iso3"], language),
+        }
         reasons = [str(r) for r in risk.get("reasons", [])]
         share = next((m for m in map(_SHARE.search, reasons) if m), None)
         if share is not None:
-            note += f" (about {float(share.group(1)):.0f}% of world production in {share.group(2)})"
-        signals = [_SIGNAL.sub("", r) for r in reasons if _SIGNAL.match(r)]
+            note += " " + _("(about %(share)s%% of world production in %(year)s)") % {
+                "share": f"{float(share.group(1)):.0f}",
+                "year": share.group(2),
+            }
+        signals = [localize(_SIGNAL.sub("", r)) for r in reasons if _SIGNAL.match(r)]
         note += (": " + "; ".join(signals[:3]) + ".") if signals else "."
         notes.append(note)
         if len(notes) == RISK_NOTES:
@@ -117,13 +141,44 @@ def tender_annex(tender: Tender) -> TenderAnnex:
 
 
 def _state(tender: Tender) -> dict[str, Any]:
-    return {
-        "title": tender.title,
-        "scenario": tender.scenario,
-        "months": tender.months,
-        "require_label": tender.require_label,
-        "weights": tender.weights,
-    } | ({"choices": tender.choices} if tender.choices else {})
+    return (
+        {
+            "title": tender.title,
+            "scenario": tender.scenario,
+            "months": tender.months,
+            "require_label": tender.require_label,
+            "weights": tender.weights,
+        }
+        | ({"choices": tender.choices} if tender.choices else {})
+        | _language_state(tender.language)
+    )
+
+
+def _language_state(language: str) -> dict[str, str]:
+    """The documents' language in an audit record: named when it is not the site's default (English), as the
+    buyer's choices are when made, so a record of a change says what it was and what it became."""
+    return {"language": language} if language != settings.LANGUAGE_CODE else {}
+
+
+def tender_language(value: object) -> str:
+    """A language the tender documents can be written in (en, nl, fr, de); TenderInputError names the field."""
+    code = str(value or "").strip().lower()
+    if code not in dict(settings.LANGUAGES):
+        raise TenderInputError(
+            _("Unknown language %(code)r; choose one of %(known)s.")
+            % {"code": code[:20], "known": ", ".join(dict(settings.LANGUAGES))},
+            field="language",
+        )
+    return code
+
+
+def default_language(actor: User) -> str:
+    """The language of a new tender's documents: the one its creator reads hrdd in (set on their account, else
+    the one their pages are shown in now), else the site's."""
+    for code in (getattr(actor, "language", ""), (translation.get_language() or "").split("-")[0]):
+        if code in dict(settings.LANGUAGES):
+            return code
+    return settings.LANGUAGE_CODE
 
 
 def _recommended_now(consultation: Consultation | None) -> int | None:
@@ -144,16 +199,19 @@ def tender_create(
     consultation: Consultation | None = None,
     risk_assessment: ProductRiskAssessment | None = None,
     procurement: Procurement | None = None,
+    language: str | None = None,
 ) -> Tender:
     """Create a tender for a scenario; the parameters are checked by building its annex first.
 
     The tender joins the procurement of its consultation and risk assessment (they must share one), or the
-    procurement given, or a new one named after it.
+    procurement given, or a new one named after it. Its documents are written in `language` (default: the
+    creator's language).
     """
     organisation = writer_organisation(actor)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise TenderInputError(_("a title of 1 to 200 characters is required"), field="title")
+    language = tender_language(language) if language else default_language(actor)
     for linked, name in ((consultation, "consultation"), (risk_assessment, "risk_assessment")):
         if linked is not None and linked.organisation_id != organisation.pk:
             raise TenderInputError(_("not found"), field=name)
@@ -184,6 +242,7 @@ def tender_create(
         weights={"price": annex.price_weight}
         | {i.criterion.id: i.weight for i in annex.items if i.weight is not None},
         recommended_scenario=_recommended_now(consultation),
+        language=language,
         created_by=actor,
     )
     audit_record(
@@ -201,13 +260,17 @@ def tender_update(
     weights: dict[str, Any],
     require_label: bool,
     choices: TenderChoices | None = None,
+    language: str | None = None,
 ) -> Tender:
-    """Change a tender's parameters (months for CC1, weights, label requirement) and the buyer's choices.
+    """Change a tender's parameters (months for CC1, weights, label requirement, the language of its documents)
+    and the buyer's choices.
 
     With choices, the label's role among them decides whether the label is required; weights of criteria the
-    choices leave out (the label's, when it is no longer an award criterion) are dropped.
+    choices leave out (the label's, when it is no longer an award criterion) are dropped. No `language`: it
+    stays as it is.
     """
     require_writer(actor, tender.organisation)
+    language = tender_language(language) if language is not None else tender.language
     stored = bool(tender.choices)
     if choices is not None:
         choices.check()
@@ -232,6 +295,7 @@ def tender_update(
     before = _state(tender)
     tender.months = annex.months
     tender.require_label = require_label
+    tender.language = language
     if stored:  # a tender that never had choices keeps none: its label's checkbox says it all
         tender.choices = choices.as_dict()
     tender.weights = {"price": annex.price_weight} | {
@@ -246,6 +310,26 @@ def tender_update(
         before=before,
         after=_state(tender),
     )
+    return tender
+
+
+@transaction.atomic
+def tender_language_set(*, actor: User, tender: Tender, language: str) -> Tender:
+    """Change the language a tender's documents are written in (the annex, the award report)."""
+    require_writer(actor, tender.organisation)
+    code = tender_language(language)
+    if code != tender.language:
+        before = {"language": tender.language}
+        tender.language = code
+        tender.save(update_fields=["language", "updated_at"])
+        audit_record(
+            actor=actor,
+            organisation=tender.organisation,
+            action="tender.update",
+            target=tender,
+            before=before,
+            after={"language": code},
+        )
     return tender
 
 
@@ -270,7 +354,11 @@ def bid_evaluation_create(*, actor: User, tender: Tender, bids: Any) -> tuple[Bi
     request = evaluation_request(tender, bids)
     evaluation = evaluate_bids(request, tender_framework(tender))
     stored = BidEvaluation.objects.create(
-        tender=tender, request=request, result=evaluation.as_dict(), created_by=actor
+        tender=tender,
+        request=request,
+        result=evaluation.as_dict(),
+        texts=evaluation.texts(),
+        created_by=actor,
     )
     Bid.objects.bulk_create(
         Bid(

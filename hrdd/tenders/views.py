@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +32,17 @@ from hrdd.tenders.forms import (
 
 # format -> the downloaded file's extension (its content type follows the extension)
 ANNEX_FORMATS = {"docx": "docx", "md": "md", "html": "html", "json": "json", "ocds": "ocds.json"}
+
+
+def _document(body: str | bytes, tender, suffix: str, language: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """A tender's document as a download that says its language: in the Content-Language header, and in the file
+    name when it is not the tender's own language (notebooks-human-rights-annex-fr.docx)."""
+    if language != tender.language:
+        stem, dot, extension = suffix.partition(".")
+        suffix = f"{stem}-{language}{dot}{extension}"
+    response = attachment(body, filename_from_title(tender.title, suffix, default="tender"))
+    response["Content-Language"] = language
+    return response
 
 
 @login_required
@@ -109,31 +120,33 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     annex = services.tender_annex(tender)
     fmt = request.GET.get("format", "")
-    download_form = AnnexDownloadForm(request.GET if fmt else None)
+    download_form = AnnexDownloadForm(request.GET if fmt else None, tender_language=tender.language)
     if fmt in ANNEX_FORMATS and not download_form.is_valid():
         return _detail_page(request, tender, annex, download_form=download_form)
     if fmt in ANNEX_FORMATS:
-        # the annex as published: the buyer, the tender's reference, the number and date asked with the download
-        header = documents.document_header(
-            tender,
-            number=download_form.number_value(),
-            date=download_form.date_value(timezone.localdate()),
-        )
-        choices = services.tender_choices(tender)
-        if fmt == "docx":
-            body: str | bytes = documents.annex_docx(annex, header=header, choices=choices)
-        elif fmt == "md":
-            body = documents.annex_markdown(annex, header=header, choices=choices)
-        elif fmt == "html":
-            body = documents.annex_html(annex, header=header, choices=choices)
-        elif fmt == "json":
-            body = documents.annex_json(annex)
-        else:
-            body = json.dumps(ocds.tender_release_package(tender, annex=annex), indent=2, ensure_ascii=False)
-        return attachment(
-            body,
-            filename_from_title(tender.title, f"-human-rights-annex.{ANNEX_FORMATS[fmt]}", default="tender"),
-        )
+        # the annex as published, in the tender's language (or the one asked for) whatever the page's: the buyer,
+        # the tender's reference, the number and date asked with the download
+        language = download_form.language_value()
+        with translation.override(language):
+            annex = services.tender_annex(tender)  # its risk notes in that language
+            header = documents.document_header(
+                tender,
+                number=download_form.number_value(),
+                date=download_form.date_value(timezone.localdate()),
+            )
+            choices = services.tender_choices(tender)
+            if fmt == "docx":
+                body: str | bytes = documents.annex_docx(annex, header=header, choices=choices)
+            elif fmt == "md":
+                body = documents.annex_markdown(annex, header=header, choices=choices)
+            elif fmt == "html":
+                body = documents.annex_html(annex, header=header, choices=choices)
+            elif fmt == "json":
+                body = documents.annex_json(annex)
+            else:
+                package = ocds.tender_release_package(tender, annex=annex)
+                body = json.dumps(package, indent=2, ensure_ascii=False)
+        return _document(body, tender, f"-human-rights-annex.{ANNEX_FORMATS[fmt]}", language)
     form = TenderParametersForm(
         request.POST if request.method == "POST" else None,
         tender=tender,
@@ -153,6 +166,7 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 if choices is None
                 else choices.require_label,
                 choices=choices,
+                language=form.cleaned_data.get("language") or None,
             )
         except (TenderInputError, InputError, PermissionDenied) as exc:
             (
@@ -189,7 +203,7 @@ def _detail_page(  # type: ignore[no-untyped-def]
     )
     upload_form = upload_form or BidsUploadForm(auto_id="bids_%s")
     choices_form = choices_form or _choices_form(tender, annex)
-    download_form = download_form or AnnexDownloadForm()
+    download_form = download_form or AnnexDownloadForm(tender_language=tender.language)
     # the annex as it will be published, with the buyer's notes the published one leaves out
     doc = documents.annex_document(
         annex,
@@ -253,24 +267,24 @@ def bids_evaluate(request: HttpRequest, public_id: str) -> HttpResponse:
 def evaluation_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     stored = selectors.bid_evaluation_get(tender=tender, pk=pk)
-    evaluation = Evaluation.from_dict(stored.result)  # as it was made, whatever the framework says today
+    # as it was made, whatever the framework says today; its reasons said in the reader's language
+    evaluation = Evaluation.from_dict(stored.result, stored.texts)
     fmt = request.GET.get("format", "")
-    date_form = ReportDateForm(request.GET)  # the report's date (?date=YYYY-MM-DD; empty: today)
+    # the report's date (?date=YYYY-MM-DD; empty: today) and its language (?language=; empty: the tender's)
+    date_form = ReportDateForm(request.GET, tender_language=tender.language)
     valid = date_form.is_valid()
     today = timezone.localdate()
     header = documents.document_header(tender, date=date_form.date_value(today) if valid else today)
     if fmt and not valid:
-        fmt = ""  # the page says what is wrong with the date instead of a download
-    if fmt == "docx":
-        return attachment(
-            documents.evaluation_docx(evaluation, header=header, evaluated_at=stored.created_at),
-            filename_from_title(tender.title, "-evaluation.docx", default="tender"),
-        )
-    if fmt == "xlsx":
-        return attachment(
-            documents.evaluation_xlsx(evaluation),
-            filename_from_title(tender.title, "-evaluation.xlsx", default="tender"),
-        )
+        fmt = ""  # the page says what is wrong with the date or the language instead of a download
+    if fmt in ("docx", "xlsx"):
+        language = date_form.language_value()
+        with translation.override(language):  # the tender's documents, whatever the page's language
+            if fmt == "docx":
+                body = documents.evaluation_docx(evaluation, header=header, evaluated_at=stored.created_at)
+            else:
+                body = documents.evaluation_xlsx(evaluation)
+        return _document(body, tender, f"-evaluation.{fmt}", language)
     if fmt:
         raise Http404("unknown format")
     ranked = sorted(evaluation.bids, key=lambda b: (b.rank is None, b.rank or 0, b.bidder))
