@@ -267,8 +267,9 @@ class QuestionnaireForm(PageForm):
                 name = texts[key]
             else:
                 name = None
-            # The message keeps the field's path: it is the name the spreadsheet and the API use too.
-            self.add_error(name, str(error))
+            # The message keeps the field's path: it is the name the spreadsheet and the API use too; the rest is
+            # said in the page's language (the domain's Text).
+            self.add_error(name, localize(error.said))
 
 
 class ConsultationListForm(ListForm):

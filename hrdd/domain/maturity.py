@@ -28,6 +28,11 @@ class FieldError:
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
 
+    @property
+    def said(self) -> str:
+        """The complaint as a Text (the field's path, then the message), for a page to say in its language."""
+        return Text("%(field)s: %(message)s", field=self.field, message=self.message)
+
 
 class InvalidResponse(ValueError):
     """A response cannot be scored; `errors` names every field at fault."""
@@ -217,30 +222,41 @@ class _Scorer:
     def parse(self, raw: Any, *, partial: bool = False) -> SupplierResponse:
         errors: list[FieldError] = []
         if not isinstance(raw, Mapping):
-            raise InvalidResponse([FieldError("response", "must be an object")])
+            raise InvalidResponse([FieldError("response", Text(gettext_noop("must be an object")))])
         company = raw.get("company")
         if company is None and partial:
             company = ""
         if not isinstance(company, str) or not (company.strip() or partial):
-            errors.append(FieldError("company", "a non-blank company name is required"))
+            errors.append(FieldError("company", Text(gettext_noop("a non-blank company name is required"))))
             company = ""
         role = raw.get("role")
         if partial and not role:
             role = ""
         elif not isinstance(role, str) or role not in self.roles:
             known = ", ".join(self.roles)
-            errors.append(FieldError("role", f"unknown role {role!r}; expected one of {known}"))
+            errors.append(
+                FieldError(
+                    "role",
+                    Text(
+                        gettext_noop("unknown role %(role)s; expected one of %(known)s"),
+                        role=repr(role),
+                        known=known,
+                    ),
+                )
+            )
         answers = raw.get("answers")
         if answers is None and partial:
             answers = {}
         choices: dict[str, tuple[str, ...]] = {}
         texts: dict[str, str] = {}
         if not isinstance(answers, Mapping):
-            errors.append(FieldError("answers", "must be an object with one entry per question"))
+            errors.append(
+                FieldError("answers", Text(gettext_noop("must be an object with one entry per question")))
+            )
             answers = {}
         for key in answers:
             if key not in self.questions and key not in self.text_field_ids:
-                errors.append(FieldError(f"answers.{key}", "unknown question"))
+                errors.append(FieldError(f"answers.{key}", Text(gettext_noop("unknown question"))))
         for question in self.framework.questions:
             given = answers.get(question.id)
             picked = self._parse_choice(question, given, errors, partial=partial)
@@ -251,7 +267,7 @@ class _Scorer:
             if value is None:
                 continue
             if not isinstance(value, str):
-                errors.append(FieldError(f"answers.{field_id}", "must be text"))
+                errors.append(FieldError(f"answers.{field_id}", Text(gettext_noop("must be text"))))
             elif value.strip():
                 texts[field_id] = value.strip()
         if errors:
@@ -264,24 +280,40 @@ class _Scorer:
         name = f"answers.{question.id}"
         if given is None or (isinstance(given, str | list | tuple) and len(given) == 0):
             if not partial:
-                errors.append(FieldError(name, "an answer is required"))
+                errors.append(FieldError(name, Text(gettext_noop("an answer is required"))))
             return ()
         if isinstance(given, str):
             given = [given]
         if not isinstance(given, list | tuple) or not all(isinstance(v, str) for v in given):
-            errors.append(FieldError(name, "must be a list of option ids"))
+            errors.append(FieldError(name, Text(gettext_noop("must be a list of option ids"))))
             return ()
         if question.select == "single" and len(given) != 1:
-            errors.append(FieldError(name, f"exactly one answer is allowed, {len(given)} were given"))
+            errors.append(
+                FieldError(
+                    name,
+                    Text(
+                        gettext_noop("exactly one answer is allowed, %(count)s were given"), count=len(given)
+                    ),
+                )
+            )
             return ()
         options = self.option_ids[question.id]
         if not options.issuperset(given):
             unknown = [v for v in given if v not in options]
             expected = ", ".join(o.id for o in question.options)
-            errors.append(FieldError(name, f"unknown option {unknown[0]!r}; expected one of {expected}"))
+            errors.append(
+                FieldError(
+                    name,
+                    Text(
+                        gettext_noop("unknown option %(option)s; expected one of %(known)s"),
+                        option=repr(unknown[0]),
+                        known=expected,
+                    ),
+                )
+            )
             return ()
         if len(set(given)) != len(given):
-            errors.append(FieldError(name, "an option is given twice"))
+            errors.append(FieldError(name, Text(gettext_noop("an option is given twice"))))
             return ()
         return tuple(given)
 

@@ -13,7 +13,7 @@ from hrdd.domain.incidents import (
     severity_reasons_said,
 )
 from hrdd.domain.labels import word_of
-from hrdd.domain.maturity import assess_market, score_raw_response
+from hrdd.domain.maturity import InvalidResponse, assess_market, parse_response, score_raw_response
 from hrdd.domain.questionnaire_framework import get_framework
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import ListedSite, RatedRisk, link_sites_to_risks, site_reasons_said
@@ -106,3 +106,19 @@ def test_a_refused_identifier_names_the_value_in_a_text():
     message = refused.value.args[0]
     assert message == "'12-34' is not a D-U-N-S number: nine digits."
     assert isinstance(message, Text) and set(PARAMETER.findall(message.template)) == {"value"}
+
+
+def test_a_refused_answer_is_a_text_beside_the_fields_path():
+    # given
+    raw = response(risk_understanding=["fair", "unfamiliar"])
+
+    # when
+    with pytest.raises(InvalidResponse) as refused:
+        parse_response(raw, get_framework())
+
+    # then
+    [error] = refused.value.errors
+    assert (
+        str(error) == error.said == "answers.risk_understanding: exactly one answer is allowed, 2 were given"
+    )
+    assert error.said.params["message"].params["count"] == 2
