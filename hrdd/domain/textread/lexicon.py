@@ -7,24 +7,30 @@ from functools import cache
 from importlib import resources
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from hrdd.domain.yamltext import load_yaml
 
 LanguageCode = Literal["en", "nl", "fr", "de"]
 LANGUAGES: tuple[LanguageCode, ...] = ("en", "nl", "fr", "de")
+# A word group of a 'together' pattern: its words, or the name of one of the lexicon's word_groups; 'no NAME'
+# is that group's words with an absence before or after them ('no helmets', 'not propped up', 'sans
+# soutènement', 'Schutzkleidung gibt es nicht').
+Group = str | tuple[str, ...]
+ABSENT = "no "
 
 
 class RiskWords(BaseModel):
     """How a risk is written: fixed phrases, or groups of words that together describe it in one sentence
-    ('children' with 'employed'); a group word of 5 letters or more also matches as a word's start. Rights
-    ('living wage', 'trade unions') are safeguards whose absence is the risk: 'unions are not allowed' counts,
-    'suppliers must respect freedom of association' does not."""
+    ('children' with 'employed', 'tunnels' with 'not propped up'); a group word of 5 letters or more also
+    matches as a word's start. Rights ('living wage', 'trade unions') are safeguards whose absence is the
+    risk: 'unions are not allowed' counts, 'suppliers must respect freedom of association' and 'all workers
+    receive the minimum wage' do not."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     phrases: tuple[str, ...]
     rights: tuple[str, ...] = ()
-    together: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    together: tuple[tuple[Group, ...], ...] = ()
 
 
 class Lexicon(BaseModel):
@@ -59,6 +65,38 @@ class Lexicon(BaseModel):
     relative: tuple[str, ...] = ()
     # Compounds that are never split into lexicon words ('Quecksilber' is mercury, not silver).
     whole_words: tuple[str, ...] = ()
+    # Named groups of words that stand together in a sentence describing a risk by its effect on people
+    # ('children' with 'carry sacks', 'residents' with 'soot'): the 'together' patterns name them, so that a
+    # word added to a group serves every pattern of every risk that uses it.
+    word_groups: dict[str, tuple[str, ...]] = {}
+    # Words that say a safeguard is missing, just before or after it ('without helmets', 'no written
+    # contract', 'Schutzkleidung gibt es nicht'): the 'no NAME' groups.
+    absence: tuple[str, ...] = ()
+    # Denials of a whole group ('no one', 'nobody'): a negation, never the absence of a safeguard.
+    nobody: tuple[str, ...] = ()
+    # A safeguard stated as in place ('all workers receive the minimum wage', 'workers are free to join a
+    # union'): a right named with it is no risk, unless its clause negates something ('do not receive').
+    in_place: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _groups_are_known(self) -> Lexicon:
+        for concept, words in self.risks.items():
+            for pattern in words.together:
+                for group in pattern:
+                    if isinstance(group, str) and group.removeprefix(ABSENT) not in self.word_groups:
+                        raise ValueError(f"risks.{concept}.together names an unknown word group: {group!r}")
+                    if isinstance(group, str) and group.startswith(ABSENT) and not self.absence:
+                        raise ValueError(f"risks.{concept}.together uses {group!r} but absence is empty")
+        return self
+
+    def pattern_groups(self, pattern: tuple[Group, ...]) -> tuple[tuple[tuple[str, ...], bool], ...]:
+        """A 'together' pattern as its groups of words, each with whether it is a missing safeguard."""
+        return tuple(
+            (self.word_groups[group.removeprefix(ABSENT)], group.startswith(ABSENT))
+            if isinstance(group, str)
+            else (group, False)
+            for group in pattern
+        )
 
 
 class CommonWords(BaseModel):

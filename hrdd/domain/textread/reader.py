@@ -10,6 +10,11 @@ carries (proper nouns: written with a capital), from the lexicons (adjectives, d
 from mining and manufacturing regions ('Katanga', 'Xinjiang'); a country that ends a company's name
 ('Datavault France', 'Acme Nederland B.V.') is not taken for a sourcing country. German written without umlauts
 ('Suedkorea', 'fuer') is read as with them.
+
+A risk is read by its name ('child labour'), by a right whose absence is the risk ('living wage'), or by its
+effect on people: word groups of the lexicon that stand together in a sentence ('boys' with 'carry sacks',
+'residents' with 'soot'), and safeguards said to be missing ('without helmets', 'tunnels are not propped
+up', 'sans soutènement'). A right stated as in place ('all workers receive the minimum wage') is no risk.
 """
 
 from __future__ import annotations
@@ -45,6 +50,9 @@ CUE_KINDS = (
     "violation",
     "inquiry",
     "relative",
+    "absence",
+    "in_place",
+    "nobody",
 )
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[,:;()–—]|(?<=\s)-(?=\s)", re.UNICODE)
@@ -57,7 +65,8 @@ MIN_COMPOUND_PART = 3
 MIN_PREFIX_WORD = 5
 MIN_COMPOUND_TAIL = 5  # a word group's word also matches as the end of a Dutch or German compound
 VIOLATION_WINDOW = 3
-MIN_TYPO_WORD = 6  # a misspelt raw material is read from 6 letters on ('cobolt', not 'tim')  # 'violations of [the] freedom of association'
+MIN_TYPO_WORD = 6  # a misspelt raw material is read from 6 letters on ('cobolt', not 'tim')
+ABSENCE_GAP = 2  # words between a missing safeguard and the word saying it is missing ('no proper helmets')
 _UMLAUT_SPELLING = re.compile(r"(?<![qQ])(ae|oe|ue|Ae|Oe|Ue)")
 _UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü", "Ae": "Ä", "Oe": "Ö", "Ue": "Ü"}
 SURE_LANGUAGE = 0.8  # lingua's confidence above which its answer is taken as it is
@@ -265,13 +274,35 @@ def _country_key(phrase: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class _Group:
+    """A word group of a 'together' pattern: its phrases (folded words), whether it is a safeguard said to be
+    missing, and the keys of word_positions its one-word phrases are found under (looked up all at once)."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    absent: bool
+    keys: frozenset[str]
+    longer: tuple[tuple[str, ...], ...]  # phrases of two words or more
+
+    @classmethod
+    def of(cls, phrases: tuple[tuple[str, ...], ...], absent: bool) -> _Group:
+        keys = set()
+        for words in phrases:
+            if len(words) == 1:
+                keys.add(words[0])
+                if len(words[0]) >= MIN_PREFIX_WORD:
+                    keys.add("\0" + words[0])
+        return cls(phrases, absent, frozenset(keys), tuple(w for w in phrases if len(w) > 1))
+
+
+@dataclass(frozen=True)
 class _Tables:
     language: LanguageCode
     terms: _Table  # components, raw materials, risk phrases, lexicon countries
     proper_countries: _Table  # pycountry names, matched only when written with a capital
     cues: _Table
     singles: dict[str, tuple[tuple[str, str], ...]]  # one-word terms for compound splitting
-    together: tuple[tuple[str, tuple[tuple[tuple[str, ...], ...], ...]], ...]
+    # per risk pattern: its word groups
+    together: tuple[tuple[str, tuple[_Group, ...]], ...]
     compounds: bool = False
     function_words: frozenset[str] = frozenset()
     whole_words: frozenset[str] = frozenset()  # compounds never split ('Quecksilber' is mercury, not silver)
@@ -328,11 +359,18 @@ def _tables(language: LanguageCode) -> _Tables:
                 pairs = singles.setdefault(entry.words[0], [])
                 if (entry.kind, entry.concept) not in pairs:
                     pairs.append((entry.kind, entry.concept))
+    # a language's own word groups only: English groups read in a Dutch or German text take 'die' or 'land'
+    # for English words (and no labelled text needs them)
     together = tuple(
-        (concept, tuple(tuple(phrase_words(w) for w in group) for group in pattern))
-        for lexicon in lexicons
-        for concept, words in lexicon.risks.items()
-        for pattern in words.together
+        (
+            concept,
+            tuple(
+                _Group.of(tuple(phrase_words(w) for w in words), absent)
+                for words, absent in own.pattern_groups(pattern)
+            ),
+        )
+        for concept, risk in own.risks.items()
+        for pattern in risk.together
     )
     return _Tables(
         language,
@@ -463,43 +501,201 @@ def find_pattern(pattern: tuple[str, ...], tokens: Sequence[Token], positions: d
         if len(word) < MIN_PREFIX_WORD:
             found = found[:1] if positions.get(word) is not None else []
         return min(found) if found else None
-    return next((i for i in range(len(tokens)) if _word_matches(pattern, tokens, i)), None)
+    first = _first_position(pattern[0], positions)
+    if first is None:
+        return None
+    return next((i for i in range(first, len(tokens)) if _word_matches(pattern, tokens, i)), None)
 
 
-def _compound_tails(tokens: Sequence[Token], positions: dict[str, int]) -> dict[str, int]:
+def _first_position(word: str, positions: dict[str, int]) -> int | None:
+    """The first position where a word stands as itself or (5 letters or more) as a word's start."""
+    keys = (word, "\0" + word) if len(word) >= MIN_PREFIX_WORD else (word,)
+    return min((positions[k] for k in keys if k in positions), default=None)
+
+
+def _compound_tails(
+    tokens: Sequence[Token], positions: dict[str, int], skip: frozenset[int] = frozenset()
+) -> dict[str, int]:
     """The positions with the ends of compounds added ('zinnabbau' holds 'abbau', 'kobaltmijnen' 'mijnen'),
     5 letters or more, so that 'Kinder im Zinnabbau' reads as children in mining."""
     out = dict(positions)
     for i, token in enumerate(tokens):
+        if i in skip:
+            continue
         for form in token.forms():
             for cut in range(MIN_COMPOUND_PART, len(form) - MIN_COMPOUND_TAIL + 1):
                 out.setdefault(form[cut:], i)
     return out
 
 
-def _together_hits(
-    tables: _Tables, tokens: Sequence[Token]
-) -> list[tuple[str, int, int, str, tuple[tuple[int, int], ...]]]:
-    hits = []
-    positions = word_positions(tokens)
+def _inflections(tokens: Sequence[Token], positions: dict[str, int], skip: frozenset[int]) -> dict[str, int]:
+    """English verbs in -ed and -ing as their base form ('carried', 'digging', 'evicted'), for the words of
+    word groups only: as terms they stay apart ('tinned' is not tin, 'housing' not a house)."""
+    import simplemma  # noqa: PLC0415
+
+    out = dict(positions)
+    for i, token in enumerate(tokens):
+        if i not in skip and token.word.endswith(("ed", "ing")) and token.word.isalpha():
+            out.setdefault(fold(simplemma.lemmatize(token.word, lang="en")), i)
+    return out
+
+
+def _absences(tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int, bool]]:
+    """The words saying something is missing ('no', 'without', 'lack of', 'not'), unless voided ('not only'),
+    each with whether it may follow what is missing: at the end of its clause ('Schutzkleidung gibt es
+    nicht') or before a word saying it is provided ('helmets are not provided'), not in 'contracts not
+    renewed'."""
+    out = []
+    for start, end in (*cues["absence"], *cues["negation"]):
+        if any(start - UNNEGATE_WINDOW < u <= end + UNNEGATE_WINDOW for u, _ in cues["unnegate"]):
+            continue
+        if any(n_start < end and start < n_end for n_start, n_end in cues["nobody"]):
+            continue  # 'personne ne travaille sans contrat': a denial, the 'ne' says nothing is missing
+        clause_end = end == len(tokens) or tokens[end].clause != tokens[start].clause
+        provided = any(end <= p <= end + 1 for p, _ in cues["in_place"])
+        out.append((start, end, clause_end or provided))
+    return out
+
+
+@dataclass(frozen=True)
+class _Words:
+    """Where the words of a sentence stand, for word groups: some positions may be taken (by a named risk's
+    phrase, or by a tighter reading of another risk)."""
+
+    tokens: Sequence[Token]
+    positions: dict[str, int]
+    taken: frozenset[int]
+    absences: list[tuple[int, int, bool]]
+    # every place a safeguard was said to be missing ('sans casque ni masque'): words of a risk
+    missing: list[tuple[int, int]] = field(default_factory=list)
+
+    def find(self, words: tuple[str, ...]) -> int | None:
+        if len(words) == 1:
+            return find_pattern(words, self.tokens, self.positions)
+        return next(iter(self.every(words)), None)
+
+    def every(self, words: tuple[str, ...]) -> list[int]:
+        first = find_pattern(words[:1], self.tokens, self.positions)
+        if first is None:
+            return []
+        return [
+            i
+            for i in range(first, len(self.tokens))
+            if _word_matches(words, self.tokens, i)
+            and not any(k in self.taken for k in range(i, i + len(words)))
+        ]
+
+
+def _sentence_words(
+    tables: _Tables, tokens: Sequence[Token], taken: frozenset[int], cues: dict[str, list[tuple[int, int]]]
+) -> _Words:
+    positions = word_positions([t if i not in taken else _NO_TOKEN for i, t in enumerate(tokens)])
     if tables.compounds:
-        positions = _compound_tails(tokens, positions)
-    for concept, groups in tables.together:
-        spots = []
-        for group in groups:
-            candidates = [
-                (at, len(p)) for p in group if (at := find_pattern(p, tokens, positions)) is not None
-            ]
-            if not candidates:
-                break
-            spots.append(min(candidates))
+        positions = _compound_tails(tokens, positions, taken)
+    if tables.language == "en":
+        positions = _inflections(tokens, positions, taken)
+    return _Words(tokens, positions, taken, _absences(tokens, cues))
+
+
+_NO_TOKEN = Token("", "", False, -1)
+
+
+def _missing(group: _Group, words: _Words) -> tuple[int, int] | None:
+    """The tightest place a safeguard of the group is said to be missing ('without helmets', 'helmets are not
+    provided'), as the span of both the safeguard and the absence, in one clause."""
+    tokens = words.tokens
+    spans = []
+    present = [(w,) for w in group.keys & words.positions.keys() if not w.startswith("\0")]
+    present += [(w[1:],) for w in group.keys & words.positions.keys() if w.startswith("\0")]
+    for phrase in (*dict.fromkeys(present), *group.longer):
+        for at in words.every(phrase):
+            end = at + len(phrase)
+            for a_start, a_end, may_follow in words.absences:
+                if tokens[a_start].clause != tokens[at].clause:
+                    continue
+                before = at - ABSENCE_GAP <= a_end <= at
+                after = may_follow and end <= a_start <= end + ABSENCE_GAP
+                if before or after:
+                    # with the first half of a two-part negation ("n'ont pas été versés", 'ne … pas')
+                    first = min(
+                        (n for n, n_end, _ in words.absences if a_start - ABSENCE_GAP <= n_end <= a_start),
+                        default=a_start,
+                    )
+                    spans.append((min(at, first), max(end, a_end)))
+    words.missing.extend(spans)
+    return min(spans, key=lambda span: (span[1] - span[0], span[0])) if spans else None
+
+
+Hit = tuple[str, int, int, str, tuple[tuple[int, int], ...]]
+
+
+def _pattern_hit(concept: str, groups: tuple[_Group, ...], words: _Words) -> Hit | None:
+    spots = []
+    for group in groups:
+        if group.absent:
+            span = _missing(group, words)
+            if span is None:
+                return None
+            spots.append((span[0], span[1] - span[0]))
+            continue
+        candidates = [(words.positions[key], 1) for key in group.keys & words.positions.keys()]
+        candidates += [(at, len(p)) for p in group.longer if (at := words.find(p)) is not None]
+        if not candidates:
+            return None
+        spots.append(min(candidates))
+    tokens = words.tokens
+    start = min(p for p, _ in spots)
+    end = max(p + n for p, n in spots)
+    matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(spots))
+    return concept, start, end, matched, tuple((p, p + n) for p, n in sorted(spots))
+
+
+def _together_reading(
+    tables: _Tables, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]], phrased: frozenset[int]
+) -> tuple[list[Hit], list[tuple[int, int]]]:
+    """The risks that word groups describe in a sentence, and every place a safeguard was said to be missing.
+    The words of a risk's phrase are not read again for another risk ('gedwongen verhuizing' is no forced
+    labour); a word read for two risks goes to the tighter reading, and the looser one looks for other words
+    ('paid fees and their passports were withheld' is no withheld pay)."""
+    words = _sentence_words(tables, tokens, phrased, cues)
+    patterns = [(concept, groups) for concept, groups in tables.together]
+    hits: dict[int, Hit] = {}
+    for k, (concept, groups) in enumerate(patterns):
+        hit = _pattern_hit(concept, groups, words)
+        if hit is not None:
+            hits[k] = hit
+    for _ in range(len(hits)):
+        contested = _contested(hits)
+        if contested is None:
+            break
+        k, shared = contested
+        concept, groups = patterns[k]
+        retry = _sentence_words(tables, tokens, phrased | shared, cues)
+        hit = _pattern_hit(concept, groups, retry)
+        if hit is None:
+            del hits[k]
         else:
-            start = min(p for p, _ in spots)
-            end = max(p + n for p, n in spots)
-            matched = " … ".join(" ".join(t.word for t in tokens[p : p + n]) for p, n in sorted(spots))
-            parts = tuple((p, p + n) for p, n in sorted(spots))
-            hits.append((concept, start, end, matched, parts))
-    return hits
+            hits[k] = hit
+        words.missing.extend(retry.missing)
+    return list(hits.values()), words.missing
+
+
+def _contested(hits: dict[int, Hit]) -> tuple[int, frozenset[int]] | None:
+    """The looser of two readings of different risks that share a word, with the shared words."""
+    for a, hit_a in hits.items():
+        for b, hit_b in hits.items():
+            if a >= b or hit_a[0] == hit_b[0]:
+                continue
+            shared = frozenset(
+                k
+                for p_start, p_end in hit_a[4]
+                for k in range(p_start, p_end)
+                if any(s <= k < e for s, e in hit_b[4])
+            )
+            if shared:
+                looser = a if hit_a[2] - hit_a[1] > hit_b[2] - hit_b[1] else b
+                return looser, shared
+    return None
 
 
 def _cues(tables: _Tables, tokens: Sequence[Token]) -> dict[str, list[tuple[int, int]]]:
@@ -526,7 +722,8 @@ def _blocking(
     with the reason they give and their kind."""
     unnegate = cues["unnegate"]
     out = []
-    for start, end in cues["negation"]:
+    # a denial of a whole group ('no children work') is read from its first word, before the group's word
+    for start, end in (*cues["negation"], *((s, s + 1) for s, _ in cues["nobody"])):
         voided = any(
             (u_start, u_end) != (start, end) and start - UNNEGATE_WINDOW < u_start <= end + UNNEGATE_WINDOW
             for u_start, u_end in unnegate
@@ -538,7 +735,9 @@ def _blocking(
     out.extend(
         (start, end, "policy", "compliance")
         for start, end in cues["compliance"]
-        if not _adjacent((start, end), cues["negation"])
+        if not _adjacent(
+            (start, end), [n for n in cues["negation"] if tokens[n[0]].clause == tokens[start].clause]
+        )
     )
     if cues["policy_actors"]:  # 'suppliers must', not 'workers must pay fees'
         out.extend((start, end, "policy", "policy") for start, end in cues["policy_modals"])
@@ -550,6 +749,24 @@ def _is_right(mention: Mention, cues: dict[str, list[tuple[int, int]]]) -> bool:
     a denial can set aside like any risk."""
     return mention.right and not any(
         mention.start - VIOLATION_WINDOW <= v_end <= mention.start for _, v_end in cues["violation"]
+    )
+
+
+def _in_place(mention: Mention, tokens: Sequence[Token], cues: dict[str, list[tuple[int, int]]]) -> bool:
+    """Whether a right is stated as in place in its clause ('all workers receive the minimum wage', 'are free
+    to join a union'), outside the right's own words, in a clause that negates nothing ('do not receive',
+    'receive the minimum wage but not a living wage')."""
+    clause = tokens[mention.start].clause
+    denials = (*cues["negation"], *cues["nobody"], *cues["absence"])
+    if any(tokens[s].clause == clause for s, _ in denials):
+        return False
+    # across the commas of a list ('provides dormitories, meals and protective equipment') when the sentence
+    # denies and contrasts nothing
+    whole = not denials and not cues["contrast"]
+    return any(
+        (tokens[start].clause == clause or (whole and end <= mention.start))
+        and not (mention.start < end and start < mention.end)
+        for start, end in cues["in_place"]
     )
 
 
@@ -608,6 +825,8 @@ def _why_not_counted(
     start, end = mention.start, mention.end
     clause = tokens[start].clause
     right = _is_right(mention, cues)
+    if right and _in_place(mention, tokens, cues):
+        return "negated"
     contrasts = [c for c, _ in cues["contrast"]]
     affirmed = any(tokens[a].clause == clause and not (start <= a < end) for a, _ in cues["affirm"])
     for cue in _blocking(cues, tokens):
@@ -768,13 +987,26 @@ def _read_sentence(tables: _Tables, tokens: Sequence[Token], index: int) -> list
         for m in mentions
         if m.kind != "country" or not _company_country(tables, tokens, m.start, m.end, named)
     ]
-    phrased = {m.concept for m in mentions if m.kind == "risk"}
-    for concept, start, end, matched, parts in _together_hits(tables, tokens):
-        if concept in phrased:
-            continue
+    # a phrase's words are read by no word group ('forced labour' is not 'forced … work', 'forced evictions'
+    # no forced labour); its risk is still read in the rest of the sentence ('no forced labour at the plant,
+    # but migrants pay recruiters fees')
+    phrased = frozenset(k for m in mentions if m.kind == "risk" for k in range(m.start, m.end))
+    cues = _cues(tables, tokens)
+    readings, group_words = _together_reading(tables, tokens, cues, phrased)
+    for concept, start, end, matched, parts in readings:
+        group_words.extend(parts)
         mentions.append(Mention("risk", concept, matched, index, start, end, parts=parts))
+    if group_words:  # a negation inside a group's words describes a risk ('no longer', 'not enough', 'no
+        # helmets'), it denies nothing else in the sentence
+        cues = {
+            **cues,
+            "negation": [
+                (s, e)
+                for s, e in cues["negation"]
+                if not any(p_s <= s and e <= p_e for p_s, p_e in group_words)
+            ],
+        }
     if any(m.kind == "risk" for m in mentions):
-        cues = _cues(tables, tokens)
         concrete = any(m.kind in ("component", "raw_material", "country") for m in mentions)
         mentions = [
             m if m.kind != "risk" else replace(m, counted=not reason, reason=reason)
