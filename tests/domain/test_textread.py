@@ -447,3 +447,229 @@ def test_compliance_with_a_right_is_a_rule_unless_negated(text, counted):
 )
 def test_risks_in_ordinary_words_of_every_language_are_read(text, risk):
     assert risk in found(text, "risk")
+
+
+# --- risks described by their effect on people (word groups of the lexicons) --------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("Boys of fourteen haul bags of ore out of the pits.", "child_labour"),
+        ("Jongens van twaalf sjouwen zakken erts uit de putten.", "child_labour"),
+        ("Des garçons de douze ans portent des sacs de minerai.", "child_labour"),
+        ("An den Minen waschen viele Jugendliche Erz.", "child_labour"),
+        ("Villagers were forced to carry ore for the soldiers.", "forced_labour"),
+        ("Arbeidsmigranten moeten hun wervingsschuld jarenlang afbetalen.", "forced_labour"),
+        ("L'employeur garde leurs passeports.", "forced_labour"),
+        ("Dorfbewohner werden gezwungen, für die Soldaten zu arbeiten.", "forced_labour"),
+        ("Supervisors shout at and insult workers who fall behind.", "discrimination"),
+        ("Vrouwen krijgen minder loon dan mannen.", "discrimination"),
+        ("Les ouvrières sont harcelées par leurs chefs d'équipe.", "discrimination"),
+        ("Arbeiterinnen werden von Vorgesetzten belästigt.", "discrimination"),
+        ("Workers who tried to form a union were fired.", "freedom_of_association"),
+        ("Stakers werden de volgende dag ontslagen.", "freedom_of_association"),
+        ("Les grévistes ont été licenciés le lendemain.", "freedom_of_association"),
+        ("Wer einen Betriebsrat gründen wollte, wurde entlassen.", "freedom_of_association"),
+        ("Take-home pay is not enough to feed a family.", "inadequate_wages"),
+        ("Het loon wordt vaak te laat uitbetaald.", "inadequate_wages"),
+        ("Les salaires n'ont pas été versés depuis trois mois.", "inadequate_wages"),
+        ("Viele Arbeiter haben keinen schriftlichen Vertrag.", "inadequate_wages"),
+        ("Three diggers died when the shaft caved in.", "occupational_health_safety"),
+        ("Bij het slijpen ademen werknemers fijnstof in.", "occupational_health_safety"),
+        ("Plusieurs orpailleurs ont été blessés par des chutes de pierres.", "occupational_health_safety"),
+        ("Schweißer atmen Metalldämpfe ein.", "occupational_health_safety"),
+        ("Families were evicted from their farms to make room for the open pit.", "community_rights"),
+        ("Herders verloren hun weidegrond aan de nieuwe mijn.", "community_rights"),
+        ("La nappe phréatique est contaminée par les métaux lourds.", "community_rights"),
+        ("Den Bauern wurde das Land ohne Entschädigung weggenommen.", "community_rights"),
+    ],
+)
+def test_a_risk_described_by_its_effect_on_people_is_read_in_every_language(text, risk):
+    assert found(text, "risk") == [risk]
+
+
+@pytest.mark.parametrize(
+    ("text", "risk"),
+    [
+        ("Two children were found working at the washing ponds.", "child_labour"),
+        ("Families were evicted and their houses bulldozed.", "community_rights"),
+        ("Several workers have been injured by falling rocks this year.", "occupational_health_safety"),
+        ("Wages had not been paid for three months.", "inadequate_wages"),
+    ],
+)
+def test_english_verbs_in_ed_and_ing_and_the_passive_are_read(text, risk):
+    assert found(text, "risk") == [risk]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Workers in the plating shop have no gloves or masks.",
+        "The tunnels are not propped up.",
+        "De mijnwerkers dragen geen helmen.",
+        "Les creuseurs descendent dans des puits sans soutènement.",
+        "Les mineurs travaillent sans casque ni masque.",
+        "Schutzkleidung gibt es nicht.",
+        "Die Schächte sind nicht abgestützt.",
+    ],
+)
+def test_a_safeguard_said_to_be_missing_is_a_risk(text):
+    assert found(text, "risk") == ["occupational_health_safety"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tunnels are propped up with timber and inspected daily.",
+        "Helmets, masks and gloves are provided free of charge.",
+        "No miner works without a helmet.",
+        "No one works without a written contract.",
+        "Personne ne travaille sans contrat.",
+        "Niemand arbeitet ohne Vertrag.",
+        "Contracts are renewed every year.",
+    ],
+)
+def test_a_safeguard_in_place_or_a_denied_absence_is_no_risk(text):
+    assert found(text, "risk") == []
+
+
+def test_a_negation_after_a_safeguard_counts_only_at_the_clause_end_or_before_provided():
+    assert found("Helmets are not provided.", "risk") == ["occupational_health_safety"]
+    assert "inadequate_wages" not in found("Ihre Verträge werden nicht verlängert.", "risk")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All workers receive at least the minimum wage.",
+        "Alle werknemers krijgen minstens het minimumloon.",
+        "Tous les travailleurs reçoivent au moins le salaire minimum.",
+        "Alle Beschäftigten erhalten mindestens den Mindestlohn.",
+        "Workers are free to join a trade union.",
+        "Our supplier provides dormitories, free meals and protective equipment to all workers.",
+    ],
+)
+def test_a_right_stated_as_in_place_is_no_risk(text):
+    assert found(text, "risk") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "counted"),
+    [
+        ("Workers do not receive the minimum wage.", True),
+        ("Workers receive the minimum wage but not a living wage.", True),
+        ("Many workers earn less than the minimum wage.", True),
+        ("Wages are not below the minimum wage.", False),
+    ],
+)
+def test_a_right_not_received_or_fallen_short_of_is_a_risk_and_a_denied_shortfall_is_not(text, counted):
+    assert (found(text, "risk") == ["inadequate_wages"]) is counted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dorpen werden getroffen door gedwongen verhuizing, terwijl kinderarbeid in de mijnen voorkomt.",
+        "Forced evictions hit families who worked the land.",
+    ],
+)
+def test_the_words_of_a_named_risk_are_not_read_again_for_another(text):
+    assert "forced_labour" not in found(text, "risk")
+
+
+def test_a_word_read_for_two_risks_goes_to_the_tighter_reading():
+    text = "Het is niet uit te sluiten dat zij wervingskosten hebben betaald en dat hun paspoort wordt ingehouden."
+    assert found(text, "risk") == ["forced_labour"]
+
+
+def test_a_negation_inside_a_group_word_denies_nothing_else():
+    text = "Het grondwater daalt, waardoor inheemse boeren hun land niet meer kunnen bevloeien."
+    assert found(text, "risk") == ["community_rights"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il n'est pas exclu que les sous-traitants paient leurs ouvriers en dessous du salaire minimum.",
+        "It is not excluded that subcontractors pay below the minimum wage.",
+    ],
+)
+def test_not_excluded_is_no_denial(text):
+    assert found(text, "risk") == ["inadequate_wages"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recruitment fees are paid by the employer, not by the workers.",
+        "Die Vermittlungsgebühren zahlt der Arbeitgeber, nicht die Arbeiter.",
+        "No worker has paid recruitment fees and workers keep their own passports.",
+        "We found no child labour, no forced labour and no unsafe working conditions.",
+        "The mine funds a school for the children of its workers.",
+        "The European Union banned the import of conflict gold.",
+        "The factory employs 2,000 people, 60% of them women.",
+        "De jeunes femmes travaillent sur les chaînes de montage.",
+        "In der Montage arbeiten vor allem jungen Frauen.",
+        "Water used in the plant is treated before it is released to the river.",
+    ],
+)
+def test_ordinary_facts_denials_and_the_employer_paying_are_no_risk(text):
+    assert found(text, "risk") == []
+
+
+def test_a_code_of_conduct_naming_every_risk_in_ordinary_words_does_not_meet_the_minimum():
+    text = (
+        "Our laptops contain batteries with cobalt and lithium and circuit boards with tin and gold, sourced in "
+        "China, Malaysia and the DRC. Suppliers shall not employ anyone under 16. Suppliers must not charge "
+        "workers recruitment fees or hold their passports. Suppliers must pay at least the legal minimum wage. "
+        "Suppliers must provide helmets, masks and gloves free of charge. Suppliers must respect the land and "
+        "water of neighbouring communities and obtain their consent before expanding."
+    )
+    check = check_risk_assessment(text)
+    assert check.meets_minimum is False
+    assert check.risks == ()
+
+
+def test_an_audit_summary_denying_every_effect_does_not_meet_the_minimum():
+    text = (
+        "Display und Netzteil enthalten Zinn, Kupfer und Aluminium aus Indonesien, Chile und China. Niemand "
+        "meldete ausstehende Löhne. Kein Arbeiter hatte Vermittlungsgebühren gezahlt. Masken und Handschuhe "
+        "wurden gestellt und getragen. Es wurden keine schweren Unfälle verzeichnet. Die Anwohner wurden "
+        "befragt, und es gingen keine Beschwerden ein."
+    )
+    check = check_risk_assessment(text)
+    assert check.meets_minimum is False
+    assert check.risks == ()
+
+
+def test_an_assessment_in_everyday_words_meets_the_minimum():
+    text = (
+        "The tablet's display and battery matter most. The cells use graphite from China and manganese from "
+        "Gabon. Near the graphite plants, soot covers the farmers' crops. Young women on the display lines are "
+        "kept on short contracts and sent home without pay when orders drop. Diggers at the manganese pits "
+        "work without helmets."
+    )
+    check = check_risk_assessment(text)
+    assert check.meets_minimum is True
+    assert {f.id for f in check.risks} >= {
+        "community_rights",
+        "inadequate_wages",
+        "occupational_health_safety",
+    }
+
+
+def test_a_together_pattern_naming_an_unknown_word_group_is_refused_with_its_name():
+    from pydantic import ValidationError
+
+    from hrdd.domain.textread.lexicon import Lexicon
+
+    data = get_lexicon("en").model_dump()
+    data["risks"]["child_labour"]["together"] = [["children", "chores"]]
+    with pytest.raises(ValidationError, match="chores"):
+        Lexicon.model_validate(data)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_lexicon_has_the_same_word_groups(language):
+    assert set(get_lexicon(language).word_groups) == set(get_lexicon("en").word_groups)
