@@ -40,7 +40,7 @@ def profile_export(request: HttpRequest, token: str) -> dict[str, Any]:
     openapi_extra={"requestBody": {"required": True, **DOCUMENT}},
 )
 def profile_import(request: HttpRequest, email: str) -> Status[dict[str, Any]]:
-    """Import a profile file (the body, at most 2 MiB) tied to `email`: checked against the published schema
+    """Import a profile file (the body, at most 10 MiB) tied to `email`: checked against the published schema
     (refused naming the path of the first error, nothing stored), then the link to manage it is e-mailed to that
     address; it is offered on the address's requests once that link is opened."""
     profile = services.profile_import_file(content=request.body, email=email, actor_label="API import")

@@ -21,10 +21,11 @@ FORMAT = "hrdd-supplier-profile"
 FORMAT_VERSION = 1
 SCHEMA_ID = "https://hrdd.example/schemas/supplier-profile-1.schema.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-MAX_BYTES = 2 * 1024 * 1024  # an import larger than this is refused before it is read
+MAX_BYTES = 10 * 1024 * 1024  # an import larger than this is refused before it is read
 MAX_VERSIONS = 200
 MAX_ANSWERS = 500
-MAX_SITES = 5000
+MAX_TEXT = 1_000_000  # characters of a risk assessment
+MAX_SITES = 20_000  # as many as one site list may hold (hrdd.contracts.sitelists.MAX_ROWS)
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=60)]  # a pattern here would not be published
@@ -60,7 +61,7 @@ class Questionnaire(_Part):
 class Site(_Part):
     """One production site, in the columns of a contract's site list."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    name: Annotated[str, StringConstraints(max_length=300)] = ""
     address: Annotated[str, StringConstraints(max_length=500)] = ""
     country: Annotated[str, StringConstraints(max_length=100)] = Field(
         default="", description="An ISO 3166 code (alpha-3 preferred) or the country's name as written."
@@ -76,7 +77,7 @@ class SiteList(_Part):
 class RiskAssessment(_Part):
     """The text of the supplier's own human-rights risk assessment."""
 
-    text: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)]
     filename: Annotated[str, StringConstraints(max_length=255)] = ""
 
 

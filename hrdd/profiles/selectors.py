@@ -234,3 +234,8 @@ def respond_offer(invitation: Invitation, fill: ProfileFill | None = None) -> Re
     if version is not None:
         return RespondOffer("fill", version=version, fill_key=fill_key(version))
     return RespondOffer("")
+
+
+def kept_version_of(submission: Any) -> ProfileVersion | None:
+    """The profile version a contract submission was kept in, if it was."""
+    return ProfileVersion.objects.filter(submission=submission).order_by("-number").first()

@@ -20,10 +20,14 @@ from hrdd.consultations.services import (
     invitation_save_draft,
     invitation_submit,
 )
+from hrdd.contracts.models import Contract, Submission
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.languages import mail_language, shipped
 from hrdd.core.links import absolute_url
+from hrdd.core.text import extract_text
+from hrdd.core.uploads import accept_content, extension_of
 from hrdd.domain.questionnaire_framework import get_framework
+from hrdd.domain.tender import get_tender_framework
 from hrdd.profiles.format import (
     ProfileDocument,
     check_version_content,
@@ -115,6 +119,31 @@ def _version_audit(version: ProfileVersion, *, action: str, label: str) -> None:
     )
 
 
+def _profile_of(*, email: str, company: str, language: str) -> SupplierProfile:
+    """The profile a supplier keeps something in, through a link that was sent to `email` (which proves the
+    address): the newest confirmed profile of the address, else a new one."""
+    company = company[:200]
+    profile = profile_of_email(email)
+    if profile is None:
+        profile = SupplierProfile.objects.create(
+            company_as_given=company,
+            email=email.lower(),
+            language=shipped(language),
+            confirmed_at=timezone.now(),
+        )
+        audit_record(
+            actor=None,
+            actor_label=_label(profile),
+            action="profile.create",
+            target=profile,
+            after={"email": profile.email, "company": company},
+        )
+    elif profile.company_as_given != company:
+        profile.company_as_given = company
+        profile.save(update_fields=["company_as_given"])
+    return profile
+
+
 @transaction.atomic
 def profile_keep_answers(*, invitation: Invitation) -> ProfileVersion:
     """Keep a submitted response's answers as the supplier's company profile: a new version of the profile of the
@@ -133,26 +162,67 @@ def profile_keep_answers(*, invitation: Invitation) -> ProfileVersion:
             "answers": invitation.answers,
         }
     }
-    company = (invitation.company_as_given or invitation.company_name or invitation.email)[:200]
-    profile = profile_of_email(invitation.email)
-    if profile is None:
-        profile = SupplierProfile.objects.create(
-            company_as_given=company,
-            email=invitation.email.lower(),
-            language=shipped(invitation.language),
-            confirmed_at=timezone.now(),
-        )
-        audit_record(
-            actor=None,
-            actor_label=_label(profile),
-            action="profile.create",
-            target=profile,
-            after={"email": profile.email, "company": company, "from": "questionnaire"},
-        )
-    elif profile.company_as_given != company:
-        profile.company_as_given = company
-        profile.save(update_fields=["company_as_given"])
+    company = invitation.company_as_given or invitation.company_name or invitation.email
+    profile = _profile_of(email=invitation.email, company=company, language=invitation.language)
     version = _version_add(profile, part, source=ProfileVersion.Source.QUESTIONNAIRE, invitation=invitation)
+    _version_audit(version, action="profile.version_create", label=_label(profile))
+    _send_link(profile)
+    return version
+
+
+KEPT_FROM_CONTRACTS = ("site_list", "risk_assessment")  # the submissions a profile can hold
+
+
+def submission_kind(submission: Submission) -> str:
+    """What a contract submission is ("site_list", "risk_assessment", "report"...; '' for an unknown clause)."""
+    try:
+        return get_tender_framework().clause_submission(submission.obligation.clause).kind
+    except KeyError:
+        return ""
+
+
+def _submission_text(submission: Submission) -> str:
+    """The text of a submitted document, read again from the file kept."""
+    with submission.file.open("rb") as stored:
+        content = stored.read()
+    name = submission.filename or submission.file.name
+    return extract_text(accept_content(name, content, allowed=(extension_of(name),)), field="file")
+
+
+@transaction.atomic
+def profile_keep_submission(*, contract: Contract, submission: Submission) -> ProfileVersion:
+    """Keep a contract submission in the profile of the contract's supplier address (a new version): a site list's
+    rows, or a risk assessment's text; then e-mail the link that manages it. The contract's supplier link was sent
+    to that address, so the profile is confirmed."""
+    if submission.obligation.contract_id != contract.pk:
+        raise NotFound("submission")
+    kind = submission_kind(submission)
+    if kind == "site_list":
+        part: dict[str, Any] = {
+            "site_list": {
+                "rows": [
+                    {
+                        "name": s.name,
+                        "address": s.address,
+                        "country": s.country_iso3,
+                        "site_type": s.site_type,
+                        "products": s.products,
+                    }
+                    for s in submission.sites.order_by("row")
+                ]
+            }
+        }
+    elif kind == "risk_assessment":
+        text = _submission_text(submission).strip()
+        if not text:
+            raise ProfileError(_("No text could be read from this document."), field="file")
+        part = {"risk_assessment": {"text": text, "filename": submission.filename[:255]}}
+    else:
+        raise ProfileError(_("Only a site list or a risk assessment can be kept in your company profile."))
+    profile = _profile_of(
+        email=contract.supplier_email, company=contract.supplier_name, language=contract.supplier_language
+    )
+    version = _version_add(profile, part, source=kind, submission=submission)
     _version_audit(version, action="profile.version_create", label=_label(profile))
     _send_link(profile)
     return version

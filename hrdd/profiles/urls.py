@@ -5,6 +5,11 @@ from hrdd.profiles import views
 app_name = "profiles"
 urlpatterns = [
     path("keep/<str:token>/", views.profile_keep, name="keep"),
+    path(
+        "keep/contract/<str:token>/<int:submission_id>/",
+        views.profile_keep_submission,
+        name="keep_submission",
+    ),
     path("manage/<str:token>/", views.profile_manage_page, name="manage"),
     path("manage/<str:token>/profile.json", views.profile_download, name="download"),
     path("manage/<str:token>/delete/", views.profile_delete_page, name="delete"),

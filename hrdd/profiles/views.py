@@ -9,14 +9,17 @@ import json
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import invitation_get_by_token
+from hrdd.contracts.models import Submission
+from hrdd.contracts.selectors import contract_get_by_token
 from hrdd.core.archive import ConfirmForm, confirm_page
 from hrdd.core.downloads import attachment
-from hrdd.core.errors import NotFound
+from hrdd.core.errors import InputError, NotFound
 from hrdd.core.languages import supplier_page_language
 from hrdd.profiles import selectors, services
 from hrdd.profiles.models import ProfileShare
@@ -41,6 +44,30 @@ def profile_keep(request: HttpRequest, token: str) -> HttpResponse:
                 % {"number": version.number, "email": version.profile.email},
             )
     return redirect("respond", token=token)
+
+
+@require_POST
+def profile_keep_submission(request: HttpRequest, token: str, submission_id: int) -> HttpResponse:
+    """Keep a site list or a risk assessment sent through a contract's supplier link (`token`) in the profile."""
+    contract = contract_get_by_token(token=token)
+    submission = Submission.objects.filter(pk=submission_id, obligation__contract=contract).first()
+    if submission is None:
+        raise NotFound("submission")
+    with supplier_page_language(request, contract.supplier_language):
+        try:
+            version = services.profile_keep_submission(contract=contract, submission=submission)
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Kept as version %(number)d of your company profile. The link to manage it was e-mailed "
+                    "to %(email)s."
+                )
+                % {"number": version.number, "email": version.profile.email},
+            )
+    return redirect(reverse("contracts:supplier", args=[token]) + f"#obligation-{submission.obligation_id}")
 
 
 def profile_manage_page(request: HttpRequest, token: str) -> HttpResponse:

@@ -8,7 +8,8 @@ from typing import Any
 
 from django import template
 
-from hrdd.profiles.selectors import respond_offer, share_of_invitation
+from hrdd.profiles.selectors import kept_version_of, respond_offer, share_of_invitation
+from hrdd.profiles.services import KEPT_FROM_CONTRACTS, submission_kind
 
 register = template.Library()
 
@@ -37,3 +38,19 @@ def profile_share_note(invitation: Any) -> dict[str, Any]:
     """On the buyer's page of a response: from which version of the supplier's profile it came, or when the
     supplier withdrew it."""
     return {"share": share_of_invitation(invitation) if invitation is not None else None}
+
+
+@register.inclusion_tag("profiles/_keep_submission.html", takes_context=True)
+def profile_keep_submission(context: Any, contract: Any, obligation: Any) -> dict[str, Any]:
+    """On a contract's supplier page, under an obligation: keep its latest site list or risk assessment in the
+    supplier's company profile, or say which version holds it."""
+    latest = obligation.submissions.order_by("-version").first() if obligation is not None else None
+    if latest is None or submission_kind(latest) not in KEPT_FROM_CONTRACTS:
+        latest = None
+    return {
+        "contract": contract,
+        "submission": latest,
+        "kept": kept_version_of(latest) if latest is not None else None,
+        "kind": submission_kind(latest) if latest is not None else "",
+        "csrf_token": context.get("csrf_token"),
+    }
