@@ -55,6 +55,7 @@ SETS = {
     "fresh": FIXTURES / "ac1-unseen" / "fresh",
     # 24 written before the next round's changes and run only twice (before, after): never tuned on
     "fresh2": FIXTURES / "ac1-unseen" / "fresh2",
+    "fresh3": FIXTURES / "ac1-unseen" / "fresh3",  # 32 written by an outside helper, run once
 }
 
 
