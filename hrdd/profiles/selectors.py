@@ -137,10 +137,16 @@ def questionnaire_version(invitation: Invitation) -> ProfileVersion | None:
 
 
 def profile_fill(*, invitation: Invitation, version: str) -> ProfileFill | None:
-    """The fill a respond page asked for (`version`: the public id of the profile's latest version, as the offer
-    links to it); None when it names no version this request may be filled from."""
-    offered = questionnaire_version(invitation)
-    if offered is None or version != fill_key(offered):
+    """The fill a respond page asked for (`version`: `fill_key` of a version of the profile of the request's
+    address, as the offer links to its latest); None when it names no version this request may be filled from. An
+    older version still fills the form it was shown in, when the profile got a newer one in between."""
+    latest = questionnaire_version(invitation)
+    if latest is None or not version.startswith(f"{latest.profile.public_id}:"):
+        return None
+    number = version.rpartition(":")[2]
+    offered = latest.profile.versions.filter(number=int(number)).first() if number.isdigit() else None
+    held = (offered.content or {}).get("questionnaire") if offered is not None else None
+    if offered is None or not held or held["framework"]["id"] != invitation.consultation.framework_id:
         return None
     try:
         framework = get_framework(invitation.consultation.framework_id)
