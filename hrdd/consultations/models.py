@@ -26,6 +26,10 @@ class Consultation(OwnedModel):
     # Set when the buyer archives the consultation: it leaves the lists (unless asked for) and can be restored.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
+    # Its owner may share a consultation's results read-only (issue 16); the invitations and answers never move
+    # (Invitation and ResponseVerdict do not opt in): a supplier's own answers stay with the buyer it answered.
+    share_root = ""
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("consultation")

@@ -51,7 +51,7 @@ def consultation_list(
     keeps those whose title contains it, `state` "open" those still taking answers and "closed" those past their
     deadline; archived ones only when `archived` asks for them (hrdd.core.archive)."""
     consultations = filter_archived(
-        Consultation.objects.visible_to(user)
+        Consultation.objects.owned_by(user)
         .select_related("procurement")
         .annotate(
             invited=_invitation_count(),
@@ -76,7 +76,7 @@ def consultation_choices(
 ) -> list[tuple[str, str]]:
     """A select's choices: a blank one, then the user's newest consultations (and `keep`, when older)."""
     newest = (
-        Consultation.objects.visible_to(user)
+        Consultation.objects.owned_by(user)
         .filter(archived_at__isnull=True)
         .only("public_id", "title")
         .order_by("-created_at", "-id")
@@ -84,11 +84,13 @@ def consultation_choices(
     return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
-def consultation_get(*, user: User, public_id: uuid.UUID | str) -> Consultation:
-    """Return one consultation the user may see, or NotFound (another organisation's is not found)."""
-    return Consultation.objects.select_related("organisation", "procurement").get_visible(
-        user, public_id=public_id
-    )
+def consultation_get(*, user: User, public_id: uuid.UUID | str, include_shared: bool = False) -> Consultation:
+    """Return one consultation of the user's organisation, or NotFound (another organisation's is not found);
+    with `include_shared`, also one another organisation shares with it (its results only, read-only)."""
+    consultations = Consultation.objects.select_related("organisation", "procurement")
+    if include_shared:
+        return consultations.get_visible(user, public_id=public_id)  # type: ignore[no-any-return]
+    return consultations.get_owned(user, public_id=public_id)  # type: ignore[no-any-return]
 
 
 STEP_LINKS = 5  # the newest records of another step a consultation's page links to

@@ -132,7 +132,7 @@ def export_status(invitation: Invitation) -> str:
 
 def consultation_export_start(*, actor: User, consultation: Consultation, enqueue: bool = True) -> TaskRun:
     """Queue the results export of a consultation the actor may see (reading needs no writer's role)."""
-    if not Consultation.objects.visible_to(actor).filter(pk=consultation.pk).exists():
+    if not Consultation.objects.owned_by(actor).filter(pk=consultation.pk).exists():
         raise NotFound("consultation")
     return task_run_create(
         organisation=consultation.organisation,

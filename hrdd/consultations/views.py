@@ -36,6 +36,7 @@ from hrdd.core.downloads import attachment
 from hrdd.core.forms import form_create
 from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import base_url
+from hrdd.core.models import is_own, require_owner_writable
 from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
@@ -94,7 +95,11 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, include_shared=True)
+    if not is_own(request.user, consultation):
+        if request.method == "POST":  # shared by another organisation (issue 16): read-only
+            require_owner_writable(request.user, consultation.organisation_id, "consultation")
+        return _shared_page(request, consultation)
     invite_form = InvitationForm(
         request.POST if request.method == "POST" else None, user=request.user, auto_id="invite_%s"
     )
@@ -112,6 +117,23 @@ def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpRespon
     if created is not None:
         return created
     return _detail_page(request, consultation, invite_form=invite_form)
+
+
+def _shared_page(request: HttpRequest, consultation) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """A consultation another organisation shares: its results and counts, never who answered what."""
+    framework = get_framework(consultation.framework_id)
+    market = selectors.consultation_market(consultation=consultation, framework=framework)
+    return render(
+        request,
+        "consultations/shared.html",
+        {
+            "consultation": consultation,
+            "framework": framework,
+            "market": market,
+            "chart": charts.maturity_distribution_svg(market, framework) if market else "",
+            "counts": selectors.consultation_response_counts(consultation=consultation),
+        },
+    )
 
 
 def _detail_page(

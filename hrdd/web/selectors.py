@@ -70,7 +70,7 @@ def overview(*, user: User, today: dt.date | None = None) -> Overview:
         status=Invitation.Status.SUBMITTED
     )
     awaiting = (
-        Consultation.objects.visible_to(user).filter(deadline__gte=today).filter(Exists(unanswered)).count()
+        Consultation.objects.owned_by(user).filter(deadline__gte=today).filter(Exists(unanswered)).count()
     )
     # bids entered (or changed) since the tender's latest evaluation, or never evaluated at all
     last_evaluated = (

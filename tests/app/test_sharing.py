@@ -20,6 +20,7 @@ from hrdd.accounts.services import (
 from hrdd.audit.models import AuditEvent
 from hrdd.companies.models import Company
 from hrdd.companies.services import company_update
+from hrdd.consultations.models import Invitation, ResponseVerdict
 from hrdd.core.errors import InputError, NotFound
 from hrdd.incidents.models import Incident
 from hrdd.incidents.selectors import incident_list
@@ -332,6 +333,48 @@ def test_a_shared_row_is_read_only_for_the_grantee(client, buyer, other_buyer):
 def test_a_site_the_organisation_does_not_name_cannot_be_shared(buyer, other_buyer):
     with pytest.raises(InputError, match="does not name this site"):
         share_create(actor=buyer, record=SiteFactory(), organisation=other_buyer.organisation)
+
+
+# --- consultations: the results move, a supplier's answers never ----------------------------------------------
+
+
+def test_a_shared_consultation_shows_its_results_not_who_answered_what(
+    client, buyer, consultation, submitted, other_buyer
+):
+    # given a consultation with one supplier's submitted answers
+    share_create(actor=buyer, record=consultation, organisation=other_buyer.organisation)
+    # when buyer B opens it
+    page = _login(client, other_buyer).get(consultation.get_absolute_url())
+    # then B reads the recommendation and the counts, not the supplier nor its answers
+    assert page.status_code == 200
+    html = document(page)
+    assert "Shared by Municipality of Testville" in html.find(cls="shared-notice").text
+    assert "based on 1 submitted response" in html.by_id("recommendation").text
+    assert "1 supplier invited, 1 answered" in html.by_id("response-counts").text
+    text = page.content.decode()
+    assert "supplier@acme.example" not in text and "Acme" not in text
+    assert html.by_id("sharing") is None
+    response_page = reverse("consultations:response", args=[consultation.public_id, submitted.pk])
+    assert client.get(response_page).status_code == 404
+    assert client.get(reverse("consultations:export", args=[consultation.public_id])).status_code == 404
+    assert client.post(consultation.get_absolute_url(), {"email": "x@example.org"}).status_code == 404
+    assert not Invitation.objects.visible_to(other_buyer).exists()
+    assert not ResponseVerdict.objects.visible_to(other_buyer).exists()
+
+
+def test_the_owner_shares_a_consultation_from_its_page(client, buyer, consultation, other_buyer):
+    html = document(_login(client, buyer).get(consultation.get_absolute_url()))
+    assert "Never which supplier answered what" in html.by_id("sharing").text
+    answer = client.post(
+        reverse("accounts:share_create"),
+        {
+            "kind": "consultation",
+            "record": str(consultation.public_id),
+            "organisations": [str(other_buyer.organisation.public_id)],
+        },
+    )
+    assert answer["Location"] == f"{consultation.get_absolute_url()}#sharing"
+    assert Share.objects.get().record_type == "consultations.consultation"
 
 
 # --- groups -----------------------------------------------------------------------------------------------------
