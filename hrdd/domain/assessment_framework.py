@@ -21,6 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from hrdd.domain.questionnaire_framework import FRAMEWORK_PACKAGE, FrameworkError
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 PREFIX = "assessment-"
@@ -169,10 +170,12 @@ DEFAULT_ASSESSMENT_FRAMEWORK = "oecd-minerals-five-steps"
 
 
 class InvalidAnswers(ValueError):
-    """Answers that cannot be scored; `field` names the first question at fault ("answers.<id>")."""
+    """Answers that cannot be scored; `field` names the first question at fault ("answers.<id>") and `text` says
+    why (a Text, to be said in the reader's language)."""
 
     def __init__(self, message: str, *, field: str) -> None:
         self.field = field
+        self.text = message
         super().__init__(message)
 
 
@@ -182,33 +185,53 @@ def parse_answers(
     """Check answers ({question id: option id or [option ids]}); with `partial` (a draft) questions may be left
     unanswered. Returns the answers as tuples of option ids."""
     if not isinstance(raw, Mapping):
-        raise InvalidAnswers("answers must be an object with one entry per question", field="answers")
+        raise InvalidAnswers(
+            Text(gettext_noop("answers must be an object with one entry per question")), field="answers"
+        )
     known = {q.id for q in framework.questions}
     for key in raw:
         if key not in known:
-            raise InvalidAnswers(f"unknown question {key!r}", field=f"answers.{key}")
+            raise InvalidAnswers(
+                Text(gettext_noop("unknown question %(question)s"), question=repr(key)),
+                field=f"answers.{key}",
+            )
     answers: dict[str, tuple[str, ...]] = {}
     for question in framework.questions:
         given = raw.get(question.id)
         field = f"answers.{question.id}"
         if given in (None, "", [], ()):
             if not partial:
-                raise InvalidAnswers(f"{question.title}: an answer is required", field=field)
+                raise InvalidAnswers(
+                    Text(gettext_noop("%(question)s: an answer is required"), question=question.title),
+                    field=field,
+                )
             continue
         picked = (given,) if isinstance(given, str) else given
         if not isinstance(picked, list | tuple) or not all(isinstance(p, str) for p in picked):
-            raise InvalidAnswers(f"{question.title}: must be option ids", field=field)
+            raise InvalidAnswers(
+                Text(gettext_noop("%(question)s: must be option ids"), question=question.title), field=field
+            )
         if question.select == "single" and len(picked) != 1:
-            raise InvalidAnswers(f"{question.title}: choose one answer", field=field)
+            raise InvalidAnswers(
+                Text(gettext_noop("%(question)s: choose one answer"), question=question.title), field=field
+            )
         ids = {o.id for o in question.options}
         for option_id in picked:
             if option_id not in ids:
-                expected = ", ".join(o.id for o in question.options)
                 raise InvalidAnswers(
-                    f"{question.title}: unknown option {option_id!r}; expected one of {expected}", field=field
+                    Text(
+                        gettext_noop("%(question)s: unknown option %(option)s; expected one of %(expected)s"),
+                        question=question.title,
+                        option=repr(option_id),
+                        expected=", ".join(o.id for o in question.options),
+                    ),
+                    field=field,
                 )
         if len(set(picked)) != len(picked):
-            raise InvalidAnswers(f"{question.title}: an option is given twice", field=field)
+            raise InvalidAnswers(
+                Text(gettext_noop("%(question)s: an option is given twice"), question=question.title),
+                field=field,
+            )
         answers[question.id] = tuple(picked)
     return answers
 
@@ -269,18 +292,29 @@ class AssessmentScore:
     gaps: tuple[Gap, ...]
     threshold: str  # the gap rule, in words
 
-    def as_dict(self) -> dict[str, Any]:
-        """The plain-JSON shape stored with a completed assessment (DiligenceAssessment.result)."""
+    def as_dict(self, *, plain: bool = True) -> dict[str, Any]:
+        """The plain-JSON shape stored with a completed assessment (DiligenceAssessment.result), its sentences in
+        English; with `plain` False the same shape with its sentences as Texts (for a page to say them in the
+        reader's language)."""
+        said = _plain if plain else _same
         return {
             "framework": self.framework,
             "points": self.points,
             "max_points": self.max_points,
             "percent": self.percent,
-            "threshold": self.threshold,
-            "questions": [q.__dict__ for q in self.questions],
-            "sections": [s.__dict__ for s in self.sections],
-            "gaps": [g.__dict__ for g in self.gaps],
+            "threshold": said(self.threshold),
+            "questions": [{k: said(v) for k, v in q.__dict__.items()} for q in self.questions],
+            "sections": [{k: said(v) for k, v in s.__dict__.items()} for s in self.sections],
+            "gaps": [{k: said(v) for k, v in g.__dict__.items()} for g in self.gaps],
         }
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, str) else value
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def score_assessment(answers: Mapping[str, Iterable[str]], framework: AssessmentFramework) -> AssessmentScore:
@@ -297,18 +331,15 @@ def score_assessment(answers: Mapping[str, Iterable[str]], framework: Assessment
             raw = sum(o.points for o in options)
             points = min(raw, question.cap) if question.cap is not None else raw
             maximum = question.max_points
-            if options:
-                parts = " + ".join(f"“{o.label}” {_number(o.points)}" for o in options)
-                reason = f"{parts} = {_number(raw)}" if len(options) > 1 else parts
-                if question.cap is not None and raw > question.cap:
-                    reason += f", capped at {_number(question.cap)}"
-                reason += f" of {_number(maximum)}"
-            else:
-                reason = f"not answered: 0 of {_number(maximum)}"
+            reason = _reason(question, options, raw, maximum)
             threshold = framework.gap_threshold(question)
             is_gap = points < threshold
             if is_gap:
-                reason += f"; below {_number(threshold)}, so a gap"
+                reason = Text(
+                    gettext_noop("%(reason)s; below %(threshold)s, so a gap"),
+                    reason=reason,
+                    threshold=_number(threshold),
+                )
                 gaps.append(
                     Gap(
                         question.id,
@@ -354,8 +385,29 @@ def score_assessment(answers: Mapping[str, Iterable[str]], framework: Assessment
         questions=tuple(questions),
         sections=tuple(sections),
         gaps=tuple(gaps),
-        threshold=(
-            f"An answer worth less than {framework.gap_below_share:.0%} of its question's points is a gap "
-            f"({framework.title})."
+        threshold=Text(
+            gettext_noop(
+                "An answer worth less than %(share)s%% of its question's points is a gap (%(framework)s)."
+            ),
+            share=int(f"{framework.gap_below_share * 100:.0f}"),
+            framework=framework.title,
         ),
     )
+
+
+def _reason(question: Question, options: list[Option], raw: float, maximum: float) -> Text:
+    """Why an answer gets its points: each option ticked with its points, their sum, the cap, the maximum."""
+    if not options:
+        return Text(gettext_noop("not answered: 0 of %(max)s"), max=_number(maximum))
+    parts = [
+        Text(gettext_noop("“%(option)s” %(points)s"), option=o.label, points=_number(o.points))
+        for o in options
+    ]
+    reason = parts[0]
+    for part in parts[1:]:
+        reason = Text(gettext_noop("%(first)s + %(next)s"), first=reason, next=part)
+    if len(options) > 1:
+        reason = Text(gettext_noop("%(options)s = %(sum)s"), options=reason, sum=_number(raw))
+    if question.cap is not None and raw > question.cap:
+        reason = Text(gettext_noop("%(reason)s, capped at %(cap)s"), reason=reason, cap=_number(question.cap))
+    return Text(gettext_noop("%(reason)s of %(max)s"), reason=reason, max=_number(maximum))

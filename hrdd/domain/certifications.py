@@ -27,6 +27,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 COMPANY = "company"
@@ -40,10 +41,12 @@ class SchemesError(ValueError):
 
 
 class RecordRefused(ValueError):
-    """A certification record does not fit its scheme; `field` names the input at fault."""
+    """A certification record does not fit its scheme; `field` names the input at fault and `text` says why (a
+    Text, to be said in the reader's language)."""
 
     def __init__(self, message: str, *, field: str) -> None:
         self.field = field
+        self.text = message
         super().__init__(message)
 
 
@@ -228,15 +231,26 @@ class RecordFacts:
     valid_until: dt.date | None = None
 
 
+def _number(value: Decimal, written: str | None = None) -> int | float | str:
+    """A Decimal as a Text parameter: a number (said in the reader's format) when it reads as the English sentence
+    writes it (`written`, by default str(value)), else the digits as written."""
+    written = str(value) if written is None else written
+    if written.lstrip("-").isdigit():
+        return int(value)
+    as_float = float(value)
+    return as_float if f"{as_float:g}" == written else written
+
+
 def _score(value: Any) -> Decimal | None:
     if value in (None, ""):
         return None
+    not_a_number = Text(gettext_noop("the score %(value)s is not a number"), value=repr(value))
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise RecordRefused(f"the score {value!r} is not a number", field="score") from exc
+        raise RecordRefused(not_a_number, field="score") from exc
     if not number.is_finite():
-        raise RecordRefused(f"the score {value!r} is not a number", field="score")
+        raise RecordRefused(not_a_number, field="score")
     return number
 
 
@@ -255,51 +269,112 @@ def check_record(
     found = schemes.scheme(scheme)
     if found is None:
         known = ", ".join(s.key for s in schemes.schemes)
-        raise RecordRefused(f"unknown scheme {scheme!r}; known: {known}", field="scheme")
-    if holder not in found.applies_to:
-        where = " or ".join("a registry site" if h == SITE else "a company" for h in found.applies_to)
         raise RecordRefused(
-            f"{found.title} is held by {where}, not by {'a site' if holder == SITE else 'a company'}",
-            field="site" if holder == SITE else "company",
+            Text(
+                gettext_noop("unknown scheme %(scheme)s; known: %(known)s"), scheme=repr(scheme), known=known
+            ),
+            field="scheme",
         )
+    if holder not in found.applies_to:
+        if holder == SITE:
+            refusal = Text(gettext_noop("%(scheme)s is held by a company, not by a site"), scheme=found.title)
+        else:
+            refusal = Text(
+                gettext_noop("%(scheme)s is held by a registry site, not by a company"), scheme=found.title
+            )
+        raise RecordRefused(refusal, field="site" if holder == SITE else "company")
     state = found.status(status)
     if state is None:
-        known = "; ".join(f"{s.key} ({s.label})" for s in found.statuses)
         raise RecordRefused(
-            f"{status!r} is not a status of {found.title}; its statuses: {known}", field="status"
+            Text(
+                gettext_noop("%(status)s is not a status of %(scheme)s; its statuses: %(known)s"),
+                status=repr(status),
+                scheme=found.title,
+                known=_listed([(s.key, s.label) for s in found.statuses], "; "),
+            ),
+            field="status",
         )
     level = (level or "").strip()
     if level and not found.levels:
-        raise RecordRefused(f"{found.title} has no levels; leave the level empty", field="level")
+        raise RecordRefused(
+            Text(gettext_noop("%(scheme)s has no levels; leave the level empty"), scheme=found.title),
+            field="level",
+        )
     if level and found.level(level) is None:
-        known = ", ".join(f"{lv.key} ({lv.label})" for lv in found.levels)
-        raise RecordRefused(f"{level!r} is not a level of {found.title}; its levels: {known}", field="level")
+        raise RecordRefused(
+            Text(
+                gettext_noop("%(level)s is not a level of %(scheme)s; its levels: %(known)s"),
+                level=repr(level),
+                scheme=found.title,
+                known=_listed([(lv.key, lv.label) for lv in found.levels], ", "),
+            ),
+            field="level",
+        )
     if level and state.level == "none":
-        raise RecordRefused(f"a record {state.label.lower()} has no level; leave it empty", field="level")
+        raise RecordRefused(
+            Text(gettext_noop("a record “%(status)s” has no level; leave it empty"), status=state.label),
+            field="level",
+        )
     if not level and state.level == "required":
-        known = ", ".join(lv.label for lv in found.levels)
-        raise RecordRefused(f"{found.title} {state.label.lower()} needs its level: {known}", field="level")
+        raise RecordRefused(
+            Text(
+                gettext_noop("%(scheme)s “%(status)s” needs its level: %(known)s"),
+                scheme=found.title,
+                status=state.label,
+                known=_joined([lv.label for lv in found.levels], ", "),
+            ),
+            field="level",
+        )
     number = _score(score)
     if number is not None and found.score is None:
-        raise RecordRefused(f"{found.title} has no score; leave it empty", field="score")
+        raise RecordRefused(
+            Text(gettext_noop("%(scheme)s has no score; leave it empty"), scheme=found.title), field="score"
+        )
     if number is not None and state.score == "none":
-        raise RecordRefused(f"a record {state.label.lower()} has no score; leave it empty", field="score")
+        raise RecordRefused(
+            Text(gettext_noop("a record “%(status)s” has no score; leave it empty"), status=state.label),
+            field="score",
+        )
     if number is None and state.score == "required":
-        raise RecordRefused(f"{found.title} {state.label.lower()} needs its score", field="score")
+        raise RecordRefused(
+            Text(
+                gettext_noop("%(scheme)s “%(status)s” needs its score"),
+                scheme=found.title,
+                status=state.label,
+            ),
+            field="score",
+        )
     if number is not None and found.score is not None and not found.score.min <= number <= found.score.max:
         raise RecordRefused(
-            f"the score must be from {found.score.min} to {found.score.max}, not {number}", field="score"
+            Text(
+                gettext_noop("the score must be from %(min)s to %(max)s, not %(score)s"),
+                min=_number(found.score.min),
+                max=_number(found.score.max),
+                score=_number(number),
+            ),
+            field="score",
         )
     if valid_from is None and state.start_date == "required":
         raise RecordRefused(
-            f"{found.title} {state.label.lower()} needs its date (valid from)", field="valid_from"
+            Text(
+                gettext_noop("%(scheme)s “%(status)s” needs its date (valid from)"),
+                scheme=found.title,
+                status=state.label,
+            ),
+            field="valid_from",
         )
     if valid_until is not None and state.end_date == "none":
         raise RecordRefused(
-            f"a record {state.label.lower()} has no end date; leave “valid until” empty", field="valid_until"
+            Text(
+                gettext_noop("a record “%(status)s” has no end date; leave “valid until” empty"),
+                status=state.label,
+            ),
+            field="valid_until",
         )
     if valid_from is not None and valid_until is not None and valid_until < valid_from:
-        raise RecordRefused("“valid until” comes before “valid from”", field="valid_until")
+        raise RecordRefused(
+            Text(gettext_noop("“valid until” comes before “valid from”")), field="valid_until"
+        )
     return RecordFacts(
         scheme=found.key,
         status=state.key,
@@ -307,6 +382,26 @@ def check_record(
         score=number,
         valid_from=valid_from,
         valid_until=valid_until,
+    )
+
+
+def _joined(items: list[str], separator: str) -> str:
+    """Texts in a list, each said in the reader's language: "a, b, c" (`separator` ", " or "; ")."""
+    if not items:
+        return ""
+    template = (
+        gettext_noop("%(first)s, %(next)s") if separator == ", " else gettext_noop("%(first)s; %(next)s")
+    )
+    joined: str = items[0]
+    for item in items[1:]:
+        joined = Text(template, first=joined, next=item)
+    return joined
+
+
+def _listed(pairs: list[tuple[str, str]], separator: str) -> str:
+    """Keys with their labels: "awarded (Awarded), suspended (Suspended)"."""
+    return _joined(
+        [Text(gettext_noop("%(key)s (%(label)s)"), key=key, label=label) for key, label in pairs], separator
     )
 
 
@@ -319,12 +414,12 @@ NOT_YET = "not_yet_valid"
 NO_END = "no_end_date"
 ENDED = "ended"
 VALIDITY_LABELS = {
-    ENDED: "no longer held",
-    VALID: "valid",
-    EXPIRING: "expiring soon",
-    EXPIRED: "expired",
-    NOT_YET: "not valid yet",
-    NO_END: "no end date",
+    ENDED: Text(gettext_noop("no longer held")),
+    VALID: Text(gettext_noop("valid")),
+    EXPIRING: Text(gettext_noop("expiring soon")),
+    EXPIRED: Text(gettext_noop("expired")),
+    NOT_YET: Text(gettext_noop("not valid yet")),
+    NO_END: Text(gettext_noop("no end date")),
 }
 
 
@@ -352,23 +447,44 @@ def validity_on(
     """Whether a record is valid on `day`: before `valid_from` it is not valid yet; past `valid_until` expired;
     within `within_days` of it expiring soon; without an end date it holds with no end (said so)."""
     if valid_from is not None and day < valid_from:
-        return Validity(NOT_YET, f"valid from {valid_from.isoformat()}, after {day.isoformat()}")
+        return Validity(
+            NOT_YET,
+            Text(
+                gettext_noop("valid from %(start)s, after %(day)s"),
+                start=valid_from.isoformat(),
+                day=day.isoformat(),
+            ),
+        )
     if valid_until is None:
-        return Validity(NO_END, "no end date is recorded")
+        return Validity(NO_END, Text(gettext_noop("no end date is recorded")))
     days_left = (valid_until - day).days
     if days_left < 0:
         return Validity(
             EXPIRED,
-            f"expired on {valid_until.isoformat()}, {_days(-days_left)} before {day.isoformat()}",
+            Text(
+                gettext_noop("expired on %(end)s, %(days)s before %(day)s"),
+                end=valid_until.isoformat(),
+                days=_days(-days_left),
+                day=day.isoformat(),
+            ),
             days_left,
         )
     if days_left <= within_days:
         return Validity(
             EXPIRING,
-            f"ends on {valid_until.isoformat()}, in {_days(days_left)} (warned from {within_days} days before)",
+            Text(
+                gettext_noop("ends on %(end)s, in %(days)s (warned from %(within)s days before)"),
+                end=valid_until.isoformat(),
+                days=_days(days_left),
+                within=within_days,
+            ),
             days_left,
         )
-    return Validity(VALID, f"valid until {valid_until.isoformat()}", days_left)
+    return Validity(VALID, _valid_until(valid_until), days_left)
+
+
+def _valid_until(day: dt.date) -> Text:
+    return Text(gettext_noop("valid until %(end)s"), end=day.isoformat())
 
 
 def record_validity(schemes: Schemes, facts: RecordFacts, day: dt.date) -> Validity:
@@ -377,7 +493,9 @@ def record_validity(schemes: Schemes, facts: RecordFacts, day: dt.date) -> Valid
     scheme = schemes.scheme(facts.scheme)
     status = scheme.status(facts.status) if scheme else None
     if scheme is not None and status is not None and not status.in_force:
-        return Validity(ENDED, f"{scheme.title}: {status.label.lower()}")
+        return Validity(
+            ENDED, Text(gettext_noop("%(scheme)s: %(status)s"), scheme=scheme.title, status=status.label)
+        )
     return validity_on(
         facts.valid_from, facts.valid_until, day, within_days=schemes.expiry.expiring_within_days
     )
@@ -401,7 +519,15 @@ def record_warnings(schemes: Schemes, facts: RecordFacts, day: dt.date) -> tuple
     """What a reader of the record should be told on `day`, each with its reason."""
     scheme = schemes.scheme(facts.scheme)
     if scheme is None:
-        return (Warning("unknown_scheme", f"the scheme {facts.scheme!r} is no longer known to hrdd"),)
+        return (
+            Warning(
+                "unknown_scheme",
+                Text(
+                    gettext_noop("the scheme %(scheme)s is no longer known to hrdd"),
+                    scheme=repr(facts.scheme),
+                ),
+            ),
+        )
     status = scheme.status(facts.status)
     found: list[Warning] = []
     validity = validity_on(
@@ -410,31 +536,62 @@ def record_warnings(schemes: Schemes, facts: RecordFacts, day: dt.date) -> tuple
     if status is not None and status.in_force and status.end_date != "none":
         if validity.state == EXPIRED:
             found.append(
-                Warning("expired", f"{scheme.title}: {validity.reason}; ask for the renewed certificate")
+                Warning(
+                    "expired",
+                    Text(
+                        gettext_noop("%(scheme)s: %(reason)s; ask for the renewed certificate"),
+                        scheme=scheme.title,
+                        reason=validity.reason,
+                    ),
+                )
             )
         elif validity.state == EXPIRING:
-            found.append(Warning("expiring", f"{scheme.title}: {validity.reason}"))
+            found.append(Warning("expiring", _scheme_reason(scheme.title, validity.reason)))
     if status is not None and status.end_date == "expected" and facts.valid_until is None:
         found.append(
             Warning(
                 "end_date_missing",
-                f"{scheme.title} {status.label.lower()} normally has an end date; none is recorded, so hrdd "
-                "cannot warn before it lapses: add it from the certificate",
+                Text(
+                    gettext_noop(
+                        "%(scheme)s “%(status)s” normally has an end date; none is recorded, so hrdd cannot warn "
+                        "before it lapses: add it from the certificate"
+                    ),
+                    scheme=scheme.title,
+                    status=status.label,
+                ),
             )
         )
     if validity.state == NOT_YET:
-        found.append(Warning("not_yet_valid", f"{scheme.title}: {validity.reason}"))
+        found.append(Warning("not_yet_valid", _scheme_reason(scheme.title, validity.reason)))
     if status is not None and not status.in_force:
-        found.append(Warning("ended", f"{scheme.title}: {status.label.lower()}: {status.meaning}"))
+        found.append(
+            Warning(
+                "ended",
+                Text(
+                    gettext_noop("%(scheme)s: %(status)s: %(meaning)s"),
+                    scheme=scheme.title,
+                    status=status.label,
+                    meaning=status.meaning,
+                ),
+            )
+        )
     if scheme.kind == "rating":
         found.append(
             Warning(
                 "rating_caution",
-                "A rating, not a certification (CFIT manual, Lesson 7): its questionnaire is not public and it "
-                "should be one instrument among others.",
+                Text(
+                    gettext_noop(
+                        "A rating, not a certification (CFIT manual, Lesson 7): its questionnaire is not public "
+                        "and it should be one instrument among others."
+                    )
+                ),
             )
         )
     return tuple(found)
+
+
+def _scheme_reason(title: str, reason: str) -> Text:
+    return Text(gettext_noop("%(scheme)s: %(reason)s"), scheme=title, reason=reason)
 
 
 # -- groups of schemes (KPIs) ------------------------------------------------------------------------------------
@@ -450,12 +607,19 @@ def describe(schemes: Schemes, facts: RecordFacts) -> str:
     """A record in words: 'IRMA Standard for Responsible Mining: Independently assessed, IRMA 75'."""
     scheme = schemes.scheme(facts.scheme)
     if scheme is None:
-        return f"{facts.scheme}: {facts.status}"
-    text = f"{scheme.title}: {scheme.status_label(facts.status)}"
+        return Text(gettext_noop("%(scheme)s: %(status)s"), scheme=facts.scheme, status=facts.status)
+    text = Text(
+        gettext_noop("%(scheme)s: %(status)s"), scheme=scheme.title, status=scheme.status_label(facts.status)
+    )
     if facts.level:
-        text += f", {scheme.level_label(facts.level)}"
+        text = Text(gettext_noop("%(record)s, %(level)s"), record=text, level=scheme.level_label(facts.level))
     if facts.score is not None:
-        text += f", score {facts.score.normalize():f}"
+        score = facts.score.normalize()
+        text = Text(
+            gettext_noop("%(record)s, score %(score)s"),
+            record=text,
+            score=_number(score, f"{score:f}"),
+        )
     return text
 
 
@@ -466,14 +630,33 @@ def counts_toward(schemes: Schemes, group_key: str, facts: RecordFacts, day: dt.
     what = describe(schemes, facts)
     member = next((m for m in group.members if m.scheme == facts.scheme and facts.status in m.statuses), None)
     if member is None:
-        return GroupVerdict(False, f"{what}: not counted as {group.title}")
+        return GroupVerdict(
+            False, Text(gettext_noop("%(record)s: not counted as %(group)s"), record=what, group=group.title)
+        )
     if member.levels and facts.level not in member.levels:
-        return GroupVerdict(False, f"{what}: this level is not counted as {group.title}")
+        return GroupVerdict(
+            False,
+            Text(
+                gettext_noop("%(record)s: this level is not counted as %(group)s"),
+                record=what,
+                group=group.title,
+            ),
+        )
     validity = validity_on(facts.valid_from, facts.valid_until, day, within_days=0)
     if not validity.in_force:
-        return GroupVerdict(False, f"{what}: not valid on {day.isoformat()} ({validity.reason})")
-    period = f"valid until {facts.valid_until.isoformat()}" if facts.valid_until else "no end date recorded"
-    return GroupVerdict(True, f"{what}, {period}")
+        return GroupVerdict(
+            False,
+            Text(
+                gettext_noop("%(record)s: not valid on %(day)s (%(reason)s)"),
+                record=what,
+                day=day.isoformat(),
+                reason=validity.reason,
+            ),
+        )
+    period = (
+        _valid_until(facts.valid_until) if facts.valid_until else Text(gettext_noop("no end date recorded"))
+    )
+    return GroupVerdict(True, Text(gettext_noop("%(record)s, %(period)s"), record=what, period=period))
 
 
 # -- reminders ---------------------------------------------------------------------------------------------------
@@ -495,8 +678,9 @@ def reminder_due(valid_until: dt.date | None, today: dt.date, expiry: Expiry) ->
 def reminder_label(key: str) -> str:
     """A reminder key in words."""
     if key == "expired":
-        return "after it expired"
-    return f"{key.removeprefix('before-')} days before it expires"
+        return Text(gettext_noop("after it expired"))
+    days = key.removeprefix("before-")
+    return Text(gettext_noop("%(days)s days before it expires"), days=int(days) if days.isdigit() else days)
 
 
 # -- small cells -------------------------------------------------------------------------------------------------
@@ -527,5 +711,7 @@ def suppress_small_cells(counts: Mapping[str, int], *, smallest: int) -> tuple[C
     return tuple(Cell(k, None if k in hidden else v) for k, v in cells)
 
 
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+def _days(n: int) -> Text:
+    if n == 1:
+        return Text(gettext_noop("1 day"))
+    return Text(gettext_noop("%(count)s days"), count=n)

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 FRAMEWORK_PACKAGE = "hrdd.frameworks"
@@ -80,8 +81,11 @@ class Criterion(_Frozen):
 
     @property
     def label(self) -> str:
-        """The number and title, as the letter heads the criterion ("1.0 Investigated ...")."""
-        return f"{self.number} {self.title}" if self.number else self.title
+        """The number and title, as the letter heads the criterion ("1.0 Investigated ..."); the title is said in
+        the reader's language (a Text)."""
+        if not self.number:
+            return self.title
+        return Text(gettext_noop("%(number)s %(title)s"), number=self.number, title=self.title)
 
 
 class NgoFramework(_Frozen):
@@ -268,7 +272,7 @@ class ReviewSummary:
     unrated: tuple[str, ...]  # answered, not rated
     without_evidence: tuple[str, ...]  # answered, citing nothing
     ready: bool  # every answered criterion rated (and at least one answered): it may be marked final
-    verdict: str
+    verdict: str  # a Text, as each reason
     reasons: tuple[str, ...]
 
 
@@ -291,27 +295,52 @@ def summarise_review(framework: NgoFramework, answers: Iterable[AnswerFacts]) ->
         elif facts.rating in counts:
             counts[facts.rating] += 1
         else:
-            off_scale.append(f"{criterion.label}: the rating {facts.rating!r} is not on the scale")
+            off_scale.append(
+                Text(
+                    gettext_noop("%(criterion)s: the rating %(rating)s is not on the scale."),
+                    criterion=criterion.label,
+                    rating=repr(facts.rating),
+                )
+            )
             unrated.append(criterion.label)
         if facts.evidence == 0:
             without.append(criterion.label)
     total = len(framework.criteria)
     answered = total - len(unanswered)
     rated = answered - len(unrated)
-    reasons: list[str] = [f"{answered} of {total} criteria answered, {rated} of them rated."]
-    reasons += [f"Not answered (left out of the letter): {label}." for label in unanswered]
-    reasons += [f"Answered but not rated by a reviewer: {label}." for label in unrated]
-    reasons += [f"Answered without evidence: {label}." for label in without]
-    reasons += [f"{problem}." for problem in off_scale]
+    reasons: list[str] = [
+        Text(
+            gettext_noop("%(answered)s of %(total)s criteria answered, %(rated)s of them rated."),
+            answered=answered,
+            total=total,
+            rated=rated,
+        )
+    ]
+    reasons += [
+        Text(gettext_noop("Not answered (left out of the letter): %(criterion)s."), criterion=label)
+        for label in unanswered
+    ]
+    reasons += [
+        Text(gettext_noop("Answered but not rated by a reviewer: %(criterion)s."), criterion=label)
+        for label in unrated
+    ]
+    reasons += [
+        Text(gettext_noop("Answered without evidence: %(criterion)s."), criterion=label) for label in without
+    ]
+    reasons += off_scale
     ready = answered > 0 and not unrated
     if answered == 0:
-        verdict = "Nothing answered yet."
+        verdict = Text(gettext_noop("Nothing answered yet."))
     elif not ready:
-        verdict = "In progress: every answer needs a reviewer's rating before the answer is final."
+        verdict = Text(
+            gettext_noop("In progress: every answer needs a reviewer's rating before the answer is final.")
+        )
     elif unanswered or without:
-        verdict = "Ready to be marked final, with gaps the NGO will see."
+        verdict = Text(gettext_noop("Ready to be marked final, with gaps the NGO will see."))
     else:
-        verdict = "Ready to be marked final: every criterion answered, rated and backed by evidence."
+        verdict = Text(
+            gettext_noop("Ready to be marked final: every criterion answered, rated and backed by evidence.")
+        )
     return ReviewSummary(
         criteria=total,
         answered=answered,

@@ -24,6 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 FRAMEWORK_PACKAGE = "hrdd.frameworks"
@@ -42,15 +43,17 @@ MET = "met"
 NO_TARGET = "no_target"
 NO_VALUE = "no_value"
 STATUS_LABELS = {
-    ON_TRACK: "On track",
-    BEHIND: "Behind",
-    MET: "Target met",
-    NO_TARGET: "No target",
-    NO_VALUE: "No value",
+    ON_TRACK: Text(gettext_noop("On track")),
+    BEHIND: Text(gettext_noop("Behind")),
+    MET: Text(gettext_noop("Target met")),
+    NO_TARGET: Text(gettext_noop("No target")),
+    NO_VALUE: Text(gettext_noop("No value")),
 }
-TRAJECTORY_NOTE = (
-    "The trajectory is a straight line from the baseline to each target in turn (hrdd's method); after the last "
-    "target year the last target holds."
+TRAJECTORY_NOTE = Text(
+    gettext_noop(
+        "The trajectory is a straight line from the baseline to each target in turn (hrdd's method); after the "
+        "last target year the last target holds."
+    )
 )
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
@@ -60,10 +63,12 @@ class ProgrammeTemplateError(ValueError):
 
 
 class KpiInputError(ValueError):
-    """A KPI's baseline, target or value was refused; `field` names it."""
+    """A KPI's baseline, target or value was refused; `field` names it and `text` says why (a Text, to be said in
+    the reader's language)."""
 
     def __init__(self, message: str, *, field: str) -> None:
         self.field = field
+        self.text = message
         super().__init__(message)
 
 
@@ -221,21 +226,22 @@ class KpiStatus:
         """A JSON-ready form."""
         return {
             "status": self.status,
-            "label": self.label,
+            "label": str(self.label),
             "year": self.year,
             "value": None if self.value is None else str(self.value),
             "target": None if self.target is None else {"year": self.target[0], "value": str(self.target[1])},
             "expected": None if self.expected is None else str(self.expected),
-            "reasons": list(self.reasons),
+            "reasons": [str(r) for r in self.reasons],
         }
 
 
 def parse_decimal(value: Any, *, field: str) -> Decimal | None:
     """A number typed by a person ("64", "64.5", "64,5", " 64 % ") as a Decimal; None for blank."""
+    not_a_number = Text(gettext_noop("%(value)s is not a number"), value=repr(value))
     if value is None or isinstance(value, bool):
         if value is None:
             return None
-        raise KpiInputError(f"{value!r} is not a number", field=field)
+        raise KpiInputError(not_a_number, field=field)
     if isinstance(value, Decimal):
         number = value
     else:
@@ -245,25 +251,37 @@ def parse_decimal(value: Any, *, field: str) -> Decimal | None:
         try:
             number = Decimal(text)
         except InvalidOperation as exc:
-            raise KpiInputError(f"{value!r} is not a number", field=field) from exc
+            raise KpiInputError(not_a_number, field=field) from exc
     if not number.is_finite():
-        raise KpiInputError(f"{value!r} is not a number", field=field)
+        raise KpiInputError(not_a_number, field=field)
     return number
 
 
 def check_value(unit: str, value: Decimal, *, field: str = "value") -> Decimal:
     """Refuse a value its unit cannot take: a percentage outside 0-100, a negative or fractional count."""
     if unit not in UNITS:
-        raise KpiInputError(f"unknown unit {unit!r}; one of {', '.join(UNITS)}", field="unit")
+        raise KpiInputError(_unknown_unit(unit), field="unit")
     if value < 0:
-        raise KpiInputError(f"{_fmt(value, unit)} is below zero", field=field)
+        raise KpiInputError(
+            Text(gettext_noop("%(value)s is below zero"), value=said_value(value, unit)), field=field
+        )
     if unit == PERCENT and value > 100:
-        raise KpiInputError(f"{_fmt(value, unit)} is over 100%", field=field)
+        raise KpiInputError(
+            Text(gettext_noop("%(value)s is over 100%%"), value=said_value(value, unit)), field=field
+        )
     if unit == COUNT and value != value.to_integral_value():
-        raise KpiInputError(f"a count is a whole number, got {value}", field=field)
+        raise KpiInputError(
+            Text(gettext_noop("a count is a whole number, got %(value)s"), value=_number(value)), field=field
+        )
     if abs(value) >= Decimal("1e10"):
-        raise KpiInputError(f"{value} is too large", field=field)
+        raise KpiInputError(Text(gettext_noop("%(value)s is too large"), value=_number(value)), field=field)
     return value
+
+
+def _unknown_unit(unit: str) -> Text:
+    return Text(
+        gettext_noop("unknown unit %(unit)s; one of %(known)s"), unit=repr(unit), known=", ".join(UNITS)
+    )
 
 
 def check_year(year: Any, *, field: str) -> int:
@@ -271,9 +289,19 @@ def check_year(year: Any, *, field: str) -> int:
     try:
         number = int(str(year).strip())
     except (TypeError, ValueError) as exc:
-        raise KpiInputError(f"{year!r} is not a year", field=field) from exc
+        raise KpiInputError(
+            Text(gettext_noop("%(year)s is not a year"), year=repr(year)), field=field
+        ) from exc
     if not MIN_YEAR <= number <= MAX_YEAR:
-        raise KpiInputError(f"{number} is not a year between {MIN_YEAR} and {MAX_YEAR}", field=field)
+        raise KpiInputError(
+            Text(
+                gettext_noop("%(year)s is not a year between %(first)s and %(last)s"),
+                year=number,
+                first=MIN_YEAR,
+                last=MAX_YEAR,
+            ),
+            field=field,
+        )
     return number
 
 
@@ -291,14 +319,19 @@ def parse_targets(raw: Mapping[Any, Any], unit: str) -> tuple[tuple[int, Decimal
 def check_spec(spec: KpiSpec) -> KpiSpec:
     """Refuse an inconsistent KPI: unknown unit or direction, half a baseline, values its unit cannot take."""
     if spec.unit not in UNITS:
-        raise KpiInputError(f"unknown unit {spec.unit!r}; one of {', '.join(UNITS)}", field="unit")
+        raise KpiInputError(_unknown_unit(spec.unit), field="unit")
     if spec.direction not in DIRECTIONS:
         raise KpiInputError(
-            f"unknown direction {spec.direction!r}; one of {', '.join(DIRECTIONS)}", field="direction"
+            Text(
+                gettext_noop("unknown direction %(direction)s; one of %(known)s"),
+                direction=repr(spec.direction),
+                known=", ".join(DIRECTIONS),
+            ),
+            field="direction",
         )
     if (spec.baseline_value is None) != (spec.baseline_year is None):
         field = "baseline_year" if spec.baseline_year is None else "baseline_value"
-        raise KpiInputError("a baseline needs both its value and its year", field=field)
+        raise KpiInputError(Text(gettext_noop("a baseline needs both its value and its year")), field=field)
     if spec.baseline_value is not None:
         check_value(spec.unit, spec.baseline_value, field="baseline_value")
         check_year(spec.baseline_year, field="baseline_year")
@@ -307,15 +340,39 @@ def check_spec(spec: KpiSpec) -> KpiSpec:
         check_value(spec.unit, value, field=f"target_{year}")
         if spec.baseline_year is not None and year <= spec.baseline_year:
             raise KpiInputError(
-                f"the target for {year} is not after the baseline year {spec.baseline_year}",
+                Text(
+                    gettext_noop("the target for %(year)s is not after the baseline year %(baseline_year)s"),
+                    year=year,
+                    baseline_year=spec.baseline_year,
+                ),
                 field=f"target_{year}",
             )
     return spec
 
 
+def _plain(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
 def _fmt(value: Decimal, unit: str) -> str:
-    number = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    number = _plain(value)
     return f"{number:f}%" if unit == PERCENT else f"{number:f}"
+
+
+def _number(value: Decimal) -> int | float | str:
+    """A Decimal as a Text parameter, as the English sentence writes it ("64", "64.5"): a number, said in the
+    reader's format, unless a float would write it otherwise (then its digits as written)."""
+    written = f"{value:f}"
+    if written.lstrip("-").isdigit():
+        return int(value)
+    as_float = float(value)
+    return as_float if f"{as_float:g}" == written else written
+
+
+def said_value(value: Decimal, unit: str) -> Text | int | float | str:
+    """A value as a Text parameter: "64%" (a Text, so that a language may write "64 %") or the count "12"."""
+    number = _number(_plain(value))
+    return Text(gettext_noop("%(number)s%%"), number=number) if unit == PERCENT else number
 
 
 def format_kpi_value(value: Decimal | None, unit: str) -> str:
@@ -376,25 +433,55 @@ def _target_for(spec: KpiSpec, year: int) -> tuple[int, Decimal] | None:
     return targets[-1] if targets else None
 
 
-def _direction_words(direction: str) -> str:
-    return "at least" if direction == INCREASE else "at most"
+def _goal(direction: str, target_year: int, target: Text | int | float | str) -> Text:
+    if direction == INCREASE:
+        return Text(gettext_noop("target for %(year)s: at least %(value)s"), year=target_year, value=target)
+    return Text(gettext_noop("target for %(year)s: at most %(value)s"), year=target_year, value=target)
+
+
+def _path(direction: str, year: int, expected: Text | int | float | str) -> Text:
+    if direction == INCREASE:
+        return Text(
+            gettext_noop("the trajectory expects at least %(value)s in %(year)s"), value=expected, year=year
+        )
+    return Text(
+        gettext_noop("the trajectory expects at most %(value)s in %(year)s"), value=expected, year=year
+    )
 
 
 def assess_kpi(spec: KpiSpec, year: int, value: Decimal | None, *, to_date: bool = False) -> KpiStatus:
     """The KPI's status for a year, with the target, baseline and trajectory it was measured against."""
     unit, direction = spec.unit, spec.direction
     baseline = (
-        f"baseline: {_fmt(spec.baseline_value, unit)} in {spec.baseline_year}"
+        Text(
+            gettext_noop("baseline: %(value)s in %(year)s"),
+            value=said_value(spec.baseline_value, unit),
+            year=spec.baseline_year,
+        )
         if spec.baseline_value is not None
-        else "no baseline set"
+        else Text(gettext_noop("no baseline set"))
     )
     target = _target_for(spec, year)
     expected = expected_value(spec, year)
     if value is None:
-        return KpiStatus(NO_VALUE, year, None, (f"No value for {year}.", baseline), target, expected)
-    shown = _fmt(value, unit)
+        return KpiStatus(
+            NO_VALUE,
+            year,
+            None,
+            (Text(gettext_noop("No value for %(year)s."), year=year), baseline),
+            target,
+            expected,
+        )
+    shown = said_value(value, unit)
     partial = (
-        (f"{year} is not over: the figure is to date, and a count over the year may still change.",)
+        (
+            Text(
+                gettext_noop(
+                    "%(year)s is not over: the figure is to date, and a count over the year may still change."
+                ),
+                year=year,
+            ),
+        )
         if to_date
         else ()
     )
@@ -403,23 +490,48 @@ def assess_kpi(spec: KpiSpec, year: int, value: Decimal | None, *, to_date: bool
             NO_TARGET,
             year,
             value,
-            (f"{shown} in {year}; no target is set for this KPI.", baseline, *partial),
+            (
+                Text(
+                    gettext_noop("%(value)s in %(year)s; no target is set for this KPI."),
+                    value=shown,
+                    year=year,
+                ),
+                baseline,
+                *partial,
+            ),
             None,
             None,
         )
     target_year, target_value = target
-    goal = f"target for {target_year}: {_direction_words(direction)} {_fmt(target_value, unit)}"
+    goal = _goal(direction, target_year, said_value(target_value, unit))
     if _reaches(direction, value, target_value):
-        when = "reaches" if target_year >= year else "still meets"
-        return KpiStatus(
-            MET, year, value, (f"{shown} in {year} {when} the {goal}.", baseline, *partial), target, expected
-        )
+        if target_year >= year:
+            met = Text(
+                gettext_noop("%(value)s in %(year)s reaches the %(goal)s."), value=shown, year=year, goal=goal
+            )
+        else:
+            met = Text(
+                gettext_noop("%(value)s in %(year)s still meets the %(goal)s."),
+                value=shown,
+                year=year,
+                goal=goal,
+            )
+        return KpiStatus(MET, year, value, (met, baseline, *partial), target, expected)
     if target_year <= year:
         return KpiStatus(
             BEHIND,
             year,
             value,
-            (f"{shown} in {year} falls short of the {goal}.", baseline, *partial),
+            (
+                Text(
+                    gettext_noop("%(value)s in %(year)s falls short of the %(goal)s."),
+                    value=shown,
+                    year=year,
+                    goal=goal,
+                ),
+                baseline,
+                *partial,
+            ),
             target,
             expected,
         )
@@ -429,22 +541,46 @@ def assess_kpi(spec: KpiSpec, year: int, value: Decimal | None, *, to_date: bool
             year,
             value,
             (
-                f"{shown} in {year}; the {goal} is not due yet.",
-                f"{baseline}: without a baseline before {target_year} there is no trajectory to measure {year} "
-                "against; set one to see whether the KPI keeps pace.",
+                Text(
+                    gettext_noop("%(value)s in %(year)s; the %(goal)s is not due yet."),
+                    value=shown,
+                    year=year,
+                    goal=goal,
+                ),
+                Text(
+                    gettext_noop(
+                        "%(baseline)s: without a baseline before %(target_year)s there is no trajectory to measure "
+                        "%(year)s against; set one to see whether the KPI keeps pace."
+                    ),
+                    baseline=baseline,
+                    target_year=target_year,
+                    year=year,
+                ),
                 *partial,
             ),
             target,
             None,
         )
-    path = f"the trajectory expects {_direction_words(direction)} {_fmt(expected, unit)} in {year}"
+    path = _path(direction, year, said_value(expected, unit))
     if _reaches(direction, value, expected):
-        status, verdict = ON_TRACK, f"{shown} in {year} keeps pace: {path}"
+        status = ON_TRACK
+        verdict = Text(
+            gettext_noop("%(value)s in %(year)s keeps pace: %(path)s (%(goal)s)."),
+            value=shown,
+            year=year,
+            path=path,
+            goal=goal,
+        )
     else:
-        status, verdict = BEHIND, f"{shown} in {year} lags: {path}"
-    return KpiStatus(
-        status, year, value, (f"{verdict} ({goal}).", baseline, TRAJECTORY_NOTE, *partial), target, expected
-    )
+        status = BEHIND
+        verdict = Text(
+            gettext_noop("%(value)s in %(year)s lags: %(path)s (%(goal)s)."),
+            value=shown,
+            year=year,
+            path=path,
+            goal=goal,
+        )
+    return KpiStatus(status, year, value, (verdict, baseline, TRAJECTORY_NOTE, *partial), target, expected)
 
 
 def spec_from_values(

@@ -23,6 +23,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from hrdd.domain.countries import display_name
 from hrdd.domain.knowledge import CahraListing, KnowledgeBase, LabourListing
 from hrdd.domain.questionnaire_framework import FRAMEWORK_PACKAGE, FrameworkError
+from hrdd.domain.text_data import text_data, text_from_data
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
 HIGH = "high"
@@ -30,12 +32,16 @@ STANDARD = "standard"
 UNKNOWN = "unknown"
 RULES_FILE = "supplier-tiers.yaml"
 FLAG_WORDS = {
-    "child_labour": "child labour",
-    "forced_labour": "forced labour",
-    "forced_child_labour": "forced child labour",
-    "derived_labour_exploitation": "labour exploitation in its inputs",
+    "child_labour": Text(gettext_noop("child labour")),
+    "forced_labour": Text(gettext_noop("forced labour")),
+    "forced_child_labour": Text(gettext_noop("forced child labour")),
+    "derived_labour_exploitation": Text(gettext_noop("labour exploitation in its inputs")),
 }
-SITE_TYPE_WORDS = {"mine": "mine", "raw_material_processing": "smelter or refiner"}
+# a site of this type, with its article: "a mine"
+SITE_TYPE_WORDS = {
+    "mine": Text(gettext_noop("a mine")),
+    "raw_material_processing": Text(gettext_noop("a smelter or refiner")),
+}
 
 # -- the rules file -----------------------------------------------------------------------------------------------
 
@@ -162,11 +168,17 @@ class SupplierFacts:
 @dataclass(frozen=True)
 class TierReason:
     code: str
-    text: str
+    text: str  # a Text: said in the reader's language on pages
     source: str
 
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "text": self.text, "source": self.source}
+    def as_dict(self) -> dict[str, Any]:
+        """The stored form: the English text, and beside it ("said") its template and parameters, so that a page
+        can say the stored reason in the reader's language (hrdd.domain.text_data)."""
+        found: dict[str, Any] = {"code": self.code, "text": str(self.text), "source": self.source}
+        said = text_data(self.text)
+        if said is not None:
+            found["said"] = said
+        return found
 
 
 @dataclass(frozen=True)
@@ -174,7 +186,7 @@ class TierVerdict:
     tier: str
     reasons: tuple[TierReason, ...]
 
-    def reasons_as_dicts(self) -> list[dict[str, str]]:
+    def reasons_as_dicts(self) -> list[dict[str, Any]]:
         return [r.as_dict() for r in self.reasons]
 
 
@@ -183,7 +195,25 @@ class TierVerdict:
 
 def _place(country_iso3: str, region: str = "") -> str:
     name = display_name(country_iso3) or country_iso3
-    return f"{region}, {name}" if region else name
+    return Text(gettext_noop("%(region)s, %(country)s"), region=region, country=name) if region else name
+
+
+def _and(words: Iterable[str]) -> str:
+    """Words joined by "and": "child labour and forced labour"."""
+    found = list(words)
+    joined = found[0] if found else ""
+    for word in found[1:]:
+        joined = Text(gettext_noop("%(first)s and %(next)s"), first=joined, next=word)
+    return joined
+
+
+def _joined(parts: Iterable[str], template: str) -> str:
+    """Parts joined by a separator template ("%(first)s, %(next)s" or "%(first)s; %(next)s")."""
+    found = list(parts)
+    joined = found[0] if found else ""
+    for part in found[1:]:
+        joined = Text(template, first=joined, next=part)
+    return joined
 
 
 def _edition(listing: CahraListing | LabourListing, list_name: str) -> str:
@@ -236,58 +266,98 @@ def assess_supplier_tier(
             reasons.append(TierReason(code, text, source))
 
     for link in facts.links:
-        what = f"{link.material} from {_place(link.country_iso3, link.region)}"
+        what = Text(
+            gettext_noop("%(material)s from %(place)s"),
+            material=link.material,
+            place=_place(link.country_iso3, link.region),
+        )
         for listing in _cahra_hits(rules, knowledge, link.country_iso3, link.material):
             add(
                 "cahra_sourcing",
-                f"Sources {what}, which is on the “{listing.list_name}” ({listing.year}).",
+                Text(
+                    gettext_noop("Sources %(what)s, which is on the “%(list)s” (%(year)s)."),
+                    what=what,
+                    list=listing.list_name,
+                    year=listing.year,
+                ),
                 f"{rules.cahra.source}; {_edition(listing, listing.list_name)}",
             )
         if link.is_asm:
             add(
                 "asm_sourcing",
-                f"Sources {what} from artisanal and small-scale mining.",
+                Text(gettext_noop("Sources %(what)s from artisanal and small-scale mining."), what=what),
                 rules.asm.source,
             )
         for good, flags in _labour_hits(rules, knowledge, link.material, link.country_iso3):
-            words = " and ".join(FLAG_WORDS[f] for f in flags)
             add(
                 "labour_goods",
-                f"Sources {what}: the US DOL lists “{good.good}” from {_place(link.country_iso3)} as produced "
-                f"with {words} ({good.year}).",
+                Text(
+                    gettext_noop(
+                        "Sources %(what)s: the US DOL lists “%(good)s” from %(country)s as produced with "
+                        "%(flags)s (%(year)s)."
+                    ),
+                    what=what,
+                    good=good.good,
+                    country=_place(link.country_iso3),
+                    flags=_and(FLAG_WORDS[f] for f in flags),
+                    year=good.year,
+                ),
                 f"{rules.labour_goods.source}; {good.source}",
             )
     for site in facts.sites:
-        via = f" ({site.via})" if site.via else ""
+        place = _place(site.country_iso3)
         if site.is_artisanal and site.site_type == "mine":
-            add(
-                "asm_site",
-                f"{site.name}, an artisanal or small-scale mine in {_place(site.country_iso3)}{via}.",
-                rules.asm.source,
-            )
-        if site.site_type in rules.cahra.site_types:
-            for listing in _cahra_hits(rules, knowledge, site.country_iso3, None):
-                kind = SITE_TYPE_WORDS.get(site.site_type, site.site_type)
-                add(
-                    "cahra_site",
-                    f"{site.name}, a {kind} in {_place(site.country_iso3)}{via}: on the “{listing.list_name}” "
-                    f"({listing.year}).",
-                    f"{rules.cahra.source}; {_edition(listing, listing.list_name)}",
+            if site.via:
+                asm = Text(
+                    gettext_noop("%(site)s, an artisanal or small-scale mine in %(country)s (%(via)s)."),
+                    site=site.name,
+                    country=place,
+                    via=site.via,
                 )
+            else:
+                asm = Text(
+                    gettext_noop("%(site)s, an artisanal or small-scale mine in %(country)s."),
+                    site=site.name,
+                    country=place,
+                )
+            add("asm_site", asm, rules.asm.source)
+        if site.site_type in rules.cahra.site_types:
+            kind = SITE_TYPE_WORDS.get(site.site_type) or Text(
+                gettext_noop("a %(type)s"), type=site.site_type
+            )
+            for listing in _cahra_hits(rules, knowledge, site.country_iso3, None):
+                if site.via:
+                    listed = Text(
+                        gettext_noop(
+                            "%(site)s, %(kind)s in %(country)s (%(via)s): on the “%(list)s” (%(year)s)."
+                        ),
+                        site=site.name,
+                        kind=kind,
+                        country=place,
+                        via=site.via,
+                        list=listing.list_name,
+                        year=listing.year,
+                    )
+                else:
+                    listed = Text(
+                        gettext_noop("%(site)s, %(kind)s in %(country)s: on the “%(list)s” (%(year)s)."),
+                        site=site.name,
+                        kind=kind,
+                        country=place,
+                        list=listing.list_name,
+                        year=listing.year,
+                    )
+                add("cahra_site", listed, f"{rules.cahra.source}; {_edition(listing, listing.list_name)}")
     for smelter in facts.smelters:
         material = _metal(smelter.metal)
-        via = f" ({smelter.via})" if smelter.via else ""
-        places = [(smelter.country_iso3, "in")] + [
-            (c, "sourcing from a mine in") for c in smelter.mine_countries
-        ]
-        for country, words in places:
+        places = [(smelter.country_iso3, True)] + [(c, False) for c in smelter.mine_countries]
+        for country, located in places:
             if not country:
                 continue
             for listing in _cahra_hits(rules, knowledge, country, material):
                 add(
                     "cahra_smelter",
-                    f"{smelter.metal} smelter or refiner {smelter.name} {words} {_place(country)}{via}: on the "
-                    f"“{listing.list_name}” ({listing.year}).",
+                    _smelter_reason(smelter, located, _place(country), listing),
                     f"{rules.cahra.source}; {_edition(listing, listing.list_name)}",
                 )
     if reasons:
@@ -299,31 +369,80 @@ def assess_supplier_tier(
         (
             TierReason(
                 "nothing_known",
-                "No sourcing link, registry site or smelter list is known for this supplier yet.",
+                Text(
+                    gettext_noop(
+                        "No sourcing link, registry site or smelter list is known for this supplier yet."
+                    )
+                ),
                 rules.unknown.source,
             ),
         ),
     )
 
 
+def _smelter_reason(smelter: SmelterFact, located: bool, place: str, listing: CahraListing) -> Text:
+    """A smelter in (`located`), or sourcing from a mine in, a place on a CAHRA list."""
+    values = {
+        "metal": smelter.metal,
+        "smelter": smelter.name,
+        "country": place,
+        "list": listing.list_name,
+        "year": listing.year,
+    }
+    if located and smelter.via:
+        template = gettext_noop(
+            "%(metal)s smelter or refiner %(smelter)s in %(country)s (%(via)s): on the “%(list)s” (%(year)s)."
+        )
+    elif located:
+        template = gettext_noop(
+            "%(metal)s smelter or refiner %(smelter)s in %(country)s: on the “%(list)s” (%(year)s)."
+        )
+    elif smelter.via:
+        template = gettext_noop(
+            "%(metal)s smelter or refiner %(smelter)s sourcing from a mine in %(country)s (%(via)s): on the "
+            "“%(list)s” (%(year)s)."
+        )
+    else:
+        template = gettext_noop(
+            "%(metal)s smelter or refiner %(smelter)s sourcing from a mine in %(country)s: on the “%(list)s” "
+            "(%(year)s)."
+        )
+    if smelter.via:
+        values["via"] = smelter.via
+    return Text(template, **values)
+
+
 def _standard_reason(facts: SupplierFacts, rules: TierRules) -> TierReason:
-    parts = []
+    parts: list[str] = []
     if facts.links:
-        parts.append(", ".join(sorted({f"{x.material} from {_place(x.country_iso3)}" for x in facts.links})))
+        found = {
+            Text(
+                gettext_noop("%(material)s from %(place)s"), material=x.material, place=_place(x.country_iso3)
+            )
+            for x in facts.links
+        }
+        parts.append(_joined(sorted(found), gettext_noop("%(first)s, %(next)s")))
     if facts.sites:
-        parts.append(_count(len(facts.sites), "registry site"))
+        if len(facts.sites) == 1:
+            parts.append(Text(gettext_noop("1 registry site")))
+        else:
+            parts.append(Text(gettext_noop("%(count)s registry sites"), count=len(facts.sites)))
     if facts.smelters:
-        parts.append(_count(len(facts.smelters), "smelter or refiner", "smelters or refiners"))
+        if len(facts.smelters) == 1:
+            parts.append(Text(gettext_noop("1 smelter or refiner")))
+        else:
+            parts.append(Text(gettext_noop("%(count)s smelters or refiners"), count=len(facts.smelters)))
     return TierReason(
         "no_red_flag",
-        f"No red flag found in {'; '.join(parts)}: no conflict-affected or high-risk area, no artisanal mining and "
-        f"no good listed for child or forced labour.",
+        Text(
+            gettext_noop(
+                "No red flag found in %(found)s: no conflict-affected or high-risk area, no artisanal mining and no "
+                "good listed for child or forced labour."
+            ),
+            found=_joined(parts, gettext_noop("%(first)s; %(next)s")),
+        ),
         rules.standard.source,
     )
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def cahra_countries(knowledge: KnowledgeBase, rules: TierRules | None = None) -> frozenset[str]:
@@ -345,5 +464,9 @@ def materials(knowledge: KnowledgeBase) -> tuple[str, ...]:
 
 
 def reasons_from(data: Iterable[Any]) -> tuple[TierReason, ...]:
-    """Stored reasons ([{"code", "text", "source"}]) as TierReasons."""
-    return tuple(TierReason(str(d["code"]), str(d["text"]), str(d["source"])) for d in data)
+    """Stored reasons ([{"code", "text", "source", "said"}]) as TierReasons, each text said again in the reader's
+    language where its template is stored ("said") and still gives the stored English."""
+    return tuple(
+        TierReason(str(d["code"]), text_from_data(str(d["text"]), d.get("said")), str(d["source"]))
+        for d in data
+    )

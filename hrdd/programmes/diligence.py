@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hrdd.accounts.models import User
 from hrdd.audit.services import audit_record
@@ -43,6 +44,7 @@ from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
 from hrdd.core.inputs import clean_choice, clean_date, clean_text
 from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
+from hrdd.core.texts import localize
 from hrdd.domain import supplier_tiers as tiers
 from hrdd.domain.assessment_framework import (
     DEFAULT_ASSESSMENT_FRAMEWORK,
@@ -55,6 +57,7 @@ from hrdd.domain.assessment_framework import (
 from hrdd.domain.countries import UnknownCountry, resolve_country, to_iso3
 from hrdd.domain.knowledge import KnowledgeBase
 from hrdd.domain.questionnaire_framework import FrameworkError
+from hrdd.domain.texts import Text
 from hrdd.programmes.kpis import Computation, Computed, CountedRecord
 from hrdd.programmes.models import (
     DiligenceAssessment,
@@ -272,7 +275,7 @@ def supplier_facts(company: Company) -> tiers.SupplierFacts:
                     site.country_iso3,
                     site.site_type,
                     site.is_artisanal,
-                    via=_("named on its %(material)s sourcing link") % {"material": link.material},
+                    via=Text(gettext_noop("named on its %(material)s sourcing link"), material=link.material),
                 )
             )
     group_link = CompanyGroupLink.objects.filter(company=company).select_related("group").first()
@@ -286,9 +289,10 @@ def supplier_facts(company: Company) -> tiers.SupplierFacts:
             .order_by("name", "id")[:MAX_SITES]
         )
         for site in rows:
-            via = _("operated by %(group)s") % {
-                "group": site.operator.name if site.operator else group_link.group.name
-            }
+            via = Text(
+                gettext_noop("operated by %(group)s"),
+                group=site.operator.name if site.operator else group_link.group.name,
+            )
             sites.append(
                 tiers.SiteFact(site.name, site.country_iso3, site.site_type, site.is_artisanal, via=via)
             )
@@ -307,11 +311,11 @@ def supplier_facts(company: Company) -> tiers.SupplierFacts:
         mines = (to_iso3(mine_country) or "",) if mine_country else ()
         smelters.append(
             tiers.SmelterFact(
-                name or _("(no name)"),
+                name or Text(gettext_noop("(no name)")),
                 metal,
                 country or site_country or "",
                 tuple(m for m in mines if m),
-                via=_("named in its smelter list for %(campaign)s") % {"campaign": campaign},
+                via=Text(gettext_noop("named in its smelter list for %(campaign)s"), campaign=campaign),
             )
         )
     return tiers.SupplierFacts(links=tuple(facts), sites=tuple(sites), smelters=tuple(smelters))
@@ -324,6 +328,12 @@ def _tier_state(tier: SupplierTier) -> dict[str, Any]:
         "reasons": [r.get("code") for r in tier.reasons],
         "override_reason": tier.override_reason,
     }
+
+
+def _english(reasons: Any) -> list[tuple[Any, Any, Any]]:
+    """Stored or fresh reasons as their English words (code, text, source): what a change of tier is judged on;
+    the template kept beside each text ("said") is not."""
+    return [(r.get("code"), r.get("text"), r.get("source")) for r in reasons or []]
 
 
 def compute_tier(company: Company) -> tiers.TierVerdict:
@@ -349,8 +359,10 @@ def tier_refresh(company: Company, *, actor: User | None = None) -> SupplierTier
             computed_at=now,
         )
         before = None
-    elif stored.computed_tier == verdict.tier and stored.reasons == reasons:
-        SupplierTier.objects.filter(pk=stored.pk).update(computed_at=now)
+    elif stored.computed_tier == verdict.tier and _english(stored.reasons) == _english(reasons):
+        # the same verdict; a tier stored before its reasons kept their templates gets them, unaudited
+        SupplierTier.objects.filter(pk=stored.pk).update(computed_at=now, reasons=reasons)
+        stored.reasons = reasons
         return stored
     else:
         before = _tier_state(stored)
@@ -396,7 +408,10 @@ def tiers_refresh(
                 SupplierTier.objects.filter(company=company).values_list("computed_tier", "reasons").first()
             )
             after = tier_refresh(company, actor=actor)
-        changed += before != (after.computed_tier, after.reasons)
+        changed += before is None or (before[0], _english(before[1])) != (
+            after.computed_tier,
+            _english(after.reasons),
+        )
         if progress is not None and (done % 50 == 0 or done == total):
             progress(done, total)
     return changed
@@ -421,7 +436,9 @@ def tiers_stale(*, organisation_id: int | None = None) -> list[tuple[Company, st
     stale = []
     for stored in rows.order_by("pk"):
         verdict = compute_tier(stored.company)
-        if verdict.tier != stored.computed_tier or verdict.reasons_as_dicts() != stored.reasons:
+        if verdict.tier != stored.computed_tier or _english(verdict.reasons_as_dicts()) != _english(
+            stored.reasons
+        ):
             stale.append((stored.company, stored.computed_tier, verdict.tier))
     return stale
 
@@ -646,7 +663,7 @@ def assessment_save(
     try:
         checked = parse_answers(merged, framework, partial=not complete)
     except InvalidAnswers as exc:
-        raise DiligenceError(str(exc), field=exc.field) from exc
+        raise DiligenceError(localize(exc.text), field=exc.field) from exc
     unknown_notes = sorted(set(merged_notes) - {q.id for q in framework.questions})
     if unknown_notes:
         raise DiligenceError(_("unknown question %r") % unknown_notes[0], field=f"notes.{unknown_notes[0]}")
@@ -676,6 +693,22 @@ def assessment_save(
         after=_assessment_state(assessment) | ({"gaps": len(assessment.result["gaps"])} if complete else {}),
     )
     return assessment
+
+
+def assessment_result(assessment: DiligenceAssessment) -> dict[str, Any]:
+    """A completed assessment's stored result, its sentences (every point's reason, the gap rule) as Texts to be
+    said in the reader's language: scored again from the stored answers with the framework it was made against,
+    and used when that gives the very English stored; else the stored result as it is."""
+    stored = dict(assessment.result or {})
+    try:
+        framework = assessment_framework(assessment)
+        if framework.version != assessment.framework_version:
+            return stored
+        fresh = score_assessment(parse_answers(assessment.answers, framework), framework)
+    except (FrameworkError, InvalidAnswers, KeyError):
+        return stored
+    said = fresh.as_dict(plain=False)
+    return said if said == stored else stored
 
 
 # -- gaps ----------------------------------------------------------------------------------------------------------
@@ -1056,11 +1089,13 @@ def _year_before(day: dt.date) -> dt.date:
         return day.replace(year=day.year - 1, day=28)
 
 
-HIGH_RISK_METHOD = (
-    "The share of the suppliers whose risk tier is high that have a completed enhanced-due-diligence assessment "
-    "dated within the 12 months up to the period's end (after {start}, up to and including {end}). The tiers are "
-    "stored as they are now, not per period: a past period is counted with today's tiers."
-)
+def _high_risk_method(start: dt.date, end: dt.date) -> str:
+    return _(
+        "The share of the suppliers whose risk tier is high that have a completed enhanced-due-diligence "
+        "assessment dated within the 12 months up to the period's end (after %(start)s, up to and including "
+        "%(end)s). The tiers are stored as they are now, not per period: a past period is counted with today's "
+        "tiers."
+    ) % {"start": start.isoformat(), "end": end.isoformat()}
 
 
 def _high_risk_rows(organisation_id: int, period_end: dt.date) -> QuerySet[SupplierTier]:
@@ -1085,7 +1120,7 @@ def _high_risk_rows(organisation_id: int, period_end: dt.date) -> QuerySet[Suppl
 
 def _high_risk_compute(organisation_id: int, period_start: dt.date, period_end: dt.date) -> Computed:
     window = _year_before(period_end)
-    method = HIGH_RISK_METHOD.format(start=window.isoformat(), end=period_end.isoformat())
+    method = _high_risk_method(window, period_end)
     recent = DiligenceAssessment.objects.filter(
         company=OuterRef("company"),
         status=DiligenceAssessment.Status.COMPLETED,
@@ -1097,7 +1132,7 @@ def _high_risk_compute(organisation_id: int, period_start: dt.date, period_end: 
     )
     total, counted = counts["total"], counts["counted"]
     if not total:
-        return Computed(None, 0, 0, method, missing="No supplier is in the high-risk tier.")
+        return Computed(None, 0, 0, method, missing=_("No supplier is in the high-risk tier."))
     value = (Decimal(100) * counted / total).quantize(Decimal("0.01"))
     return Computed(value=value, numerator=counted, denominator=total, method=method)
 
@@ -1109,40 +1144,56 @@ def _high_risk_records(
     found = []
     for row in _high_risk_rows(organisation_id, period_end):
         company = row.company
-        tier_note = " (tier set by hand)" if row.override_reason else ""
+        tier = _("high risk (tier set by hand)") if row.override_reason else _("high risk")
         if row.last_on is None:
             counted, detail = (
                 False,
-                f"high risk{tier_note}; no completed assessment up to {period_end.isoformat()}",
+                _("%(tier)s; no completed assessment up to %(end)s")
+                % {"tier": tier, "end": period_end.isoformat()},
             )
         elif row.last_on <= window:
             counted, detail = (
                 False,
-                f"high risk{tier_note}; latest completed assessment on {row.last_on.isoformat()}, more than 12 "
-                f"months before {period_end.isoformat()}",
+                _("%(tier)s; latest completed assessment on %(day)s, more than 12 months before %(end)s")
+                % {"tier": tier, "day": row.last_on.isoformat(), "end": period_end.isoformat()},
             )
         else:
             counted, detail = (
                 True,
-                f"high risk{tier_note}; assessed on {row.last_on.isoformat()} "
-                f"(score {Decimal(row.last_score).normalize():f} of {Decimal(row.last_max).normalize():f})",
+                _("%(tier)s; assessed on %(day)s (score %(score)s of %(max)s)")
+                % {
+                    "tier": tier,
+                    "day": row.last_on.isoformat(),
+                    "score": points_text(row.last_score),
+                    "max": points_text(row.last_max),
+                },
             )
         found.append(CountedRecord(company.legal_name, _supplier_url(company), counted, detail))
     return found
 
 
+def points_text(value: Any) -> str:
+    """A stored score as the page writes it: "7", "7.5" (in the reader's format)."""
+    from django.utils.formats import number_format
+
+    number = Decimal(value).normalize()
+    return number_format(number.quantize(Decimal(1)) if number == number.to_integral_value() else number)
+
+
 HIGH_RISK_SUPPLIERS_ASSESSED = Computation(
     key="high_risk_suppliers_assessed",
-    title="High-risk suppliers assessed in enhanced due diligence",
+    title=gettext_noop("High-risk suppliers assessed in enhanced due diligence"),
     unit="percent",
     compute=_high_risk_compute,
     records=_high_risk_records,
 )
 
-ENROLLED_METHOD = (
-    "The suppliers enrolled in the capacity-building programme at any time in the period: an enrolment that "
-    "started on or before the period's end and had not ended before its start. A supplier counts once."
-)
+
+def _enrolled_method() -> str:
+    return _(
+        "The suppliers enrolled in the capacity-building programme at any time in the period: an enrolment that "
+        "started on or before the period's end and had not ended before its start. A supplier counts once."
+    )
 
 
 def _enrolments(organisation_id: int) -> list[Enrolment]:
@@ -1164,7 +1215,7 @@ def _enrolled_compute(organisation_id: int, period_start: dt.date, period_end: d
         e.company_id for e in _enrolments_light(organisation_id) if _overlaps(e, period_start, period_end)
     }
     return Computed(
-        value=Decimal(len(companies)), numerator=len(companies), denominator=None, method=ENROLLED_METHOD
+        value=Decimal(len(companies)), numerator=len(companies), denominator=None, method=_enrolled_method()
     )
 
 
@@ -1186,14 +1237,20 @@ def _enrolled_records(
         active = [e for e in enrolments if _overlaps(e, period_start, period_end)]
 
         def span(e: Enrolment) -> str:
-            end = e.ended_on.isoformat() if e.ended_on else "now"
-            return f"“{e.goal}”, {e.enrolled_on.isoformat()} to {end}"
+            end = e.ended_on.isoformat() if e.ended_on else _("now")
+            return _("“%(goal)s”, %(start)s to %(end)s") % {
+                "goal": e.goal,
+                "start": e.enrolled_on.isoformat(),
+                "end": end,
+            }
 
         if active:
-            detail = "enrolled in the period: " + "; ".join(span(e) for e in active)
+            detail = _("enrolled in the period: %(spans)s") % {"spans": "; ".join(span(e) for e in active)}
             url = active[0].get_absolute_url()
         else:
-            detail = "not enrolled in the period: " + "; ".join(span(e) for e in enrolments)
+            detail = _("not enrolled in the period: %(spans)s") % {
+                "spans": "; ".join(span(e) for e in enrolments)
+            }
             url = enrolments[-1].get_absolute_url()
         found.append(CountedRecord(company.legal_name, url, bool(active), detail))
     return found
@@ -1201,7 +1258,7 @@ def _enrolled_records(
 
 CAPACITY_BUILDING_ENROLLED = Computation(
     key="capacity_building_enrolled",
-    title="Suppliers in the capacity-building programme",
+    title=gettext_noop("Suppliers in the capacity-building programme"),
     unit="count",
     compute=_enrolled_compute,
     records=_enrolled_records,
