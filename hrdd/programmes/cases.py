@@ -43,6 +43,7 @@ from hrdd.core.ids import public_uuid
 from hrdd.core.inputs import clean_choice, clean_date, clean_text
 from hrdd.core.models import active_organisation_id
 from hrdd.core.spreadsheets import append_row, new_workbook, workbook_bytes
+from hrdd.core.texts import localize
 from hrdd.domain import certifications as rules
 from hrdd.domain.countries import country_name, to_iso3
 from hrdd.programmes.kpis import Computation, Computed, CountedRecord
@@ -79,7 +80,8 @@ def _require_case_role(user: Any) -> int:
 
 
 def support_choices() -> list[tuple[str, str]]:
-    return [(s.key, s.label) for s in rules.get_schemes().remediation.support]
+    """The kinds of support a case may record, in the reader's language."""
+    return [(s.key, localize(s.label)) for s in rules.get_schemes().remediation.support]
 
 
 def smallest_count_shown() -> int:
@@ -472,7 +474,7 @@ def _export_rows(cases: QuerySet[ChildLabourCase]) -> list[list[Any]]:
                 case.company.legal_name if case.company_id else "",
                 case.identified_on,
                 case.remediation_partner,
-                "; ".join(labels.support_label(k) for k in case.support),
+                "; ".join(localize(labels.support_label(k)) for k in case.support),
                 case.supported_on,
                 case.next_follow_up,
                 getattr(case, "follow_up_count", 0),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.forms import CountryField, IsoDateField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.texts import localize
 from hrdd.domain import certifications as rules
 from hrdd.programmes.certifications import DOCUMENT_EXTENSIONS
 from hrdd.programmes.models import ChildLabourCase
@@ -22,19 +23,23 @@ _UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]
 
 
 def scheme_choices() -> list[tuple[str, str]]:
-    return [(s.key, s.title) for s in rules.get_schemes().schemes]
+    """The schemes by title, in the reader's language."""
+    return [(s.key, localize(s.title)) for s in rules.get_schemes().schemes]
 
 
 def status_choices() -> list[tuple[str, Any]]:
     """Every scheme's statuses, grouped by scheme (the service checks the status belongs to the scheme chosen)."""
     return [("", "—")] + [
-        (s.title, [(st.key, st.label) for st in s.statuses]) for s in rules.get_schemes().schemes
+        (localize(s.title), [(st.key, localize(st.label)) for st in s.statuses])
+        for s in rules.get_schemes().schemes
     ]
 
 
 def level_choices() -> list[tuple[str, Any]]:
     return [("", _("none"))] + [
-        (s.title, [(lv.key, lv.label) for lv in s.levels]) for s in rules.get_schemes().schemes if s.levels
+        (localize(s.title), [(lv.key, localize(lv.label)) for lv in s.levels])
+        for s in rules.get_schemes().schemes
+        if s.levels
     ]
 
 

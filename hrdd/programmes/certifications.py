@@ -41,6 +41,7 @@ from hrdd.core.ids import public_uuid
 from hrdd.core.inputs import clean_date, clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
+from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile, accept_upload
 from hrdd.domain import certifications as rules
 from hrdd.programmes.kpis import Computation, Computed, CountedRecord
@@ -158,7 +159,7 @@ def _checked(values: dict[str, Any], holder: str) -> rules.RecordFacts:
             valid_until=_date(values.get("valid_until"), "valid_until"),
         )
     except rules.RecordRefused as exc:
-        raise CertificationError(str(exc), field=exc.field) from exc
+        raise CertificationError(localize(exc.text), field=exc.field) from exc
 
 
 FIELDS = (
@@ -425,7 +426,7 @@ def expiry_warnings(
         warnings.append(
             ExpiryWarning(
                 certification=record,
-                scheme_title=scheme.title if scheme else record.scheme,
+                scheme_title=scheme.title if scheme else record.scheme,  # said by the page (|say)
                 holder_name=str(holder),
                 state=validity.state,
                 reason=validity.reason,
@@ -529,7 +530,7 @@ def _remind_one(record: Certification, key: str, recipients: list[str]) -> bool:
 
 def _reminder_mail(record: Certification, key: str, recipients: list[str]) -> None:
     scheme = schemes().scheme(record.scheme)
-    title = scheme.title if scheme else record.scheme
+    title = localize(scheme.title) if scheme else record.scheme
     holder = str(record.company or record.site)
     when = record.valid_until.isoformat() if record.valid_until else ""
     if key == "expired":
@@ -586,11 +587,11 @@ def _copper_verdicts(organisation_id: int, end: dt.date) -> list[tuple[Any, bool
         reasons = [rules.counts_toward(found, GROUP, facts_of(r), end) for r in records.get(company.pk, [])]
         counted = next((v for v in reasons if v.counts), None)
         if counted is not None:
-            verdicts.append((company, True, counted.reason))
+            verdicts.append((company, True, str(localize(counted.reason))))
         elif reasons:
-            verdicts.append((company, False, "; ".join(v.reason for v in reasons)))
+            verdicts.append((company, False, "; ".join(str(localize(v.reason)) for v in reasons)))
         else:
-            verdicts.append((company, False, _("no record of %(group)s") % {"group": group.title}))
+            verdicts.append((company, False, _("no record of %(group)s") % {"group": localize(group.title)}))
     return verdicts
 
 
@@ -600,7 +601,7 @@ def _copper_method() -> str:
         "Share of the organisation's supplier companies (kind supplier or smelter/refiner) holding a record of "
         "%(group)s valid on the period's end date (valid from on or before it, valid until on or after it or no "
         "end date). %(rule)s"
-    ) % {"group": group.title, "rule": group.rule}
+    ) % {"group": localize(group.title), "rule": localize(group.rule)}
 
 
 def copper_mark_compute(organisation_id: int, start: dt.date, end: dt.date) -> Computed:

@@ -10,7 +10,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from hrdd.domain.programmes import COUNT, PERCENT, format_kpi_value
+from hrdd.core.texts import localize
+from hrdd.domain.programmes import COUNT, PERCENT
+from hrdd.programmes.kpis import said_figure
 
 WIDTH, HEIGHT = 420, 190
 LEFT, RIGHT, TOP, BOTTOM = 44, 24, 14, 30
@@ -60,8 +62,8 @@ def kpi_chart_svg(
         return round(TOP + plot_h * (1 - min(max(share, 0.0), 1.0)), 1)
 
     shown = [(yr, v) for yr, v in values if first_year <= yr <= last_year]
-    described = "; ".join(f"{yr}: {format_kpi_value(v, unit)}" for yr, v in shown) or _("no figure yet")
-    target_words = "; ".join(f"{yr}: {format_kpi_value(v, unit)}" for yr, v in targets) or _("none set")
+    described = "; ".join(f"{yr}: {said_figure(v, unit)}" for yr, v in shown) or _("no figure yet")
+    target_words = "; ".join(f"{yr}: {said_figure(v, unit)}" for yr, v in targets) or _("none set")
     title = _("%(name)s, %(first)d to %(last)d") % {"name": name, "first": first_year, "last": last_year}
     desc = _("Figures: %(values)s. Targets: %(targets)s. The dashed line is the trajectory.") % {
         "values": described,
@@ -78,7 +80,7 @@ def kpi_chart_svg(
         parts.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{yy}" y2="{yy}" stroke="#dde2e8" stroke-width="1"/>'
             f'<text x="{LEFT - 6}" y="{yy + 4}" font-size="11" text-anchor="end" fill="#4a5561">'
-            f"{escape(format_kpi_value(level.normalize() if level else level, unit))}</text>"
+            f"{escape(said_figure(level.normalize() if level else level, unit))}</text>"
         )
     label_every = 1 if len(years) <= 8 else 2
     for i, yr in enumerate(years):
@@ -99,7 +101,7 @@ def kpi_chart_svg(
             parts.append(
                 f'<polygon points="{cx},{cy - 6} {cx + 6},{cy} {cx},{cy + 6} {cx - 6},{cy}" fill="#fff" '
                 f'stroke="{TARGET_COLOUR}" stroke-width="2"><title>'
-                f"{escape(_('Target for %(year)d: %(value)s') % {'year': yr, 'value': format_kpi_value(v, unit)})}"
+                f"{escape(_('Target for %(year)d: %(value)s') % {'year': yr, 'value': said_figure(v, unit)})}"
                 "</title></polygon>"
             )
     if len(shown) > 1:
@@ -108,7 +110,7 @@ def kpi_chart_svg(
     for yr, v in shown:
         parts.append(
             f'<circle cx="{x(yr)}" cy="{y(v)}" r="4.5" fill="{VALUE_COLOUR}"><title>'
-            f"{escape(f'{yr}: {format_kpi_value(v, unit)}')}</title></circle>"
+            f"{escape(f'{yr}: {said_figure(v, unit)}')}</title></circle>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -119,7 +121,7 @@ def chart_for(view: Any) -> SafeString:
     kpi = view.kpi
     programme = kpi.programme
     return kpi_chart_svg(
-        name=kpi.name,
+        name=localize(kpi.name),
         unit=kpi.unit,
         first_year=min(programme.start_year, view.spec.baseline_year or programme.start_year),
         last_year=programme.end_year,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.forms import CountryField, IsoDateField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.texts import localize
 from hrdd.domain.assessment_framework import AssessmentFramework, Section
 from hrdd.programmes.models import DiligenceAssessment, Enrolment, Gap, Tier
 
@@ -127,17 +128,17 @@ class AssessmentStartForm(OnceFormMixin, PageForm):
 
 
 def _answer_field(question: Any) -> forms.Field:
-    choices = [(o.id, f"{o.text}") for o in question.options]
+    choices = [(o.id, str(localize(o.text))) for o in question.options]
     if question.select == "single":
         return forms.ChoiceField(
-            label=question.prompt,
+            label=localize(question.prompt),
             required=False,
             choices=choices,
             widget=forms.RadioSelect,
             help_text=question.source,
         )
     return forms.MultipleChoiceField(
-        label=question.prompt,
+        label=localize(question.prompt),
         required=False,
         choices=choices,
         widget=forms.CheckboxSelectMultiple,
@@ -157,7 +158,7 @@ class AssessmentSectionForm(PageForm):
         for question in section.questions:
             self.fields[f"q_{question.id}"] = _answer_field(question)
             self.fields[f"note_{question.id}"] = forms.CharField(
-                label=_("Note on “%(title)s”") % {"title": question.title},
+                label=_("Note on “%(title)s”") % {"title": localize(question.title)},
                 required=False,
                 max_length=4000,
                 widget=forms.Textarea(attrs={"rows": 2}),

@@ -5,7 +5,6 @@ a gap's mitigation, an enrolment with its milestones. Thin: reads and writes thr
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create, form_write
+from hrdd.core.texts import localize
 from hrdd.domain.assessment_framework import assessment_framework_ids, get_assessment_framework
 from hrdd.programmes import diligence as d
 from hrdd.programmes.diligence_forms import (
@@ -56,7 +56,7 @@ def _find_programme(user: Any, value: str) -> Programme | None:
 
 
 def _frameworks() -> list[tuple[str, str]]:
-    return [(key, get_assessment_framework(key).title) for key in assessment_framework_ids()]
+    return [(key, localize(get_assessment_framework(key).title)) for key in assessment_framework_ids()]
 
 
 # -- the suppliers --------------------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def assessment_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     }
     if assessment.status == DiligenceAssessment.Status.COMPLETED:
         context["gaps"] = list(assessment.gaps.order_by("id"))
-        result = dict(assessment.result)
+        result = d.assessment_result(assessment)
         result["questions"] = [
             q | {"note": assessment.notes.get(q["question"], "")} for q in result.get("questions", [])
         ]
@@ -282,8 +282,8 @@ def assessment_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
                 request,
                 _("The assessment is completed: %(score)s of %(max)s points, %(gaps)d gap(s) found.")
                 % {
-                    "score": f"{Decimal(done.score).normalize():f}",
-                    "max": f"{Decimal(done.max_score).normalize():f}",
+                    "score": d.points_text(done.score),
+                    "max": d.points_text(done.max_score),
                     "gaps": len(done.result["gaps"]),
                 },
             )

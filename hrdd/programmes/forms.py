@@ -9,13 +9,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.forms import OnceFormMixin, PageForm, WholeNumberField
+from hrdd.core.texts import localize
 from hrdd.domain import programmes as rules
 from hrdd.programmes.models import Kpi, Programme
 from hrdd.programmes.services import DOCUMENT_EXTENSIONS
 
 
 def template_choices() -> list[tuple[str, str]]:
-    return [(key, rules.get_programme_template(key).title) for key in rules.programme_template_keys()]
+    return [
+        (key, localize(rules.get_programme_template(key).title)) for key in rules.programme_template_keys()
+    ]
 
 
 class ProgrammeCreateForm(OnceFormMixin, PageForm):

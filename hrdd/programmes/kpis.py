@@ -19,7 +19,13 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hrdd.core.texts import localize
+from hrdd.domain.programmes import said_value
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,7 @@ class Computed:
 @dataclass(frozen=True)
 class Computation:
     key: str
-    title: str
+    title: str  # English, marked for the catalogue (or a framework's KPI name): `computation_title` says it
     unit: str  # "percent" or "count", as the KPI that uses it
     compute: Callable[[int, dt.date, dt.date], Computed]
     records: Callable[[int, dt.date, dt.date], Sequence[CountedRecord]]
@@ -69,6 +75,11 @@ COMPUTATIONS: dict[str, str] = {
 
 class UnknownComputation(LookupError):
     pass
+
+
+def computation_title(rule: Computation) -> str:
+    """A computation's title in the reader's language (the catalogue's, else the frameworks' translation)."""
+    return str(localize(_(rule.title)))
 
 
 @cache
@@ -95,10 +106,11 @@ def _day_range(period_start: dt.date, period_end: dt.date) -> tuple[dt.datetime,
     return start, end
 
 
-INCIDENTS_METHOD = (
-    "The incidents of the organisation's incident register (allegations, findings and grievances) recorded in the "
-    "period, whatever their status; an incident recorded before or after the period is not counted."
-)
+def _incidents_method() -> str:
+    return _(
+        "The incidents of the organisation's incident register (allegations, findings and grievances) recorded in "
+        "the period, whatever their status; an incident recorded before or after the period is not counted."
+    )
 
 
 def _incidents_compute(organisation_id: int, period_start: dt.date, period_end: dt.date) -> Computed:
@@ -108,7 +120,7 @@ def _incidents_compute(organisation_id: int, period_start: dt.date, period_end: 
     count = Incident.objects.filter(
         organisation_id=organisation_id, created_at__gte=start, created_at__lt=end
     ).count()
-    return Computed(value=Decimal(count), numerator=count, denominator=None, method=INCIDENTS_METHOD)
+    return Computed(value=Decimal(count), numerator=count, denominator=None, method=_incidents_method())
 
 
 def _incidents_records(
@@ -129,35 +141,45 @@ def _incidents_records(
     )
     found: list[CountedRecord] = []
     for incident in rows:
-        recorded = incident.created_at.astimezone(dt.UTC).date()
-        what = f"{incident.get_status_display()}, source: {incident.get_source_display()}"
+        recorded = incident.created_at.astimezone(dt.UTC).date().isoformat()
+        what = _("%(status)s, source: %(source)s") % {
+            "status": incident.get_status_display(),
+            "source": incident.get_source_display(),
+        }
         if incident.created_at < start:
-            counted, detail = False, f"recorded on {recorded.isoformat()}, before the period ({what})"
+            counted = False
+            detail = _("recorded on %(day)s, before the period (%(what)s)") % {"day": recorded, "what": what}
         elif incident.created_at >= end:
-            counted, detail = False, f"recorded on {recorded.isoformat()}, after the period ({what})"
+            counted = False
+            detail = _("recorded on %(day)s, after the period (%(what)s)") % {"day": recorded, "what": what}
         else:
-            counted, detail = True, f"recorded on {recorded.isoformat()} ({what})"
+            counted, detail = True, _("recorded on %(day)s (%(what)s)") % {"day": recorded, "what": what}
         found.append(CountedRecord(incident.title, incident.get_absolute_url(), counted, detail))
     return found
 
 
 INCIDENTS_REPORTED = Computation(
     key="incidents_reported",
-    title="Incidents recorded in the incident register",
+    title=gettext_noop("Incidents recorded in the incident register"),
     unit="count",
     compute=_incidents_compute,
     records=_incidents_records,
 )
 
 
-SMELTERS_METHOD = (
-    "The share of the smelters and refiners in the organisation's consolidated smelter list (from its suppliers' "
-    "CMRT/EMRT files) that are identified: a valid RMI facility id, or a site found in the site registry."
-)
-SMELTERS_NO_HISTORY = (
-    "The smelter consolidation keeps only the current list, not its history: a period that ended before today "
-    "cannot be computed. Enter the figure reported then, if you need it."
-)
+def _smelters_method() -> str:
+    return _(
+        "The share of the smelters and refiners in the organisation's consolidated smelter list (from its "
+        "suppliers' CMRT/EMRT files) that are identified: a valid RMI facility id, or a site found in the site "
+        "registry."
+    )
+
+
+def _smelters_no_history() -> str:
+    return _(
+        "The smelter consolidation keeps only the current list, not its history: a period that ended before today "
+        "cannot be computed. Enter the figure reported then, if you need it."
+    )
 
 
 def _today() -> dt.date:
@@ -172,7 +194,7 @@ def _smelters_compute(organisation_id: int, period_start: dt.date, period_end: d
     from hrdd.rmi.models import ConsolidatedSmelter
 
     if period_end < _today():
-        return Computed(None, 0, None, SMELTERS_METHOD, missing=SMELTERS_NO_HISTORY)
+        return Computed(None, 0, None, _smelters_method(), missing=_smelters_no_history())
     totals = ConsolidatedSmelter.objects.filter(organisation_id=organisation_id).aggregate(
         smelters=Count("id"), identified=Count("id", filter=Q(identified=True))
     )
@@ -182,11 +204,11 @@ def _smelters_compute(organisation_id: int, period_start: dt.date, period_end: d
             None,
             0,
             0,
-            SMELTERS_METHOD,
-            missing="No smelter list yet: no supplier's CMRT or EMRT has been consolidated.",
+            _smelters_method(),
+            missing=_("No smelter list yet: no supplier's CMRT or EMRT has been consolidated."),
         )
     value = (Decimal(100) * identified / smelters).quantize(Decimal("0.01"))
-    return Computed(value=value, numerator=identified, denominator=smelters, method=SMELTERS_METHOD)
+    return Computed(value=value, numerator=identified, denominator=smelters, method=_smelters_method())
 
 
 def _smelters_records(
@@ -206,18 +228,18 @@ def _smelters_records(
     for smelter in rows.only("metal", "name", "cid", "site_id", "identified"):
         url = f"{base}?{urlencode({'metal': smelter.metal, 'query': smelter.cid or smelter.name})}"
         if smelter.identified and smelter.cid:
-            detail = f"identified by its RMI facility id {smelter.cid}"
+            detail = _("identified by its RMI facility id %(cid)s") % {"cid": smelter.cid}
         elif smelter.identified:
-            detail = "identified: found in the site registry"
+            detail = _("identified: found in the site registry")
         else:
-            detail = "not identified: no valid RMI facility id and no site found in the registry"
+            detail = _("not identified: no valid RMI facility id and no site found in the registry")
         found.append(CountedRecord(f"{smelter.metal}: {smelter.name}", url, smelter.identified, detail))
     return found
 
 
 SMELTERS_IDENTIFIED = Computation(
     key="smelters_identified",
-    title="Smelters and refiners identified",
+    title=gettext_noop("Smelters and refiners identified"),
     unit="percent",
     compute=_smelters_compute,
     records=_smelters_records,
@@ -249,24 +271,26 @@ class KpiFigure:
 
     @property
     def headline(self) -> str:
-        """The value alone, as a dashboard shows it big: "64%", "12"; "—" for none."""
-        return format_value(self.value, self.unit)
+        """The value alone, as a dashboard shows it big: "64%", "12"; "—" for none (in the reader's format)."""
+        return said_figure(self.value, self.unit)
 
     @property
     def detail(self) -> str:
         """What the value is: "16 of 25 on 2026-12-31", "from 2026-01-01 to 2026-11-30"."""
         if self.value is None:
             return self.missing
+        end = self.period_end.isoformat()
         if self.unit == "percent":
-            of = (
-                f"{self.numerator} of {self.denominator} "
-                if self.numerator is not None and self.denominator
-                else ""
-            )
-            return f"{of}on {self.period_end.isoformat()}"
+            if self.numerator is not None and self.denominator:
+                return _("%(numerator)s of %(denominator)s on %(end)s") % {
+                    "numerator": number_format(self.numerator),
+                    "denominator": number_format(self.denominator),
+                    "end": end,
+                }
+            return _("on %(end)s") % {"end": end}
         if self.cumulative:
-            return f"in all by {self.period_end.isoformat()}"
-        return f"from {self.period_start.isoformat()} to {self.period_end.isoformat()}"
+            return _("in all by %(end)s") % {"end": end}
+        return _("from %(start)s to %(end)s") % {"start": self.period_start.isoformat(), "end": end}
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready form (e.g. an NGO answer's evidence snapshot)."""
@@ -295,6 +319,17 @@ def format_value(value: Decimal | None, unit: str) -> str:
     return f"{text}%" if unit == "percent" else text
 
 
+def said_figure(value: Decimal | None, unit: str) -> str:
+    """A value as the reader's language writes it: "64.5%" in English, "64,5%" in Dutch, "64,5 %" in French (as
+    its catalogue says); "—" for none."""
+    if value is None:
+        return "—"
+    shown = said_value(value, unit)
+    if isinstance(shown, str):
+        return str(localize(shown))
+    return number_format(shown)
+
+
 def figure_text(
     value: Decimal | None,
     unit: str,
@@ -306,15 +341,27 @@ def figure_text(
 ) -> str:
     """The figure in words: a share on the period's last day, a count over the period (or, cumulative, everything
     counted up to its last day)."""
+    start, end = period_start.isoformat(), period_end.isoformat()
     if value is None:
-        return f"no figure for {period_start.isoformat()} to {period_end.isoformat()}"
-    shown = format_value(value, unit)
+        return _("no figure for %(start)s to %(end)s") % {"start": start, "end": end}
+    shown = said_figure(value, unit)
     if unit == "percent":
-        of = f" ({numerator} of {denominator})" if numerator is not None and denominator else ""
-        return f"{shown}{of} on {period_end.isoformat()}"
+        if numerator is not None and denominator:
+            return _("%(value)s (%(numerator)s of %(denominator)s) on %(end)s") % {
+                "value": shown,
+                "numerator": number_format(numerator),
+                "denominator": number_format(denominator),
+                "end": end,
+            }
+        return _("%(value)s on %(end)s") % {"value": shown, "end": end}
     if cumulative:
-        return f"{shown} in all by {period_end.isoformat()}"
-    return f"{shown} from {period_start.isoformat()} to {period_end.isoformat()}"
+        return _("%(value)s in all by %(end)s") % {"value": shown, "end": end}
+    return _("%(value)s from %(start)s to %(end)s") % {"value": shown, "start": start, "end": end}
+
+
+def not_available(key: str) -> str:
+    """Why a computed KPI has no figure when its computation is not installed."""
+    return _("The computation %(key)s is not available yet in this installation.") % {"key": repr(key)}
 
 
 def year_period(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
@@ -334,9 +381,16 @@ def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> 
     try:
         rule = computation(key)
     except (UnknownComputation, ImportError, AttributeError):
-        why = f"The computation {key!r} is not available yet in this installation."
+        why = not_available(key)
         return KpiFigure(
-            None, unit, period_start, period_end, f"not available yet ({key})", True, why, missing=why
+            None,
+            unit,
+            period_start,
+            period_end,
+            _("not available yet (%(key)s)") % {"key": key},
+            True,
+            why,
+            missing=why,
         )
     result = rule.compute(organisation_id, period_start, period_end)
     text = (
@@ -350,7 +404,7 @@ def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> 
             cumulative=rule.cumulative,
         )
         if result.value is not None
-        else f"no figure: {result.missing}"
+        else _("no figure: %(why)s") % {"why": result.missing}
     )
     return KpiFigure(
         value=result.value,
@@ -359,7 +413,8 @@ def computed_figure(kpi: object, period_start: dt.date, period_end: dt.date) -> 
         period_end=period_end,
         text=text,
         computed=True,
-        source=f"Computed by hrdd: {rule.title}. {result.method}",
+        source=_("Computed by hrdd: %(title)s. %(method)s")
+        % {"title": computation_title(rule), "method": result.method},
         numerator=result.numerator,
         denominator=result.denominator,
         missing=result.missing,
@@ -373,22 +428,28 @@ def entered_figure(
     """The figure of an entered KPI from its stored `KpiValue` (or the absence of one)."""
     unit = str(getattr(kpi, "unit", "count"))
     if value is None:
-        why = f"No value was entered for {period_start.isoformat()} to {period_end.isoformat()}."
-        return KpiFigure(None, unit, period_start, period_end, "no value entered", False, why, missing=why)
+        why = _("No value was entered for %(start)s to %(end)s.") % {
+            "start": period_start.isoformat(),
+            "end": period_end.isoformat(),
+        }
+        return KpiFigure(None, unit, period_start, period_end, _("no value entered"), False, why, missing=why)
     v: Any = value
     evidence = [
         part
         for part in (
-            v.document_name and f"document {v.document_name}",
-            v.evidence_url and f"link {v.evidence_url}",
-            v.evidence_page and f"page {v.evidence_page}",
-            v.evidence_note and f"note: {v.evidence_note}",
+            v.document_name and _("document %(name)s") % {"name": v.document_name},
+            v.evidence_url and _("link %(url)s") % {"url": v.evidence_url},
+            v.evidence_page and _("page %(page)s") % {"page": v.evidence_page},
+            v.evidence_note and _("note: %(note)s") % {"note": v.evidence_note},
         )
         if part
     ]
-    who = (v.entered_by.get_full_name() or v.entered_by.email) if v.entered_by_id else "unknown"
-    source = f"Entered by {who} on {v.entered_at:%Y-%m-%d}"
-    source += f"; evidence: {'; '.join(evidence)}" if evidence else "; no evidence given"
+    who = (v.entered_by.get_full_name() or v.entered_by.email) if v.entered_by_id else _("unknown")
+    values = {"who": who, "day": f"{v.entered_at:%Y-%m-%d}", "evidence": "; ".join(evidence)}
+    if evidence:
+        source = _("Entered by %(who)s on %(day)s; evidence: %(evidence)s") % values
+    else:
+        source = _("Entered by %(who)s on %(day)s; no evidence given") % values
     return KpiFigure(
         value=Decimal(v.value),
         unit=unit,

@@ -39,6 +39,7 @@ from hrdd.audit.services import audit_record
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import clean_date, clean_text, clean_url
 from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
+from hrdd.core.texts import localize
 from hrdd.core.uploads import accept_upload
 from hrdd.domain.ngo_frameworks import (
     AnswerFacts,
@@ -109,7 +110,7 @@ def framework_choices() -> list[tuple[str, str]]:
             framework = framework_for(key)
         except NgoFrameworkError:
             continue  # a broken file in an extra folder is not offered; load_ngo_framework_file names its fault
-        choices.append((key, f"{framework.ngo}: {framework.title}"))
+        choices.append((key, f"{framework.ngo}: {localize(framework.title)}"))
     return choices
 
 
@@ -285,9 +286,14 @@ def evidence_choices(*, user: User) -> dict[str, list[tuple[str, str]]]:
 
 
 def _certification_label(certification: Certification) -> str:
+    from hrdd.domain.certifications import get_schemes
+
     holder = certification.company.legal_name if certification.company_id else certification.site.name  # type: ignore[union-attr]
     until = certification.valid_until.isoformat() if certification.valid_until else _("no end date")
-    return f"{holder}: {certification.scheme} {certification.status} ({until})"
+    scheme = get_schemes().scheme(certification.scheme)
+    title = localize(scheme.title) if scheme else certification.scheme
+    status = localize(scheme.status_label(certification.status)) if scheme else certification.status
+    return f"{holder}: {title}, {status} ({until})"
 
 
 def kpi_get(*, user: User, public_id: Any) -> Kpi:
@@ -508,7 +514,10 @@ def ngo_response_transition(
         if not review.ready:
             raise NgoError(
                 _("Not ready to be final: %(verdict)s %(reasons)s")
-                % {"verdict": review.verdict, "reasons": " ".join(review.reasons[1:])},
+                % {
+                    "verdict": localize(review.verdict),
+                    "reasons": " ".join(str(localize(r)) for r in review.reasons[1:]),
+                },
                 field="status",
             )
     before = {"status": response.status}
@@ -602,7 +611,8 @@ def ngo_answer_rate(
     rating = str(rating or "").strip()
     if rating and rating not in scale.keys:
         raise NgoError(
-            _("choose one of the scale's ratings: %s") % ", ".join(level.label for level in scale.levels),
+            _("choose one of the scale's ratings: %s")
+            % ", ".join(str(localize(level.label)) for level in scale.levels),
             field="rating",
         )
     if rating and not answer.text.strip():

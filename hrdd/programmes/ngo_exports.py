@@ -13,9 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hrdd.core.links import absolute_url
 from hrdd.core.spreadsheets import append_row, new_workbook, workbook_bytes
+from hrdd.core.texts import localize
 from hrdd.domain.ngo_frameworks import NgoFramework
 from hrdd.programmes.models import NgoEvidence, NgoResponse
 from hrdd.programmes.ngo import CriterionRow, evidence_figure, evidence_link, ngo_review
@@ -141,7 +143,7 @@ def letter_docx(
         doc.add_paragraph(_("Your reference: %s") % response.reference)
     subject = doc.add_paragraph()
     subject.add_run(
-        _("Re: %(ngo)s, %(title)s") % {"title": framework.title, "ngo": framework.ngo}
+        _("Re: %(ngo)s, %(title)s") % {"title": localize(framework.title), "ngo": framework.ngo}
     ).bold = True
     subject.paragraph_format.space_before = Pt(8)
 
@@ -161,14 +163,15 @@ def letter_docx(
         if not row.answered or row.answer is None:
             continue
         criterion = row.criterion
+        title = localize(criterion.title)
         heading = (
-            _("Criterion %(number)s: %(title)s") % {"number": criterion.number, "title": criterion.title}
+            _("Criterion %(number)s: %(title)s") % {"number": criterion.number, "title": title}
             if criterion.number
-            else criterion.title
+            else title
         )
         doc.add_heading(heading, level=2)
         question = doc.add_paragraph()
-        asked = question.add_run(criterion.question)
+        asked = question.add_run(localize(criterion.question))
         asked.italic = True
         asked.font.color.rgb = RGBColor(0x55, 0x5F, 0x6B)
         for block in _paragraphs(row.answer.text):
@@ -201,19 +204,20 @@ def letter_docx(
 
 
 TABLE_HEADER = (
-    "Number", "Criterion", "Question", "Our answer", "Rating", "Rating meaning", "Reviewer", "Reviewed at",
-    "Reviewer's note", "Evidence", "Evidence links",
+    gettext_noop("Number"), gettext_noop("Criterion"), gettext_noop("Question"), gettext_noop("Our answer"),
+    gettext_noop("Rating"), gettext_noop("Rating meaning"), gettext_noop("Reviewer"), gettext_noop("Reviewed at"),
+    gettext_noop("Reviewer's note"), gettext_noop("Evidence"), gettext_noop("Evidence links"),
 )  # fmt: skip
 EVIDENCE_HEADER = (
-    "Number",
-    "Criterion",
-    "Evidence",
-    "Kind",
-    "Figure when cited",
-    "Link",
-    "Page or section",
-    "Added by",
-    "Added at",
+    gettext_noop("Number"),
+    gettext_noop("Criterion"),
+    gettext_noop("Evidence"),
+    gettext_noop("Kind"),
+    gettext_noop("Figure when cited"),
+    gettext_noop("Link"),
+    gettext_noop("Page or section"),
+    gettext_noop("Added by"),
+    gettext_noop("Added at"),
 )
 
 
@@ -236,11 +240,11 @@ def table_xlsx(response: NgoResponse, framework: NgoFramework, rows: Sequence[Cr
             sheet,
             [
                 row.criterion.number,
-                row.criterion.title,
-                row.criterion.question,
+                localize(row.criterion.title),
+                localize(row.criterion.question),
                 answer.text if answer else "",
-                level.label if level else (answer.rating if answer else ""),
-                level.meaning if level else "",
+                localize(level.label) if level else (answer.rating if answer else ""),
+                localize(level.meaning) if level else "",
                 answer.reviewed_by.email if answer and answer.reviewed_by else "",
                 timezone.localtime(answer.reviewed_at).strftime("%Y-%m-%d %H:%M")
                 if answer and answer.reviewed_at
@@ -262,7 +266,7 @@ def table_xlsx(response: NgoResponse, framework: NgoFramework, rows: Sequence[Cr
                 evidence_sheet,
                 [
                     row.criterion.number,
-                    row.criterion.title,
+                    localize(row.criterion.title),
                     evidence.title,
                     evidence.get_kind_display(),
                     evidence_figure(evidence),
@@ -284,12 +288,16 @@ def table_xlsx(response: NgoResponse, framework: NgoFramework, rows: Sequence[Cr
         (_("Organisation"), response.organisation.name),
         (_("Status"), response.get_status_display()),
         (_("NGO"), framework.ngo),
-        (_("Framework"), f"{framework.title} ({framework.key}, version {framework.version})"),
+        (
+            _("Framework"),
+            _("%(title)s (%(key)s, version %(version)s)")
+            % {"title": localize(framework.title), "key": framework.key, "version": framework.version},
+        ),
         (_("Source"), framework.source),
-        (_("Rating scale"), f"{framework.scale.title} — {framework.scale.source}"),
-        (_("Review"), review.verdict),
-        *((_("Reason"), reason) for reason in review.reasons),
-        *((_("Rating") + f" {level.label}", level.count) for level in review.ratings),
+        (_("Rating scale"), f"{localize(framework.scale.title)} — {framework.scale.source}"),
+        (_("Review"), str(localize(review.verdict))),
+        *((_("Reason"), str(localize(reason))) for reason in review.reasons),
+        *((_("Rating") + f" {localize(level.label)}", level.count) for level in review.ratings),
         (_("Exported"), timezone.localtime().strftime("%Y-%m-%d %H:%M")),
     ):
         append_row(about, [label, value])

@@ -13,12 +13,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create
 from hrdd.core.models import active_organisation_id
+from hrdd.core.texts import localize
 from hrdd.programmes import ngo
 from hrdd.programmes.models import NgoAnswer, NgoEvidence, NgoResponse
 from hrdd.programmes.ngo_exports import letter_docx, table_xlsx
@@ -35,9 +37,9 @@ from hrdd.rmi.selectors import metal_summaries
 
 EVIDENCE_KINDS = [k for k, _label in NgoEvidence.Kind.choices]
 MOVE_LABELS = {
-    NgoResponse.Status.IN_REVIEW: _("Send for review"),
-    NgoResponse.Status.DRAFT: _("Back to draft"),
-    NgoResponse.Status.FINAL: _("Mark final"),
+    NgoResponse.Status.IN_REVIEW: gettext_lazy("Send for review"),
+    NgoResponse.Status.DRAFT: gettext_lazy("Back to draft"),
+    NgoResponse.Status.FINAL: gettext_lazy("Mark final"),
 }
 
 
@@ -96,7 +98,7 @@ def ngo_create_page(request: HttpRequest) -> HttpResponse:
 
 
 def _levels(framework: Any) -> list[tuple[str, str]]:
-    return [(level.key, level.label) for level in framework.scale.levels]
+    return [(level.key, localize(level.label)) for level in framework.scale.levels]
 
 
 def _response_page(

@@ -34,6 +34,7 @@ from hrdd.accounts.models import WRITER_ROLES, Membership
 from hrdd.audit.models import AuditEvent
 from hrdd.audit.services import audit_record
 from hrdd.core.links import absolute_url
+from hrdd.core.texts import localize
 from hrdd.domain.contracts import reminder_due
 from hrdd.programmes.cases import CASE_ROLES
 from hrdd.programmes.models import ChildLabourCase, Enrolment, Gap, Milestone, NgoResponse
@@ -128,7 +129,7 @@ def _gap_mail(gap: Gap, overdue: bool) -> tuple[str, list[str], str]:
     else:
         subject = _("Gap at %(company)s: the mitigation is due on %(date)s") % values
     paragraphs = [
-        _("Gap: %(gap)s") % {"gap": gap.description},
+        _("Gap: %(gap)s") % {"gap": localize(gap.description)},
         _("Owner: %(owner)s") % {"owner": gap.owner or _("nobody named")},
         _(
             "Check with the owner that the mitigation is done; record in hrdd how the gap was closed, or set a new "

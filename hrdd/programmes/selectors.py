@@ -15,9 +15,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
+from hrdd.core.texts import localize
 from hrdd.domain import programmes as rules
 from hrdd.programmes import kpis as computations
 from hrdd.programmes.kpis import CountedRecord, KpiFigure
@@ -109,10 +111,11 @@ class KpiView:
         return rules.trajectory(self.spec)
 
     def target_text(self) -> str:
+        """The targets per year, "2026: 50%, 2028: 80%" (in the reader's format)."""
         targets = self.spec.sorted_targets()
         if not targets:
             return ""
-        return ", ".join(f"{y}: {rules.format_kpi_value(v, self.spec.unit)}" for y, v in targets)
+        return ", ".join(f"{y}: {computations.said_figure(v, self.spec.unit)}" for y, v in targets)
 
 
 def kpi_spec(kpi: Kpi) -> tuple[rules.KpiSpec, str]:
@@ -130,7 +133,7 @@ def kpi_spec(kpi: Kpi) -> tuple[rules.KpiSpec, str]:
             "",
         )
     except rules.KpiInputError as exc:
-        return rules.KpiSpec(kpi.unit, kpi.direction), str(exc)
+        return rules.KpiSpec(kpi.unit, kpi.direction), str(localize(exc.text))
 
 
 def programme_years_so_far(programme: Programme, today: dt.date) -> list[int]:
@@ -195,10 +198,13 @@ def kpi_page_view(kpi: Kpi, *, today: dt.date | None = None) -> KpiView:
 # Computations whose records some roles may not see (the figure stays visible to every reader of the programme):
 # key -> the dotted path of a function user -> bool.
 RECORD_GUARDS = {"children_supported": "hrdd.programmes.cases.may_see_cases"}
-CONFIDENTIAL_RECORDS = (
-    "These records are confidential: only the organisation's administrators and responsible-sourcing managers see "
-    "which records are counted. The figure above is the count."
-)
+
+
+def _confidential_records() -> str:
+    return _(
+        "These records are confidential: only the organisation's administrators and responsible-sourcing managers "
+        "see which records are counted. The figure above is the count."
+    )
 
 
 def may_see_records(user: Any, kpi: Kpi) -> bool:
@@ -224,11 +230,11 @@ def kpi_records(
     today = today or timezone.localdate()
     start, end, _to_date = rules.period_of_year(year, today)
     if not may_see_records(user, kpi):
-        return [], CONFIDENTIAL_RECORDS
+        return [], _confidential_records()
     try:
         rule = computations.computation(kpi.computation)
     except (computations.UnknownComputation, ImportError, AttributeError):
-        return [], f"The computation {kpi.computation!r} is not available yet in this installation."
+        return [], computations.not_available(kpi.computation)
     rows = list(rule.records(kpi.programme.organisation_id, start, end))
     rows.sort(key=lambda r: not r.counted)
     return rows, ""

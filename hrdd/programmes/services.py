@@ -33,6 +33,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import clean_text, clean_url
 from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
+from hrdd.core.texts import localize
 from hrdd.core.uploads import accept_upload
 from hrdd.domain import programmes as rules
 from hrdd.programmes.models import JoinRequest, Kpi, KpiValue, Objective, Programme
@@ -86,7 +87,7 @@ def _rule(call: Any, *args: Any, **kwargs: Any) -> Any:
     try:
         return call(*args, **kwargs)
     except rules.KpiInputError as exc:
-        raise ProgrammeError(str(exc), field=exc.field) from exc
+        raise ProgrammeError(localize(exc.text), field=exc.field) from exc
 
 
 def _years(start_year: Any, end_year: Any) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from hrdd.core.errors import InputError
 from hrdd.core.forms import form_create, form_write
 from hrdd.core.models import active_organisation_id
+from hrdd.core.texts import localize
 from hrdd.programmes import charts, selectors, services
 from hrdd.programmes.forms import (
     JoinForm,
@@ -323,7 +324,7 @@ def kpi_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     form = KpiForm(
         request.POST if request.method == "POST" else None,
         kpi=kpi,
-        objectives=[(o.key, o.text) for o in objectives],
+        objectives=[(o.key, localize(o.text)) for o in objectives],
         initial=KpiForm.initial_for(kpi),
     )
     if request.method == "POST" and form.is_valid():

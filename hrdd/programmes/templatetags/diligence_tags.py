@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from hrdd.domain.countries import display_name
 from hrdd.programmes import diligence
@@ -39,14 +41,14 @@ def country(iso3: str) -> str:
 
 
 REASON_WORDS = {
-    "cahra_sourcing": "conflict-affected or high-risk area",
-    "cahra_site": "site in a conflict-affected or high-risk area",
-    "cahra_smelter": "smelter in or sourcing from a conflict-affected or high-risk area",
-    "asm_sourcing": "artisanal mining",
-    "asm_site": "artisanal mine",
-    "labour_goods": "child or forced labour listed",
-    "no_red_flag": "no red flag",
-    "nothing_known": "nothing known",
+    "cahra_sourcing": gettext_noop("conflict-affected or high-risk area"),
+    "cahra_site": gettext_noop("site in a conflict-affected or high-risk area"),
+    "cahra_smelter": gettext_noop("smelter in or sourcing from a conflict-affected or high-risk area"),
+    "asm_sourcing": gettext_noop("artisanal mining"),
+    "asm_site": gettext_noop("artisanal mine"),
+    "labour_goods": gettext_noop("child or forced labour listed"),
+    "no_red_flag": gettext_noop("no red flag"),
+    "nothing_known": gettext_noop("nothing known"),
 }
 
 
@@ -56,7 +58,8 @@ def reason_words(reasons: list[dict[str, str]]) -> str:
     in full with their sources)."""
     words: list[str] = []
     for reason in reasons or []:
-        word = REASON_WORDS.get(reason.get("code", ""), reason.get("code", ""))
+        code = reason.get("code", "")
+        word = _(REASON_WORDS[code]) if code in REASON_WORDS else code
         if word not in words:
             words.append(word)
     return "; ".join(words)

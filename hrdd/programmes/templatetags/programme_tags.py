@@ -7,6 +7,10 @@ from typing import Any
 from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from hrdd.core.texts import localize
+from hrdd.domain.text_data import text_from_data
 
 register = template.Library()
 
@@ -15,13 +19,21 @@ REGISTERS: dict[str, tuple[str, str, str]] = {
     "high_risk_suppliers_assessed": (
         "programmes:suppliers",
         "?tier=high",
-        "High-risk suppliers and their assessments",
+        gettext_noop("High-risk suppliers and their assessments"),
     ),
-    "capacity_building_enrolled": ("programmes:suppliers", "", "Suppliers and their capacity building"),
-    "copper_mark_or_equivalent": ("programmes:certifications", "", "Certifications and ratings"),
-    "children_supported": ("programmes:cases", "", "Child-labour cases"),
-    "incidents_reported": ("incidents:register", "", "The incident register"),
-    "smelters_identified": ("rmi:smelters", "", "Smelters and refiners in your supply chain"),
+    "capacity_building_enrolled": (
+        "programmes:suppliers",
+        "",
+        gettext_noop("Suppliers and their capacity building"),
+    ),
+    "copper_mark_or_equivalent": (
+        "programmes:certifications",
+        "",
+        gettext_noop("Certifications and ratings"),
+    ),
+    "children_supported": ("programmes:cases", "", gettext_noop("Child-labour cases")),
+    "incidents_reported": ("incidents:register", "", gettext_noop("The incident register")),
+    "smelters_identified": ("rmi:smelters", "", gettext_noop("Smelters and refiners in your supply chain")),
 }
 
 
@@ -33,6 +45,15 @@ def records_register(kpi: Any) -> dict[str, str] | None:
         return None
     name, query, label = found
     return {"url": reverse(name) + query, "label": _(label)}
+
+
+@register.filter
+def reason_text(reason: Any) -> Any:
+    """A stored reason ({"text", "said"}, e.g. a supplier's tier reason) in the reader's language: its template
+    when stored beside the English text and still giving it, else the English text as stored."""
+    if not isinstance(reason, dict):
+        return localize(reason)
+    return localize(text_from_data(str(reason.get("text", "")), reason.get("said")))
 
 
 @register.filter
