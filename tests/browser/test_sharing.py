@@ -1,5 +1,6 @@
 """Sharing in a real browser (issue 16): buyer A shares a site with buyer B, B reads it read-only, A revokes and B
-gets "not found"; a central purchasing body's administrator builds a group and a shared supplier reads read-only.
+gets "not found"; a central purchasing body's administrator builds a group and a shared supplier reads read-only;
+a consultation's results are read without its answers; a confidential incident's panel says why it is not shared.
 Every page at desktop and phone width (screenshots in /tmp/shots/sharing-*.png, HRDD_SHOTS overrides)."""
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ from pathlib import Path
 import pytest
 
 from hrdd.accounts.models import User
+from hrdd.accounts.services import share_create
 from hrdd.companies.models import Company
-from tests.factories import CompanyFactory, OrganisationFactory, SiteFactory, SiteMentionFactory, UserFactory
+from hrdd.consultations.services import invitation_create, invitation_submit
+from tests.factories import (
+    CompanyFactory,
+    ConsultationFactory,
+    IncidentFactory,
+    OrganisationFactory,
+    SiteFactory,
+    SiteMentionFactory,
+    UserFactory,
+    response,
+)
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="the playwright Python package is missing: pip install -e '.[dev]'"
@@ -151,3 +163,35 @@ def test_a_group_of_buyers_and_a_shared_supplier_read_only(new_page, login, widt
     expect(grantee.locator("#shared-status")).to_contain_text("Risk tier")
     shoot(grantee, "grantee-company", width)
     assert Company.objects.get(pk=supplier.pk).legal_name == "Lumen Computers B.V."
+
+
+@WIDTHS
+def test_shared_consultation_results_and_a_confidential_incident(new_page, login, width):
+    # given buyer A's consultation with one supplier's submitted answers, shared with buyer B
+    buyer_a, buyer_b = _buyers()
+    consultation = ConsultationFactory(organisation=buyer_a.organisation, title="Notebooks 2027")
+    invitation = invitation_create(
+        actor=buyer_a, consultation=consultation, email="sales@acme.example", company="Acme", send=False
+    )
+    invitation_submit(invitation=invitation, raw=response())
+    share_create(actor=buyer_a, record=consultation, organisation=buyer_b.organisation)
+    size = {"width": width, "height": 900}
+
+    # then B reads the recommendation and the counts, never the supplier or its answers
+    grantee = new_page()
+    grantee.set_viewport_size(size)
+    login(grantee, buyer_b, then=consultation.get_absolute_url())
+    expect(grantee.locator("#recommendation")).to_contain_text("based on 1 submitted response")
+    expect(grantee.locator("#response-counts")).to_contain_text("1 supplier invited, 1 answered")
+    expect(grantee.locator("main")).not_to_contain_text("Acme")
+    shoot(grantee, "grantee-consultation", width)
+
+    # and A's confidential incident says why it cannot be shared
+    incident = IncidentFactory(organisation=buyer_a.organisation, title="Overtime at the Penang plant")
+    owner = new_page()
+    owner.set_viewport_size(size)
+    login(owner, buyer_a, then=incident.get_absolute_url())
+    expect(owner.locator("#share-refusal")).to_contain_text("confidential (owner only) and cannot be shared")
+    expect(owner.locator("#share-form")).to_have_count(0)
+    owner.locator("#sharing").scroll_into_view_if_needed()
+    shoot(owner, "owner-incident", width)
