@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from hrdd.accounts.models import User
 from tests.factories import ConsultationFactory, OrganisationFactory, UserFactory
@@ -10,6 +11,14 @@ from tests.factories import ConsultationFactory, OrganisationFactory, UserFactor
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    # a page asked for in another language leaves that language active in the thread: every test starts in English
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
