@@ -13,6 +13,7 @@ from typing import Any, BinaryIO, Protocol
 
 from django.utils.translation import gettext as _
 
+from hrdd.core.languages import active_language
 from hrdd.core.spreadsheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the name pages and tests use
 from hrdd.core.spreadsheets import (
     SpreadsheetError,
@@ -334,6 +335,9 @@ def results_workbook(
         bold=True,
     )
     said = {level: str(localize(word_of(level))) for level in framework.levels}
+    # Each response's reasons and warnings said in the active language; in English a Text is its own sentence,
+    # so a big export in English writes it as stored instead of saying it again.
+    say: Callable[[str], str] = str if active_language() == "en" else (lambda text: str(localize(text)))
     for done, row in enumerate(rows, start=1):
         tell(done)
         s = row.score
@@ -345,7 +349,7 @@ def results_workbook(
             [s.company, s.role, row.email, row.status]
             + [s.scores[k] for k in score_keys]
             + [said.get(s.levels[d], s.levels[d]) for d in dimension_ids]
-            + [said.get(s.overall, s.overall), "\n".join(str(localize(w)) for w in s.warnings)],
+            + [said.get(s.overall, s.overall), "\n".join(say(w) for w in s.warnings)],
         )
     reasons = wb.create_sheet("Reasons")
     append_row(reasons, ["company", "subject", "reason", "source"], bold=True)
@@ -353,7 +357,7 @@ def results_workbook(
         tell(done)
         if row.score:
             for reason in row.score.reasons:
-                append_row(reasons, [row.score.company, reason.subject, localize(reason.text), reason.source])
+                append_row(reasons, [row.score.company, reason.subject, say(reason.text), reason.source])
     sheet = wb.create_sheet("Market")
     append_row(sheet, ["consultation", title], bold=True)
     if market is None:

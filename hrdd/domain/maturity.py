@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any, Protocol
 
 from hrdd.domain.labels import word_of
@@ -171,6 +171,13 @@ def _quoted(label: str) -> Text:
     return Text(gettext_noop("“%(option)s”"), option=label)
 
 
+@cache
+def _options_template(count: int) -> str:
+    """The template of `count` ticked options each with its points: '%(option1)s %(points1)s, ...' (said as it is
+    in every language: a label and a number)."""
+    return ", ".join(f"%(option{i})s %(points{i})s" for i in range(1, count + 1))
+
+
 def _band_range(bands: Sequence[Band], index: int) -> str:
     """Describe the scores a band covers, e.g. '< 4', '>= 4 and <= 6', '> 6'."""
     parts = []
@@ -218,6 +225,24 @@ class _Scorer:
         }
         self.titles = {q.id: q.title for q in framework.questions}  # a dimension may share a question's id
         self.dimension_titles = {d.id: d.title for d in framework.dimensions}
+        # The fixed pieces of the reasons and warnings, each a Text written once per framework (issue 16): scoring
+        # and reasons then write one or two Texts per sentence.
+        self.quoted = {o: _quoted(label) for o, label in self.option_labels.items()}
+        self.words = {w: word_of(w) for w in (*framework.levels, *columns)}
+        self.question_sums = {
+            d.id: _together([self.titles[q] for q in d.questions], " + ") for d in framework.dimensions
+        }
+        self.band_ranges = {
+            (d.id, i): _band_range(d.bands, i) for d in framework.dimensions for i in range(len(d.bands))
+        }
+        self.dimension_levels = {
+            (d.id, level): Text(
+                gettext_noop("%(dimension)s %(level)s"), dimension=d.title, level=self.words[level]
+            )
+            for d in framework.dimensions
+            for level in framework.levels
+        }
+        self.nothing_ticked = Text(gettext_noop("nothing ticked"))
 
     def parse(self, raw: Any, *, partial: bool = False) -> SupplierResponse:
         errors: list[FieldError] = []
@@ -332,12 +357,8 @@ class _Scorer:
             scores[question_id] = _number(total)
             exclusive = self.exclusive[question_id]
             if exclusive and len(picked) > 1 and not exclusive.isdisjoint(picked):
-                ticked = _together(
-                    [_quoted(self.option_labels[o]) for o in sorted(exclusive.intersection(picked))], ", "
-                )
-                others = _together(
-                    [_quoted(self.option_labels[o]) for o in picked if o not in exclusive], ", "
-                )
+                ticked = _together([self.quoted[o] for o in sorted(exclusive.intersection(picked))], ", ")
+                others = _together([self.quoted[o] for o in picked if o not in exclusive], ", ")
                 warnings.append(
                     Text(
                         gettext_noop(
@@ -382,20 +403,16 @@ class _Scorer:
             picked = response.choices.get(question.id, ())
             points = table[question.id]
             raw_total = sum(points[o] for o in picked)
-            ticked = [
-                Text(
-                    gettext_noop("%(option)s %(points)s"),
-                    option=self.option_labels[o],
-                    points=_number(points[o]),
-                )
-                for o in picked
-            ]
-            parts = _together(ticked, ", ") or Text(gettext_noop("nothing ticked"))
+            listed: dict[str, Any] = {}
+            for i, o in enumerate(picked, start=1):
+                listed[f"option{i}"] = self.option_labels[o]
+                listed[f"points{i}"] = _number(points[o])
+            parts = Text(_options_template(len(picked)), **listed) if picked else self.nothing_ticked
             if question.cap is not None and raw_total > question.cap:
                 text = Text(
                     gettext_noop("%(options)s (%(column)s points) = %(total)s; capped at %(cap)s"),
                     options=parts,
-                    column=word_of(role.points),
+                    column=self.words[role.points],
                     total=_number(raw_total),
                     cap=_number(question.cap),
                 )
@@ -403,7 +420,7 @@ class _Scorer:
                 text = Text(
                     gettext_noop("%(options)s (%(column)s points) = %(total)s"),
                     options=parts,
-                    column=word_of(role.points),
+                    column=self.words[role.points],
                     total=_number(raw_total),
                 )
             reasons.append(Reason(question.id, text, question.source))
@@ -415,27 +432,22 @@ class _Scorer:
                     dimension.id,
                     Text(
                         gettext_noop("%(questions)s = %(score)s, %(band)s: %(level)s"),
-                        questions=_together([self.titles[q] for q in dimension.questions], " + "),
+                        questions=self.question_sums[dimension.id],
                         score=_number(value),
-                        band=_band_range(dimension.bands, index),
-                        level=word_of(dimension.bands[index].level),
+                        band=self.band_ranges[(dimension.id, index)],
+                        level=self.words[dimension.bands[index].level],
                     ),
                     dimension.source,
                 )
             )
-        levels = [
-            Text(
-                gettext_noop("%(dimension)s %(level)s"), dimension=self.dimension_titles[d], level=word_of(lv)
-            )
-            for d, lv in score.levels.items()
-        ]
+        levels = [self.dimension_levels[(d, lv)] for d, lv in score.levels.items()]
         reasons.append(
             Reason(
                 "overall",
                 Text(
                     gettext_noop("median of %(levels)s = %(overall)s"),
                     levels=_together(levels, ", "),
-                    overall=word_of(score.overall),
+                    overall=self.words[score.overall],
                 ),
                 framework.overall.source,
             )
