@@ -11,10 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from hrdd.domain.contracts import text_form
 from hrdd.domain.maturity import InvalidResponse, score_raw_response
 from hrdd.domain.maturity_results import level_rank
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
+from hrdd.domain.text_data import text_data
 
 # The fields of a verdict that are computed (the model's other fields say which response and when).
 COMPUTED = (
@@ -46,15 +46,15 @@ def verdict_fields(raw: Mapping[str, Any], framework: QuestionnaireFramework) ->
         score = score_raw_response(raw, framework)
     except InvalidResponse as exc:
         return fields | {"error": str(exc)}
-    # Beside each English reason and warning, the template and parameters of its Text (`text_form`, issue 16):
-    # pages say a stored verdict in the reader's language; the API and the export keep the English.
+    # Beside each English reason and warning, the template and parameters of its Text (hrdd.domain.text_data,
+    # issue 16): pages say a stored verdict in the reader's language; the API and the export keep the English.
     as_json = score.as_dict() | {
         "framework": score.framework,
         "reasons": [
-            {"subject": r.subject, "text": r.text, "source": r.source, "text_form": text_form(r.text)}
+            {"subject": r.subject, "text": r.text, "source": r.source, "text_form": text_data(r.text)}
             for r in score.reasons
         ],
-        "warnings_texts": [text_form(w) for w in score.warnings],
+        "warnings_texts": [text_data(w) for w in score.warnings],
     }
     return fields | {
         "score": json.loads(json.dumps(as_json)),

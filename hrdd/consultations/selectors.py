@@ -23,10 +23,10 @@ from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id, verdict_m
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.core.lists import newest_choices
-from hrdd.domain.contracts import text_from_form
 from hrdd.domain.maturity import MarketAssessment, Reason, assess_market
 from hrdd.domain.maturity_results import DimensionResult, level_rank, level_tone
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
+from hrdd.domain.text_data import text_from_data
 
 CHOICES = 200  # the newest consultations a form's select offers
 
@@ -173,7 +173,7 @@ class StoredScore:
         forms = score.get("warnings_texts")
         warnings = tuple(verdict.warnings)
         if isinstance(forms, list) and len(forms) == len(warnings):
-            warnings = tuple(text_from_form(w, f) for w, f in zip(warnings, forms, strict=True))
+            warnings = tuple(text_from_data(w, f) for w, f in zip(warnings, forms, strict=True))
         return cls(
             company=score.get("company", ""),
             role=score.get("role", ""),
@@ -183,7 +183,7 @@ class StoredScore:
             overall=verdict.overall,
             warnings=warnings,
             reasons=tuple(
-                Reason(r["subject"], text_from_form(r["text"], r.get("text_form")), r["source"])
+                Reason(r["subject"], text_from_data(r["text"], r.get("text_form")), r["source"])
                 for r in score.get("reasons", ())
             ),
         )

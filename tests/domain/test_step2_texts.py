@@ -4,7 +4,6 @@
 import pytest
 
 from hrdd.domain.companies import CompanyInputError, validate_duns
-from hrdd.domain.contracts import text_form, text_from_form
 from hrdd.domain.incidents import (
     SCALE_LABELS,
     TransitionRefused,
@@ -17,6 +16,7 @@ from hrdd.domain.maturity import InvalidResponse, assess_market, parse_response,
 from hrdd.domain.questionnaire_framework import get_framework
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.sites import ListedSite, RatedRisk, link_sites_to_risks, site_reasons_said
+from hrdd.domain.text_data import text_data, text_from_data
 from hrdd.domain.texts import PARAMETER, Text
 from tests.factories import response
 
@@ -36,7 +36,7 @@ def test_every_reason_of_a_score_is_a_text_that_a_stored_copy_gives_back():
     for reason in score.reasons:
         assert isinstance(reason.text, Text)
         stored = str(reason.text)  # as the database keeps it
-        again = text_from_form(stored, text_form(reason.text))
+        again = text_from_data(stored, text_data(reason.text))
         assert isinstance(again, Text) and again.template == reason.text.template
     contradiction = score.warnings[-1]
     assert isinstance(contradiction, Text)
