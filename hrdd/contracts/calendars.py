@@ -15,7 +15,9 @@ information is an event on the day its answer is due, with its question and, onc
 corrective action of an incident's remediation plan (hrdd.incidents: the organisation's, or those tied to the
 contract) is an event on its deadline, with who acts, the evidence to deliver, when progress was first reported
 and the incident's link (not its title, which the version does not cover). An event still awaited carries
-reminders (VALARM) some days before. Every TEXT value is escaped by icalendar's vText; the
+reminders (VALARM) some days before. A feed is written in its reader's language (issue 16): the page's for a
+download, the account's for a secret address (else the calendar program's); the language is part of the version.
+Every TEXT value is escaped by icalendar's vText; the
 calendar's name is marked VALUE=TEXT so that readers which do not know X-WR-CALNAME unescape it too. DTSTAMP is
 the feed's last change, not the time of the request, so that the same version is the same bytes.
 """
@@ -31,19 +33,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
+from django.utils.translation import gettext as _
 from icalendar import vText
 
 from hrdd.contracts.models import CalendarBody, CalendarFeed, Contract, InformationRequest, Obligation
 from hrdd.contracts.versions import contracts_version
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import NotFound
+from hrdd.core.languages import active_language, shipped
 from hrdd.core.links import base_url
+from hrdd.core.texts import localize
+from hrdd.domain.contracts import obligation_reason
 
 # Part of every version: changing how events are written changes every feed's ETag.
 FEED_FORMAT = "hrdd-obligations-4"
@@ -115,7 +123,7 @@ def organisation_obligations(organisation_id: int) -> QuerySet[Obligation]:
 def feed_by_token(token: str) -> CalendarFeed:
     """The live calendar address behind a token, of a user still active in its organisation, or NotFound."""
     feed = (
-        CalendarFeed.objects.select_related("organisation")
+        CalendarFeed.objects.select_related("organisation", "user")
         .filter(
             token=token,
             revoked_at__isnull=True,
@@ -140,11 +148,17 @@ def contract_for_feed(*, user: Any, public_id: uuid.UUID | str) -> Contract:
     return contract
 
 
-def feed_version(organisation_id: int, *, name: str, base_url: str) -> FeedVersion:
+def feed_language(preferred: str = "") -> str:
+    """The language a feed is written in: `preferred` (a secret address's account language) when hrdd ships it,
+    else the one active (the page's, or the calendar program's Accept-Language), else the site's default."""
+    return shipped(preferred) or active_language() or settings.LANGUAGE_CODE
+
+
+def feed_version(organisation_id: int, *, name: str, base_url: str, language: str = "en") -> FeedVersion:
     """The feed's version: the organisation's contracts version (one row, whatever the number of contracts:
-    hrdd.contracts.versions), the calendar's name and links, and the format of its events."""
+    hrdd.contracts.versions), the calendar's name and links, the format of its events and their language."""
     version = contracts_version(organisation_id)
-    fingerprint = repr((FEED_FORMAT, name, base_url, organisation_id, version.number))
+    fingerprint = repr((FEED_FORMAT, name, base_url, organisation_id, version.number, language))
     digest = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
     return FeedVersion(etag=quote_etag(digest), last_modified=version.changed_at)
 
@@ -157,31 +171,38 @@ def feed_response(
     contract_id: int | None = None,
     name: str,
     filename: str,
+    language: str = "",
 ) -> HttpResponse:
     """The feed as a download, or 304 Not Modified when the client holds its version already (one query).
     `obligations` are the organisation's, or those of the contract `contract_id`. The body written for a version is
-    kept (CalendarBody) and sent again, compressed when the client accepts gzip, until the version moves."""
+    kept (CalendarBody) and sent again, compressed when the client accepts gzip, until the version moves. It is
+    written in `language`, else the active one (`feed_language`)."""
     base = base_url()
-    version = feed_version(organisation_id, name=name, base_url=base)
+    language = feed_language(language)
+    version = feed_version(organisation_id, name=name, base_url=base, language=language)
     modified = int(version.last_modified.timestamp()) if version.last_modified else None
     # private: behind a login; no-cache: a cache may keep it but asks again (cheaply) before each use
-    headers = {"ETag": version.etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    headers = {
+        "ETag": version.etag,
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding, Accept-Language, Cookie",
+        "Content-Language": language,
+    }
     if modified is not None:
         headers["Last-Modified"] = http_date(modified)
     response = get_conditional_response(request, etag=version.etag, last_modified=modified)
     if response is None:
-        compressed = _stored_body(organisation_id, contract_id, version.etag) or _store_body(
-            organisation_id,
-            contract_id,
-            version.etag,
-            obligations_calendar(
-                obligations,
-                name=name,
-                base_url=base,
-                stamp=version.last_modified,
-                steps=open_steps(organisation_id, contract_id),
-            ),
-        )
+        compressed = _stored_body(organisation_id, contract_id, version.etag)
+        if compressed is None:
+            with translation.override(language):
+                body = obligations_calendar(
+                    obligations,
+                    name=name,
+                    base_url=base,
+                    stamp=version.last_modified,
+                    steps=open_steps(organisation_id, contract_id),
+                )
+            compressed = _store_body(organisation_id, contract_id, version.etag, body)
         if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
             response = attachment(compressed, filename)
             response["Content-Encoding"] = "gzip"
@@ -235,7 +256,7 @@ def obligations_calendar(
 ) -> bytes:
     """Return an .ics calendar with one all-day event per obligation deadline, in deadline order, one per
     request for more information on the day its answer is due, and one per open corrective action (`steps`) on
-    its deadline."""
+    its deadline; its texts in the active language."""
     stamp = stamp or dt.datetime.now(dt.UTC)
     rows = (
         obligations.order_by("due_date", "clause", "pk")
@@ -267,12 +288,16 @@ def obligations_calendar(
 def _alarms(title: str) -> list[str]:
     lines = []
     for days in ALARM_DAYS_BEFORE:
-        when = "tomorrow" if days == 1 else f"in {days} days"
+        said = (
+            _("%(title)s: due tomorrow") % {"title": title}
+            if days == 1
+            else _("%(title)s: due in %(days)s days") % {"title": title, "days": days}
+        )
         lines += [
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
             f"TRIGGER:-P{days}D",
-            f"DESCRIPTION:{escape_text(f'{title}: due {when}')}",
+            f"DESCRIPTION:{escape_text(said)}",
             "END:VALARM",
         ]
     return lines
@@ -305,12 +330,22 @@ def _calendar_lines(
             link = links[public_id] = base_url + reverse("contracts:detail", args=[public_id])
         return link
 
+    titles: dict[str, str] = {}  # a clause's title in the feed's language, looked up once
+
+    def title_of(title: str) -> str:
+        said = titles.get(title)
+        if said is None:
+            said = titles[title] = str(localize(title))
+        return said
+
     for pk, clause, title, due, reason, public_id, contract_title, supplier, received in rows:
         link = link_of(public_id)
-        description = f"{contract_title}: {reason}. {link}"
+        description = f"{contract_title}: {localize(obligation_reason(reason))}. {link}"
         if received is not None:
-            description += f"\nReceived on {received.astimezone(dt.UTC).date().isoformat()}."
-        summary = f"{clause} {title} — {supplier}"
+            description += "\n" + _("Received on %(day)s.") % {
+                "day": received.astimezone(dt.UTC).date().isoformat()
+            }
+        summary = f"{clause} {title_of(title)} — {supplier}"
         yield from _lines(
             "BEGIN:VEVENT",
             f"UID:obligation-{pk}-{public_id}@hrdd",
@@ -337,10 +372,18 @@ def _calendar_lines(
         supplier,
     ) in requests:
         link = link_of(public_id)
-        summary = f"Answer due: {clause} {title} — {supplier}"
-        description = f"{contract_title}: asked on {asked.isoformat()}: {question}\n{link}"
+        summary = _("Answer due: %(clause)s %(title)s — %(supplier)s") % {
+            "clause": clause,
+            "title": title_of(title),
+            "supplier": supplier,
+        }
+        description = (
+            _("%(contract)s: asked on %(day)s: %(question)s")
+            % {"contract": contract_title, "day": asked.isoformat(), "question": question}
+            + f"\n{link}"
+        )
         if answered is not None:
-            description += f"\nAnswered on {answered.isoformat()}."
+            description += "\n" + _("Answered on %(day)s.") % {"day": answered.isoformat()}
         yield from _lines(
             "BEGIN:VEVENT",
             f"UID:request-{pk}-{public_id}@hrdd",
@@ -374,14 +417,26 @@ def _calendar_lines(
         if page is None:
             page = incident_pages[incident_id] = base_url + reverse("incidents:detail", args=[incident_id])
         link = f"{page}#step-{public_id}"
-        summary = f"Corrective action due: {action} — {responsible}"
+        summary = _("Corrective action due: %(action)s — %(responsible)s") % {
+            "action": action,
+            "responsible": responsible,
+        }
         if incident_owner == step_organisation or confidentiality != "owner_only":
             summary += f" ({incident_title})"
-        description = f"Evidence to deliver: {evidence}." if evidence else "No evidence named."
+        description = (
+            _("Evidence to deliver: %(evidence)s.") % {"evidence": evidence}
+            if evidence
+            else _("No evidence named.")
+        )
         if contract_title:
-            description += f"\nUnder contract {contract_title} ({supplier})."
+            description += "\n" + _("Under contract %(contract)s (%(supplier)s).") % {
+                "contract": contract_title,
+                "supplier": supplier,
+            }
         if reported is not None:
-            description += f"\nProgress first reported on {reported.isoformat()}; not yet verified."
+            description += "\n" + _("Progress first reported on %(day)s; not yet verified.") % {
+                "day": reported.isoformat()
+            }
         description += f"\n{link}"
         yield from _lines(
             "BEGIN:VEVENT",

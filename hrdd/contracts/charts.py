@@ -32,10 +32,16 @@ def on_time_trend_svg(trend: dict[str, dict[int, tuple[int, int]]]) -> SafeStrin
             bar = int(34 * share)
             colour = "#1e8449" if share >= 0.999 else ("#e6a700" if share >= 0.5 else "#c0392b")
             x = label_width + i * bar_width
+            said = _("%(supplier)s %(year)s: %(on_time)s of %(due)s on time") % {
+                "supplier": supplier,
+                "year": year,
+                "on_time": on_time,
+                "due": due,
+            }
             parts.append(
                 f'<rect x="{x}" y="{y}" width="44" height="34" fill="#eee"/>'
                 f'<rect x="{x}" y="{y + 34 - bar}" width="44" height="{bar}" fill="{colour}">'
-                f"<title>{escape(f'{supplier} {year}: {on_time} of {due} on time')}</title></rect>"
+                f"<title>{escape(said)}</title></rect>"
                 f'<text x="{x + 4}" y="{y + 46}" font-size="10">{on_time}/{due}</text>'
             )
     parts.append("</svg>")

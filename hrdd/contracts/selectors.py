@@ -30,7 +30,14 @@ from hrdd.contracts.versions import contracts_version, stored_summary
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.core.models import active_organisation_id
-from hrdd.domain.contracts import STATUS_ORDER, CheckItem, KpiResult, ObligationVerdict, plan_schedule
+from hrdd.domain.contracts import (
+    STATUS_ORDER,
+    CheckItem,
+    KpiResult,
+    ObligationVerdict,
+    obligation_reason,
+    plan_schedule,
+)
 from hrdd.domain.sites import SiteRiskVerdict
 from hrdd.domain.tender import SubmissionSpec, get_tender_framework
 
@@ -125,6 +132,12 @@ class ObligationStatus:
     def status(self) -> str:
         """The worst KPI status (problem > warning > pending > ok), as stored."""
         return self.obligation.status
+
+    @property
+    def reason(self) -> str:
+        """Why the obligation falls due on its day, as the schedule's rule wrote it (a Text, said in the page's
+        language), else as stored."""
+        return obligation_reason(self.obligation.reason)
 
 
 def obligation_status(

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from hrdd.core.errors import InputError
 from hrdd.core.spreadsheets import append_row, new_workbook, read_rows, workbook_bytes
+from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile
 from hrdd.domain.countries import suggest_countries, to_iso3
 from hrdd.domain.risk import get_risk_method, normalise_site_type
@@ -164,7 +166,7 @@ def _rows_from_table(
                     "The list holds more than %(limit)s sites, the most one site list may hold. List the key "
                     "production sites, and say in the explanation how many more there are."
                 )
-                % {"limit": f"{MAX_ROWS:,}"}
+                % {"limit": number_format(MAX_ROWS, force_grouping=True)}
             )
     if not sites:
         raise SiteListError(
@@ -230,7 +232,8 @@ def site_list_template_xlsx() -> bytes:
     append_row(help_sheet, ["site_type", _("stage"), _("what it means")], bold=True)  # the column's name
     for site_type, stage_title in types:
         stage_id = get_risk_method().site_types.stages[site_type]
-        append_row(help_sheet, [site_type, stage_title, str(STAGE_MEANINGS.get(stage_id, stage_title))])
+        stage_said = str(localize(stage_title))  # the risk method's title, in the reader's language
+        append_row(help_sheet, [site_type, stage_said, str(STAGE_MEANINGS.get(stage_id, stage_said))])
     last_type_row = help_sheet.max_row
     append_row(help_sheet, [])
     append_row(help_sheet, [_("column"), _("what to write")], bold=True)

@@ -31,7 +31,9 @@ from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites
 from hrdd.domain.tender import TenderFramework, get_tender_framework
 
 # Raise when what is stored changes meaning: every fingerprint then differs and `hrdd verify` says so.
-VERDICT_VERSION = 2  # 2: a risk assessment (CC1) is counted on its document, its typed summary a hint
+VERDICT_VERSION = 3  # 2: a risk assessment (CC1) is counted on its document, its typed summary a hint; 3: the
+# labels, reasons and details keep their templates and parameters (label_text, reasons_texts, checklist_texts) to
+# be said in the reader's language; a verdict stored before reads back in English until `hrdd verify --refresh`
 CHUNK = 500  # obligations rated per round of queries
 # The stored verdict's fields the dashboard counts: a change to one moves the organisation's contracts version.
 COUNTED_FIELDS = ("status", "timeliness", "submitted_on")

@@ -35,6 +35,7 @@ from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry, task_runs_of
+from hrdd.core.texts import localize
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.domain.contracts import due_diligence_elements, summary_disagrees
 from hrdd.domain.tender import TenderInputError, get_tender_framework
@@ -79,7 +80,7 @@ def _contract_create(request: HttpRequest, form: ContractForm) -> HttpResponse |
 
     def check_dates(contract: Contract) -> None:
         for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
-            messages.warning(request, _("Check the dates: %s.") % warning)
+            messages.warning(request, _("Check the dates: %s.") % localize(warning))
 
     return form_create(
         request,
@@ -104,7 +105,9 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
         sent = _contract_create(request, form)
         if sent is not None:
             return sent
-    clauses = [(c.id, f"{c.id} {c.title}") for c in get_tender_framework().criteria if c.kind == "clause"]
+    clauses = [
+        (c.id, f"{c.id} {localize(c.title)}") for c in get_tender_framework().criteria if c.kind == "clause"
+    ]
     filter_form = ObligationFilterForm(request.GET, clauses=clauses)
     filters = selectors.ObligationFilter(**filter_form.values())
     board = selectors.dashboard(user=request.user, filters=filters, number=request.GET.get("page"))
@@ -315,6 +318,7 @@ def feed_calendar(request: HttpRequest, token: str) -> HttpResponse:
         organisation_id=feed.organisation_id,
         name=str(feed.organisation),
         filename="obligations.ics",
+        language=feed.user.language,  # the account's language; none set: the calendar program's
     )
 
 
