@@ -629,8 +629,8 @@ def _found_name(item: str, found: str) -> str:
     """What the document check found, in words: a risk category's title, a country's name."""
     if item == "risks":
         return lower_title(found, "category")
-    if item == "sourcing_countries":
-        return display_name(found)
+    if item == "sourcing_countries":  # a parameter named `country`: said in the reader's language
+        return Text("%(country)s", country=display_name(found))
     return found.replace("_", " ")
 
 
@@ -926,10 +926,16 @@ def text_form(value: str) -> dict[str, Any] | None:
     be said again in the reader's language; None for a plain string."""
     if not isinstance(value, Text):
         return None
-    return {
-        "template": value.template,
-        "params": {name: text_form(v) or v for name, v in value.params.items()},
-    }
+    params: dict[str, Any] = {}
+    for name, param in value.params.items():
+        nested = text_form(param)
+        if nested is not None:
+            params[name] = nested
+        elif isinstance(param, int | float) and not isinstance(param, bool):
+            params[name] = param
+        else:
+            params[name] = str(param)
+    return {"template": value.template, "params": params}
 
 
 def _text_from_form(form: Mapping[str, Any]) -> Text:
