@@ -22,6 +22,7 @@ from hrdd.domain.document_check import check_document, get_document_checks
 from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
+from hrdd.domain.text_data import text_data, text_from_data
 from hrdd.domain.texts import PARAMETER, Text, gettext_noop
 
 
@@ -921,46 +922,10 @@ def worst_status(kpis: Sequence[KpiResult]) -> Status:
     return max((k.status for k in kpis), key=STATUS_ORDER.__getitem__, default="pending")
 
 
-def text_form(value: str) -> dict[str, Any] | None:
-    """A Text's template and parameters, JSON-ready (a nested Text as its own form), so that a stored verdict can
-    be said again in the reader's language; None for a plain string."""
-    if not isinstance(value, Text):
-        return None
-    params: dict[str, Any] = {}
-    for name, param in value.params.items():
-        nested = text_form(param)
-        if nested is not None:
-            params[name] = nested
-        elif isinstance(param, int | float) and not isinstance(param, bool):
-            params[name] = param
-        else:
-            params[name] = str(param)
-    return {"template": value.template, "params": params}
-
-
-def _text_from_form(form: Mapping[str, Any]) -> Text:
-    params = {
-        name: _text_from_form(v) if isinstance(v, Mapping) else v for name, v in dict(form["params"]).items()
-    }
-    return Text(str(form["template"]), **params)
-
-
-def text_from_form(english: str, form: Any) -> str:
-    """The Text a stored form gives back when it still says the stored English sentence; else that sentence (a
-    verdict stored before its texts were, or one whose sentence was changed by hand)."""
-    if not isinstance(form, Mapping):
-        return english
-    try:
-        text = _text_from_form(form)
-    except (KeyError, TypeError, ValueError):
-        return english
-    return text if text == english else english
-
-
-def _texts_from_forms(english: Sequence[str], forms: Any) -> tuple[str, ...]:
+def _texts_from_data(english: Sequence[str], forms: Any) -> tuple[str, ...]:
     if not isinstance(forms, list) or len(forms) != len(english):
         return tuple(english)
-    return tuple(text_from_form(e, f) for e, f in zip(english, forms, strict=True))
+    return tuple(text_from_data(e, f) for e, f in zip(english, forms, strict=True))
 
 
 @dataclass(frozen=True)
@@ -979,11 +944,11 @@ class ObligationVerdict:
         kpis = []
         for k in self.kpis:
             stored = k.as_dict() | {
-                "label_text": text_form(k.label),
-                "reasons_texts": [text_form(r) for r in k.reasons],
+                "label_text": text_data(k.label),
+                "reasons_texts": [text_data(r) for r in k.reasons],
             }
             if k.kpi == "contents" and self.checklist:
-                stored["checklist_texts"] = [text_form(c.detail) for c in self.checklist]
+                stored["checklist_texts"] = [text_data(c.detail) for c in self.checklist]
             kpis.append(stored)
         return {
             "status": self.status,
@@ -999,8 +964,8 @@ class ObligationVerdict:
             KpiResult(
                 k["kpi"],
                 k["status"],
-                text_from_form(k["label"], k.get("label_text")),
-                _texts_from_forms(k["reasons"], k.get("reasons_texts")),
+                text_from_data(k["label"], k.get("label_text")),
+                _texts_from_data(k["reasons"], k.get("reasons_texts")),
                 k.get("value"),
             )
             for k in data.get("kpis", [])
@@ -1009,7 +974,7 @@ class ObligationVerdict:
         contents: Mapping[str, Any] = next(
             (k for k in data.get("kpis", []) if k.get("kpi") == "contents"), {}
         )
-        details = _texts_from_forms([c["detail"] for c in checklist], contents.get("checklist_texts"))
+        details = _texts_from_data([c["detail"] for c in checklist], contents.get("checklist_texts"))
         return cls(
             status=data["status"],
             kpis=kpis,
