@@ -281,6 +281,29 @@ def test_answers_changed_after_filling_are_counted_on_the_share(client, kept, re
     assert ProfileShare.objects.get().answers_changed == 1
 
 
+def test_a_form_filled_from_version_1_shares_version_1_even_if_version_2_came_in_between(
+    client, kept, request_b, buyer, consultation
+):
+    # given the supplier filled buyer B's form in from version 1
+    client.get(respond_url(request_b), {"from_profile": fill_key(kept)})
+    # and meanwhile kept version 2 from another answer
+    other = ConsultationFactory(organisation=consultation.organisation)
+    invitation = invitation_create(actor=buyer, consultation=other, email=EMAIL, send=False)
+    invitation_submit(
+        invitation=invitation, raw=response(company="Acme Computers", risk_understanding="good")
+    )
+    services.profile_keep_answers(invitation=invitation)
+
+    # when the form filled from version 1 is sent with the consent
+    client.post(
+        respond_url(request_b),
+        form_data(response(company="Acme Computers"), from_profile=fill_key(kept), consent=True),
+    )
+
+    # then version 1 is what was shared
+    assert ProfileShare.objects.get().version_number == 1
+
+
 # revoking
 
 
@@ -586,3 +609,114 @@ def test_api_imports_a_file_and_refuses_bad_input_naming_the_path(client, db):
     )
     assert (no_email.status_code, no_email.json()["field"]) == (422, "email")
     assert SupplierProfile.objects.count() == 1
+
+
+# a contract's supplier page: site lists and risk assessments kept in the profile
+
+
+SITES_CSV = (
+    "name,address,country,site_type,products\n"
+    'Assembly One,"1 Factory Road, Kunshan",CN,final assembly,notebooks\n'
+    'Cells Two,"2 Battery Street, Penang",Malaysia,component,lithium-ion cells\n'
+)
+
+
+def make_contract(buyer, *, scenario, title="Notebooks 2030-2033", email=EMAIL):
+    """A contract with the supplier's address (scenario 1 asks for a risk assessment, 2 for site lists)."""
+    import datetime as dt
+
+    from hrdd.contracts.services import contract_create
+
+    return contract_create(
+        actor=buyer,
+        title=title,
+        supplier_name="Acme Computers",
+        supplier_email=email,
+        award_date=dt.date(2030, 1, 15),
+        start_date=dt.date(2030, 2, 1),
+        end_date=dt.date(2033, 1, 31),
+        scenario=scenario,
+    )
+
+
+@pytest.fixture
+def contract(buyer):
+    return make_contract(buyer, scenario=2)
+
+
+@pytest.fixture
+def contract_1(buyer):
+    return make_contract(buyer, scenario=1)
+
+
+def submitted_on(contract, clause, name, content, data=None):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hrdd.contracts.services import submission_create
+
+    obligation = contract.obligations.filter(clause=clause).order_by("due_date").first()
+    return submission_create(
+        obligation=obligation,
+        data=data or {},
+        upload=SimpleUploadedFile(name, content, content_type="text/plain"),
+    )
+
+
+def test_a_site_list_sent_on_a_contract_is_kept_as_a_new_version_with_the_earlier_answers(
+    client, kept, contract
+):
+    # given the supplier kept questionnaire answers (version 1) and sent a site list on a contract to that address
+    submission = submitted_on(contract, "CC2", "sites.csv", SITES_CSV.encode(), {"explanation": ""})
+    page = document(client.get(contract.get_supplier_url()))
+    keep = page.by_id(f"profile-keep-{submission.obligation_id}")
+    assert keep is not None and keep.find("form") is not None
+
+    # when the supplier keeps it from the contract's page
+    answer = client.post(reverse("profiles:keep_submission", args=[contract.token, submission.pk]))
+
+    # then version 2 holds the sites, in the site-list columns, and still the questionnaire
+    assert answer.status_code == 302
+    version = kept.profile.versions.get(number=2)
+    assert (version.source, version.submission) == ("site_list", submission)
+    assert version.content["site_list"]["rows"][1] == {
+        "name": "Cells Two",
+        "address": "2 Battery Street, Penang",
+        "country": "MYS",
+        "site_type": "component",
+        "products": "lithium-ion cells",
+    }
+    assert version.content["questionnaire"] == kept.content["questionnaire"]
+    exported = selectors.profile_export(kept.profile)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text())).validate(exported)
+    assert "Notebooks 2030-2033" not in json.dumps(exported)
+    # and the page says it is kept
+    page = document(client.get(contract.get_supplier_url()))
+    assert "version 2" in page.by_id(f"profile-keep-{submission.obligation_id}").text
+
+
+def test_a_risk_assessment_sent_on_a_contract_is_kept_with_its_text(client, contract_1):
+    contract = contract_1
+    # given
+    text = "Our risk assessment. Cobalt from the DRC is our most salient risk; we audit our smelters."
+    submission = submitted_on(contract, "CC1", "assessment.txt", text.encode())
+
+    # when
+    client.post(reverse("profiles:keep_submission", args=[contract.token, submission.pk]))
+
+    # then a confirmed profile for the contract's address holds the text
+    version = ProfileVersion.objects.get()
+    assert version.profile.email == EMAIL and version.profile.confirmed_at is not None
+    assert version.content == {"risk_assessment": {"text": text, "filename": "assessment.txt"}}
+
+
+def test_another_contracts_submission_cannot_be_kept_through_this_link(client, buyer, contract_1):
+    # given a risk assessment sent on one contract, and another contract's link
+    submission = submitted_on(contract_1, "CC1", "assessment.txt", b"Our risk assessment.")
+    second = make_contract(buyer, scenario=1, title="Monitors", email="other@other.example")
+
+    # when
+    answer = client.post(reverse("profiles:keep_submission", args=[second.token, submission.pk]))
+
+    # then
+    assert answer.status_code == 404
+    assert not SupplierProfile.objects.exists()
