@@ -154,3 +154,44 @@ def test_a_supplier_reuses_answers_for_another_buyer_then_withdraws_them(
     assert request_b.status == Invitation.Status.INVITED and request_b.answers == {}
     buyer_page.goto(consultation_b.get_absolute_url())
     shoot(buyer_page, "buyer-results")
+
+
+def test_a_supplier_keeps_a_contracts_site_list_in_the_profile(new_page, supplier_base_url, buyer):
+    # given a contract whose supplier sent a site list
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hrdd.contracts.services import contract_create, submission_create
+
+    contract = contract_create(
+        actor=buyer,
+        title="Notebooks 2030-2033",
+        supplier_name="Acme Computers",
+        supplier_email=EMAIL,
+        award_date=dt.date(2030, 1, 15),
+        start_date=dt.date(2030, 2, 1),
+        end_date=dt.date(2033, 1, 31),
+        scenario=2,
+    )
+    obligation = contract.obligations.filter(clause="CC2").order_by("due_date").first()
+    sites = (
+        "name,address,country,site_type,products\nAssembly One,1 Factory Road,CN,final assembly,notebooks\n"
+    )
+    submission_create(
+        obligation=obligation,
+        data={"explanation": ""},
+        upload=SimpleUploadedFile("sites.csv", sites.encode(), content_type="text/csv"),
+    )
+    supplier = new_page()
+
+    # when the supplier keeps it from the contract's page
+    supplier.goto(contract.get_supplier_url())
+    keep = supplier.locator(f"#profile-keep-{obligation.pk}")
+    shoot(supplier, "contract-keep")
+    keep.get_by_role("button", name="Keep this site list in your company profile").click()
+
+    # then it is version 1 of a new profile, said under the obligation
+    expect(supplier.locator(".messages")).to_contain_text("Kept as version 1 of your company profile")
+    expect(supplier.locator(f"#profile-keep-{obligation.pk}")).to_contain_text("Kept in your company profile")
+    shoot(supplier, "contract-kept")
