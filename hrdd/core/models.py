@@ -33,8 +33,10 @@ def active_organisation_id(user: Any) -> int | None:
 
 
 def require_writable(user: Any, organisation: Any) -> None:
-    """Refuse unless the user's role in this organisation allows changes."""
-    if active_organisation_id(user) is None or not user.can_write_in(organisation):
+    """Refuse unless the user works in this organisation now and their role there allows changes (a member of two
+    organisations reading a record one shared with the other cannot change it from the other)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    if active_organisation_id(user) != organisation_id or not user.can_write_in(organisation):
         raise PermissionDenied(_("Your role does not allow changes in this organisation."))
 
 
@@ -64,11 +66,21 @@ def shared_condition(model: type[models.Model], organisation_id: int) -> Q | Non
     return Q(Exists(shares)) & getattr(model, "share_limit", Q())
 
 
+def joint_condition(model: type[models.Model], organisation_id: int) -> Q | None:
+    """The rows of records an organisation owns together with their owner (issue 16: a consultation several buyers
+    co-own), as a condition for one query: the model's `joint_condition(organisation_id)`, or None without one."""
+    hook = getattr(model, "joint_condition", None)
+    return hook(organisation_id) if hook is not None else None
+
+
 def visible_condition(model: type[models.Model], organisation_id: int) -> Q:
-    """The rows of `model` an organisation may see: its own, and those shared with it (see `shared_condition`)."""
-    own = Q(**{f"{model.owner_path}_id": organisation_id})  # type: ignore[attr-defined]
-    shared = shared_condition(model, organisation_id)
-    return own if shared is None else own | shared
+    """The rows of `model` an organisation may see: its own, those it co-owns (see `joint_condition`) and those
+    shared with it (see `shared_condition`)."""
+    seen = Q(**{f"{model.owner_path}_id": organisation_id})  # type: ignore[attr-defined]
+    for extra in (joint_condition(model, organisation_id), shared_condition(model, organisation_id)):
+        if extra is not None:
+            seen |= extra
+    return seen
 
 
 def is_own(user: Any, record: Any) -> bool:
@@ -86,6 +98,16 @@ class OwnedQuerySet(models.QuerySet):  # type: ignore[type-arg]
         if organisation_id is None:
             return self.none()
         return self.filter(visible_condition(self.model, organisation_id))
+
+    def joint_with(self, user: Any) -> Self:
+        """The rows of the user's organisation and those it co-owns (see `joint_condition`), not those merely
+        shared with it: what it works on with the owner."""
+        organisation_id = active_organisation_id(user)
+        if organisation_id is None:
+            return self.none()
+        own = Q(**{f"{self.model.owner_path}_id": organisation_id})
+        joint = joint_condition(self.model, organisation_id)
+        return self.filter(own if joint is None else own | joint)
 
     def owned_by(self, user: Any) -> Self:
         """Only the rows of the organisation the user works in now (what it may change or link to)."""

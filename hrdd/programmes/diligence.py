@@ -958,7 +958,7 @@ def supplier_list(*, user: User, tier: str = "") -> QuerySet[Company]:
     latest = _completed(OuterRef("pk"))
     open_gaps = Gap.objects.filter(assessment__company=OuterRef("pk")).exclude(status=Gap.Status.CLOSED)
     companies = (
-        Company.objects.visible_to(user)
+        Company.objects.owned_by(user)  # a supplier shared with us is under "Shared with us"
         .filter(Q(kind__in=SUPPLIER_KINDS) | Q(risk_tier__isnull=False))
         .select_related("risk_tier")
         .annotate(
@@ -994,7 +994,7 @@ def supplier_list(*, user: User, tier: str = "") -> QuerySet[Company]:
 
 def supplier_get(*, user: User, public_id: uuid.UUID | str) -> Company:
     """One company of the user's organisation, or NotFound."""
-    return Company.objects.select_related("risk_tier__override_by").get_visible(user, public_id=public_id)
+    return Company.objects.select_related("risk_tier__override_by").get_owned(user, public_id=public_id)
 
 
 def stored_tier(company: Company) -> SupplierTier | None:

@@ -84,7 +84,7 @@ def test_inviting_a_supplier_is_audited(buyer, consultation, municipality):
     assert event.organisation == municipality
     assert event.target_type == "consultations.invitation"
     assert event.target_id == str(invitation.pk)
-    assert event.after == {"email": "sales@acme.example", "company": "Acme"}
+    assert event.after == {"email": "sales@acme.example", "company": "Acme", "language": "en"}
 
 
 def test_saving_a_draft_is_audited_as_the_supplier_link_with_before_and_after(invitation, municipality):

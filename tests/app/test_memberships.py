@@ -61,7 +61,7 @@ def test_the_header_offers_the_switch_and_the_page_follows_it(client, buyer, net
     ProcurementFactory(organisation=network, title="Network frame agreement")
     client.force_login(buyer)
     header = parse(client.get(reverse("procurements:list")).content).find("header")
-    options = header.find_all("option")
+    options = header.by_id("organisation-switch").find_all("option")
     assert [o.text for o in options] == [
         "Buyers' Network (Viewer)",
         "Municipality of Testville (Procurement officer)",
