@@ -535,3 +535,22 @@ def test_the_api_refuses_by_name(client, buyer, viewer, supplier):
         {"kind": "company", "record": str(supplier.public_id), "organisation": str(other.public_id)},
     )
     assert as_viewer.status_code == 403
+
+
+def test_a_member_of_both_organisations_cannot_change_the_shared_record_from_the_grantee(
+    buyer, supplier, other_buyer
+):
+    # given: the buyer also belongs to buyer B's organisation, works there now, and A's supplier is shared with B
+    from hrdd.accounts.services import membership_add, membership_switch
+
+    share_create(actor=buyer, record=supplier, organisation=other_buyer.organisation)
+    membership_add(user=buyer, organisation=other_buyer.organisation, role=User.Role.PROCUREMENT_OFFICER)
+    membership_switch(user=buyer, organisation_public_id=str(other_buyer.organisation.public_id))
+    buyer.refresh_from_db()
+    assert Company.objects.visible_to(buyer).filter(pk=supplier.pk).exists()
+
+    # when / then: their writer's role in A does not reach A's record from B
+    with pytest.raises((PermissionDenied, NotFound)):
+        company_update(actor=buyer, company=supplier, legal_name="Renamed from B")
+    supplier.refresh_from_db()
+    assert supplier.legal_name == "Joint Supplier B.V."
