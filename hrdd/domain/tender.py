@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from hrdd.domain.text_data import text_data, text_from_data
 from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
@@ -483,42 +484,6 @@ class Evaluation:
             "notes": list(self.notes),
             "bids": [b.as_dict() for b in self.bids],
         }
-
-
-def text_data(value: Any) -> dict[str, Any] | None:
-    """A Text's template and parameters (nested Texts too) as plain JSON; None for any other value."""
-    if not isinstance(value, Text):
-        return None
-    params: dict[str, Any] = {}
-    for name, param in value.params.items():
-        nested = text_data(param)
-        if nested is not None:
-            params[name] = nested
-        elif isinstance(param, int | float) and not isinstance(param, bool):
-            params[name] = param
-        else:
-            params[name] = str(param)
-    return {"template": value.template, "params": params}
-
-
-def _from_data(data: Mapping[str, Any]) -> Text:
-    params = {
-        name: _from_data(param) if isinstance(param, Mapping) else param
-        for name, param in dict(data.get("params") or {}).items()
-    }
-    return Text(str(data["template"]), **params)
-
-
-def text_from_data(english: str, data: Any) -> str:
-    """The Text `data` describes while it still reads as the stored `english`; else the English as stored (a
-    template changed since, or none stored)."""
-    if not isinstance(data, Mapping) or "template" not in data:
-        return english
-    try:
-        text = _from_data(data)
-    except (KeyError, TypeError, ValueError):
-        return english
-    return text if text == english else english
 
 
 def _text(value: Any) -> bool:

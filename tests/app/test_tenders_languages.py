@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from hrdd.audit.models import AuditEvent
 from hrdd.core.texts import localize
 from hrdd.domain.framework_texts import translate
-from hrdd.domain.tender import Evaluation, evaluate_bids, get_tender_framework, text_from_data
+from hrdd.domain.tender import Evaluation, evaluate_bids, get_tender_framework
+from hrdd.domain.text_data import text_from_data
 from hrdd.domain.texts import Text
 from hrdd.tenders import bids as bid_entry
 from hrdd.tenders.documents import sentence
