@@ -54,6 +54,8 @@ TEXT_KEYS = frozenset(
     }
 )
 
+TITLE_MAPS = frozenset({"indicators"})  # maps of ids to titles (besides the `*_titles` ones)
+
 
 class FrameworkTranslations(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -76,6 +78,8 @@ def texts_of(document: Any) -> Iterator[str]:
                 yield value.strip()
             elif key in TEXT_KEYS and isinstance(value, list):
                 yield from (v.strip() for v in value if isinstance(v, str) and _reads_as_words(v))
+            elif (str(key).endswith("_titles") or key in TITLE_MAPS) and isinstance(value, Mapping):  # id -> title
+                yield from (v.strip() for v in value.values() if isinstance(v, str) and _reads_as_words(v))
             elif str(key).endswith("_by_scenario") and isinstance(value, Mapping):  # a clause's text per scenario
                 yield from (v.strip() for v in value.values() if isinstance(v, str) and _reads_as_words(v))
             else:

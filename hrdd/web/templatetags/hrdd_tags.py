@@ -56,11 +56,12 @@ def number(value: Any) -> Any:
 def title_of(value: Any, kinds: str) -> str:
     """The plain title of an id: `{{ risk.stage|title_of:"stage" }}` -> 'Component manufacturing'. Several kinds
     separated by commas are tried in turn ("question,dimension"); an id none of them titles is shown with its
-    underscores turned into spaces. The kinds are hrdd.domain.labels.VOCABULARIES."""
+    underscores turned into spaces. The kinds are hrdd.domain.labels.VOCABULARIES; the title is said in the page's
+    language."""
     for kind in kinds.split(","):
         title = _title_of(value, kind.strip())
         if title != plain(value):
-            return title
+            return localize(title)  # a framework's title, in the page's language
     return plain(value)
 
 
@@ -109,5 +110,5 @@ def kpi_badge(kpi: Any) -> str:
         kpi.status,
         "; ".join(str(localize(r)) for r in kpi.reasons),
         localize(_title_of(kpi.kpi, "kpi")),
-        kpi.label,
+        localize(kpi.label),
     )
