@@ -25,6 +25,11 @@ from hrdd.domain.knowledge import KnowledgeBase, LabourListing, Production
 from hrdd.domain.texts import Text, gettext_noop
 from hrdd.domain.yamltext import load_yaml
 
+ADDED_BY_THE_BUYER = Text(
+    gettext_noop("added by the buyer")
+)  # the source of a component or country the buyer adds
+SET_BY_THE_BUYER = Text(gettext_noop("set by the buyer"))
+
 
 class RiskMethodError(ValueError):
     """The risk method file breaks a rule of its format."""
@@ -488,8 +493,17 @@ def _producing_countries(
         if (share.share_pct or 0) > (other.share_pct or 0):
             once[key] = share
         double.append(
-            f"{share.country_iso3}: series {other.series!r} and {share.series!r} are both at the "
-            f"{share.stage} stage; counted once ({once[key].series})"
+            Text(
+                gettext_noop(
+                    "%(country)s: series “%(first)s” and “%(second)s” are both at the %(stage)s stage; counted once "
+                    "(%(kept)s)"
+                ),
+                country=share.country_iso3,
+                first=other.series,
+                second=share.series,
+                stage=share.stage,
+                kept=once[key].series,
+            )
         )
     return tuple(once.values()), double
 
@@ -577,7 +591,7 @@ def assess_product_risk(
     for added, extra in adjustments.extra_components.items():
         materials = materials_of.setdefault(added, [])
         materials.extend(m for m in extra if m not in materials)
-        component_sources.setdefault(added, []).append("added by the buyer")
+        component_sources.setdefault(added, []).append(ADDED_BY_THE_BUYER)
     components = tuple(
         Component(
             name=name,
@@ -610,7 +624,9 @@ def assess_product_risk(
             production_by_material.get(material, ()), method, adjustments.exclude_countries
         )
         shares = list(produced)
-        gaps.extend(f"{material}: {text}" for text in double)
+        gaps.extend(
+            Text(gettext_noop("%(material)s: %(note)s"), material=material, note=text) for text in double
+        )
         # Countries listed by ILAB for this material count too, even without a production share (e.g. the
         # artisanal gold of Ghana, Mali or Peru): they enter with "share unknown" and the listing as source.
         present = {(s.stage, s.country_iso3) for s in shares}
@@ -638,7 +654,7 @@ def assess_product_risk(
             if iso3 not in {s.country_iso3 for s in shares}:
                 shares.append(
                     CountryShare(
-                        iso3, country_names.get(iso3, iso3), None, "mining", None, "added by the buyer"
+                        iso3, country_names.get(iso3, iso3), None, "mining", None, ADDED_BY_THE_BUYER
                     )
                 )
         note = ""
@@ -674,7 +690,7 @@ def assess_product_risk(
         for iso3 in adjustments.manufacturing_countries:
             for stage in ("component_manufacturing", "assembly"):
                 manufacturing.append(
-                    CountryShare(iso3, country_names.get(iso3, iso3), None, stage, None, "set by the buyer")
+                    CountryShare(iso3, country_names.get(iso3, iso3), None, stage, None, SET_BY_THE_BUYER)
                 )
     else:
         seen: dict[tuple[str, str], list[str]] = {}
@@ -686,7 +702,7 @@ def assess_product_risk(
                 CountryShare(iso3, names[iso3] or iso3, None, stage, None, "; ".join(sorted(set(sources))))
             )
     if manufacturing:
-        gaps.append("component manufacturing and assembly: shares by country unknown")
+        gaps.append(Text(gettext_noop("component manufacturing and assembly: shares by country unknown")))
 
     # Step 3, risk scoping.
     labour_by_key: dict[tuple[str, str], list[LabourListing]] = {}
