@@ -6,7 +6,7 @@ import factory
 
 from hrdd.accounts.models import MemberInvitation, Membership, Organisation, OrganisationGroup, Share, User
 from hrdd.companies.models import Company
-from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
+from hrdd.consultations.models import Consultation, CoOwner, Invitation, ResponseVerdict, ScenarioChoice
 from hrdd.contracts.models import (
     CalendarBody,
     CalendarFeed,
@@ -185,6 +185,28 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
     consultation = factory.SubFactory(ConsultationFactory)
     email = factory.Sequence(lambda n: f"supplier{n}@example.com")
+
+
+class CoOwnerFactory(factory.django.DjangoModelFactory):
+    """Another organisation invited to co-own a consultation (status=CoOwner.Status.ACCEPTED for one that runs it;
+    the service consultations.joint.co_owner_accept also keeps the agreement in step)."""
+
+    class Meta:
+        model = CoOwner
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    invited_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
+
+
+class ScenarioChoiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScenarioChoice
+
+    consultation = factory.SubFactory(ConsultationFactory)
+    organisation = factory.SelfAttribute("consultation.organisation")
+    scenario = 2
+    chosen_at = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC))
 
 
 class ResponseVerdictFactory(factory.django.DjangoModelFactory):

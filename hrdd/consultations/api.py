@@ -14,16 +14,20 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from hrdd.consultations import selectors, services
-from hrdd.consultations.models import Consultation
+from hrdd.accounts.selectors import group_choices
+from hrdd.consultations import joint, selectors, services
+from hrdd.consultations.models import Consultation, CoOwner
 from hrdd.consultations.schemas import (
     ConsultationIn,
     ConsultationOut,
     ConsultationQuery,
+    CoOwnerOut,
+    CoOwnersIn,
     DraftIn,
     InvitationIn,
     InvitationOut,
@@ -31,11 +35,14 @@ from hrdd.consultations.schemas import (
     PagedRowOut,
     ResponseQuery,
     ResultsOut,
+    ScenarioIn,
+    ScenarioOut,
     ScoreOut,
     ScoringIn,
     SupplierViewOut,
 )
 from hrdd.core.errors import InputError
+from hrdd.core.models import active_organisation_id
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
 from hrdd.domain.maturity import FieldError, InvalidResponse, assess_market, score_raw_response
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
@@ -117,8 +124,9 @@ def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Status
 
 @router.post("/{uuid:public_id}/invitations", response={201: InvitationOut, **WRITE_ERRORS})
 def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: InvitationIn) -> Status[Any]:
-    """Invite a supplier by e-mail; the answer carries its secret link."""
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    """Invite a supplier by e-mail (the consultation's owner, or an organisation that co-owns it); the answer
+    carries its secret link."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
     invitation = services.invitation_create(
         actor=request.user, consultation=consultation, **payload.model_dump()
     )
@@ -128,8 +136,9 @@ def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: Invit
 @router.get("/{uuid:public_id}/results", response={200: ResultsOut, **READ_ERRORS})
 def consultation_results(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The market's maturity and recommended scenario, with reasons, and how many suppliers were invited, saved a
-    draft or submitted; each supplier's scores are under `responses`."""
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    draft or submitted; each supplier's scores are under `responses`. An organisation that co-owns the consultation
+    reads it too."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
     market = selectors.consultation_market(consultation=consultation)
     return {
         "consultation": consultation,
@@ -151,11 +160,16 @@ def response_list(
     filters: Query[ResponseQuery],
 ) -> dict[str, Any]:
     """Each invited supplier in the order invited, with the scores and levels stored when they submitted, and
-    reasons; `q` keeps those whose company or e-mail contains it, `status` one state, `overall` one level."""
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    reasons; `q` keeps those whose company or e-mail contains it, `status` one state, `overall` one level. A
+    co-owner gets no score of answers submitted before it joined (`withheld`)."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
     framework = get_framework(consultation.framework_id)
     invitations = selectors.consultation_responses(
-        consultation=consultation, query=filters.q, status=filters.status or "", overall=filters.overall
+        consultation=consultation,
+        query=filters.q,
+        status=filters.status or "",
+        overall=filters.overall,
+        reader=active_organisation_id(request.user),
     ).order_by("created_at", "id")
     # sliced and counted in the database, then each row of the page read with its stored verdict
     listed = Pagination().paginate_queryset(invitations, page, request)
@@ -164,11 +178,134 @@ def response_list(
             {
                 "invitation": _invitation_out(row.invitation),
                 "score": _score_out(row.score) if row.score else None,
+                "withheld": row.withheld,
             }
             for row in (selectors.scored_row(invitation, framework) for invitation in listed["items"])
         ],
         "count": listed["count"],
     }
+
+
+# a consultation several buyers run together (issue 16)
+
+
+def _co_owner_out(row: CoOwner) -> dict[str, Any]:
+    consultation = row.consultation
+    return {
+        "id": row.public_id,
+        "consultation": consultation.public_id,
+        "consultation_title": consultation.title,
+        "owner": consultation.organisation.name,
+        "organisation": row.organisation.name,
+        "organisation_id": row.organisation.public_id,
+        "status": row.status,
+        "via_group": row.via_group,
+        "invited_at": row.invited_at,
+        "answered_at": row.answered_at,
+        "joined_at": row.joined_at,
+        "left_at": row.left_at,
+    }
+
+
+@router.get("/{uuid:public_id}/co-owners", response={200: list[CoOwnerOut], **READ_ERRORS})
+def co_owner_list(request: HttpRequest, public_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The organisations invited to co-own the consultation, in any state (invited, accepted, declined, left), in
+    the order invited; read by its owner and its co-owners."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    return [_co_owner_out(row) for row in selectors.co_owner_rows(consultation=consultation)]
+
+
+@router.post("/{uuid:public_id}/co-owners", response={201: list[CoOwnerOut], **WRITE_ERRORS})
+def co_owners_invite(request: HttpRequest, public_id: uuid.UUID, payload: CoOwnersIn) -> Status[Any]:
+    """Invite organisations of the installation (by id), or every organisation of a group, to co-own your
+    consultation: all of them or none. Their administrator or a procurement officer accepts or declines."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    candidates = selectors.co_owner_candidates(consultation=consultation)
+    wanted = {str(o) for o in payload.organisations}
+    organisations = list(candidates.filter(public_id__in=wanted))
+    if len(organisations) != len(wanted):
+        raise InputError(_("Unknown organisation, or one invited already."), field="organisations")
+    group = None
+    if payload.group is not None:
+        group = group_choices(user=request.user).filter(public_id=payload.group).first()
+        if group is None:
+            raise InputError(_("Unknown group."), field="group")
+    rows = joint.co_owners_invite(
+        actor=request.user, consultation=consultation, organisations=organisations, group=group
+    )
+    return Status(201, [_co_owner_out(row) for row in rows])
+
+
+@router.get("/co-owner-invitations", response={200: list[CoOwnerOut]})
+def co_owner_invitation_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """The invitations to co-own another organisation's consultation that wait for your organisation's answer."""
+    return [_co_owner_out(row) for row in selectors.co_owner_invitations(user=request.user)[:200]]
+
+
+def _co_owner_answer(request: HttpRequest, public_id: uuid.UUID, write: Any) -> dict[str, Any]:
+    row = selectors.co_owner_get(user=request.user, public_id=public_id)
+    return _co_owner_out(write(actor=request.user, row=row))
+
+
+@router.post("/co-owners/{uuid:public_id}/accept", response={200: CoOwnerOut, **WRITE_ERRORS})
+def co_owner_accept(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Accept your organisation's invitation to co-own a consultation (an administrator or procurement officer):
+    from now on it sees the consultation and the answers submitted to it."""
+    return _co_owner_answer(request, public_id, joint.co_owner_accept)
+
+
+@router.post("/co-owners/{uuid:public_id}/decline", response={200: CoOwnerOut, **WRITE_ERRORS})
+def co_owner_decline(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Decline your organisation's invitation to co-own a consultation."""
+    return _co_owner_answer(request, public_id, joint.co_owner_decline)
+
+
+@router.post("/co-owners/{uuid:public_id}/leave", response={200: CoOwnerOut, **WRITE_ERRORS})
+def co_owner_leave(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """Stop co-owning a consultation: your organisation no longer sees it, and its scenario choice is dropped."""
+    return _co_owner_answer(request, public_id, joint.co_owner_leave)
+
+
+def _scenario_out(consultation: Consultation) -> dict[str, Any]:
+    state = selectors.joint_state(consultation=consultation)
+    return {
+        "agreed": consultation.agreed_scenario is not None,
+        "scenario": consultation.agreed_scenario,
+        "agreed_at": consultation.agreed_at,
+        "reason": str(state.agreement.reason),
+        "waiting": list(state.agreement.waiting),
+        "choices": [
+            {
+                "organisation": p.organisation.name,
+                "owner": p.is_owner,
+                "scenario": p.choice.scenario if p.choice else None,
+                "note": p.choice.note if p.choice else "",
+                "chosen_at": p.choice.chosen_at if p.choice else None,
+            }
+            for p in state.participants
+        ],
+    }
+
+
+@router.get("/{uuid:public_id}/scenario", response={200: ScenarioOut, **READ_ERRORS})
+def scenario_get(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
+    """The scenario each organisation running the consultation chose, and whether they all agree (and since
+    when)."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    return _scenario_out(consultation)
+
+
+@router.put("/{uuid:public_id}/scenario", response={200: ScenarioOut, **WRITE_ERRORS})
+def scenario_choose(request: HttpRequest, public_id: uuid.UUID, payload: ScenarioIn) -> dict[str, Any]:
+    """Record the scenario (1, 2 or 3) your organisation wants, with an optional note (its owner's or a
+    co-owner's administrator or procurement officer). When all choose the same, it is agreed; a later change
+    reopens the decision."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    joint.scenario_choose(
+        actor=request.user, consultation=consultation, scenario=payload.scenario, note=payload.note
+    )
+    consultation.refresh_from_db(fields=["agreed_scenario", "agreed_at"])
+    return _scenario_out(consultation)
 
 
 def _supplier_view(invitation: Any) -> dict[str, Any]:

@@ -342,3 +342,41 @@ class ResponseListForm(ListForm):
             ("", gettext_lazy("any")),
             *((lv, _said(word_of(lv))) for lv in framework.levels),  # a level in the page's language
         ]
+
+
+# --- a consultation several buyers run together (issue 16) ------------------------------------------------------
+
+
+class CoOwnerInviteForm(PageForm):
+    """The owner's choice of organisations (or a group) to invite as co-owners of a consultation."""
+
+    organisations = forms.MultipleChoiceField(
+        label=gettext_lazy("Organisations"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    group = forms.ChoiceField(label=gettext_lazy("Or every organisation of a group"), required=False)
+
+    def __init__(self, *args: Any, organisations: Any = (), groups: Any = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "coowner_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].choices = [(str(o.public_id), o.name) for o in organisations]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((str(g.public_id), f"{g.name} ({g.owner.name})") for g in groups),
+        ]
+
+
+class ScenarioChoiceForm(PageForm):
+    """One organisation's choice of tender scenario for a joint consultation, with an optional note."""
+
+    scenario = forms.TypedChoiceField(label=gettext_lazy("Our choice"), coerce=int, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Note for the others (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, scenarios: Any = (), **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "scenario_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["scenario"].choices = [(s.scenario, localize(s.title)) for s in scenarios]  # type: ignore[attr-defined]

@@ -1,7 +1,10 @@
 """Market consultations (CFIT manual 3.2; Directive 2014/24/EU Art. 40) and the suppliers invited to them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +13,27 @@ from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
 from hrdd.procurements.models import product_category_choices
 
-__all__ = ["Consultation", "Invitation", "ResponseVerdict", "new_token", "product_category_choices"]
+__all__ = [
+    "CoOwner",
+    "Consultation",
+    "Invitation",
+    "ResponseVerdict",
+    "ScenarioChoice",
+    "new_token",
+    "product_category_choices",
+]
+
+
+def _co_owning(organisation_id: int, consultation: str) -> Exists:
+    """Whether the organisation co-owns the consultation at `consultation` (an outer reference), accepted and not
+    left: the one condition every joint row is seen through (issue 16)."""
+    return Exists(
+        CoOwner.objects.filter(
+            consultation_id=OuterRef(consultation),
+            organisation_id=organisation_id,
+            status=CoOwner.Status.ACCEPTED,
+        )
+    )
 
 
 class Consultation(OwnedModel):
@@ -30,6 +53,11 @@ class Consultation(OwnedModel):
     # (Invitation and ResponseVerdict do not opt in): a supplier's own answers stay with the buyer it answered.
     share_root = ""
 
+    # Agreed by every co-owning organisation (issue 16, manual Lesson 6): kept by consultations.joint when the
+    # choices agree, cleared when one changes or an organisation joins or leaves. A tender built from it starts there.
+    agreed_scenario = models.PositiveSmallIntegerField(_("agreed scenario"), null=True, blank=True)
+    agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("consultation")
@@ -42,6 +70,11 @@ class Consultation(OwnedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:detail", args=[self.public_id])
+
+    @classmethod
+    def joint_condition(cls, organisation_id: int) -> Q:
+        """The consultations the organisation co-owns with their owner (hrdd.core.models.joint_condition)."""
+        return Q(_co_owning(organisation_id, "pk"))
 
 
 class Invitation(models.Model):
@@ -89,6 +122,13 @@ class Invitation(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The co-owning organisation that invited the supplier (None: the consultation's owner).
+    invited_by = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The organisations the respond page named ("Your answers will be seen by") when the supplier submitted: a
+    # co-owner sees the answers only if named here, so a co-owner who joined later does not (issue 16).
+    submitted_to = models.ManyToManyField("accounts.Organisation", blank=True, related_name="+")
 
     objects = OwnedManager()
 
@@ -130,6 +170,22 @@ class Invitation(models.Model):
             "answers": self.answers,
         }
 
+    @classmethod
+    def joint_condition(cls, organisation_id: int) -> Q:
+        """The invitations of the consultations the organisation co-owns (their answers: `answers_seen`)."""
+        return Q(_co_owning(organisation_id, "consultation_id"))
+
+    @classmethod
+    def answers_seen(cls, organisation_id: int) -> Q:
+        """The invitations whose answers the organisation may read: those of its own consultations, and those
+        submitted to it as a co-owner (one query, with the invitations)."""
+        named = Invitation.submitted_to.through.objects.filter(
+            invitation_id=OuterRef("pk"), organisation_id=organisation_id
+        )
+        return Q(consultation__organisation_id=organisation_id) | (
+            Q(_co_owning(organisation_id, "consultation_id")) & Q(Exists(named))
+        )
+
 
 class ResponseVerdict(models.Model):
     """The verdict on one submitted response, kept with it (CFIT manual 3.2, Annex 2b): computed by the domain when
@@ -166,3 +222,86 @@ class ResponseVerdict(models.Model):
     @property
     def framework_label(self) -> str:
         return f"{self.framework_id} {self.framework_version}"
+
+    @classmethod
+    def joint_condition(cls, organisation_id: int) -> Q:
+        """A co-owner reads the verdicts of the answers submitted to it, never of those that came before it."""
+        named = Invitation.submitted_to.through.objects.filter(
+            invitation_id=OuterRef("invitation_id"), organisation_id=organisation_id
+        )
+        return Q(_co_owning(organisation_id, "invitation__consultation_id")) & Q(Exists(named))
+
+
+class CoOwner(models.Model):
+    """Another organisation of the installation invited by a consultation's owner to run it together (issue 16;
+    manual Lesson 6: buyers who share suppliers consult them as one). Once its administrator or procurement officer
+    accepts, it sees the consultation, its invitations and the answers submitted to it, invites suppliers and takes
+    part in the scenario decision; the consultation's settings stay with the owner."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ACCEPTED = "accepted", _("Co-owner")
+        DECLINED = "declined", _("Declined")
+        LEFT = "left", _("Left")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="co_owners")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="co_owned_consultations"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INVITED)
+    via_group = models.CharField(_("invited through the group"), max_length=200, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invited_at = models.DateTimeField()
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined"), null=True, blank=True)
+    left_at = models.DateTimeField(_("left"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        verbose_name = _("co-owner")
+        verbose_name_plural = _("co-owners")
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "organisation"], name="one_co_owner_row")
+        ]
+        # the wall's EXISTS: the co-owners of a consultation in one state, and an organisation's pending invitations
+        indexes = [models.Index(fields=["organisation", "status"], name="co_owner_org_status")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} on {self.consultation_id} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+
+class ScenarioChoice(models.Model):
+    """The tender scenario (1, 2 or 3) one co-owning organisation, or the owner, chooses for a joint consultation,
+    with an optional note; the consultation is agreed when every one of them chose the same (consultations.joint)."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="scenario_choices")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    scenario = models.PositiveSmallIntegerField(_("scenario"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    chosen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chosen_at", "id"]
+        verbose_name = _("scenario choice")
+        verbose_name_plural = _("scenario choices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "organisation"], name="one_choice_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: scenario {self.scenario}"

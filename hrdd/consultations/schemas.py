@@ -111,6 +111,8 @@ class InvitationOut(Schema):
 class RowOut(Schema):
     invitation: InvitationOut
     score: ScoreOut | None  # the verdict stored when the response was submitted; None before
+    # a co-owner's row whose answers were submitted before it joined: not shared with it, no score (issue 16)
+    withheld: bool = False
 
 
 class PagedRowOut(Schema):
@@ -153,3 +155,48 @@ class SupplierViewOut(Schema):
     role: str
     status: str
     answers: dict[str, Answer]
+
+
+# a consultation several buyers run together (issue 16)
+
+
+class CoOwnersIn(InputSchema):
+    organisations: list[uuid.UUID] = []  # organisations of the installation, by id
+    group: uuid.UUID | None = None  # or every organisation of a group the owner owns or belongs to
+
+
+class CoOwnerOut(Schema):
+    id: uuid.UUID
+    consultation: uuid.UUID
+    consultation_title: str
+    owner: str  # the organisation that owns the consultation
+    organisation: str
+    organisation_id: uuid.UUID
+    status: Literal["invited", "accepted", "declined", "left"]
+    via_group: str  # the group it was invited through; "" when named
+    invited_at: dt.datetime
+    answered_at: dt.datetime | None
+    joined_at: dt.datetime | None
+    left_at: dt.datetime | None
+
+
+class ScenarioIn(InputSchema):
+    scenario: int  # 1, 2 or 3
+    note: str = ""
+
+
+class ChoiceOut(Schema):
+    organisation: str
+    owner: bool  # the organisation that owns the consultation
+    scenario: int | None  # None: not chosen yet
+    note: str
+    chosen_at: dt.datetime | None
+
+
+class ScenarioOut(Schema):
+    agreed: bool
+    scenario: int | None  # the agreed scenario; None until every organisation chose the same
+    agreed_at: dt.datetime | None
+    reason: str  # why it is agreed or not yet
+    waiting: list[str]  # the organisations that have not chosen yet
+    choices: list[ChoiceOut]

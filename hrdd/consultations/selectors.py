@@ -12,17 +12,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hrdd.accounts.models import User
-from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict
+from hrdd.accounts.models import Organisation, User
+from hrdd.consultations.models import Consultation, CoOwner, Invitation, ResponseVerdict, ScenarioChoice
 from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id, verdict_meaning
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
 from hrdd.core.lists import newest_choices
+from hrdd.core.models import active_organisation_id, visible_condition
+from hrdd.domain.joint_decision import ScenarioAgreement, agree_on_scenario
 from hrdd.domain.maturity import MarketAssessment, Reason, assess_market
 from hrdd.domain.maturity_results import DimensionResult, level_rank, level_tone
 from hrdd.domain.questionnaire_framework import QuestionnaireFramework, get_framework
@@ -84,12 +98,20 @@ def consultation_choices(
     return newest_choices(newest, blank=blank, limit=CHOICES, keep=keep)
 
 
-def consultation_get(*, user: User, public_id: uuid.UUID | str, include_shared: bool = False) -> Consultation:
+def consultation_get(
+    *, user: User, public_id: uuid.UUID | str, include_shared: bool = False, joint: bool = False
+) -> Consultation:
     """Return one consultation of the user's organisation, or NotFound (another organisation's is not found);
-    with `include_shared`, also one another organisation shares with it (its results only, read-only)."""
+    with `joint`, also one it co-owns (issue 16); with `include_shared`, also one another organisation shares with
+    it (its results only, read-only)."""
     consultations = Consultation.objects.select_related("organisation", "procurement")
     if include_shared:
         return consultations.get_visible(user, public_id=public_id)  # type: ignore[no-any-return]
+    if joint:
+        try:
+            return consultations.joint_with(user).get(public_id=public_id)  # type: ignore[no-any-return]
+        except (Consultation.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+            raise NotFound("consultation") from exc
     return consultations.get_owned(user, public_id=public_id)  # type: ignore[no-any-return]
 
 
@@ -118,10 +140,21 @@ def consultation_steps(consultation: Consultation) -> dict[str, Any]:
     }
 
 
+def answers_shared(organisation_id: int | None) -> ExpressionWrapper:
+    """Whether the reading organisation may read an invitation's answers (`Invitation.answers_seen`), as a column
+    read with the invitation: the owner always, a co-owner those submitted to it."""
+    if organisation_id is None:
+        return ExpressionWrapper(Value(False), output_field=BooleanField())
+    return ExpressionWrapper(Invitation.answers_seen(organisation_id), output_field=BooleanField())
+
+
 def invitation_get(*, user: User, consultation: Consultation, pk: int) -> Invitation:
-    """Return one invitation of a consultation the user may see, with its stored verdict, or NotFound."""
-    return Invitation.objects.select_related("company", "verdict").get_visible(
-        user, consultation=consultation, pk=pk
+    """Return one invitation of a consultation the user may see, with its stored verdict and `answers_shared`
+    (a co-owner reads the answers submitted to it only), or NotFound."""
+    return (
+        Invitation.objects.select_related("company", "verdict", "invited_by")
+        .annotate(answers_shared=answers_shared(active_organisation_id(user)))
+        .get_visible(user, consultation=consultation, pk=pk)
     )
 
 
@@ -215,6 +248,8 @@ class ScoredInvitation:
     error: str = ""  # a submission that could not be scored when its verdict was stored
     dimensions: tuple[DimensionResult, ...] = ()  # the score by the framework's own dimensions
     overall_tone: str = ""
+    # answers a co-owner may not read: submitted before it joined (or to the owner alone); the score is not shown
+    withheld: bool = False
 
 
 def _fits(levels: Mapping[str, str], overall: str, framework: QuestionnaireFramework) -> bool:
@@ -228,7 +263,10 @@ def _fits(levels: Mapping[str, str], overall: str, framework: QuestionnaireFrame
 
 
 def scored_row(invitation: Invitation, framework: QuestionnaireFramework) -> ScoredInvitation:
-    """One response as a page shows it, from its stored verdict (read with the invitation: no query here)."""
+    """One response as a page shows it, from its stored verdict (read with the invitation: no query here); a
+    response whose answers the reader may not read (`answers_shared` false) shows none of it."""
+    if getattr(invitation, "answers_shared", True) is False:
+        return ScoredInvitation(invitation, None, withheld=invitation.status == Invitation.Status.SUBMITTED)
     verdict: ResponseVerdict | None = getattr(invitation, "verdict", None)
     if invitation.status != Invitation.Status.SUBMITTED or verdict is None:
         return ScoredInvitation(invitation, None)
@@ -258,14 +296,37 @@ def scored_row(invitation: Invitation, framework: QuestionnaireFramework) -> Sco
     )
 
 
-def consultation_responses(
-    *, consultation: Consultation, query: str = "", status: str = "", overall: str = ""
+def _read_by(
+    invitations: QuerySet[Invitation], consultation: Consultation, reader: int | None
 ) -> QuerySet[Invitation]:
-    """The consultation's invitations with their stored verdicts (one query however many), `sort_name` to sort
-    by; `query` keeps those whose company or e-mail contains it, `status` those in that state, `overall` those
-    whose stored overall maturity is that level."""
+    """The invitations with their stored verdicts as `reader` (an organisation id; None: the owner) may read them:
+    the owner's in the same query; a co-owner's through the wall (ResponseVerdict.joint_condition), one more query
+    however many, and `answers_shared` on every row."""
+    invitations = invitations.select_related("company", "invited_by")
+    if reader is None or reader == consultation.organisation_id:
+        return invitations.select_related("verdict").annotate(
+            answers_shared=ExpressionWrapper(Value(True), output_field=BooleanField())
+        )
+    walled = ResponseVerdict.objects.filter(visible_condition(ResponseVerdict, reader))
+    return invitations.prefetch_related(Prefetch("verdict", queryset=walled)).annotate(
+        answers_shared=answers_shared(reader)
+    )
+
+
+def consultation_responses(
+    *,
+    consultation: Consultation,
+    query: str = "",
+    status: str = "",
+    overall: str = "",
+    reader: int | None = None,
+) -> QuerySet[Invitation]:
+    """The consultation's invitations with their stored verdicts (a number of queries that does not grow with
+    them), `sort_name` to sort by, as the organisation `reader` may read them (None: the owner; a co-owner reads
+    the verdicts of the answers submitted to it); `query` keeps those whose company or e-mail contains it, `status`
+    those in that state, `overall` those whose stored overall maturity is that level."""
     invitations = (
-        consultation.invitations.select_related("company", "verdict")
+        _read_by(consultation.invitations.all(), consultation, reader)
         .defer("answers")  # a row shows the stored verdict, not the answers
         .annotate(
             sort_name=Lower(
@@ -293,6 +354,8 @@ def consultation_responses(
         invitations = invitations.filter(status=status, withdrawn_at__isnull=True)
     if overall:
         invitations = invitations.filter(verdict__overall=overall, status=Invitation.Status.SUBMITTED)
+        if reader is not None and reader != consultation.organisation_id:
+            invitations = invitations.filter(answers_shared=True)
     return invitations
 
 
@@ -347,11 +410,12 @@ class ConsultationResults:
         return sum(1 for r in self.rows if r.score is not None)
 
 
-def consultation_results(*, consultation: Consultation) -> ConsultationResults:
+def consultation_results(*, consultation: Consultation, reader: int | None = None) -> ConsultationResults:
     """Every response of the consultation with its stored verdict (with reasons), and the market's assessment:
-    what the API and the export give in full. The consultation's page shows a page of them instead."""
+    what the API and the export give in full, as the organisation `reader` may read them (None: the owner). The
+    consultation's page shows a page of them instead."""
     framework = get_framework(consultation.framework_id)
-    invitations = consultation.invitations.select_related("company", "verdict").order_by("created_at", "id")
+    invitations = _read_by(consultation.invitations.all(), consultation, reader).order_by("created_at", "id")
     rows = tuple(scored_row(invitation, framework) for invitation in invitations)
     return ConsultationResults(
         consultation=consultation,
@@ -441,3 +505,165 @@ def consultation_scores_verify(*, batch: int = 500) -> list[VerdictDiscrepancy]:
             )
         )
     return found
+
+
+# a consultation several buyers run together (issue 16, manual Lesson 6)
+
+
+def consultation_seen_by(consultation: Consultation) -> list[Organisation]:
+    """The organisations that see a supplier's answers when it submits now: the owner first, then the accepted
+    co-owners in the order they joined (what the invitation e-mail and the respond page name)."""
+    co_owners = list(
+        Organisation.objects.filter(
+            co_owned_consultations__consultation=consultation,
+            co_owned_consultations__status=CoOwner.Status.ACCEPTED,
+        ).order_by("co_owned_consultations__joined_at", "name")
+    )
+    return [consultation.organisation, *co_owners]
+
+
+def co_owner_rows(*, consultation: Consultation) -> list[CoOwner]:
+    """Every organisation invited to co-own the consultation, in any state, in the order invited (one query)."""
+    return list(
+        consultation.co_owners.select_related("organisation", "invited_by", "answered_by").order_by(
+            "invited_at", "id"
+        )
+    )
+
+
+def co_owner_candidates(*, consultation: Consultation) -> QuerySet[Organisation]:
+    """The organisations of the installation the owner may invite to co-own the consultation: the buyers and
+    companies but the owner and those invited or co-owning already, by name."""
+    taken = consultation.co_owners.filter(
+        status__in=(CoOwner.Status.INVITED, CoOwner.Status.ACCEPTED)
+    ).values("organisation_id")
+    return (
+        Organisation.objects.exclude(pk=consultation.organisation_id)
+        .exclude(pk__in=taken)
+        .exclude(kind=Organisation.Kind.SUPPLIER)  # a supplier never reads its competitors' answers
+        .order_by("name")
+    )
+
+
+def co_owner_invitations(*, user: User) -> QuerySet[CoOwner]:
+    """The invitations to co-own a consultation that wait for the user's organisation to answer, newest first."""
+    organisation_id = active_organisation_id(user)
+    if organisation_id is None:
+        return CoOwner.objects.none()
+    return (
+        CoOwner.objects.filter(organisation_id=organisation_id, status=CoOwner.Status.INVITED)
+        .select_related("consultation", "consultation__organisation", "invited_by")
+        .order_by("-invited_at", "-id")
+    )
+
+
+def co_owned_consultations(*, user: User) -> QuerySet[Consultation]:
+    """The consultations the user's organisation runs as a co-owner, not archived, newest first."""
+    organisation_id = active_organisation_id(user)
+    if organisation_id is None:
+        return Consultation.objects.none()
+    return (
+        Consultation.objects.filter(Consultation.joint_condition(organisation_id), archived_at__isnull=True)
+        .select_related("organisation")
+        .order_by("-created_at", "-id")
+    )
+
+
+def co_owner_get(*, user: User, public_id: Any) -> CoOwner:
+    """The invitation of the user's organisation to co-own a consultation (in any state), or NotFound."""
+    organisation_id = active_organisation_id(user)
+    try:
+        return CoOwner.objects.select_related(
+            "consultation", "consultation__organisation", "organisation"
+        ).get(public_id=public_id, organisation_id=organisation_id)
+    except (CoOwner.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("invitation to co-own") from exc
+
+
+@dataclass(frozen=True)
+class Participant:
+    """An organisation running a joint consultation, and the scenario it chose (None: not yet)."""
+
+    organisation: Organisation
+    is_owner: bool
+    choice: ScenarioChoice | None
+    row: CoOwner | None = None  # a co-owner's invitation, accepted (None: the owner)
+
+
+@dataclass(frozen=True)
+class JointState:
+    """Who runs a consultation and what each chose: the owner and its accepted co-owners, the organisations
+    invited or gone, the agreement (the domain's verdict with its reason), and the reader's own place in it."""
+
+    consultation: Consultation
+    participants: tuple[Participant, ...]
+    others: tuple[CoOwner, ...]  # invited, declined or left
+    agreement: ScenarioAgreement
+    reader_id: int | None
+
+    @property
+    def is_joint(self) -> bool:
+        return len(self.participants) > 1 or bool(self.others)
+
+    @property
+    def reader_is_owner(self) -> bool:
+        return self.reader_id == self.consultation.organisation_id
+
+    @property
+    def reader_choice(self) -> ScenarioChoice | None:
+        return next(
+            (p.choice for p in self.participants if p.organisation.pk == self.reader_id),
+            None,
+        )
+
+    @property
+    def reader_row(self) -> CoOwner | None:
+        """The reader's organisation's accepted invitation (what it leaves with), or None."""
+        return next((p.row for p in self.participants if p.organisation.pk == self.reader_id), None)
+
+    @property
+    def reader_takes_part(self) -> bool:
+        return any(p.organisation.pk == self.reader_id for p in self.participants)
+
+
+def joint_state(*, consultation: Consultation, reader: int | None = None) -> JointState:
+    """The consultation's co-owners and scenario choices as the page and the API show them (three queries)."""
+    rows = co_owner_rows(consultation=consultation)
+    active = [r for r in rows if r.status == CoOwner.Status.ACCEPTED]
+    organisations = [consultation.organisation, *(r.organisation for r in active)]
+    choices = {
+        c.organisation_id: c
+        for c in consultation.scenario_choices.select_related("chosen_by").filter(
+            organisation__in=[o.pk for o in organisations]
+        )
+    }
+    rows_of = {r.organisation_id: r for r in active}
+    participants = tuple(
+        Participant(
+            organisation=o,
+            is_owner=o.pk == consultation.organisation_id,
+            choice=choices.get(o.pk),
+            row=rows_of.get(o.pk),
+        )
+        for o in organisations
+    )
+    agreement = agree_on_scenario(
+        participants=[o.name for o in organisations],
+        choices={p.organisation.name: p.choice.scenario for p in participants if p.choice is not None},
+    )
+    return JointState(
+        consultation=consultation,
+        participants=participants,
+        others=tuple(r for r in rows if r.status != CoOwner.Status.ACCEPTED),
+        agreement=agreement,
+        reader_id=reader,
+    )
+
+
+def scenario_to_preselect(consultation: Consultation) -> tuple[int | None, str]:
+    """The scenario a tender built from the consultation starts with, and why: the scenario its co-owners agreed
+    on ("agreed"), else the market's recommendation ("recommended"), else none."""
+    if consultation.agreed_scenario is not None:
+        return consultation.agreed_scenario, "agreed"
+    market = consultation_market(consultation=consultation)
+    return (market.recommended_scenario, "recommended") if market is not None else (None, "")

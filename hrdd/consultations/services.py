@@ -21,8 +21,10 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
+from hrdd.consultations.joint import require_joint_writer
 from hrdd.consultations.models import Consultation, Invitation, ResponseVerdict, product_category_choices
 from hrdd.consultations.scoring import COMPUTED, verdict_fields, verdict_meaning
+from hrdd.consultations.selectors import consultation_seen_by
 from hrdd.consultations.spreadsheets import (
     FilledQuestionnaire,
     SpreadsheetError,
@@ -184,8 +186,11 @@ def invitation_create(
     send: bool = True,
 ) -> Invitation:
     """Invite a supplier by e-mail: create its secret link and (unless `send` is false) e-mail it, in the
-    language set for the supplier (`invitation_language`: by default the buyer's)."""
-    require_writer(actor, consultation.organisation)
+    language set for the supplier (`invitation_language`: by default the buyer's). The consultation's owner or an
+    organisation that co-owns it invites (issue 16); a co-owner's company name is kept as given, not added to the
+    owner's suppliers."""
+    require_joint_writer(actor, consultation)
+    by_co_owner = actor.organisation_id != consultation.organisation_id
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -199,8 +204,12 @@ def invitation_create(
             invitation = Invitation.objects.create(
                 consultation=consultation,
                 email=email,
-                company=company_resolve(organisation=consultation.organisation, name=company, actor=actor),
+                company=None
+                if by_co_owner
+                else company_resolve(organisation=consultation.organisation, name=company, actor=actor),
+                company_as_given=(company or "").strip()[:200] if by_co_owner else "",
                 language=language,
+                invited_by=actor.organisation if by_co_owner else None,
             )
     except IntegrityError as exc:
         raise ConsultationError(
@@ -211,7 +220,8 @@ def invitation_create(
         organisation=consultation.organisation,
         action="invitation.create",
         target=invitation,
-        after={"email": email, "company": invitation.company_name, "language": language},
+        after={"email": email, "company": invitation.company_name, "language": language}
+        | ({"invited_by": actor.organisation.name} if by_co_owner and actor.organisation else {}),
     )
     if send:
         _send_invitation(invitation)
@@ -224,6 +234,7 @@ def _send_invitation(invitation: Invitation) -> None:
     consultation = invitation.consultation
     email = invitation.email
     organisation = consultation.organisation.name
+    seen_by = consultation_seen_by(consultation)
     with translation.override(mail_language(invitation.language)):
         subject = _("%(buyer)s asks you to answer a human-rights questionnaire") % {"buyer": organisation}
         body = _(
@@ -236,6 +247,13 @@ def _send_invitation(invitation: Invitation) -> None:
             "deadline": consultation.deadline.isoformat(),
             "link": supplier_link(invitation),
         }
+        if len(seen_by) > 1:  # a joint consultation (issue 16): the supplier knows who will read its answers
+            body += (
+                "\n"
+                + _("Your answers will be seen by: %(organisations)s.")
+                % {"organisations": ", ".join(o.name for o in seen_by)}
+                + "\n"
+            )
     transaction.on_commit(
         lambda: send_mail(
             subject=subject, message=body, from_email=None, recipient_list=[email], fail_silently=True
@@ -272,9 +290,26 @@ def invitation_save_draft(*, invitation: Invitation, raw: dict[str, Any]) -> Inv
     return invitation
 
 
+def submitted_to_set(invitation: Invitation, seen_by: Sequence[str] | None = None) -> list[str]:
+    """Record the organisations a supplier's answers go to: those running the consultation now (the owner and its
+    co-owners), less any the supplier's page did not name (`seen_by`: their public ids, when the page said). A
+    co-owner who joins later does not see these answers (issue 16). Returns their names."""
+    consultation = invitation.consultation
+    named = [
+        o
+        for o in consultation_seen_by(consultation)
+        if seen_by is None or o.pk == consultation.organisation_id or str(o.public_id) in seen_by
+    ]
+    invitation.submitted_to.set(named)
+    return [o.name for o in named]
+
+
 @transaction.atomic
-def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitation:
-    """Submit a supplier's answers once; they must be complete and valid."""
+def invitation_submit(
+    *, invitation: Invitation, raw: dict[str, Any], seen_by: Sequence[str] | None = None
+) -> Invitation:
+    """Submit a supplier's answers once; they must be complete and valid. They go to the organisations running the
+    consultation now that the supplier's page named (`submitted_to_set`)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_submitted:
         raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
@@ -291,6 +326,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
     invitation.late = invitation.submitted_at >= late_after(invitation.consultation.deadline)
     invitation.save()
     verdict = invitation_verdict_store(invitation=invitation)
+    submitted_to = submitted_to_set(invitation, seen_by)
     audit_record(
         actor=None,
         actor_label=f"supplier link ({invitation.email or invitation.company_name})",
@@ -298,7 +334,7 @@ def invitation_submit(*, invitation: Invitation, raw: dict[str, Any]) -> Invitat
         action="response.submit",
         target=invitation,
         before=before,
-        after=_snapshot(invitation, verdict),
+        after=_snapshot(invitation, verdict) | {"submitted_to": submitted_to},
     )
     return invitation
 
@@ -315,6 +351,7 @@ def invitation_reopen(*, actor: User, invitation: Invitation) -> Invitation:
     invitation.submitted_at = None
     invitation.save()
     invitation_verdict_store(invitation=invitation)  # a reopened response is no longer judged
+    invitation.submitted_to.clear()  # submitted again, it goes to those the page names then
     audit_record(
         actor=actor,
         organisation=invitation.consultation.organisation,
@@ -340,6 +377,7 @@ def invitation_answers_withdraw(*, invitation: Invitation, actor_label: str) -> 
     invitation.late = False
     invitation.save()
     invitation_verdict_store(invitation=invitation)
+    invitation.submitted_to.clear()
     audit_record(
         actor=None,
         actor_label=actor_label,
@@ -584,6 +622,8 @@ def _store_imported(
         email = filled.email if holder is None else ""
         invitation = Invitation.objects.create(consultation=consultation, email=email, **fields)
     verdict = invitation_verdict_store(invitation=invitation)
+    # a workbook was sent to the owner, who imports it: no page named the co-owners to the supplier
+    invitation.submitted_to.set([consultation.organisation])
     audit_record(
         actor=actor,
         organisation=consultation.organisation,
@@ -606,6 +646,7 @@ def _replace_imported(
         setattr(invitation, name, value)
     invitation.save()
     verdict = invitation_verdict_store(invitation=invitation)
+    invitation.submitted_to.set([invitation.consultation.organisation_id])
     audit_record(
         actor=actor,
         organisation=invitation.consultation.organisation,

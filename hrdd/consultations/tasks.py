@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -104,15 +105,23 @@ def export_in_request(consultation: Consultation) -> bool:
 
 
 def results_export(
-    consultation: Consultation, *, progress: Callable[[int, int], None] | None = None
+    consultation: Consultation,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    reader: int | None = None,
 ) -> bytes:
-    """The consultation's results workbook: every response with its stored verdict and reasons, the market."""
-    results = selectors.consultation_results(consultation=consultation)
+    """The consultation's results workbook: every response with its stored verdict and reasons, the market; as the
+    organisation `reader` may read it (None: the owner; a co-owner gets no scores of answers not submitted to it)."""
+    results = selectors.consultation_results(consultation=consultation, reader=reader)
     return results_workbook(
         title=consultation.title,
         framework=results.framework,
         rows=[
-            ResultRow(email=r.invitation.email, status=export_status(r.invitation), score=r.score)
+            ResultRow(
+                email=r.invitation.email,
+                status=_("submitted, not shared with you") if r.withheld else export_status(r.invitation),
+                score=r.score,
+            )
             for r in results.rows
         ],
         market=results.market,
@@ -131,11 +140,12 @@ def export_status(invitation: Invitation) -> str:
 
 
 def consultation_export_start(*, actor: User, consultation: Consultation, enqueue: bool = True) -> TaskRun:
-    """Queue the results export of a consultation the actor may see (reading needs no writer's role)."""
-    if not Consultation.objects.owned_by(actor).filter(pk=consultation.pk).exists():
+    """Queue the results export of a consultation the actor's organisation owns or co-owns (reading needs no
+    writer's role); the run is the actor's organisation's, and writes what it may read."""
+    if not Consultation.objects.joint_with(actor).filter(pk=consultation.pk).exists():
         raise NotFound("consultation")
     return task_run_create(
-        organisation=consultation.organisation,
+        organisation=actor.organisation,
         task=consultation_export_task,
         label=_("Results export: %s") % consultation.title,
         created_by=actor,
@@ -145,10 +155,10 @@ def consultation_export_start(*, actor: User, consultation: Consultation, enqueu
     )
 
 
-def export_runs(consultation: Consultation, *, limit: int = 5) -> list[TaskRun]:
-    """The latest export runs of the consultation, newest first."""
+def export_runs(consultation: Consultation, *, limit: int = 5, reader: int | None = None) -> list[TaskRun]:
+    """The latest export runs of the consultation by the organisation `reader` (None: the owner), newest first."""
     return task_runs_of(
-        organisation=consultation.organisation, subject=export_subject(consultation), limit=limit
+        organisation=reader or consultation.organisation_id, subject=export_subject(consultation), limit=limit
     )
 
 
@@ -165,12 +175,19 @@ def export_file(*, user: User, consultation: Consultation, run_public_id: str) -
 def write_results_export(run: TaskRun, progress: Progress) -> Outcome:
     """The work of `consultation_export_task`: read the stored verdicts, write the rows (with progress), keep the
     file. Only the newest export of a consultation keeps its file."""
+    joint = Consultation.joint_condition(run.organisation_id)  # a co-owner's run (issue 16)
     try:
-        consultation = Consultation.objects.get(pk=run.params["consultation"], organisation=run.organisation)
+        consultation = Consultation.objects.filter(Q(organisation=run.organisation) | joint).get(
+            pk=run.params["consultation"]
+        )
     except Consultation.DoesNotExist as exc:
         raise InputError(_("The consultation no longer exists."), field="consultation") from exc
     progress.say(_("Reading the responses…"))
-    content = results_export(consultation, progress=lambda done, total: progress.update(done, total=total))
+    content = results_export(
+        consultation,
+        progress=lambda done, total: progress.update(done, total=total),
+        reader=run.organisation_id,
+    )
     progress.say(_("Storing the workbook…"))
     task_run_file_store(
         run, name=export_filename(consultation), content=content, content_type=XLSX_CONTENT_TYPE

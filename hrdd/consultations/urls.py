@@ -1,12 +1,17 @@
 from django.urls import path
 
-from hrdd.consultations import lifecycle_views, views
+from hrdd.consultations import joint_views, lifecycle_views, views
 
 app_name = "consultations"
 urlpatterns = [
     path("", views.consultation_list_page, name="list"),
     path("<uuid:public_id>/", views.consultation_detail_page, name="detail"),
     path("<uuid:public_id>/edit/", lifecycle_views.consultation_edit_page, name="edit"),
+    path("<uuid:public_id>/co-owners/", joint_views.co_owners_invite, name="co_owners_invite"),
+    path("<uuid:public_id>/scenario/", joint_views.scenario_choose, name="scenario_choose"),
+    path("co-owners/<uuid:public_id>/accept/", joint_views.co_owner_accept, name="co_owner_accept"),
+    path("co-owners/<uuid:public_id>/decline/", joint_views.co_owner_decline, name="co_owner_decline"),
+    path("co-owners/<uuid:public_id>/leave/", joint_views.co_owner_leave, name="co_owner_leave"),
     path("<uuid:public_id>/archive/", lifecycle_views.consultation_archive, name="archive"),
     path("<uuid:public_id>/restore/", lifecycle_views.consultation_restore, name="restore"),
     path("<uuid:public_id>/delete/", lifecycle_views.consultation_delete_page, name="delete"),

@@ -12,14 +12,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.consultations import charts, selectors, services
+from hrdd.accounts.selectors import group_choices
+from hrdd.consultations import charts, joint, selectors, services
 from hrdd.consultations.forms import (
     ConsultationForm,
     ConsultationListForm,
+    CoOwnerInviteForm,
     ImportForm,
     InvitationForm,
     QuestionnaireForm,
     ResponseListForm,
+    ScenarioChoiceForm,
 )
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.spreadsheets import blank_questionnaire
@@ -36,11 +39,12 @@ from hrdd.core.downloads import attachment
 from hrdd.core.forms import form_create
 from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import base_url
-from hrdd.core.models import is_own, require_owner_writable
+from hrdd.core.models import active_organisation_id, is_own, require_owner_writable
 from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
+from hrdd.domain.tender import get_tender_framework
 from hrdd.procurements.selectors import procurement_get
 from hrdd.profiles.selectors import profile_fill
 from hrdd.profiles.services import profile_answers_share
@@ -88,7 +92,15 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "consultations/list.html",
-        {"page": page, "list_form": list_form, "form": form},
+        {
+            "page": page,
+            "list_form": list_form,
+            "form": form,
+            # run together with other buyers (issue 16): what waits for an answer, and what the organisation co-owns
+            "co_owner_invitations": list(selectors.co_owner_invitations(user=request.user)[:50]),
+            "co_owned": list(selectors.co_owned_consultations(user=request.user)[:50]),
+            "can_answer_joint": request.user.role in joint.JOINT_ROLES,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -96,7 +108,10 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id, include_shared=True)
-    if not is_own(request.user, consultation):
+    co_owner = not is_own(request.user, consultation) and joint.is_co_owner(
+        consultation, active_organisation_id(request.user)
+    )
+    if not is_own(request.user, consultation) and not co_owner:
         if request.method == "POST":  # shared by another organisation (issue 16): read-only
             require_owner_writable(request.user, consultation.organisation_id, "consultation")
         return _shared_page(request, consultation)
@@ -147,6 +162,8 @@ def _detail_page(
     invite_form = invite_form or InvitationForm(user=request.user, auto_id="invite_%s")
     import_form = import_form or ImportForm(auto_id="import_%s")
     framework = get_framework(consultation.framework_id)
+    reader = active_organisation_id(request.user)
+    is_owner = reader == consultation.organisation_id
     list_form = ResponseListForm(request.GET, framework=framework)
     page = list_form.paginate(
         selectors.consultation_responses(
@@ -154,6 +171,7 @@ def _detail_page(
             query=list_form.value("q") or "",
             status=list_form.value("status") or "",
             overall=list_form.value("overall") or "",
+            reader=reader,
         )
     )
     market = selectors.consultation_market(consultation=consultation, framework=framework)
@@ -179,6 +197,7 @@ def _detail_page(
         for run in task_runs_of(
             organisation=consultation.organisation, subject=services.responses_import_subject(consultation)
         )
+        if is_owner
     ]
     return render(
         request,
@@ -197,14 +216,44 @@ def _detail_page(
             "import_form": import_form,
             "chart": chart,
             "base_url": base_url(),
-        },
+            "is_owner": is_owner,
+        }
+        | _joint_context(request, consultation, reader),
         status=400 if invite_form.errors or import_form.errors else 200,
     )
 
 
+def _joint_context(request: HttpRequest, consultation, reader: int | None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """The joint panel (issue 16): who runs the consultation and what each chose, and the reader's forms."""
+    state = selectors.joint_state(consultation=consultation, reader=reader)
+    speaks = request.user.role in joint.JOINT_ROLES
+    choice = state.reader_choice
+    recommended, _source = selectors.scenario_to_preselect(consultation)
+    return {
+        "joint": state,
+        "joint_speaks": speaks,
+        "co_owner_form": CoOwnerInviteForm(
+            organisations=selectors.co_owner_candidates(consultation=consultation),
+            groups=group_choices(user=request.user),
+        )
+        if speaks and state.reader_is_owner
+        else None,
+        "scenario_form": ScenarioChoiceForm(
+            scenarios=get_tender_framework().scenarios,
+            initial={
+                "scenario": choice.scenario if choice else consultation.agreed_scenario or recommended,
+                "note": choice.note if choice else "",
+            },
+        )
+        if speaks and state.reader_takes_part and len(state.participants) > 1
+        else None,
+        "preselect": recommended,
+    }
+
+
 @login_required
 def response_detail_page(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
     invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
     return _response_page(request, consultation, invitation)
 
@@ -220,7 +269,9 @@ def _response_page(request: HttpRequest, consultation, invitation: Invitation) -
             "invitation": invitation,
             "row": selectors.scored_row(invitation, framework),
             "framework": framework,
-            "answers": _answer_view(framework, invitation),
+            # a co-owner reads only the answers submitted to it (issue 16)
+            "answers": _answer_view(framework, invitation) if invitation.answers_shared else [],
+            "is_owner": is_own(request.user, consultation),
         },
     )
 
@@ -270,8 +321,10 @@ def response_import(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
     """The results workbook: at once for a small consultation; for a big one a background run writes it (POST
-    starts it, its page shows the progress) and `?run=` downloads what a finished run kept."""
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    starts it, its page shows the progress) and `?run=` downloads what a finished run kept. A co-owner's holds the
+    answers submitted to it only (issue 16)."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    reader = active_organisation_id(request.user)
     if request.GET.get("run"):
         stored = export_file(user=request.user, consultation=consultation, run_public_id=request.GET["run"])
         return attachment(bytes(stored.content), stored.name, content_type=stored.content_type)
@@ -279,8 +332,8 @@ def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
         run = consultation_export_start(actor=request.user, consultation=consultation)
         return redirect("tasks:detail", public_id=run.public_id)
     if export_in_request(consultation):
-        return attachment(results_export(consultation), export_filename(consultation))
-    runs = export_runs(consultation)
+        return attachment(results_export(consultation, reader=reader), export_filename(consultation))
+    runs = export_runs(consultation, reader=reader)
     return render(
         request,
         "consultations/export.html",
@@ -297,7 +350,7 @@ def consultation_export(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 def blank_questionnaire_for_buyer(request: HttpRequest, public_id: str) -> HttpResponse:
-    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
     framework = get_framework(consultation.framework_id)
     return attachment(
         blank_questionnaire(framework, consultation_title=consultation.title), "questionnaire.xlsx"
@@ -332,6 +385,12 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         disabled=invitation.is_submitted,
         consent=fill.consent_text if fill is not None else "",
     )
+    # Who will read the answers (issue 16): the owner and its co-owners now, named on the page; the page's list
+    # comes back with the answers, and a co-owner who joined in between is never sent them unseen.
+    seen_by = selectors.consultation_seen_by(consultation)
+    shown = request.POST.get("seen_by") if request.method == "POST" else None
+    shown_ids = [part for part in shown.split(",") if part] if shown is not None else None
+    joined = [o.name for o in seen_by if shown_ids is not None and str(o.public_id) not in shown_ids]
     status = 200
     if form.is_bound:
         valid = form.is_valid()
@@ -339,19 +398,33 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         if invitation.is_submitted:
             form.add_error(None, _("This questionnaire was already submitted; ask the buyer to reopen it."))
             status = 409
+        elif valid and joined and form.submitting():
+            form.add_error(
+                None,
+                _(
+                    "Since you opened this page, %(organisations)s joined this consultation and would see your "
+                    "answers too. Check the list of who will see them, then submit again."
+                )
+                % {"organisations": ", ".join(joined)},
+            )
+            status = 409
         elif valid:
             try:
                 raw = form.raw_response()
                 if fill is not None:  # shared from the profile: the form required the supplier's consent
                     profile_answers_share(invitation=invitation, fill=fill, raw=raw, submit=form.submitting())
                 elif form.submitting():
-                    services.invitation_submit(invitation=invitation, raw=raw)
+                    services.invitation_submit(invitation=invitation, raw=raw, seen_by=shown_ids)
                 else:
                     services.invitation_save_draft(invitation=invitation, raw=raw)
                 if form.submitting():
                     messages.success(
                         request,
-                        _("Thank you. Your answers were submitted to %s.") % consultation.organisation,
+                        _("Thank you. Your answers were submitted to %s.")
+                        % (
+                            ", ".join(o.name for o in invitation.submitted_to.order_by("name"))
+                            or consultation.organisation.name
+                        ),
                     )
                 else:
                     messages.success(
@@ -372,6 +445,8 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
             "framework": framework,
             "form": form,
             "profile_fill": fill,
+            "seen_by": seen_by,
+            "seen_by_ids": ",".join(str(o.public_id) for o in seen_by),
         },
         status=status,
     )

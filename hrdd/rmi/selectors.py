@@ -93,7 +93,7 @@ def invitation_choices(*, user: User) -> list[tuple[str, str]]:
     from hrdd.consultations.models import Invitation
 
     invitations = (
-        Invitation.objects.visible_to(user)
+        Invitation.objects.owned_by(user)  # not those of a consultation it co-owns (issue 16)
         .filter(withdrawn_at__isnull=True)
         .select_related("consultation", "company")
         .order_by("-consultation__created_at", "company_as_given", "email", "id")[:500]
@@ -109,7 +109,7 @@ def invitation_get(*, user: User, pk: Any) -> Any:
     """One of the organisation's consultation invitations (not withdrawn), or NotFound."""
     from hrdd.consultations.models import Invitation
 
-    return Invitation.objects.select_related("consultation", "company").get_visible(
+    return Invitation.objects.select_related("consultation", "company").get_owned(
         user, pk=pk, withdrawn_at__isnull=True
     )
 

@@ -157,7 +157,8 @@ class TenderForm(OnceFormMixin, PageForm):
 
     def clean_consultation(self) -> Any:
         public_id = self.cleaned_data.get("consultation")
-        return consultation_get(user=self.user, public_id=public_id) if public_id else None  # 404 if not ours
+        # 404 unless ours or one we co-own (issue 16)
+        return consultation_get(user=self.user, public_id=public_id, joint=True) if public_id else None
 
     def clean_risk_assessment(self) -> Any:
         public_id = self.cleaned_data.get("risk_assessment")

@@ -17,6 +17,7 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
+from hrdd.consultations.joint import is_co_owner
 from hrdd.consultations.models import Consultation
 from hrdd.consultations.selectors import consultation_market
 from hrdd.core.errors import InputError
@@ -212,7 +213,16 @@ def tender_create(
     if not title or len(title) > 200:
         raise TenderInputError(_("a title of 1 to 200 characters is required"), field="title")
     language = tender_language(language) if language else default_language(actor)
-    for linked, name in ((consultation, "consultation"), (risk_assessment, "risk_assessment")):
+    # a consultation the organisation co-owns (issue 16) is built on too; its procurement stays its owner's
+    joint = (
+        consultation is not None
+        and consultation.organisation_id != organisation.pk
+        and is_co_owner(consultation, organisation.pk)
+    )
+    for linked, name in (
+        (None if joint else consultation, "consultation"),
+        (risk_assessment, "risk_assessment"),
+    ):
         if linked is not None and linked.organisation_id != organisation.pk:
             raise TenderInputError(_("not found"), field=name)
     framework = get_tender_framework()
@@ -223,7 +233,7 @@ def tender_create(
         procurement = procurement_of_step(
             actor=actor,
             procurement=procurement,
-            parts=[consultation, risk_assessment],
+            parts=[None if joint else consultation, risk_assessment],
             title=title,
             product_category=consultation.product_category if consultation else "",
         )

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.consultations.selectors import consultation_get, consultation_market
+from hrdd.consultations.selectors import consultation_get, scenario_to_preselect
 from hrdd.core.downloads import attachment, filename_from_title
 from hrdd.core.errors import InputError
 from hrdd.core.forms import form_create
@@ -50,16 +50,20 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
     framework = get_tender_framework()
     consultation = None
     recommended = None
+    preselected_because = ""
     procurement = None
     if request.GET.get("procurement"):  # from the procurement's page: its newest consultation and assessment
         procurement = procurement_get(user=request.user, public_id=request.GET["procurement"])
         consultation = procurement_latest_steps(procurement)["consultation"]
-    if request.GET.get("consultation"):
-        consultation = consultation_get(user=request.user, public_id=request.GET["consultation"])
+    if request.GET.get("consultation"):  # its own, or one it co-owns (issue 16)
+        consultation = consultation_get(user=request.user, public_id=request.GET["consultation"], joint=True)
     if consultation is not None:
-        procurement = consultation.procurement
-        market = consultation_market(consultation=consultation)  # over the responses' stored verdicts
-        recommended = market.recommended_scenario if market else None
+        # a consultation co-owned with another organisation belongs to the owner's procurement, not this one's
+        procurement = (
+            consultation.procurement if consultation.organisation_id == request.user.organisation_id else None
+        )
+        # the scenario its co-owners agreed on, else the market's recommendation over the stored verdicts
+        recommended, preselected_because = scenario_to_preselect(consultation)
     # the risk assessment of the procurement gives the annex its context
     default_risks = (
         procurement_latest_steps(procurement)["risk_assessment"] if procurement is not None else None
@@ -82,6 +86,11 @@ def tender_list_page(request: HttpRequest) -> HttpResponse:
             "scenario": recommended or framework.scenarios[0].scenario,
         },
     )
+    if consultation is not None and recommended and preselected_because == "agreed":
+        form.fields["scenario"].help_text = _(
+            "The organisations running the market consultation agreed on scenario %(scenario)d on %(date)s; it is "
+            "pre-selected."
+        ) % {"scenario": recommended, "date": timezone.localdate(consultation.agreed_at).isoformat()}
     created = form_create(
         request,
         form,
