@@ -27,7 +27,7 @@ from hrdd.contracts.models import Contract, InformationRequest, Obligation, Prod
 from hrdd.contracts.versions import contracts_changed
 from hrdd.domain.contracts import InformationRequestState, rate_obligation, status_changes_on
 from hrdd.domain.risk import get_risk_method
-from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks
+from hrdd.domain.sites import ListedSite, RatedRisk, SiteRiskVerdict, link_sites_to_risks, site_reasons_said
 from hrdd.domain.tender import TenderFramework, get_tender_framework
 
 # Raise when what is stored changes meaning: every fingerprint then differs and `hrdd verify` says so.
@@ -400,12 +400,17 @@ def risk_link_verdict(site: ProductionSite) -> SiteRiskVerdict | None:
     link = site.risk_link
     if link is None:
         return None
+    listed = ListedSite(key=site.pk, country_iso3=site.country_iso3, site_type=site.site_type)
+    risks = tuple(RatedRisk(**r) for r in link["risks"])
     return SiteRiskVerdict(
-        site=ListedSite(key=site.pk, country_iso3=site.country_iso3, site_type=site.site_type),
+        site=listed,
         stage=link["stage"],
-        risks=tuple(RatedRisk(**r) for r in link["risks"]),
+        risks=risks,
         candidates=link["candidates"],
-        reasons=tuple(link["reasons"]),
+        # said again as the Texts that wrote them, so that the contract page reads in the reader's language
+        reasons=site_reasons_said(
+            link["reasons"], site=listed, stage=link["stage"], risks=risks, candidates=link["candidates"]
+        ),
         source=link["source"],
     )
 
