@@ -184,7 +184,7 @@ def test_a_kpi_page_in_dutch_says_the_kpi_its_objective_and_its_figures_the_dutc
     assert dutch(objective.text) in page.text
     assert dutch(trained.description) in page.text
     years = page.by_id("years").text
-    assert f"40,5% in {YEAR - 1} keeps pace" in years and "40.5%" not in years
+    assert f"40,5% in {YEAR - 1} blijft op schema" in years and "40.5%" not in years  # the Dutch catalogue's words
 
 
 def test_a_kpi_status_is_its_english_sentence_and_says_its_numbers_in_the_locale():
@@ -203,7 +203,7 @@ def test_a_kpi_status_is_its_english_sentence_and_says_its_numbers_in_the_locale
     assert isinstance(status.reasons[0], Text) and status.as_dict()["reasons"][0] == status.reasons[0]
     with translation.override("nl"):
         assert localize(status.reasons[0]).startswith("40,5% in 2025")
-        assert localize(status.reasons[1]) == "baseline: 10% in 2024"
+        assert localize(status.reasons[1]) == "uitgangswaarde: 10% in 2024"
     with translation.override("en"):
         assert localize(status.reasons[0]) == status.reasons[0]
 
@@ -216,7 +216,7 @@ def test_a_refused_kpi_value_is_said_in_the_readers_number_format():
     # then
     assert str(refused.value) == "150.5% is over 100%"
     with translation.override("nl"):
-        assert localize(refused.value.text) == "150,5% is over 100%"
+        assert localize(refused.value.text) == "150,5% is meer dan 100%"
 
 
 # -- a supplier's tier and its assessment ----------------------------------------------------------------------------
