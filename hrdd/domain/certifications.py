@@ -680,6 +680,8 @@ def reminder_label(key: str) -> str:
     if key == "expired":
         return Text(gettext_noop("after it expired"))
     days = key.removeprefix("before-")
+    if days == "1":
+        return Text(gettext_noop("1 day before it expires"))
     return Text(gettext_noop("%(days)s days before it expires"), days=int(days) if days.isdigit() else days)
 
 
