@@ -118,19 +118,25 @@ def consultation_get(
 STEP_LINKS = 5  # the newest records of another step a consultation's page links to
 
 
-def consultation_steps(consultation: Consultation) -> dict[str, Any]:
+def consultation_steps(consultation: Consultation, reader: int | None = None) -> dict[str, Any]:
     """The records of the other steps the consultation's page links to, newest first and at most STEP_LINKS of
     each (`<name>_more` says whether there are others): its procurement's risk assessments and the consultation's
-    tenders (titles and links only: an assessment's saved result is large)."""
-    assessments = list(
-        consultation.procurement.risk_assessments.only("public_id", "title", "procurement").order_by(
-            "-updated_at", "-id"
-        )[: STEP_LINKS + 1]
+    tenders (titles and links only: an assessment's saved result is large). A co-owner (`reader`, issue 16) gets
+    its own tenders only, and none of the owner's procurement."""
+    co_owner = reader is not None and reader != consultation.organisation_id
+    assessments = (
+        []
+        if co_owner
+        else list(
+            consultation.procurement.risk_assessments.only("public_id", "title", "procurement").order_by(
+                "-updated_at", "-id"
+            )[: STEP_LINKS + 1]
+        )
     )
     tenders = list(
-        consultation.tenders.only("public_id", "title", "scenario", "consultation").order_by(
-            "-updated_at", "-id"
-        )[: STEP_LINKS + 1]
+        consultation.tenders.filter(organisation_id=reader or consultation.organisation_id)
+        .only("public_id", "title", "scenario", "consultation")
+        .order_by("-updated_at", "-id")[: STEP_LINKS + 1]
     )
     return {
         "risk_assessments": assessments[:STEP_LINKS],

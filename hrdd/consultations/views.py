@@ -204,7 +204,7 @@ def _detail_page(
         "consultations/detail.html",
         {
             "consultation": consultation,
-            "steps": selectors.consultation_steps(consultation),
+            "steps": selectors.consultation_steps(consultation, reader=reader),
             "imports": imports,
             "framework": framework,
             "market": market,

@@ -87,6 +87,22 @@ def test_an_invited_organisation_sees_nothing_until_it_accepts(client, buyer, co
     assert "Notebooks 2027" in document(client.get(reverse("consultations:list"))).by_id("co-owned").text
 
 
+def test_a_co_owner_sees_neither_the_owners_procurement_nor_its_tenders(
+    client, buyer, consultation, partner, joined
+):
+    # given A's own tender built on the consultation
+    _submit(_invite(buyer, consultation, "sales@acme.example"))
+    tender_create(actor=buyer, title="Tender of A only", scenario=2, consultation=consultation)
+    # when B opens the consultation
+    page = _login(client, partner).get(consultation.get_absolute_url())
+    # then none of A's other steps show, and B is offered to build its own tender
+    text = page.content.decode()
+    assert "Tender of A only" not in text
+    assert consultation.procurement.get_absolute_url() not in text
+    assert "Next: build the tender annex" in text
+    assert "Tender of A only" in _login(client, buyer).get(consultation.get_absolute_url()).content.decode()
+
+
 def test_the_invited_organisations_people_who_decide_are_told_by_email(
     buyer, consultation, partner, django_capture_on_commit_callbacks
 ):
