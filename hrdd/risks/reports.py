@@ -41,6 +41,13 @@ def _named(share) -> str:  # type: ignore[no-untyped-def]
     return _country(share) if share.country else ""
 
 
+def _short_source(source: str, limit: int = 110) -> str:
+    """A source's name cut at a word, with an ellipsis, to keep the two-page report on two pages."""
+    if len(source) <= limit:
+        return source
+    return source[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _materials_with_data(assessment: RiskAssessment):  # type: ignore[no-untyped-def]
     ranked = sorted(
         assessment.raw_materials,
@@ -207,7 +214,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
     doc.add_heading(_("4. Sources and gaps"), level=2)
     sources = sorted(
         {
-            s.split(" (")[0][:110]
+            _short_source(s.split(" (")[0])
             for r in assessment.salient(method.parameters.report_risks)
             for s in r.sources
         }

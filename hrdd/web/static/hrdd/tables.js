@@ -40,11 +40,3 @@
   }
 })();
 
-// A select marked data-submit-on-change (the language switch) sends its form when a choice is made; without
-// JavaScript its button does the same.
-document.addEventListener("change", function (event) {
-  var select = event.target;
-  if (select instanceof HTMLSelectElement && select.hasAttribute("data-submit-on-change") && select.form) {
-    select.form.submit();
-  }
-});
