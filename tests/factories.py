@@ -32,6 +32,7 @@ from hrdd.incidents.models import (
     StepProgress,
 )
 from hrdd.procurements.models import Procurement
+from hrdd.profiles.models import ProfileShare, ProfileVersion, SupplierProfile
 from hrdd.programmes.models import (
     CaseFollowUp,
     Certification,
@@ -809,6 +810,46 @@ class NgoEvidenceFactory(factory.django.DjangoModelFactory):
     kind = NgoEvidence.Kind.LINK
     title = "Annual responsible-sourcing report"
     url = "https://example.org/report.pdf"
+
+
+class SupplierProfileFactory(factory.django.DjangoModelFactory):
+    """A supplier's company profile, kept through a link sent to its address (so it is offered)."""
+
+    class Meta:
+        model = SupplierProfile
+
+    company_as_given = "Acme Computers"
+    email = factory.Sequence(lambda n: f"profile{n}@acme.example")
+    confirmed_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC))
+
+
+class ProfileVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProfileVersion
+
+    profile = factory.SubFactory(SupplierProfileFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    saved_at = factory.LazyFunction(lambda: dt.datetime(2026, 1, 15, 9, 0, tzinfo=dt.UTC))
+    content = factory.LazyFunction(
+        lambda: {"questionnaire": None, "site_list": None, "risk_assessment": None}
+    )
+    source = ProfileVersion.Source.QUESTIONNAIRE
+
+
+class ProfileShareFactory(factory.django.DjangoModelFactory):
+    """A version shared into one buyer's invitation with the supplier's consent."""
+
+    class Meta:
+        model = ProfileShare
+
+    version = factory.SubFactory(ProfileVersionFactory)
+    profile = factory.SelfAttribute("version.profile")
+    version_number = factory.SelfAttribute("version.number")
+    version_saved_at = factory.SelfAttribute("version.saved_at")
+    invitation = factory.SubFactory(InvitationFactory)
+    organisation = factory.SelfAttribute("invitation.consultation.organisation")
+    consent_text = "I agree that the buyer sees version 1 of my profile."
+    consented_at = factory.LazyFunction(lambda: dt.datetime(2026, 2, 1, 9, 0, tzinfo=dt.UTC))
 
 
 def answers(**overrides):
