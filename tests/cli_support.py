@@ -17,8 +17,8 @@ import pytest
 from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
-# rich wraps at 80 columns when not on a terminal; tests read whole lines
-WIDE = {"COLUMNS": "200"}
+# rich wraps at 80 columns when not on a terminal; tests read whole lines, in English whatever the machine's locale
+WIDE = {"COLUMNS": "200", "HRDD_LANGUAGE": "en"}
 
 
 @dataclass(frozen=True)

@@ -1,55 +1,77 @@
-"""Running an installation: `hrdd migrate`, `hrdd demo`, `hrdd serve` and `hrdd manage`."""
+"""Running an installation: `hrdd migrate`, `hrdd demo`, `hrdd serve` and `hrdd manage`.
+
+Their work (the demo's data, the task worker beside the server, a management command) is done in the installation's
+default language whatever the terminal's; only the lines they print are said in the reader's language."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from hrdd.cli.common import django_setup, stderr, stdout
+from hrdd.cli.common import count, django_setup, site_language, stderr, stdout
+from hrdd.cli.common import gettext as _
+from hrdd.domain.texts import gettext_noop
+
+MIGRATE_HELP = gettext_noop("Create or update the database tables.")
 
 
 def migrate() -> None:
-    """Create or update the database tables."""
     django_setup()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
 
 
+DEMO_HELP = gettext_noop(
+    "Load the demo: a municipality buying notebooks (its four steps) and a mineral trader running a "
+    "responsible-sourcing programme (idempotent)."
+)
+
+
 def demo(
     scale: Annotated[
         int,
         typer.Option(
-            help="Also add this many contracts (obligations, submissions, site lists) to the demo organisation "
-            "and N/10 further buyer organisations with 10 contracts each, for load tests; again adds more.",
+            help=gettext_noop(
+                "Also add this many contracts (obligations, submissions, site lists) to the demo organisation "
+                "and N/10 further buyer organisations with 10 contracts each, for load tests; again adds more."
+            ),
             min=0,
         ),
     ] = 0,
     seed: Annotated[
-        int, typer.Option(help="Seed of the --scale data (the same seed adds the same data).")
+        int, typer.Option(help=gettext_noop("Seed of the --scale data (the same seed adds the same data)."))
     ] = 2025,
 ) -> None:
-    """Load the demo: a municipality buying notebooks (its four steps) and a mineral trader running a
-    responsible-sourcing programme (idempotent)."""
-    django_setup()
-    from django.core.management import call_command
+    with site_language():
+        from django.core.management import call_command
 
-    from hrdd.demo import DEMO_PASSWORD, load_demo
-    from hrdd.demo_sourcing import TRADER, load_sourcing_demo
+        from hrdd.demo import DEMO_PASSWORD, load_demo
+        from hrdd.demo_sourcing import TRADER, load_sourcing_demo
 
-    call_command("migrate", interactive=False, verbosity=0)
-    result = load_demo()
-    trader = load_sourcing_demo(password=DEMO_PASSWORD)
+        call_command("migrate", interactive=False, verbosity=0)
+        result = load_demo()
+        trader = load_sourcing_demo(password=DEMO_PASSWORD)
     out = stdout()
-    out.print(f"Demo data {'loaded' if result.created or trader.created else 'already present'}.")
+    out.print(
+        _("Demo data loaded.") if result.created or trader.created else _("Demo data already present."),
+        markup=False,
+    )
     if scale:
         _demo_scale(scale, seed)
     out.print(
-        f"Log in at {result.base_url}/login/ as [bold]{result.login}[/] with password [bold]{DEMO_PASSWORD}[/]"
+        escape(_("Log in at %(address)s as %(login)s with password %(password)s"))
+        % {
+            "address": escape(f"{result.base_url}/login/"),
+            "login": f"[bold]{escape(result.login)}[/]",
+            "password": f"[bold]{escape(DEMO_PASSWORD)}[/]",
+        }
     )
     out.print(
-        f"The company side (a mineral trader, {TRADER}): log in as [bold]{trader.login}[/], same password.",
+        escape(_("The company side (a mineral trader, %(trader)s): log in as %(login)s, same password."))
+        % {"trader": escape(TRADER), "login": f"[bold]{escape(trader.login)}[/]"},
         highlight=False,
     )
 
@@ -67,23 +89,38 @@ def _demo_scale(n: int, seed: int) -> None:
         console=stderr(),
         transient=True,
     ) as bar:
-        line = bar.add_task("Adding contracts", total=None)
-        added = load_scale(
-            n, seed=seed, progress=lambda done, total: bar.update(line, completed=done, total=total)
-        )
+        line = bar.add_task(escape(_("Adding contracts")), total=None)
+        with site_language():
+            added = load_scale(
+                n, seed=seed, progress=lambda done, total: bar.update(line, completed=done, total=total)
+            )
     stdout().print(
-        f"Added {added.contracts:,} contracts ({added.organisations:,} further buyer organisations), "
-        f"{added.submissions:,} submissions with {added.sites:,} sites, {added.requests:,} information requests.",
+        _(
+            "Added %(contracts)s contracts (%(organisations)s further buyer organisations), %(submissions)s "
+            "submissions with %(sites)s sites, %(requests)s information requests."
+        )
+        % {
+            "contracts": count(added.contracts),
+            "organisations": count(added.organisations),
+            "submissions": count(added.submissions),
+            "sites": count(added.sites),
+            "requests": count(added.requests),
+        },
         highlight=False,
+        markup=False,
     )
 
 
+SERVE_HELP = gettext_noop(
+    "Serve the web application with a task worker beside it (development server; in production use gunicorn "
+    "config.wsgi and run `hrdd tasks worker` as its own service)."
+)
+
+
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help=gettext_noop("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=gettext_noop("Port to listen on."))] = 8000,
 ) -> None:
-    """Serve the web application with a task worker beside it (development server; in production use gunicorn
-    config.wsgi and run `hrdd tasks worker` as its own service)."""
     django_setup()
     from django.core.management import call_command
 
@@ -91,13 +128,20 @@ def serve(
 
     with worker_beside() as worker:  # stopped when the server stops
         if worker is not None:
-            stdout().print(f"Task worker started beside the server (process {worker.pid}).", highlight=False)
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+            stdout().print(
+                _("Task worker started beside the server (process %(pid)s).") % {"pid": worker.pid},
+                highlight=False,
+                markup=False,
+            )
+        call_command("runserver", f"{host}:{port}", use_reloader=False)  # each page speaks its reader's
+
+
+MANAGE_HELP = gettext_noop("Run a Django management command, e.g. `hrdd manage createsuperuser`.")
 
 
 def manage(ctx: typer.Context) -> None:
-    """Run a Django management command, e.g. `hrdd manage createsuperuser`."""
-    django_setup()
-    from django.core.management import execute_from_command_line
+    # also the task worker `hrdd serve` starts beside the server: its tasks run in the default language
+    with site_language():
+        from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["hrdd manage", *ctx.args])
+        execute_from_command_line(["hrdd manage", *ctx.args])

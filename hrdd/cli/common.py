@@ -1,13 +1,24 @@
-"""What every area of the `hrdd` command shares: consoles, the --json option, Django set-up and writing output."""
+"""What every area of the `hrdd` command shares: consoles, the --json option, Django set-up, writing output, and the
+language a run speaks (issue 16).
+
+The language is chosen once per run by the root command (`hrdd --language nl|fr|de|en`, else HRDD_LANGUAGE, else
+the POSIX locale, else English). Everything a person reads goes through `gettext` and `localize` below: in English
+they return the text as written without starting Django, so the commands that need no Django (`hrdd risk assess
+--json`, `hrdd rmi read`, `hrdd --help`) start as fast as before; in another language they set Django up and say it
+in that language. Machine output (--json, CSV, JSON documents) is data and stays English whatever the language:
+`machine_output()` makes English the language Django speaks for the rest of the run, while the messages the command
+itself prints are still said in the reader's language.
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
 import os
+import re
 import sys
-from collections.abc import Mapping
-from contextlib import closing
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,8 +26,193 @@ import typer
 from rich.console import Console
 
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+# the codes of config.settings.LANGUAGES, written here so that choosing one costs no import of the settings
+# (tests/app/test_cli_languages.py checks that both say the same); English is the default and the source language
+LANGUAGES = ("en", "nl", "fr", "de")
+LANGUAGE_VARIABLE = "HRDD_LANGUAGE"
+LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX: the first one set decides
+
+
+class _Run:
+    """What the root command chose for the run at hand: its language (None outside a run: English), and whether
+    its output is data (then Django speaks English for the rest of it)."""
+
+    language: str | None = None
+    data_in_english: bool = False
+
+
+def language_code(text: str | None) -> str | None:
+    """The shipped language a code or a POSIX locale names ('de', 'DE', 'de-DE', 'nl_BE.UTF-8' -> 'de'/'nl');
+    None for anything else ('C', 'POSIX', 'es_ES', '')."""
+    first = re.split(r"[-_.@]", (text or "").strip().lower(), maxsplit=1)[0]
+    return first if first in LANGUAGES else None
+
+
+def environment_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language the environment asks for: HRDD_LANGUAGE, else the POSIX locale (LC_ALL, LC_MESSAGES, LANG:
+    the first one set), else English."""
+    environ = os.environ if environ is None else environ
+    chosen = language_code(environ.get(LANGUAGE_VARIABLE))
+    if chosen:
+        return chosen
+    locale = next((environ[name] for name in LOCALE_VARIABLES if environ.get(name)), "")
+    return language_code(locale) or "en"
+
+
+def language() -> str:
+    """The language the run at hand speaks to its reader."""
+    return _Run.language or "en"
+
+
+def _django_language() -> str:
+    return "en" if _Run.data_in_english else language()
+
+
+def _activate() -> None:
+    from django.utils import translation
+
+    translation.activate(_django_language())
+
+
+def use_language(code: str) -> None:
+    """Speak `code` for the rest of the run (Django too, once it is set up)."""
+    _Run.language = code
+    if django_ready():
+        _activate()
+
+
+def machine_output() -> None:
+    """The run writes data (JSON, CSV): Django speaks English for the rest of it, so that every value it makes is the
+    same in every language; the command's own messages are still said in the reader's language."""
+    _Run.data_in_english = True
+    if django_ready():
+        _activate()
+
+
+@contextmanager
+def run_language(code: str) -> Iterator[None]:
+    """Speak `code` during one run of the command, then go back to what was spoken before (a test runs many)."""
+    before = (_Run.language, _Run.data_in_english)
+    was_ready, spoken = django_ready(), None
+    if was_ready:
+        from django.utils import translation
+
+        spoken = translation.get_language()
+    _Run.language, _Run.data_in_english = code, False
+    if was_ready:
+        _activate()
+    try:
+        yield
+    finally:
+        _Run.language, _Run.data_in_english = before
+        if django_ready():
+            from django.conf import settings
+            from django.utils import translation
+
+            if spoken and spoken != settings.LANGUAGE_CODE:
+                translation.activate(spoken)
+            else:
+                translation.deactivate()
+
+
+def _speaking() -> Any:
+    """Django set up, in a block that speaks the reader's language (not the data's English)."""
+    from django.utils import translation
+
+    if not django_ready():
+        django_setup()
+    return translation.override(language())
+
+
+def gettext(message: str) -> str:
+    """A message in the reader's language; in English the message as written, without starting Django."""
+    if language() == "en":
+        return message
+    from django.utils.translation import gettext as django_gettext
+
+    with _speaking():
+        return django_gettext(message)
+
+
+def localize(value: Any) -> Any:
+    """A domain Text or a framework's text (hrdd.core.texts.localize) in the reader's language; in English the value
+    itself (a Text is its English sentence), without starting Django."""
+    if language() == "en":
+        return value
+    from hrdd.core.texts import localize as core_localize
+
+    with _speaking():
+        return core_localize(value)
+
+
+def number(value: float) -> str:
+    """A number as `f"{value:g}"` writes it in English, with the reader's decimal sign in another language."""
+    if language() == "en":
+        return f"{value:g}"
+    from django.utils import formats
+
+    shown = float(f"{value:g}")
+    with _speaking():
+        return formats.number_format(int(shown) if shown.is_integer() else shown, use_l10n=True)
+
+
+def count(value: int) -> str:
+    """A whole number with the reader's thousands separator (`f"{value:,}"` in English)."""
+    if language() == "en":
+        return f"{value:,}"
+    from django.utils import formats
+
+    with _speaking():
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@contextmanager
+def site_language() -> Iterator[None]:
+    """Do work that reaches other people (e-mails sent, tasks run for them, demo data stored for everyone) in the
+    installation's default language, as the task worker does: not in the language of the terminal that started it.
+    Sets Django up."""
+    django_setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+def localize_help(command: Any) -> None:
+    """Say the help texts of a command (its own, its parameters', its subcommands') in the reader's language, just
+    before its help is shown: the texts are marked with gettext_noop where they are written and looked up only
+    here, so that a run that shows no help neither translates them nor starts Django for them."""
+    if language() == "en":
+        return
+    subcommands = getattr(command, "commands", {}).values()  # a group's
+    for item in (command, *command.params, *subcommands):
+        for attribute in ("help", "short_help"):
+            text = getattr(item, attribute, None)
+            if isinstance(text, str) and text:
+                setattr(item, attribute, gettext(text))
+
+
+class LocalizedContext(typer.Context):
+    """A command's context whose help is said in the reader's language (`localize_help`)."""
+
+    def get_help(self) -> str:
+        localize_help(self.command)
+        return super().get_help()
+
+
+def _json_option(ctx: typer.Context, param: Any, value: bool) -> bool:
+    if value:
+        machine_output()
+    return value
+
+
+JsonOpt = Annotated[
+    bool,
+    typer.Option("--json", help=gettext_noop("Print JSON instead of a table."), callback=_json_option),
+]
 
 
 # A console is made when a command prints, not when the module is imported: it then writes to the streams of
@@ -38,6 +234,8 @@ def django_setup() -> None:
     import django
 
     django.setup()
+    if _Run.language is not None:
+        _activate()
 
 
 def django_ready() -> bool:
@@ -119,5 +317,8 @@ def write_output(content: str | bytes, output: Path | None) -> None:
         else:
             output.write_text(content, encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{output}: cannot write the file ({exc.strerror or exc})") from exc
-    stderr().print(f"Wrote {output}")
+        raise InputError(
+            gettext("%(file)s: cannot write the file (%(error)s)")
+            % {"file": output, "error": exc.strerror or exc}
+        ) from exc
+    stderr().print(gettext("Wrote %(file)s") % {"file": output}, highlight=False, markup=False)

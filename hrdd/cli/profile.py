@@ -9,28 +9,40 @@ from typing import Annotated
 
 import typer
 
-from hrdd.cli.common import django_setup, stderr, write_output
+from hrdd.cli.common import count, django_setup, machine_output, stderr, write_output
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
 profile_app = typer.Typer(
-    help="Supplier profiles in the open format: export, import, and the published JSON Schema.",
+    help=gettext_noop("Supplier profiles in the open format: export, import, and the published JSON Schema."),
     no_args_is_help=True,
 )
 
 OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    Path | None,
+    typer.Option("--output", "-o", help=gettext_noop("Write to this file instead of standard output.")),
 ]
 
 
-@profile_app.command("export")
+@profile_app.command(
+    "export",
+    help=gettext_noop(
+        "Print a profile as JSON in the open format (hrdd-supplier-profile, version 1). By e-mail address, the "
+        "newest confirmed profile of that address is exported (standard error says when the address has "
+        "several)."
+    ),
+)
 def export(
     token_or_email: Annotated[
-        str, typer.Argument(help="The profile's management token, or the e-mail address it is tied to.")
+        str,
+        typer.Argument(
+            help=gettext_noop("The profile's management token, or the e-mail address it is tied to.")
+        ),
     ],
     output: OutputOpt = None,
 ) -> None:
-    """Print a profile as JSON in the open format (hrdd-supplier-profile, version 1). By e-mail address, the newest
-    confirmed profile of that address is exported (standard error says when the address has several)."""
+    machine_output()  # the open format: the same file in every language
     django_setup()
     from hrdd.core.errors import NotFound
     from hrdd.profiles.selectors import profile_export, profile_find
@@ -38,49 +50,78 @@ def export(
     try:
         profile, found = profile_find(token_or_email=token_or_email)
     except NotFound as exc:
-        raise InputError(f"no profile for {token_or_email!r}", field="TOKEN_OR_EMAIL") from exc
+        raise InputError(
+            _("no profile for %(profile)r") % {"profile": token_or_email}, field="TOKEN_OR_EMAIL"
+        ) from exc
     if found > 1:
         stderr().print(
-            f"{found} profiles are tied to this address; exported the newest confirmed one "
-            f"(created {profile.created_at:%Y-%m-%d}). Give its token to choose another.",
+            _(
+                "%(count)s profiles are tied to this address; exported the newest confirmed one "
+                "(created %(created)s). Give its token to choose another."
+            )
+            % {"count": found, "created": f"{profile.created_at:%Y-%m-%d}"},
             highlight=False,
+            markup=False,
         )
     write_output(json.dumps(profile_export(profile), indent=2, ensure_ascii=False) + "\n", output)
 
 
-@profile_app.command("import")
+@profile_app.command(
+    "import",
+    help=gettext_noop(
+        "Import a profile file, checked against the published schema (refused naming the path of the first "
+        "error, nothing stored), tied to an e-mail address; the link to manage it is e-mailed there and printed. "
+        "It is offered on that address's requests once the link is opened."
+    ),
+)
 def import_(
-    file: Annotated[Path, typer.Argument(help="A profile file in the open format (JSON).")],
-    email: Annotated[str, typer.Option("--email", help="The e-mail address the profile is tied to.")],
+    file: Annotated[Path, typer.Argument(help=gettext_noop("A profile file in the open format (JSON)."))],
+    email: Annotated[
+        str, typer.Option("--email", help=gettext_noop("The e-mail address the profile is tied to."))
+    ],
 ) -> None:
-    """Import a profile file, checked against the published schema (refused naming the path of the first error,
-    nothing stored), tied to an e-mail address; the link to manage it is e-mailed there and printed. It is offered
-    on that address's requests once the link is opened."""
     from hrdd.profiles.format import MAX_BYTES
 
     try:
         size = file.stat().st_size
         if size > MAX_BYTES:
             raise InputError(
-                f"{file}: the file is {size:,} bytes; a profile may have at most {MAX_BYTES:,}", field="FILE"
+                _("%(file)s: the file is %(size)s bytes; a profile may have at most %(most)s")
+                % {"file": file, "size": count(size), "most": count(MAX_BYTES)},
+                field="FILE",
             )
         content = file.read_bytes()
     except OSError as exc:
-        raise InputError(f"{file}: cannot read the file ({exc.strerror or exc})", field="FILE") from exc
+        raise InputError(
+            _("%(file)s: cannot read the file (%(error)s)") % {"file": file, "error": exc.strerror or exc},
+            field="FILE",
+        ) from exc
     django_setup()
     from hrdd.profiles.services import manage_link, profile_import_file
 
     profile = profile_import_file(content=content, email=email, actor_label="hrdd profile import")
     numbers = list(profile.versions.order_by("number").values_list("number", flat=True))
     typer.echo(
-        f"Imported {profile.company_as_given}: versions {', '.join(map(str, numbers))}, tied to {profile.email}.\n"
-        f"The link to manage it (also e-mailed; the profile is offered once it is opened): {manage_link(profile)}"
+        _(
+            "Imported %(company)s: versions %(versions)s, tied to %(email)s.\n"
+            "The link to manage it (also e-mailed; the profile is offered once it is opened): %(link)s"
+        )
+        % {
+            "company": profile.company_as_given,
+            "versions": ", ".join(map(str, numbers)),
+            "email": profile.email,
+            "link": manage_link(profile),
+        }
     )
 
 
-@profile_app.command("schema")
+@profile_app.command(
+    "schema",
+    help=gettext_noop(
+        "Print the format's JSON Schema (draft 2020-12), as published in docs/supplier-profile.schema.json."
+    ),
+)
 def schema(output: OutputOpt = None) -> None:
-    """Print the format's JSON Schema (draft 2020-12), as published in docs/supplier-profile.schema.json."""
     from hrdd.profiles.format import profile_json_schema_text
 
     write_output(profile_json_schema_text(), output)

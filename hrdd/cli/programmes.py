@@ -9,21 +9,32 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout
+from hrdd.cli.common import JsonOpt, django_setup, localize, print_json, stdout
+from hrdd.cli.common import gettext as _
 from hrdd.cli.sites import AsOpt, OrganisationOpt, _actor
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
 programmes_app = typer.Typer(
-    help="Responsible-sourcing programmes: their KPIs' figures and statuses, and the templates.",
+    help=gettext_noop(
+        "Responsible-sourcing programmes: their KPIs' figures and statuses, and the templates."
+    ),
     no_args_is_help=True,
 )
 
 
-@programmes_app.command("templates")
+def _said(value: object) -> str:
+    """A Text or a framework's text in the reader's language, escaped for a table's cell."""
+    return escape(str(localize(value)))
+
+
+@programmes_app.command(
+    "templates", help=gettext_noop("List the shipped programme templates with their objectives and KPIs.")
+)
 def programmes_templates(json_out: JsonOpt = False) -> None:
-    """List the shipped programme templates with their objectives and KPIs."""
     from hrdd.domain.programmes import get_programme_template, programme_template_keys
 
     templates = [get_programme_template(k) for k in programme_template_keys()]
@@ -45,16 +56,24 @@ def programmes_templates(json_out: JsonOpt = False) -> None:
             ]
         )
         return
-    table = Table("Key", "Title", "Objectives", "KPIs (computed)", "Source", title="Programme templates")
+    table = Table(
+        _("Key"),
+        _("Title"),
+        _("Objectives"),
+        _("KPIs (computed)"),
+        _("Source"),
+        title=_("Programme templates"),
+    )
     for t in templates:
         computed = sum(1 for k in t.kpis if k.computation)
-        table.add_row(t.key, t.title, str(len(t.objectives)), f"{len(t.kpis)} ({computed})", t.source)
+        table.add_row(
+            t.key, _said(t.title), str(len(t.objectives)), f"{len(t.kpis)} ({computed})", _said(t.source)
+        )
     stdout().print(table)
 
 
-@programmes_app.command("list")
+@programmes_app.command("list", help=gettext_noop("List the programmes of the organisation."))
 def programmes_list(as_user: AsOpt, organisation: OrganisationOpt = None, json_out: JsonOpt = False) -> None:
-    """List the programmes of the organisation."""
     django_setup()
     from hrdd.programmes import selectors
 
@@ -77,14 +96,21 @@ def programmes_list(as_user: AsOpt, organisation: OrganisationOpt = None, json_o
             ]
         )
         return
-    table = Table("Id", "Title", "Years", "KPIs", "Public", title=f"Programmes of {actor.organisation.name}")
+    table = Table(
+        _("Id"),
+        _("Title"),
+        _("Years"),
+        _("KPIs"),
+        _("Public"),
+        title=escape(_("Programmes of %(organisation)s") % {"organisation": actor.organisation.name}),
+    )
     for p in rows:
         table.add_row(
             str(p.public_id),
-            p.title,
+            escape(p.title),
             f"{p.start_year}-{p.end_year}",
             str(p.kpi_count),
-            "yes" if p.is_public else "no",
+            _("yes") if p.is_public else _("no"),
         )
     stdout().print(table)
 
@@ -95,17 +121,22 @@ def _year_row(view: Any, year: int | None) -> Any:
     return next((y for y in view.years if y.year == year), None)
 
 
-@programmes_app.command("kpis")
+@programmes_app.command(
+    "kpis",
+    help=gettext_noop(
+        "Show each KPI's figure for a year with its status and the reasons (target, baseline, trajectory)."
+    ),
+)
 def programmes_kpis(
-    programme: Annotated[str, typer.Argument(help="The programme's id or exact title.")],
+    programme: Annotated[str, typer.Argument(help=gettext_noop("The programme's id or exact title."))],
     as_user: AsOpt,
     organisation: OrganisationOpt = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="The year to show (default: each KPI's latest).")
+        int | None,
+        typer.Option("--year", help=gettext_noop("The year to show (default: each KPI's latest).")),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Show each KPI's figure for a year with its status and the reasons (target, baseline, trajectory)."""
     django_setup()
     from hrdd.core.errors import NotFound
     from hrdd.programmes import selectors
@@ -114,10 +145,14 @@ def programmes_kpis(
     try:
         found = selectors.programme_find(user=actor, reference=programme)
     except NotFound as exc:
-        raise InputError(f"no programme {programme!r} that you may see", field="PROGRAMME") from exc
+        raise InputError(
+            _("no programme %(programme)r that you may see") % {"programme": programme}, field="PROGRAMME"
+        ) from exc
     if year is not None and not found.start_year <= year <= found.end_year:
         raise InputError(
-            f"{year} is outside the programme's years {found.start_year}-{found.end_year}", field="--year"
+            _("%(year)s is outside the programme's years %(years)s")
+            % {"year": year, "years": f"{found.start_year}-{found.end_year}"},
+            field="--year",
         )
     rows = []
     for block in selectors.programme_dashboard(found):
@@ -144,14 +179,18 @@ def programmes_kpis(
         )
         return
     out = stdout()
-    out.print(f"[bold]{found.title}[/] ({found.start_year}-{found.end_year})", highlight=False)
-    table = Table("KPI", "Year", "Figure", "Status", "Reasons", title="KPIs")
+    out.print(f"[bold]{escape(found.title)}[/] ({found.start_year}-{found.end_year})", highlight=False)
+    table = Table(_("KPI"), _("Year"), _("Figure"), _("Status"), _("Reasons"), title=_("KPIs"))
     for _block, view, row in rows:
         if row is None:
-            table.add_row(view.kpi.name, str(year or "-"), "-", "not begun", "")
+            table.add_row(_said(view.kpi.name), str(year or "-"), "-", _("not begun"), "")
             continue
         table.add_row(
-            view.kpi.name, str(row.year), row.figure.text, row.status.label, _sentences(row.status.reasons)
+            _said(view.kpi.name),
+            str(row.year),
+            _said(row.figure.text),
+            _said(row.status.label),
+            escape(_sentences([str(localize(r)) for r in row.status.reasons])),
         )
     out.print(table)
 

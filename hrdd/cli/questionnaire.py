@@ -8,9 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout, write_output
+from hrdd.cli.common import JsonOpt, django_setup, localize, number, print_json, stdout, write_output
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
 # The domain's questionnaire modules (pydantic, YAML) are imported by the commands that score or read
 # questionnaires, not by `hrdd --help` (issue 9: start-up time).
@@ -22,18 +25,33 @@ if TYPE_CHECKING:
 # import (tests/app/test_cli_startup.py checks that both say the same).
 DEFAULT_FRAMEWORK_ID = "cfit-2025"
 
-questionnaire_app = typer.Typer(help="The supplier questionnaire and its scoring.", no_args_is_help=True)
-market_app = typer.Typer(
-    help="The market's maturity and the tender scenario it supports.", no_args_is_help=True
+questionnaire_app = typer.Typer(
+    help=gettext_noop("The supplier questionnaire and its scoring."), no_args_is_help=True
 )
-framework_app = typer.Typer(help="Framework files (questionnaires as data).", no_args_is_help=True)
+market_app = typer.Typer(
+    help=gettext_noop("The market's maturity and the tender scenario it supports."), no_args_is_help=True
+)
+framework_app = typer.Typer(
+    help=gettext_noop("Framework files (questionnaires as data)."), no_args_is_help=True
+)
 
 FilesArg = Annotated[
-    list[Path], typer.Argument(help="JSON files (one response or a list) or filled XLSX files.")
+    list[Path],
+    typer.Argument(help=gettext_noop("JSON files (one response or a list) or filled XLSX files.")),
 ]
 FrameworkOpt = Annotated[
-    str, typer.Option("--framework", help="Questionnaire framework id, or a path to a framework YAML file.")
+    str,
+    typer.Option(
+        "--framework", help=gettext_noop("Questionnaire framework id, or a path to a framework YAML file.")
+    ),
 ]
+
+
+def _word(value: str) -> str:
+    """A level or a role (an English word id, or a framework's own) in the reader's language."""
+    from hrdd.domain.labels import word_of
+
+    return str(localize(word_of(value)))
 
 
 def _framework(spec: str) -> QuestionnaireFramework:
@@ -52,7 +70,7 @@ def _read_responses(paths: list[Path], framework: QuestionnaireFramework) -> lis
     responses: list[tuple[str, Any]] = []
     for path in paths:
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(_("%(file)s: no such file") % {"file": path})
         if path.suffix.lower() == ".xlsx":
             django_setup()
             from hrdd.consultations.spreadsheets import SpreadsheetError, read_filled_questionnaire
@@ -67,15 +85,19 @@ def _read_responses(paths: list[Path], framework: QuestionnaireFramework) -> lis
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 text") from exc
+            raise InputError(_("%(file)s: not UTF-8 text") % {"file": path}) from exc
         except json.JSONDecodeError as exc:
             raise InputError(
-                f"{path}: malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                _("%(file)s: malformed JSON at line %(line)s, column %(column)s: %(problem)s")
+                % {"file": path, "line": exc.lineno, "column": exc.colno, "problem": exc.msg}
             ) from exc
         if isinstance(data, list):
             if not data:
-                raise InputError(f"{path}: the list holds no response")
-            responses.extend((f"{path}: response {i + 1}", item) for i, item in enumerate(data))
+                raise InputError(_("%(file)s: the list holds no response") % {"file": path})
+            responses.extend(
+                (_("%(file)s: response %(number)s") % {"file": path, "number": i + 1}, item)
+                for i, item in enumerate(data)
+            )
         else:
             responses.append((str(path), data))
     return responses
@@ -91,15 +113,19 @@ def _score(paths: list[Path], framework: QuestionnaireFramework) -> list[Respons
         except InvalidResponse as exc:
             company = raw.get("company") if isinstance(raw, dict) else None
             who = f" ({company})" if isinstance(company, str) and company.strip() else ""
-            raise InputError(f"{label}{who}: " + "; ".join(str(e) for e in exc.errors)) from exc
+            raise InputError(f"{label}{who}: " + "; ".join(str(localize(e)) for e in exc.errors)) from exc
     return scores
 
 
-@questionnaire_app.command("score")
+@questionnaire_app.command(
+    "score",
+    help=gettext_noop(
+        "Score supplier questionnaire responses (Annex 2b): scores, levels, overall maturity, warnings."
+    ),
+)
 def questionnaire_score(
     files: FilesArg, as_json: JsonOpt = False, framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID
 ) -> None:
-    """Score supplier questionnaire responses (Annex 2b): scores, levels, overall maturity, warnings."""
     from rich.table import Table
 
     fw = _framework(framework)
@@ -109,25 +135,29 @@ def questionnaire_score(
         return
     # one column per dimension of the framework in use: its own ids, whatever they are
     dimensions = [d.id for d in fw.dimensions]
-    table = Table(title=f"Supplier maturity ({fw.id} {fw.version})")
-    for column in ("company", "role", *dimensions, "overall", "warnings"):
+    table = Table(
+        title=escape(_("Supplier maturity (%(framework)s)") % {"framework": f"{fw.id} {fw.version}"})
+    )
+    for column in (_("company"), _("role"), *dimensions, _("overall"), _("warnings")):
         table.add_column(column)
     for s in scores:
         table.add_row(
-            s.company,
-            s.role,
-            *(f"{s.scores[d]:g} {s.levels[d]}" for d in dimensions),
-            s.overall,
-            "\n".join(s.warnings),
+            escape(s.company),
+            escape(_word(s.role)),
+            *(escape(f"{number(s.scores[d])} {_word(s.levels[d])}") for d in dimensions),
+            escape(_word(s.overall)),
+            escape("\n".join(str(localize(w)) for w in s.warnings)),
         )
     stdout().print(table)
 
 
-@market_app.command("assess")
+@market_app.command(
+    "assess",
+    help=gettext_noop("Assess the market's maturity from responses and recommend tender scenario 1, 2 or 3."),
+)
 def market_assess(
     files: FilesArg, as_json: JsonOpt = False, framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID
 ) -> None:
-    """Assess the market's maturity from responses and recommend tender scenario 1, 2 or 3."""
     from rich.table import Table
 
     from hrdd.domain.maturity import MarketAssessment, NoRespondents, assess_market
@@ -136,28 +166,38 @@ def market_assess(
     try:
         assessment: MarketAssessment = assess_market(_score(files, fw), fw)
     except NoRespondents as exc:
-        raise InputError(str(exc)) from exc
+        raise InputError(str(localize(exc.args[0]) if exc.args else exc)) from exc
     if as_json:
         print_json(assessment.as_dict())
         return
-    table = Table(title=f"Market maturity: {assessment.respondents} respondents")
+    table = Table(
+        title=escape(
+            _("Market maturity: %(respondents)s respondents") % {"respondents": assessment.respondents}
+        )
+    )
     table.add_column("")
     for level in fw.levels:
-        table.add_column(level, justify="right")
+        table.add_column(escape(_word(level)), justify="right")
     for name, counts in assessment.distribution.items():
-        table.add_row(name, *(str(counts[level]) for level in fw.levels))
+        table.add_row(
+            escape(_("overall") if name == "overall" else name), *(str(counts[level]) for level in fw.levels)
+        )
     out = stdout()
     out.print(table)
-    out.print(f"[bold]Recommended: {assessment.recommended_title}[/]")
-    out.print(assessment.explanation, highlight=False)
+    recommended = _("Recommended: %(scenario)s") % {"scenario": localize(assessment.recommended_title)}
+    out.print(f"[bold]{escape(recommended)}[/]")
+    out.print(localize(assessment.explanation), highlight=False, markup=False)
 
 
-@questionnaire_app.command("blank")
+@questionnaire_app.command(
+    "blank", help=gettext_noop("Write the blank questionnaire as an XLSX workbook for suppliers to fill in.")
+)
 def questionnaire_blank(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the XLSX file.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help=gettext_noop("Where to write the XLSX file."))
+    ],
     framework: FrameworkOpt = DEFAULT_FRAMEWORK_ID,
 ) -> None:
-    """Write the blank questionnaire as an XLSX workbook for suppliers to fill in."""
     fw = _framework(framework)
     django_setup()
     from hrdd.consultations.spreadsheets import blank_questionnaire
@@ -165,9 +205,10 @@ def questionnaire_blank(
     write_output(blank_questionnaire(fw), output)
 
 
-@framework_app.command("check")
-def framework_check(path: Annotated[Path, typer.Argument(help="A framework YAML file.")]) -> None:
-    """Validate a framework YAML file; print what it holds."""
+@framework_app.command("check", help=gettext_noop("Validate a framework YAML file; print what it holds."))
+def framework_check(
+    path: Annotated[Path, typer.Argument(help=gettext_noop("A framework YAML file."))],
+) -> None:
     from hrdd.domain.questionnaire_framework import FrameworkError, load_framework_file
 
     try:
@@ -175,31 +216,49 @@ def framework_check(path: Annotated[Path, typer.Argument(help="A framework YAML 
     except FrameworkError as exc:
         raise InputError(str(exc)) from exc
     stdout().print(
-        f"{fw.id} {fw.version}: {len(fw.questions)} questions, {len(fw.dimensions)} dimensions, "
-        f"{len(fw.roles)} roles. Valid."
+        _("%(framework)s: %(questions)s questions, %(dimensions)s dimensions, %(roles)s roles. Valid.")
+        % {
+            "framework": f"{fw.id} {fw.version}",
+            "questions": len(fw.questions),
+            "dimensions": len(fw.dimensions),
+            "roles": len(fw.roles),
+        },
+        markup=False,
     )
 
 
-@framework_app.command("translations")
+@framework_app.command(
+    "translations",
+    help=gettext_noop(
+        "Say which texts of the shipped frameworks have no translation "
+        "(hrdd/frameworks/translations/<language>.yaml); exits 1 when some are missing."
+    ),
+)
 def framework_translations(
     language: Annotated[
-        str | None, typer.Option("--language", help="nl, fr or de (all three when left out).")
+        str | None,
+        typer.Option("--language", help=gettext_noop("nl, fr or de (all three when left out).")),
     ] = None,
 ) -> None:
-    """Say which texts of the shipped frameworks have no translation (hrdd/frameworks/translations/<language>.yaml);
-    exits 1 when some are missing."""
     from hrdd.domain.framework_texts import LANGUAGES, completeness, missing_translations
 
     if language is not None and language not in LANGUAGES:
-        raise InputError(f"--language: {language!r} is not one of {', '.join(LANGUAGES)}")
+        raise InputError(
+            _("%(value)r is not one of %(choices)s") % {"value": language, "choices": ", ".join(LANGUAGES)},
+            field="--language",
+        )
     out = stdout()
     incomplete = False
     for code in [language] if language else list(LANGUAGES):
         done, total = completeness(code)
-        out.print(f"{code}: {done} of {total} framework texts translated")
+        out.print(
+            _("%(language)s: %(done)s of %(total)s framework texts translated")
+            % {"language": code, "done": done, "total": total},
+            markup=False,
+        )
         for name, texts in missing_translations(code).items():
             incomplete = True
             for text in texts:
-                out.print(f"  {name}: {text[:100]}")
+                out.print(f"  {name}: {text[:100]}", markup=False)
     if incomplete:
         raise typer.Exit(1)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from hrdd.cli.common import (
@@ -13,11 +14,16 @@ from hrdd.cli.common import (
     database_has_rows,
     django_ready,
     django_setup,
+    localize,
+    machine_output,
+    number,
     print_json,
     stdout,
     write_output,
 )
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
 if TYPE_CHECKING:
     from hrdd.domain.document_check import DocumentCheck
@@ -25,8 +31,12 @@ if TYPE_CHECKING:
     from hrdd.domain.risk import RiskAssessment, RiskMethod
     from hrdd.domain.risk_check import RiskAssessmentCheck
 
-risk_app = typer.Typer(help="Step 1: the human-rights risks of a product category.", no_args_is_help=True)
-kb_app = typer.Typer(help="The knowledge base: sourced tables with their editions.", no_args_is_help=True)
+risk_app = typer.Typer(
+    help=gettext_noop("Step 1: the human-rights risks of a product category."), no_args_is_help=True
+)
+kb_app = typer.Typer(
+    help=gettext_noop("The knowledge base: sourced tables with their editions."), no_args_is_help=True
+)
 
 RISK_FORMATS = ("json", "md", "docx", "xlsx")
 # the form fields an adjustment error names, as the options a user typed
@@ -61,9 +71,8 @@ def _knowledge() -> KnowledgeBase:
     return knowledge_current()
 
 
-@risk_app.command("products")
+@risk_app.command("products", help=gettext_noop("List the product categories the knowledge base knows."))
 def risk_products(as_json: JsonOpt = False) -> None:
-    """List the product categories the knowledge base knows."""
     from hrdd.domain.risk import get_risk_method
 
     method = get_risk_method()
@@ -73,28 +82,45 @@ def risk_products(as_json: JsonOpt = False) -> None:
         return
     out = stdout()
     for product in products:
-        out.print(f"{product}\t{method.product_title(product)}", highlight=False)
+        out.print(f"{product}\t{localize(method.product_title(product))}", highlight=False, markup=False)
 
 
-@risk_app.command("assess")
+@risk_app.command(
+    "assess",
+    help=gettext_noop(
+        "Rate the human-rights risks of a product category: components, materials, countries, salient risks."
+    ),
+)
 def risk_assess(
-    product: Annotated[str, typer.Argument(help="Product category id (see `hrdd risk products`).")],
+    product: Annotated[
+        str, typer.Argument(help=gettext_noop("Product category id (see `hrdd risk products`)."))
+    ],
     as_json: JsonOpt = False,
-    fmt: Annotated[str, typer.Option("--format", help="json, md, docx or xlsx.")] = "",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
-    exclude_material: Annotated[list[str] | None, typer.Option(help="Leave out a raw material.")] = None,
-    add_material: Annotated[list[str] | None, typer.Option(help="Add a raw material.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=gettext_noop("json, md, docx or xlsx."))] = "",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help=gettext_noop("Write to this file."))
+    ] = None,
+    exclude_material: Annotated[
+        list[str] | None, typer.Option(help=gettext_noop("Leave out a raw material."))
+    ] = None,
+    add_material: Annotated[list[str] | None, typer.Option(help=gettext_noop("Add a raw material."))] = None,
     add_component: Annotated[
         list[str] | None,
-        typer.Option(help="Add a component with its materials, e.g. 'battery pack: cobalt, lithium'."),
+        typer.Option(
+            help=gettext_noop("Add a component with its materials, e.g. 'battery pack: cobalt, lithium'.")
+        ),
     ] = None,
-    exclude_component: Annotated[list[str] | None, typer.Option(help="Leave out a component.")] = None,
-    exclude_country: Annotated[list[str] | None, typer.Option(help="Leave out a country (ISO3).")] = None,
+    exclude_component: Annotated[
+        list[str] | None, typer.Option(help=gettext_noop("Leave out a component."))
+    ] = None,
+    exclude_country: Annotated[
+        list[str] | None, typer.Option(help=gettext_noop("Leave out a country (ISO3)."))
+    ] = None,
     manufacturing_country: Annotated[
-        list[str] | None, typer.Option(help="A main manufacturing/assembly country (ISO3); repeatable.")
+        list[str] | None,
+        typer.Option(help=gettext_noop("A main manufacturing/assembly country (ISO3); repeatable.")),
     ] = None,
 ) -> None:
-    """Rate the human-rights risks of a product category: components, materials, countries, salient risks."""
     from hrdd.domain.risk import (
         Adjustments,
         InvalidAdjustment,
@@ -107,9 +133,14 @@ def risk_assess(
 
     fmt = "json" if as_json and not fmt else (fmt or ("" if output is None else output.suffix.lstrip(".")))
     if fmt and fmt not in RISK_FORMATS:
-        raise InputError(f"{fmt!r} is not one of {', '.join(RISK_FORMATS)}", field="--format")
+        raise InputError(
+            _("%(value)r is not one of %(choices)s") % {"value": fmt, "choices": ", ".join(RISK_FORMATS)},
+            field="--format",
+        )
     if fmt in ("docx", "xlsx") and output is None:
-        raise InputError(f"--format {fmt} needs -o FILE")
+        raise InputError(_("--format %(format)s needs -o FILE") % {"format": fmt})
+    if fmt == "json":
+        machine_output()
     # JSON and the table need neither Django nor translations: when no imported edition replaces the shipped
     # knowledge base, the product is rated without starting Django.
     knowledge = (_shipped_knowledge_unless_imported() if fmt in ("json", "") else None) or _knowledge()
@@ -124,13 +155,14 @@ def risk_assess(
     try:
         adjustments: Adjustments = parse_adjustments(lambda field: list(options.get(field) or ()))
     except InvalidAdjustment as exc:
-        raise InputError(exc.message, field=ADJUSTMENT_OPTIONS.get(exc.field, exc.field)) from exc
+        raise InputError(localize(exc.message), field=ADJUSTMENT_OPTIONS.get(exc.field, exc.field)) from exc
     method = get_risk_method()
     try:
         assessment = assess_product_risk(product, knowledge, method, adjustments)
     except UnknownProduct as exc:
         raise InputError(
-            f"unknown product category {exc.product!r}; known product categories: {', '.join(exc.known)}"
+            _("unknown product category %(product)r; known product categories: %(known)s")
+            % {"product": exc.product, "known": ", ".join(exc.known)}
         ) from exc
     if fmt == "json":
         content: str | bytes = assessment_json(assessment)
@@ -152,49 +184,58 @@ def _document(fmt: str, assessment: RiskAssessment, method: RiskMethod) -> str |
 
 def _print_risk_table(assessment: RiskAssessment, method: RiskMethod) -> None:
     out = stdout()
-    out.print(f"[bold]{assessment.product_title}[/] ({assessment.method})")
+    out.print(f"[bold]{escape(localize(assessment.product_title))}[/] ({escape(assessment.method)})")
     for component in assessment.components:
-        out.print(f"  {component.name}: {', '.join(component.raw_materials)}", highlight=False)
-    table = Table(title="Salient risks")
-    for column in ("#", "risk", "stage", "material/factory", "country", "score"):
+        materials = ", ".join(localize(m) for m in component.raw_materials)
+        out.print(f"  {localize(component.name)}: {materials}", highlight=False, markup=False)
+    table = Table(title=_("Salient risks"))
+    for column in ("#", _("risk"), _("stage"), _("material/factory"), _("country"), _("score")):
         table.add_column(column)
     for i, r in enumerate(assessment.salient(method.parameters.report_risks), start=1):
         table.add_row(
             str(i),
-            r.category_title,
-            method.stage_title(r.stage),
-            r.material or r.component or "",
+            escape(localize(r.category_title)),
+            escape(localize(method.stage_title(r.stage))),
+            escape(r.material or (_("factories") if r.component == "factories" else r.component) or ""),
             r.country_iso3,
-            f"{r.score:g}",
+            number(r.score),
         )
     out.print(table)
 
 
-@risk_app.command("check")
+@risk_app.command(
+    "check",
+    help=gettext_noop(
+        "Read a supplier's document against its award criterion; every finding names its sentences (--json)."
+    ),
+)
 def risk_check(
-    document: Annotated[Path, typer.Argument(help="The supplier's document: DOCX, PDF or text.")],
+    document: Annotated[
+        Path, typer.Argument(help=gettext_noop("The supplier's document: DOCX, PDF or text."))
+    ],
     kind: Annotated[
         str,
         typer.Option(
             "--kind",
-            help="What the document is: risk-assessment (award criterion 1), policy-commitment (a policy "
-            "commitment or supplier code of conduct, award criterion 2) or due-diligence (a description of the "
-            "due-diligence process, award criterion 7).",
+            help=gettext_noop(
+                "What the document is: risk-assessment (award criterion 1), policy-commitment (a policy "
+                "commitment or supplier code of conduct, award criterion 2) or due-diligence (a description of "
+                "the due-diligence process, award criterion 7)."
+            ),
         ),
     ] = "risk-assessment",
     as_json: JsonOpt = False,
 ) -> None:
-    """Read a supplier's document against its award criterion; every finding names its sentences (--json)."""
+    django_setup()  # the kind's refusal is said through Django's translations
     from hrdd.risks.checks import parse_kind
 
     checked_kind = parse_kind(kind, field="--kind")
-    django_setup()
     from hrdd.core.text import document_text
     from hrdd.domain.risk_check import RiskAssessmentCheck
     from hrdd.risks.checks import check_answer, check_text
 
     if not document.is_file():
-        raise InputError(f"{document}: no such file")
+        raise InputError(_("%(file)s: no such file") % {"file": document})
     text = document_text(document.name, document.read_bytes())  # a refusal is an InputError naming the file
     result = check_text(text, checked_kind)
     if as_json:
@@ -209,20 +250,34 @@ def _print_risk_assessment_check(name: str, result: RiskAssessmentCheck) -> None
     from hrdd.risks.checks import language_name, not_counted_why
 
     out = stdout()
-    verdict = "meets" if result.meets_minimum else "does NOT meet"
-    out.print(f"[bold]{name} {verdict} the minimum contents[/] ({result.source})")
-    out.print(f"read as {language_name(result.language)}", highlight=False)
+    verdict = (
+        _("%(document)s meets the minimum contents")
+        if result.meets_minimum
+        else _("%(document)s does NOT meet the minimum contents")
+    )
+    out.print(f"[bold]{escape(verdict % {'document': name})}[/] ({escape(localize(result.source))})")
+    out.print(_("read as %(language)s") % {"language": language_name(result.language)}, highlight=False)
     for requirement in result.requirements:
-        mark = "ok" if requirement.met else "MISSING"
-        out.print(f"  {requirement.name}: {requirement.found} found, {requirement.required} required: {mark}")
+        said = (
+            _("%(requirement)s: %(found)s found, %(required)s required: ok")
+            if requirement.met
+            else _("%(requirement)s: %(found)s found, %(required)s required: MISSING")
+        ) % {
+            "requirement": localize(requirement.name),
+            "found": requirement.found,
+            "required": requirement.required,
+        }
+        out.print(f"  {said}", markup=False)
     for label, findings in (
-        ("components", result.components),
-        ("raw materials", result.raw_materials),
-        ("countries", result.countries),
-        ("risks", result.risks),
+        (_("components"), result.components),
+        (_("raw materials"), result.raw_materials),
+        (_("countries"), result.countries),
+        (_("risks"), result.risks),
     ):
-        out.print(f"[bold]{label}[/]: " + (", ".join(f.id for f in findings) or "none"), highlight=False)
-    out.print("[bold]mentioned but not counted[/]:" + ("" if result.risks_not_counted else " none"))
+        found = ", ".join(f.id for f in findings) or _("none")
+        out.print(f"[bold]{escape(label)}[/]: {escape(found)}", highlight=False)
+    heading = escape(_("mentioned but not counted"))
+    out.print(f"[bold]{heading}[/]:" + ("" if result.risks_not_counted else " " + escape(_("none"))))
     for finding in result.risks_not_counted:
         out.print(f"  {finding.id}: {not_counted_why(finding)}", highlight=False, markup=False)
         for sentence in finding.sentences:
@@ -233,21 +288,38 @@ def _print_document_check(name: str, result: DocumentCheck) -> None:
     from hrdd.risks.checks import language_name
 
     out = stdout()
-    out.print(f"[bold]{name}: {result.title}, {result.score} of {result.out_of} points[/] ({result.source})")
-    out.print(f"read as {language_name(result.language)}", highlight=False)
+    heading = _("%(document)s: %(title)s, %(score)s of %(out_of)s points") % {
+        "document": name,
+        "title": localize(result.title),
+        "score": result.score,
+        "out_of": result.out_of,
+    }
+    out.print(f"[bold]{escape(heading)}[/] ({escape(localize(result.source))})")
+    out.print(_("read as %(language)s") % {"language": language_name(result.language)}, highlight=False)
     for element in result.elements:
         points = (
-            f"{element.points if element.found else 0}/{element.points}" if element.points else "not scored"
+            f"{element.points if element.found else 0}/{element.points}"
+            if element.points
+            else _("not scored")
         )
-        mark = "found" if element.found else "NOT FOUND"
-        out.print(f"  {mark}: {element.label} ({points})", highlight=False, markup=False)
+        said = (
+            _("found: %(element)s (%(points)s)")
+            if element.found
+            else _("NOT FOUND: %(element)s (%(points)s)")
+        )
+        out.print(
+            "  " + said % {"element": localize(element.label), "points": points},
+            highlight=False,
+            markup=False,
+        )
         for sentence in element.sentences:
             out.print(f"    “{sentence}”", highlight=False, markup=False)
 
 
-@kb_app.command("status")
+@kb_app.command(
+    "status", help=gettext_noop("List each knowledge table: edition, row count, years and sources.")
+)
 def kb_status(as_json: JsonOpt = False) -> None:
-    """List each knowledge table: edition, row count, years and sources."""
     statuses = _knowledge().status()
     if as_json:
         print_json(
@@ -264,25 +336,34 @@ def kb_status(as_json: JsonOpt = False) -> None:
             ]
         )
         return
-    table = Table(title="Knowledge base")
-    for column in ("table", "edition", "rows", "years", "sources"):
+    table = Table(title=_("Knowledge base"))
+    for column in (_("table"), _("edition"), _("rows"), _("years"), _("sources")):
         table.add_column(column)
     for s in statuses:
         table.add_row(
-            s.name, s.edition, str(s.rows), ", ".join(s.years), "\n".join(x[:100] for x in s.sources[:4])
+            s.name,
+            escape(localize(s.edition)),
+            str(s.rows),
+            ", ".join(s.years),
+            escape("\n".join(x[:100] for x in s.sources[:4])),
         )
     stdout().print(table)
 
 
-@kb_app.command("import")
+@kb_app.command(
+    "import",
+    help=gettext_noop(
+        "Load a newer edition of a knowledge table; a malformed file is refused and nothing is stored."
+    ),
+)
 def kb_import(
-    table: Annotated[str, typer.Argument(help="Table name (see `hrdd kb status`).")],
+    table: Annotated[str, typer.Argument(help=gettext_noop("Table name (see `hrdd kb status`)."))],
     file: Annotated[
-        Path, typer.Argument(help="CSV file with the table's columns, a source and year per row.")
+        Path,
+        typer.Argument(help=gettext_noop("CSV file with the table's columns, a source and year per row.")),
     ],
-    label: Annotated[str, typer.Option(help="Name of the edition, e.g. 'USGS MCS 2025'.")] = "",
+    label: Annotated[str, typer.Option(help=gettext_noop("Name of the edition, e.g. 'USGS MCS 2025'."))] = "",
 ) -> None:
-    """Load a newer edition of a knowledge table; a malformed file is refused and nothing is stored."""
     django_setup()
     from django.core.management import call_command
 
@@ -292,7 +373,7 @@ def kb_import(
     from hrdd.risks.services import knowledge_import
 
     if not file.is_file():
-        raise InputError(f"{file}: no such file")
+        raise InputError(_("%(file)s: no such file") % {"file": file})
     # read as every CSV import is (its encoding and separator found, within bounds); the table parser reads commas
     with file.open("rb") as stream:
         text = rows_as_csv_text(
@@ -302,7 +383,9 @@ def kb_import(
     try:
         edition = knowledge_import(table=table, csv_text=text, label=label or file.name)
     except KnowledgeError as exc:
-        raise InputError(f"{file}: {exc}") from exc
+        raise InputError(f"{file}: {localize(exc)}") from exc
     stdout().print(
-        f"Imported {edition.row_count} rows into {table} as edition {edition.label!r}; it is now active."
+        _("Imported %(rows)s rows into %(table)s as edition %(label)r; it is now active.")
+        % {"rows": edition.row_count, "table": table, "label": edition.label},
+        markup=False,
     )

@@ -9,21 +9,27 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from hrdd.cli.common import JsonOpt, print_json, stderr, stdout
+from hrdd.cli.common import JsonOpt, language, localize, print_json, stderr, stdout
+from hrdd.cli.common import gettext as _
+from hrdd.domain.texts import gettext_noop
 
 rmi_app = typer.Typer(
-    help="RMI reporting templates (CMRT, EMRT, CRT, AMRT): read and check them.", no_args_is_help=True
+    help=gettext_noop("RMI reporting templates (CMRT, EMRT, CRT, AMRT): read and check them."),
+    no_args_is_help=True,
 )
 
 
-@rmi_app.command("read")
+@rmi_app.command(
+    "read",
+    help=gettext_noop(
+        "Read template files: template and version, company, minerals, answers, smelters, products and "
+        "problems.\n\nExit status 2 when a file could not be read as a template (the others are still reported)."
+    ),
+)
 def read(
-    files: Annotated[list[Path], typer.Argument(help="Template workbooks (.xlsx) to read.")],
+    files: Annotated[list[Path], typer.Argument(help=gettext_noop("Template workbooks (.xlsx) to read."))],
     as_json: JsonOpt = False,
 ) -> None:
-    """Read template files: template and version, company, minerals, answers, smelters, products and problems.
-
-    Exit status 2 when a file could not be read as a template (the others are still reported)."""
     from hrdd.rmi.workbook import project_limits, read_template_file
 
     limits = project_limits()
@@ -35,7 +41,8 @@ def read(
     refused = [r for r in readings if r.refused]
     for reading in refused:
         stderr().print(
-            f"[bold red]error:[/] {escape(reading.file)}: {escape(reading.refused or '')}", highlight=False
+            f"[bold red]error:[/] {escape(reading.file)}: {escape(localize(reading.refused or ''))}",
+            highlight=False,
         )
     if refused:
         raise typer.Exit(code=2)
@@ -49,47 +56,75 @@ def _print_tables(readings: list) -> None:  # type: ignore[type-arg]
         if reading.refused:
             continue
         errors = len(reading.errors)
-        status = "accepted" if reading.accepted else "needs correction"
-        console.print(
-            f"[bold]{escape(reading.file)}[/]: {reading.template_type} {reading.template_version}, "
-            f"{escape(reading.company.company_name or '(no company name)')}, scope "
-            f"{escape(reading.company.declaration_scope or '-')}; minerals {', '.join(reading.minerals_in_scope) or '-'}; "
-            f"{len(reading.smelters)} smelters, {len(reading.products)} products; {status}"
-            + (f" ({errors} errors)" if errors else ""),
-            highlight=False,
-        )
+        status = _("accepted") if reading.accepted else _("needs correction")
+        summary = _(
+            "%(template)s, %(company)s, scope %(scope)s; minerals %(minerals)s; %(smelters)s smelters, "
+            "%(products)s products; %(status)s"
+        ) % {
+            "template": f"{reading.template_type} {reading.template_version}",
+            "company": reading.company.company_name or _("(no company name)"),
+            "scope": reading.company.declaration_scope or "-",
+            "minerals": ", ".join(reading.minerals_in_scope) or "-",
+            "smelters": len(reading.smelters),
+            "products": len(reading.products),
+            "status": status,
+        }
+        if errors:
+            summary += " " + _("(%(count)s errors)") % {"count": errors}
+        console.print(f"[bold]{escape(reading.file)}[/]: {escape(summary)}", highlight=False)
         if reading.smelters:
-            table = Table("row", "metal", "smelter", "country", "CID", title="Smelters", title_justify="left")
+            table = Table(
+                _("row"),
+                _("metal"),
+                _("smelter"),
+                _("country"),
+                "CID",
+                title=_("Smelters"),
+                title_justify="left",
+            )
             for s in reading.smelters:
-                name = (s.name or "") + (" (not listed)" if s.not_listed else "")
+                name = (s.name or "") + (" " + _("(not listed)") if s.not_listed else "")
                 table.add_row(str(s.row), s.metal or "", escape(name), s.country or "", s.cid or "")
             console.print(table)
         if reading.problems:
-            table = Table("severity", "code", "where", "message", title="Problems", title_justify="left")
+            table = Table(
+                _("severity"), _("code"), _("where"), _("message"), title=_("Problems"), title_justify="left"
+            )
             for p in reading.problems:
-                where = " ".join(x for x in (p.sheet or "", p.cell or (f"row {p.row}" if p.row else "")) if x)
-                table.add_row(p.severity, p.code, escape(where), escape(p.message))
+                row = _("row %(row)s") % {"row": p.row} if p.row else ""
+                where = " ".join(x for x in (p.sheet or "", p.cell or row) if x)
+                table.add_row(p.severity, p.code, escape(where), escape(localize(p.message)))
             console.print(table)
 
 
-@rmi_app.command("smelters")
+@rmi_app.command(
+    "smelters",
+    help=gettext_noop(
+        "The smelters and refiners in your supply chain (from your suppliers' current templates): through which "
+        "suppliers, and their RMAP status from your imported facility list. Reads the database."
+    ),
+)
 def smelters(
-    actor: Annotated[str, typer.Option("--as", help="E-mail address of the user who asks.")],
-    metal: Annotated[str, typer.Option("--metal", help="Only this metal (e.g. cobalt).")] = "",
+    actor: Annotated[str, typer.Option("--as", help=gettext_noop("E-mail address of the user who asks."))],
+    metal: Annotated[str, typer.Option("--metal", help=gettext_noop("Only this metal (e.g. cobalt)."))] = "",
     rmap: Annotated[
-        str, typer.Option("--rmap", help="conformant, active, conformant_or_active or none (neither).")
+        str,
+        typer.Option(
+            "--rmap", help=gettext_noop("conformant, active, conformant_or_active or none (neither).")
+        ),
     ] = "",
     cahra: Annotated[
-        bool, typer.Option("--cahra", help="Only smelters in conflict-affected or high-risk areas.")
+        bool,
+        typer.Option("--cahra", help=gettext_noop("Only smelters in conflict-affected or high-risk areas.")),
     ] = False,
     organisation: Annotated[
         str | None,
-        typer.Option("--organisation", help="The organisation to read (name or id), when several."),
+        typer.Option(
+            "--organisation", help=gettext_noop("The organisation to read (name or id), when several.")
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """The smelters and refiners in your supply chain (from your suppliers' current templates): through which
-    suppliers, and their RMAP status from your imported facility list. Reads the database."""
     from hrdd.cli.common import django_setup
 
     django_setup()
@@ -99,7 +134,8 @@ def smelters(
 
     if rmap and rmap not in ("conformant", "active", "conformant_or_active", "none"):
         raise InputError(
-            f"--rmap {rmap!r}: choose conformant, active, conformant_or_active or none", field="--rmap"
+            _("--rmap %(value)r: choose conformant, active, conformant_or_active or none") % {"value": rmap},
+            field="--rmap",
         )
     user = _actor(actor, organisation)
     found = list(smelter_list(user=user, metal=metal, rmap=rmap, cahra=cahra))
@@ -126,30 +162,48 @@ def smelters(
 
     console = stdout()
     for s in summary:
-        console.print(
-            f"[bold]{escape(s.metal)}[/]: {s.smelters} smelters and refiners, {s.identified_pct} % identified, "
-            f"{s.conformant_pct} % RMAP conformant, {s.conformant_or_active_pct} % conformant or active, "
-            f"{s.cahra} in conflict-affected or high-risk areas",
-            highlight=False,
-        )
-    from hrdd.domain.countries import display_name
-
+        line = _(
+            "%(smelters)s smelters and refiners, %(identified)s %% identified, %(conformant)s %% RMAP conformant, "
+            "%(conformant_or_active)s %% conformant or active, %(cahra)s in conflict-affected or high-risk areas"
+        ) % {
+            "smelters": s.smelters,
+            "identified": s.identified_pct,
+            "conformant": s.conformant_pct,
+            "conformant_or_active": s.conformant_or_active_pct,
+            "cahra": s.cahra,
+        }
+        console.print(f"[bold]{escape(s.metal)}[/]: {escape(line)}", highlight=False)
     table = Table(
-        "metal",
-        "smelter or refiner",
-        "country",
-        "RMI facility id",
-        "RMAP status",
-        "conflict-affected or high-risk area",
-        "named by suppliers",
+        _("metal"),
+        _("smelter or refiner"),
+        _("country"),
+        _("RMI facility id"),
+        _("RMAP status"),
+        _("conflict-affected or high-risk area"),
+        _("named by suppliers"),
     )
     for row in rows:
         table.add_row(
-            row["metal"], escape(row["name"]), display_name(row["country_iso3"]) if row["country_iso3"] else "-", row["cid"] or "-",
-            row["rmap_status"] or row["rmap"] or "-", "yes" if row["cahra"] else "", escape(", ".join(row["suppliers"])),
+            row["metal"], escape(row["name"]), _country(row["country_iso3"]), row["cid"] or "-",
+            row["rmap_status"] or row["rmap"] or "-", _("yes") if row["cahra"] else "", escape(", ".join(row["suppliers"])),
         )  # fmt: skip
     console.print(table)
     if not rows:
         stderr().print(
-            "No smelter found: ask your suppliers for their templates (the Smelters page).", highlight=False
+            _("No smelter found: ask your suppliers for their templates (the Smelters page)."),
+            highlight=False,
+            markup=False,
         )
+
+
+def _country(iso3: str) -> str:
+    """A country's name in the reader's language, from its code; '-' for none."""
+    if not iso3:
+        return "-"
+    if language() == "en":
+        from hrdd.domain.countries import display_name
+
+        return display_name(iso3)
+    from hrdd.core.countries import country_name
+
+    return country_name(iso3)

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from hrdd.cli.common import stderr
+from hrdd.cli.common import count, localize, stderr
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
 
 REGISTRY_COLUMNS = ("site_id", "name", "address", "city", "country_iso2", "parent_group")
 INCOMING_COLUMNS = ("record_id", "name", "address", "city", "country")
@@ -39,7 +41,10 @@ def _open_text(path: Path, option: str) -> io.TextIOWrapper:
     try:
         raw = path.open("rb")
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})", field=option) from exc
+        raise InputError(
+            _("%(file)s: cannot read the file (%(error)s)") % {"file": path, "error": exc.strerror or exc},
+            field=option,
+        ) from exc
     head = raw.read(4)
     raw.seek(0)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -55,45 +60,66 @@ def read_rows(path: Path, columns: tuple[str, ...], option: str) -> Iterator[tup
             reader = csv.reader(text)
             header = next(reader, None)
             if header is None:
-                raise InputError(f"{path}: the file is empty; its first row names the columns", field=option)
+                raise InputError(
+                    _("%(file)s: the file is empty; its first row names the columns") % {"file": path},
+                    field=option,
+                )
             header = [h.strip().lower() for h in header]
             missing = [c for c in columns if c not in header]
             unknown = [h for h in header if h not in columns]
             if missing or unknown or len(set(header)) != len(header):
                 problems = []
                 if missing:
-                    problems.append("missing column(s) " + ", ".join(missing))
+                    problems.append(_("missing column(s) %(columns)s") % {"columns": ", ".join(missing)})
                 if unknown:
-                    problems.append("unknown column(s) " + ", ".join(repr(u) for u in unknown))
+                    problems.append(
+                        _("unknown column(s) %(columns)s") % {"columns": ", ".join(repr(u) for u in unknown)}
+                    )
                 if len(set(header)) != len(header):
-                    problems.append("a column named twice")
+                    problems.append(_("a column named twice"))
                 raise InputError(
-                    f"{path}, row 1: {'; '.join(problems)}; the columns are {','.join(columns)}", field=option
+                    _("%(file)s, row 1: %(problems)s; the columns are %(columns)s")
+                    % {"file": path, "problems": "; ".join(problems), "columns": ",".join(columns)},
+                    field=option,
                 )
             for number, cells in enumerate(reader, start=2):
                 if not any(c.strip() for c in cells):
                     continue
                 if number > MAX_ROWS + 1:
-                    raise InputError(f"{path}: more than {MAX_ROWS:,} rows", field=option)
+                    raise InputError(
+                        _("%(file)s: more than %(count)s rows") % {"file": path, "count": count(MAX_ROWS)},
+                        field=option,
+                    )
                 if len(cells) != len(header):
                     raise InputError(
-                        f"{path}, row {number}: {len(cells)} cells where the header names {len(header)} columns",
+                        _("%(file)s, row %(row)s: %(cells)s cells where the header names %(columns)s columns")
+                        % {"file": path, "row": number, "cells": len(cells), "columns": len(header)},
                         field=option,
                     )
                 row = {h: c.strip() for h, c in zip(header, cells, strict=True)}
                 for column, value in row.items():
                     if len(value) > MAX_CELL_CHARS:
                         raise InputError(
-                            f"{path}, row {number}, column {column}: longer than {MAX_CELL_CHARS:,} characters",
+                            _("%(file)s, row %(row)s, column %(column)s: longer than %(count)s characters")
+                            % {"file": path, "row": number, "column": column, "count": count(MAX_CELL_CHARS)},
                             field=option,
                         )
                     if column in REQUIRED and not value:
-                        raise InputError(f"{path}, row {number}, column {column}: empty", field=option)
+                        raise InputError(
+                            _("%(file)s, row %(row)s, column %(column)s: empty")
+                            % {"file": path, "row": number, "column": column},
+                            field=option,
+                        )
                 yield number, row
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: not UTF-8 or UTF-16 text; save it as CSV UTF-8", field=option) from exc
+            raise InputError(
+                _("%(file)s: not UTF-8 or UTF-16 text; save it as CSV UTF-8") % {"file": path}, field=option
+            ) from exc
         except csv.Error as exc:
-            raise InputError(f"{path}: not a readable CSV file ({exc})", field=option) from exc
+            raise InputError(
+                _("%(file)s: not a readable CSV file (%(error)s)") % {"file": path, "error": exc},
+                field=option,
+            ) from exc
 
 
 def _country(value: str, path: Path, number: int, column: str, option: str) -> str:
@@ -103,7 +129,9 @@ def _country(value: str, path: Path, number: int, column: str, option: str) -> s
         return resolve_country(value)
     except UnknownCountry as exc:
         raise InputError(
-            f"{path}, row {number}, column {column}: {unknown_country_text(exc)}", field=option
+            _("%(file)s, row %(row)s, column %(column)s: %(problem)s")
+            % {"file": path, "row": number, "column": column, "problem": localize(unknown_country_text(exc))},
+            field=option,
         ) from exc
 
 
@@ -121,7 +149,9 @@ def _records(path: Path, kind: str) -> list[SiteRecord]:
     for number, row in read_rows(path, columns, option):
         if row[key] in seen:
             raise InputError(
-                f"{path}, row {number}, column {key}: {row[key]!r} is also row {seen[row[key]]}", field=option
+                _("%(file)s, row %(row)s, column %(column)s: %(value)r is also row %(other)s")
+                % {"file": path, "row": number, "column": key, "value": row[key], "other": seen[row[key]]},
+                field=option,
             )
         seen[row[key]] = number
         records.append(
@@ -151,19 +181,28 @@ def _progress(show: bool) -> Iterator[object | None]:
         yield progress
 
 
+SITES_MATCH_HELP = gettext_noop(
+    "Match the incoming records against the registry; write auto / review / new for each, touching no database."
+)
+
+
 def sites_match(
     registry: Annotated[
         Path,
-        typer.Option("--registry", help="REGISTRY.csv: site_id,name,address,city,country_iso2,parent_group"),
+        typer.Option(
+            "--registry",
+            help=gettext_noop("REGISTRY.csv: site_id,name,address,city,country_iso2,parent_group"),
+        ),
     ],
     incoming: Annotated[
-        Path, typer.Option("--incoming", help="INCOMING.csv: record_id,name,address,city,country")
+        Path,
+        typer.Option("--incoming", help=gettext_noop("INCOMING.csv: record_id,name,address,city,country")),
     ],
     out: Annotated[
-        Path, typer.Option("--out", help="PREDICTIONS.csv to write: record_id,site_id,status,score")
+        Path,
+        typer.Option("--out", help=gettext_noop("PREDICTIONS.csv to write: record_id,site_id,status,score")),
     ],
 ) -> None:
-    """Match the incoming records against the registry; write auto / review / new for each, touching no database."""
     from hrdd.domain.sitematch import SiteIndex
 
     start = time.perf_counter()
@@ -171,14 +210,14 @@ def sites_match(
     records = _records(incoming, "incoming")
     show = len(sites) + len(records) >= PROGRESS_FROM
     with _progress(show) as progress:
-        build_task = progress.add_task("reading the registry", total=len(sites)) if progress else None  # type: ignore[attr-defined]
+        build_task = progress.add_task(_("reading the registry"), total=len(sites)) if progress else None  # type: ignore[attr-defined]
 
         def advance(done: int) -> None:
             if progress is not None:
                 progress.update(build_task, completed=done)  # type: ignore[attr-defined]
 
         index = SiteIndex.build(sites, progress=advance)
-        match_task = progress.add_task("matching", total=len(records)) if progress else None  # type: ignore[attr-defined]
+        match_task = progress.add_task(_("matching"), total=len(records)) if progress else None  # type: ignore[attr-defined]
         results = []
         try:
             for begin in range(0, len(records), CHUNK):
@@ -195,10 +234,25 @@ def sites_match(
     try:
         out.write_text(buffer.getvalue(), encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"{out}: cannot write the file ({exc.strerror or exc})", field="--out") from exc
+        raise InputError(
+            _("%(file)s: cannot write the file (%(error)s)") % {"file": out, "error": exc.strerror or exc},
+            field="--out",
+        ) from exc
     counts = {status: sum(1 for r in results if r.status == status) for status in ("auto", "review", "new")}
     stderr().print(
-        f"Matched {len(records):,} records against {len(sites):,} sites in {time.perf_counter() - start:.1f} s: "
-        f"{counts['auto']:,} auto, {counts['review']:,} review, {counts['new']:,} new. Wrote {out}",
+        _(
+            "Matched %(records)s records against %(sites)s sites in %(seconds)s s: %(auto)s auto, %(review)s "
+            "review, %(new)s new. Wrote %(file)s"
+        )
+        % {
+            "records": count(len(records)),
+            "sites": count(len(sites)),
+            "seconds": f"{time.perf_counter() - start:.1f}",
+            "auto": count(counts["auto"]),
+            "review": count(counts["review"]),
+            "new": count(counts["new"]),
+            "file": out,
+        },
         highlight=False,
+        markup=False,
     )

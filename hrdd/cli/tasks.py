@@ -9,19 +9,38 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stderr, stdout
+from hrdd.cli.common import JsonOpt, django_setup, print_json, site_language, stderr, stdout
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError, NotFound
+from hrdd.domain.texts import gettext_noop
 
 if TYPE_CHECKING:
     from hrdd.core.models import TaskRun
 
-tasks_app = typer.Typer(help="Background work: imports run by the task queue, their progress and retries.")
+tasks_app = typer.Typer(
+    help=gettext_noop("Background work: imports run by the task queue, their progress and retries.")
+)
 
 QueueOpt = Annotated[
-    bool, typer.Option("--queue", help="Leave the work to the task worker instead of doing it here.")
+    bool,
+    typer.Option("--queue", help=gettext_noop("Leave the work to the task worker instead of doing it here.")),
 ]
+
+
+# a run's status as the table and `tasks show` say it (TaskRun.Status's values; JSON gives the values themselves)
+STATUS_WORDS = {
+    "queued": gettext_noop("queued"),
+    "running": gettext_noop("running"),
+    "done": gettext_noop("done"),
+    "failed": gettext_noop("failed"),
+}
+
+
+def _status(value: str) -> str:
+    return _(STATUS_WORDS[value]) if value in STATUS_WORDS else value
 
 
 class _File:
@@ -29,7 +48,7 @@ class _File:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise InputError(f"{path}: no such file", field="file")
+            raise InputError(_("%(file)s: no such file") % {"file": path}, field="file")
         self.name = path.name
         self._content = path.read_bytes()
         self.size = len(self._content)
@@ -55,7 +74,7 @@ def _user(email: str) -> Any:
     try:
         return User.objects.get(email__iexact=email.strip(), is_active=True)
     except User.DoesNotExist as exc:
-        raise InputError(f"no active user {email!r}", field="--as") from exc
+        raise InputError(_("no active user %(email)r") % {"email": email}, field="--as") from exc
 
 
 def follow(run: TaskRun) -> TaskRun:
@@ -79,16 +98,22 @@ def follow(run: TaskRun) -> TaskRun:
 
         done = task_run_here(run, listener=show)
     if done.status != done.Status.DONE:
-        raise InputError(done.error or f"task {done.public_id} is {done.status}")
-    stdout().print(done.message, highlight=False)
+        raise InputError(
+            done.error or _("task %(task)s is %(status)s") % {"task": done.public_id, "status": done.status}
+        )
+    stdout().print(done.message, highlight=False, markup=False)
     return done
 
 
 def _queued(run: TaskRun) -> None:
     stdout().print(
-        f"Queued as task {run.public_id}; the worker (`hrdd tasks worker`, or `hrdd serve`) will do it. "
-        f"Follow it with `hrdd tasks show {run.public_id}`.",
+        _(
+            "Queued as task %(task)s; the worker (`hrdd tasks worker`, or `hrdd serve`) will do it. "
+            "Follow it with `hrdd tasks show %(task)s`."
+        )
+        % {"task": run.public_id},
         highlight=False,
+        markup=False,
     )
 
 
@@ -109,12 +134,13 @@ def _as_dict(run: TaskRun) -> dict[str, Any]:
     }
 
 
-@tasks_app.command("list")
+@tasks_app.command(
+    "list", help=gettext_noop("List the latest background runs of every organisation, newest first.")
+)
 def tasks_list(
-    limit: Annotated[int, typer.Option(help="How many of the latest runs.")] = 20,
+    limit: Annotated[int, typer.Option(help=gettext_noop("How many of the latest runs."))] = 20,
     as_json: JsonOpt = False,
 ) -> None:
-    """List the latest background runs of every organisation, newest first."""
     django_setup()
     from hrdd.core.models import TaskRun
 
@@ -122,48 +148,51 @@ def tasks_list(
     if as_json:
         print_json([_as_dict(r) for r in runs])
         return
-    table = Table(title="Background work")
-    for column in ("id", "started", "organisation", "work", "status", "progress"):
+    table = Table(title=_("Background work"))
+    for column in (_("id"), _("started"), _("organisation"), _("work"), _("status"), _("progress")):
         table.add_column(column)
     for r in runs:
         progress = f"{r.done}/{r.total}" if r.total else ""
         table.add_row(
             str(r.public_id),
             f"{r.created_at:%Y-%m-%d %H:%M}",
-            str(r.organisation),
-            r.label,
-            r.status,
+            escape(str(r.organisation)),
+            escape(r.label),
+            _status(r.status),
             progress,
         )
     stdout().print(table)
 
 
-@tasks_app.command("show")
+@tasks_app.command("show", help=gettext_noop("Show one run: its progress, and its result or error."))
 def tasks_show(
-    task_id: Annotated[str, typer.Argument(help="The run's id (see `hrdd tasks list`).")],
+    task_id: Annotated[str, typer.Argument(help=gettext_noop("The run's id (see `hrdd tasks list`)."))],
     as_json: JsonOpt = False,
 ) -> None:
-    """Show one run: its progress, and its result or error."""
     django_setup()
     run = _run(task_id)
     if as_json:
         print_json(_as_dict(run))
         return
     out = stdout()
-    out.print(f"{run.label}: {run.status}", highlight=False)
+    out.print(f"{run.label}: {_status(run.status)}", highlight=False, markup=False)
     if run.total:
-        out.print(f"{run.done} of {run.total} done", highlight=False)
+        out.print(_("%(done)s of %(total)s done") % {"done": run.done, "total": run.total}, highlight=False)
     for text in (run.message, run.error, run.result_url):
         if text:
-            out.print(text, highlight=False)
+            out.print(text, highlight=False, markup=False)
 
 
-@tasks_app.command("retry")
+@tasks_app.command(
+    "retry",
+    help=gettext_noop(
+        "Do a failed run again from its kept inputs (here with a progress bar, or --queue for the worker)."
+    ),
+)
 def tasks_retry(
-    task_id: Annotated[str, typer.Argument(help="The id of a failed run.")],
+    task_id: Annotated[str, typer.Argument(help=gettext_noop("The id of a failed run."))],
     queue: QueueOpt = False,
 ) -> None:
-    """Do a failed run again from its kept inputs (here with a progress bar, or --queue for the worker)."""
     django_setup()
     from hrdd.core.tasks import task_run_retry
 
@@ -174,38 +203,60 @@ def tasks_retry(
         follow(run)
 
 
-@tasks_app.command("run")
+@tasks_app.command(
+    "run",
+    help=gettext_noop(
+        "Do every task waiting in the database queue now, then stop (for a cron job instead of a worker)."
+    ),
+)
 def tasks_run() -> None:
-    """Do every task waiting in the database queue now, then stop (for a cron job instead of a worker)."""
     django_setup()
     from hrdd.core.tasks import run_queued_tasks, uses_database_queue
 
     if not uses_database_queue():
-        raise InputError("the task backend is not the database queue; its own workers run the tasks")
-    ran = run_queued_tasks()
-    stdout().print(f"{ran} task(s) run")
+        raise InputError(_("the task backend is not the database queue; its own workers run the tasks"))
+    with site_language():  # others' tasks, as the worker runs them: not in the language of this terminal
+        ran = run_queued_tasks()
+    stdout().print(_("%(count)s task(s) run") % {"count": ran}, markup=False)
 
 
-@tasks_app.command("worker")
+@tasks_app.command(
+    "worker",
+    help=gettext_noop(
+        "Run the task worker until stopped (Ctrl+C finishes the task at hand first); `hrdd serve` starts one."
+    ),
+)
 def tasks_worker(
-    interval: Annotated[float, typer.Option(help="Seconds to wait when the queue is empty.")] = 1.0,
+    interval: Annotated[
+        float, typer.Option(help=gettext_noop("Seconds to wait when the queue is empty."))
+    ] = 1.0,
 ) -> None:
-    """Run the task worker until stopped (Ctrl+C finishes the task at hand first); `hrdd serve` starts one."""
-    django_setup()
-    from django.core.management import call_command
+    with (
+        site_language()
+    ):  # others' tasks: in the installation's language, not in the language of this terminal
+        from django.core.management import call_command
 
-    call_command("db_worker", interval=interval, reload=False, startup_delay=False)
+        call_command("db_worker", interval=interval, reload=False, startup_delay=False)
+
+
+CONTRACT_SITES_HELP = gettext_noop(
+    "Store a supplier's production-site list as the next version of its site-list obligation."
+)
 
 
 def contract_sites(
-    contract_id: Annotated[str, typer.Argument(help="The contract's id (from its page address).")],
-    file: Annotated[Path, typer.Argument(help="The supplier's production-site list, CSV or XLSX.")],
+    contract_id: Annotated[
+        str, typer.Argument(help=gettext_noop("The contract's id (from its page address)."))
+    ],
+    file: Annotated[
+        Path, typer.Argument(help=gettext_noop("The supplier's production-site list, CSV or XLSX."))
+    ],
     explanation: Annotated[
-        str, typer.Option(help="Why the list is incomplete and what the supplier does about it.")
+        str,
+        typer.Option(help=gettext_noop("Why the list is incomplete and what the supplier does about it.")),
     ] = "",
     queue: QueueOpt = False,
 ) -> None:
-    """Store a supplier's production-site list as the next version of its site-list obligation."""
     django_setup()
     from hrdd.contracts.models import Contract
     from hrdd.contracts.services import site_list_accept, takes_site_list
@@ -216,7 +267,7 @@ def contract_sites(
         raise NotFound("contract") from exc
     obligations = [o for o in contract.obligations.order_by("due_date") if takes_site_list(o)]
     if not obligations:
-        raise InputError("this contract asks for no production-site list", field="contract_id")
+        raise InputError(_("this contract asks for no production-site list"), field="contract_id")
     # the earliest list not yet delivered, else the latest
     obligation = next((o for o in obligations if not o.submissions.exists()), obligations[-1])
     run = site_list_accept(
@@ -228,20 +279,30 @@ def contract_sites(
         follow(run)
 
 
+QUESTIONNAIRE_IMPORT_HELP = gettext_noop(
+    "Import filled questionnaire workbooks into a consultation as submitted responses, all or none."
+)
+
+
 def questionnaire_import(
-    consultation_id: Annotated[str, typer.Argument(help="The consultation's id (from its page address).")],
-    files: Annotated[list[Path], typer.Argument(help="Filled questionnaire workbooks (XLSX).")],
-    actor: Annotated[str, typer.Option("--as", help="E-mail address of the buyer who imports them.")],
+    consultation_id: Annotated[
+        str, typer.Argument(help=gettext_noop("The consultation's id (from its page address)."))
+    ],
+    files: Annotated[list[Path], typer.Argument(help=gettext_noop("Filled questionnaire workbooks (XLSX)."))],
+    actor: Annotated[
+        str, typer.Option("--as", help=gettext_noop("E-mail address of the buyer who imports them."))
+    ],
     queue: QueueOpt = False,
     replace: Annotated[
         bool,
         typer.Option(
             "--replace",
-            help="Replace the earlier answer of a supplier who already answered (else the import is refused).",
+            help=gettext_noop(
+                "Replace the earlier answer of a supplier who already answered (else the import is refused)."
+            ),
         ),
     ] = False,
 ) -> None:
-    """Import filled questionnaire workbooks into a consultation as submitted responses, all or none."""
     django_setup()
     from hrdd.consultations.selectors import consultation_get
     from hrdd.consultations.services import ConsultationError, responses_import_accept

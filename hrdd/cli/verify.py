@@ -7,26 +7,35 @@ from typing import Annotated
 
 import typer
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, stdout
+from hrdd.cli.common import JsonOpt, django_setup, localize, print_json, stdout
+from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError
+from hrdd.domain.texts import gettext_noop
+
+VERIFY_HELP = gettext_noop(
+    "Check that the stored verdicts (obligations' KPIs, sites' risk links, responses' scores, suppliers' risk "
+    "tiers) agree with the rules."
+)
 
 
 def verify(
     today: Annotated[
-        str | None, typer.Option(help="Rate as of this date (YYYY-MM-DD); default today.")
+        str | None, typer.Option(help=gettext_noop("Rate as of this date (YYYY-MM-DD); default today."))
     ] = None,
     refresh: Annotated[
         bool,
-        typer.Option("--refresh", help="Store the fresh verdict of each one that differs (then exit 0)."),
+        typer.Option(
+            "--refresh", help=gettext_noop("Store the fresh verdict of each one that differs (then exit 0).")
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check that the stored verdicts (obligations' KPIs, sites' risk links, responses' scores, suppliers' risk
-    tiers) agree with the rules."""
     try:
         day = dt.date.fromisoformat(today) if today else None
     except ValueError as exc:
-        raise InputError(f"{today!r} is not a date (YYYY-MM-DD)", field="--today") from exc
+        raise InputError(
+            _("%(value)r is not a date (YYYY-MM-DD)") % {"value": today}, field="--today"
+        ) from exc
     django_setup()
     from hrdd.consultations.selectors import consultation_scores_verify
     from hrdd.consultations.services import response_verdicts_refresh
@@ -78,44 +87,67 @@ def verify(
             }
         )
     else:
-        out = stdout()
-        for item in stale:
-            out.print(f"differs: {item.describe()}", highlight=False, markup=False)
-        for links in stale_links:
-            out.print(f"differs: {links.describe()}", highlight=False, markup=False)
-        for score in stale_scores:
-            out.print(f"differs: {score.describe()}", highlight=False, markup=False)
+        lines = [
+            _("differs: %(what)s") % {"what": localize(x.describe())}
+            for x in (*stale, *stale_links, *stale_scores)
+        ]
         for organisation in stale_counts:
-            out.print(
-                f"differs: the stored dashboard counts of organisation {organisation}"
-                + ("; they will be counted again" if refresh else ""),
-                highlight=False,
+            lines.append(
+                (
+                    _(
+                        "differs: the stored dashboard counts of organisation %(organisation)s; they will be counted again"
+                    )
+                    if refresh
+                    else _("differs: the stored dashboard counts of organisation %(organisation)s")
+                )
+                % {"organisation": organisation}
             )
         for company, stored_tier, fresh_tier in stale_tiers:
-            out.print(
-                f"differs: the risk tier of {company.legal_name}: stored {stored_tier}, fresh {fresh_tier}"
-                + ("; stored afresh" if refresh else ""),
-                highlight=False,
-                markup=False,
+            lines.append(
+                (
+                    _(
+                        "differs: the risk tier of %(company)s: stored %(stored)s, fresh %(fresh)s; stored afresh"
+                    )
+                    if refresh
+                    else _("differs: the risk tier of %(company)s: stored %(stored)s, fresh %(fresh)s")
+                )
+                % {"company": company.legal_name, "stored": stored_tier, "fresh": fresh_tier}
             )
         if stale_scores:
-            out.print(
-                f"{len(stale_scores)} response score(s) differ from a fresh scoring"
-                + ("; they were stored afresh" if refresh else ""),
-                highlight=False,
+            lines.append(
+                (
+                    _("%(count)s response score(s) differ from a fresh scoring; they were stored afresh")
+                    if refresh
+                    else _("%(count)s response score(s) differ from a fresh scoring")
+                )
+                % {"count": len(stale_scores)}
             )
         if stale or stale_links:
-            out.print(
-                f"{len(stale)} of {checked} obligation verdict(s) and {len(stale_links)} of {lists} site list(s)"
-                " differ from a fresh rating"
-                + ("; the obligation verdicts were stored afresh" if refresh else ""),
-                highlight=False,
+            said = {"stale": len(stale), "checked": checked, "stale_lists": len(stale_links), "lists": lists}
+            lines.append(
+                (
+                    _(
+                        "%(stale)s of %(checked)s obligation verdict(s) and %(stale_lists)s of %(lists)s site "
+                        "list(s) differ from a fresh rating; the obligation verdicts were stored afresh"
+                    )
+                    if refresh
+                    else _(
+                        "%(stale)s of %(checked)s obligation verdict(s) and %(stale_lists)s of %(lists)s site "
+                        "list(s) differ from a fresh rating"
+                    )
+                )
+                % said
             )
         elif not (stale_scores or stale_counts or stale_tiers):
-            out.print(
-                f"all {checked} obligation verdict(s), the risk links of {lists} site list(s), every stored "
-                "response score, the stored dashboard counts and the suppliers' risk tiers agree",
-                highlight=False,
+            lines.append(
+                _(
+                    "all %(checked)s obligation verdict(s), the risk links of %(lists)s site list(s), every stored "
+                    "response score, the stored dashboard counts and the suppliers' risk tiers agree"
+                )
+                % {"checked": checked, "lists": lists}
             )
+        out = stdout()
+        for line in lines:
+            out.print(line, highlight=False, markup=False)
     if stale_links or ((stale or stale_scores or stale_counts or stale_tiers) and not refresh):
         raise typer.Exit(code=1)
