@@ -233,3 +233,15 @@ def test_the_language_option_is_read_before_the_root_help(cli):
 
     # then
     assert_refused(result, "--language", "'xx'")
+
+
+def test_the_commands_help_is_german_with_language_de(cli):
+    # when: the root's help (shown as --language is read) and a group's
+    root = ok(cli("--language", "de", "--help")).stdout
+    risk = ok(cli("--language", "de", "risk", "--help")).stdout
+
+    # then
+    assert "hrdd: menschenrechtliche Sorgfaltspflicht in der IKT-Beschaffung." in root
+    assert "hrdd: human-rights due diligence" not in root
+    assert "Schritt 1: die Menschenrechtsrisiken einer Produktkategorie." in risk
+    assert "Step 1" not in risk
