@@ -9,8 +9,12 @@ TOKEN_BYTES = 32  # 256 random bits; 43 URL-safe characters
 
 
 def new_token() -> str:
-    """Return a new secret token for a link that works without an account (a supplier's link)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    """Return a new secret token for a link that works without an account (a supplier's link). It never starts
+    with '-', so that a command line never reads a token given to it as an option."""
+    while True:
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        if not token.startswith("-"):
+            return token
 
 
 def new_public_id() -> uuid.UUID:
