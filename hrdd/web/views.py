@@ -72,8 +72,10 @@ def organisation_switch(request: HttpRequest) -> HttpResponse:
 @require_POST
 def language_switch(request: HttpRequest) -> HttpResponse:
     """Read hrdd in another language: remembered in a cookie for everyone, and on the account of a user who is
-    logged in; back to the page the switch was used on."""
-    back = str(request.POST.get("next") or "")
+    logged in; back to the page the switch was used on (`next`, else the Referer of the same site)."""
+    # back to the page the switch was used on (its address is not written into the page: a "not found" page must
+    # read the same whatever was asked for)
+    back = str(request.POST.get("next") or request.META.get("HTTP_REFERER") or "")
     if not url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

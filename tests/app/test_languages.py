@@ -49,7 +49,29 @@ def test_every_page_offers_the_four_languages_each_named_in_itself(client):
     while form.tag != "form":
         form = form.parent
     assert form.get("action") == reverse("language_switch")
-    assert form.find("input", name="next").get("value") == reverse("login")
+    assert not form.find_all("input", name="next")  # the page's address is not written into it (a 404 page)
+
+
+def test_the_switch_goes_back_to_the_page_it_was_used_on(client):
+    # when: the browser names the page in its Referer
+    response = client.post(
+        reverse("language_switch"),
+        {"language": "de"},
+        HTTP_REFERER="http://testserver/login/?next=/overview/",
+    )
+
+    # then
+    assert response.status_code == 302 and response["Location"] == "http://testserver/login/?next=/overview/"
+
+
+def test_a_referer_of_another_site_is_not_followed(client):
+    # when
+    response = client.post(
+        reverse("language_switch"), {"language": "de"}, HTTP_REFERER="https://evil.example/x"
+    )
+
+    # then
+    assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
 def test_a_visitor_chooses_a_language_and_keeps_it_over_the_browsers(client):

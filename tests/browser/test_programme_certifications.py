@@ -108,7 +108,7 @@ def test_a_copper_mark_nears_its_end_and_a_case_is_seen_only_as_counts_by_a_view
     page.goto("/programmes/cases/new/")
     page.get_by_label("Case reference").fill("KAS-2026-001")
     page.get_by_label("Status").select_option(label="Out of child labour and supported")
-    page.get_by_label("Age").select_option(label="Under 15")
+    page.get_by_label("Age", exact=True).select_option(label="Under 15")
     page.get_by_label("Identified on").fill((TODAY - dt.timedelta(days=60)).isoformat())
     page.get_by_label("ASM site").fill(world["mine"].get_absolute_url())
     page.get_by_label("Remediation partner").fill("Congo Children Trust")
