@@ -70,6 +70,13 @@ def _reads_as_words(value: str) -> bool:
     return any(c.islower() for c in value) and (" " in value or value[:1].isupper())
 
 
+def _text_map(key: Any) -> bool:
+    """A mapping whose values are texts: ids to titles (`kpi_titles`, `indicators`) or a clause's text per scenario
+    (`requirement_by_scenario`)."""
+    name = str(key)
+    return name.endswith(("_titles", "_by_scenario")) or name in TITLE_MAPS
+
+
 def texts_of(document: Any) -> Iterator[str]:
     """The translatable texts of a framework document (its YAML read), in order, each once per place."""
     if isinstance(document, Mapping):
@@ -78,9 +85,7 @@ def texts_of(document: Any) -> Iterator[str]:
                 yield value.strip()
             elif key in TEXT_KEYS and isinstance(value, list):
                 yield from (v.strip() for v in value if isinstance(v, str) and _reads_as_words(v))
-            elif (str(key).endswith("_titles") or key in TITLE_MAPS) and isinstance(value, Mapping):  # id -> title
-                yield from (v.strip() for v in value.values() if isinstance(v, str) and _reads_as_words(v))
-            elif str(key).endswith("_by_scenario") and isinstance(value, Mapping):  # a clause's text per scenario
+            elif _text_map(key) and isinstance(value, Mapping):
                 yield from (v.strip() for v in value.values() if isinstance(v, str) and _reads_as_words(v))
             else:
                 yield from texts_of(value)

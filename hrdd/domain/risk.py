@@ -501,7 +501,9 @@ def _producing_countries(
                 country=share.country_iso3,
                 first=other.series,
                 second=share.series,
-                stage=method.stage_title(share.stage).lower(),  # a framework title: said in the reader's language
+                stage=method.stage_title(
+                    share.stage
+                ).lower(),  # a framework title: said in the reader's language
                 kept=once[key].series,
             )
         )

@@ -42,7 +42,16 @@ def extracted(tmp_path_factory):
         call_command(
             "makemessages",
             locale=list(LANGUAGES),
-            ignore_patterns=[".venv", "tests", "benchmarks", "tools", "build", "var", "node_modules", "locale"],
+            ignore_patterns=[
+                ".venv",
+                "tests",
+                "benchmarks",
+                "tools",
+                "build",
+                "var",
+                "node_modules",
+                "locale",
+            ],
             add_location="file",
             verbosity=0,
         )

@@ -184,7 +184,9 @@ def test_a_kpi_page_in_dutch_says_the_kpi_its_objective_and_its_figures_the_dutc
     assert dutch(objective.text) in page.text
     assert dutch(trained.description) in page.text
     years = page.by_id("years").text
-    assert f"40,5% in {YEAR - 1} blijft op schema" in years and "40.5%" not in years  # the Dutch catalogue's words
+    assert (
+        f"40,5% in {YEAR - 1} blijft op schema" in years and "40.5%" not in years
+    )  # the Dutch catalogue's words
 
 
 def test_a_kpi_status_is_its_english_sentence_and_says_its_numbers_in_the_locale():
