@@ -653,7 +653,7 @@ def share_revoke(*, actor: User, share: Share) -> Share:
     """Stop sharing: from the next request on, the grantee no longer sees the record."""
     require_owner_writable(actor, share.owner_id, "share")
     share = (
-        Share.objects.select_for_update()
+        Share.objects.select_for_update(of=("self",))  # PostgreSQL locks no nullable side of an outer join
         .select_related("grantee_organisation", "grantee_group", "owner")
         .get(pk=share.pk)
     )
