@@ -17,13 +17,11 @@ from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Paginatio
 
 router = Router(tags=["sharing"], auth=django_auth)
 
-_KIND_OF_TYPE = {kind.record_type: kind.key for kind in selectors.SHARE_KINDS}
-
 
 def _out(share: Share) -> dict[str, Any]:
     return {
         "id": share.public_id,
-        "kind": _KIND_OF_TYPE.get(share.record_type, share.record_type),
+        "kind": kind.key if (kind := selectors.KIND_BY_TYPE.get(share.record_type)) else share.record_type,
         "record": share.record_public_id,
         "owner": share.owner.name,
         "grantee_organisation": share.grantee_organisation.name if share.grantee_organisation else None,

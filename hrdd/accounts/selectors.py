@@ -118,7 +118,7 @@ SHARE_KINDS = (
     ShareKind("site", "supplier_sites.site", gettext_lazy("Site"), gettext_lazy("Sites")),
     ShareKind("incident", "incidents.incident", gettext_lazy("Incident"), gettext_lazy("Incidents")),
 )
-_KIND_BY_TYPE = {kind.record_type: kind for kind in SHARE_KINDS}
+KIND_BY_TYPE = {kind.record_type: kind for kind in SHARE_KINDS}
 
 
 def share_kind(key: str) -> ShareKind:
@@ -135,7 +135,7 @@ def share_kind(key: str) -> ShareKind:
 
 def share_kind_of(record: models.Model) -> ShareKind:
     """The kind of a record, or InputError when records of its model are never shared."""
-    found = _KIND_BY_TYPE.get(record._meta.label_lower)
+    found = KIND_BY_TYPE.get(record._meta.label_lower)
     if found is None:
         raise InputError(_("Records of this kind cannot be shared."), field="kind")
     return found
@@ -219,11 +219,7 @@ def share_notices(*, user: User, record: models.Model) -> list[Share]:
 
 def share_get(*, user: User, public_id: Any) -> Share:
     """One share the user's organisation gave, or NotFound."""
-    share_id = public_uuid(public_id)
-    found = shares_given(user=user, active=None).filter(public_id=share_id).first() if share_id else None
-    if found is None:
-        raise NotFound("share")
-    return found
+    return _walled(shares_given(user=user, active=None), public_id, "share")
 
 
 def shared_records(*, user: User, shares: Iterable[Share]) -> dict[tuple[str, int], models.Model]:
@@ -234,7 +230,7 @@ def shared_records(*, user: User, shares: Iterable[Share]) -> dict[tuple[str, in
         wanted[share.record_type].add(share.record_id)
     found: dict[tuple[str, int], models.Model] = {}
     for record_type, ids in wanted.items():
-        kind = _KIND_BY_TYPE.get(record_type)
+        kind = KIND_BY_TYPE.get(record_type)
         if kind is None:
             continue
         manager: Any = kind.model()._default_manager
@@ -275,8 +271,4 @@ def group_list(*, user: User) -> QuerySet[OrganisationGroup]:
 
 def group_get(*, user: User, public_id: Any) -> OrganisationGroup:
     """One group the user's organisation owns or belongs to, or NotFound."""
-    group_id = public_uuid(public_id)
-    found = group_list(user=user).filter(public_id=group_id).first() if group_id else None
-    if found is None:
-        raise NotFound("group")
-    return found
+    return _walled(group_list(user=user), public_id, "group")

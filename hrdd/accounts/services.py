@@ -4,7 +4,6 @@ import smtplib
 import uuid
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -27,6 +26,7 @@ from hrdd.accounts.tokens import invitation_lifetime, invitation_token, new_nonc
 from hrdd.audit.services import audit_record
 from hrdd.core import links
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.languages import language_choice
 from hrdd.core.models import active_organisation_id, require_owner_writable, require_writable
 
 
@@ -134,21 +134,9 @@ def membership_switch(*, user: User, organisation_public_id: str) -> Organisatio
     return membership.organisation
 
 
-def shipped_language(value: object) -> str:
-    """A language code hrdd ships ('en', 'nl', 'fr', 'de'), or InputError naming the field."""
-    code = str(value or "").strip().lower()
-    if code not in dict(settings.LANGUAGES):
-        known = ", ".join(dict(settings.LANGUAGES))
-        raise InputError(
-            _("Unknown language %(code)r; choose one of %(known)s.") % {"code": code[:20], "known": known},
-            field="language",
-        )
-    return code
-
-
 def user_language_set(*, user: User, language: str) -> str:
     """Remember the language a user reads hrdd in (pages and e-mails); returns the code stored."""
-    code = shipped_language(language)
+    code = language_choice(language, required=True)
     if user.language != code:
         user.language = code
         user.save(update_fields=["language"])

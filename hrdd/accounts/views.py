@@ -345,7 +345,7 @@ def _kind_choices() -> list[tuple[str, Any]]:
 def _shared_rows(request: HttpRequest, page: Any) -> list[dict[str, Any]]:
     """Each share of a page with its record, seen through the wall (a fixed number of queries per page)."""
     records = selectors.shared_records(user=request.user, shares=page)
-    kinds = {kind.record_type: kind for kind in selectors.SHARE_KINDS}
+    kinds = selectors.KIND_BY_TYPE
     return [
         {
             "share": share,

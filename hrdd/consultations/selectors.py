@@ -666,10 +666,14 @@ def joint_state(*, consultation: Consultation, reader: int | None = None) -> Joi
     )
 
 
-def scenario_to_preselect(consultation: Consultation) -> tuple[int | None, str]:
+def scenario_to_preselect(
+    consultation: Consultation, market: MarketAssessment | None = None
+) -> tuple[int | None, str]:
     """The scenario a tender built from the consultation starts with, and why: the scenario its co-owners agreed
-    on ("agreed"), else the market's recommendation ("recommended"), else none."""
+    on ("agreed"), else the market's recommendation ("recommended"), else none. A page that has the market already
+    passes it."""
     if consultation.agreed_scenario is not None:
         return consultation.agreed_scenario, "agreed"
-    market = consultation_market(consultation=consultation)
+    if market is None:
+        market = consultation_market(consultation=consultation)
     return (market.recommended_scenario, "recommended") if market is not None else (None, "")

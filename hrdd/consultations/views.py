@@ -36,10 +36,11 @@ from hrdd.consultations.tasks import (
     results_export,
 )
 from hrdd.core.downloads import attachment
+from hrdd.core.errors import NotFound
 from hrdd.core.forms import form_create
 from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import base_url
-from hrdd.core.models import active_organisation_id, is_own, require_owner_writable
+from hrdd.core.models import active_organisation_id, is_own
 from hrdd.core.tasks import task_runs_of
 from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
@@ -108,12 +109,11 @@ def consultation_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def consultation_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
     consultation = selectors.consultation_get(user=request.user, public_id=public_id, include_shared=True)
-    co_owner = not is_own(request.user, consultation) and joint.is_co_owner(
-        consultation, active_organisation_id(request.user)
-    )
-    if not is_own(request.user, consultation) and not co_owner:
+    own = is_own(request.user, consultation)
+    co_owner = not own and joint.is_co_owner(consultation, active_organisation_id(request.user))
+    if not own and not co_owner:
         if request.method == "POST":  # shared by another organisation (issue 16): read-only
-            require_owner_writable(request.user, consultation.organisation_id, "consultation")
+            raise NotFound("consultation")
         return _shared_page(request, consultation)
     invite_form = InvitationForm(
         request.POST if request.method == "POST" else None, user=request.user, auto_id="invite_%s"
@@ -194,10 +194,14 @@ def _detail_page(
             else "",
             "duplicates": run.params.get("duplicates") or [],
         }
-        for run in task_runs_of(
-            organisation=consultation.organisation, subject=services.responses_import_subject(consultation)
+        for run in (
+            task_runs_of(
+                organisation=consultation.organisation,
+                subject=services.responses_import_subject(consultation),
+            )
+            if is_owner
+            else ()
         )
-        if is_owner
     ]
     return render(
         request,
@@ -218,17 +222,17 @@ def _detail_page(
             "base_url": base_url(),
             "is_owner": is_owner,
         }
-        | _joint_context(request, consultation, reader),
+        | _joint_context(request, consultation, reader, market),
         status=400 if invite_form.errors or import_form.errors else 200,
     )
 
 
-def _joint_context(request: HttpRequest, consultation, reader: int | None) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def _joint_context(request: HttpRequest, consultation, reader: int | None, market) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """The joint panel (issue 16): who runs the consultation and what each chose, and the reader's forms."""
     state = selectors.joint_state(consultation=consultation, reader=reader)
     speaks = request.user.role in joint.JOINT_ROLES
     choice = state.reader_choice
-    recommended, _source = selectors.scenario_to_preselect(consultation)
+    recommended, _source = selectors.scenario_to_preselect(consultation, market)
     return {
         "joint": state,
         "joint_speaks": speaks,

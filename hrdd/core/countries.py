@@ -26,7 +26,7 @@ def _language() -> str:
 
 
 @cache
-def _catalogue(language: str) -> gettext.NullTranslations | None:
+def country_catalogue(language: str) -> gettext.NullTranslations | None:
     """pycountry's translations of the country names into one language (None: it ships none)."""
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
@@ -48,7 +48,7 @@ def _code(value: str) -> str | None:
 def translated_name(iso3: str, language: str) -> str | None:
     """The name of a known alpha-3 code in one language, without a comma where the catalogue allows; None where
     pycountry has no catalogue for the language or does not know the code."""
-    catalogue = _catalogue(language)
+    catalogue = country_catalogue(language)
     found = pycountry.countries.get(alpha_3=iso3.upper()) if catalogue is not None else None
     if catalogue is None or found is None:
         return None

@@ -25,11 +25,11 @@ def shipped(code: object) -> str:
     return value if value in dict(settings.LANGUAGES) else ""
 
 
-def language_choice(value: object, *, field: str = "language") -> str:
-    """A language a buyer sets for a supplier: a shipped code, or '' for none (the supplier's browser decides);
-    anything else raises InputError naming the field."""
+def language_choice(value: object, *, field: str = "language", required: bool = False) -> str:
+    """A language a buyer sets for a supplier: a shipped code, or '' for none (the supplier's browser decides) unless
+    `required`; anything else raises InputError naming the field."""
     code = str(value or "").strip().lower()
-    if code and not shipped(code):
+    if (code or required) and not shipped(code):
         known = ", ".join(dict(settings.LANGUAGES))
         raise InputError(
             _("Unknown language %(code)r; choose one of %(known)s.") % {"code": code[:20], "known": known},

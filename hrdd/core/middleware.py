@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
 from hrdd.core.errors import NotFound
+from hrdd.core.languages import shipped
 
 
 class NotFoundMiddleware:
@@ -34,7 +34,7 @@ class UserLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         language = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
-        if language and language in dict(settings.LANGUAGES):
+        if language and shipped(language):
             translation.activate(language)
             request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         return self.get_response(request)

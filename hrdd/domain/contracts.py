@@ -23,7 +23,7 @@ from hrdd.domain.labels import lower_title, title_of
 from hrdd.domain.risk_check import CheckVocabulary, RiskAssessmentCheck, check_risk_assessment
 from hrdd.domain.tender import TenderFramework, TenderInputError
 from hrdd.domain.text_data import text_data, text_from_data
-from hrdd.domain.texts import PARAMETER, Text, gettext_noop
+from hrdd.domain.texts import PARAMETER, Text, gettext_noop, together
 
 
 @dataclass(frozen=True)
@@ -330,21 +330,6 @@ def _number(value: float) -> float | int:
     """A figure as a Text's parameter: a whole float as an int, so that 50.0 reads '50' in every language, as in
     English."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _together(parts: Sequence[str], separator: str = "; ") -> str:
-    """Texts said one after the other, as one Text: its template (theirs joined, in no catalogue) is said as it is
-    in every language, each part in the reader's; a single part is itself, none is ''."""
-    if len(parts) < 2:
-        return parts[0] if parts else ""
-    names = [f"part{i}" for i in range(1, len(parts) + 1)]
-    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
-    return Text(template, **dict(zip(names, parts, strict=True)))
-
-
-def _listing(names: Sequence[str]) -> str:
-    """Names separated by commas, each said in the reader's language where it is a framework's text."""
-    return _together(names, ", ")
 
 
 def timeliness(*, due: dt.date, submitted: dt.date | None, today: dt.date) -> KpiResult:
@@ -658,7 +643,7 @@ def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]
             gettext_noop("%(count)s %(counted)s in the document (%(found)s), at least %(required)s required"),
             count=n,
             counted=counted,
-            found=_listing(found),
+            found=together(found, ", "),
             required=required,
         )
     else:
@@ -677,11 +662,11 @@ def _counted_item(item: str, summary: Mapping[str, Any], need: Mapping[str, int]
                 entries=", ".join(unsupported),  # as the supplier typed them
             )
         )
-    return CheckItem(item, n >= required, _together(parts))
+    return CheckItem(item, n >= required, together(parts))
 
 
 def _named(elements: Sequence[DueDiligenceElement]) -> str:
-    return _listing([e.label for e in elements])
+    return together([e.label for e in elements], ", ")
 
 
 def _due_diligence_item(item: str, summary: Mapping[str, Any]) -> CheckItem:
@@ -739,7 +724,7 @@ def _due_diligence_item(item: str, summary: Mapping[str, Any]) -> CheckItem:
                 names=_named(typed_only),
             )
         )
-    return CheckItem(item, not missing, _together(parts))
+    return CheckItem(item, not missing, together(parts))
 
 
 def summary_disagrees(summary: Mapping[str, Any]) -> dict[str, list[str]]:

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from hrdd.domain.texts import Text, gettext_noop
+from hrdd.domain.texts import Text, gettext_noop, together
 
 # -- severity (UNGP Principle 14) --------------------------------------------------------------------------------
 
@@ -243,7 +243,7 @@ def check_transition(current: str, new: str, plan: PlanState | None = None) -> N
             Text(
                 gettext_noop("an incident that is %(current)s can move to %(allowed)s, not %(new)s"),
                 current=_status_word(current),
-                allowed=_together([_status_word(s) for s in allowed], ", ") or Text(gettext_noop("nothing")),
+                allowed=together([_status_word(s) for s in allowed], ", ") or Text(gettext_noop("nothing")),
                 new=_status_word(new),
             )
         )
@@ -260,16 +260,6 @@ def check_transition(current: str, new: str, plan: PlanState | None = None) -> N
                 steps=plan.steps,
             )
         )
-
-
-def _together(parts: Sequence[str], separator: str) -> str:
-    """Texts said one after the other as one Text (its template, in no catalogue, is said as it is; each part in
-    the reader's language); one part is itself, none is ''."""
-    if len(parts) < 2:
-        return parts[0] if parts else ""
-    names = [f"part{i}" for i in range(1, len(parts) + 1)]
-    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
-    return Text(template, **dict(zip(names, parts, strict=True)))
 
 
 # -- responsiveness of remediation -------------------------------------------------------------------------------

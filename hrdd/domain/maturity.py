@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from hrdd.domain.labels import word_of
 from hrdd.domain.questionnaire_framework import Band, Question, QuestionnaireFramework
-from hrdd.domain.texts import Text, gettext_noop
+from hrdd.domain.texts import Text, gettext_noop, together
 
 
 @dataclass(frozen=True)
@@ -157,16 +157,6 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _together(parts: Sequence[str], separator: str) -> str:
-    """Texts said one after the other as one Text (its template, theirs joined, is in no catalogue and is said as
-    it is; each part in the reader's language); one part is itself, none is ''."""
-    if len(parts) < 2:
-        return parts[0] if parts else ""
-    names = [f"part{i}" for i in range(1, len(parts) + 1)]
-    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
-    return Text(template, **dict(zip(names, parts, strict=True)))
-
-
 def _quoted(label: str) -> Text:
     return Text(gettext_noop("“%(option)s”"), option=label)
 
@@ -230,7 +220,7 @@ class _Scorer:
         self.quoted = {o: _quoted(label) for o, label in self.option_labels.items()}
         self.words = {w: word_of(w) for w in (*framework.levels, *columns)}
         self.question_sums = {
-            d.id: _together([self.titles[q] for q in d.questions], " + ") for d in framework.dimensions
+            d.id: together([self.titles[q] for q in d.questions], " + ") for d in framework.dimensions
         }
         self.band_ranges = {
             (d.id, i): _band_range(d.bands, i) for d in framework.dimensions for i in range(len(d.bands))
@@ -357,8 +347,8 @@ class _Scorer:
             scores[question_id] = _number(total)
             exclusive = self.exclusive[question_id]
             if exclusive and len(picked) > 1 and not exclusive.isdisjoint(picked):
-                ticked = _together([self.quoted[o] for o in sorted(exclusive.intersection(picked))], ", ")
-                others = _together([self.quoted[o] for o in picked if o not in exclusive], ", ")
+                ticked = together([self.quoted[o] for o in sorted(exclusive.intersection(picked))], ", ")
+                others = together([self.quoted[o] for o in picked if o not in exclusive], ", ")
                 warnings.append(
                     Text(
                         gettext_noop(
@@ -446,7 +436,7 @@ class _Scorer:
                 "overall",
                 Text(
                     gettext_noop("median of %(levels)s = %(overall)s"),
-                    levels=_together(levels, ", "),
+                    levels=together(levels, ", "),
                     overall=self.words[score.overall],
                 ),
                 framework.overall.source,
@@ -568,7 +558,7 @@ def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFram
                 scenario=default.title,
             )
         )
-    reasoning = _together(sentences, " ")
+    reasoning = together(sentences, " ")
     sentences.append(framework.market.baseline.text)
     sources = (
         tuple(c.source for c in checks)
@@ -583,7 +573,7 @@ def assess_market(scores: Sequence[JudgedResponse], framework: QuestionnaireFram
         checks=tuple(checks),
         recommended_scenario=scenario,
         recommended_title=title,
-        explanation=_together(sentences, " "),
+        explanation=together(sentences, " "),
         baseline_advice=framework.market.baseline.text,
         sources=sources,
         reasoning=reasoning,

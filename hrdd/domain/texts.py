@@ -15,7 +15,7 @@ reorder them and a number can be formatted per locale; a literal percent sign is
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 PARAMETER = re.compile(r"%\((?P<name>[a-z_][a-z0-9_]*)\)s")
@@ -61,3 +61,13 @@ class Text(str):
 
 def _rebuild(template: str, params: dict[str, Any]) -> Text:
     return Text(template, **params)
+
+
+def together(parts: Sequence[str], separator: str = "; ") -> str:
+    """Texts said one after the other, as one Text: its template (theirs joined by `separator`, in no catalogue) is
+    said as it is in every language, each part in the reader's; a single part is itself, none is ''."""
+    if len(parts) < 2:
+        return parts[0] if parts else ""
+    names = [f"part{i}" for i in range(1, len(parts) + 1)]
+    template = separator.replace("%", "%%").join(f"%({name})s" for name in names)
+    return Text(template, **dict(zip(names, parts, strict=True)))

@@ -34,8 +34,6 @@ from hrdd.core.spreadsheets import append_row, new_workbook, read_xlsx_rows, wor
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile, accept_upload
-from hrdd.domain.document_check import CheckId, check_document
-from hrdd.domain.risk_check import check_risk_assessment
 from hrdd.domain.tender import (
     SITE_PLAN_PARTS,
     BidResult,
@@ -46,6 +44,7 @@ from hrdd.domain.tender import (
     closest_name,
     evaluate_bids,
 )
+from hrdd.risks.checks import CheckKind, check_text
 from hrdd.tenders import services
 from hrdd.tenders.models import BidDraft, BidEvaluation, BidFile, Tender
 
@@ -929,11 +928,11 @@ def read_evidence(parts: Sequence[Part], uploads: Mapping[str, Any]) -> list[_Up
         name = f"file_{part.key}"
         try:
             file = accept_upload(upload, allowed=part.evidence, field=name)
-            check = None
-            if part.check == RISK_ASSESSMENT_CHECK:
-                check = check_risk_assessment(extract_text(file, field=name)).as_dict()
-            elif part.check in (POLICY_CHECK, DUE_DILIGENCE_CHECK):
-                check = check_document(extract_text(file, field=name), cast(CheckId, part.check)).as_dict()
+            check = (
+                check_text(extract_text(file, field=name), cast(CheckKind, part.check)).as_dict()
+                if part.check
+                else None
+            )
         except InputError as exc:
             problems.append((name, str(exc)))
             continue

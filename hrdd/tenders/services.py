@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gettext
 import re
 from dataclasses import replace
 from typing import Any
@@ -20,6 +19,7 @@ from hrdd.companies.services import company_resolve
 from hrdd.consultations.joint import is_co_owner
 from hrdd.consultations.models import Consultation
 from hrdd.consultations.selectors import consultation_market
+from hrdd.core.countries import country_catalogue
 from hrdd.core.errors import InputError
 from hrdd.core.texts import localize
 from hrdd.domain.countries import country_name
@@ -52,10 +52,7 @@ def plain_country(iso3: str, language: str = "en") -> str:
     country = pycountry.countries.get(alpha_3=iso3) if iso3 else None
     common = getattr(country, "common_name", None)
     if language != "en" and country is not None:
-        try:
-            names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-        except OSError:
-            names = None
+        names = country_catalogue(language)  # loaded once per language
         if names is not None:
             head, comma, tail = names.gettext(str(common or country.name)).partition(", ")
             return f"{tail} {head}" if comma else head

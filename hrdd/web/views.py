@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.accounts.models import User
-from hrdd.accounts.services import membership_switch, shipped_language, user_language_set
+from hrdd.accounts.services import membership_switch, user_language_set
 from hrdd.audit.selectors import audit_event_list
 from hrdd.audit.tasks import (
     AuditExportQuery,
@@ -24,6 +24,7 @@ from hrdd.audit.tasks import (
 )
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError
+from hrdd.core.languages import language_choice
 from hrdd.core.views import task_run_context
 from hrdd.web.context_processors import works_on_sourcing
 from hrdd.web.forms import AuditListForm, OrganisationSwitchForm
@@ -81,7 +82,7 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     ):
         back = reverse("home")
     try:
-        code = shipped_language(request.POST.get("language"))
+        code = language_choice(request.POST.get("language"), required=True)
     except InputError as exc:
         return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     if request.user.is_authenticated:
