@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,8 @@ from hrdd.domain.tender import TenderInputError, get_tender_framework
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 from hrdd.tenders.models import Tender
+
+logger = logging.getLogger(__name__)
 
 DOCUMENT_EXTENSIONS = (".pdf", ".docx", ".txt")
 SITE_LIST_EXTENSIONS = (".csv", ".xlsx")
@@ -507,21 +510,40 @@ def reminders_send(*, today: dt.date | None = None) -> list[tuple[Obligation, st
     ).values_list("memberships__organisation_id", "email", "language"):
         managers.setdefault(organisation_id, []).append((email, language))
     for obligation, key in due:
-        try:
-            with transaction.atomic():
-                ReminderSent.objects.create(obligation=obligation, key=key)
-        except IntegrityError:
-            continue  # sent meanwhile by another run: never twice
         readers = [
             (obligation.contract.supplier_email, obligation.contract.supplier_language),
             *managers.get(obligation.contract.organisation_id, []),
         ]
-        for language, recipients in _by_language(readers).items():
-            reminder_mail(
-                obligation, overdue=not key.startswith("before"), recipients=recipients, language=language
-            )
-        sent.append((obligation, key))
+        if _reminder_record_and_mail(obligation, key, readers):
+            sent.append((obligation, key))
     return sent
+
+
+def _reminder_record_and_mail(obligation: Obligation, key: str, readers: list[tuple[str, str]]) -> bool:
+    """Record one reminder and send its e-mails in one transaction: an e-mail the mail server refuses undoes the
+    record, so the next run sends it again (the failure is logged). False when it was not sent now."""
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    ReminderSent.objects.create(obligation=obligation, key=key)
+            except IntegrityError:
+                return False  # sent meanwhile by another run: never twice
+            # one e-mail per language: if a later one fails, the readers of an earlier one get it again next run
+            for language, recipients in _by_language(readers).items():
+                reminder_mail(
+                    obligation, overdue=not key.startswith("before"), recipients=recipients, language=language
+                )
+    except OSError:  # smtplib's errors and a refused connection are OSErrors
+        logger.warning(
+            "reminder %s of obligation %s (%s) not sent; the next run tries again",
+            key,
+            obligation.pk,
+            obligation.clause,
+            exc_info=True,
+        )
+        return False
+    return True
 
 
 def _by_language(readers: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -558,7 +580,8 @@ def reminder_mail(
             "when": when,
             "link": link,
         }
-    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=True)
+    # not silent: a refused e-mail must undo the record of the reminder (the callers' transaction)
+    send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients, fail_silently=False)
 
 
 class ReminderRefused(InputError):
@@ -590,12 +613,23 @@ def reminder_send_now(*, actor: User, obligation: Obligation, today: dt.date | N
                     "to": contract.supplier_email,
                 },
             )
+            # inside the transaction: a refused e-mail records nothing, and the buyer may try again
+            reminder_mail(
+                obligation, overdue=obligation.due_date < today, recipients=[contract.supplier_email]
+            )
     except IntegrityError as exc:
         raise ReminderRefused(
             _("A reminder of %(clause)s was already sent today; the supplier has it.")
             % {"clause": obligation.clause}
         ) from exc
-    reminder_mail(obligation, overdue=obligation.due_date < today, recipients=[contract.supplier_email])
+    except OSError as exc:
+        logger.warning("reminder of obligation %s not sent", obligation.pk, exc_info=True)
+        raise ReminderRefused(
+            _(
+                "The mail server did not accept the reminder of %(clause)s; nothing was recorded. Try again later."
+            )
+            % {"clause": obligation.clause}
+        ) from exc
     return sent
 
 
