@@ -50,6 +50,7 @@ class ProfileVersion(models.Model):
         QUESTIONNAIRE = "questionnaire", _("a submitted questionnaire")
         SITE_LIST = "site_list", _("a site list")
         RISK_ASSESSMENT = "risk_assessment", _("a risk assessment")
+        RMI_REPORT = "rmi_report", _("an RMI report")
         IMPORT = "import", _("an imported file")
 
     profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="versions")
@@ -65,6 +66,9 @@ class ProfileVersion(models.Model):
     )
     submission = models.ForeignKey(
         "contracts.Submission", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rmi_upload = models.ForeignKey(
+        "rmi.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -111,6 +115,13 @@ class ProfileShare(models.Model):
     obligation = models.ForeignKey(
         "contracts.Obligation", on_delete=models.CASCADE, null=True, blank=True, related_name="profile_shares"
     )
+    # The contract submission made from the shared version (a site list or a risk assessment): withdrawn with the
+    # share (hrdd.contracts.services.submission_withdraw), then None.
+    submission = models.ForeignKey(
+        "contracts.Submission", on_delete=models.SET_NULL, null=True, blank=True, related_name="profile_shares"
+    )
+    # The part of the version shared on a contract ("site_list" or "risk_assessment"; "" for a questionnaire).
+    part = models.CharField(max_length=20, blank=True, default="")
     consent_text = models.TextField(_("consent given"))
     consented_at = models.DateTimeField(_("consented"))
     # How many answers the supplier changed after filling in from the profile and before sharing.
