@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install messages run worker test lint format test-postgres openapi clean
+.PHONY: install messages run dev static serve-production worker test lint format test-postgres openapi clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +23,28 @@ messages: $(COMPILED)
 
 install: $(STAMP) messages
 
-run: $(STAMP) messages
+# As in production, DEBUG is off: a visitor sees hrdd's own error pages. The secret key is made once and kept in
+# var/secret_key. `make dev` serves with HRDD_DEBUG=1 (Django's tracebacks; static files read from the source).
+run: $(STAMP) messages static
 	$(BIN)/hrdd migrate
 	$(BIN)/hrdd demo
 	$(BIN)/hrdd serve
+
+dev: $(STAMP) messages
+	$(BIN)/hrdd migrate
+	$(BIN)/hrdd demo
+	HRDD_DEBUG=1 $(BIN)/hrdd serve
+
+# The static files (CSS, scripts, icons) copied with a compressed copy each into var/static (HRDD_STATIC_ROOT).
+static: $(STAMP)
+	$(BIN)/hrdd manage collectstatic --noinput --verbosity 0
+
+# Production (README, "Running in production"): gunicorn with config/gunicorn.conf.py after the static files and the
+# migrations; the settings come from the environment (HRDD_SECRET_KEY, HRDD_BASE_URL, DATABASE_URL, ...). Run the
+# task worker (`make worker`) as a service beside it.
+serve-production: $(STAMP) messages static
+	$(BIN)/hrdd migrate
+	$(BIN)/gunicorn -c config/gunicorn.conf.py
 
 # The task worker alone (`make run` already starts one beside the server).
 worker: $(STAMP)

@@ -4,9 +4,12 @@ SQLite is the embedded default; set DATABASE_URL (e.g. postgres://user@127.0.0.1
 """
 
 import os
+import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HRDD_VAR_DIR", BASE_DIR / "var"))
@@ -16,15 +19,49 @@ def _env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _env_bool("HRDD_DEBUG", True)
-# The local default key is for development only; production must set HRDD_SECRET_KEY.
-SECRET_KEY = os.environ.get("HRDD_SECRET_KEY", "hrdd-local-development-key-not-for-production")
-if not DEBUG and SECRET_KEY.startswith("hrdd-local"):
-    raise RuntimeError("Set HRDD_SECRET_KEY when HRDD_DEBUG is off.")
-ALLOWED_HOSTS = os.environ.get("HRDD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("HRDD_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
-# Base of the links sent to suppliers by e-mail.
-HRDD_BASE_URL = os.environ.get("HRDD_BASE_URL", "http://127.0.0.1:8000")
+def _env_list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+def _kept_secret_key(path: Path) -> str:
+    """The key kept in `path`, written there on first use, readable by its owner only."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # of two processes starting at once one key is kept, and both read it
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 50:
+        raise ImproperlyConfigured(
+            f"{path} holds no secret key: remove it (a new one is made) or set HRDD_SECRET_KEY."
+        )
+    return key
+
+
+# Django's technical pages (a traceback, the list of addresses) only where development asks for them: HRDD_DEBUG=1.
+DEBUG = _env_bool("HRDD_DEBUG", False)
+# Signs sessions, password-reset and invitation links, and makes the supplier links' tokens (hrdd.core.linktokens):
+# a changed key logs everyone out and breaks every supplier link sent. Production sets HRDD_SECRET_KEY (the same on
+# every host); without it the key is made once and kept in VAR_DIR/secret_key, which backups must then include.
+SECRET_KEY = os.environ.get("HRDD_SECRET_KEY") or _kept_secret_key(VAR_DIR / "secret_key")
+# The address people and suppliers' links open (e-mails are written with it). Its scheme says whether hrdd is served
+# over HTTPS (secure cookies, HSTS); its origin is trusted for CSRF and its host allowed unless the variables below
+# name them: behind a TLS proxy a login's Origin (https://...) then matches although the proxy speaks HTTP to hrdd.
+HRDD_BASE_URL = os.environ.get("HRDD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_BASE = urlsplit(HRDD_BASE_URL)
+if _BASE.scheme not in {"http", "https"} or not _BASE.hostname:
+    raise ImproperlyConfigured(
+        f"HRDD_BASE_URL must be an http:// or https:// address, not {HRDD_BASE_URL!r}."
+    )
+HTTPS = _BASE.scheme == "https"
+ALLOWED_HOSTS = _env_list("HRDD_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver", _BASE.hostname]
+CSRF_TRUSTED_ORIGINS = [f"{_BASE.scheme}://{_BASE.netloc}", *_env_list("HRDD_CSRF_TRUSTED_ORIGINS")]
 # The ocid prefix the Open Contracting Partnership registered for this installation's publisher: every OCDS
 # release's ocid is this prefix, "-" and the tender's public id. The default is a placeholder, not registered:
 # register a prefix before publishing OCDS data.
@@ -62,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +176,14 @@ MEDIA_ROOT = Path(os.environ.get("HRDD_MEDIA_ROOT", VAR_DIR / "media"))  # suppl
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("HRDD_STATIC_ROOT", VAR_DIR / "static"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it; collectstatic fills it in production
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic also writes a gzip copy of each file, which whitenoise sends to browsers that accept it
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Until collectstatic has filled STATIC_ROOT (`hrdd serve` straight after installing) whitenoise serves the apps'
+# own static folders; in development (DEBUG) always, so that an edited file shows at once.
+WHITENOISE_USE_FINDERS = DEBUG or not (STATIC_ROOT / "hrdd" / "hrdd.css").exists()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Long work (imports) runs in a task queue. The embedded default keeps the queue in the database and
@@ -158,8 +204,24 @@ HRDD_EXPORT_IN_REQUEST_MAX = int(os.environ.get("HRDD_EXPORT_IN_REQUEST_MAX", "2
 # An invitation to join an organisation (e-mailed to a colleague) works for this many days; a password reset link
 # for PASSWORD_RESET_TIMEOUT seconds (Django's default: three days).
 HRDD_INVITATION_DAYS = int(os.environ.get("HRDD_INVITATION_DAYS", "7"))
-EMAIL_BACKEND = os.environ.get("HRDD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail goes to the console (the server's output) until an SMTP server is named: HRDD_EMAIL_HOST, its port, user and
+# password; HRDD_EMAIL_USE_TLS=1 for STARTTLS (port 587), HRDD_EMAIL_USE_SSL=1 for TLS from the start (port 465).
+EMAIL_HOST = os.environ.get("HRDD_EMAIL_HOST", "")
+_EMAIL_BY_DEFAULT = "smtp" if EMAIL_HOST else "console"
+EMAIL_BACKEND = os.environ.get(
+    "HRDD_EMAIL_BACKEND", f"django.core.mail.backends.{_EMAIL_BY_DEFAULT}.EmailBackend"
+)
+EMAIL_USE_TLS = _env_bool("HRDD_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _env_bool("HRDD_EMAIL_USE_SSL", False)
+EMAIL_PORT = int(
+    os.environ.get("HRDD_EMAIL_PORT") or (465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+)
+EMAIL_HOST_USER = os.environ.get("HRDD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("HRDD_EMAIL_PASSWORD", "")
+# seconds: a server that does not answer fails the send instead of holding a worker
+EMAIL_TIMEOUT = int(os.environ.get("HRDD_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("HRDD_FROM_EMAIL", "hrdd@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The one size limit of a file sent to hrdd, in megabytes (HRDD_UPLOAD_MAX_MB): 25 MB holds a sustainability
 # report with its images. Every check (hrdd.core.uploads) and every file box's hint reads HRDD_MAX_UPLOAD_BYTES.
@@ -169,8 +231,49 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Served over HTTPS (HRDD_BASE_URL https://...): cookies travel over HTTPS only, and browsers are told to use nothing
+# else for a year (HSTS, sent on HTTPS answers only). `make run` on http://127.0.0.1 keeps plain cookies.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _env_bool("HRDD_SECURE_COOKIES", HTTPS)
+SECURE_HSTS_SECONDS = int(os.environ.get("HRDD_HSTS_SECONDS", str(365 * 24 * 3600) if HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("HRDD_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Asking to be preloaded binds the whole registrable domain, the owner's decision rather than hrdd's: off unless
+# HRDD_HSTS_PRELOAD=1, and Django's reminder about it (security.W021) is silenced below.
+SECURE_HSTS_PRELOAD = _env_bool("HRDD_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Behind a TLS proxy, the header by which the proxy tells that a request reached it over HTTPS, e.g.
+# HRDD_PROXY_SSL_HEADER=X-Forwarded-Proto (the value "https" unless written "Name: value"). Set it only when the
+# proxy always sets or replaces that header: a client could otherwise claim HTTPS. With it, plain HTTP requests are
+# redirected to HTTPS (HRDD_SSL_REDIRECT=0 leaves that to the proxy); HRDD_USE_X_FORWARDED_HOST=1 takes the host from
+# the proxy's X-Forwarded-Host.
+_PROXY_SSL_HEADER = os.environ.get("HRDD_PROXY_SSL_HEADER", "").strip()
+if _PROXY_SSL_HEADER:
+    _name, _, _value = _PROXY_SSL_HEADER.partition(":")
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _name.strip().upper().replace("-", "_"), _value.strip() or "https")
+SECURE_SSL_REDIRECT = _env_bool("HRDD_SSL_REDIRECT", HTTPS and bool(_PROXY_SSL_HEADER))
+USE_X_FORWARDED_HOST = _env_bool("HRDD_USE_X_FORWARDED_HOST", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# same-origin: a supplier's link (its token is in the address) is never sent to another site as the Referer
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "hrdd.web.errors.csrf_failure"
+# Content Security Policy (django-csp): scripts, styles, images, fonts and fetches from hrdd itself only, no
+# plugins, no framing, forms posted to hrdd only. Pages run no inline script; inline styles (style attributes, a
+# page's <style> block) are still allowed. Swagger UI draws its icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
