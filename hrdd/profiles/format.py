@@ -1,5 +1,6 @@
 """The open format of a supplier's profile (issue 16): one JSON document, `"format": "hrdd-supplier-profile"`,
-`"version": 1`, that carries a supplier's answers from one installation to another.
+`"version": 2`, that carries a supplier's answers from one installation to another. Version 2 added the RMI
+reports a supplier kept (`rmi_reports`); a version 1 document, which has none, is still read.
 
 One pydantic model says what a document holds; docs/supplier-profile.schema.json (JSON Schema draft 2020-12) is
 generated from it (`hrdd profile schema`) and a test holds the two equal, so the published schema is the one an
@@ -18,14 +19,17 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from hrdd.core.errors import InputError
 
 FORMAT = "hrdd-supplier-profile"
-FORMAT_VERSION = 1
-SCHEMA_ID = "https://hrdd.example/schemas/supplier-profile-1.schema.json"
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # the versions of the format an import reads
+SCHEMA_ID = "https://hrdd.example/schemas/supplier-profile-2.schema.json"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_BYTES = 10 * 1024 * 1024  # an import larger than this is refused before it is read
 MAX_VERSIONS = 200
 MAX_ANSWERS = 500
 MAX_TEXT = 1_000_000  # characters of a risk assessment
 MAX_SITES = 20_000  # as many as one site list may hold (hrdd.contracts.sitelists.MAX_ROWS)
+MAX_SMELTERS = 5_000  # rows of one RMI template's Smelter List
+RMI_TEMPLATES = ("CMRT", "EMRT", "CRT", "AMRT")
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=r"^[A-Za-z0-9_.:-]+$")]
 Key = Annotated[str, StringConstraints(min_length=1, max_length=60)]  # a pattern here would not be published
@@ -81,12 +85,52 @@ class RiskAssessment(_Part):
     filename: Annotated[str, StringConstraints(max_length=255)] = ""
 
 
+class Smelter(_Part):
+    """One row of an RMI template's Smelter List, as the supplier filled it in."""
+
+    metal: Annotated[str, StringConstraints(max_length=40)] = ""
+    name: Annotated[str, StringConstraints(max_length=300)] = ""
+    country: Annotated[str, StringConstraints(max_length=100)] = Field(
+        default="", description="The smelter's country as written in the template."
+    )
+    cid: Annotated[str, StringConstraints(max_length=20)] = Field(
+        default="", description="The RMI facility id (CID followed by six digits), when given."
+    )
+    not_listed: bool = Field(default=False, description="The supplier said the smelter is not yet listed.")
+    mine_country: Annotated[str, StringConstraints(max_length=100)] = ""
+    recycled: Annotated[str, StringConstraints(max_length=40)] = Field(
+        default="", description="Whether the material is recycled or scrap, as answered."
+    )
+
+
+class RmiReport(_Part):
+    """An RMI reporting template (CMRT, EMRT, CRT or AMRT) as read when the supplier uploaded it: its declaration
+    and its Smelter List; the workbook itself is not carried."""
+
+    template: Literal["CMRT", "EMRT", "CRT", "AMRT"]
+    template_version: Annotated[str, StringConstraints(max_length=20)] = Field(
+        default="", description="The template's version, e.g. 6.5."
+    )
+    company_name: Annotated[str, StringConstraints(max_length=300)] = ""
+    declaration_scope: Annotated[str, StringConstraints(max_length=200)] = Field(
+        default="", description="The declaration's scope as answered (company, product or user defined)."
+    )
+    minerals: Annotated[list[Annotated[str, StringConstraints(max_length=40)]], Field(max_length=20)] = Field(
+        default_factory=list, description="The minerals or metals in the declaration's scope."
+    )
+    smelters: Annotated[list[Smelter], Field(max_length=MAX_SMELTERS)]
+
+
+RmiReports = Annotated[list[RmiReport], Field(min_length=1, max_length=len(RMI_TEMPLATES))]
+
+
 class VersionContent(_Part):
     """What one version of a profile holds; each part is left out when the profile has none."""
 
     questionnaire: Questionnaire | None = None
     site_list: SiteList | None = None
     risk_assessment: RiskAssessment | None = None
+    rmi_reports: RmiReports | None = None
 
 
 class Version(_Part):
@@ -94,12 +138,15 @@ class Version(_Part):
 
     number: int = Field(ge=1, description="1 for the first version; each later version has a higher number.")
     saved_at: AwareDatetime = Field(description="When the version was saved (ISO 8601 with its UTC offset).")
-    source: Literal["questionnaire", "site_list", "risk_assessment", "import"] = Field(
+    source: Literal["questionnaire", "site_list", "risk_assessment", "rmi_report", "import"] = Field(
         description="What the version was saved from."
     )
     questionnaire: Questionnaire | None = None
     site_list: SiteList | None = None
     risk_assessment: RiskAssessment | None = None
+    rmi_reports: RmiReports | None = Field(
+        default=None, description="Since version 2 of the format: the latest RMI report of each template."
+    )
 
 
 class Company(_Part):
@@ -114,11 +161,19 @@ class ProfileDocument(_Part):
         frozen=True,
         strict=True,
         title="hrdd supplier profile",
-        json_schema_extra={"$schema": SCHEMA_DIALECT, "$id": SCHEMA_ID},
+        json_schema_extra={
+            "$schema": SCHEMA_DIALECT,
+            "$id": SCHEMA_ID,
+            # a version 1 document holds no RMI reports (they came with version 2)
+            "if": {"properties": {"version": {"const": 1}}},
+            "then": {"properties": {"versions": {"items": {"not": {"required": ["rmi_reports"]}}}}},
+        },
     )
 
     format: Literal["hrdd-supplier-profile"]
-    version: Literal[1] = Field(description="The version of this format.")
+    version: Literal[1, 2] = Field(
+        description="The version of this format: 2 is written; 1 (without RMI reports) is still read."
+    )
     exported_at: AwareDatetime
     company: Company
     versions: Annotated[list[Version], Field(min_length=1, max_length=MAX_VERSIONS)] = Field(
@@ -185,14 +240,22 @@ def parse_profile_document(content: bytes | str) -> ProfileDocument:
             _('This is not a supplier profile: "format" must be "%(format)s".') % {"format": FORMAT},
             field="format",
         )
-    if data.get("version") != FORMAT_VERSION or isinstance(data.get("version"), bool):
+    if data.get("version") not in READ_VERSIONS or isinstance(data.get("version"), bool):
         raise InputError(
             _(
-                "Version %(version)s of the format is not known here; this installation reads version %(known)d."
+                "Version %(version)s of the format is not known here; this installation reads versions "
+                "%(known)s."
             )
-            % {"version": json.dumps(data.get("version")), "known": FORMAT_VERSION},
+            % {"version": json.dumps(data.get("version")), "known": ", ".join(str(v) for v in READ_VERSIONS)},
             field="version",
         )
+    if data["version"] == 1:
+        for index, version in enumerate(data.get("versions") or []):
+            if isinstance(version, dict) and "rmi_reports" in version:
+                raise InputError(
+                    _('RMI reports came with version 2 of the format; set "version" to 2.'),
+                    field=f"versions[{index}].rmi_reports",
+                )
     try:
         document = ProfileDocument.model_validate_json(raw)
     except ValidationError as exc:
@@ -214,7 +277,9 @@ def parse_profile_document(content: bytes | str) -> ProfileDocument:
 def version_content(version: Version) -> dict[str, Any]:
     """A version's parts as a profile version stores them."""
     return version.model_dump(
-        mode="json", exclude_none=True, include={"questionnaire", "site_list", "risk_assessment"}
+        mode="json",
+        exclude_none=True,
+        include={"questionnaire", "site_list", "risk_assessment", "rmi_reports"},
     )
 
 

@@ -419,7 +419,7 @@ def test_an_export_validates_against_the_published_schema_and_holds_no_buyer_dat
     # then
     document_ = json.loads(exported.content)
     jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text())).validate(document_)
-    assert (document_["format"], document_["version"]) == ("hrdd-supplier-profile", 1)
+    assert (document_["format"], document_["version"]) == ("hrdd-supplier-profile", 2)
     text = exported.content.decode()
     for buyer_data in (
         "Municipality of Testville",
@@ -491,7 +491,7 @@ def broken(path, value):
         (broken(["versions", 0, "buyer"], "Province"), "versions[0].buyer"),
         (broken(["versions", 0, "saved_at"], "2026-01-01"), "versions[0].saved_at"),
         (broken(["format"], "something-else"), "format"),
-        (broken(["version"], 2), "version"),
+        (broken(["version"], 3), "version"),
         ("{not json", "file"),
         ("[]", "(document)"),
     ],
