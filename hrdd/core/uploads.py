@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
@@ -83,6 +84,71 @@ ARCHIVE_MAX_MEMBERS = 2000
 ARCHIVE_MAX_INFLATED_BYTES = 100 * 1024 * 1024
 ARCHIVE_MAX_RATIO = 100
 ARCHIVE_RATIO_GRACE_BYTES = 1024 * 1024  # a part that inflates to less than this is harmless at any ratio
+
+# What a package's XML parts may hold, counted while each part is inflated as a stream, before any parser builds a
+# tree of it. Office never writes a document type or an entity into a package (ECMA-376 part 2, 8.1.4): one is
+# how an XML file makes a parser expand a few bytes into gigabytes ("billion laughs"). A part a parser reads
+# whole (a Word document's body, a workbook's styles) costs memory per element; a worksheet is streamed by the
+# row readers, which bound it themselves. Shared strings and cell formats are read whole by openpyxl before the
+# first row: Excel itself holds at most 64,000 cell formats.
+XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
+STREAMED_PARTS = ("xl/worksheets/",)
+ARCHIVE_MAX_ELEMENTS = 1_000_000  # elements in one part read whole
+ARCHIVE_MAX_SHARED_STRINGS = 600_000
+ARCHIVE_MAX_CELL_FORMATS = 64_000
+MACRO_PART = "vbaproject.bin"  # where Office keeps a file's macros (xl/vbaProject.bin, word/vbaProject.bin)
+MACRO_CONTENT_TYPE = b"macroenabled"  # ...sheet.macroEnabled.main+xml, ...document.macroEnabled.main+xml
+_DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+_CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PackageProblem:
+    """Why a ZIP package is not opened: `code` is 'macros', 'declaration', 'elements', 'shared_strings' or
+    'cell_formats'; `part` the part at fault; `count` what was counted (elements, strings, formats)."""
+
+    code: str
+    part: str
+    count: int = 0
+
+
+def package_problem(archive: zipfile.ZipFile) -> PackageProblem | None:
+    """Inflate every XML part of an Office package as a stream and return the first problem found, if any:
+    macros, a document type or entity declaration, or more elements, shared strings or cell formats than the
+    limits. Costs the inflation of the package (bounded by ARCHIVE_MAX_INFLATED_BYTES), builds nothing."""
+    for member in archive.infolist():
+        lowered = member.filename.lower()
+        if lowered.rsplit("/", 1)[-1] == MACRO_PART:
+            return PackageProblem("macros", member.filename)
+        if not lowered.endswith(XML_PART_SUFFIXES):
+            continue
+        elements = 0
+        strings = 0
+        formats = 0
+        tail = b""
+        with archive.open(member) as stream:
+            while chunk := stream.read(_CHUNK):
+                window = tail + chunk
+                if any(mark in window for mark in _DECLARATIONS):
+                    return PackageProblem("declaration", member.filename)
+                if lowered == "[content_types].xml" and MACRO_CONTENT_TYPE in window.lower():
+                    return PackageProblem("macros", member.filename)
+                # counted in the new bytes only (an element cut by a chunk's end is counted once, in this chunk)
+                elements += chunk.count(b"<") - chunk.count(b"</")
+                if lowered.endswith("sharedstrings.xml"):
+                    strings += chunk.count(b"<si>") + chunk.count(b"<si ") + chunk.count(b":si>")
+                    if strings > ARCHIVE_MAX_SHARED_STRINGS:
+                        return PackageProblem("shared_strings", member.filename, strings)
+                elif lowered.endswith("styles.xml"):
+                    formats += chunk.count(b"<xf") + chunk.count(b":xf ") + chunk.count(b":xf>")
+                    if formats > ARCHIVE_MAX_CELL_FORMATS:
+                        return PackageProblem("cell_formats", member.filename, formats)
+                if elements > ARCHIVE_MAX_ELEMENTS and not lowered.startswith(
+                    STREAMED_PARTS + ("xl/sharedstrings",)
+                ):
+                    return PackageProblem("elements", member.filename, elements)
+                tail = chunk[-16:]
+    return None
 
 
 class FileRefused(InputError):
@@ -303,6 +369,66 @@ def check_archive(
     names = {m.filename for m in members}
     if PACKAGE_MAIN_PARTS[kind] not in names:
         raise unreadable(name, kind, field=field, error=error)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            problem = package_problem(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        raise unreadable(name, kind, field=field, error=error) from exc
+    if problem is not None:
+        raise refused_package(problem, name=name, kind=kind, field=field, error=error)
+
+
+def refused_package(
+    problem: PackageProblem,
+    *,
+    name: str,
+    kind: str,
+    field: str = "file",
+    error: type[FileRefused] = FileRefused,
+) -> FileRefused:
+    """The refusal of a package for the problem `package_problem` found, saying what to do."""
+    subject = {
+        "name": _subject(name),
+        "part": problem.part,
+        "count": problem.count,
+        "advice": RESAVE_ADVICE[kind],
+    }
+    if problem.code == "macros":
+        if kind == XLSX:
+            text = _(
+                "%(name)s holds macros (it is a macro-enabled workbook, as Excel saves .xlsm files). hrdd accepts "
+                'workbooks without macros: in Excel or LibreOffice choose "Save as", pick "Excel workbook '
+                '(.xlsx)", and upload the new file.'
+            )
+        else:
+            text = _(
+                "%(name)s holds macros (it is a macro-enabled document, as Word saves .docm files). hrdd accepts "
+                'documents without macros: in Word or LibreOffice choose "Save as", pick "Word document '
+                '(.docx)", and upload the new file.'
+            )
+    elif problem.code == "declaration":
+        text = _(
+            "%(name)s was not opened: its part %(part)s declares a document type or entities, which Office never "
+            "writes and which can make a reader expand a small file into a huge one. %(advice)s"
+        )
+    elif problem.code == "shared_strings":
+        subject["limit"] = ARCHIVE_MAX_SHARED_STRINGS
+        text = _(
+            "%(name)s holds more than %(limit)d different texts, more than hrdd reads from one workbook. Send a "
+            "smaller file: split a long list."
+        )
+    elif problem.code == "cell_formats":
+        subject["limit"] = ARCHIVE_MAX_CELL_FORMATS
+        text = _(
+            "%(name)s declares more than %(limit)d cell formats, more than Excel itself allows. %(advice)s"
+        )
+    else:
+        subject["limit"] = ARCHIVE_MAX_ELEMENTS
+        text = _(
+            "%(name)s was not opened: its part %(part)s holds more than %(limit)d pieces of markup, more than a "
+            "real document has. %(advice)s"
+        )
+    return error(text % subject, field=field)
 
 
 def check_content(
