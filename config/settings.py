@@ -144,6 +144,19 @@ DATABASES = {
         conn_health_checks=_env_bool("HRDD_CONN_HEALTH_CHECKS", True),
     )
 }
+# The embedded SQLite file takes concurrent writers (issue 17: pages, the API and the task worker at once): a
+# transaction takes the write lock when it begins (IMMEDIATE), so writers queue for it instead of one failing with
+# "database is locked" when its read lock cannot be upgraded; a writer waits up to 20 s for it (timeout); WAL lets
+# pages read while one transaction writes, and synchronous=NORMAL is safe with WAL (a power cut may lose the last
+# commits, never corrupt the file).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -12,6 +12,8 @@ field at fault with its message.
   category the knowledge base does not know.
 - A write the user's role does not allow is 403 (PermissionDenied).
 - A supplier response that was already submitted is 409 until the buyer reopens it.
+- A save made on a version of the record older than the saved one (StaleEdit: the "version" property or the
+  If-Match header the client sent) is 409, nothing saved; the message names both versions.
 - django-ninja's own errors keep their status in the same shape: 400 for a body that is not JSON, 401 without
   a login.
 """
@@ -38,6 +40,7 @@ from hrdd.contracts.sitelists import SiteListError
 from hrdd.core.apidocs import local_swagger
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.uploads import FileTooLarge
+from hrdd.core.versions import StaleEdit
 from hrdd.domain.knowledge import KnowledgeError
 from hrdd.domain.maturity import InvalidResponse, NoRespondents
 from hrdd.domain.questionnaire_framework import FrameworkError
@@ -75,6 +78,7 @@ STATUS: dict[type[Exception], int] = {
     SiteListError: REFUSED_INPUT,
     SubmissionError: REFUSED_INPUT,
     AlreadySubmitted: 409,
+    StaleEdit: 409,
     UnknownProduct: 404,
     NotFound: 404,
     Http404: 404,

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.models import OwnedModel
+from hrdd.core.versions import version_field
 from hrdd.domain.countries import country_name
 
 
@@ -41,6 +42,9 @@ class Company(OwnedModel):
     # Its owner may share a supplier's record (name, identifiers, risk tier) read-only (issue 16); the contracts,
     # answers and bids that name it stay with the owner.
     share_root = ""
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["legal_name", "id"]

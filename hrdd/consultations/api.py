@@ -44,6 +44,7 @@ from hrdd.consultations.schemas import (
 from hrdd.core.errors import InputError
 from hrdd.core.models import active_organisation_id
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
+from hrdd.core.versions import api_version
 from hrdd.domain.maturity import FieldError, InvalidResponse, assess_market, score_raw_response
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
 
@@ -319,6 +320,7 @@ def _supplier_view(invitation: Any) -> dict[str, Any]:
         "role": invitation.role,
         "status": invitation.status,
         "answers": invitation.answers,
+        "version": invitation.version,
     }
 
 
@@ -333,15 +335,25 @@ def supplier_response_get(request: HttpRequest, token: str) -> dict[str, Any]:
 
 @respond_router.put("/{token}", response={200: SupplierViewOut, **SUPPLIER_ERRORS})
 def supplier_response_save_draft(request: HttpRequest, token: str, payload: DraftIn) -> dict[str, Any]:
-    """Save a draft of the answers (incomplete answers are allowed; unknown ones are not)."""
+    """Save a draft of the answers (incomplete answers are allowed; unknown ones are not). Send the `version`
+    read (or If-Match): if someone saved since, nothing is saved and the answer is 409 with both versions."""
     invitation = selectors.invitation_get_by_token(token=token)
-    invitation = services.invitation_save_draft(invitation=invitation, raw=payload.model_dump())
+    invitation = services.invitation_save_draft(
+        invitation=invitation,
+        raw=payload.model_dump(exclude={"version"}),
+        version=api_version(request, payload.version),
+    )
     return _supplier_view(invitation)
 
 
 @respond_router.post("/{token}/submit", response={200: SupplierViewOut, **SUPPLIER_ERRORS})
 def supplier_response_submit(request: HttpRequest, token: str, payload: DraftIn) -> dict[str, Any]:
-    """Submit the answers once; they must be complete."""
+    """Submit the answers once; they must be complete. A `version` (or If-Match) older than the saved one is
+    answered 409 with both versions, nothing submitted."""
     invitation = selectors.invitation_get_by_token(token=token)
-    invitation = services.invitation_submit(invitation=invitation, raw=payload.model_dump())
+    invitation = services.invitation_submit(
+        invitation=invitation,
+        raw=payload.model_dump(exclude={"version"}),
+        version=api_version(request, payload.version),
+    )
     return _supplier_view(invitation)

@@ -19,6 +19,7 @@ from hrdd.core.forms import OnceFormMixin, PageForm, SuggestionsInput
 from hrdd.core.languages import active_language
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.texts import localize
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.labels import word_of
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import Question, QuestionnaireFramework
@@ -156,7 +157,7 @@ def _picked(answers: dict[str, Any], question_id: str) -> list[str]:
 _said = lazy(localize, str)
 
 
-class QuestionnaireForm(PageForm):
+class QuestionnaireForm(VersionedFormMixin, PageForm):
     """The supplier's answers behind the secret link: company, role, and one field per question and text box.
 
     Every field may be left empty here: a draft may be partial, and the domain says what a submission lacks
@@ -221,6 +222,20 @@ class QuestionnaireForm(PageForm):
         if disabled:
             for form_field in self.fields.values():
                 form_field.disabled = True
+
+    def saved_values(self, saved: Any) -> dict[str, Any]:
+        """The saved response's company, role and answers, by the name of the field that shows each."""
+        raw = saved.as_raw_response()
+        answers = dict(raw.get("answers") or {})
+        roles = {r.id: _said(r.label) for r in self.framework.roles}
+        role = raw.get("role") or ""
+        values: dict[str, Any] = {"company": raw.get("company") or "", "role": str(roles.get(role, role))}
+        for question in self.framework.questions:
+            options = {o.id: _said(o.text) for o in question.options}
+            values[question.id] = [str(options.get(p, p)) for p in _picked(answers, question.id)]
+            for text_field in question.text_fields:
+                values[f"text_{text_field.id}"] = answers.get(text_field.id) or ""
+        return values
 
     def submitting(self) -> bool:
         """Whether the supplier pressed "Submit answers" rather than "Save draft"."""

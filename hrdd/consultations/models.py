@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.ids import new_token
 from hrdd.core.models import OwnedManager, OwnedModel
+from hrdd.core.versions import version_field
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
 from hrdd.procurements.models import product_category_choices
 
@@ -131,6 +132,9 @@ class Invitation(models.Model):
     submitted_to = models.ManyToManyField("accounts.Organisation", blank=True, related_name="+")
 
     objects = OwnedManager()
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from hrdd.consultations.models import Consultation
 from hrdd.core.schemas import InputSchema
@@ -144,6 +144,9 @@ class DraftIn(InputSchema):
     company: str = ""
     role: str = ""
     answers: dict[str, Answer] = {}
+    # The response's version the answers were typed on (as read; or send it as If-Match): another save since is
+    # answered 409 with both versions, nothing saved. Left out, the save goes over whatever is stored.
+    version: int | None = Field(default=None, ge=1)
 
 
 class SupplierViewOut(Schema):
@@ -155,6 +158,7 @@ class SupplierViewOut(Schema):
     role: str
     status: str
     answers: dict[str, Answer]
+    version: int
 
 
 # a consultation several buyers run together (issue 16)

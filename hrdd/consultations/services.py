@@ -37,6 +37,7 @@ from hrdd.core.links import absolute_url
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.uploads import accept_upload
+from hrdd.core.versions import claim_version
 from hrdd.domain.companies import normalise_company_name
 from hrdd.domain.maturity import InvalidResponse, parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
@@ -266,11 +267,15 @@ def _parse(invitation: Invitation, raw: dict[str, Any], *, partial: bool) -> Non
 
 
 @transaction.atomic
-def invitation_save_draft(*, invitation: Invitation, raw: dict[str, Any]) -> Invitation:
-    """Keep a supplier's unfinished answers; refuse once submitted."""
+def invitation_save_draft(
+    *, invitation: Invitation, raw: dict[str, Any], version: int | None = None
+) -> Invitation:
+    """Keep a supplier's unfinished answers; refuse once submitted, and refuse answers typed on another `version`
+    of the response than the saved one (StaleEdit: two people answering through the same link)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_submitted:
         raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
+    claim_version(invitation, version, what=_("response"))
     _parse(invitation, raw, partial=True)
     before = _snapshot(invitation)
     invitation.company_as_given = str(raw.get("company") or "").strip()[:200]
@@ -306,13 +311,19 @@ def submitted_to_set(invitation: Invitation, seen_by: Sequence[str] | None = Non
 
 @transaction.atomic
 def invitation_submit(
-    *, invitation: Invitation, raw: dict[str, Any], seen_by: Sequence[str] | None = None
+    *,
+    invitation: Invitation,
+    raw: dict[str, Any],
+    seen_by: Sequence[str] | None = None,
+    version: int | None = None,
 ) -> Invitation:
     """Submit a supplier's answers once; they must be complete and valid. They go to the organisations running the
-    consultation now that the supplier's page named (`submitted_to_set`)."""
+    consultation now that the supplier's page named (`submitted_to_set`). Answers typed on another `version` than
+    the saved one are refused (StaleEdit)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.is_submitted:
         raise AlreadySubmitted(_("This questionnaire was already submitted; ask the buyer to reopen it."))
+    claim_version(invitation, version, what=_("response"))
     _parse(invitation, raw, partial=False)
     before = _snapshot(invitation)
     invitation.company_as_given = str(raw["company"]).strip()[:200]
@@ -369,6 +380,7 @@ def invitation_answers_withdraw(*, invitation: Invitation, actor_label: str) -> 
     the buyer no longer sees them and they no longer count (the response is no longer submitted, its verdict is
     removed, as reopening does). The link stays open: the supplier may answer again. Audited without the answers."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    claim_version(invitation, None)  # a form opened before holds answers no longer there
     before = {"status": invitation.status, "answers": len(invitation.answers or {})}
     invitation.answers = {}
     invitation.role = ""
@@ -615,6 +627,7 @@ def _store_imported(
     open_invitation = holder is not None and not holder.is_submitted and holder.withdrawn_at is None
     if holder is not None and open_invitation:  # invited by link, answered by spreadsheet
         invitation, before = holder, _snapshot(holder)
+        claim_version(invitation, None)  # the supplier's open form is now stale
         for name, value in fields.items():
             setattr(invitation, name, value)
         invitation.save()
@@ -642,6 +655,7 @@ def _replace_imported(
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     before = _snapshot(invitation, ResponseVerdict.objects.filter(invitation=invitation).first())
     before["late"] = invitation.late
+    claim_version(invitation, None)
     for name, value in fields.items():
         setattr(invitation, name, value)
     invitation.save()

@@ -42,6 +42,7 @@ from hrdd.core.languages import supplier_page_language
 from hrdd.core.links import base_url
 from hrdd.core.models import active_organisation_id, is_own
 from hrdd.core.tasks import task_runs_of
+from hrdd.core.versions import StaleEdit
 from hrdd.core.views import task_run_context
 from hrdd.domain.maturity import InvalidResponse
 from hrdd.domain.questionnaire_framework import get_framework
@@ -388,6 +389,7 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         raw=fill.raw if fill is not None else invitation.as_raw_response(),
         disabled=invitation.is_submitted,
         consent=fill.consent_text if fill is not None else "",
+        version=invitation.version,
     )
     # Who will read the answers (issue 16): the owner and its co-owners now, named on the page; the page's list
     # comes back with the answers, and a co-owner who joined in between is never sent them unseen.
@@ -415,12 +417,21 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
         elif valid:
             try:
                 raw = form.raw_response()
+                version = form.cleaned_data.get("version")
                 if fill is not None:  # shared from the profile: the form required the supplier's consent
-                    profile_answers_share(invitation=invitation, fill=fill, raw=raw, submit=form.submitting())
+                    profile_answers_share(
+                        invitation=invitation,
+                        fill=fill,
+                        raw=raw,
+                        submit=form.submitting(),
+                        edit_version=version,
+                    )
                 elif form.submitting():
-                    services.invitation_submit(invitation=invitation, raw=raw, seen_by=shown_ids)
+                    services.invitation_submit(
+                        invitation=invitation, raw=raw, seen_by=shown_ids, version=version
+                    )
                 else:
-                    services.invitation_save_draft(invitation=invitation, raw=raw)
+                    services.invitation_save_draft(invitation=invitation, raw=raw, version=version)
                 if form.submitting():
                     messages.success(
                         request,
@@ -439,6 +450,9 @@ def _respond(request: HttpRequest, invitation: Invitation) -> HttpResponse:
                 form.add_response_errors(exc)
             except services.AlreadySubmitted as exc:
                 form.add_error(None, str(exc))
+                status = 409
+            except StaleEdit as exc:  # someone else saved through this link since the page was opened
+                form.refuse_stale_edit(exc)
                 status = 409
     return render(
         request,

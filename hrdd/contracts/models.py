@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.ids import new_token
 from hrdd.core.models import OwnedManager, OwnedModel
+from hrdd.core.versions import version_field
 
 
 class Contract(OwnedModel):
@@ -40,6 +41,9 @@ class Contract(OwnedModel):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     # Set when the buyer archives the contract: it and its obligations leave the dashboard (unless asked for).
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["-created_at"]

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.ids import new_public_id, new_token
 from hrdd.core.models import OwnedModel
+from hrdd.core.versions import version_field
 from hrdd.domain import incidents as rules
 from hrdd.domain.countries import country_name
 from hrdd.domain.risk import get_risk_method
@@ -147,6 +148,9 @@ class Incident(OwnedModel):
     external_reference = models.CharField(_("reference"), max_length=100, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("incident")
@@ -252,6 +256,9 @@ class GrievanceChannel(OwnedModel):
     introduction = models.TextField(_("introduction"), blank=True, max_length=5000)
     is_open = models.BooleanField(_("open"), default=True)
 
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
+
     class Meta:
         ordering = ["title", "id"]
 
@@ -327,6 +334,9 @@ class RemediationStep(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["incident", "position", "id"]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.models import OwnedModel
+from hrdd.core.versions import version_field
 from hrdd.domain.risk import get_risk_method
 
 
@@ -26,6 +27,9 @@ class Procurement(OwnedModel):
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -230,7 +230,12 @@ def profile_keep_submission(*, contract: Contract, submission: Submission) -> Pr
 
 @transaction.atomic
 def profile_answers_share(
-    *, invitation: Invitation, fill: ProfileFill, raw: dict[str, Any], submit: bool
+    *,
+    invitation: Invitation,
+    fill: ProfileFill,
+    raw: dict[str, Any],
+    submit: bool,
+    edit_version: int | None = None,
 ) -> ProfileShare:
     """Store answers filled in from the supplier's profile on a request, with the consent the supplier gave (the
     respond page asks for it before it calls this): the answers are saved as a draft or submitted, and a share
@@ -241,7 +246,7 @@ def profile_answers_share(
     if profile.confirmed_at is None or profile.email.lower() != (invitation.email or "").lower():
         raise NotFound("profile")
     save = invitation_submit if submit else invitation_save_draft
-    invitation = save(invitation=invitation, raw=raw)
+    invitation = save(invitation=invitation, raw=raw, version=edit_version)  # StaleEdit: saved by someone since
     organisation = invitation.consultation.organisation
     now = timezone.now()
     live = (

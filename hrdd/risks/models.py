@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.models import OwnedModel
+from hrdd.core.versions import version_field
 
 
 class KnowledgeEdition(models.Model):
@@ -49,6 +50,9 @@ class ProductRiskAssessment(OwnedModel):
     result = models.JSONField(default=dict)
     method = models.CharField(max_length=60)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["-updated_at"]

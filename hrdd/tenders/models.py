@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.models import OwnedManager, OwnedModel
+from hrdd.core.versions import version_field
 
 
 class Tender(OwnedModel):
@@ -50,6 +51,9 @@ class Tender(OwnedModel):
     # Set when the buyer archives the tender: it leaves the lists (unless asked for) and can be restored.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
 
     class Meta:
         ordering = ["-updated_at"]

@@ -1,0 +1,17 @@
+"""A version on each record edited from a form, moved by every save: a stale save is refused (issue 17)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("consultations", "0010_joint_consultation"),
+    ]
+
+    operations = [
+        migrations.AddField(
+            model_name="invitation",
+            name="version",
+            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+        ),
+    ]
