@@ -16,17 +16,30 @@ field at fault with its message.
   If-Match header the client sent) is 409, nothing saved; the message names both versions.
 - django-ninja's own errors keep their status in the same shape: 400 for a body that is not JSON, 401 without
   a login.
+- A body is refused before it is read when it is over the size limit (413) or sent without its length (411), and
+  a path, query or form value holding NUL or a control character is 422 naming it (hrdd.core.middleware); a JSON
+  body nested deeper than HRDD_MAX_JSON_DEPTH is 400, a string in it holding a control character (other than tab
+  and line breaks) or longer than HRDD_MAX_TEXT_CHARS is 422 naming its property (GuardedParser below).
+
+Every operation declares in the OpenAPI document each status it can answer (`declare_error_answers`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.operation import Operation
+from ninja.params.models import BodyModel, FileModel, FormModel, PathModel
+from ninja.parser import Parser
 
 from hrdd.accounts.api import router as shares_router
 from hrdd.companies.api import router as companies_router
@@ -39,6 +52,9 @@ from hrdd.contracts.services import SubmissionError
 from hrdd.contracts.sitelists import SiteListError
 from hrdd.core.apidocs import local_swagger
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.inputs import refused_character, refused_character_message
+from hrdd.core.linktokens import LinkClosed
+from hrdd.core.schemas import ErrorOut
 from hrdd.core.uploads import FileTooLarge
 from hrdd.core.versions import StaleEdit
 from hrdd.domain.knowledge import KnowledgeError
@@ -79,6 +95,7 @@ STATUS: dict[type[Exception], int] = {
     SubmissionError: REFUSED_INPUT,
     AlreadySubmitted: 409,
     StaleEdit: 409,
+    LinkClosed: 410,  # a supplier link revoked or past its last day (hrdd.core.linktokens)
     UnknownProduct: 404,
     NotFound: 404,
     Http404: 404,
@@ -88,7 +105,113 @@ STATUS: dict[type[Exception], int] = {
 # django-ninja puts the body parameter's name after "body" in an error's location; the caller never wrote it.
 SOURCES_WITH_PARAMETER_NAME = ("body",)
 
-api = NinjaAPI(
+
+class RefusedBody(InputError):
+    """A JSON body refused before its schema is checked: too deep (400), a string that cannot be stored or too
+    long (422). django-ninja reports any parser error as "Cannot parse request body"; `error_answer` reads this
+    one through it, to say what is wrong and where."""
+
+    def __init__(self, message: str, *, field: str = "", status: int = REFUSED_INPUT) -> None:
+        self.status = status
+        super().__init__(message, field=field)
+
+
+def _strings(data: Any, max_depth: int) -> Iterator[tuple[str, str]]:
+    """(path, text) for every key and string value of parsed JSON, walked without recursion; refuses nesting
+    deeper than `max_depth` levels."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            yield path, value
+            continue
+        if isinstance(value, dict | list) and depth > max_depth:
+            raise RefusedBody(
+                _("The JSON body nests deeper than %(depth)d levels; send a flatter document.")
+                % {"depth": max_depth},
+                field=path,
+                status=400,
+            )
+        if isinstance(value, dict):
+            for key, item in value.items():
+                inner = f"{path}.{key}" if path else str(key)
+                yield inner, str(key)
+                stack.append((item, inner, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+
+
+class GuardedParser(Parser):
+    """JSON bodies within the limits every input keeps: size, depth, characters, length of each text."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        body = request.body
+        if len(body) > int(settings.HRDD_MAX_FORM_BYTES):  # the middleware refuses it sooner, by its length
+            raise RefusedBody(_("The request body is too large."), status=413)
+        try:
+            data = json.loads(body)
+        except RecursionError as exc:
+            raise RefusedBody(
+                _("The JSON body nests deeper than %(depth)d levels; send a flatter document.")
+                % {"depth": settings.HRDD_MAX_JSON_DEPTH},
+                status=400,
+            ) from exc
+        limit = int(settings.HRDD_MAX_TEXT_CHARS)
+        for path, text in _strings(data, int(settings.HRDD_MAX_JSON_DEPTH)):
+            character = refused_character(text)
+            if character is not None:
+                raise RefusedBody(refused_character_message(path, character), field=path)
+            if len(text) > limit:
+                raise RefusedBody(
+                    _("%(field)s is too long: at most %(limit)d characters")
+                    % {"field": path, "limit": limit},
+                    field=path,
+                )
+        return data
+
+
+# The statuses every operation of a kind can answer, whatever its router declares (see declare_error_answers).
+# A body: not JSON or nested too deep (400), sent without its length (411), too large (413).
+PARSE_ERRORS = (400, 411, 413)
+
+
+def declare_error_answers(operation: Operation) -> None:
+    """Declare in the OpenAPI document every error status the operation can answer, all in the ErrorOut shape: 422
+    (any input, a query too), 400/411/413 with a body, 404 with a record in its path, 401 behind a login, 403 for
+    a write behind a login (the CSRF check of a session). The statuses a router declares itself (409, 429) stay."""
+    models = operation.models
+    statuses = {REFUSED_INPUT}
+    read_raw = "requestBody" in (operation.openapi_extra or {})  # a body the view reads itself (request.body)
+    if read_raw or any(issubclass(m, BodyModel | FormModel | FileModel) for m in models):
+        statuses.update(PARSE_ERRORS)
+    if any(issubclass(m, PathModel) for m in models):
+        statuses.add(404)
+    if operation.auth_callbacks:
+        statuses.add(401)
+        if set(operation.methods) - {"GET", "HEAD", "OPTIONS"}:
+            statuses.add(403)
+    only = next(iter(operation.response_models)) if len(operation.response_models) == 1 else 200
+    if 200 < only < 300:  # django-ninja answers a sole success status for a returned body: it must stay sole
+        return
+    for status in sorted(statuses - set(operation.response_models)):
+        operation.response_models[status] = operation._create_response_model(ErrorOut)
+
+
+class HrddAPI(NinjaAPI):
+    """django-ninja's API, whose operations declare every error status they can answer once bound to it."""
+
+    def _get_bound_routers(self) -> Any:
+        binding = self._bound_routers_cache is None
+        routers = super()._get_bound_routers()
+        if binding:  # once, when the operations are first bound (for the URLs or the OpenAPI document)
+            for router in routers:
+                for path_view in router.path_operations.values():
+                    for operation in path_view.operations:
+                        declare_error_answers(operation)
+        return routers
+
+
+api = HrddAPI(
     title="hrdd API",
     version="1",
     description="Human-rights due diligence for ICT procurement: questionnaire scoring, market readiness, "
@@ -98,6 +221,7 @@ api = NinjaAPI(
     "organisation is 404; a write your role does not allow is 403.",
     urls_namespace="api",
     docs=local_swagger(),
+    parser=GuardedParser(),
 )
 
 
@@ -129,7 +253,11 @@ def _problems(exc: Exception) -> list[tuple[str, str]]:
 
 def error_answer(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Answer every error the same way: the status of its class, and what is wrong with which field."""
-    if isinstance(exc, SchemaError):
+    if isinstance(exc, HttpError) and isinstance(exc.__cause__, RefusedBody):
+        exc = exc.__cause__  # what the parser refused, rather than django-ninja's "Cannot parse request body"
+    if isinstance(exc, RefusedBody):
+        status = exc.status
+    elif isinstance(exc, SchemaError):
         status = REFUSED_INPUT
     elif isinstance(exc, HttpError):
         status = exc.status_code

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import InputError
 from hrdd.core.ids import new_token
+from hrdd.core.inputs import refused_character, refused_character_message
 from hrdd.core.models import FormSubmission
 from hrdd.core.uploads import upload_hint
 from hrdd.domain.countries import (
@@ -78,6 +80,40 @@ class PageFormMixin:
             accept = [e.strip() for e in str(field.widget.attrs.get("accept", "")).split(",")]
             field.help_text = upload_hint([e for e in accept if e.startswith(".")])
         return super().__getitem__(name)  # type: ignore[misc]
+
+    def full_clean(self) -> None:
+        """Clean as Django does, then refuse typed text no field may hold: a character that cannot be stored (a line
+        break too, outside a text area), or more than HRDD_MAX_TEXT_CHARS characters where the field sets no limit."""
+        super().full_clean()  # type: ignore[misc]
+        if not self.is_bound or self.empty_permitted and not self.has_changed():  # type: ignore[attr-defined]
+            return
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            problem = self._typed_text_problem(field, self[name].data)
+            if problem:
+                if name in self.errors:  # type: ignore[attr-defined]
+                    del self.errors[name]  # type: ignore[attr-defined]
+                self.add_error(name, problem)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _typed_text_problem(field: forms.Field, data: Any) -> str:
+        """What is wrong with the text typed in one field ('' when nothing): see full_clean."""
+        if isinstance(field, forms.FileField) or field.disabled:
+            return ""
+        values = data if isinstance(data, list | tuple) else [data]
+        multiline = isinstance(field.widget, forms.Textarea)
+        limit = int(settings.HRDD_MAX_TEXT_CHARS)
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            character = refused_character(value, multiline=multiline)
+            if character is not None:
+                return refused_character_message(str(field.label or ""), character)
+            if getattr(field, "max_length", None) is None and len(value) > limit:
+                return gettext("Write at most %(limit)d characters (%(count)d now).") % {
+                    "limit": limit,
+                    "count": len(value),
+                }
+        return ""
 
     def field_for(self, path: str) -> tuple[str | None, bool]:
         """Return the form field a service's field path names, and whether it names that field exactly.

@@ -5,6 +5,7 @@ A field's name is shown with its underscores as spaces ("identity_notes" reads "
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,9 +19,39 @@ from hrdd.core.errors import InputError
 URL_SCHEMES = ("http", "https")
 MAX_URL = 1000
 
+# Characters no input may hold: the C0 control characters and DEL (never typed; NUL cannot even be stored in
+# PostgreSQL's text, and the others can hide or garble what a reader sees) and unpaired UTF-16 surrogates (a JSON
+# string may spell one, "\ud800", but no database encoding can store it). Tab, line feed and carriage return are
+# allowed where text may run over several lines (a text area, a JSON string).
+_REFUSED_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_REFUSED_IN_LINE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+
 
 def _label(field: str) -> str:
     return field.replace("_", " ")
+
+
+def refused_character(text: str, *, multiline: bool = True) -> str | None:
+    """The first character of `text` that no input may hold (see above), or None when there is none."""
+    found = (_REFUSED_IN_TEXT if multiline else _REFUSED_IN_LINE).search(text)
+    return found.group() if found else None
+
+
+def refused_character_message(field: str, character: str) -> str:
+    """What a person is told about a refused character in `field` (a label, or a name as the client wrote it):
+    which field, which character, what to do."""
+    return _(
+        "%(field)s contains a control character (U+%(code)04X) that cannot be stored; remove it and send again"
+    ) % {"field": field or _("the input"), "code": ord(character)}
+
+
+def check_characters(
+    value: str, field: str, *, multiline: bool = True, error: type[InputError] = InputError
+) -> None:
+    """Refuse a text holding a character no input may hold (tab and line breaks only when `multiline`)."""
+    character = refused_character(value, multiline=multiline)
+    if character is not None:
+        raise error(refused_character_message(_label(field), character), field=field)
 
 
 def clean_text(
@@ -30,6 +61,7 @@ def clean_text(
     text = str(value or "").strip()
     if required and not text:
         raise error(_("%s is required") % _label(field), field=field)
+    check_characters(text, field, error=error)
     if len(text) > limit:
         raise error(
             _("%(field)s is too long: at most %(limit)d characters")
