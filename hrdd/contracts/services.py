@@ -349,6 +349,44 @@ def _submission_store(
     return submission
 
 
+@transaction.atomic
+def submission_withdraw(*, submission: Submission, actor_label: str, reason: str) -> Obligation:
+    """Take back a submission the supplier no longer consents to share (hrdd.profiles: a withdrawn sharing of
+    their company profile): from now on the buyer no longer sees it, its file or its sites. The submission, its
+    file and its production sites are removed, with its mentions in the site registry (hrdd.supplier_sites: a
+    site only this list named leaves the registry too), and the obligation's verdict is rated again as if it had
+    not been received. Audited without the contents; return the obligation."""
+    obligation = Obligation.objects.select_for_update().get(pk=submission.obligation_id)
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    contract = obligation.contract
+    from hrdd.supplier_sites.services import submission_mentions_remove
+
+    registry = submission_mentions_remove(submission=submission, actor_label=actor_label)
+    before = {
+        "clause": obligation.clause,
+        "version": submission.version,
+        "file": submission.filename,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "sites": submission.sites.count(),
+    }
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        organisation=contract.organisation,
+        action="submission.withdraw",
+        target=submission,
+        before=before,
+        after={"reason": reason, **registry},
+    )
+    file = submission.file
+    submission.delete()
+    if file:
+        transaction.on_commit(lambda: file.delete(save=False))  # the file goes once the removal is committed
+    obligation_verdict_refresh(obligation=obligation)
+    contracts_changed(contract.organisation_id)
+    return obligation
+
+
 def takes_site_list(obligation: Obligation) -> bool:
     """Whether the supplier answers this obligation with a production-site list (CSV or XLSX)."""
     return get_tender_framework().clause_submission(obligation.clause).kind == "site_list"

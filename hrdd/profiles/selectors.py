@@ -74,6 +74,15 @@ def version_summary(version: ProfileVersion) -> list[str]:
         parts.append(
             _("risk assessment: %(count)d characters") % {"count": len(content["risk_assessment"]["text"])}
         )
+    for report in content.get("rmi_reports") or []:
+        parts.append(
+            _("%(template)s %(version)s: %(count)d smelters")
+            % {
+                "template": report["template"],
+                "version": report.get("template_version", ""),
+                "count": len(report["smelters"]),
+            }
+        )
     return parts
 
 
@@ -245,3 +254,107 @@ def respond_offer(invitation: Invitation, fill: ProfileFill | None = None) -> Re
 def kept_version_of(submission: Any) -> ProfileVersion | None:
     """The profile version a contract submission was kept in, if it was."""
     return ProfileVersion.objects.filter(submission=submission).order_by("-number").first()
+
+
+CONTRACT_PARTS = ("site_list", "risk_assessment")  # the parts a contract's obligation can be answered from
+
+
+@dataclass(frozen=True)
+class PartOffer:
+    """A part of the supplier's profile (a site list or a risk assessment) offered for a contract's obligation:
+    shown, not shared, until the supplier ticks the consent box naming the buyer."""
+
+    version: ProfileVersion
+    part: str  # "site_list" or "risk_assessment"
+    buyer: str
+    contract: str
+
+    @property
+    def saved_on(self) -> dt.date:
+        return timezone.localdate(self.version.saved_at)
+
+    @property
+    def holds(self) -> str:
+        """What the part holds, in a few words."""
+        held = self.version.content[self.part]
+        if self.part == "site_list":
+            return _("%(count)d sites") % {"count": len(held["rows"])}
+        return held.get("filename") or _("%(count)d characters") % {"count": len(held["text"])}
+
+    @property
+    def consent_text(self) -> str:
+        """The consent the supplier gives by ticking the box, in the page's language (stored as shown)."""
+        values = {
+            "buyer": self.buyer,
+            "number": self.version.number,
+            "date": self.saved_on.isoformat(),
+            "contract": self.contract,
+        }
+        if self.part == "site_list":
+            return (
+                _(
+                    "I agree that %(buyer)s sees the site list of version %(number)d of my company profile, saved "
+                    "on %(date)s, for the contract %(contract)s."
+                )
+                % values
+            )
+        return (
+            _(
+                "I agree that %(buyer)s sees the risk assessment of version %(number)d of my company profile, "
+                "saved on %(date)s, for the contract %(contract)s."
+            )
+            % values
+        )
+
+
+def contract_part_offer(*, contract: Any, obligation: Any, part: str) -> PartOffer | None:
+    """The latest version of the profile of the contract's supplier address that holds `part`, offered for an
+    obligation that asks for it; None when the obligation asks for something else or the address has none."""
+    if part not in CONTRACT_PARTS or obligation.contract_id != contract.pk:
+        return None
+    profile = profile_of_email(contract.supplier_email)
+    if profile is None:
+        return None
+    version = profile.versions.filter(content__has_key=part).order_by("-number").first()
+    if version is None:
+        return None
+    return PartOffer(version=version, part=part, buyer=contract.organisation.name, contract=contract.title)
+
+
+def obligation_shares(obligation: Any) -> list[ProfileShare]:
+    """The shares of the supplier's profile made on an obligation, newest first (live and withdrawn)."""
+    return list(ProfileShare.objects.filter(obligation=obligation).order_by("-consented_at", "-id"))
+
+
+def share_of_submission(submission: Any) -> ProfileShare | None:
+    """The share a contract submission was made from, None when the supplier uploaded it."""
+    return ProfileShare.objects.filter(submission=submission).order_by("-consented_at", "-id").first()
+
+
+def rmi_report_of_upload(upload: Any) -> dict[str, Any]:
+    """An RMI upload as the profile's part keeps it: the template, its declaration and its Smelter List as read
+    (hrdd.profiles.format.RmiReport), never the workbook."""
+    return {
+        "template": upload.template_type,
+        "template_version": (upload.template_version or "")[:20],
+        "company_name": (upload.company_name or "")[:300],
+        "declaration_scope": (upload.declaration_scope or "")[:200],
+        "minerals": [str(m)[:40] for m in (upload.minerals or [])][:20],
+        "smelters": [
+            {
+                "metal": s.metal,
+                "name": s.name,
+                "country": s.country,
+                "cid": s.cid,
+                "not_listed": s.not_listed,
+                "mine_country": s.mine_country,
+                "recycled": s.recycled,
+            }
+            for s in upload.smelters.order_by("row")
+        ],
+    }
+
+
+def rmi_kept_version(upload: Any) -> ProfileVersion | None:
+    """The profile version an RMI upload was kept in, if it was."""
+    return ProfileVersion.objects.filter(rmi_upload=upload).order_by("-number").first()

@@ -4,9 +4,13 @@ is audited; profile events carry what changed, never the answers themselves (the
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
@@ -20,7 +24,9 @@ from hrdd.consultations.services import (
     invitation_save_draft,
     invitation_submit,
 )
-from hrdd.contracts.models import Contract, Submission
+from hrdd.contracts.models import Contract, Obligation, Submission
+from hrdd.contracts.services import submission_create, submission_withdraw
+from hrdd.contracts.sitelists import COLUMNS as SITE_LIST_COLUMNS
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.languages import mail_language, shipped
 from hrdd.core.links import absolute_url
@@ -29,13 +35,23 @@ from hrdd.core.uploads import accept_content, extension_of
 from hrdd.domain.questionnaire_framework import get_framework
 from hrdd.domain.tender import get_tender_framework
 from hrdd.profiles.format import (
+    RMI_TEMPLATES,
     ProfileDocument,
     check_version_content,
     parse_profile_document,
     version_content,
 )
 from hrdd.profiles.models import ProfileShare, ProfileVersion, SupplierProfile
-from hrdd.profiles.selectors import ProfileFill, answers_changed, latest_version, profile_of_email
+from hrdd.profiles.selectors import (
+    PartOffer,
+    ProfileFill,
+    answers_changed,
+    contract_part_offer,
+    latest_version,
+    profile_of_email,
+    rmi_report_of_upload,
+)
+from hrdd.rmi.models import SupplierRequest, Upload
 
 
 class ProfileError(InputError):
@@ -228,6 +244,109 @@ def profile_keep_submission(*, contract: Contract, submission: Submission) -> Pr
     return version
 
 
+def _site_list_csv(rows: list[dict[str, Any]]) -> bytes:
+    """A profile's site list as the CSV file a supplier would upload (the columns of the site list template)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SITE_LIST_COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in SITE_LIST_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _part_upload(offer: PartOffer) -> ContentFile:
+    """The shared part as the file the contract's own upload reads: a site list as CSV, a risk assessment as
+    text."""
+    held = offer.version.content[offer.part]
+    number = offer.version.number
+    if offer.part == "site_list":
+        return ContentFile(_site_list_csv(held["rows"]), name=f"site-list-profile-v{number}.csv")
+    stem = Path(held.get("filename") or "").stem[:200] or "risk-assessment"
+    return ContentFile(held["text"].encode("utf-8"), name=f"{stem}-profile-v{number}.txt")
+
+
+@transaction.atomic
+def profile_part_share(
+    *, contract: Contract, obligation: Obligation, version_number: int, consent: bool
+) -> ProfileShare:
+    """Answer a contract's obligation from the supplier's profile, on the supplier's explicit consent: the
+    profile's latest site list or risk assessment becomes the obligation's next submission through the same
+    service as an upload (a site list's rows are read, linked to risks and matched into the site registry; a risk
+    assessment is read with the same check), and a share records which version the buyer sees, when the supplier
+    agreed and to what. Refused, nothing stored, without the consent or when the version offered changed."""
+    if obligation.contract_id != contract.pk:
+        raise NotFound("obligation")
+    part = get_tender_framework().clause_submission(obligation.clause).kind
+    offer = contract_part_offer(contract=contract, obligation=obligation, part=part)
+    if offer is None:
+        raise ProfileError(
+            _("Your company profile holds nothing this obligation asks for."), field="from_profile"
+        )
+    if offer.version.number != version_number:
+        raise ProfileError(
+            _(
+                "Your company profile changed meanwhile (it is now at version %(number)d); reload the page and "
+                "check what it holds before you share it."
+            )
+            % {"number": offer.version.number},
+            field="version",
+        )
+    if not consent:
+        raise ProfileError(
+            _("Tick the box to agree that %(buyer)s sees it; nothing was shared.") % {"buyer": offer.buyer},
+            field="consent",
+        )
+    data: dict[str, Any] = {"explanation": ""}
+    submission = submission_create(obligation=obligation, data=data, upload=_part_upload(offer))
+    version = offer.version
+    share = ProfileShare.objects.create(
+        profile=version.profile,
+        version=version,
+        version_number=version.number,
+        version_saved_at=version.saved_at,
+        organisation=contract.organisation,
+        obligation=obligation,
+        submission=submission,
+        part=part,
+        consent_text=offer.consent_text,
+        consented_at=timezone.now(),
+    )
+    _share_audit(share, action="profile.share")
+    return share
+
+
+KEEPABLE_RMI_STATUSES = ("accepted", "needs_correction")  # a template read; a refused file holds no report
+
+
+@transaction.atomic
+def profile_keep_rmi(*, request: SupplierRequest, upload: Upload) -> ProfileVersion:
+    """Keep an RMI report a supplier uploaded for a request in the profile of the request's address (a new
+    version): the template, its declaration and its Smelter List as read, replacing the report of the same
+    template; then e-mail the link that manages it. The request's link was sent to that address, so the profile
+    is confirmed."""
+    if upload.request_id != request.pk:
+        raise NotFound("upload")
+    if upload.status not in KEEPABLE_RMI_STATUSES or not upload.template_type:
+        raise ProfileError(
+            _("Only a file read as an RMI template can be kept in your company profile."), field="upload"
+        )
+    if not request.email:
+        raise ProfileError(_("This request has no e-mail address to tie a profile to."), field="email")
+    report = rmi_report_of_upload(upload)
+    profile = _profile_of(email=request.email, company=request.supplier_name, language="")
+    latest = latest_version(profile)
+    held = [
+        r
+        for r in ((latest.content or {}).get("rmi_reports") or [] if latest else [])
+        if r["template"] != report["template"]
+    ]
+    part = {"rmi_reports": sorted([*held, report], key=lambda r: RMI_TEMPLATES.index(r["template"]))}
+    version = _version_add(profile, part, source=ProfileVersion.Source.RMI_REPORT, rmi_upload=upload)
+    _version_audit(version, action="profile.version_create", label=_label(profile))
+    _send_link(profile)
+    return version
+
+
 @transaction.atomic
 def profile_answers_share(
     *,
@@ -246,7 +365,8 @@ def profile_answers_share(
     if profile.confirmed_at is None or profile.email.lower() != (invitation.email or "").lower():
         raise NotFound("profile")
     save = invitation_submit if submit else invitation_save_draft
-    invitation = save(invitation=invitation, raw=raw, version=edit_version)  # StaleEdit: saved by someone since
+    # StaleEdit: saved by someone since
+    invitation = save(invitation=invitation, raw=raw, version=edit_version)
     organisation = invitation.consultation.organisation
     now = timezone.now()
     live = (
@@ -277,9 +397,10 @@ def profile_answers_share(
 
 def _share_audit(share: ProfileShare, *, action: str) -> None:
     invitation = share.invitation
+    email = invitation.email if invitation else (share.profile.email if share.profile else "?")
     audit_record(
         actor=None,
-        actor_label=f"supplier profile ({invitation.email if invitation else '?'})",
+        actor_label=f"supplier profile ({email})",
         organisation=share.organisation,
         action=action,
         target=share,
@@ -287,6 +408,9 @@ def _share_audit(share: ProfileShare, *, action: str) -> None:
             "version": share.version_number,
             "version_saved_at": share.version_saved_at.isoformat(),
             "invitation": invitation.pk if invitation else None,
+            "obligation": share.obligation_id,
+            "submission": share.submission_id,
+            "part": share.part,
             "consent": share.consent_text,
             "consented_at": share.consented_at.isoformat(),
             "answers_changed": share.answers_changed,
@@ -303,6 +427,11 @@ def _share_end(share: ProfileShare, *, because: str, label: str) -> ProfileShare
     share.save(update_fields=["revoked_at", "ended_because"])
     if share.invitation is not None:
         invitation_answers_withdraw(invitation=share.invitation, actor_label=label)
+    if share.submission is not None:
+        submission_withdraw(
+            submission=share.submission, actor_label=label, reason="the supplier withdrew the sharing"
+        )
+        share.refresh_from_db(fields=["submission"])  # removed with the submission
     _share_audit(share, action="profile.share_revoke")
     return share
 

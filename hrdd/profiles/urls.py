@@ -10,6 +10,8 @@ urlpatterns = [
         views.profile_keep_submission,
         name="keep_submission",
     ),
+    path("share/contract/<str:token>/<int:obligation_id>/", views.profile_share_part, name="share_part"),
+    path("keep/rmi/<str:token>/<str:upload_id>/", views.profile_keep_rmi, name="keep_rmi"),
     path("manage/<str:token>/", views.profile_manage_page, name="manage"),
     path("manage/<str:token>/profile.json", views.profile_download, name="download"),
     path("manage/<str:token>/delete/", views.profile_delete_page, name="delete"),

@@ -5,9 +5,11 @@ Thin: they parse, call a service or selector, and render, in the supplier's lang
 from __future__ import annotations
 
 import json
+import uuid
 
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -15,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hrdd.consultations.selectors import invitation_get_by_token
-from hrdd.contracts.models import Submission
+from hrdd.contracts.models import Obligation, Submission
 from hrdd.contracts.selectors import contract_get_by_token
 from hrdd.core.archive import ConfirmForm, confirm_page
 from hrdd.core.downloads import attachment
@@ -23,6 +25,8 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.languages import supplier_page_language
 from hrdd.profiles import selectors, services
 from hrdd.profiles.models import ProfileShare
+from hrdd.rmi.models import Upload
+from hrdd.rmi.selectors import requests_by_link
 
 
 @require_POST
@@ -68,6 +72,92 @@ def profile_keep_submission(request: HttpRequest, token: str, submission_id: int
                 % {"number": version.number, "email": version.profile.email},
             )
     return redirect(reverse("contracts:supplier", args=[token]) + f"#obligation-{submission.obligation_id}")
+
+
+class PartShareForm(forms.Form):
+    """The consent to answer a contract's obligation from the profile: the version shown and the ticked box."""
+
+    version = forms.IntegerField(min_value=1)
+    consent = forms.BooleanField(required=False)
+
+
+@require_POST
+def profile_share_part(request: HttpRequest, token: str, obligation_id: int) -> HttpResponse:
+    """Answer an obligation of a contract (its supplier link is `token`) with the site list or the risk
+    assessment of the supplier's profile, on the consent ticked on the page."""
+    contract = contract_get_by_token(token=token)
+    obligation = Obligation.objects.filter(pk=obligation_id, contract=contract).first()
+    if obligation is None:
+        raise NotFound("obligation")
+    form = PartShareForm(request.POST)
+    with supplier_page_language(request, contract.supplier_language):
+        try:
+            if not form.is_valid():
+                raise services.ProfileError(
+                    _("The version of your profile was not given; reload the page."), field="version"
+                )
+            share = services.profile_part_share(
+                contract=contract,
+                obligation=obligation,
+                version_number=form.cleaned_data["version"],
+                consent=form.cleaned_data["consent"],
+            )
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Shared version %(number)d of your company profile with %(buyer)s: received as %(clause)s, "
+                    "version %(version)d. You can withdraw it from your profile's page."
+                )
+                % {
+                    "number": share.version_number,
+                    "buyer": contract.organisation.name,
+                    "clause": obligation.clause,
+                    "version": share.submission.version if share.submission else 0,
+                },
+            )
+    return redirect(reverse("contracts:supplier", args=[token]) + f"#obligation-{obligation.pk}")
+
+
+@require_POST
+def profile_keep_rmi(request: HttpRequest, token: str, upload_id: str) -> HttpResponse:
+    """Keep an RMI report sent through a smelter-list link (`token`) in the supplier's profile."""
+    try:
+        found = requests_by_link(token=token)
+    except NotFound as exc:
+        raise Http404("link") from exc
+    upload = (
+        Upload.objects.filter(request__in=found, public_id=upload_id).select_related("request").first()
+        if _is_uuid(upload_id)
+        else None
+    )
+    if upload is None:
+        raise Http404("upload")
+    with supplier_page_language(request, ""):
+        try:
+            version = services.profile_keep_rmi(request=upload.request, upload=upload)
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Kept as version %(number)d of your company profile. The link to manage it was e-mailed "
+                    "to %(email)s."
+                )
+                % {"number": version.number, "email": version.profile.email},
+            )
+    return redirect(reverse("rmi:supplier", args=[token]) + f"#request-{upload.request.public_id}")
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def profile_manage_page(request: HttpRequest, token: str) -> HttpResponse:

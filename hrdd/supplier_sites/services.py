@@ -630,6 +630,46 @@ def site_mentions_from_submission(*, submission: Any) -> MatchCounts | None:
     return submission_mentions_store(submission=submission)
 
 
+def submission_mentions_remove(*, submission: Any, actor_label: str) -> dict[str, int]:
+    """Remove the registry mentions of a site list the supplier withdrew (hrdd.contracts.submission_withdraw;
+    call it in that transaction). A site that came from this list alone (created once the list was received and
+    named by no other mention) leaves the registry with it, unless something still holds it (an incident, a
+    merge, a move, a share); a site other lists name stays. Return how many mentions and sites were removed."""
+    from django.db.models import ProtectedError
+
+    from hrdd.accounts.models import Share
+
+    mentions = list(SiteMention.objects.select_for_update().filter(submission=submission))
+    if not mentions:
+        return {"mentions": 0, "sites": 0}
+    named = {m.site_id for m in mentions if m.site_id is not None}
+    SiteMention.objects.filter(pk__in=[m.pk for m in mentions]).delete()
+    shared = set(
+        Share.objects.filter(record_type="supplier_sites.site", record_id__in=named).values_list(
+            "record_id", flat=True
+        )
+    )
+    removed = 0
+    for site in Site.objects.filter(pk__in=named - shared, created_at__gte=submission.submitted_at):
+        if site.mentions.exists():
+            continue
+        try:
+            with transaction.atomic():
+                site.delete()
+        except ProtectedError:
+            continue
+        removed += 1
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        organisation=submission.obligation.contract.organisation,
+        action="site_mention.withdraw",
+        target=submission,
+        after={"mentions": len(mentions), "sites_removed": removed},
+    )
+    return {"mentions": len(mentions), "sites": removed}
+
+
 # one mention at a time
 
 

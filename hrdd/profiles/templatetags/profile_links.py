@@ -8,8 +8,17 @@ from typing import Any
 
 from django import template
 
-from hrdd.profiles.selectors import kept_version_of, respond_offer, share_of_invitation
-from hrdd.profiles.services import KEPT_FROM_CONTRACTS, submission_kind
+from hrdd.domain.tender import get_tender_framework
+from hrdd.profiles.selectors import (
+    contract_part_offer,
+    kept_version_of,
+    obligation_shares,
+    respond_offer,
+    rmi_kept_version,
+    share_of_invitation,
+    share_of_submission,
+)
+from hrdd.profiles.services import KEEPABLE_RMI_STATUSES, KEPT_FROM_CONTRACTS, submission_kind
 
 register = template.Library()
 
@@ -54,3 +63,71 @@ def profile_keep_submission(context: Any, contract: Any, obligation: Any) -> dic
         "kind": submission_kind(latest) if latest is not None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("profiles/_part_offer.html", takes_context=True)
+def profile_part_offer(context: Any, contract: Any, obligation: Any) -> dict[str, Any]:
+    """On a contract's supplier page, under an obligation that asks for a site list or a risk assessment: offer
+    the profile's latest one with the consent box naming the buyer, and say what was shared from it."""
+    part = submission_kind_of(obligation) if obligation is not None else ""
+    offer = contract_part_offer(contract=contract, obligation=obligation, part=part) if part else None
+    live = [s for s in obligation_shares(obligation) if s.revoked_at is None] if part else []
+    latest = obligation.submissions.order_by("-version").first() if offer is not None else None
+    if offer is not None and latest is not None:
+        # the obligation's latest submission already is this part of this version: nothing new to offer
+        same = next((s for s in live if s.submission_id == latest.pk), None)
+        kept = kept_version_of(latest)
+        if (same is not None and same.version_id == offer.version.pk) or (
+            kept is not None and (kept.content or {}).get(part) == offer.version.content.get(part)
+        ):
+            offer = None
+    return {
+        "contract": contract,
+        "obligation": obligation,
+        "offer": offer,
+        "live": live,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("profiles/_submission_note.html")
+def profile_submission_note(submission: Any) -> dict[str, Any]:
+    """Beside a contract submission: that it was shared from the supplier's profile, which version of which date."""
+    return {"share": share_of_submission(submission) if submission is not None else None}
+
+
+@register.inclusion_tag("profiles/_withdrawn_note.html")
+def profile_withdrawn_note(obligation: Any) -> dict[str, Any]:
+    """On the buyer's page of an obligation: the submissions from the supplier's profile the supplier withdrew."""
+    shares = obligation_shares(obligation) if obligation is not None else []
+    return {"withdrawn": [s for s in shares if s.revoked_at is not None and s.submission_id is None]}
+
+
+@register.inclusion_tag("profiles/_keep_rmi.html", takes_context=True)
+def profile_keep_rmi(context: Any, supplier_request: Any, upload: Any) -> dict[str, Any]:
+    """On a smelter-list link's page (its secret link is the page's `token`), under the latest file read as a
+    template: keep it in the supplier's company profile, or say which version holds it."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token", "") if match is not None else ""
+    keepable = (
+        upload is not None
+        and upload.status in KEEPABLE_RMI_STATUSES
+        and bool(upload.template_type)
+        and bool(supplier_request.email)
+        and bool(token)
+    )
+    return {
+        "token": token,
+        "upload": upload if keepable else None,
+        "kept": rmi_kept_version(upload) if keepable else None,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+def submission_kind_of(obligation: Any) -> str:
+    """What an obligation asks for ("site_list", "risk_assessment", "report"...; '' for an unknown clause)."""
+    try:
+        return get_tender_framework().clause_submission(obligation.clause).kind
+    except KeyError:
+        return ""
