@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy as _
 from hrdd.core.ids import new_public_id
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.countries import country_name
+from hrdd.domain.text_data import text_from_data
 
 
 class GroupRole(models.TextChoices):
@@ -311,7 +312,10 @@ class SiteMention(OwnedModel):
     status = models.CharField(max_length=10, choices=MentionStatus.choices)
     score = models.FloatField(default=0.0)
     reason = models.CharField(max_length=500, blank=True)
-    # [{"site": public id, "name": ..., "score": p, "agreements": [{"field", "level", "weight", "detail"}]}]
+    # The reason's template and parameters (hrdd.domain.text_data), to say it in the reader's language (issue 16).
+    reason_said = models.JSONField(null=True, blank=True, default=None)
+    # [{"site": public id, "name": ..., "score": p, "agreements": [{"field", "level", "weight", "detail",
+    #   "detail_said"}]}]
     candidates = models.JSONField(default=list, blank=True)
     matched_at = models.DateTimeField()
     decided_by = models.ForeignKey(
@@ -334,6 +338,11 @@ class SiteMention(OwnedModel):
     @property
     def best_candidate(self) -> dict[str, object] | None:
         return self.candidates[0] if self.candidates else None
+
+    @property
+    def reason_text(self) -> str:
+        """The stored reason as a Text again (said per language by `|say`); an older row's English as it is."""
+        return text_from_data(self.reason, self.reason_said)
 
 
 class MatchDecision(models.Model):

@@ -48,6 +48,8 @@ from hrdd.domain.sitematch import (
     match_records,
     record_fingerprint,
 )
+from hrdd.domain.text_data import text_data
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.supplier_sites.bulk import insert_rows
 from hrdd.supplier_sites.calibration import Calibration, active_parameters
 from hrdd.supplier_sites.models import (
@@ -216,7 +218,13 @@ def _candidates_json(result: MatchResult, status: str = "review") -> list[dict[s
             "site": c.site_key,
             "score": round(float(c.score), 4),
             "agreements": [
-                {"field": a.field, "level": a.level, "weight": round(float(a.weight), 3), "detail": a.detail}
+                {
+                    "field": a.field,
+                    "level": a.level,
+                    "weight": round(float(a.weight), 3),
+                    "detail": a.detail,
+                    "detail_said": text_data(a.detail),
+                }
                 for a in c.agreements
             ],
         }
@@ -275,7 +283,7 @@ def match_listed(
                 {"auto": MentionStatus.AUTO, "review": MentionStatus.REVIEW}.get(status, MentionStatus.NEW),
                 site_id if status == "auto" else None,
                 float(result.score),
-                result.reason[:500],
+                result.reason if len(result.reason) <= 500 else result.reason[:500],
                 _candidates_json(result, status),
             )
         )
@@ -334,7 +342,10 @@ def _identifier_matches(records: Sequence[ListedRecord]) -> dict[int, tuple[int,
                 .values_list(name, "pk")
             ):
                 known.setdefault((name, value), pk)
-    reasons = {"os_id": "the same Open Supply Hub id", "rmi_cid": "the same RMI facility id"}
+    reasons = {
+        "os_id": Text(gettext_noop("the same Open Supply Hub id")),
+        "rmi_cid": Text(gettext_noop("the same RMI facility id")),
+    }
     found = {}
     for i, record in enumerate(records):
         for name in ("os_id", "rmi_cid"):
@@ -499,6 +510,7 @@ def _store(
                 "status": v.status,
                 "score": v.score,
                 "reason": v.reason,
+                "reason_said": text_data(v.reason),
                 "candidates": v.candidates,
             }
 
@@ -777,6 +789,7 @@ def mention_correct(
     mention.site_id = verdict.site_id if verdict.site_id is not None else new_ids.get(verdict.fingerprint)
     mention.score = verdict.score
     mention.reason = verdict.reason
+    mention.reason_said = text_data(verdict.reason)
     mention.candidates = verdict.candidates
     mention.matched_at = timezone.now()
     mention.decided_by = None
@@ -893,10 +906,22 @@ def mention_confirm(*, actor: User, mention: SiteMention, site: Site | None = No
         m.site = site
         m.status = MentionStatus.CONFIRMED
         m.score = 1.0
-        m.reason = _("a reviewer confirmed this record is this site")
+        m.reason = Text(gettext_noop("a reviewer confirmed this record is this site"))
+        m.reason_said = text_data(m.reason)
         m.decided_by = actor
         m.matched_at = now
-        m.save(update_fields=["site", "status", "score", "reason", "decided_by", "matched_at", "updated_at"])
+        m.save(
+            update_fields=[
+                "site",
+                "status",
+                "score",
+                "reason",
+                "reason_said",
+                "decided_by",
+                "matched_at",
+                "updated_at",
+            ]
+        )
     _audit_applied(
         actor, alike, "site_mention.confirm", {"site": str(site.public_id), "decision": decision.pk}
     )
@@ -935,7 +960,7 @@ def mention_reject(*, actor: User, mention: SiteMention, site: Site | None = Non
             MentionStatus.REVIEW,
             None,
             remaining[0]["score"],
-            _("a reviewer rejected the best candidate; the next one waits for review"),
+            Text(gettext_noop("a reviewer rejected the best candidate; the next one waits for review")),
         )
     else:
         record = ListedRecord(
@@ -953,13 +978,14 @@ def mention_reject(*, actor: User, mention: SiteMention, site: Site | None = Non
             MentionStatus.REJECTED,
             new_site.pk,
             0.0,
-            _("a reviewer rejected every candidate: a new site"),
+            Text(gettext_noop("a reviewer rejected every candidate: a new site")),
         )
     for m in alike:
         m.status = status
         m.site_id = site_id
         m.score = score
         m.reason = reason
+        m.reason_said = text_data(reason)
         m.candidates = remaining
         m.decided_by = actor
         m.matched_at = now
@@ -969,6 +995,7 @@ def mention_reject(*, actor: User, mention: SiteMention, site: Site | None = Non
                 "status",
                 "score",
                 "reason",
+                "reason_said",
                 "candidates",
                 "decided_by",
                 "matched_at",

@@ -22,6 +22,7 @@ from hrdd.domain.sitematch.types import (
     _plain,
     record_fingerprint,
 )
+from hrdd.domain.texts import Text, gettext_noop
 
 if TYPE_CHECKING:
     import duckdb
@@ -105,7 +106,13 @@ def match_exact_names(
         if fp in confirmed:
             key = confirmed[fp]
             results.append(
-                MatchResult(record.key, "auto", key, 1.0, "a reviewer confirmed this record is this site")
+                MatchResult(
+                    record.key,
+                    "auto",
+                    key,
+                    1.0,
+                    Text(gettext_noop("a reviewer confirmed this record is this site")),
+                )
             )
             continue
         keys = [
@@ -118,11 +125,26 @@ def match_exact_names(
             for k in keys
         )
         if len(keys) == 1 and thresholds.auto <= 1.0:
-            results.append(MatchResult(record.key, "auto", keys[0], 1.0, "same name and country", candidates))
+            results.append(
+                MatchResult(
+                    record.key, "auto", keys[0], 1.0, Text(gettext_noop("same name and country")), candidates
+                )
+            )
         elif keys:
             results.append(
-                MatchResult(record.key, "review", keys[0], 1.0, "several sites share this name", candidates)
+                MatchResult(
+                    record.key,
+                    "review",
+                    keys[0],
+                    1.0,
+                    Text(gettext_noop("several sites share this name")),
+                    candidates,
+                )
             )
         else:
-            results.append(MatchResult(record.key, "new", None, 0.0, "no site of the registry has this name"))
+            results.append(
+                MatchResult(
+                    record.key, "new", None, 0.0, Text(gettext_noop("no site of the registry has this name"))
+                )
+            )
     return results

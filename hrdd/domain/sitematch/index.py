@@ -55,8 +55,11 @@ from hrdd.domain.sitematch.types import (
     MatchResult,
     SiteRecord,
     Thresholds,
+    agreements_said,
+    compared_values,
     record_fingerprint,
 )
+from hrdd.domain.texts import Text, gettext_noop
 
 if TYPE_CHECKING:
     import duckdb
@@ -412,7 +415,7 @@ class SiteIndex:
                         "auto",
                         confirmed[fp],
                         1.0,
-                        "a reviewer confirmed this record is this site",
+                        Text(gettext_noop("a reviewer confirmed this record is this site")),
                     )
                 )
                 continue
@@ -438,7 +441,7 @@ class SiteIndex:
 
     def _reasons(self, row: dict[str, Any]) -> tuple[FieldAgreement, ...]:
         reasons = []
-        for title, comparison, levels in COMPARISONS:
+        for _title, comparison, levels in COMPARISONS:
             gamma = int(row[f"gamma_{comparison}"])
             label = _level_label(levels, gamma)
             weight = float(row.get(f"mw_{comparison}") or 0.0) + float(
@@ -446,7 +449,7 @@ class SiteIndex:
             )
             left = row.get(f"{_shown(comparison)}_l") or ""
             right = row.get(f"{_shown(comparison)}_r") or ""
-            detail = f"{title}: {left or '(none)'} / {right or '(none)'}"
+            detail = compared_values(comparison, str(left), str(right))
             reasons.append(FieldAgreement(comparison, label, round(weight, 2), detail))
         return tuple(reasons)
 
@@ -497,55 +500,69 @@ def _decide(
         assert rule is not None
         return MatchResult(
             record_key, "new", None, 0.0,
-            f"the closest site, {ruled_out[0].site_key}, is another one: {rule.detail}", shown,
+            Text(gettext_noop("the closest site, %(site)s, is another one: %(detail)s"),
+                 site=ruled_out[0].site_key, detail=rule.detail), shown,
         )  # fmt: skip
     if not candidates or candidates[0][1].score < thresholds.review:
         score = candidates[0][1].score if candidates else 0.0
-        reason = "no site of the registry is close enough"
-        if had_rejections:
-            reason += " (a reviewer rejected the closest one)"
+        reason = Text(
+            gettext_noop("no site of the registry is close enough (a reviewer rejected the closest one)")
+            if had_rejections
+            else gettext_noop("no site of the registry is close enough")
+        )
         return MatchResult(record_key, "new", None, score, reason, shown)
     best_weight, best = candidates[0]
     close = [
         c for w, c in candidates[1:] if c.score >= thresholds.review and best_weight - w < AMBIGUITY_BITS
     ]
-    strongest = ", ".join(
-        f"{r.field} {r.level}" for r in sorted(best.agreements, key=lambda r: -r.weight)[:3]
-    )
+    strongest = agreements_said(sorted(best.agreements, key=lambda r: -r.weight)[:3])
     if close:
         return MatchResult(
             record_key,
             "review",
             best.site_key,
             best.score,
-            f"{len(close) + 1} sites are close ({best.site_key}, {', '.join(c.site_key for c in close)}): a person picks",
+            Text(
+                gettext_noop("%(count)s sites are close (%(sites)s): a person picks"),
+                count=len(close) + 1,
+                sites=", ".join([best.site_key, *(c.site_key for c in close)]),
+            ),
             shown,
         )
     stop = _ruled(best, NOT_ALONE)
     if best.score >= thresholds.auto and stop is None:
         return MatchResult(
-            record_key, "auto", best.site_key, best.score, f"one close site: {strongest}", shown
+            record_key,
+            "auto",
+            best.site_key,
+            best.score,
+            Text(gettext_noop("one close site: %(fields)s"), fields=strongest),
+            shown,
         )
     auto_bits = math.log2(thresholds.auto / (1.0 - thresholds.auto)) if thresholds.auto < 1.0 else math.inf
     if stop is None and _enough(best) and best_weight + ENOUGH_BITS >= auto_bits:
         return MatchResult(
             record_key, "auto", best.site_key, best.score,
-            f"the only site of this name in this city, nothing against it: {strongest}", shown,
+            Text(gettext_noop("the only site of this name in this city, nothing against it: %(fields)s"),
+                 fields=strongest), shown,
         )  # fmt: skip
     if stop is not None:
         return MatchResult(
             record_key, "review", best.site_key, best.score,
-            f"a possible match, but a person should look: {stop.detail}", shown,
+            Text(gettext_noop("a possible match, but a person should look: %(detail)s"), detail=stop.detail),
+            shown,
         )  # fmt: skip
-    weakest = ", ".join(
-        f"{r.field} {r.level}" for r in sorted(best.agreements, key=lambda r: r.weight)[:2] if r.weight < 0
+    weakest = agreements_said(
+        [r for r in sorted(best.agreements, key=lambda r: r.weight)[:2] if r.weight < 0]
     )
     return MatchResult(
         record_key,
         "review",
         best.site_key,
         best.score,
-        f"a possible match: {strongest}" + (f"; but {weakest}" if weakest else ""),
+        Text(gettext_noop("a possible match: %(fields)s; but %(against)s"), fields=strongest, against=weakest)
+        if weakest
+        else Text(gettext_noop("a possible match: %(fields)s"), fields=strongest),
         shown,
     )
 
