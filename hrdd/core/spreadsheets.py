@@ -13,7 +13,8 @@ module using it (e.g. `hrdd risk assess --json`) start without it.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from django.utils.translation import gettext as _
@@ -53,6 +54,10 @@ __all__ = [
 
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_VALUES = 1_000_000  # non-empty cells kept from one sheet
+MAX_CHARS = 25_000_000  # characters of text kept from one sheet
+MAX_SECONDS = 20.0  # reading one sheet
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 Row = tuple[Any, ...]
@@ -66,42 +71,123 @@ def _subject(name: str) -> str:
     return name or _("the file")
 
 
-def _bounded(
-    rows: Iterable[Iterable[Any]], *, name: str, field: str, max_rows: int, max_columns: int
-) -> list[Row]:
-    """Keep rows in place (row n of the file is item n-1), trimming empty cells and rows at the end."""
-    kept: list[Row] = []
-    pending_empty = 0
-    for number, row in enumerate(rows, start=1):
-        values = list(row)
-        while values and values[-1] in (None, ""):
-            values.pop()
-        if not values:
-            pending_empty += 1
-            continue
-        if len(values) > max_columns:
-            raise SpreadsheetError(
-                _("%(name)s, row %(row)d: more than %(limit)d columns.")
-                % {"name": _subject(name), "row": number, "limit": max_columns},
-                field=field,
-            )
-        if number > max_rows:
-            raise SpreadsheetError(
-                _("%(name)s holds more than %(limit)d rows; split it.")
-                % {"name": _subject(name), "limit": max_rows},
-                field=field,
-            )
-        kept.extend([()] * pending_empty)
-        pending_empty = 0
-        kept.append(tuple(values))
-    return kept
-
-
 def load_workbook(*args: Any, **kwargs: Any) -> Workbook:
     """openpyxl's `load_workbook`, imported when a workbook is first read."""
     from openpyxl import load_workbook as load
 
     return load(*args, **kwargs)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sheet_rows(
+    worksheet: Any,
+    *,
+    name: str,
+    field: str,
+    max_rows: int,
+    max_columns: int,
+    max_seconds: float,
+) -> list[Row]:
+    """Stream a read-only sheet's rows, keeping them in place (row n of the file is item n-1) without trailing
+    empty cells and rows, and refusing as soon as a bound is passed: rows, columns, values kept, characters of
+    one cell and of all, time. A formula where a value is expected is refused naming its cell: its cached result
+    may be stale or forged, and nothing in hrdd computes it."""
+    deadline = time.monotonic() + max_seconds
+    subject = _subject(name)
+    kept: list[Row] = []
+    pending_empty = 0
+    values_kept = 0
+    chars = 0
+    number = 0
+    try:
+        # max_row: openpyxl fills a gap between two rows with empty rows; a row numbered 1,048,576 costs nothing
+        for number, row in enumerate(
+            worksheet.iter_rows(max_row=max_rows + 1, max_col=max_columns + 1), start=1
+        ):
+            if number % 200 == 0 and time.monotonic() > deadline:
+                raise SpreadsheetError(
+                    _("Reading %(name)s took longer than %(limit)d seconds; send a smaller file.")
+                    % {"name": subject, "limit": max_seconds},
+                    field=field,
+                )
+            values: list[Any] = []
+            for column, cell in enumerate(row, start=1):
+                if cell.data_type == "f":
+                    raise SpreadsheetError(
+                        _(
+                            "%(name)s, cell %(cell)s holds a formula; hrdd reads values only. Type the value "
+                            "itself in the cell (or copy the cells and paste them as values) and upload the file "
+                            "again."
+                        )
+                        % {"name": subject, "cell": f"{_column_letter(column)}{number}"},
+                        field=field,
+                    )
+                value = cell.value
+                if isinstance(value, str):
+                    if len(value) > MAX_CELL_CHARS:
+                        raise SpreadsheetError(
+                            _("%(name)s, cell %(cell)s holds more than %(limit)d characters; shorten it.")
+                            % {
+                                "name": subject,
+                                "cell": f"{_column_letter(column)}{number}",
+                                "limit": MAX_CELL_CHARS,
+                            },
+                            field=field,
+                        )
+                    chars += len(value)
+                values.append(value)
+            while values and values[-1] in (None, ""):
+                values.pop()
+            if not values:
+                pending_empty += 1
+                continue
+            if len(values) > max_columns:
+                raise SpreadsheetError(
+                    _("%(name)s, row %(row)d: more than %(limit)d columns.")
+                    % {"name": subject, "row": number, "limit": max_columns},
+                    field=field,
+                )
+            if number > max_rows:
+                raise SpreadsheetError(
+                    _("%(name)s holds more than %(limit)d rows; split it.")
+                    % {"name": subject, "limit": max_rows},
+                    field=field,
+                )
+            values_kept += len(values)
+            if values_kept > MAX_VALUES or chars > MAX_CHARS:
+                raise SpreadsheetError(
+                    _("%(name)s holds more data than hrdd reads from one sheet (row %(row)d); split it.")
+                    % {"name": subject, "row": number},
+                    field=field,
+                )
+            kept.extend([()] * pending_empty)
+            pending_empty = 0
+            kept.append(tuple(values))
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # a damaged cell (text in a number, a broken tag) shows only once it is read
+        raise SpreadsheetError(
+            _(
+                "%(name)s is not a readable XLSX workbook: row %(row)d of sheet %(sheet)s is damaged (for example "
+                "text saved as a number). Open it in Excel or LibreOffice, save it as an Excel workbook (.xlsx) "
+                "and upload it again."
+            )
+            % {"name": subject, "row": number + 1, "sheet": worksheet.title},
+            field=field,
+        ) from exc
+    if number > max_rows:  # a row past the bound, empty where read: what follows it was not read
+        raise SpreadsheetError(
+            _("%(name)s holds more than %(limit)d rows; split it.") % {"name": subject, "limit": max_rows},
+            field=field,
+        )
+    return kept
 
 
 def read_xlsx_rows(
@@ -112,15 +198,20 @@ def read_xlsx_rows(
     field: str = "file",
     max_rows: int = MAX_ROWS,
     max_columns: int = MAX_COLUMNS,
+    max_seconds: float = MAX_SECONDS,
 ) -> list[Row]:
-    """Return the values of a sheet (the first unless named) as rows; SpreadsheetError names what is wrong."""
+    """Return the values of a sheet (the first unless named) as rows; SpreadsheetError names what is wrong.
+
+    The package is checked before openpyxl opens it (hrdd.core.uploads: size, parts, inflated size, ratio, macros,
+    declarations, shared strings, cell formats); the sheet is streamed within bounds (`_sheet_rows`)."""
     try:
         content = source if isinstance(source, bytes) else read_limited(source, name=name, field=field)
         check_content(content, name=name, kind=XLSX, field=field, error=SpreadsheetError)
     except FileTooLarge as exc:  # whoever reads a workbook hears of every refusal as a SpreadsheetError
         raise SpreadsheetError(str(exc), field=field) from exc
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        # data_only=False: a formula comes as a formula, not as the result a file says it had
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
         raise unreadable(name, XLSX, field=field, error=SpreadsheetError) from exc
     try:
@@ -135,8 +226,14 @@ def read_xlsx_rows(
             )
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         worksheet.reset_dimensions()  # the stated size may be wrong or huge; read what is there
-        rows: Iterator[Row] = worksheet.iter_rows(max_col=max_columns + 1, values_only=True)
-        return _bounded(rows, name=name, field=field, max_rows=max_rows, max_columns=max_columns)
+        return _sheet_rows(
+            worksheet,
+            name=name,
+            field=field,
+            max_rows=max_rows,
+            max_columns=max_columns,
+            max_seconds=max_seconds,
+        )
     except SpreadsheetError:
         raise
     except Exception as exc:  # a damaged sheet shows only once it is read
