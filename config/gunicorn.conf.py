@@ -33,7 +33,9 @@ errorlog = os.environ.get("HRDD_WEB_ERROR_LOG", "-")
 loglevel = os.environ.get("HRDD_WEB_LOG_LEVEL", "info")
 # Client (as the proxy saw it), time, method, path without its query (a search may name a person), status, bytes,
 # milliseconds, referring page and browser. A supplier's secret token in the path or the referrer is masked.
-access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = (
+    '%({x-forwarded-for}i)s %(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms "%(f)s" "%(a)s"'
+)
 
 
 def _masking_function():

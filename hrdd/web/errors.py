@@ -15,6 +15,8 @@ API_PREFIX = "/api/"
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form refused by the CSRF check: say what to do, never why the check failed (the reason is for the log)."""
     if request.path.startswith(API_PREFIX):
-        message = _("The request was refused: send the CSRF token of your session with it (X-CSRFToken header).")
+        message = _(
+            "The request was refused: send the CSRF token of your session with it (X-CSRFToken header)."
+        )
         return JsonResponse({"detail": message}, status=403)
     return render(request, "403_csrf.html", status=403)
