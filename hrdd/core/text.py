@@ -11,10 +11,16 @@ from django.utils.translation import gettext as _
 
 from hrdd.core.csvfiles import decode_text
 from hrdd.core.uploads import DOCX, PDF, RESAVE_ADVICE, TEXT, AcceptedFile, FileRefused, accept_content
+from hrdd.domain.textread import split_sentences
 
 DOCUMENT_EXTENSIONS = (".docx", ".pdf", ".txt", ".md")
 MAX_PDF_PAGES = 300
-MAX_TEXT_CHARS = 2_000_000
+# What hrdd's text reader reads of one document. Its cost grows with the characters and, more steeply, with the
+# sentences (each is looked up in the lexicons on its own): 2 million characters of one- and two-word sentences,
+# an 80 KB DOCX, took 40 to 150 seconds of CPU. 400,000 characters is some 130 dense pages; 15,000 sentences
+# more than such a document holds. Both keep one check within a few seconds (benchmarks/hostile_files.py).
+MAX_TEXT_CHARS = 400_000
+MAX_SENTENCES = 15_000
 MAX_SECONDS = 30.0
 
 
@@ -59,6 +65,16 @@ def extract_text(document: AcceptedFile, *, field: str = "document") -> str:
     if document.kind == PDF and not text.strip():
         raise DocumentError(
             _("%s holds no text (a scanned PDF needs text recognition first).") % document.name, field=field
+        )
+    sentences = sum(1 for _sentence in split_sentences(text))
+    if sentences > MAX_SENTENCES:
+        raise DocumentError(
+            _(
+                "%(name)s holds more than %(limit)d sentences, more than hrdd reads in one document; send the "
+                "part that answers the question (a shorter document)."
+            )
+            % {"name": document.name, "limit": MAX_SENTENCES},
+            field=field,
         )
     return text
 
