@@ -195,12 +195,64 @@ def localize_help(command: Any) -> None:
                 setattr(item, attribute, gettext(text))
 
 
+# Parameters that name a file a command writes, not one it reads.
+OUTPUT_PARAMETERS = frozenset({"output", "out"})
+
+
+def upload_limit() -> int:
+    """The size limit of a file read by hrdd, the web's own (HRDD_MAX_UPLOAD_BYTES), read without starting Django
+    when it is not started yet."""
+    if django_ready():
+        from django.conf import settings
+
+        return int(settings.HRDD_MAX_UPLOAD_BYTES)
+    module = importlib.import_module(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings"))
+    return int(module.HRDD_MAX_UPLOAD_BYTES)
+
+
+def _size(size: int) -> str:
+    """A number of bytes for people, as hrdd.core.uploads.format_size says it (without starting Django)."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            return f"{number(round(size / factor, 1))} {unit}"
+    return f"{count(size)} bytes"
+
+
+def check_input_files(arguments: Mapping[str, Any]) -> None:
+    """Refuse a file a command is given to read (any path argument or option but --output) when it is larger than
+    the upload limit, before the command opens it: the same limit as the web's, whatever the file's type."""
+    limit: int | None = None
+    for name, value in arguments.items():
+        if name in OUTPUT_PARAMETERS:
+            continue
+        for path in value if isinstance(value, list | tuple) else [value]:
+            if not isinstance(path, Path):
+                continue
+            try:
+                size = path.stat().st_size if path.is_file() else 0
+            except OSError:
+                continue  # the command says what is wrong with a file it cannot read
+            limit = upload_limit() if limit is None else limit
+            if size > limit:
+                raise InputError(
+                    gettext("%(file)s is too large (%(size)s; at most %(limit)s, set by HRDD_UPLOAD_MAX_MB)")
+                    % {"file": path, "size": _size(size), "limit": _size(limit)},
+                    field=name,
+                )
+
+
 class LocalizedContext(typer.Context):
-    """A command's context whose help is said in the reader's language (`localize_help`)."""
+    """A command's context whose help is said in the reader's language (`localize_help`), and which checks the
+    size of the files a command reads before running it (`check_input_files`)."""
 
     def get_help(self) -> str:
         localize_help(self.command)
         return super().get_help()
+
+    def invoke(self, callback: Any, /, *args: Any, **kwargs: Any) -> Any:
+        if self.command is not None and callback is self.command.callback:
+            check_input_files(kwargs)
+        return super().invoke(callback, *args, **kwargs)
 
 
 def _json_option(ctx: typer.Context, param: Any, value: bool) -> bool:

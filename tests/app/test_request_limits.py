@@ -15,6 +15,7 @@ from django.urls import reverse
 from hrdd.api import api
 from hrdd.companies.models import Company
 from hrdd.core.middleware import RequestLimitMiddleware
+from tests.cli_support import assert_refused
 
 API = "/api/v1"
 
@@ -271,3 +272,47 @@ def test_every_operation_declares_the_errors_it_can_answer():
                 assert {401} <= {int(s) for s in declared}, (method, path)
             if "requestBody" in operation:
                 assert {400, 411, 413} <= {int(s) for s in declared}, (method, path)
+
+
+# the command line reads no file larger than the web would take
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("risk", "check", "{file}"),
+        ("profile", "import", "{file}", "--email", "supplier@acme.example"),
+        ("rmi", "read", "{file}"),
+        ("incidents", "import", "{file}", "--as", "buyer@testville.example"),
+        ("sites", "match", "--registry", "{file}", "--incoming", "{file}", "--out", "{out}"),
+    ],
+)
+def test_a_command_refuses_a_file_over_the_upload_limit_before_reading_it(
+    cli, db, settings, tmp_path, command
+):
+    # given
+    settings.HRDD_MAX_UPLOAD_BYTES = 1000
+    file = tmp_path / "big.txt"
+    file.write_bytes(b"x" * 2000)
+    out = tmp_path / "out.csv"
+
+    # when
+    result = cli(*(part.format(file=file, out=out) for part in command))
+
+    # then
+    assert_refused(result, "too large", "at most 1,000 bytes")
+    assert not out.exists()
+
+
+def test_a_command_writes_over_a_large_output_file(cli, db, settings, tmp_path):
+    # given: --output names a file to write, not one to read
+    settings.HRDD_MAX_UPLOAD_BYTES = 1000
+    out = tmp_path / "schema.json"
+    out.write_bytes(b"x" * 2000)
+
+    # when
+    result = cli("profile", "schema", "--output", out)
+
+    # then
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"{")
