@@ -117,7 +117,32 @@ def _check_package(content: bytes, limits: ReadLimits) -> bool:
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
         raise _Refused("not an Excel workbook (.xlsx): the package has no workbook part", "not_a_template")
+    _check_parts(content)
     return "xl/vbaProject.bin" in names or b"macroEnabled" in types
+
+
+def _check_parts(content: bytes) -> None:
+    """Refuse a package whose XML declares a document type or entities, or holds more elements, shared strings
+    or cell formats than the project's limits (hrdd.core.uploads.package_problem); macros are only noticed."""
+    import zlib
+
+    from hrdd.core.uploads import package_problem
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            problem = package_problem(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+        raise _Refused("a damaged workbook: its ZIP package cannot be opened", "not_a_template") from exc
+    if problem is None or problem.code == "macros":
+        return
+    if problem.code == "declaration":
+        raise _Refused(
+            f"its part {problem.part} declares a document type or entities, which Excel never writes (a file made "
+            "to overload a server)"
+        )
+    raise _Refused(
+        f"its part {problem.part} holds more than a template has ({problem.count:,} {problem.code})"
+    )
 
 
 class _Clock:
@@ -243,6 +268,10 @@ def read_workbook_cells(content: bytes, limits: ReadLimits) -> tuple[WorkbookCel
                 )
             sheets[wanted] = sheet
         return WorkbookCells(sheet_names=names, sheets=sheets, contains_macros=macros), layout
+    except (TemplateRefused, _Refused):
+        raise
+    except Exception as exc:  # a damaged cell or part shows only once it is read (text in a number cell, ...)
+        raise _Refused("a damaged workbook: a sheet cannot be read", "not_a_template") from exc
     finally:
         values_book.close()
         if formula_book is not None:
