@@ -86,6 +86,10 @@ def _read_responses(paths: list[Path], framework: QuestionnaireFramework) -> lis
             data = json.loads(path.read_text(encoding="utf-8"))
         except UnicodeDecodeError as exc:
             raise InputError(_("%(file)s: not UTF-8 text") % {"file": path}) from exc
+        except RecursionError as exc:  # arrays or objects nested thousands deep
+            raise InputError(
+                _("%(file)s: the JSON nests lists or objects too deeply") % {"file": path}
+            ) from exc
         except json.JSONDecodeError as exc:
             raise InputError(
                 _("%(file)s: malformed JSON at line %(line)s, column %(column)s: %(problem)s")

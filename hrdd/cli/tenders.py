@@ -194,6 +194,8 @@ def tender_evaluate(
         request = json.loads(file.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise InputError(_("%(file)s: not UTF-8 text") % {"file": file}) from exc
+    except RecursionError as exc:  # arrays or objects nested thousands deep
+        raise InputError(_("%(file)s: the JSON nests lists or objects too deeply") % {"file": file}) from exc
     except json.JSONDecodeError as exc:
         raise InputError(
             _("%(file)s: malformed JSON at line %(line)s, column %(column)s: %(problem)s")

@@ -224,6 +224,10 @@ def parse_profile_document(content: bytes | str) -> ProfileDocument:
         )
     try:
         data = json.loads(raw)
+    except RecursionError as exc:  # the parser's own stack: arrays or objects nested thousands deep
+        raise InputError(
+            _("The file nests lists or objects too deeply to be a supplier profile."), field="file"
+        ) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         if isinstance(exc, json.JSONDecodeError):
             message = _("The file is not JSON (line %(line)d, column %(column)d).") % {

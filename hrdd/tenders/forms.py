@@ -40,6 +40,8 @@ def read_json_upload(upload) -> Any:  # type: ignore[no-untyped-def]
         raise TenderInputError(str(exc), field="bids") from exc
     try:
         return json.loads(text)
+    except RecursionError as exc:  # arrays or objects nested thousands deep
+        raise TenderInputError(_("the JSON nests lists or objects too deeply"), field="bids") from exc
     except json.JSONDecodeError as exc:
         raise TenderInputError(
             _("malformed JSON at line %(line)d, column %(column)d: %(msg)s")
