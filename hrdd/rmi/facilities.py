@@ -135,6 +135,14 @@ def spreadsheet_xml_rows(content: bytes, *, name: str, max_rows: int = MAX_ROWS)
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
+    from hrdd.core.uploads import ARCHIVE_MAX_ELEMENTS
+
+    if content.count(b"<") > ARCHIVE_MAX_ELEMENTS:  # the tree is built whole: bound its elements first
+        raise InputError(
+            _("%(name)s holds more than %(limit)d pieces of markup, more than a list of facilities has.")
+            % {"name": name, "limit": ARCHIVE_MAX_ELEMENTS},
+            field="file",
+        )
     try:
         root = fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
@@ -146,7 +154,7 @@ def spreadsheet_xml_rows(content: bytes, *, name: str, max_rows: int = MAX_ROWS)
             % name,
             field="file",
         ) from exc
-    except ParseError as exc:
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: an encoding Python does not know
         raise InputError(
             _("%(name)s is not well-formed XML (%(error)s).") % {"name": name, "error": exc}, field="file"
         ) from exc
