@@ -14,6 +14,14 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_request_limits(settings):
+    # the login lockout and the throttles of anonymous paths (issue 17) count across tests; the tests of those
+    # limits (tests/app/test_supplier_links_limits.py) switch them on
+    settings.AXES_ENABLED = False
+    settings.HRDD_THROTTLE_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _english_first():
     # a page asked for in another language leaves that language active in the thread: every test starts in English
     translation.activate("en")
@@ -57,6 +65,12 @@ def outsider(db):
 @pytest.fixture
 def consultation(municipality):
     return ConsultationFactory(organisation=municipality, title="Notebooks 2027")
+
+
+def pytest_configure(config):
+    # the flush between transactional tests may empty the append-only audit log (hrdd/audit/management/commands/
+    # flush.py); only the tests say so
+    settings.HRDD_AUDIT_FLUSH_FOR_TESTS = True
 
 
 def pytest_report_header(config):

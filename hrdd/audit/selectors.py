@@ -1,10 +1,16 @@
 """Reads of the audit log: one organisation's events, filtered; the page shows them a page at a time."""
 
+from __future__ import annotations
+
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
 from hrdd.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from hrdd.audit.chain import ChainReport
 
 
 def audit_event_list(
@@ -27,3 +33,18 @@ def audit_event_list(
     if until is not None:
         events = events.filter(at__date__lte=until)
     return events
+
+
+def audit_chain_verify(*, recorded_head: str | None = None, chunk_size: int = 2000) -> ChainReport:
+    """Walk the whole hash chain in id order, `chunk_size` events at a time, and report the first broken link;
+    with `recorded_head` (a hash kept elsewhere), also whether that event is still in the chain."""
+    from hrdd.audit.chain import rows_in_chain_order, walk
+
+    return walk(
+        rows_in_chain_order(AuditEvent.objects.all(), chunk_size=chunk_size), recorded_head=recorded_head
+    )
+
+
+def audit_chain_head() -> AuditEvent | None:
+    """The last event of the chain (None while the log is empty)."""
+    return AuditEvent.objects.order_by("-id").first()

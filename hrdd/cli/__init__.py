@@ -18,6 +18,8 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from hrdd.cli import admin, contracts, organisations, questionnaire, risks, rmi, sites, tasks, tenders, verify
+from hrdd.cli.audit import audit_app
+from hrdd.cli.backup import BACKUP_HELP, RESTORE_HELP, backup, restore
 from hrdd.cli.common import (
     LANGUAGE_VARIABLE,
     LANGUAGES,
@@ -150,6 +152,7 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(rmi.rmi_app, name="rmi")
 app.add_typer(programmes_app, name="programmes")
 app.add_typer(profile_app, name="profile")
+app.add_typer(audit_app, name="audit")
 contracts.contract_app.command("sites", help=tasks.CONTRACT_SITES_HELP)(tasks.contract_sites)
 questionnaire.questionnaire_app.command("import", help=tasks.QUESTIONNAIRE_IMPORT_HELP)(
     tasks.questionnaire_import
@@ -157,6 +160,8 @@ questionnaire.questionnaire_app.command("import", help=tasks.QUESTIONNAIRE_IMPOR
 app.command("remind", help=contracts.REMIND_HELP)(contracts.remind)
 app.command("verify", help=verify.VERIFY_HELP)(verify.verify)
 app.command("migrate", help=admin.MIGRATE_HELP)(admin.migrate)
+app.command("backup", help=BACKUP_HELP)(backup)
+app.command("restore", help=RESTORE_HELP)(restore)
 app.command("demo", help=admin.DEMO_HELP)(admin.demo)
 app.command("serve", help=admin.SERVE_HELP)(admin.serve)
 app.command(
