@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_tasks import task
 
 from hrdd.accounts.models import Organisation, User
@@ -32,6 +31,7 @@ from hrdd.core.tasks import (
     task_run_file_store,
     task_runs_of,
 )
+from hrdd.domain.texts import Text, gettext_noop
 
 CHUNK = 2000  # events read from the database at a time
 
@@ -152,7 +152,7 @@ def audit_export_start(*, actor: User, query: AuditExportQuery, enqueue: bool = 
     return task_run_create(
         organisation=organisation,
         task=audit_export_task,
-        label=_("Audit log export"),
+        label=Text(gettext_noop("Audit log export")),
         created_by=actor,
         subject=EXPORT_SUBJECT,
         params=query.to_params(),
@@ -184,9 +184,9 @@ def write_audit_export(run: TaskRun, progress: Progress) -> Outcome:
         query = AuditExportQuery.from_params(run.params)
     except ValueError as exc:  # a date written by hand in the params
         raise InputError(_("The export's filters are not readable."), field="since") from exc
-    progress.say(_("Counting the events…"))
+    progress.say(Text(gettext_noop("Counting the events…")))
     total = export_count(organisation, query)
-    progress.update(0, total=total, message=_("Writing the events…"))
+    progress.update(0, total=total, message=Text(gettext_noop("Writing the events…")))
     content = audit_export(
         organisation,
         query,
@@ -194,19 +194,20 @@ def write_audit_export(run: TaskRun, progress: Progress) -> Outcome:
         progress=lambda done, total: progress.update(done, total=total),
     )
     written = run.done  # the last progress report: the events recorded since the count are written too
-    progress.say(_("Storing the workbook…"))
+    progress.say(Text(gettext_noop("Storing the workbook…")))
     task_run_file_store(
         run, name=export_filename(organisation), content=content, content_type=XLSX_CONTENT_TYPE
     )
     link = reverse("audit_export")
     return Outcome(
-        message=ngettext(
-            "Exported %(count)d event (%(size)d KiB).",
-            "Exported %(count)d events (%(size)d KiB).",
-            written,
-        )
-        % {"count": written, "size": max(1, len(content) // 1024)},
+        message=Text(
+            gettext_noop("Exported %(count)s event (%(size)s KiB).")
+            if written == 1
+            else gettext_noop("Exported %(count)s events (%(size)s KiB)."),
+            count=written,
+            size=max(1, len(content) // 1024),
+        ),
         result_url=f"{link}?{urlencode({'run': str(run.public_id)})}",
-        result_label=_("Download the workbook"),
+        result_label=Text(gettext_noop("Download the workbook")),
         value={"events": written, "bytes": len(content)},
     )

@@ -12,7 +12,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_tasks import task
 
 from hrdd.accounts.models import Organisation, User
@@ -33,6 +32,7 @@ from hrdd.core.tasks import (
     task_runs_of,
 )
 from hrdd.domain.countries import country_name
+from hrdd.domain.texts import Text, gettext_noop
 
 CHUNK = 2000  # companies read from the database at a time
 
@@ -140,7 +140,7 @@ def company_export_start(*, actor: User, query: CompanyExportQuery, enqueue: boo
     return task_run_create(
         organisation=organisation,
         task=company_export_task,
-        label=_("Company registry export"),
+        label=Text(gettext_noop("Company registry export")),
         created_by=actor,
         subject=EXPORT_SUBJECT,
         params=query.to_params(),
@@ -168,9 +168,9 @@ def write_company_export(run: TaskRun, progress: Progress) -> Outcome:
     the newest company export of an organisation keeps its file."""
     organisation = run.organisation
     query = CompanyExportQuery.from_params(run.params)
-    progress.say(_("Counting the companies…"))
+    progress.say(Text(gettext_noop("Counting the companies…")))
     total = export_count(organisation, query)
-    progress.update(0, total=total, message=_("Writing the companies…"))
+    progress.update(0, total=total, message=Text(gettext_noop("Writing the companies…")))
     content = company_export(
         organisation,
         query,
@@ -178,19 +178,20 @@ def write_company_export(run: TaskRun, progress: Progress) -> Outcome:
         progress=lambda done, total: progress.update(done, total=total),
     )
     written = run.done  # the last progress report: companies recorded since the count are written too
-    progress.say(_("Storing the workbook…"))
+    progress.say(Text(gettext_noop("Storing the workbook…")))
     task_run_file_store(
         run, name=export_filename(organisation), content=content, content_type=XLSX_CONTENT_TYPE
     )
     link = reverse("companies:export")
     return Outcome(
-        message=ngettext(
-            "Exported %(count)d company (%(size)d KiB).",
-            "Exported %(count)d companies (%(size)d KiB).",
-            written,
-        )
-        % {"count": written, "size": max(1, len(content) // 1024)},
+        message=Text(
+            gettext_noop("Exported %(count)s company (%(size)s KiB).")
+            if written == 1
+            else gettext_noop("Exported %(count)s companies (%(size)s KiB)."),
+            count=written,
+            size=max(1, len(content) // 1024),
+        ),
         result_url=f"{link}?{urlencode({'run': str(run.public_id)})}",
-        result_label=_("Download the workbook"),
+        result_label=Text(gettext_noop("Download the workbook")),
         value={"companies": written, "bytes": len(content)},
     )

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_tasks import task
 
 from hrdd.accounts.models import User
@@ -32,6 +31,7 @@ from hrdd.core.tasks import (
     task_run_inputs,
     task_runs_of,
 )
+from hrdd.domain.texts import Text, gettext_noop
 
 
 @task()
@@ -48,7 +48,7 @@ def import_workbooks(run: TaskRun, progress: Progress) -> Outcome:
         raise InputError(_("The uploaded files are no longer kept; upload them again."), field="file")
     if run.created_by is None:
         raise InputError(_("The person who started this import no longer has an account."), field="file")
-    progress.update(0, total=len(workbooks), message=_("Reading the workbooks…"))
+    progress.update(0, total=len(workbooks), message=Text(gettext_noop("Reading the workbooks…")))
     try:
         invitations = services.responses_import(
             actor=run.created_by,
@@ -64,14 +64,9 @@ def import_workbooks(run: TaskRun, progress: Progress) -> Outcome:
         raise InputError(str(exc), field=exc.field) from exc
     companies = ", ".join(i.company_name for i in invitations)
     return Outcome(
-        message=ngettext(
-            "Imported the answers of %(companies)s.",
-            "Imported the answers of %(companies)s.",
-            len(invitations),
-        )
-        % {"companies": companies},
+        message=Text(gettext_noop("Imported the answers of %(companies)s."), companies=companies),
         result_url=consultation.get_absolute_url(),
-        result_label=_("Open the consultation"),
+        result_label=Text(gettext_noop("Open the consultation")),
         value={"invitations": [i.pk for i in invitations]},
     )
 
@@ -147,7 +142,7 @@ def consultation_export_start(*, actor: User, consultation: Consultation, enqueu
     return task_run_create(
         organisation=actor.organisation,
         task=consultation_export_task,
-        label=_("Results export: %s") % consultation.title,
+        label=Text(gettext_noop("Results export: %(title)s"), title=consultation.title),
         created_by=actor,
         subject=export_subject(consultation),
         params={"consultation": consultation.pk},
@@ -182,26 +177,27 @@ def write_results_export(run: TaskRun, progress: Progress) -> Outcome:
         )
     except Consultation.DoesNotExist as exc:
         raise InputError(_("The consultation no longer exists."), field="consultation") from exc
-    progress.say(_("Reading the responses…"))
+    progress.say(Text(gettext_noop("Reading the responses…")))
     content = results_export(
         consultation,
         progress=lambda done, total: progress.update(done, total=total),
         reader=run.organisation_id,
     )
-    progress.say(_("Storing the workbook…"))
+    progress.say(Text(gettext_noop("Storing the workbook…")))
     task_run_file_store(
         run, name=export_filename(consultation), content=content, content_type=XLSX_CONTENT_TYPE
     )
     responses = export_responses(consultation)
     link = reverse("consultations:export", args=[consultation.public_id])
     return Outcome(
-        message=ngettext(
-            "Exported %(count)d response (%(size)d KiB).",
-            "Exported %(count)d responses (%(size)d KiB).",
-            responses,
-        )
-        % {"count": responses, "size": max(1, len(content) // 1024)},
+        message=Text(
+            gettext_noop("Exported %(count)s response (%(size)s KiB).")
+            if responses == 1
+            else gettext_noop("Exported %(count)s responses (%(size)s KiB)."),
+            count=responses,
+            size=max(1, len(content) // 1024),
+        ),
         result_url=f"{link}?{urlencode({'run': str(run.public_id)})}",
-        result_label=_("Download the workbook"),
+        result_label=Text(gettext_noop("Download the workbook")),
         value={"responses": responses, "bytes": len(content)},
     )

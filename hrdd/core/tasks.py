@@ -10,6 +10,11 @@ An app writes its work as `work(run, progress) -> Outcome` and wraps it in a tas
 The work reads its inputs and reports progress outside any transaction, then does all its writes in one
 `transaction.atomic()` block: a failure leaves nothing half-stored, while the progress record, written outside
 that block, shows how far it got and why it stopped. A failed run keeps its inputs and can be retried.
+
+What a run says (its label, message, result label, error) is stored in the words of the moment, for the API, the
+command line and the audit; when it is a domain Text (hrdd.domain.texts: a template marked with gettext_noop and
+its parameters), its template and parameters are kept beside it in `params[SAID]`, and `task_run_said` says it
+again in the reader's language (issue 16). A run stored before, or a plain sentence, reads as it was written.
 """
 
 from __future__ import annotations
@@ -38,8 +43,16 @@ from django_tasks_db.backend import DatabaseBackend
 
 from hrdd.core.errors import InputError
 from hrdd.core.models import TaskInput, TaskResultFile, TaskRun, require_writable
+from hrdd.core.texts import localize
+from hrdd.domain.text_data import text_data, text_from_data
+from hrdd.domain.texts import Text, gettext_noop
 
 logger = logging.getLogger(__name__)
+
+# The key of a run's params that keeps the template and parameters of what the run says (label, message, ...).
+SAID = "_said"
+SAID_FIELDS = ("label", "message", "result_label", "error")
+WAITING = gettext_noop("Waiting for a worker…")
 
 Listener = Callable[[TaskRun], None]
 _listener: ContextVar[Listener | None] = ContextVar("hrdd_task_listener", default=None)
@@ -70,22 +83,24 @@ class Progress:
         self._written_at = float("-inf")
 
     def update(self, done: int, *, total: int | None = None, message: str | None = None) -> None:
-        """Record that `done` of `total` steps are complete, with an optional sentence about the current step."""
+        """Record that `done` of `total` steps are complete, with an optional sentence about the current step (a
+        Text is said again in each reader's language)."""
         run = self.run
         changed_total = total is not None and total != run.total
         run.done = max(0, done)
         if total is not None:
             run.total = max(0, total)
         if message is not None:
-            run.message = message[:300]
+            run.message = _clipped(message, 300)
         if self.listener is not None:
             self.listener(run)
         now = time.monotonic()
         complete = run.total > 0 and run.done >= run.total
         if changed_total or message is not None or complete or now - self._written_at >= self.interval:
             self._written_at = now
+            said = {} if message is None else {"params": _said_again(run, message=run.message)}
             TaskRun.objects.filter(pk=run.pk).update(
-                done=run.done, total=run.total, message=run.message, updated_at=timezone.now()
+                done=run.done, total=run.total, message=run.message, updated_at=timezone.now(), **said
             )
 
     def say(self, message: str) -> None:
@@ -94,6 +109,42 @@ class Progress:
 
 
 Work = Callable[[TaskRun, Progress], Outcome]
+
+
+# what a run says, in the reader's language
+
+
+def _clipped(value: str, length: int) -> str:
+    """The value cut to the column's length; a Text that fits stays a Text (its template is kept)."""
+    return value if len(value) <= length else value[:length]
+
+
+def _remember_said(run: TaskRun, **said: str) -> None:
+    """Keep, in the run's params, the template and parameters of each Text given (and forget a field's earlier
+    Text when a plain sentence replaces it)."""
+    kept = dict(run.params.get(SAID) or {}) if isinstance(run.params, dict) else {}
+    for name, value in said.items():
+        data = text_data(value)
+        if data is None:
+            kept.pop(name, None)
+        else:
+            kept[name] = data
+    params = dict(run.params or {})
+    if kept:
+        params[SAID] = kept
+    else:
+        params.pop(SAID, None)
+    run.params = params
+
+
+def task_run_said(run: TaskRun, name: str) -> str:
+    """What the run says in `name` (label, message, result_label, error) in the active language: its stored
+    Text said again, or the stored sentence as it is (a plain one, or one stored before issue 16)."""
+    if name not in SAID_FIELDS:
+        raise ValueError(f"a task run says nothing in {name!r}")
+    english = str(getattr(run, name) or "")
+    data = (run.params.get(SAID) or {}).get(name) if isinstance(run.params, dict) else None
+    return str(localize(text_from_data(english, data)))
 
 
 # starting and retrying
@@ -110,17 +161,20 @@ def task_run_create(
     inputs: Sequence[tuple[str, bytes]] = (),
     enqueue: bool = True,
 ) -> TaskRun:
-    """Record a run of `task` with the files it will read, and queue it (unless `enqueue` is false)."""
+    """Record a run of `task` with the files it will read, and queue it (unless `enqueue` is false). A `label`
+    that is a Text (hrdd.domain.texts) is said in each reader's language on the task pages."""
     with transaction.atomic():
-        run = TaskRun.objects.create(
+        run = TaskRun(
             organisation=organisation,
             created_by=created_by,
             kind=task.module_path,
             subject=subject[:100],
-            label=label[:200],
-            params=params or {},
-            message=_("Waiting for a worker…"),
+            label=_clipped(label, 200),
+            params=dict(params or {}),
+            message=Text(WAITING),
         )
+        _remember_said(run, label=run.label, message=run.message)
+        run.save()
         TaskInput.objects.bulk_create(
             TaskInput(task_run=run, position=position, name=name[:255], content=content)
             for position, (name, content) in enumerate(inputs)
@@ -143,7 +197,8 @@ def task_run_retry(*, run: TaskRun, actor: Any = None, enqueue: bool = True) -> 
             status=TaskRun.Status.QUEUED,
             done=0,
             error="",
-            message=_("Waiting for a worker…"),
+            message=Text(WAITING),
+            params=_said_again(run, message=Text(WAITING), result_label="", error=""),
             result_url="",
             result_label="",
             finished_at=None,
@@ -155,6 +210,15 @@ def task_run_retry(*, run: TaskRun, actor: Any = None, enqueue: bool = True) -> 
         if enqueue:
             _enqueue(run)
     return run
+
+
+def _said_again(run: TaskRun, **said: str) -> dict[str, Any]:
+    """The run's stored params with what it says now (`_remember_said`), for an update() of the row: read again
+    first, since the work may have written its own keys to the row (e.g. a consultation import's duplicates)."""
+    stored = TaskRun.objects.filter(pk=run.pk).values_list("params", flat=True).first()
+    run.params = dict(stored) if isinstance(stored, dict) else dict(run.params or {})
+    _remember_said(run, **said)
+    return dict(run.params)
 
 
 def _task_of(run: TaskRun) -> Task:  # type: ignore[type-arg]
@@ -192,40 +256,47 @@ def task_run_execute(task_run_id: int, work: Work) -> dict[str, Any]:
         attempts=F("attempts") + 1,
         started_at=timezone.now(),
         done=0,
-        message=_("Started."),
+        message=Text(gettext_noop("Started.")),
         updated_at=timezone.now(),
     )
     run = TaskRun.objects.select_related("organisation", "created_by").get(pk=task_run_id)
     if not claimed:  # already done, running elsewhere, or not retried: a second delivery does nothing twice
         return {"status": run.status, "skipped": True}
+    run.message = Text(gettext_noop("Started."))
+    TaskRun.objects.filter(pk=run.pk).update(params=_said_again(run, message=run.message))
     listener = _listener.get()
     progress = Progress(run, listener=listener)
     try:
         outcome = work(run, progress)
     except (InputError, PermissionDenied) as exc:
-        _finish_failed(run, str(exc), listener)
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else str(exc)
+        _finish_failed(run, said, listener)
         return {"status": run.status, "error": run.error}
     except Exception:
         logger.exception("task run %s (%s) failed", run.public_id, run.kind)
         _finish_failed(
             run,
-            _(
-                "The work stopped on an unexpected error; nothing of it was stored. Retry, or tell the administrator (task %s)."
-            )
-            % run.public_id,
+            Text(
+                gettext_noop(
+                    "The work stopped on an unexpected error; nothing of it was stored. Retry, or tell the "
+                    "administrator (task %(task)s)."
+                ),
+                task=str(run.public_id),
+            ),
             listener,
         )
         raise
     run.status = TaskRun.Status.DONE
     run.done = max(run.done, run.total)
-    run.message = outcome.message[:300]
+    run.message = _clipped(outcome.message, 300)
     run.result_url = outcome.result_url[:500]
-    run.result_label = outcome.result_label[:200]
+    run.result_label = _clipped(outcome.result_label, 200)
     run.finished_at = timezone.now()
     TaskRun.objects.filter(pk=run.pk).update(
         status=run.status,
         done=run.done,
         message=run.message,
+        params=_said_again(run, message=run.message, result_label=run.result_label),
         result_url=run.result_url,
         result_label=run.result_label,
         finished_at=run.finished_at,
@@ -244,7 +315,11 @@ def _finish_failed(run: TaskRun, error: str, listener: Listener | None) -> None:
     run.error = error
     run.finished_at = timezone.now()
     TaskRun.objects.filter(pk=run.pk).update(
-        status=run.status, error=error, finished_at=run.finished_at, updated_at=run.finished_at
+        status=run.status,
+        error=error,
+        params=_said_again(run, error=error),
+        finished_at=run.finished_at,
+        updated_at=run.finished_at,
     )
     if listener is not None:
         listener(run)

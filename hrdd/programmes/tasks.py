@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django_tasks import task
 
 from hrdd.core.models import TaskRun, active_organisation_id, require_writable
 from hrdd.core.tasks import Outcome, Progress, task_run_create, task_run_execute
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.programmes import diligence
 
 
@@ -27,7 +27,7 @@ def tiers_refresh_start(*, actor: Any, enqueue: bool = True) -> TaskRun:
     return task_run_create(
         organisation=actor.organisation,
         task=tiers_refresh_task,
-        label=_("Computing every supplier's risk tier again"),
+        label=Text(gettext_noop("Computing every supplier's risk tier again")),
         created_by=actor,
         subject=f"programmes.tiers:{organisation_id}",
         params={"actor": actor.pk},
@@ -40,17 +40,17 @@ def run_tiers_refresh(run: TaskRun, progress: Progress) -> Outcome:
     from hrdd.accounts.models import User
 
     actor = User.objects.filter(pk=run.params.get("actor")).first()
-    progress.say(_("Computing the tiers…"))
+    progress.say(Text(gettext_noop("Computing the tiers…")))
     changed = diligence.tiers_refresh(
         organisation_id=run.organisation_id,
         actor=actor,
         progress=lambda done, total: progress.update(done, total=total),
     )
     return Outcome(
-        message=_("The tiers were computed again: %(n)d changed.") % {"n": changed}
+        message=Text(gettext_noop("The tiers were computed again: %(n)s changed."), n=changed)
         if changed
-        else _("The tiers were computed again: none changed."),
+        else Text(gettext_noop("The tiers were computed again: none changed.")),
         result_url=reverse("programmes:suppliers"),
-        result_label=_("The suppliers and their tiers"),
+        result_label=Text(gettext_noop("The suppliers and their tiers")),
         value={"changed": changed},
     )

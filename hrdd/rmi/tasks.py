@@ -13,6 +13,7 @@ from hrdd.core.errors import InputError
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import Outcome, Progress, task_run_create, task_run_execute
 from hrdd.domain.rmi import TemplateReading
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.rmi import services
 from hrdd.rmi.models import SupplierRequest, Upload
 
@@ -38,7 +39,7 @@ def upload_start(
         run = task_run_create(
             organisation=request.campaign.organisation,
             task=upload_read_task,
-            label=_("Reading %s") % upload.filename,
+            label=Text(gettext_noop("Reading %(file)s"), file=upload.filename),
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
             subject=f"rmi.request:{request.pk}",
             params={"upload": upload.pk},
@@ -60,13 +61,13 @@ def run_upload_read(run: TaskRun, progress: Progress) -> Outcome:
     )
     if upload is None:
         raise InputError(_("The uploaded file is no longer kept; upload it again."), field="file")
-    progress.update(0, total=3, message=_("Reading %s…") % upload.filename)
+    progress.update(0, total=3, message=Text(gettext_noop("Reading %(file)s…"), file=upload.filename))
     try:
         stored = services.upload_read(
             upload,
             read=lambda content, name: _reading_then_say(content, name, progress),
             progress=lambda done, total: progress.update(
-                done, total=total, message=_("Matching the smelters with the site registry…")
+                done, total=total, message=Text(gettext_noop("Matching the smelters with the site registry…"))
             ),
         )
     except Exception:
@@ -74,8 +75,13 @@ def run_upload_read(run: TaskRun, progress: Progress) -> Outcome:
         raise
     label = stored.get_status_display()
     return Outcome(
-        message=_("%(file)s: %(status)s (%(errors)d to correct, %(warnings)d worth a look).")
-        % {"file": stored.filename, "status": label, "errors": stored.errors, "warnings": stored.warnings},
+        message=Text(
+            gettext_noop("%(file)s: %(status)s (%(errors)s to correct, %(warnings)s worth a look)."),
+            file=stored.filename,
+            status=label,
+            errors=stored.errors,
+            warnings=stored.warnings,
+        ),
         value={"upload": str(stored.public_id), "status": stored.status},
     )
 
@@ -85,6 +91,9 @@ def _reading_then_say(content: bytes, name: str, progress: Progress) -> Template
     progress.update(
         1,
         total=3,
-        message=_("Read: %d smelters. Matching them with the site registry…") % len(reading.smelters),
+        message=Text(
+            gettext_noop("Read: %(count)s smelters. Matching them with the site registry…"),
+            count=len(reading.smelters),
+        ),
     )
     return reading

@@ -33,6 +33,7 @@ from hrdd.core.tasks import (
     task_runs_of,
 )
 from hrdd.core.uploads import CSV, accept_content, accept_upload
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.supplier_sites.models import SiteImport, SiteMention
 from hrdd.supplier_sites.services import count_verdicts, match_listed, mentions_record
 from hrdd.supplier_sites.sitefiles import REJECTED_KEPT, read_site_file
@@ -84,7 +85,7 @@ def site_import_start(
     return task_run_create(
         organisation=organisation,
         task=site_import_task,
-        label=_("Site registry import %s") % file.name,
+        label=Text(gettext_noop("Site registry import %(file)s"), file=file.name),
         created_by=actor,
         subject=SUBJECT,
         params={
@@ -108,15 +109,15 @@ def run_site_import(run: TaskRun, progress: Progress) -> Outcome:
     if actor is None or not actor.can_write_in(organisation):
         raise InputError(_("The person who started the import may no longer change data here."), field="file")
     file = accept_content(name, content, allowed=EXTENSIONS)
-    progress.say(_("Reading the rows of %s…") % name)
+    progress.say(Text(gettext_noop("Reading the rows of %(file)s…"), file=name))
     read = read_site_file(file, progress=lambda done, total: progress.update(done, total=total))
     progress.update(
         0,
         total=len(read.records),
-        message=_("Matching %s sites with the registry…") % f"{len(read.records):,}",
+        message=Text(gettext_noop("Matching %(count)s sites with the registry…"), count=len(read.records)),
     )
     verdicts = match_listed(read.records, progress=lambda done, total: progress.update(done, total=total))
-    progress.say(_("Storing the sites…"))
+    progress.say(Text(gettext_noop("Storing the sites…")))
     with transaction.atomic():
         contract = _contract_of(organisation, run.params.get("contract"))
         supplier = (
@@ -156,15 +157,21 @@ def run_site_import(run: TaskRun, progress: Progress) -> Outcome:
             target=site_import,
             after={"file": site_import.filename, "rows": read.rows, **counts.as_dict()},
         )
-    message = _(
-        "%(file)s: %(linked)d linked to known sites, %(review)d waiting for review, %(new)d new sites, "
-        "%(rejected)d rows refused."
-    ) % {"file": name, **counts.as_dict()}
+    message = Text(
+        gettext_noop(
+            "%(file)s: %(linked)s linked to known sites, %(review)s waiting for review, %(new)s new sites, "
+            "%(rejected)s rows refused."
+        ),
+        file=name,
+        **counts.as_dict(),
+    )
     review = _url("supplier_sites:review")
     return Outcome(
         message=message,
         result_url=review if counts.review and review else _url("supplier_sites:registry"),
-        result_label=_("Review the sites") if counts.review else _("Show the registry"),
+        result_label=Text(gettext_noop("Review the sites"))
+        if counts.review
+        else Text(gettext_noop("Show the registry")),
         value={
             "import": str(site_import.public_id),
             **counts.as_dict(),
@@ -234,7 +241,7 @@ def site_export_start(*, actor: User, filters: dict[str, str], format: str, enqu
     return task_run_create(
         organisation=actor.organisation,
         task=site_export_task,
-        label=_("Site registry export (%s)") % format.upper(),
+        label=Text(gettext_noop("Site registry export (%(format)s)"), format=format.upper()),
         created_by=actor,
         subject=EXPORT_SUBJECT,
         params={"filters": export_filters(filters), "format": format},
@@ -251,13 +258,13 @@ def write_site_export(run: TaskRun, progress: Progress) -> Outcome:
         raise InputError(_("The person who asked for the export is no longer here."), field="format")
     format = str(run.params.get("format") or "csv")
     sites = filtered_sites(user, dict(run.params.get("filters") or {}))
-    progress.say(_("Counting the sites…"))
+    progress.say(Text(gettext_noop("Counting the sites…")))
     total = sites.count()
-    progress.update(0, total=total, message=_("Writing %d sites…") % total)
+    progress.update(0, total=total, message=Text(gettext_noop("Writing %(count)s sites…"), count=total))
     content = exports.registry_export(
         user, sites, format=format, progress=lambda done: progress.update(min(done, total), total=total)
     )
-    progress.update(total, total=total, message=_("Storing the file…"))
+    progress.update(total, total=total, message=Text(gettext_noop("Storing the file…")))
     task_run_file_store(
         run,
         name=exports.export_filename(format),
@@ -266,10 +273,13 @@ def write_site_export(run: TaskRun, progress: Progress) -> Outcome:
     )
     link = _url("supplier_sites:export_file")
     return Outcome(
-        message=_("Exported %(count)d sites (%(size)d KiB).")
-        % {"count": total, "size": max(1, len(content) // 1024)},
+        message=Text(
+            gettext_noop("Exported %(count)s sites (%(size)s KiB)."),
+            count=total,
+            size=max(1, len(content) // 1024),
+        ),
         result_url=f"{link}?{urlencode({'run': str(run.public_id)})}" if link else "",
-        result_label=_("Download the file"),
+        result_label=Text(gettext_noop("Download the file")),
         value={"sites": total, "bytes": len(content), "format": format},
     )
 
@@ -306,7 +316,7 @@ def submission_match_start(*, submission: Any) -> TaskRun:
     return task_run_create(
         organisation=contract.organisation,
         task=submission_match_task,
-        label=_("Matching the site list of %s") % contract.supplier_name,
+        label=Text(gettext_noop("Matching the site list of %(supplier)s"), supplier=contract.supplier_name),
         subject=SUBMISSION_SUBJECT,
         params={"submission": submission.pk},
     )
@@ -325,20 +335,30 @@ def run_submission_match(run: TaskRun, progress: Progress) -> Outcome:
     if submission is None:
         raise InputError(_("The site list is no longer there."), field="submission")
     if SiteMention.objects.filter(submission=submission).exists():  # matched already (a retry)
-        return Outcome(message=_("The site list was matched already."))
+        return Outcome(message=Text(gettext_noop("The site list was matched already.")))
     records, _rows = submission_records(submission)
     progress.update(
-        0, total=len(records), message=_("Matching %s sites with the registry…") % f"{len(records):,}"
+        0,
+        total=len(records),
+        message=Text(gettext_noop("Matching %(count)s sites with the registry…"), count=len(records)),
     )
     verdicts = match_listed(records, progress=lambda done, total: progress.update(done, total=total))
-    progress.say(_("Storing the sites…"))
+    progress.say(Text(gettext_noop("Storing the sites…")))
     with transaction.atomic():
         counts = submission_mentions_store(submission=submission, verdicts=verdicts)
     review = _url("supplier_sites:review")
     return Outcome(
-        message=_("%(linked)d linked to known sites, %(review)d waiting for review, %(new)d new sites.")
-        % counts.as_dict(),
+        message=Text(
+            gettext_noop(
+                "%(linked)s linked to known sites, %(review)s waiting for review, %(new)s new sites."
+            ),
+            linked=counts.linked,
+            review=counts.review,
+            new=counts.new,
+        ),
         result_url=review if counts.review and review else _url("supplier_sites:registry"),
-        result_label=_("Review the sites") if counts.review else _("Show the registry"),
+        result_label=Text(gettext_noop("Review the sites"))
+        if counts.review
+        else Text(gettext_noop("Show the registry")),
         value=counts.as_dict(),
     )
