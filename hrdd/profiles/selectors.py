@@ -198,9 +198,9 @@ def share_of_invitation(invitation: Invitation) -> ProfileShare | None:
 def profile_shares(profile: SupplierProfile) -> list[ProfileShare]:
     """Every share of the profile, newest first, with the buyer and request named."""
     return list(
-        profile.shares.select_related("organisation", "invitation__consultation", "version").order_by(
-            "-consented_at", "-id"
-        )
+        profile.shares.select_related(
+            "organisation", "invitation__consultation", "obligation__contract", "version"
+        ).order_by("-consented_at", "-id")
     )
 
 

@@ -216,7 +216,26 @@ def profile_share_revoke_page(request: HttpRequest, token: str, share_id: str) -
                 % {"buyer": share.organisation.name},
             )
             return redirect(back)
-        request_title = share.invitation.consultation.title if share.invitation else ""
+        if share.obligation is not None:
+            explanation = [
+                _("Contract: %(title)s (%(clause)s).")
+                % {"title": share.obligation.contract.title, "clause": share.obligation.clause},
+                _(
+                    "The buyer will no longer see what you sent from your profile, nor its sites; it will no "
+                    "longer count for the contract's obligation. This takes effect at once."
+                ),
+                _("The contract's link stays open: you can send it again if you wish."),
+            ]
+        else:
+            request_title = share.invitation.consultation.title if share.invitation else ""
+            explanation = [
+                _("Request: %(title)s.") % {"title": request_title},
+                _(
+                    "The buyer will no longer see these answers, and they will no longer count in the "
+                    "results of its consultation. This takes effect at once."
+                ),
+                _("Your request's link stays open: you can answer it again if you wish."),
+            ]
         return page.answer(
             confirm_page(
                 request,
@@ -226,14 +245,7 @@ def profile_share_revoke_page(request: HttpRequest, token: str, share_id: str) -
                 back_url=back,
                 back_label=_("Back to your profile"),
                 action_label=_("Withdraw"),
-                explanation=[
-                    _("Request: %(title)s.") % {"title": request_title},
-                    _(
-                        "The buyer will no longer see these answers, and they will no longer count in the "
-                        "results of its consultation. This takes effect at once."
-                    ),
-                    _("Your request's link stays open: you can answer it again if you wish."),
-                ],
+                explanation=explanation,
             )
         )
 

@@ -56,6 +56,8 @@ def profile_keep_submission(context: Any, contract: Any, obligation: Any) -> dic
     latest = obligation.submissions.order_by("-version").first() if obligation is not None else None
     if latest is None or submission_kind(latest) not in KEPT_FROM_CONTRACTS:
         latest = None
+    elif share_of_submission(latest) is not None:
+        latest = None  # sent from the profile: it is there already (the offer's part says it was shared)
     return {
         "contract": contract,
         "submission": latest,
