@@ -106,6 +106,7 @@ def _sheet_rows(
     values_kept = 0
     chars = 0
     number = 0
+    known_empty: object = None
     try:
         # max_row: openpyxl fills a gap between two rows with empty rows; a row numbered 1,048,576 costs nothing
         for number, row in enumerate(
@@ -117,6 +118,9 @@ def _sheet_rows(
                     % {"name": subject, "limit": max_seconds},
                     field=field,
                 )
+            if row is known_empty:  # openpyxl yields one tuple for every row of a gap: it was read already
+                pending_empty += 1
+                continue
             values: list[Any] = []
             for column, cell in enumerate(row, start=1):
                 if cell.data_type == "f":
@@ -147,6 +151,7 @@ def _sheet_rows(
                 values.pop()
             if not values:
                 pending_empty += 1
+                known_empty = row
                 continue
             if len(values) > max_columns:
                 raise SpreadsheetError(
