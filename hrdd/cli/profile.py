@@ -28,7 +28,7 @@ OutputOpt = Annotated[
 @profile_app.command(
     "export",
     help=gettext_noop(
-        "Print a profile as JSON in the open format (hrdd-supplier-profile, version 1). By e-mail address, the "
+        "Print a profile as JSON in the open format (hrdd-supplier-profile, version 2). By e-mail address, the "
         "newest confirmed profile of that address is exported (standard error says when the address has "
         "several)."
     ),
@@ -69,8 +69,8 @@ def export(
 @profile_app.command(
     "import",
     help=gettext_noop(
-        "Import a profile file, checked against the published schema (refused naming the path of the first "
-        "error, nothing stored), tied to an e-mail address; the link to manage it is e-mailed there and printed. "
+        "Import a profile file (versions 1 and 2 of the format), checked against the published schema (refused "
+        "naming the path of the first error, nothing stored), tied to an e-mail address; the link to manage it is e-mailed there and printed. "
         "It is offered on that address's requests once the link is opened."
     ),
 )
