@@ -412,3 +412,27 @@ def test_the_access_log_carries_no_supplier_token(gunicorn_config, tmp_path):
     line = (tmp_path / "access.log").read_text()
     assert "/contracts/supplier/" in line
     assert token not in line
+
+
+# the README and the container image say what the code does
+
+
+def test_every_variable_of_running_in_production_is_read_by_the_settings_or_gunicorn():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Running in production") :]
+    section = section[: section.index("\n## ")]
+    named = set(re.findall(r"`((?:HRDD|DATABASE|FORWARDED)_[A-Z_]+)", section))
+    code = (REPO / "config" / "settings.py").read_text() + (REPO / "config" / "gunicorn.conf.py").read_text()
+
+    assert len(named) > 30
+    assert {name for name in named if f'"{name}"' not in code} == set()
+
+
+def test_the_container_image_collects_static_files_and_runs_gunicorn_unprivileged():
+    image = (REPO / "Containerfile").read_text(encoding="utf-8")
+
+    assert image.startswith("#") and "FROM python:3.11-slim" in image
+    assert "collectstatic --noinput" in image
+    assert "USER hrdd" in image
+    assert "exec gunicorn -c /app/config/gunicorn.conf.py" in image
+    assert (REPO / "config" / "gunicorn.conf.py").is_file()
