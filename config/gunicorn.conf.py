@@ -6,9 +6,10 @@ GUNICORN_CMD_ARGS win over both. The task worker (`hrdd tasks worker`) is a serv
 
 import multiprocessing
 import os
-import re
 
 from gunicorn import glogging
+
+from hrdd.core.logmask import mask_tokens  # imports nothing of Django: safe before the application loads
 
 wsgi_app = "config.wsgi:application"
 # Behind the TLS proxy on the same machine; HRDD_WEB_BIND=0.0.0.0:8000 in a container (the proxy is elsewhere).
@@ -38,27 +39,10 @@ access_log_format = (
 )
 
 
-def _masking_function():
-    """hrdd's masking of supplier tokens in logged addresses (hrdd.core.logmask), or a stand-in until it exists."""
-    try:
-        from hrdd.core import logmask
-    except ImportError:
-        return _mask_long_tokens
-    return getattr(logmask, "mask_tokens", None) or getattr(logmask, "mask", None) or _mask_long_tokens
-
-
-# A stand-in only: any path segment as long as a link token (43 URL-safe characters and up) is masked.
-_LONG_TOKEN = re.compile(r"(?<=/)[A-Za-z0-9_-]{40,}(?=[/.?#\s\"]|$)")
-
-
-def _mask_long_tokens(text: str) -> str:
-    return _LONG_TOKEN.sub("***", text)
-
-
 class MaskedAccessLogger(glogging.Logger):
-    """gunicorn's logger whose access lines carry no supplier token: every logged value is masked."""
+    """gunicorn's logger whose access lines carry no link's secret: every logged value is masked (hrdd.core.logmask)."""
 
-    mask = staticmethod(_masking_function())
+    mask = staticmethod(mask_tokens)
 
     def atoms(self, resp, req, environ, request_time):
         values = super().atoms(resp, req, environ, request_time)
