@@ -14,6 +14,7 @@ from hrdd.companies.models import Company
 from hrdd.companies.schemas import CompanyIn, CompanyOut, CompanyUpdateIn, PagedCompanyOut
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.versions import EDIT_ERRORS, api_version
 
 router = Router(tags=["companies"], auth=django_auth)
 
@@ -22,6 +23,7 @@ def _out(company: Company) -> dict[str, Any]:
     return {name: getattr(company, name) for name in services.FIELDS if name != "parent"} | {
         "id": company.public_id,
         "parent": company.parent.public_id if company.parent_id else None,
+        "version": company.version,
     }
 
 
@@ -55,11 +57,12 @@ def company_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _out(selectors.company_get(user=request.user, public_id=public_id, include_shared=True))
 
 
-@router.patch("/{public_id}", response={200: CompanyOut, **WRITE_ERRORS})
+@router.patch("/{public_id}", response={200: CompanyOut, **EDIT_ERRORS})
 def company_update(request: HttpRequest, public_id: str, payload: CompanyUpdateIn) -> dict[str, Any]:
     """Change a company; a parent that is part of the company's own group is refused (422)."""
     company = selectors.company_get(user=request.user, public_id=public_id)
-    values = payload.model_dump(exclude_unset=True)
+    values = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "parent" in values:
         values["parent"] = _parent(request, values["parent"])
-    return _out(services.company_update(actor=request.user, company=company, **values))
+    version = api_version(request, payload.version)
+    return _out(services.company_update(actor=request.user, company=company, version=version, **values))

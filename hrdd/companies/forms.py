@@ -1,11 +1,14 @@
 """Page forms for companies."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.companies.models import Company
 from hrdd.core.forms import CountryField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.countries import country_name
 
 
@@ -64,6 +67,15 @@ class CompanyForm(OnceFormMixin, PageForm):
             "os_id": company.os_id,
             "parent": str(company.parent.public_id) if company.parent_id else "",
         }
+
+
+class CompanyEditForm(VersionedFormMixin, CompanyForm):
+    """A company's fields as saved, with the version they were read at (a stale save is refused)."""
+
+    def saved_values(self, saved: Any) -> dict[str, Any]:
+        values = self.initial_for(saved)
+        values["parent"] = saved.parent.legal_name if saved.parent_id else ""
+        return values
 
 
 class CompanyListForm(ListForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from hrdd.core.schemas import InputSchema
 
@@ -35,6 +35,8 @@ class CompanyUpdateIn(InputSchema):
     rmi_cid: str | None = None
     os_id: str | None = None
     parent: uuid.UUID | None = None
+    # the version read (or send it as If-Match); a company saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 class CompanyOut(Schema):
@@ -50,6 +52,7 @@ class CompanyOut(Schema):
     rmi_cid: str
     os_id: str
     parent: uuid.UUID | None
+    version: int
 
 
 class PagedCompanyOut(Schema):

@@ -16,6 +16,7 @@ from hrdd.companies.models import Company
 from hrdd.core.errors import InputError
 from hrdd.core.forms import unknown_country_message
 from hrdd.core.texts import localize
+from hrdd.core.versions import claim_version
 from hrdd.domain.companies import (
     IDENTIFIERS,
     CompanyInputError,
@@ -110,9 +111,11 @@ def company_create(*, actor: User, **values: Any) -> Company:
 
 
 @transaction.atomic
-def company_update(*, actor: User, company: Company, **values: Any) -> Company:
-    """Change a company's names, country, identifiers or parent; a parent may not be one of its own parts."""
+def company_update(*, actor: User, company: Company, version: int | None = None, **values: Any) -> Company:
+    """Change a company's names, country, identifiers or parent; a parent may not be one of its own parts. A
+    change made on another `version` than the saved one is refused (StaleEdit)."""
     require_writer(actor, company.organisation)
+    claim_version(company, version, what=_("company"), refresh=True)
     cleaned = _clean(company.organisation, {**{f: getattr(company, f) for f in FIELDS}, **values})
     _refuse_duplicate(company.organisation, cleaned, company)
     parent = cleaned["parent"]

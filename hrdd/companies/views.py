@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from hrdd.companies import selectors, services
-from hrdd.companies.forms import CompanyForm, CompanyListForm
+from hrdd.companies.forms import CompanyEditForm, CompanyForm, CompanyListForm
 from hrdd.companies.tasks import (
     CompanyExportQuery,
     company_export,
@@ -116,10 +116,11 @@ def company_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
         for c in selectors.company_parent_choices(user=request.user, limit=PARENT_CHOICES)
         if c.pk != company.pk
     ]
-    form = CompanyForm(
+    form = CompanyEditForm(
         request.POST if request.method == "POST" else None,
         initial=CompanyForm.initial_for(company),
         parents=parents,
+        version=company.version,
     )
     write = partial(services.company_update, actor=request.user, company=company)
     if form_write(request, form, write, success=_("Company saved.")) is not None:
@@ -133,5 +134,5 @@ def company_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "mentions": selectors.company_mentions(company),
             "form": form,
         },
-        status=400 if form.errors else 200,
+        status=409 if form.saved_version else 400 if form.errors else 200,
     )

@@ -34,7 +34,7 @@ def _deadline_field() -> forms.DateField:
     )
 
 
-class ConsultationEditForm(PageForm):
+class ConsultationEditForm(VersionedFormMixin, PageForm):
     """A consultation's plain fields, as the buyer corrects them."""
 
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)

@@ -32,6 +32,7 @@ from hrdd.consultations.services import (
 )
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_retry
+from hrdd.core.versions import claim_version
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
 
 
@@ -70,12 +71,15 @@ def consultation_update(
     product_category: str,
     deadline: dt.date,
     framework_id: str | None = None,
+    version: int | None = None,
 ) -> Consultation:
     """Change a consultation's title, product category, deadline and (while no supplier has answered) its
     questionnaire. A new deadline must not have passed, unless it is the one already set; the late marks of
-    the submitted answers follow it."""
+    the submitted answers follow it. A change made on another `version` than the saved one is refused
+    (StaleEdit)."""
     require_writer(actor, consultation.organisation)
     consultation = _locked(consultation)
+    claim_version(consultation, version, what=_("consultation"))
     title = (title or "").strip()
     if not title:
         raise ConsultationError(_("A title is required."), field="title")

@@ -58,7 +58,9 @@ def consultation_edit_page(request: HttpRequest, public_id: str) -> HttpResponse
         "product_category": consultation.product_category,
         "deadline": consultation.deadline,
     }
-    form = ConsultationEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ConsultationEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, version=consultation.version
+    )
     if form.is_bound and form.is_valid():
         try:
             lifecycle.consultation_update(actor=request.user, consultation=consultation, **form.cleaned_data)

@@ -59,6 +59,9 @@ class Consultation(OwnedModel):
     agreed_scenario = models.PositiveSmallIntegerField(_("agreed scenario"), null=True, blank=True)
     agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
 
+    # moved on by every save through the services; a save from a form opened on an older one is refused
+    version = version_field()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("consultation")

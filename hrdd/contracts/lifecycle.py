@@ -24,6 +24,7 @@ from hrdd.audit.services import audit_record
 from hrdd.contracts.models import Contract, InformationRequest, Submission
 from hrdd.contracts.services import supplier_language_choice
 from hrdd.contracts.versions import contracts_changed
+from hrdd.core.versions import claim_version
 from hrdd.domain.tender import TenderInputError
 
 
@@ -58,12 +59,19 @@ def _audit(actor: User, contract: Contract, action: str, before: dict[str, Any])
 
 @transaction.atomic
 def contract_update(
-    *, actor: User, contract: Contract, title: str, supplier_email: str, supplier_language: str | None = None
+    *,
+    actor: User,
+    contract: Contract,
+    title: str,
+    supplier_email: str,
+    supplier_language: str | None = None,
+    version: int | None = None,
 ) -> Contract:
     """Correct a contract's title, the address its reminders go to and (when given) the supplier's language; the
-    supplier's link stays the same."""
+    supplier's link stays the same. A change made on another `version` than the saved one is refused (StaleEdit)."""
     require_writer(actor, contract.organisation)
     contract = _locked(contract)
+    claim_version(contract, version, what=_("contract"))
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise TenderInputError(_("1 to 200 characters are required"), field="title")

@@ -23,10 +23,11 @@ from hrdd.contracts.models import Contract
 from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.tender import TenderInputError
 
 
-class ContractEditForm(PageForm):
+class ContractEditForm(VersionedFormMixin, PageForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     supplier_email = forms.EmailField(
         label=gettext_lazy("Supplier e-mail address"),
@@ -53,7 +54,9 @@ def contract_edit_page(request: HttpRequest, public_id: str) -> HttpResponse:
         "supplier_email": contract.supplier_email,
         "supplier_language": contract.supplier_language,
     }
-    form = ContractEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ContractEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, version=contract.version
+    )
     if form.is_bound and form.is_valid():
         try:
             lifecycle.contract_update(actor=request.user, contract=contract, **form.cleaned_data)

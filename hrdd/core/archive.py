@@ -100,7 +100,8 @@ def confirm_page(
 def edit_page(
     request: Any, *, form: Any, heading: str, back_url: str, back_label: str, hints: list[str] | None = None
 ) -> HttpResponse:
-    """A record's edit form (core/edit.html), 400 when it holds errors."""
+    """A record's edit form (core/edit.html), 400 when it holds errors, 409 when it was saved by someone else
+    since it was opened (hrdd.core.versions)."""
     return render(
         request,
         "core/edit.html",
@@ -111,7 +112,7 @@ def edit_page(
             "back_label": back_label,
             "hints": hints or [],
         },
-        status=400 if form.errors else 200,
+        status=409 if getattr(form, "saved_version", None) else 400 if form.errors else 200,
     )
 
 

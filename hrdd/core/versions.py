@@ -29,13 +29,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import InputError
+from hrdd.core.forms import ONCE_FIELD
+from hrdd.core.schemas import WRITE_ERRORS, ErrorOut
 
 VERSION_FIELD = "version"
+# The error answers of an API write that takes a version: a stale one is 409.
+EDIT_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 
 
 def version_field() -> models.PositiveIntegerField:
-    """The model field every editable record carries (moved by `claim_version` on each save)."""
-    return models.PositiveIntegerField(_("version"), default=1, editable=False)
+    """The model field every editable record carries (moved by `claim_version` on each save). The database holds
+    the default too, so that a row written without the field (raw SQL, an older migration state) starts at 1."""
+    return models.PositiveIntegerField(_("version"), default=1, db_default=1, editable=False)
 
 
 class StaleEdit(InputError):
@@ -99,10 +104,13 @@ def _require_transaction() -> None:
         raise RuntimeError("claim_version must run inside the service's transaction")
 
 
-def claim_version(record: models.Model, expected: Any, *, what: str | None = None) -> int:
+def claim_version(
+    record: models.Model, expected: Any, *, what: str | None = None, refresh: bool = False
+) -> int:
     """Move the stored version of `record` on by one if it is still `expected` (None: whatever it is), holding
     the row's write lock until the transaction ends; StaleEdit when another save came first. Sets and returns
-    the record's new version. Call it inside the service's transaction, before writing anything."""
+    the record's new version (`refresh`: reads the whole record again, as it is stored now, under the lock).
+    Call it inside the service's transaction, before writing anything."""
     _require_transaction()
     model = type(record)
     seen = parse_version(expected)
@@ -111,6 +119,9 @@ def claim_version(record: models.Model, expected: Any, *, what: str | None = Non
         rows = rows.filter(version=seen)
     if rows.update(version=F("version") + 1) != 1:
         raise _refuse(model, record.pk, seen or 0, what)
+    if refresh:
+        record.refresh_from_db()
+        return int(record.version)  # type: ignore[attr-defined]
     new = model._base_manager.filter(pk=record.pk).values_list("version", flat=True).get()
     record.version = new  # type: ignore[attr-defined]
     return int(new)
@@ -175,6 +186,9 @@ class VersionedFormMixin:
 
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # an edit form changes a record that exists: the one-time key of a create form (core.forms.form_create)
+        # has no use here, and its services do not take it
+        self.fields.pop(ONCE_FIELD, None)  # type: ignore[attr-defined]
         self.fields[VERSION_FIELD] = forms.IntegerField(  # type: ignore[attr-defined]
             widget=forms.HiddenInput, required=False, min_value=1, initial=version
         )

@@ -18,6 +18,7 @@ from ninja.security import django_auth
 
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
+from hrdd.core.versions import EDIT_ERRORS, api_version
 from hrdd.domain.incidents import StepFacts, step_is_overdue
 from hrdd.incidents import selectors, services
 from hrdd.incidents.models import GrievanceChannel, Incident, Notice, RemediationStep, risk_category_choices
@@ -79,6 +80,7 @@ def incident_out(incident: Incident, user: Any) -> dict[str, Any]:
         "reporter_anonymous": incident.reporter_anonymous if owner else None,
         "reporter_name": incident.reporter_name if owner else None,
         "reporter_contact": incident.reporter_contact if owner else None,
+        "version": incident.version,
     }  # fmt: skip
 
 
@@ -110,6 +112,7 @@ def step_out(step: RemediationStep) -> dict[str, Any]:
         "verified_by": step.verified_by.email if step.verified_by_id else "",
         "overdue": step.verified_on is None and step.deadline < timezone.localdate(),
         "progress": _progress_out(step),
+        "version": step.version,
     }
 
 
@@ -128,6 +131,7 @@ def channel_out(channel: GrievanceChannel) -> dict[str, Any]:
     return {
         "id": channel.public_id,
         **{name: getattr(channel, name) for name in ("slug", "token", "title", "introduction", "is_open")},
+        "version": channel.version,
     }
 
 
@@ -213,14 +217,17 @@ def channel_create(request: HttpRequest, payload: GrievanceChannelIn) -> Status[
     return Status(201, channel_out(channel))
 
 
-@router.patch("/channels/{uuid:public_id}", response={200: GrievanceChannelOut, **WRITE_ERRORS})
+@router.patch("/channels/{uuid:public_id}", response={200: GrievanceChannelOut, **EDIT_ERRORS})
 def channel_update(
     request: HttpRequest, public_id: uuid.UUID, payload: GrievanceChannelUpdateIn
 ) -> dict[str, Any]:
     """Close or reopen a channel, change its words, or give it a new secret link."""
     channel = GrievanceChannel.objects.get_visible(request.user, public_id=public_id)
-    values = payload.model_dump(exclude_unset=True)
-    return channel_out(services.grievance_channel_update(actor=request.user, channel=channel, **values))
+    values = payload.model_dump(exclude_unset=True, exclude={"version"})
+    version = api_version(request, payload.version)
+    return channel_out(
+        services.grievance_channel_update(actor=request.user, channel=channel, version=version, **values)
+    )
 
 
 @router.get("/overdue-steps", response={200: list[RemediationStepOut]})
@@ -232,16 +239,17 @@ def overdue_step_list(request: HttpRequest) -> list[dict[str, Any]]:
     return [step_out(s) for s in steps.select_related("verified_by")[:500]]
 
 
-@router.patch("/steps/{uuid:public_id}", response={200: RemediationStepOut, **WRITE_ERRORS})
+@router.patch("/steps/{uuid:public_id}", response={200: RemediationStepOut, **EDIT_ERRORS})
 def step_update(
     request: HttpRequest, public_id: uuid.UUID, payload: RemediationStepUpdateIn
 ) -> dict[str, Any]:
     """Change a step your organisation set."""
     step = selectors.step_get(user=request.user, public_id=public_id)
-    values = payload.model_dump(exclude_unset=True)
+    values = payload.model_dump(exclude_unset=True, exclude={"version"})
     if "contract" in values:
         values["contract"] = _contract(request, values["contract"])
-    return step_out(services.step_update(actor=request.user, step=step, **values))
+    version = api_version(request, payload.version)
+    return step_out(services.step_update(actor=request.user, step=step, version=version, **values))
 
 
 @router.delete("/steps/{uuid:public_id}", response={204: None, **WRITE_ERRORS})
@@ -308,13 +316,15 @@ def incident_get(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     return incident_out(selectors.incident_get(user=request.user, public_id=public_id), request.user)
 
 
-@router.patch("/{uuid:public_id}", response={200: IncidentOut, **WRITE_ERRORS})
+@router.patch("/{uuid:public_id}", response={200: IncidentOut, **EDIT_ERRORS})
 def incident_update(request: HttpRequest, public_id: uuid.UUID, payload: IncidentUpdateIn) -> dict[str, Any]:
     """Change an incident your organisation recorded (the status has its own operation)."""
     incident = selectors.incident_get(user=request.user, public_id=public_id)
-    values = _subject(request, payload.model_dump(exclude_unset=True))
+    values = _subject(request, payload.model_dump(exclude_unset=True, exclude={"version"}))
+    version = api_version(request, payload.version)
     return incident_out(
-        services.incident_update(actor=request.user, incident=incident, **values), request.user
+        services.incident_update(actor=request.user, incident=incident, version=version, **values),
+        request.user,
     )
 
 

@@ -17,6 +17,7 @@ from hrdd.core.forms import CountryField, IsoDateField, OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
 from hrdd.core.texts import localize
 from hrdd.core.uploads import format_size
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain import incidents as rules
 from hrdd.domain.countries import country_name
 from hrdd.incidents.models import Confidentiality, Source, risk_category_choices
@@ -213,6 +214,17 @@ class IncidentForm(PageForm):
         }
 
 
+class IncidentEditForm(VersionedFormMixin, IncidentForm):
+    """An incident's record as saved, with the version it was read at (a stale save is refused)."""
+
+    def saved_values(self, saved: Any) -> dict[str, Any]:
+        values = {k: v for k, v in self.initial_for(saved).items() if k in self.fields and k != "seen"}
+        values["site"] = saved.site.name if saved.site_id else ""
+        values["group"] = saved.group.name if saved.group_id else ""
+        values["company"] = saved.company.legal_name if saved.company_id else ""
+        return values
+
+
 class IncidentCreateForm(OnceFormMixin, IncidentForm):
     """A new incident, sent once."""
 
@@ -275,7 +287,7 @@ class StepForm(PageForm):
         return self.find_contract(value) if value else None
 
 
-class StepEditForm(StepForm):
+class StepEditForm(VersionedFormMixin, StepForm):
     """A step corrected after it was set. `seen` holds the moment of the version the form was opened on: a save
     over a newer version (a colleague's edit, the supplier's report) is refused."""
 

@@ -58,6 +58,8 @@ class IncidentUpdateIn(InputSchema):
     reporter_contact: str | None = None
     subject_text: str | None = None
     external_reference: str | None = None
+    # the version read (or send it as If-Match); an incident saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 class IncidentTransitionIn(InputSchema):
@@ -101,6 +103,7 @@ class IncidentOut(Schema):
     reporter_name: str | None
     reporter_contact: str | None
     created_at: dt.datetime
+    version: int
 
 
 class PagedIncidentOut(Schema):
@@ -135,6 +138,8 @@ class RemediationStepUpdateIn(InputSchema):
     deadline: dt.date | None = None
     evidence: str | None = None
     contract: uuid.UUID | None = None
+    # the version read (or send it as If-Match); a step saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 class StepProgressIn(InputSchema):
@@ -168,6 +173,7 @@ class RemediationStepOut(Schema):
     verified_by: str
     overdue: bool
     progress: list[StepProgressOut]
+    version: int
 
 
 class SupplierRemediationStepOut(Schema):
@@ -211,6 +217,8 @@ class GrievanceChannelUpdateIn(InputSchema):
     introduction: str | None = None
     is_open: StrictBool | None = None
     new_link: StrictBool = False
+    # the version read (or send it as If-Match); a channel saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 class GrievanceChannelOut(Schema):
@@ -220,6 +228,7 @@ class GrievanceChannelOut(Schema):
     title: str
     introduction: str
     is_open: bool
+    version: int
 
 
 class IntakeFormOut(Schema):

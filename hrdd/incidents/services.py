@@ -45,6 +45,7 @@ from hrdd.core.links import absolute_url
 from hrdd.core.models import active_organisation_id, require_writable
 from hrdd.core.texts import localize
 from hrdd.core.uploads import AcceptedFile, accept_upload, format_size
+from hrdd.core.versions import claim_version
 from hrdd.domain import incidents as rules
 from hrdd.domain.countries import to_iso3
 from hrdd.incidents import selectors
@@ -342,15 +343,19 @@ def incident_create(
 
 
 @transaction.atomic
-def incident_update(*, actor: User, incident: Incident, document: Any = None, **values: Any) -> Incident:
+def incident_update(
+    *, actor: User, incident: Incident, document: Any = None, version: int | None = None, **values: Any
+) -> Incident:
     """Change an incident (writers of the owner organisation); a new subject or a wider audience tells the
-    contract managers it now reaches. The status moves only through `incident_transition`."""
+    contract managers it now reaches. The status moves only through `incident_transition`. A change made on
+    another `version` than the saved one is refused (StaleEdit)."""
     _require_owner_writer(actor, incident)
     if "status" in values:
         raise IncidentError(
             _("change the status with its own action, which checks the workflow"), field="status"
         )
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    claim_version(incident, version, what=_("incident"))
     clean = _clean(values, organisation_id=incident.organisation_id, incident=incident)
     accepted = _accept_document(document, field="document")
     before = incident_state(incident)
@@ -775,16 +780,18 @@ def grievance_channel_update(
     channel: GrievanceChannel,
     is_open: bool | None = None,
     new_link: bool = False,
+    version: int | None = None,
     **values: Any,
 ) -> GrievanceChannel:
     """Close or reopen a channel, change its title or introduction, or give it a new secret link (the old one
-    stops working)."""
+    stops working); a change made on another `version` than the saved one is refused (StaleEdit)."""
     if active_organisation_id(actor) != channel.organisation_id:
         raise NotFound("grievance channel")
     require_writable(actor, channel.organisation)
     unknown = sorted(set(values) - {"title", "introduction"})
     if unknown:
         raise IncidentError(_("unknown field %s") % unknown[0], field=unknown[0])
+    claim_version(channel, version, what=_("grievance channel"), refresh=True)
     before = {"title": channel.title, "is_open": channel.is_open}
     if "title" in values:
         channel.title = _text(values["title"], "title", MAX_TITLE, required=True)
@@ -897,15 +904,18 @@ def _require_step_writer(actor: User, step: RemediationStep) -> None:
 
 
 @transaction.atomic
-def step_update(*, actor: User, step: RemediationStep, **values: Any) -> RemediationStep:
+def step_update(
+    *, actor: User, step: RemediationStep, version: int | None = None, **values: Any
+) -> RemediationStep:
     """Change a step's action, owner, deadline, evidence or contract (not once verified: what was checked stays
-    as it was checked)."""
+    as it was checked); a change made on another `version` than the saved one is refused (StaleEdit)."""
     _require_step_writer(actor, step)
     step = (
         RemediationStep.objects.select_for_update().select_related("incident", "organisation").get(pk=step.pk)
     )
     if step.verified_on is not None:
         raise IncidentError(_("this step is verified already; it cannot be changed"), field="step")
+    claim_version(step, version, what=_("step"))
     before = step_state(step)
     for name, value in _step_values(values, step.organisation_id, partial=True).items():
         setattr(step, name, value)

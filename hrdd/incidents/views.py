@@ -31,6 +31,7 @@ from hrdd.incidents.forms import (
     ChannelForm,
     GrievanceForm,
     IncidentCreateForm,
+    IncidentEditForm,
     IncidentForm,
     IncidentListForm,
     ProgressForm,
@@ -174,7 +175,7 @@ def incident_edit_page(request: HttpRequest, public_id: uuid.UUID) -> HttpRespon
         raise PermissionDenied(
             _("Only writers of the organisation that recorded the incident may change it.")
         )
-    form = _incident_form(request, IncidentForm, incident)
+    form = _incident_form(request, IncidentEditForm, incident, version=incident.version)
     if request.method == "POST" and form.is_valid():
         seen = str(form.cleaned_data.get("seen") or "")
         if seen and seen != incident.updated_at.isoformat():
@@ -392,6 +393,7 @@ def step_edit_page(request: HttpRequest, step_id: uuid.UUID) -> HttpResponse:
         initial=StepEditForm.initial_for(step),
         contracts=contracts,
         find_contract=partial(_find_contract, request.user),
+        version=step.version,
     )
     stale = False
     if request.method == "POST" and form.is_valid():

@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 from ninja.security import django_auth
 
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.versions import EDIT_ERRORS, api_version
 from hrdd.procurements import selectors, services
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.schemas import (
@@ -31,6 +32,7 @@ def _out(procurement: Procurement) -> dict[str, Any]:
         "reference": procurement.reference,
         "status": procurement.status,
         "created_at": procurement.created_at,
+        "version": procurement.version,
     }
 
 
@@ -71,14 +73,18 @@ def procurement_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _detail(selectors.procurement_get(user=request.user, public_id=public_id))
 
 
-@router.patch("/{public_id}", response={200: ProcurementDetailOut, **WRITE_ERRORS})
+@router.patch("/{public_id}", response={200: ProcurementDetailOut, **EDIT_ERRORS})
 def procurement_update(request: HttpRequest, public_id: str, payload: ProcurementUpdateIn) -> dict[str, Any]:
-    """Change a procurement's title, product category, reference or status (open, closed, cancelled)."""
+    """Change a procurement's title, product category, reference or status (open, closed, cancelled). With the
+    `version` read (or If-Match), a procurement saved by someone since is answered 409, nothing saved."""
     procurement = selectors.procurement_get(user=request.user, public_id=public_id)
     values = {
         "title": procurement.title,
         "product_category": procurement.product_category,
         "reference": procurement.reference,
         "status": procurement.status,
-    } | payload.model_dump(exclude_none=True)
-    return _detail(services.procurement_update(actor=request.user, procurement=procurement, **values))
+    } | payload.model_dump(exclude_none=True, exclude={"version"})
+    version = api_version(request, payload.version)
+    return _detail(
+        services.procurement_update(actor=request.user, procurement=procurement, version=version, **values)
+    )

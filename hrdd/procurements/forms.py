@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.procurements.models import Procurement, product_category_choices
 
 
@@ -23,7 +24,7 @@ class ProcurementForm(OnceFormMixin, PageForm):
         self.fields["product_category"].choices = product_category_choices()
 
 
-class ProcurementEditForm(ProcurementForm):
+class ProcurementEditForm(VersionedFormMixin, ProcurementForm):
     status = forms.ChoiceField(label=_("Status"), choices=Procurement.Status.choices)
 
 

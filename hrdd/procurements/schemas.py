@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from hrdd.core.schemas import InputSchema
 
@@ -21,6 +21,8 @@ class ProcurementUpdateIn(InputSchema):
     product_category: str | None = None
     reference: str | None = None
     status: str | None = None
+    # the version read (or send it as If-Match); a procurement saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 class ProcurementOut(Schema):
@@ -30,6 +32,7 @@ class ProcurementOut(Schema):
     reference: str
     status: str
     created_at: dt.datetime
+    version: int
 
 
 class PagedProcurementOut(Schema):

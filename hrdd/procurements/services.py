@@ -11,6 +11,7 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer, writer_organisation
 from hrdd.audit.services import audit_record, save_audited
 from hrdd.core.errors import InputError
+from hrdd.core.versions import claim_version
 from hrdd.procurements.models import Procurement, product_category_choices
 
 
@@ -60,11 +61,20 @@ def procurement_create(
 
 @transaction.atomic
 def procurement_update(
-    *, actor: User, procurement: Procurement, title: str, product_category: str, reference: str, status: str
+    *,
+    actor: User,
+    procurement: Procurement,
+    title: str,
+    product_category: str,
+    reference: str,
+    status: str,
+    version: int | None = None,
 ) -> Procurement:
-    """Change a procurement's title, category, reference or status."""
+    """Change a procurement's title, category, reference or status; a change made on another `version` than the
+    saved one is refused (StaleEdit)."""
     require_writer(actor, procurement.organisation)
     values = _clean(title=title, product_category=product_category, reference=reference, status=status)
+    claim_version(procurement, version, what=_("procurement"), refresh=True)
     save_audited(actor=actor, record=procurement, values=values, action="procurement.update", state=_state)
     return procurement
 

@@ -49,7 +49,9 @@ def procurement_detail_page(request: HttpRequest, public_id: str) -> HttpRespons
         "reference": procurement.reference,
         "status": procurement.status,
     }
-    form = ProcurementEditForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProcurementEditForm(
+        request.POST if request.method == "POST" else None, initial=initial, version=procurement.version
+    )
     write = partial(services.procurement_update, actor=request.user, procurement=procurement)
     if form_write(request, form, write, success=_("Procurement saved.")) is not None:
         return redirect(procurement)
@@ -57,5 +59,5 @@ def procurement_detail_page(request: HttpRequest, public_id: str) -> HttpRespons
         request,
         "procurements/detail.html",
         {"thread": selectors.procurement_thread(procurement), "procurement": procurement, "form": form},
-        status=400 if form.errors else 200,
+        status=409 if form.saved_version else 400 if form.errors else 200,
     )

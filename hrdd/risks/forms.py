@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from hrdd.core.forms import OnceFormMixin, PageForm
 from hrdd.core.lists import ListForm, Sort
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.risk import Adjustments, InvalidAdjustment
 from hrdd.domain.risk_adjustments import parse_adjustments
 from hrdd.procurements.selectors import procurement_choices, procurement_get
@@ -260,7 +261,7 @@ class AdjustForm(AdjustmentsForm):
         return selectors.risk_assessment_get(user=self.user, public_id=public_id) if public_id else None
 
 
-class RiskSaveForm(OnceFormMixin, AdjustmentsForm):
+class RiskSaveForm(VersionedFormMixin, OnceFormMixin, AdjustmentsForm):
     """The assessment page's Save form: a title and a procurement, the adjustments carried as hidden fields."""
 
     assessment = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -9,6 +9,7 @@ from hrdd.accounts.models import User
 from hrdd.accounts.services import writer_organisation
 from hrdd.audit.services import audit_record
 from hrdd.consultations.models import Consultation
+from hrdd.core.versions import claim_version
 from hrdd.domain.knowledge import parse_table
 from hrdd.domain.risk import Adjustments, assess_product_risk, get_risk_method
 from hrdd.procurements.models import Procurement
@@ -56,8 +57,10 @@ def risk_assessment_save(
     consultation: Consultation | None = None,
     procurement: Procurement | None = None,
     assessment: ProductRiskAssessment | None = None,
+    version: int | None = None,
 ) -> ProductRiskAssessment:
-    """Save (or update) a product risk assessment with the buyer's adjustments and the result as it stands.
+    """Save (or update) a product risk assessment with the buyer's adjustments and the result as it stands. An
+    update made on another `version` than the saved one is refused (StaleEdit).
 
     It joins the procurement given, or the one of the consultation given, or the one it already belongs to, or
     a new procurement named after it.
@@ -83,6 +86,7 @@ def risk_assessment_save(
     else:
         if assessment.organisation_id != organisation.pk:
             raise RiskAssessmentError(_("Unknown risk assessment."))
+        claim_version(assessment, version, what=_("risk assessment"), refresh=True)
         before = {
             "title": assessment.title,
             "product": assessment.product,

@@ -143,6 +143,7 @@ def _render_assessment(  # type: ignore[no-untyped-def]
         save_form = RiskSaveForm(
             user=request.user,
             auto_id="save_%s",
+            version=saved.version if saved is not None else None,
             initial={
                 **adjusted,
                 "assessment": str(saved.public_id) if saved else "",
@@ -187,6 +188,7 @@ def risk_save(request: HttpRequest) -> HttpResponse:
                 product=data["product"],
                 adjustments=form.adjustments,
                 procurement=data["procurement"],
+                version=data.get("version"),
             ),
             success=_("Risk assessment saved."),
             refusals=(InvalidAdjustment, services.RiskAssessmentError),

@@ -10,7 +10,8 @@ from django.utils import translation
 from ninja import Router
 from ninja.security import django_auth
 
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS
+from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS
+from hrdd.core.versions import EDIT_ERRORS, api_version
 from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
 from hrdd.tenders import ocds, selectors, services
 from hrdd.tenders.bids import OPENAPI_EXAMPLES
@@ -72,6 +73,7 @@ def _tender_out(tender: Tender) -> dict[str, Any]:
         "weights": tender.weights,
         "language": tender.language,
         "archived": tender.archived_at is not None,
+        "version": tender.version,
     }
 
 
@@ -108,10 +110,15 @@ def tender_get(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _tender_out(selectors.tender_get(user=request.user, public_id=public_id))
 
 
-@router.patch("/{public_id}", response={200: TenderOut, **WRITE_ERRORS}, auth=django_auth)
+@router.patch("/{public_id}", response={200: TenderOut, **EDIT_ERRORS}, auth=django_auth)
 def tender_update(request: HttpRequest, public_id: str, payload: TenderUpdateIn) -> dict[str, Any]:
     """Change the language a tender's documents (annex, award report) are written in: en, nl, fr or de."""
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     return _tender_out(
-        services.tender_language_set(actor=request.user, tender=tender, language=payload.language)
+        services.tender_language_set(
+            actor=request.user,
+            tender=tender,
+            language=payload.language,
+            version=api_version(request, payload.version),
+        )
     )

@@ -19,6 +19,7 @@ from hrdd.core.lists import ListForm, Sort
 from hrdd.core.text import decode_utf8
 from hrdd.core.texts import localize
 from hrdd.core.uploads import accept_upload
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.tender import TenderFramework, TenderInputError, get_tender_framework, number_text
 from hrdd.procurements.selectors import procurement_choices, procurement_get
 from hrdd.risks.selectors import risk_assessment_choices, risk_assessment_get
@@ -171,7 +172,7 @@ class TenderForm(OnceFormMixin, PageForm):
         return self.framework.parameters.default_months if months is None else months
 
 
-class TenderParametersForm(PageForm):
+class TenderParametersForm(VersionedFormMixin, PageForm):
     """A tender's months, label rule and award-criterion weights (weight_price, weight_AC3, ...)."""
 
     months = WholeNumberField(
@@ -211,6 +212,12 @@ class TenderParametersForm(PageForm):
     def clean_months(self) -> int:
         months = self.cleaned_data.get("months")
         return self.tender.months if months is None else months
+
+    def saved_values(self, saved: Any) -> dict[str, Any]:
+        values = super().saved_values(saved)
+        for key in ["price", *self.criteria]:
+            values[f"weight_{key}"] = number_text(saved.weights[key]) if key in saved.weights else ""
+        return values
 
     def weight_fields(self) -> list[forms.BoundField]:
         """The weight boxes, price first."""

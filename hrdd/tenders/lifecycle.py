@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from hrdd.accounts.models import User
 from hrdd.accounts.services import require_writer
 from hrdd.audit.services import audit_record
+from hrdd.core.versions import claim_version
 from hrdd.domain.tender import TenderInputError
 from hrdd.tenders.models import Tender
 
@@ -50,10 +51,12 @@ def _audit(actor: User, tender: Tender, action: str, before: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def tender_rename(*, actor: User, tender: Tender, title: str) -> Tender:
-    """Change a tender's title (what its annex and documents are headed with)."""
+def tender_rename(*, actor: User, tender: Tender, title: str, version: int | None = None) -> Tender:
+    """Change a tender's title (what its annex and documents are headed with); a change made on another `version`
+    than the saved one is refused (StaleEdit)."""
     require_writer(actor, tender.organisation)
     tender = _locked(tender)
+    claim_version(tender, version, what=_("tender"))
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise TenderInputError(_("a title of 1 to 200 characters is required"), field="title")

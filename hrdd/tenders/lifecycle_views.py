@@ -20,12 +20,13 @@ from hrdd.accounts.services import require_writer
 from hrdd.core.archive import ConfirmForm, act, confirm_page, edit_page
 from hrdd.core.errors import InputError
 from hrdd.core.forms import PageForm
+from hrdd.core.versions import VersionedFormMixin
 from hrdd.domain.tender import TenderInputError
 from hrdd.tenders import lifecycle, selectors
 from hrdd.tenders.models import Tender
 
 
-class TenderEditForm(PageForm):
+class TenderEditForm(VersionedFormMixin, PageForm):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
 
 
@@ -42,10 +43,19 @@ def _act(request: HttpRequest, change: Callable[[], Any], *, done: str, back: st
 @login_required
 def tender_edit_page(request: HttpRequest, public_id: str) -> HttpResponse:
     tender = _tender(request, public_id)
-    form = TenderEditForm(request.POST if request.method == "POST" else None, initial={"title": tender.title})
+    form = TenderEditForm(
+        request.POST if request.method == "POST" else None,
+        initial={"title": tender.title},
+        version=tender.version,
+    )
     if form.is_bound and form.is_valid():
         try:
-            lifecycle.tender_rename(actor=request.user, tender=tender, title=form.cleaned_data["title"])
+            lifecycle.tender_rename(
+                actor=request.user,
+                tender=tender,
+                title=form.cleaned_data["title"],
+                version=form.cleaned_data["version"],
+            )
         except (TenderInputError, InputError) as exc:
             form.add_service_error(exc)
         else:

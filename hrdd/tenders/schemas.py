@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import ValidationError as SchemaError
 from pydantic import AwareDatetime, StrictBool, StrictFloat, StrictInt, model_validator
 
@@ -68,12 +68,15 @@ class TenderOut(Schema):
     weights: dict[str, float]
     language: str  # en, nl, fr or de
     archived: bool
+    version: int
 
 
 class TenderUpdateIn(InputSchema):
     """What the API changes on a stored tender: the language of its documents (en, nl, fr, de)."""
 
     language: str
+    # the version read (or send it as If-Match); a tender saved by someone since answers 409
+    version: int | None = Field(default=None, ge=1)
 
 
 # The OCDS release package: property names as the OCDS 1.1 schema and its extensions spell them.

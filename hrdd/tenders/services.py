@@ -22,6 +22,7 @@ from hrdd.consultations.selectors import consultation_market
 from hrdd.core.countries import country_catalogue
 from hrdd.core.errors import InputError
 from hrdd.core.texts import localize
+from hrdd.core.versions import claim_version
 from hrdd.domain.countries import country_name
 from hrdd.domain.risk import get_risk_method
 from hrdd.domain.tender import (
@@ -268,15 +269,17 @@ def tender_update(
     require_label: bool,
     choices: TenderChoices | None = None,
     language: str | None = None,
+    version: int | None = None,
 ) -> Tender:
     """Change a tender's parameters (months for CC1, weights, label requirement, the language of its documents)
-    and the buyer's choices.
+    and the buyer's choices; a change made on another `version` than the saved one is refused (StaleEdit).
 
     With choices, the label's role among them decides whether the label is required; weights of criteria the
     choices leave out (the label's, when it is no longer an award criterion) are dropped. No `language`: it
     stays as it is.
     """
     require_writer(actor, tender.organisation)
+    claim_version(tender, version, what=_("tender"), refresh=True)
     language = tender_language(language) if language is not None else tender.language
     stored = bool(tender.choices)
     if choices is not None:
@@ -321,10 +324,12 @@ def tender_update(
 
 
 @transaction.atomic
-def tender_language_set(*, actor: User, tender: Tender, language: str) -> Tender:
-    """Change the language a tender's documents are written in (the annex, the award report)."""
+def tender_language_set(*, actor: User, tender: Tender, language: str, version: int | None = None) -> Tender:
+    """Change the language a tender's documents are written in (the annex, the award report); a change made on
+    another `version` than the saved one is refused (StaleEdit)."""
     require_writer(actor, tender.organisation)
     code = tender_language(language)
+    claim_version(tender, version, what=_("tender"), refresh=True)
     if code != tender.language:
         before = {"language": tender.language}
         tender.language = code

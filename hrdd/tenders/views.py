@@ -161,6 +161,7 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
         tender=tender,
         annex=annex,
         auto_id="parameters_%s",
+        version=tender.version,
     )
     choices_form = _choices_form(tender, annex, request.POST if request.method == "POST" else None)
     if form.is_bound and all([form.is_valid(), choices_form.is_valid()]):
@@ -176,6 +177,7 @@ def tender_detail_page(request: HttpRequest, public_id: str) -> HttpResponse:
                 else choices.require_label,
                 choices=choices,
                 language=form.cleaned_data.get("language") or None,
+                version=form.cleaned_data.get("version"),
             )
         except (TenderInputError, InputError, PermissionDenied) as exc:
             (

@@ -1,17 +1,29 @@
 """Nothing lost (issue 17): a save made from a form opened on an older version of the record is refused with both
 versions, never a silent overwrite; the first save stays as it was saved."""
 
+import datetime as dt
 import threading
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.urls import reverse
 
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.services import invitation_create, invitation_save_draft
 from hrdd.core.errors import InputError
 from hrdd.core.versions import StaleEdit, api_version, claim_version, parse_version, save_if_unchanged
 from hrdd.procurements.models import Procurement
-from tests.factories import ProcurementFactory, answers
+from tests.factories import (
+    CompanyFactory,
+    ConsultationFactory,
+    ContractFactory,
+    GrievanceChannelFactory,
+    IncidentFactory,
+    ProcurementFactory,
+    RemediationStepFactory,
+    TenderFactory,
+    answers,
+)
 
 ALICE = {"company": "Acme", "role": "manufacturer", "answers": {"policies": ["basic_commitment"]}}
 BOB = {"company": "Acme", "role": "reseller", "answers": {"risk_understanding": "fair"}}
@@ -192,3 +204,86 @@ def test_concurrent_draft_pairs_on_postgresql_keep_exactly_one_save_each(buyer, 
         assert invitation.version == 2
         expected = answers() if winner == "alice" else BOB["answers"]
         assert invitation.answers == expected  # the saved answers are the winner's, whole
+
+
+# the buyer's records: the second of two edit pages opened on the same version is refused, 409, nothing saved
+
+
+def _pages(buyer):
+    """(record, edit url, the fields a form sends with a title of its own) for each edit page with a version."""
+    organisation = buyer.organisation
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    procurement = ProcurementFactory(organisation=organisation)
+    company = CompanyFactory(organisation=organisation, legal_name="Acme Computers")
+    contract = ContractFactory(organisation=organisation)
+    tender = TenderFactory(organisation=organisation)
+    consultation = ConsultationFactory(organisation=organisation, procurement=procurement)
+    return [
+        (
+            procurement,
+            reverse("procurements:detail", args=[procurement.public_id]),
+            "title",
+            {"product_category": "notebook", "reference": "", "status": "open"},
+        ),
+        (company, reverse("companies:detail", args=[company.public_id]), "legal_name", {"kind": "supplier"}),
+        (
+            contract,
+            reverse("contracts:edit", args=[contract.public_id]),
+            "title",
+            {"supplier_email": "sales@acme.example", "supplier_language": ""},
+        ),
+        (tender, reverse("tenders:edit", args=[tender.public_id]), "title", {}),
+        (
+            consultation,
+            reverse("consultations:edit", args=[consultation.public_id]),
+            "title",
+            {"product_category": "notebook", "deadline": future},
+        ),
+    ]
+
+
+def test_every_edit_page_refuses_the_second_of_two_saves_opened_on_the_same_version(client, buyer):
+    client.force_login(buyer)
+    for record, url, name, fields in _pages(buyer):
+        # given: two people open the page on version 1
+        assert 'name="version" value="1"' in client.get(url).content.decode(), url
+        # when: the first saves, then the second
+        first = client.post(url, {**fields, name: "First title", "version": "1"})
+        assert first.status_code == 302, (url, first.content.decode()[:3000])
+        second = client.post(url, {**fields, name: "Second title", "version": "1"})
+        # then: refused with both versions, their typing kept, the first's save stays
+        page = second.content.decode()
+        assert second.status_code == 409, (url, page[:3000])
+        assert "you opened version 1, version 2 is saved now" in page, url
+        assert 'value="Second title"' in page, url
+        assert "First title" in page, url  # what is saved now is listed
+        record.refresh_from_db()
+        assert (getattr(record, name), record.version) == ("First title", 2), url
+
+
+def test_the_api_answers_409_with_both_versions_for_a_stale_change(client, buyer):
+    client.force_login(buyer)
+    organisation = buyer.organisation
+    procurement = ProcurementFactory(organisation=organisation)
+    company = CompanyFactory(organisation=organisation)
+    tender = TenderFactory(organisation=organisation)
+    incident = IncidentFactory(organisation=organisation)
+    step = RemediationStepFactory(incident=incident)
+    channel = GrievanceChannelFactory(organisation=organisation)
+    changes = [
+        (procurement, f"/api/v1/procurements/{procurement.public_id}", {"title": "A"}, {"title": "B"}),
+        (company, f"/api/v1/companies/{company.public_id}", {"legal_name": "A"}, {"legal_name": "B"}),
+        (tender, f"/api/v1/tenders/{tender.public_id}", {"language": "nl"}, {"language": "fr"}),
+        (incident, f"/api/v1/incidents/{incident.public_id}", {"title": "A"}, {"title": "B"}),
+        (step, f"/api/v1/incidents/steps/{step.public_id}", {"action": "A"}, {"action": "B"}),
+        (channel, f"/api/v1/incidents/channels/{channel.public_id}", {"title": "A"}, {"title": "B"}),
+    ]
+    for record, path, first, second in changes:
+        saved = client.patch(path, {**first, "version": 1}, content_type="application/json")
+        assert saved.status_code == 200, (path, saved.content)
+        assert saved.json()["version"] == 2, path
+        stale = client.patch(path, second, content_type="application/json", HTTP_IF_MATCH='"1"')
+        assert stale.status_code == 409, (path, stale.content)
+        assert "version 1" in stale.json()["detail"] and "version 2" in stale.json()["detail"], path
+        record.refresh_from_db()
+        assert record.version == 2, path

@@ -10,8 +10,17 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="consultation",
+            name="version",
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
+        ),
+        migrations.AddField(
             model_name="invitation",
             name="version",
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name="version"),
+            field=models.PositiveIntegerField(
+                db_default=1, default=1, editable=False, verbose_name="version"
+            ),
         ),
     ]
