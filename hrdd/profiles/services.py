@@ -189,12 +189,18 @@ def profile_keep_answers(*, invitation: Invitation) -> ProfileVersion:
 KEPT_FROM_CONTRACTS = ("site_list", "risk_assessment")  # the submissions a profile can hold
 
 
-def submission_kind(submission: Submission) -> str:
-    """What a contract submission is ("site_list", "risk_assessment", "report"...; '' for an unknown clause)."""
+def obligation_kind(obligation: Obligation) -> str:
+    """What a contract obligation asks for ("site_list", "risk_assessment", "report"...; '' for an unknown
+    clause)."""
     try:
-        return get_tender_framework().clause_submission(submission.obligation.clause).kind
+        return get_tender_framework().clause_submission(obligation.clause).kind
     except KeyError:
         return ""
+
+
+def submission_kind(submission: Submission) -> str:
+    """What a contract submission is (its obligation's kind)."""
+    return obligation_kind(submission.obligation)
 
 
 def _submission_text(submission: Submission) -> str:
@@ -276,7 +282,7 @@ def profile_part_share(
     agreed and to what. Refused, nothing stored, without the consent or when the version offered changed."""
     if obligation.contract_id != contract.pk:
         raise NotFound("obligation")
-    part = get_tender_framework().clause_submission(obligation.clause).kind
+    part = obligation_kind(obligation)
     offer = contract_part_offer(contract=contract, obligation=obligation, part=part)
     if offer is None:
         raise ProfileError(

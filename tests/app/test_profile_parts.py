@@ -319,6 +319,20 @@ def test_a_site_only_the_withdrawn_list_named_leaves_the_registry(
     assert AuditEvent.objects.get(action="site_mention.withdraw").after == {"mentions": 1, "sites_removed": 1}
 
 
+def test_deleting_the_profile_withdraws_the_contract_submission_too(client, kept_sites, contract_b):
+    # given
+    obligation = obligation_of(contract_b, "CC2")
+    reuse(client, contract_b, obligation, kept_sites)
+
+    # when
+    services.profile_delete(profile=kept_sites.profile)
+
+    # then
+    assert not obligation.submissions.exists()
+    share = ProfileShare.objects.get()
+    assert share.ended_because == ProfileShare.Ended.DELETED and share.submission is None
+
+
 def profile_with(content, *, source):
     """A confirmed profile of EMAIL holding `content` as version 1."""
     profile = SupplierProfile.objects.create(

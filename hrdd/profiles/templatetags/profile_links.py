@@ -8,7 +8,6 @@ from typing import Any
 
 from django import template
 
-from hrdd.domain.tender import get_tender_framework
 from hrdd.profiles.selectors import (
     contract_part_offer,
     kept_version_of,
@@ -18,7 +17,12 @@ from hrdd.profiles.selectors import (
     share_of_invitation,
     share_of_submission,
 )
-from hrdd.profiles.services import KEEPABLE_RMI_STATUSES, KEPT_FROM_CONTRACTS, submission_kind
+from hrdd.profiles.services import (
+    KEEPABLE_RMI_STATUSES,
+    KEPT_FROM_CONTRACTS,
+    obligation_kind,
+    submission_kind,
+)
 
 register = template.Library()
 
@@ -71,7 +75,7 @@ def profile_keep_submission(context: Any, contract: Any, obligation: Any) -> dic
 def profile_part_offer(context: Any, contract: Any, obligation: Any) -> dict[str, Any]:
     """On a contract's supplier page, under an obligation that asks for a site list or a risk assessment: offer
     the profile's latest one with the consent box naming the buyer, and say what was shared from it."""
-    part = submission_kind_of(obligation) if obligation is not None else ""
+    part = obligation_kind(obligation) if obligation is not None else ""
     offer = contract_part_offer(contract=contract, obligation=obligation, part=part) if part else None
     live = [s for s in obligation_shares(obligation) if s.revoked_at is None] if part else []
     latest = obligation.submissions.order_by("-version").first() if offer is not None else None
@@ -125,11 +129,3 @@ def profile_keep_rmi(context: Any, supplier_request: Any, upload: Any) -> dict[s
         "kept": rmi_kept_version(upload) if keepable else None,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-def submission_kind_of(obligation: Any) -> str:
-    """What an obligation asks for ("site_list", "risk_assessment", "report"...; '' for an unknown clause)."""
-    try:
-        return get_tender_framework().clause_submission(obligation.clause).kind
-    except KeyError:
-        return ""
