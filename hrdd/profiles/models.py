@@ -118,7 +118,11 @@ class ProfileShare(models.Model):
     # The contract submission made from the shared version (a site list or a risk assessment): withdrawn with the
     # share (hrdd.contracts.services.submission_withdraw), then None.
     submission = models.ForeignKey(
-        "contracts.Submission", on_delete=models.SET_NULL, null=True, blank=True, related_name="profile_shares"
+        "contracts.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profile_shares",
     )
     # The part of the version shared on a contract ("site_list" or "risk_assessment"; "" for a questionnaire).
     part = models.CharField(max_length=20, blank=True, default="")
