@@ -99,6 +99,19 @@ ARCHIVE_MAX_CELL_FORMATS = 64_000
 MACRO_PART = "vbaproject.bin"  # where Office keeps a file's macros (xl/vbaProject.bin, word/vbaProject.bin)
 MACRO_CONTENT_TYPE = b"macroenabled"  # ...sheet.macroEnabled.main+xml, ...document.macroEnabled.main+xml
 _DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY")
+# What zipfile raises for a damaged or odd package: a bad directory or part, a broken deflate stream (zlib.error),
+# a compression method it lacks (NotImplementedError), an encrypted part (RuntimeError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    ValueError,
+    EOFError,
+    KeyError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
 _CHUNK = 1024 * 1024
 
 
@@ -317,7 +330,7 @@ def check_archive(
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise unreadable(name, kind, field=field, error=error) from exc
     if len(members) > ARCHIVE_MAX_MEMBERS:
         raise error(
@@ -372,7 +385,7 @@ def check_archive(
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             problem = package_problem(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+    except ZIP_ERRORS as exc:
         raise unreadable(name, kind, field=field, error=error) from exc
     if problem is not None:
         raise refused_package(problem, name=name, kind=kind, field=field, error=error)

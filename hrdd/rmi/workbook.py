@@ -91,13 +91,15 @@ def _check_package(content: bytes, limits: ReadLimits) -> bool:
                 "not_a_template",
             )
         raise _Refused("not an Excel workbook (.xlsx): it is not a ZIP package", "not_a_template")
+    from hrdd.core.uploads import ZIP_ERRORS
+
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             members = archive.infolist()
             types = (
                 archive.read("[Content_Types].xml") if "[Content_Types].xml" in archive.namelist() else b""
             )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+    except ZIP_ERRORS as exc:
         raise _Refused("a damaged workbook: its ZIP package cannot be opened", "not_a_template") from exc
     if len(members) > limits.max_members:
         raise _Refused(f"the package holds {len(members)} parts, more than the {limits.max_members} accepted")
@@ -124,14 +126,12 @@ def _check_package(content: bytes, limits: ReadLimits) -> bool:
 def _check_parts(content: bytes) -> None:
     """Refuse a package whose XML declares a document type or entities, or holds more elements, shared strings
     or cell formats than the project's limits (hrdd.core.uploads.package_problem); macros are only noticed."""
-    import zlib
-
-    from hrdd.core.uploads import package_problem
+    from hrdd.core.uploads import ZIP_ERRORS, package_problem
 
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             problem = package_problem(archive)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
+    except ZIP_ERRORS as exc:
         raise _Refused("a damaged workbook: its ZIP package cannot be opened", "not_a_template") from exc
     if problem is None or problem.code == "macros":
         return
