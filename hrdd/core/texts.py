@@ -12,11 +12,16 @@ from django.utils.translation import get_language, gettext
 from hrdd.core.countries import country_name
 from hrdd.domain.framework_texts import translate
 from hrdd.domain.texts import Text
+from hrdd.knowledge.names import material_name
 
 
 def _parameter(value: Any, name: str = "") -> Any:
     if name == "country" and isinstance(value, str) and not isinstance(value, Text):
         return country_name(value, english=value)  # a parameter named `country` is a country's name or code
+    if name == "material" and isinstance(value, str) and not isinstance(value, Text):
+        return material_name(
+            value, get_language() or "en"
+        )  # a knowledge-base material (hrdd.knowledge.names)
     if isinstance(value, str):
         return localize(value) if isinstance(value, Text) else _framework_word(value)
     if isinstance(value, bool) or not isinstance(value, int | float):

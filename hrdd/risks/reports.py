@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
@@ -10,7 +11,7 @@ from hrdd.core.countries import country_name
 from hrdd.core.spreadsheets import append_row, workbook_bytes
 from hrdd.core.texts import localize
 from hrdd.domain.risk import RiskAssessment, RiskMethod, assessment_json, fold_countries
-from hrdd.risks.titles import number, said, stage_title, stage_word, who
+from hrdd.risks.titles import material_said, number, said, stage_title, stage_word, who
 
 COUNTRIES_IN_REPORT = 3  # per material in the short report
 MATERIALS_IN_REPORT = 8
@@ -24,6 +25,10 @@ def _country(share) -> str:  # type: ignore[no-untyped-def]
     """A country by its name in the report's language (a risk or a production share carries both name and code;
     English keeps the knowledge base's spelling)."""
     return country_name(share.country_iso3, english=share.country)
+
+
+def _materials(names: Sequence[str]) -> str:
+    return ", ".join(material_said(n) for n in names)
 
 
 def _who(risk) -> str:  # type: ignore[no-untyped-def]
@@ -73,24 +78,24 @@ def to_markdown(assessment: RiskAssessment, method: RiskMethod, *, title: str = 
         "",
     ]
     for component in assessment.components:
-        lines.append(f"- **{component.name}**: {', '.join(component.raw_materials) or _('no data')}")
+        lines.append(f"- **{component.name}**: {_materials(component.raw_materials) or _('no data')}")
     lines += ["", "## " + _("2. Likely sourcing countries"), ""]
     lines.append("| " + " | ".join([_("Material"), _("Stage"), _("Country"), _("Share"), _("Year")]) + " |")
     lines.append("|---|---|---|---|---|")
     for material in assessment.raw_materials:
         if not material.countries:
-            lines.append(f"| {material.name} | | {_('no data')} | | |")
+            lines.append(f"| {material_said(material.name)} | | {_('no data')} | | |")
         for fold in material.folds or fold_countries(
             material.countries, method.parameters.countries_per_material
         ):
             for c in fold.shown:
                 lines.append(
-                    f"| {material.name} | {stage_title(method, c.stage)} | {_country(c)} "
+                    f"| {material_said(material.name)} | {stage_title(method, c.stage)} | {_country(c)} "
                     f"| {_share(c.share_pct)} | {c.year or ''} |"
                 )
             if fold.others:
                 lines.append(
-                    f"| {material.name} | {stage_title(method, fold.stage)} | {localize(fold.others_text())} | | |"
+                    f"| {material_said(material.name)} | {stage_title(method, fold.stage)} | {localize(fold.others_text())} | | |"
                 )
     for c in assessment.manufacturing:
         lines.append(
@@ -149,7 +154,9 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
 
     doc.add_heading(_("1. Key components and raw materials"), level=2)
     doc.add_paragraph(
-        "; ".join(f"{c.name}: {', '.join(c.raw_materials)}" for c in assessment.components if c.raw_materials)
+        "; ".join(
+            f"{c.name}: {_materials(c.raw_materials)}" for c in assessment.components if c.raw_materials
+        )
     )
 
     doc.add_heading(_("2. Likely sourcing countries"), level=2)
@@ -164,7 +171,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
         row = table.add_row().cells
         folds = fold_countries(material.countries, COUNTRIES_IN_REPORT)
         top = [c for f in folds for c in f.shown]
-        row[0].text = material.name
+        row[0].text = material_said(material.name)
         row[1].text = "; ".join(
             ", ".join(
                 f"{_country(c)} {_share(c.share_pct)} ({stage_word(method, c.stage)}, {c.year})"
@@ -181,7 +188,7 @@ def to_docx(assessment: RiskAssessment, method: RiskMethod, *, title: str = "") 
             sorted({f"{_country(c)} ({stage_word(method, c.stage)})" for c in assessment.manufacturing})
         )
         row[2].text = _("share unknown")
-    without = [m.name for m in assessment.raw_materials if not m.countries]
+    without = [material_said(m.name) for m in assessment.raw_materials if not m.countries]
     if without:
         doc.add_paragraph(_("No production data: %s.") % ", ".join(without))
 
@@ -246,7 +253,7 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     append_row(sheet, [_("component"), _("raw material"), _("sources")])
     for component in assessment.components:
         for material in component.raw_materials:
-            append_row(sheet, [component.name, material, " | ".join(component.sources)])
+            append_row(sheet, [component.name, material_said(material), " | ".join(component.sources)])
     geo = wb.create_sheet(_("2 Geographical scoping"))
     append_row(
         geo,
@@ -254,10 +261,21 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
     )
     for material in assessment.raw_materials:
         if not material.countries:
-            append_row(geo, [material.name, "", "", _("no data"), None, None, ""])
+            append_row(geo, [material_said(material.name), "", "", _("no data"), None, None, ""])
         for c in material.countries:
             stage = stage_title(method, c.stage)
-            append_row(geo, [material.name, stage, c.country_iso3, _named(c), c.share_pct, c.year, c.source])
+            append_row(
+                geo,
+                [
+                    material_said(material.name),
+                    stage,
+                    c.country_iso3,
+                    _named(c),
+                    c.share_pct,
+                    c.year,
+                    c.source,
+                ],
+            )
     for c in assessment.manufacturing:
         stage = stage_title(method, c.stage)
         append_row(geo, [_("(factories)"), stage, c.country_iso3, _named(c), c.share_pct, c.year, c.source])
@@ -285,7 +303,7 @@ def to_xlsx(assessment: RiskAssessment, method: RiskMethod) -> bytes:
             [
                 said(r.category_title),
                 stage_title(method, r.stage),
-                r.material,
+                material_said(r.material) if r.material else "",
                 _("factories") if r.component == "factories" else r.component,
                 _country(r),
                 r.exposure,

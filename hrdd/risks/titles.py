@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from hrdd.core.texts import localize
 from hrdd.domain.risk import RiskMethod
+from hrdd.knowledge.names import material_name
 
 
 def _language() -> str:
@@ -70,10 +71,15 @@ def said(value: Any) -> str:
     return str(localize(value))
 
 
+def material_said(name: str) -> str:
+    """A knowledge-base raw material's name in the active language (hrdd.knowledge.names)."""
+    return material_name(str(name), get_language() or "en")
+
+
 def who(risk: Any) -> str:
     """The material a risk concerns, or its factories (hrdd.domain.risk rates factory stages as 'factories')."""
     if risk.material:
-        return str(risk.material)
+        return material_said(risk.material)
     if risk.component == "factories":
         return _("factories")
     return str(risk.component or "")

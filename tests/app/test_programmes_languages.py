@@ -254,10 +254,10 @@ def test_a_suppliers_tier_in_dutch_says_its_reasons_and_its_gaps_in_dutch(
     dutch_page = parse(logged_in.get(url, **DUTCH).content)
     english_page = parse(logged_in.get(url, **ENGLISH).content)
 
-    # then: the tier's reason from its stored template, the gap in the framework's Dutch
+    # then: the tier's reason from its stored template, its material's Dutch name, the gap in the framework's Dutch
     said = dutch_page.find_all("li", data_code="asm_sourcing")[0].text
     assert (
-        said.startswith("Haalt cobalt uit Lualaba, ") and "ambachtelijke en kleinschalige mijnbouw." in said
+        said.startswith("Haalt kobalt uit Lualaba, ") and "ambachtelijke en kleinschalige mijnbouw." in said
     )
     english = english_page.find_all("li", data_code="asm_sourcing")[0].text
     assert english.startswith("Sources cobalt from Lualaba, ")

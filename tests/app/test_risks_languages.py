@@ -116,7 +116,7 @@ def test_german_keeps_the_capital_of_a_stage_inside_a_sentence(logged_in):
     page = document(logged_in.get(NOTEBOOK, HTTP_ACCEPT_LANGUAGE="de"))
 
     # then: German nouns keep their capital where English and French write the stage in lower case
-    cobalt = material_row(page, "cobalt")
+    cobalt = material_row(page, "Kobalt")
     assert "Demokratische Republik Kongo 74,19% (Bergbau, 2025)" in cobalt.text
     assert first_salient_row(page)[1:3] == ["Kinderarbeit", "Bergbau"]
 

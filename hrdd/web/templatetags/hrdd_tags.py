@@ -10,6 +10,7 @@ from hrdd.core.labels import code_meaning, status_label, status_meaning
 from hrdd.core.texts import localize
 from hrdd.domain.labels import plain
 from hrdd.domain.labels import title_of as _title_of
+from hrdd.knowledge.names import material_name
 from hrdd.risks.titles import inside_sentence as _inside_sentence
 
 register = template.Library()
@@ -73,6 +74,12 @@ def country(iso3: Any, english: Any = "") -> str:
 
 
 @register.filter
+def material(value: Any) -> str:
+    """A knowledge-base raw material's name in the page's language (hrdd.knowledge.names): `{{ m.name|material }}`."""
+    return material_name(str(value), get_language() or "en") if value else ""
+
+
+@register.filter
 def finding_title(value: Any, kind: str) -> str:
     """What the check of a risk assessment found, in words: a risk category's title, a country's name, a
     component or material as written."""
@@ -80,6 +87,8 @@ def finding_title(value: Any, kind: str) -> str:
         return str(localize(_title_of(value, "category")))
     if kind == "country":
         return country_name(str(value))
+    if kind == "raw_material":
+        return material_name(plain(value), get_language() or "en")
     return plain(value)
 
 
