@@ -57,6 +57,8 @@ DEMO_ORGANISATION = "Municipality of Exampleton"
 DEMO_LOGIN = "buyer@exampleton.example"
 DEMO_ADMIN = "admin@exampleton.example"  # invites colleagues, changes roles (Members)
 DEMO_CONTRACT_MANAGER = "contracts@exampleton.example"
+DEMO_PARTNER = "Province of Sampleshire"  # a neighbour that co-owns the notebook consultation (issue 16)
+DEMO_PARTNER_LOGIN = "buyer@sampleshire.example"
 DEMO_PASSWORD = "hrdd-demo"  # noqa: S105 - a published demo password, printed by `make run`
 
 # (company, e-mail, role, answers): chosen to span low, medium and high maturity.
@@ -275,6 +277,7 @@ def load_demo() -> DemoResult:
     invitation_create(
         actor=buyer, consultation=consultation, email="contact@late-supplier.example", send=False
     )
+    _co_own(buyer, consultation)
     # Step 1: the buyer's risk assessment of notebooks, saved with the procurement.
     risks = risk_assessment_save(
         actor=buyer,
@@ -444,6 +447,26 @@ class _Added:
     submissions: int = 0
     sites: int = 0
     requests: int = 0
+
+
+def _co_own(owner: User, consultation: Consultation) -> None:
+    """A neighbouring province runs the notebook consultation with the municipality (CFIT manual, Lesson 6):
+    invited, accepted, and both want scenario 2. It sees the answers submitted after it joined (none yet)."""
+    from hrdd.consultations.joint import co_owner_accept, co_owners_invite, scenario_choose
+
+    partner_org = organisation_create(name=DEMO_PARTNER, kind=Organisation.Kind.PUBLIC_BUYER)
+    partner = user_create(
+        email=DEMO_PARTNER_LOGIN,
+        password=DEMO_PASSWORD,
+        organisation=partner_org,
+        role=User.Role.PROCUREMENT_OFFICER,
+        first_name="Robin",
+        last_name="Partner",
+    )
+    (row,) = co_owners_invite(actor=owner, consultation=consultation, organisations=[partner_org])
+    co_owner_accept(actor=partner, row=row)
+    scenario_choose(actor=owner, consultation=consultation, scenario=2, note="The market's recommendation.")
+    scenario_choose(actor=partner, consultation=consultation, scenario=2)
 
 
 def load_scale(

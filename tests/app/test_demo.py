@@ -7,7 +7,14 @@ from hrdd.accounts.models import Organisation, User
 from hrdd.audit.models import AuditEvent
 from hrdd.consultations.models import Consultation, Invitation
 from hrdd.consultations.selectors import consultation_results
-from hrdd.demo import DEMO_LOGIN, DEMO_ORGANISATION, DEMO_PASSWORD, load_demo
+from hrdd.demo import (
+    DEMO_LOGIN,
+    DEMO_ORGANISATION,
+    DEMO_PARTNER,
+    DEMO_PARTNER_LOGIN,
+    DEMO_PASSWORD,
+    load_demo,
+)
 
 
 def stored():
@@ -26,11 +33,24 @@ def test_the_demo_creates_one_public_buyer_with_its_users(db):
 
     # then
     assert result.created
-    organisation = Organisation.objects.get()
-    assert organisation.name == DEMO_ORGANISATION
+    organisation = Organisation.objects.get(name=DEMO_ORGANISATION)
     assert organisation.kind == Organisation.Kind.PUBLIC_BUYER
     assert User.objects.get(email=DEMO_LOGIN).organisation == organisation
-    assert all(u.organisation == organisation and u.can_write for u in User.objects.all())
+    assert all(u.can_write for u in User.objects.filter(organisation=organisation))
+    assert User.objects.filter(organisation=organisation).count() == 3
+
+
+def test_the_demo_consultation_is_run_together_with_a_neighbouring_buyer(db):
+    # when
+    load_demo()
+
+    # then: the province co-owns it, and both chose scenario 2, which is agreed
+    consultation = Consultation.objects.get(organisation__name=DEMO_ORGANISATION)
+    (row,) = consultation.co_owners.all()
+    assert (row.organisation.name, row.status) == (DEMO_PARTNER, "accepted")
+    assert row.organisation.kind == Organisation.Kind.PUBLIC_BUYER
+    assert consultation.agreed_scenario == 2
+    assert User.objects.get(email=DEMO_PARTNER_LOGIN).organisation == row.organisation
 
 
 def test_the_demo_consultation_has_eight_submitted_responses_and_one_invitation(db):

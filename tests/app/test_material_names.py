@@ -67,7 +67,9 @@ def test_the_assessment_page_names_materials_in_dutch_with_the_same_figures(clie
     english = document(client.get(NOTEBOOK, HTTP_ACCEPT_LANGUAGE="en"))
     dutch = document(client.get(NOTEBOOK, HTTP_ACCEPT_LANGUAGE="nl"))
     # then: the sourcing table names kobalt where English names cobalt, with the same share
-    rows = {tr.find_all("td")[0].text: tr for tr in dutch.by_id("countries").find_all("tr") if tr.find_all("td")}
+    rows = {
+        tr.find_all("td")[0].text: tr for tr in dutch.by_id("countries").find_all("tr") if tr.find_all("td")
+    }
     english_rows = {
         tr.find_all("td")[0].text: tr for tr in english.by_id("countries").find_all("tr") if tr.find_all("td")
     }
