@@ -3,6 +3,7 @@
 SQLite is the embedded default; set DATABASE_URL (e.g. postgres://user@127.0.0.1:5432/hrdd) for PostgreSQL.
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "hrdd.programmes",
     "hrdd.profiles",
     "hrdd.web",
+    "axes",  # login lockout (issue 17)
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.NotFoundMiddleware",
+    # after NotFoundMiddleware: a closed supplier link is answered 410 before it would be a 404; throttles the
+    # links and the anonymous risk check (429), sends link pages no-store and no-referrer (issue 17)
+    "hrdd.core.throttle.SupplierLinkMiddleware",
+    # django-axes last (its documentation): locks out an address after repeated failed logins
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,10 +172,37 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"  # the landing page: what needs attention (a contract manager: the contracts)
 LOGOUT_REDIRECT_URL = "login"
+# Argon2 with 19 MiB per hash and at most HRDD_PASSWORD_HASH_CONCURRENCY hashes at once per process, so that
+# parallel wrong logins cannot exhaust memory (issue 17, benchmarks/parallel_logins.py);
+# hashes made with Django's own parameters (100 MiB each) are verified with theirs, under the same bound, and
+# rewritten at the next login. (One hasher per algorithm name: Django's Argon2 hasher is not listed as well.)
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "hrdd.core.passwords.BoundedArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+HRDD_PASSWORD_HASH_CONCURRENCY = int(os.environ.get("HRDD_PASSWORD_HASH_CONCURRENCY", "2"))
+# Login lockout (django-axes): HRDD_LOGIN_FAILURE_LIMIT failed attempts for one e-mail address from one client
+# address lock that pair out for HRDD_LOGIN_LOCKOUT_MINUTES, answered 429 with Retry-After and a message.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("HRDD_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HRDD_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the e-mail address)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "hrdd.core.throttle.login_locked"
+AXES_VERBOSE = False
+# Requests without an account (issue 17, hrdd.core.throttle): per client address and window of seconds, the
+# supplier links' pages and API, and the anonymous risk check. Behind a TLS proxy set HRDD_THROTTLE_PROXY_HOPS (the
+# number of proxies that append to X-Forwarded-For); several server processes share counts only through a shared
+# cache (CACHES).
+HRDD_THROTTLE_ENABLED = _env_bool("HRDD_THROTTLE_ENABLED", True)
+HRDD_THROTTLE_WINDOW = int(os.environ.get("HRDD_THROTTLE_WINDOW", "60"))
+HRDD_THROTTLE_LINK_LIMIT = int(os.environ.get("HRDD_THROTTLE_LINK_LIMIT", "120"))
+HRDD_THROTTLE_ANONYMOUS_LIMIT = int(os.environ.get("HRDD_THROTTLE_ANONYMOUS_LIMIT", "20"))
+HRDD_THROTTLE_PROXY_HOPS = int(os.environ.get("HRDD_THROTTLE_PROXY_HOPS", "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -220,6 +254,10 @@ HRDD_EXPORT_IN_REQUEST_MAX = int(os.environ.get("HRDD_EXPORT_IN_REQUEST_MAX", "2
 # An invitation to join an organisation (e-mailed to a colleague) works for this many days; a password reset link
 # for PASSWORD_RESET_TIMEOUT seconds (Django's default: three days).
 HRDD_INVITATION_DAYS = int(os.environ.get("HRDD_INVITATION_DAYS", "7"))
+# A supplier's secret link works until the consultation's deadline, or the contract's end, plus a grace period in
+# days (issue 17); the buyer may revoke or re-issue it at any time (hrdd.core.linktokens).
+HRDD_INVITATION_LINK_GRACE_DAYS = int(os.environ.get("HRDD_INVITATION_LINK_GRACE_DAYS", "30"))
+HRDD_CONTRACT_LINK_GRACE_DAYS = int(os.environ.get("HRDD_CONTRACT_LINK_GRACE_DAYS", "90"))
 # E-mail goes to the console (the server's output) until an SMTP server is named: HRDD_EMAIL_HOST, its port, user and
 # password; HRDD_EMAIL_USE_TLS=1 for STARTTLS (port 587), HRDD_EMAIL_USE_SSL=1 for TLS from the start (port 465).
 EMAIL_HOST = os.environ.get("HRDD_EMAIL_HOST", "")
@@ -298,9 +336,28 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every handler masks the secret of a supplier's link in what it writes (issue 17, hrdd.core.logmask): the
+# development server's access lines ("django.server", redefined here to carry the filter) and request errors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "hrdd.core.logmask.MaskTokensFilter"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]},
+        "django.server": {
+            "level": "INFO",
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_tokens"],
+        },
+    },
+    "loggers": {"django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}},
     "root": {"handlers": ["console"], "level": os.environ.get("HRDD_LOG_LEVEL", "WARNING")},
 }

@@ -53,6 +53,7 @@ from hrdd.contracts.sitelists import SiteListError
 from hrdd.core.apidocs import local_swagger
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import refused_character, refused_character_message
+from hrdd.core.linktokens import LinkClosed
 from hrdd.core.schemas import ErrorOut
 from hrdd.core.uploads import FileTooLarge
 from hrdd.core.versions import StaleEdit
@@ -94,6 +95,7 @@ STATUS: dict[type[Exception], int] = {
     SubmissionError: REFUSED_INPUT,
     AlreadySubmitted: 409,
     StaleEdit: 409,
+    LinkClosed: 410,  # a supplier link revoked or past its last day (hrdd.core.linktokens)
     UnknownProduct: 404,
     NotFound: 404,
     Http404: 404,

@@ -20,7 +20,7 @@ from ninja.pagination import paginate
 from ninja.security import django_auth
 
 from hrdd.accounts.selectors import group_choices
-from hrdd.consultations import joint, selectors, services
+from hrdd.consultations import joint, links, selectors, services
 from hrdd.consultations.models import Consultation, CoOwner
 from hrdd.consultations.schemas import (
     ConsultationIn,
@@ -92,7 +92,8 @@ def market_assess(request: HttpRequest, payload: ScoringIn) -> dict[str, Any]:
     return assess_market(_score_all(payload), framework).as_dict()
 
 
-def _invitation_out(i: Any) -> dict[str, Any]:
+def _invitation_out(i: Any, *, issued: bool = False) -> dict[str, Any]:
+    """An invitation; its secret link only when `issued` now (the answer that created or re-issued it)."""
     return {
         "id": i.pk,
         "email": i.email,
@@ -100,7 +101,10 @@ def _invitation_out(i: Any) -> dict[str, Any]:
         "language": i.language,
         "role": i.role,
         "status": i.status,
-        "link": services.supplier_link(i),
+        "link": services.supplier_link(i) if issued else None,
+        "link_issued_at": i.token_issued_at,
+        "link_expires_on": i.link_expires_on,
+        "link_revoked_at": i.link_revoked_at,
     }
 
 
@@ -131,7 +135,26 @@ def invitation_create(request: HttpRequest, public_id: uuid.UUID, payload: Invit
     invitation = services.invitation_create(
         actor=request.user, consultation=consultation, **payload.model_dump()
     )
-    return Status(201, _invitation_out(invitation))
+    return Status(201, _invitation_out(invitation, issued=True))
+
+
+@router.post("/{uuid:public_id}/invitations/{int:pk}/link", response={200: InvitationOut, **WRITE_ERRORS})
+def invitation_link_reissue(request: HttpRequest, public_id: uuid.UUID, pk: int) -> dict[str, Any]:
+    """Issue a new secret link for a supplier (the old one stops working) and e-mail it to them; the answer
+    carries the new link, shown this once."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
+    return _invitation_out(
+        links.invitation_link_reissue(actor=request.user, invitation=invitation), issued=True
+    )
+
+
+@router.delete("/{uuid:public_id}/invitations/{int:pk}/link", response={200: InvitationOut, **WRITE_ERRORS})
+def invitation_link_revoke(request: HttpRequest, public_id: uuid.UUID, pk: int) -> dict[str, Any]:
+    """Revoke a supplier's secret link: it stops working at once (the invitation and its answers stay)."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id, joint=True)
+    invitation = selectors.invitation_get(user=request.user, consultation=consultation, pk=pk)
+    return _invitation_out(links.invitation_link_revoke(actor=request.user, invitation=invitation))
 
 
 @router.get("/{uuid:public_id}/results", response={200: ResultsOut, **READ_ERRORS})
@@ -324,10 +347,11 @@ def _supplier_view(invitation: Any) -> dict[str, Any]:
     }
 
 
-SUPPLIER_ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+SUPPLIER_ERRORS: dict[int, Any] = {404: ErrorOut, 409: ErrorOut, 410: ErrorOut, 422: ErrorOut}
+LINK_READ_ERRORS: dict[int, Any] = {404: ErrorOut, 410: ErrorOut}
 
 
-@respond_router.get("/{token}", response={200: SupplierViewOut, **READ_ERRORS})
+@respond_router.get("/{token}", response={200: SupplierViewOut, **LINK_READ_ERRORS})
 def supplier_response_get(request: HttpRequest, token: str) -> dict[str, Any]:
     """Read the questionnaire state behind a supplier's secret link."""
     return _supplier_view(selectors.invitation_get_by_token(token=token))

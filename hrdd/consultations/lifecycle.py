@@ -287,6 +287,13 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Invitation:
         raise ConsultationError(
             _("The supplier has already submitted; reopen the response if they should change it.")
         )
+    if not invitation.token or invitation.link_revoked_at is not None:  # hrdd.core.linktokens
+        raise ConsultationError(
+            _(
+                "This link cannot be sent again (it was revoked, or issued before links were stored hashed); "
+                "issue a new link instead."
+            )
+        )
     before = _invitation_state(invitation)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["sent_at", "updated_at"])

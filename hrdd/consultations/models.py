@@ -1,5 +1,6 @@
 """Market consultations (CFIT manual 3.2; Directive 2014/24/EU Art. 40) and the suppliers invited to them."""
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.ids import new_token
+from hrdd.core.linktokens import SecretLink, expiry_day
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.core.versions import version_field
 from hrdd.domain.questionnaire_framework import DEFAULT_FRAMEWORK_ID
@@ -81,10 +83,12 @@ class Consultation(OwnedModel):
         return Q(_co_owning(organisation_id, "pk"))
 
 
-class Invitation(models.Model):
-    """One supplier asked to answer a consultation, through a secret link, and its answers."""
+class Invitation(SecretLink):
+    """One supplier asked to answer a consultation, through a secret link, and its answers. The link is stored
+    hashed (hrdd.core.linktokens) and works until the consultation's deadline plus a grace period."""
 
     owner_path = "consultation__organisation"
+    link_kind = "invitation"
 
     class Status(models.TextChoices):
         INVITED = "invited", _("Invited")
@@ -97,7 +101,9 @@ class Invitation(models.Model):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"), blank=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Set when the buyer revokes the link (it stops working; the invitation and its answers stay); a re-issued
+    # link clears it.
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
     company = models.ForeignKey(
         "companies.Company",
         on_delete=models.PROTECT,
@@ -167,7 +173,17 @@ class Invitation(models.Model):
         return self.withdrawn_at is not None
 
     def get_respond_url(self) -> str:
-        return reverse("respond", args=[self.token])
+        """The supplier's link ('' when hrdd cannot write its token: hrdd.core.linktokens)."""
+        return self.link_path("respond")
+
+    @property
+    def link_expires_on(self) -> dt.date:
+        """The last day the supplier's link works: the consultation's deadline plus the grace period."""
+        return expiry_day(
+            until=self.consultation.deadline,
+            issued_at=self.token_issued_at,
+            grace_days=settings.HRDD_INVITATION_LINK_GRACE_DAYS,
+        )
 
     def as_raw_response(self) -> dict[str, object]:
         """Return the stored answers in the shape the domain scoring reads."""

@@ -105,7 +105,12 @@ class InvitationOut(Schema):
     language: str  # the supplier's language set by the buyer; "" for none
     role: str
     status: str
-    link: str
+    # the supplier's secret link: only in the answer that created or re-issued it (stored hashed, never shown
+    # again: hrdd.core.linktokens); null elsewhere
+    link: str | None = None
+    link_issued_at: dt.datetime | None = None
+    link_expires_on: dt.date | None = None
+    link_revoked_at: dt.datetime | None = None
 
 
 class RowOut(Schema):

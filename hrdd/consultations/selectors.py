@@ -7,6 +7,7 @@ recomputes every verdict and reports the ones that no longer agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from hrdd.consultations.models import Consultation, CoOwner, Invitation, Respons
 from hrdd.consultations.scoring import COMPUTED, verdict_fields_by_id, verdict_meaning
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
+from hrdd.core.linktokens import LinkClosed, lookup_digest
 from hrdd.core.lists import newest_choices
 from hrdd.core.models import active_organisation_id, visible_condition
 from hrdd.domain.joint_decision import ScenarioAgreement, agree_on_scenario
@@ -173,16 +175,33 @@ class LinkWithdrawn(NotFound):
 
 
 def invitation_get_by_token(*, token: str) -> Invitation:
-    """Return the invitation behind a supplier link, or 404 (LinkWithdrawn when the buyer withdrew it)."""
+    """Return the invitation behind a supplier link, found by the token's digest, or 404 (LinkWithdrawn when the
+    buyer withdrew it); LinkClosed (410) when the buyer revoked the link or it is past its last day."""
+    digest = lookup_digest(token)
     try:
+        if digest is None:
+            raise Invitation.DoesNotExist
         invitation = Invitation.objects.select_related(
             "consultation", "consultation__organisation", "company"
-        ).get(token=token)
+        ).get(token_hash=digest)
     except Invitation.DoesNotExist as exc:
         raise NotFound("link") from exc
     if invitation.withdrawn_at is not None:
         raise LinkWithdrawn(invitation)
+    invitation_link_check(invitation)
+    invitation.opened_with(token.strip())
     return invitation
+
+
+def invitation_link_check(invitation: Invitation, *, today: dt.date | None = None) -> None:
+    """Raise LinkClosed when the invitation's link was revoked or is past its last day."""
+    consultation = invitation.consultation
+    buyer = consultation.organisation.name
+    if invitation.link_revoked_at is not None:
+        raise LinkClosed(reason=LinkClosed.REVOKED, buyer=buyer, title=consultation.title)
+    last_day = invitation.link_expires_on
+    if (today or timezone.localdate()) > last_day:
+        raise LinkClosed(reason=LinkClosed.EXPIRED, buyer=buyer, title=consultation.title, on=last_day)
 
 
 # stored verdicts, read back

@@ -34,6 +34,7 @@ from hrdd.consultations.spreadsheets import (
 from hrdd.core.errors import InputError
 from hrdd.core.languages import active_language, language_choice, mail_language
 from hrdd.core.links import absolute_url
+from hrdd.core.linktokens import link_holder_label
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.uploads import accept_upload
@@ -285,7 +286,9 @@ def invitation_save_draft(
     invitation.save()
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({invitation.email or invitation.company_name})",
+        actor_label=link_holder_label(
+            "invitation", invitation.pk, invitation.email or invitation.company_name
+        ),
         organisation=invitation.consultation.organisation,
         action="response.save_draft",
         target=invitation,
@@ -340,7 +343,9 @@ def invitation_submit(
     submitted_to = submitted_to_set(invitation, seen_by)
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({invitation.email or invitation.company_name})",
+        actor_label=link_holder_label(
+            "invitation", invitation.pk, invitation.email or invitation.company_name
+        ),
         organisation=invitation.consultation.organisation,
         action="response.submit",
         target=invitation,

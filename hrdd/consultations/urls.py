@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hrdd.consultations import joint_views, lifecycle_views, views
+from hrdd.consultations import joint_views, lifecycle_views, link_views, views
 
 app_name = "consultations"
 urlpatterns = [
@@ -40,6 +40,14 @@ urlpatterns = [
         "<uuid:public_id>/responses/<int:pk>/restore/",
         lifecycle_views.invitation_restore,
         name="invitation_restore",
+    ),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/link/reissue/",
+        link_views.invitation_link_reissue,
+        name="link_reissue",
+    ),
+    path(
+        "<uuid:public_id>/responses/<int:pk>/link/revoke/", link_views.invitation_link_revoke, name="link_revoke"
     ),
     path(
         "<uuid:public_id>/responses/<int:pk>/delete/",

@@ -19,7 +19,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
-from hrdd.contracts import selectors, services
+from hrdd.contracts import links, selectors, services
 from hrdd.contracts.models import Contract, InformationRequest, Obligation, ProductionSite, Submission
 from hrdd.contracts.schemas import (
     ContractDetailOut,
@@ -89,12 +89,33 @@ def contract_create(request: HttpRequest, payload: ContractIn) -> Status[Contrac
             raise
         message = str(exc).removeprefix(f"{exc.field}: ")
         raise TenderInputError(message, field=SCHEDULE_FIELDS[exc.field]) from exc
+    contract.link_issued_now = True  # type: ignore[attr-defined]  # its link is shown in this answer only
     return Status(201, contract)
+
+
+@router.post("/{uuid:public_id}/supplier-link", response={200: ContractDetailOut, **WRITE_ERRORS})
+def contract_link_reissue(request: HttpRequest, public_id: uuid.UUID) -> Contract:
+    """Issue a new supplier link (the old one stops working) and e-mail it to the supplier; the answer carries
+    the new link, shown this once."""
+    contract = links.contract_link_reissue(
+        actor=request.user, contract=selectors.contract_get(user=request.user, public_id=public_id)
+    )
+    contract.link_issued_now = True  # type: ignore[attr-defined]
+    return contract
+
+
+@router.delete("/{uuid:public_id}/supplier-link", response={200: ContractDetailOut, **WRITE_ERRORS})
+def contract_link_revoke(request: HttpRequest, public_id: uuid.UUID) -> Contract:
+    """Revoke the supplier link: it stops working at once (issue a new one when the supplier needs it)."""
+    return links.contract_link_revoke(
+        actor=request.user, contract=selectors.contract_get(user=request.user, public_id=public_id)
+    )
 
 
 @router.get("/{uuid:public_id}", response={200: ContractDetailOut, **READ_ERRORS})
 def contract_get(request: HttpRequest, public_id: uuid.UUID) -> Contract:
-    """One contract with its obligations and the supplier's link."""
+    """One contract with its obligations and when its supplier link was issued and works until (the link itself is
+    shown only when created or re-issued)."""
     return selectors.contract_get(user=request.user, public_id=public_id)
 
 

@@ -50,6 +50,7 @@ from hrdd.core.downloads import attachment
 from hrdd.core.errors import NotFound
 from hrdd.core.languages import active_language, shipped
 from hrdd.core.links import base_url
+from hrdd.core.linktokens import lookup_digest
 from hrdd.core.texts import localize
 from hrdd.domain.contracts import obligation_reason
 
@@ -122,10 +123,13 @@ def organisation_obligations(organisation_id: int) -> QuerySet[Obligation]:
 
 def feed_by_token(token: str) -> CalendarFeed:
     """The live calendar address behind a token, of a user still active in its organisation, or NotFound."""
+    digest = lookup_digest(token)
+    if digest is None:
+        raise NotFound("calendar")
     feed = (
         CalendarFeed.objects.select_related("organisation", "user")
         .filter(
-            token=token,
+            token_hash=digest,
             revoked_at__isnull=True,
             user__is_active=True,
             user__memberships__organisation_id=models.F("organisation_id"),
@@ -135,6 +139,7 @@ def feed_by_token(token: str) -> CalendarFeed:
     )
     if feed is None:
         raise NotFound("calendar")
+    feed.opened_with(token.strip())
     return feed
 
 

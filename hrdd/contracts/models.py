@@ -1,16 +1,24 @@
 """Contracts, their obligations (from the tender's clauses), the supplier's submissions and the buyer's requests."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.ids import new_token
+from hrdd.core.ids import new_token  # noqa: F401 (named by the first migrations)
+from hrdd.core.linktokens import SecretLink, expiry_day
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.core.versions import version_field
 
 
-class Contract(OwnedModel):
+class Contract(SecretLink, OwnedModel):
+    """A contract and its supplier link (stored hashed, hrdd.core.linktokens; it works until the contract's end
+    plus a grace period)."""
+
+    link_kind = "contract"
+
     procurement = models.ForeignKey(
         "procurements.Procurement", on_delete=models.PROTECT, related_name="contracts"
     )
@@ -38,7 +46,8 @@ class Contract(OwnedModel):
     risk_assessment_in_tender = models.BooleanField(
         _("the risk assessment was given in the tender"), default=False
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Set when the buyer revokes the supplier link (it stops working); a re-issued link clears it.
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
     # Set when the buyer archives the contract: it and its obligations leave the dashboard (unless asked for).
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
 
@@ -59,7 +68,17 @@ class Contract(OwnedModel):
         return reverse("contracts:detail", args=[self.public_id])
 
     def get_supplier_url(self) -> str:
-        return reverse("contracts:supplier", args=[self.token])
+        """The supplier's link ('' when hrdd cannot write its token: hrdd.core.linktokens)."""
+        return self.link_path("contracts:supplier")
+
+    @property
+    def link_expires_on(self) -> dt.date:
+        """The last day the supplier's link works: the contract's end plus the grace period."""
+        return expiry_day(
+            until=self.end_date,
+            issued_at=self.token_issued_at,
+            grace_days=settings.HRDD_CONTRACT_LINK_GRACE_DAYS,
+        )
 
 
 class Obligation(models.Model):
@@ -185,12 +204,13 @@ class ReminderSent(models.Model):
         return f"{self.key} for {self.obligation}"
 
 
-class CalendarFeed(models.Model):
+class CalendarFeed(SecretLink):
     """A user's secret address of their organisation's deadlines as a calendar, which calendar programs subscribe
     to without a login. A new address revokes the old one; a revoked address, or one whose user left the
     organisation or was deactivated, is not found."""
 
     owner_path = "organisation"
+    link_kind = "calendar"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
@@ -198,7 +218,6 @@ class CalendarFeed(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.CASCADE, related_name="calendar_feeds"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -218,7 +237,7 @@ class CalendarFeed(models.Model):
         return f"calendar feed of {self.user} in {self.organisation}"
 
     def get_absolute_url(self) -> str:
-        return reverse("contracts:feed", args=[self.token])
+        return self.link_path("contracts:feed")
 
 
 class ContractsVersion(models.Model):

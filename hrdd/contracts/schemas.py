@@ -83,12 +83,27 @@ class ObligationOut(Schema):
 
 
 class ContractDetailOut(ContractOut):
-    supplier_link: str  # the secret link the supplier reports through, without an account
+    # the secret link the supplier reports through, without an account: only in the answer that created or
+    # re-issued it (stored hashed, never shown again: hrdd.core.linktokens); null elsewhere
+    supplier_link: str | None = None
+    link_issued_at: dt.datetime | None = None
+    link_expires_on: dt.date | None = None
+    link_revoked_at: dt.datetime | None = None
     obligations: list[ObligationOut]
 
     @staticmethod
-    def resolve_supplier_link(contract: Contract) -> str:
+    def resolve_supplier_link(contract: Contract) -> str | None:
+        if not getattr(contract, "link_issued_now", False):
+            return None
         return absolute_url(contract.get_supplier_url())
+
+    @staticmethod
+    def resolve_link_issued_at(contract: Contract) -> dt.datetime | None:
+        return contract.token_issued_at
+
+    @staticmethod
+    def resolve_link_expires_on(contract: Contract) -> dt.date:
+        return contract.link_expires_on
 
     @staticmethod
     def resolve_obligations(contract: Contract) -> list[Obligation]:

@@ -29,6 +29,7 @@ from hrdd.contracts.verdicts import obligation_verdicts_catch_up, risk_link_verd
 from hrdd.contracts.versions import contracts_version, stored_summary
 from hrdd.core.archive import filter_archived
 from hrdd.core.errors import NotFound
+from hrdd.core.linktokens import LinkClosed, lookup_digest
 from hrdd.core.models import active_organisation_id
 from hrdd.domain.contracts import (
     STATUS_ORDER,
@@ -92,11 +93,30 @@ def contract_get(*, user: User, public_id: uuid.UUID | str) -> Contract:
 
 
 def contract_get_by_token(*, token: str) -> Contract:
-    """Return the contract behind a supplier link, or 404."""
+    """Return the contract behind a supplier link, found by the token's digest, or 404; LinkClosed (410) when
+    the buyer revoked the link or it is past its last day."""
+    digest = lookup_digest(token)
     try:
-        return Contract.objects.select_related("organisation", "tender", "supplier").get(token=token)
+        if digest is None:
+            raise Contract.DoesNotExist
+        contract: Contract = Contract.objects.select_related("organisation", "tender", "supplier").get(
+            token_hash=digest
+        )
     except Contract.DoesNotExist as exc:
         raise NotFound("link") from exc
+    contract_link_check(contract)
+    contract.opened_with(token.strip())
+    return contract
+
+
+def contract_link_check(contract: Contract, *, today: dt.date | None = None) -> None:
+    """Raise LinkClosed when the contract's supplier link was revoked or is past its last day."""
+    buyer = contract.organisation.name
+    if contract.link_revoked_at is not None:
+        raise LinkClosed(reason=LinkClosed.REVOKED, buyer=buyer, title=contract.title)
+    last_day = contract.link_expires_on
+    if (today or timezone.localdate()) > last_day:
+        raise LinkClosed(reason=LinkClosed.EXPIRED, buyer=buyer, title=contract.title, on=last_day)
 
 
 def stored_verdict(obligation: Obligation) -> ObligationVerdict:

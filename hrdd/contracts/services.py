@@ -41,6 +41,7 @@ from hrdd.core.csvfiles import decode_text
 from hrdd.core.errors import InputError
 from hrdd.core.languages import active_language, language_choice, mail_language
 from hrdd.core.links import absolute_url
+from hrdd.core.linktokens import link_holder_label
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import task_run_create
 from hrdd.core.text import extract_text
@@ -334,7 +335,7 @@ def _submission_store(
         raise
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({contract.supplier_name})",
+        actor_label=link_holder_label("contract", contract.public_id, contract.supplier_name),
         organisation=contract.organisation,
         action="submission.create",
         target=submission,
@@ -488,7 +489,7 @@ def information_request_answer(*, request: InformationRequest, answer: str) -> I
     contracts_changed(contract.organisation_id)
     audit_record(
         actor=None,
-        actor_label=f"supplier link ({contract.supplier_name})",
+        actor_label=link_holder_label("contract", contract.public_id, contract.supplier_name),
         organisation=contract.organisation,
         action="information_request.answer",
         target=request,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from hrdd.contracts import lifecycle_views, views
+from hrdd.contracts import lifecycle_views, link_views, views
 
 app_name = "contracts"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<uuid:public_id>/restore/", lifecycle_views.contract_restore, name="restore"),
     path("<uuid:public_id>/delete/", lifecycle_views.contract_delete_page, name="delete"),
     path("<uuid:public_id>/calendar.ics", views.contract_calendar, name="contract_calendar"),
+    path("<uuid:public_id>/link/reissue/", link_views.contract_link_reissue, name="link_reissue"),
+    path("<uuid:public_id>/link/revoke/", link_views.contract_link_revoke, name="link_revoke"),
     path("<uuid:public_id>/obligations/<int:obligation_id>/request/", views.request_create, name="request"),
     path("<uuid:public_id>/obligations/<int:obligation_id>/remind/", views.remind_now, name="remind"),
     path("<uuid:public_id>/submissions/<int:submission_id>/file", views.submission_file, name="file"),

@@ -79,6 +79,12 @@ def _contract_create(request: HttpRequest, form: ContractForm) -> HttpResponse |
         )
 
     def check_dates(contract: Contract) -> None:
+        # the supplier's link is shown this once (hrdd.core.linktokens); a new one is issued from the contract
+        messages.info(
+            request,
+            _("Send the supplier its link (no account needed; shown only now): %(link)s")
+            % {"link": absolute_url(contract.get_supplier_url())},
+        )
         for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
             messages.warning(request, _("Check the dates: %s.") % localize(warning))
 
@@ -130,7 +136,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "show_archived": show_archived,
             "archived_count": selectors.contract_archived_count(user=request.user),
-            "calendar_feed_url": absolute_url(feed.get_absolute_url()) if feed else "",
+            "calendar_feed": feed,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -203,7 +209,6 @@ def _contract_page(
             "site_links": site_links,
             "site_pagers": site_pagers,
             "due_diligence": due_diligence,
-            "supplier_link": absolute_url(contract.get_supplier_url()),
             "today": timezone.localdate(),
             "request_forms": request_forms,
             "schedule_warnings": selectors.contract_schedule_warnings(contract),
@@ -327,12 +332,21 @@ def feed_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def calendar_link_renew(request: HttpRequest) -> HttpResponse:
     """A new secret calendar address for the user; the old one stops working."""
     had = selectors.calendar_feed_of(request.user) is not None
-    services.calendar_feed_renew(actor=request.user)
+    feed = services.calendar_feed_renew(actor=request.user)
+    # shown this once (hrdd.core.linktokens): the dashboard says only when the link was made
     messages.success(
         request,
-        _("Here is your new calendar link; the old one no longer works. Subscribe to the new one.")
-        if had
-        else _("Here is your calendar link: subscribe to it in your calendar program."),
+        (
+            _(
+                "Here is your new calendar link; the old one no longer works. Subscribe to the new one (shown "
+                "only now): %(link)s"
+            )
+            if had
+            else _(
+                "Here is your calendar link: subscribe to it in your calendar program (shown only now): %(link)s"
+            )
+        )
+        % {"link": absolute_url(feed.get_absolute_url())},
     )
     return redirect(reverse("contracts:dashboard") + "#calendar-link")
 

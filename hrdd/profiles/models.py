@@ -9,14 +9,17 @@ back at once."""
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.ids import new_public_id, new_token
+from hrdd.core.ids import new_public_id
+from hrdd.core.linktokens import SecretLink
 
 
-class SupplierProfile(models.Model):
-    """A supplier's company profile, tied to the e-mail address that manages it."""
+class SupplierProfile(SecretLink):
+    """A supplier's company profile, tied to the e-mail address that manages it (its management link is stored
+    hashed: hrdd.core.linktokens)."""
+
+    link_kind = "profile"
 
     public_id = models.UUIDField(default=new_public_id, unique=True, editable=False)
     company_as_given = models.CharField(_("company name as the supplier gave it"), max_length=200)
@@ -25,7 +28,6 @@ class SupplierProfile(models.Model):
     language = models.CharField(
         _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Set when the address proved itself: the profile was kept through a link sent to it, or its management link
     # (e-mailed to it) was opened. An imported profile is offered on no request before.
@@ -40,7 +42,7 @@ class SupplierProfile(models.Model):
         return f"{self.company_as_given} <{self.email}>"
 
     def get_manage_url(self) -> str:
-        return reverse("profiles:manage", args=[self.token])
+        return self.link_path("profiles:manage")
 
 
 class ProfileVersion(models.Model):

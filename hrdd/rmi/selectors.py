@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
+from hrdd.core.linktokens import token_digest
 from hrdd.rmi.models import Campaign, ConsolidatedSmelter, FacilityList, SupplierRequest, Upload
 
 RMAP_CHOICES = {
@@ -77,7 +78,14 @@ def requests_by_link(*, token: str) -> list[SupplierRequest]:
         return own
     found = list(
         base.filter(
-            Q(contract__token=token) | Q(invitation__token=token, invitation__withdrawn_at__isnull=True)
+            # the contract's and the invitation's links are stored hashed (hrdd.core.linktokens); a revoked one
+            # opens nothing here either
+            Q(contract__token_hash=token_digest(token), contract__link_revoked_at__isnull=True)
+            | Q(
+                invitation__token_hash=token_digest(token),
+                invitation__withdrawn_at__isnull=True,
+                invitation__link_revoked_at__isnull=True,
+            )
         )
         .filter(campaign__closed_at__isnull=True)
         .order_by("-campaign__created_at", "id")

@@ -224,7 +224,9 @@ def test_one_contract_comes_with_its_obligations_and_the_supplier_link(logged_in
     body = answer.json()
     assert body["id"] == str(contract.public_id)
     assert body["award_date"] == "2030-01-15"
-    assert body["supplier_link"] == settings.HRDD_BASE_URL.rstrip("/") + contract.get_supplier_url()
+    # the link itself is shown only when issued (issue 17); its dates are
+    assert body["supplier_link"] is None
+    assert body["link_expires_on"] == "2033-05-01"
     assert [(o["clause"], o["due_date"]) for o in body["obligations"]] == [
         ("CC2", "2031-02-01"),
         ("CC3", "2031-02-01"),

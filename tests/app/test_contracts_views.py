@@ -461,7 +461,8 @@ def test_the_contract_page_shows_each_obligation_with_its_kpi_statuses(logged_in
     text = text_of(page)
     assert "Notebooks 2024-2027" in text
     assert "Lumen Computers" in text
-    assert contract.get_supplier_url() in html
+    assert contract.get_supplier_url() not in html  # shown once, when issued (issue 17)
+    assert "works until" in document(page).by_id("link-state").text
     assert calendar_url(contract) in html
     statuses = page.context["statuses"]
     assert [(s.obligation.clause, s.status) for s in statuses] == [
