@@ -31,6 +31,7 @@ from hrdd.cli.common import (
     stderr,
     use_language,
 )
+from hrdd.cli.consultations import consultations_app
 from hrdd.cli.incidents import incidents_app
 from hrdd.cli.profile import profile_app
 from hrdd.cli.programmes import programmes_app
@@ -153,6 +154,7 @@ app.add_typer(rmi.rmi_app, name="rmi")
 app.add_typer(programmes_app, name="programmes")
 app.add_typer(profile_app, name="profile")
 app.add_typer(audit_app, name="audit")
+app.add_typer(consultations_app, name="consultations")
 contracts.contract_app.command("sites", help=tasks.CONTRACT_SITES_HELP)(tasks.contract_sites)
 questionnaire.questionnaire_app.command("import", help=tasks.QUESTIONNAIRE_IMPORT_HELP)(
     tasks.questionnaire_import

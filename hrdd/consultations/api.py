@@ -290,6 +290,27 @@ def co_owner_leave(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]
     return _co_owner_answer(request, public_id, joint.co_owner_leave)
 
 
+def _owners_co_owner(request: HttpRequest, public_id: uuid.UUID, row_id: uuid.UUID) -> CoOwner:
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)  # the owner's only
+    return joint.co_owner_of(consultation=consultation, public_id=row_id)
+
+
+@router.delete("/{uuid:public_id}/co-owners/{uuid:row_id}", response={204: None, **WRITE_ERRORS})
+def co_owner_withdraw(request: HttpRequest, public_id: uuid.UUID, row_id: uuid.UUID) -> Status[None]:
+    """Withdraw your consultation's invitation to co-own it that the organisation has not answered yet (an
+    administrator or procurement officer of the owner); one answered already is refused (422)."""
+    joint.co_owner_withdraw(actor=request.user, row=_owners_co_owner(request, public_id, row_id))
+    return Status(204, None)
+
+
+@router.post("/{uuid:public_id}/co-owners/{uuid:row_id}/remove", response={200: CoOwnerOut, **WRITE_ERRORS})
+def co_owner_remove(request: HttpRequest, public_id: uuid.UUID, row_id: uuid.UUID) -> dict[str, Any]:
+    """Remove a co-owner of your consultation (an administrator or procurement officer of the owner): it no longer
+    sees the consultation or its answers, and its scenario choice is dropped."""
+    row = _owners_co_owner(request, public_id, row_id)
+    return _co_owner_out(joint.co_owner_remove(actor=request.user, row=row))
+
+
 def _scenario_out(consultation: Consultation) -> dict[str, Any]:
     state = selectors.joint_state(consultation=consultation)
     return {

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
@@ -323,6 +323,107 @@ def co_owner_leave(*, actor: User, row: CoOwner) -> CoOwner:
         also=row.organisation,
     )
     return row
+
+
+def co_owner_of(*, consultation: Consultation, public_id: Any) -> CoOwner:
+    """One row of the consultation's co-owners (any state), for its owner's pages; NotFound otherwise."""
+    try:
+        return CoOwner.objects.select_related(
+            "consultation", "consultation__organisation", "organisation"
+        ).get(consultation=consultation, public_id=public_id)
+    except (CoOwner.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise NotFound("co-owner") from exc
+
+
+@transaction.atomic
+def co_owner_withdraw(*, actor: User, row: CoOwner) -> None:
+    """Withdraw an invitation to co-own the consultation that was not answered yet (its owner's administrator or
+    procurement officer): the invitation is gone from the invited organisation's page; the audit keeps it."""
+    require_joint_role(actor, row.consultation.organisation_id)
+    row = _locked_row(row)
+    if row.status != CoOwner.Status.INVITED:
+        raise InputError(
+            _("Only an invitation not answered yet can be withdrawn; %(organisation)s is %(status)s.")
+            % {"organisation": row.organisation.name, "status": str(row.get_status_display()).lower()},
+            field="co_owner",
+        )
+    before = _state(row)
+    _audit(
+        actor=actor,
+        consultation=row.consultation,
+        action="consultation.co_owner_withdraw",
+        target=row,
+        before=before,
+        after=before | {"status": "withdrawn"},
+        also=row.organisation,
+    )
+    row.delete()
+
+
+@transaction.atomic
+def co_owner_remove(*, actor: User, row: CoOwner) -> CoOwner:
+    """Stop an organisation co-owning the consultation (its owner's administrator or procurement officer): from the
+    next request on it sees none of it, as if it had left; its scenario choice is dropped, the agreement is judged
+    again among those who stay, and its administrators and procurement officers are told by e-mail."""
+    require_joint_role(actor, row.consultation.organisation_id)
+    row = _locked_row(row)
+    if row.status != CoOwner.Status.ACCEPTED:
+        raise InputError(
+            _("%(organisation)s does not co-own this consultation (%(status)s).")
+            % {"organisation": row.organisation.name, "status": str(row.get_status_display()).lower()},
+            field="co_owner",
+        )
+    before = _state(row)
+    dropped = ScenarioChoice.objects.filter(
+        consultation=row.consultation, organisation=row.organisation
+    ).first()
+    if dropped is not None:
+        before["scenario"] = dropped.scenario
+        dropped.delete()
+    row.status, row.left_at = CoOwner.Status.LEFT, timezone.now()
+    row.save()
+    after = _state(row) | {
+        "removed_by_owner": True,
+        "agreement": _agreement_state(agreement_refresh(row.consultation)),
+    }
+    _audit(
+        actor=actor,
+        consultation=row.consultation,
+        action="consultation.co_owner_remove",
+        target=row,
+        before=before,
+        after=after,
+        also=row.organisation,
+    )
+    _tell_removed(row)
+    return row
+
+
+def _tell_removed(row: CoOwner) -> None:
+    """E-mail the removed organisation's administrators and procurement officers, each in their language."""
+    consultation = row.consultation
+    people = Membership.objects.filter(
+        organisation_id=row.organisation_id, is_active=True, role__in=JOINT_ROLES, user__is_active=True
+    ).select_related("user")
+    for membership in people:
+        user = membership.user
+        with translation.override(mail_language(user.language)):
+            values = {"owner": consultation.organisation.name, "title": consultation.title}
+            subject = _("%(owner)s no longer runs %(title)s with you") % values
+            body = (
+                _(
+                    "%(owner)s removed your organisation from the co-owners of its market consultation %(title)s. "
+                    "Your organisation no longer sees the consultation or the suppliers' answers; its scenario "
+                    "choice was dropped.\n"
+                )
+                % values
+            )
+        email = user.email
+        transaction.on_commit(
+            lambda s=subject, b=body, e=email: send_mail(
+                subject=s, message=b, from_email=None, recipient_list=[e], fail_silently=True
+            )
+        )
 
 
 def scenario_numbers() -> tuple[int, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from hrdd.accounts.selectors import group_choices
 from hrdd.consultations import joint, selectors
 from hrdd.consultations.forms import CoOwnerInviteForm, ScenarioChoiceForm
+from hrdd.core.archive import ConfirmForm, confirm_page
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import get_tender_framework
 
@@ -100,6 +102,107 @@ def co_owner_leave(request: HttpRequest, public_id: str) -> HttpResponse:
         public_id,
         joint.co_owner_leave,
         _("Your organisation left %(title)s: it no longer sees the consultation."),
+    )
+
+
+def _owners_row(request: HttpRequest, public_id: str, row_id: str):  # type: ignore[no-untyped-def]
+    """The consultation (its owner's only) and one row of its co-owners; the reader must speak for the owner."""
+    consultation = selectors.consultation_get(user=request.user, public_id=public_id)
+    if request.user.role not in joint.JOINT_ROLES:
+        raise PermissionDenied(
+            _(
+                "Only an administrator or a procurement officer may act for the organisation in a joint consultation."
+            )
+        )
+    return consultation, joint.co_owner_of(consultation=consultation, public_id=row_id)
+
+
+@login_required
+def co_owner_withdraw_page(request: HttpRequest, public_id: str, row_id: str) -> HttpResponse:
+    """The owner withdraws an invitation not answered yet, after a yes."""
+    consultation, row = _owners_row(request, public_id, row_id)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Yes, withdraw the invitation of %s.") % row.organisation.name,
+    )
+    blockers = (
+        []
+        if row.status == row.Status.INVITED
+        else [_("%s answered the invitation already.") % row.organisation.name]
+    )
+    if form.is_bound and form.is_valid() and not blockers:
+        try:
+            joint.co_owner_withdraw(actor=request.user, row=row)
+        except InputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Withdrew the invitation of %s to co-own this consultation.") % row.organisation.name,
+            )
+            return redirect(_back(consultation))
+    return confirm_page(
+        request,
+        form=form,
+        heading=_("Withdraw the invitation of %s?") % row.organisation.name,
+        back_url=_back(consultation),
+        back_label=consultation.title,
+        action_label=_("Withdraw the invitation"),
+        explanation=[
+            _(
+                "%(organisation)s has not answered yet. Withdrawn, the invitation is gone from its consultations "
+                "page and it can no longer accept it; you can invite it again later. The audit log keeps a record."
+            )
+            % {"organisation": row.organisation.name}
+        ],
+        blockers=blockers,
+        refused_title=_("This invitation cannot be withdrawn:"),
+        danger=False,
+    )
+
+
+@login_required
+def co_owner_remove_page(request: HttpRequest, public_id: str, row_id: str) -> HttpResponse:
+    """The owner removes a co-owner, after a yes."""
+    consultation, row = _owners_row(request, public_id, row_id)
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None,
+        label=_("Yes, remove %s from the co-owners.") % row.organisation.name,
+    )
+    blockers = (
+        []
+        if row.status == row.Status.ACCEPTED
+        else [_("%s does not co-own this consultation now.") % row.organisation.name]
+    )
+    if form.is_bound and form.is_valid() and not blockers:
+        try:
+            joint.co_owner_remove(actor=request.user, row=row)
+        except InputError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("%s no longer co-owns this consultation: it no longer sees it or its answers.")
+                % row.organisation.name,
+            )
+            return redirect(_back(consultation))
+    return confirm_page(
+        request,
+        form=form,
+        heading=_("Remove %s from the co-owners?") % row.organisation.name,
+        back_url=_back(consultation),
+        back_label=consultation.title,
+        action_label=_("Remove the co-owner"),
+        explanation=[
+            _(
+                "From its next page on, %(organisation)s no longer sees this consultation, its invitations or the "
+                "suppliers' answers. Its scenario choice is dropped and the agreement is judged again among the "
+                "organisations that stay. Its administrators are told by e-mail; you can invite it again later."
+            )
+            % {"organisation": row.organisation.name}
+        ],
+        blockers=blockers,
+        refused_title=_("This organisation cannot be removed:"),
     )
 
 

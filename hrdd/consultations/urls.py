@@ -12,6 +12,16 @@ urlpatterns = [
     path("co-owners/<uuid:public_id>/accept/", joint_views.co_owner_accept, name="co_owner_accept"),
     path("co-owners/<uuid:public_id>/decline/", joint_views.co_owner_decline, name="co_owner_decline"),
     path("co-owners/<uuid:public_id>/leave/", joint_views.co_owner_leave, name="co_owner_leave"),
+    path(
+        "<uuid:public_id>/co-owners/<uuid:row_id>/withdraw/",
+        joint_views.co_owner_withdraw_page,
+        name="co_owner_withdraw",
+    ),
+    path(
+        "<uuid:public_id>/co-owners/<uuid:row_id>/remove/",
+        joint_views.co_owner_remove_page,
+        name="co_owner_remove",
+    ),
     path("<uuid:public_id>/archive/", lifecycle_views.consultation_archive, name="archive"),
     path("<uuid:public_id>/restore/", lifecycle_views.consultation_restore, name="restore"),
     path("<uuid:public_id>/delete/", lifecycle_views.consultation_delete_page, name="delete"),

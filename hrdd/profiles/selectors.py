@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hrdd.consultations.models import Invitation
+from hrdd.consultations.selectors import consultation_seen_by
 from hrdd.core.errors import NotFound
 from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
 from hrdd.core.linktokens import lookup_digest
@@ -117,7 +118,8 @@ class ProfileFill:
 
     version: ProfileVersion
     raw: dict[str, Any]  # company, role and answers, in the shape the questionnaire form and the domain read
-    buyer: str
+    buyer: str  # every organisation that will see the answers, by name: the owner, then its co-owners (issue 16)
+    several: bool = False  # a joint consultation: more than one organisation will see them
 
     @property
     def saved_on(self) -> dt.date:
@@ -125,14 +127,18 @@ class ProfileFill:
 
     @property
     def consent_text(self) -> str:
-        """The consent the supplier gives by ticking the box, in the page's language (stored as shown)."""
-        return _(
-            "I agree that %(buyer)s sees version %(number)d of my company profile, saved on %(date)s."
-        ) % {
-            "buyer": self.buyer,
-            "number": self.version.number,
-            "date": self.saved_on.isoformat(),
-        }
+        """The consent the supplier gives by ticking the box, in the page's language (stored as shown); it names
+        every organisation that will see the answers (a joint consultation's co-owners too)."""
+        values = {"buyer": self.buyer, "number": self.version.number, "date": self.saved_on.isoformat()}
+        if self.several:
+            return (
+                _(
+                    "I agree that these organisations, which run this consultation together, see version "
+                    "%(number)d of my company profile, saved on %(date)s: %(buyer)s."
+                )
+                % values
+            )
+        return _("I agree that %(buyer)s sees version %(number)d of my company profile, saved on %(date)s.") % values
 
 
 def questionnaire_version(invitation: Invitation) -> ProfileVersion | None:
@@ -175,7 +181,8 @@ def profile_fill(*, invitation: Invitation, version: str) -> ProfileFill | None:
         else "",
         "answers": _known_answers(framework, questionnaire.get("answers") or {}),
     }
-    return ProfileFill(version=offered, raw=raw, buyer=invitation.consultation.organisation.name)
+    seen_by = [o.name for o in consultation_seen_by(invitation.consultation)]
+    return ProfileFill(version=offered, raw=raw, buyer=", ".join(seen_by), several=len(seen_by) > 1)
 
 
 def fill_key(version: ProfileVersion) -> str:
