@@ -10,8 +10,9 @@ urlpatterns = [
         views.profile_keep_submission,
         name="keep_submission",
     ),
-    path("share/contract/<str:token>/<int:obligation_id>/", views.profile_share_part, name="share_part"),
-    path("keep/rmi/<str:token>/<str:upload_id>/", views.profile_keep_rmi, name="keep_rmi"),
+    # under keep/: the secret-link paths whose token the logs mask and the link throttle counts (hrdd.core)
+    path("keep/contract/<str:token>/share/<int:obligation_id>/", views.profile_share_part, name="share_part"),
+    path("keep/<str:token>/rmi/<str:upload_id>/", views.profile_keep_rmi, name="keep_rmi"),
     path("manage/<str:token>/", views.profile_manage_page, name="manage"),
     path("manage/<str:token>/profile.json", views.profile_download, name="download"),
     path("manage/<str:token>/delete/", views.profile_delete_page, name="delete"),

@@ -133,6 +133,18 @@ def test_the_supplier_page_offers_the_profiles_site_list_with_a_consent_naming_t
     ) in offer.text
 
 
+def test_the_new_link_addresses_keep_their_token_out_of_the_logs(contract_b):
+    from hrdd.core.logmask import mask_tokens
+
+    token = contract_b.token
+    for path in (
+        reverse("profiles:share_part", args=[token, 12]),
+        reverse("profiles:keep_rmi", args=[token, "6a1f0d6e-0c55-4d6a-9f0e-5a1b2c3d4e5f"]),
+    ):
+        masked = mask_tokens(f'"POST {path} HTTP/1.1" 302 0')
+        assert token not in masked and "***" in masked
+
+
 def test_no_offer_to_another_address_nor_for_an_obligation_that_asks_for_a_report(
     client, kept_sites, buyer_b
 ):
