@@ -39,44 +39,44 @@ HASHED_FIELDS = (
 _EXACT_INTEGER = 2**53
 
 
-def _canonical_number(value: Any) -> Any:
+def _canonical_json(value: Any) -> Any:
     # PostgreSQL's jsonb keeps numbers as decimals: 1e16 comes back as 10000000000000000 and 10**300 as a float on
     # some paths. One form for each value whatever the database: integers that a float holds exactly as ints,
-    # every other number as a float.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, float) and value.is_integer() and abs(value) <= _EXACT_INTEGER:
-        return int(value)
-    if isinstance(value, int) and abs(value) > _EXACT_INTEGER:
+    # every other number as a float. (type() rather than isinstance: True is not the number 1 here.)
+    kind = type(value)
+    if kind is dict:
+        return {key if type(key) is str else str(key): _canonical_json(item) for key, item in value.items()}
+    if kind is list:
+        return [_canonical_json(item) for item in value]
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) <= _EXACT_INTEGER else value
+    if kind is int and abs(value) > _EXACT_INTEGER:
         return float(value)
     return value
 
 
-def _canonical_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(key): _canonical_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_canonical_json(item) for item in value]
-    return _canonical_number(value)
-
-
-def canonical(values: dict[str, Any], previous_hash: str) -> bytes:
+def canonical(values: dict[str, Any], previous_hash: str, *, stored: bool = False) -> bytes:
     """The bytes an event's hash is taken over: its hashed fields (time in UTC to the microsecond, JSON as it reads
-    back from either database) and the previous event's hash, as compact JSON with sorted keys."""
+    back from either database) and the previous event's hash, as compact JSON with sorted keys. `stored`: the
+    values were read from the database (their JSON is already what a round trip through it gives)."""
     at = values["at"]
     document = {name: values[name] for name in HASHED_FIELDS}
     document["at"] = at.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    # through JSON and back: tuples become lists, keys strings, as the JSON field stores them
-    document["before"] = _canonical_json(json.loads(json.dumps(values["before"])))
-    document["after"] = _canonical_json(json.loads(json.dumps(values["after"])))
+    for name in ("before", "after"):
+        value = values[name]
+        if (
+            not stored
+        ):  # through JSON and back: tuples become lists, keys strings, as the JSON field stores them
+            value = json.loads(json.dumps(value))
+        document[name] = _canonical_json(value)
     document["previous"] = previous_hash
     document["v"] = VERSION
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(values: dict[str, Any], previous_hash: str) -> str:
+def event_hash(values: dict[str, Any], previous_hash: str, *, stored: bool = False) -> str:
     """The SHA-256 (hex) of one event chained onto `previous_hash`."""
-    return hashlib.sha256(canonical(values, previous_hash)).hexdigest()
+    return hashlib.sha256(canonical(values, previous_hash, stored=stored)).hexdigest()
 
 
 def values_of(event: Any) -> dict[str, Any]:
@@ -144,7 +144,7 @@ def walk(rows: Iterable[tuple[Any, ...]], *, recorded_head: str | None = None) -
         if stored_previous != previous_hash:
             broken = BrokenLink(event_id, "previous", previous_hash, stored_previous or "", previous_id)
             return ChainReport(count, previous_id, previous_hash, broken, head_found)
-        computed = event_hash(values, previous_hash)
+        computed = event_hash(values, previous_hash, stored=True)
         if computed != stored_hash:
             broken = BrokenLink(event_id, "content", computed, stored_hash or "", previous_id)
             return ChainReport(count, previous_id, previous_hash, broken, head_found)
