@@ -391,6 +391,21 @@ def test_repeated_wrong_logins_lock_the_address_out(client, buyer, settings):
     assert "_auth_user_id" not in client.session
 
 
+def test_passwords_are_hashed_with_19_mib_and_old_hashes_still_verify_and_are_renewed():
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from hrdd.core.passwords import BoundedArgon2PasswordHasher
+
+    bounded = BoundedArgon2PasswordHasher()
+    encoded = bounded.encode("a password", bounded.salt())
+    old = Argon2PasswordHasher().encode("a password", bounded.salt())
+
+    assert "m=19456,t=2,p=1" in encoded
+    assert bounded.verify("a password", encoded) and not bounded.verify("a guess", encoded)
+    assert bounded.verify("a password", old)
+    assert bounded.must_update(old) and not bounded.must_update(encoded)
+
+
 def test_a_calendar_feed_is_revoked_and_re_issued(client, contract_manager):
     old = calendar_feed_renew(actor=contract_manager)
     new = calendar_feed_renew(actor=contract_manager)
@@ -399,3 +414,62 @@ def test_a_calendar_feed_is_revoked_and_re_issued(client, contract_manager):
     assert CalendarFeed.objects.filter(
         user=contract_manager, revoked_at__isnull=True
     ).get().token_hash == token_digest(new.token)
+
+
+# the data migration
+
+BEFORE_HASHING = [
+    ("consultations", "0011_edit_version"),
+    ("contracts", "0014_edit_version"),
+    ("profiles", "0002_profile_parts"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_links_sent_before_the_hashing_keep_working_after_the_migration(client):
+    from django.db.migrations.executor import MigrationExecutor
+
+    from tests.migration_support import migrate_to
+
+    # given a consultation invitation and a contract as stored before, with their clear tokens
+    old = migrate_to(BEFORE_HASHING)
+    town = old.get_model("accounts", "Organisation").objects.create(name="Exampleton", kind="public_buyer")
+    purchase = old.get_model("procurements", "Procurement").objects.create(
+        organisation=town, title="Notebooks", product_category="notebook"
+    )
+    consultation = old.get_model("consultations", "Consultation").objects.create(
+        organisation=town,
+        procurement=purchase,
+        title="Notebooks",
+        product_category="notebook",
+        deadline=dt.date.today() + dt.timedelta(days=10),
+    )
+    old.get_model("consultations", "Invitation").objects.create(
+        consultation=consultation, email="a@lumen.example", token="legacy-invitation-token"
+    )
+    lumen = old.get_model("companies", "Company").objects.create(
+        organisation=town, legal_name="Lumen", normalised_name="lumen"
+    )
+    old.get_model("contracts", "Contract").objects.create(
+        organisation=town,
+        procurement=purchase,
+        supplier=lumen,
+        title="Notebooks 2026-2029",
+        supplier_email="r@lumen.example",
+        scenario=2,
+        award_date=dt.date(2026, 1, 1),
+        start_date=dt.date(2026, 1, 1),
+        end_date=dt.date.today() + dt.timedelta(days=400),
+        token="legacy-contract-token",
+    )
+
+    # when
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+    # then the same links open their pages, and no row holds them any more
+    assert client.get("/respond/legacy-invitation-token/").status_code == 200
+    assert client.get("/contracts/supplier/legacy-contract-token/").status_code == 200
+    assert "legacy-invitation-token" not in rows_text("consultations_invitation")
+    assert "legacy-contract-token" not in rows_text("contracts_contract")
+    assert Invitation.objects.get().token_hash == sha256("legacy-invitation-token")
