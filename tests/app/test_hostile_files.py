@@ -285,3 +285,21 @@ def test_an_xml_facility_list_with_more_markup_than_a_list_has_is_refused(monkey
 def test_an_xml_facility_list_in_an_unknown_encoding_is_refused_with_a_message():
     with pytest.raises(InputError, match="not well-formed XML"):
         read_facility_file("facilities.xml", b'<?xml version="1.0" encoding="bogus"?><Workbook/>')
+
+
+def test_the_supplier_link_page_answers_a_macro_enabled_site_list_with_a_message_and_stores_nothing(
+    client, cc2
+):
+    # given
+    content = hostile.macro_enabled(xlsx_bytes([SITE_HEADER, SITE_ROW]))
+
+    # when
+    page = client.post(
+        reverse("contracts:supplier", args=[cc2.contract.token]),
+        {"obligation": cc2.pk, "file": SimpleUploadedFile("sites.xlsx", content)},
+    )
+
+    # then
+    assert 400 <= page.status_code < 500
+    assert "holds macros" in page.content.decode()
+    assert not Submission.objects.filter(obligation=cc2).exists()
