@@ -94,7 +94,7 @@ def backed_up_models() -> list[type[models.Model]]:
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy and model._meta.label_lower not in NOT_BACKED_UP
     ]
-    app_list = {}
+    app_list: dict[Any, list[type[models.Model]]] = {}
     for model in chosen:
         app_list.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
     return serializers.sort_dependencies(list(app_list.items()), allow_cycles=True)
@@ -347,7 +347,7 @@ def _insert(model: type[models.Model], batch: list[Any], using: str) -> None:
         for record in batch:
             record.save(using=using, force_insert=True)
         return
-    model._base_manager.using(using)._insert(  # type: ignore[attr-defined]
+    model._base_manager.using(using)._insert(
         [record.object for record in batch], fields=model._meta.local_concrete_fields, using=using, raw=True
     )
     for record in batch:
@@ -410,8 +410,8 @@ def backup_restore(
     source = Path(source)
     if not source.is_file():
         raise _refuse(_("%(file)s: no such file") % {"file": source})
-    max_bytes = max_bytes or getattr(settings, "HRDD_RESTORE_MAX_BYTES", RESTORE_MAX_BYTES)
-    max_members = max_members or getattr(settings, "HRDD_RESTORE_MAX_MEMBERS", RESTORE_MAX_MEMBERS)
+    max_bytes = max_bytes or int(getattr(settings, "HRDD_RESTORE_MAX_BYTES", RESTORE_MAX_BYTES))
+    max_members = max_members or int(getattr(settings, "HRDD_RESTORE_MAX_MEMBERS", RESTORE_MAX_MEMBERS))
     media_root = Path(settings.MEDIA_ROOT)
     try:
         archive = tarfile.open(source, "r:gz")  # noqa: SIM115 - closed below
