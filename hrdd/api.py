@@ -218,7 +218,9 @@ api = HrddAPI(
     "consultations, product risks, tenders, contracts.\n\n"
     "Every error answers {detail, field, errors}. Refused input is 422 and names the field at fault (a property "
     "the operation does not know is refused too); a record that does not exist or belongs to another "
-    "organisation is 404; a write your role does not allow is 403.",
+    "organisation is 404; a write your role does not allow is 403. A body that is not JSON or nests deeper "
+    "than 32 levels is 400, one over the size limit 413 (refused before it is read); a text holding NUL or "
+    "another control character is 422 naming it. Each operation lists every status it can answer.",
     urls_namespace="api",
     docs=local_swagger(),
     parser=GuardedParser(),
