@@ -27,6 +27,7 @@ Every operation declares in the OpenAPI document each status it can answer (`dec
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -55,6 +56,7 @@ from hrdd.core.errors import InputError, NotFound
 from hrdd.core.inputs import refused_character, refused_character_message
 from hrdd.core.linktokens import LinkClosed
 from hrdd.core.schemas import ErrorOut
+from hrdd.core.throttle import ANONYMOUS_PATH, LINK_PATH
 from hrdd.core.uploads import FileTooLarge
 from hrdd.core.versions import StaleEdit
 from hrdd.domain.knowledge import KnowledgeError
@@ -175,12 +177,29 @@ class GuardedParser(Parser):
 PARSE_ERRORS = (400, 411, 413)
 
 
-def declare_error_answers(operation: Operation) -> None:
+SERVED_AT = "/api/v1"  # where config/urls.py mounts the API
+# The operations of a supplier link that closes (hrdd.core.linktokens: an invitation's, a contract's): 410 once closed.
+CLOSING_LINK_PATH = re.compile(r"^/api/v1/(?:responses|incidents/public/supplier)/")
+
+
+def served_address(prefix: str, path: str) -> str:
+    """An address an operation answers, its path parameters filled in: /api/v1/responses/x/submit."""
+    parts = [part.strip("/") for part in (SERVED_AT, prefix, path) if part.strip("/")]
+    return re.sub(r"\{[^}]*\}", "x", "/" + "/".join(parts) + ("/" if path.endswith("/") else ""))
+
+
+def declare_error_answers(operation: Operation, address: str) -> None:
     """Declare in the OpenAPI document every error status the operation can answer, all in the ErrorOut shape: 422
     (any input, a query too), 400/411/413 with a body, 404 with a record in its path, 401 behind a login, 403 for
-    a write behind a login (the CSRF check of a session). The statuses a router declares itself (409, 429) stay."""
+    a write behind a login (the CSRF check of a session), 429 where hrdd.core.throttle counts the requests (the
+    supplier links, the anonymous risk check) and 410 for a supplier link's token that was closed. The statuses a
+    router declares itself (409) stay."""
     models = operation.models
     statuses = {REFUSED_INPUT}
+    if LINK_PATH.match(address) or ANONYMOUS_PATH.match(address):
+        statuses.add(429)
+    if CLOSING_LINK_PATH.match(address):
+        statuses.add(410)
     read_raw = "requestBody" in (operation.openapi_extra or {})  # a body the view reads itself (request.body)
     if read_raw or any(issubclass(m, BodyModel | FormModel | FileModel) for m in models):
         statuses.update(PARSE_ERRORS)
@@ -205,9 +224,9 @@ class HrddAPI(NinjaAPI):
         routers = super()._get_bound_routers()
         if binding:  # once, when the operations are first bound (for the URLs or the OpenAPI document)
             for router in routers:
-                for path_view in router.path_operations.values():
+                for path, path_view in router.path_operations.items():
                     for operation in path_view.operations:
-                        declare_error_answers(operation)
+                        declare_error_answers(operation, served_address(router.prefix, path))
         return routers
 
 

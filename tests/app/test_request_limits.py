@@ -316,3 +316,17 @@ def test_a_command_writes_over_a_large_output_file(cli, db, settings, tmp_path):
     # then
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(b"{")
+
+
+def test_the_supplier_links_and_the_anonymous_check_declare_their_throttle_and_closed_link_answers():
+    # given
+    paths = api.get_openapi_schema()["paths"]
+
+    def declared(path, method):
+        return {int(status) for status in paths[path][method]["responses"]}
+
+    # then
+    assert {410, 429} <= declared("/api/v1/responses/{token}", "put")
+    assert {410, 429} <= declared("/api/v1/incidents/public/supplier/{token}/steps", "get")
+    assert 429 in declared("/api/v1/risks/check", "post")
+    assert 410 not in declared("/api/v1/profiles/{token}/export", "get")  # a profile's link does not close
