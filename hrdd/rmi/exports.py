@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from hrdd.core.spreadsheets import append_row, guarded, new_workbook, workbook_bytes, writable
 from hrdd.domain.rmi import known_versions, template_country_name, template_layouts
+from hrdd.domain.texts import gettext_noop
 from hrdd.rmi.models import ConsolidatedSmelter
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# the consolidated workbook is read by people: its words are said in the reader's language (issue 16)
 COLUMNS = (
-    "Metal", "Smelter or refiner", "Country", "RMI facility id", "Identified", "RMAP status (facility list)",
-    "RMAP standing", "Conflict-affected or high-risk area", "Why flagged", "Suppliers naming it", "Number of suppliers",
-    "Site registry id",
+    gettext_noop("Metal"), gettext_noop("Smelter or refiner"), gettext_noop("Country"),
+    gettext_noop("RMI facility id"), gettext_noop("Identified"), gettext_noop("RMAP status (facility list)"),
+    gettext_noop("RMAP standing"), gettext_noop("Conflict-affected or high-risk area"), gettext_noop("Why flagged"),
+    gettext_noop("Suppliers naming it"), gettext_noop("Number of suppliers"), gettext_noop("Site registry id"),
 )  # fmt: skip
-# our words for the template's Smelter List columns (placed where the layout puts each column)
+# our words for the template's Smelter List columns (placed where the layout puts each column); this workbook has
+# the shape of RMI's English template, for tools that read it, so its words stay English
 TEMPLATE_HEADERS = {
     "smelter_id_input": "Smelter identification number input",
     "metal": "Metal",
@@ -56,11 +61,11 @@ def _country(smelter: ConsolidatedSmelter) -> str:
 def smelters_xlsx(smelters: Iterable[ConsolidatedSmelter]) -> bytes:
     """The consolidated list, one row per smelter and metal."""
     workbook = new_workbook(write_only=True)
-    sheet = workbook.create_sheet("Smelters")
+    sheet = workbook.create_sheet(_("Smelters"))
     for index, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    append_row(sheet, COLUMNS, bold=True)
+    append_row(sheet, [_(c) for c in COLUMNS], bold=True)
     for s in smelters:
         append_row(
             sheet,
@@ -69,10 +74,10 @@ def smelters_xlsx(smelters: Iterable[ConsolidatedSmelter]) -> bytes:
                 s.name,
                 _country(s),
                 s.cid,
-                "yes" if s.identified else "no",
-                s.rmap_status or ("not on the facility list" if s.cid else ""),
+                _("yes") if s.identified else _("no"),
+                s.rmap_status or (_("not on the facility list") if s.cid else ""),
                 s.rmap,
-                "yes" if s.cahra else "no",
+                _("yes") if s.cahra else _("no"),
                 "; ".join(s.cahra_reasons),
                 "; ".join(x["name"] for x in s.suppliers),
                 s.supplier_count,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from hrdd.core.ids import new_public_id, new_token
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.countries import display_name
+from hrdd.domain.text_data import text_from_data
 
 TEMPLATE_CHOICES = [("CMRT", "CMRT"), ("EMRT", "EMRT"), ("CRT", "CRT"), ("AMRT", "AMRT")]
 
@@ -140,6 +141,12 @@ class Upload(models.Model):
     @property
     def is_current(self) -> bool:
         return self.request.current_upload_id == self.pk
+
+    @property
+    def refused_text(self) -> str:
+        """Why the file was refused, as a Text again (said per language by `|say`) when the reading kept its
+        template and parameters (issue 16); an older upload's English as it is."""
+        return text_from_data(self.refused, (self.reading or {}).get("refused_said"))
 
 
 class UploadSmelter(models.Model):

@@ -27,9 +27,11 @@ from hrdd.audit.services import audit_record
 from hrdd.companies.services import company_resolve
 from hrdd.core.errors import InputError
 from hrdd.core.links import absolute_url
+from hrdd.core.texts import localize
 from hrdd.core.uploads import format_size, max_upload_bytes
 from hrdd.domain.companies import normalise_company_name
 from hrdd.domain.rmi import TemplateReading, smelter_country_iso3
+from hrdd.domain.text_data import text_data
 from hrdd.rmi.facilities import read_facility_file
 from hrdd.rmi.models import (
     TEMPLATE_CHOICES,
@@ -259,7 +261,7 @@ def problems_text(upload: Upload) -> str:
         severity = _("must be corrected") if problem.get("severity") == "error" else _("worth a look")
         lines.append(f"- {where or _('the file')}: {problem.get('message')} ({severity})")
     if upload.refused:
-        lines.insert(0, f"- {upload.refused}")
+        lines.insert(0, f"- {localize(upload.refused_text)}")
     return "\n".join(lines)
 
 
@@ -474,7 +476,7 @@ def upload_read(
         locked.errors = len(reading.errors)
         locked.warnings = len(reading.problems) - len(reading.errors)
         locked.problems = problems
-        locked.reading = reading.to_json()
+        locked.reading = reading.to_json() | {"refused_said": text_data(reading.refused)}
         locked.read_at = timezone.now()
         locked.save()
         # the newest upload read is the current one (an older one finishing late does not replace it)

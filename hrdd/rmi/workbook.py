@@ -30,6 +30,7 @@ from hrdd.domain.rmi import (
 )
 from hrdd.domain.rmi.layouts import DECLARATION, PRODUCT_LIST, SMELTER_LIST, SMELTER_LOOKUP
 from hrdd.domain.rmi.reader import SheetCells, text_of
+from hrdd.domain.texts import Text, gettext_noop
 
 DECLARATION_ROWS = 200  # the longest Declaration (EMRT 2.x) ends near row 190
 DECLARATION_COLUMNS = 10  # A..J
@@ -73,24 +74,37 @@ class _Refused(Exception):
         self.code = code
 
 
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
+def _mb(size: int) -> int:
+    """A size in whole megabytes."""
+    return round(size / (1024 * 1024))
+
+
+def _too_large(limits: ReadLimits) -> Text:
+    return Text(
+        gettext_noop("the file is larger than %(most)s MB, the most hrdd accepts"), most=_mb(limits.max_bytes)
+    )
 
 
 def _check_package(content: bytes, limits: ReadLimits) -> bool:
     """Refuse what is not a workbook or is over the limits; say whether the package holds macros."""
     if not content:
-        raise _Refused("the file is empty")
+        raise _Refused(Text(gettext_noop("the file is empty")))
     if len(content) > limits.max_bytes:
-        raise _Refused(f"the file is larger than {_mb(limits.max_bytes)}, the most hrdd accepts")
+        raise _Refused(_too_large(limits))
     if not content.startswith(b"PK\x03\x04"):
         if content.startswith(b"\xd0\xcf\x11\xe0"):
             raise _Refused(
-                "an old-format Excel file (.xls); open it in Excel or LibreOffice, save it as an Excel workbook "
-                "(.xlsx) and read it again",
+                Text(
+                    gettext_noop(
+                        "an old-format Excel file (.xls); open it in Excel or LibreOffice, save it as an Excel "
+                        "workbook (.xlsx) and read it again"
+                    )
+                ),
                 "not_a_template",
             )
-        raise _Refused("not an Excel workbook (.xlsx): it is not a ZIP package", "not_a_template")
+        raise _Refused(
+            Text(gettext_noop("not an Excel workbook (.xlsx): it is not a ZIP package")), "not_a_template"
+        )
     from hrdd.core.uploads import ZIP_ERRORS
 
     try:
@@ -100,27 +114,57 @@ def _check_package(content: bytes, limits: ReadLimits) -> bool:
                 archive.read("[Content_Types].xml") if "[Content_Types].xml" in archive.namelist() else b""
             )
     except ZIP_ERRORS as exc:
-        raise _Refused("a damaged workbook: its ZIP package cannot be opened", "not_a_template") from exc
+        raise _Refused(
+            Text(gettext_noop("a damaged workbook: its ZIP package cannot be opened")), "not_a_template"
+        ) from exc
     if len(members) > limits.max_members:
-        raise _Refused(f"the package holds {len(members)} parts, more than the {limits.max_members} accepted")
+        raise _Refused(
+            Text(
+                gettext_noop("the package holds %(parts)s parts, more than the %(most)s accepted"),
+                parts=len(members),
+                most=limits.max_members,
+            )
+        )
     inflated = sum(m.file_size for m in members)
     if inflated > limits.max_inflated_bytes:
         raise _Refused(
-            f"the package would unpack to {_mb(inflated)}, more than the {_mb(limits.max_inflated_bytes)} accepted"
+            Text(
+                gettext_noop("the package would unpack to %(size)s MB, more than the %(most)s MB accepted"),
+                size=_mb(inflated),
+                most=_mb(limits.max_inflated_bytes),
+            )
         )
     for member in members:
         if member.file_size > limits.ratio_grace_bytes:
             ratio = member.file_size / max(member.compress_size, 1)
             if ratio > limits.max_ratio:
                 raise _Refused(
-                    f"its part {member.filename} is compressed {ratio:.0f} to 1, more than the {limits.max_ratio} "
-                    "to 1 accepted (a file made to overload a server)"
+                    Text(
+                        gettext_noop(
+                            "its part %(part)s is compressed %(ratio)s to 1, more than the %(most)s to 1 accepted "
+                            "(a file made to overload a server)"
+                        ),
+                        part=member.filename,
+                        ratio=round(ratio),
+                        most=limits.max_ratio,
+                    )
                 )
     names = {m.filename for m in members}
     if "xl/workbook.xml" not in names:
-        raise _Refused("not an Excel workbook (.xlsx): the package has no workbook part", "not_a_template")
+        raise _Refused(
+            Text(gettext_noop("not an Excel workbook (.xlsx): the package has no workbook part")),
+            "not_a_template",
+        )
     _check_parts(content)
     return "xl/vbaProject.bin" in names or b"macroEnabled" in types
+
+
+# What a part holds too many of (hrdd.core.uploads.package_problem's codes), as a reader says it.
+PACKAGE_COUNTS = {
+    "elements": gettext_noop("elements"),
+    "shared_strings": gettext_noop("shared strings"),
+    "cell_formats": gettext_noop("cell formats"),
+}
 
 
 def _check_parts(content: bytes) -> None:
@@ -132,16 +176,28 @@ def _check_parts(content: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             problem = package_problem(archive)
     except ZIP_ERRORS as exc:
-        raise _Refused("a damaged workbook: its ZIP package cannot be opened", "not_a_template") from exc
+        raise _Refused(
+            Text(gettext_noop("a damaged workbook: its ZIP package cannot be opened")), "not_a_template"
+        ) from exc
     if problem is None or problem.code == "macros":
         return
     if problem.code == "declaration":
         raise _Refused(
-            f"its part {problem.part} declares a document type or entities, which Excel never writes (a file made "
-            "to overload a server)"
+            Text(
+                gettext_noop(
+                    "its part %(part)s declares a document type or entities, which Excel never writes (a file "
+                    "made to overload a server)"
+                ),
+                part=problem.part,
+            )
         )
     raise _Refused(
-        f"its part {problem.part} holds more than a template has ({problem.count:,} {problem.code})"
+        Text(
+            gettext_noop("its part %(part)s holds more than a template has (%(count)s %(what)s)"),
+            part=problem.part,
+            count=problem.count,
+            what=Text(PACKAGE_COUNTS[problem.code]) if problem.code in PACKAGE_COUNTS else problem.code,
+        )
     )
 
 
@@ -152,7 +208,12 @@ class _Clock:
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
-            raise _Refused(f"reading it took longer than {self.limits.max_seconds:.0f} seconds")
+            raise _Refused(
+                Text(
+                    gettext_noop("reading it took longer than %(seconds)s seconds"),
+                    seconds=round(self.limits.max_seconds),
+                )
+            )
 
 
 def _column_letter(index: int) -> str:
@@ -182,7 +243,13 @@ def _values(worksheet: Any, max_row: int, max_col: int, clock: _Clock, limits: R
     ):
         if number > bound:
             if number > limits.max_rows:
-                raise _Refused(f"its sheet {worksheet.title!r} has more than {limits.max_rows:,} rows")
+                raise _Refused(
+                    Text(
+                        gettext_noop("its sheet “%(sheet)s” has more than %(most)s rows"),
+                        sheet=worksheet.title,
+                        most=limits.max_rows,
+                    )
+                )
             break
         if number % 500 == 0:
             clock.tick()
@@ -235,7 +302,9 @@ def read_workbook_cells(content: bytes, limits: ReadLimits) -> tuple[WorkbookCel
     try:
         values_book = _open(content, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
-        raise _Refused("a damaged workbook: openpyxl cannot open it", "not_a_template") from exc
+        raise _Refused(
+            Text(gettext_noop("a damaged workbook: openpyxl cannot open it")), "not_a_template"
+        ) from exc
     formula_book = None
     try:
         names = tuple(values_book.sheetnames)
@@ -291,17 +360,25 @@ def read_template_file(
             path = Path(source)
             size = path.stat().st_size
             if size > limits.max_bytes:
-                raise _Refused(f"the file is larger than {_mb(limits.max_bytes)}, the most hrdd accepts")
+                raise _Refused(_too_large(limits))
             content = path.read_bytes()
         cells, _layout = read_workbook_cells(content, limits)
     except TemplateRefused as refusal:
         return refused_reading(label, refusal)
     except _Refused as refusal:
         if refusal.code:
-            return refused_reading(label, TemplateRefused(refusal.code, f"{refusal.message}."))
-        return TemplateReading(file=label, refused=f"not read: {refusal.message}.")
+            return refused_reading(
+                label,
+                TemplateRefused(refusal.code, Text(gettext_noop("%(reason)s."), reason=refusal.message)),
+            )
+        return TemplateReading(
+            file=label, refused=Text(gettext_noop("not read: %(reason)s."), reason=refusal.message)
+        )
     except OSError as exc:
-        return TemplateReading(file=label, refused=f"cannot read the file ({exc.strerror or exc}).")
+        return TemplateReading(
+            file=label,
+            refused=Text(gettext_noop("cannot read the file (%(why)s)."), why=str(exc.strerror or exc)),
+        )
     return read_template(cells, file=label)
 
 
