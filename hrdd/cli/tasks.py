@@ -12,7 +12,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from hrdd.cli.common import JsonOpt, django_setup, print_json, site_language, stderr, stdout
+from hrdd.cli.common import JsonOpt, django_setup, localize, print_json, site_language, stderr, stdout
 from hrdd.cli.common import gettext as _
 from hrdd.core.errors import InputError, NotFound
 from hrdd.domain.texts import gettext_noop
@@ -91,18 +91,29 @@ def follow(run: TaskRun) -> TaskRun:
         console=stderr(),
         transient=True,
     ) as bar:
-        line = bar.add_task(run.label, total=None)
+        line = bar.add_task(_said(run, "label"), total=None)
 
         def show(current: TaskRun) -> None:
-            bar.update(line, completed=current.done, total=current.total or None, description=current.label)
+            bar.update(
+                line, completed=current.done, total=current.total or None, description=_said(current, "label")
+            )
 
         done = task_run_here(run, listener=show)
     if done.status != done.Status.DONE:
         raise InputError(
             done.error or _("task %(task)s is %(status)s") % {"task": done.public_id, "status": done.status}
         )
-    stdout().print(done.message, highlight=False, markup=False)
+    stdout().print(_said(done, "message"), highlight=False, markup=False)
     return done
+
+
+def _said(run: TaskRun, name: str) -> str:
+    """What a run says in `name` (label, message, error) in the reader's language (hrdd.core.tasks.SAID)."""
+    from hrdd.domain.text_data import text_from_data
+
+    english = str(getattr(run, name) or "")
+    said = (run.params.get("_said") or {}).get(name) if isinstance(run.params, dict) else None
+    return str(localize(text_from_data(english, said)))
 
 
 def _queued(run: TaskRun) -> None:
@@ -157,7 +168,7 @@ def tasks_list(
             str(r.public_id),
             f"{r.created_at:%Y-%m-%d %H:%M}",
             escape(str(r.organisation)),
-            escape(r.label),
+            escape(_said(r, "label")),
             _status(r.status),
             progress,
         )
@@ -175,10 +186,10 @@ def tasks_show(
         print_json(_as_dict(run))
         return
     out = stdout()
-    out.print(f"{run.label}: {_status(run.status)}", highlight=False, markup=False)
+    out.print(f"{_said(run, 'label')}: {_status(run.status)}", highlight=False, markup=False)
     if run.total:
         out.print(_("%(done)s of %(total)s done") % {"done": run.done, "total": run.total}, highlight=False)
-    for text in (run.message, run.error, run.result_url):
+    for text in (_said(run, "message"), _said(run, "error"), run.result_url):
         if text:
             out.print(text, highlight=False, markup=False)
 

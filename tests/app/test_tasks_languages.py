@@ -20,6 +20,7 @@ from hrdd.core.tasks import (
     task_run_said,
 )
 from hrdd.domain.texts import Text, gettext_noop
+from tests.cli_support import ok
 
 LABEL = gettext_noop("Counting %(count)s things for a test")
 STEP = gettext_noop("Counted %(done)s of the test's things…")
@@ -152,3 +153,19 @@ def test_a_task_run_says_nothing_in_another_field(buyer):
     )
     with pytest.raises(ValueError, match="says nothing"):
         task_run_said(run, "kind")
+
+
+def test_the_command_line_shows_a_run_in_the_readers_language(cli, buyer, settings):
+    # given
+    settings.HRDD_TASK_PROGRESS_INTERVAL = 0
+    run = task_run_create(
+        organisation=buyer.organisation, created_by=buyer, task=counting_in_texts, label=Text(LABEL, count=3)
+    )
+    run_queued_tasks()
+    # when
+    with dutch_entries(DUTCH):
+        dutch = ok(cli("--language", "nl", "tasks", "show", run.public_id)).stdout
+    english = ok(cli("tasks", "show", run.public_id)).stdout
+    # then
+    assert "3 dingen tellen voor een test" in dutch and "De dingen van de test zijn geteld." in dutch
+    assert "Counting 3 things for a test" in english and "The test's things are counted." in english
