@@ -5,6 +5,7 @@ The append-only triggers of 0002 refuse the UPDATE that fills the chain in, so t
 this migration and made again at its end (SQLite also loses them when it rebuilds the table to add the fields).
 Migrating the audit app backwards is refused: it would drop the chain and then the triggers."""
 
+from django.core.management.base import CommandError
 from django.db import migrations, models
 
 import hrdd.audit.models
@@ -60,7 +61,8 @@ def create_triggers(apps, schema_editor):
 
 
 def refuse_backwards(apps, schema_editor):
-    raise RuntimeError(
+    # a CommandError: `migrate` prints its message without a traceback
+    raise CommandError(
         "The audit log is append-only: migrating the audit app backwards would drop its hash chain and its "
         "triggers, so it is refused. To start over, create a new database."
     )
