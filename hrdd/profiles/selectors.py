@@ -118,7 +118,7 @@ class ProfileFill:
 
     version: ProfileVersion
     raw: dict[str, Any]  # company, role and answers, in the shape the questionnaire form and the domain read
-    buyer: str  # every organisation that will see the answers, by name: the owner, then its co-owners (issue 16)
+    buyer: str  # who will see the answers, by name: the owner, then its co-owners (issue 16)
     several: bool = False  # a joint consultation: more than one organisation will see them
 
     @property
@@ -138,7 +138,10 @@ class ProfileFill:
                 )
                 % values
             )
-        return _("I agree that %(buyer)s sees version %(number)d of my company profile, saved on %(date)s.") % values
+        return (
+            _("I agree that %(buyer)s sees version %(number)d of my company profile, saved on %(date)s.")
+            % values
+        )
 
 
 def questionnaire_version(invitation: Invitation) -> ProfileVersion | None:
