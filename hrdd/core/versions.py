@@ -184,11 +184,14 @@ class VersionedFormMixin:
     typed, says both versions on top of the form, lists what is saved now (`saved_now`, drawn by the form's
     summary) and carries the saved version, so that saving again replaces it knowingly."""
 
+    creates_too = False  # True: the form also creates records, once (it keeps core.forms.OnceFormMixin's key)
+
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # an edit form changes a record that exists: the one-time key of a create form (core.forms.form_create)
-        # has no use here, and its services do not take it
-        self.fields.pop(ONCE_FIELD, None)  # type: ignore[attr-defined]
+        # has no use there, and its services do not take it; a form that creates or changes keeps it
+        if not self.creates_too:
+            self.fields.pop(ONCE_FIELD, None)  # type: ignore[attr-defined]
         self.fields[VERSION_FIELD] = forms.IntegerField(  # type: ignore[attr-defined]
             widget=forms.HiddenInput, required=False, min_value=1, initial=version
         )

@@ -264,6 +264,8 @@ class AdjustForm(AdjustmentsForm):
 class RiskSaveForm(VersionedFormMixin, OnceFormMixin, AdjustmentsForm):
     """The assessment page's Save form: a title and a procurement, the adjustments carried as hidden fields."""
 
+    creates_too = True  # a new assessment is saved once; a saved one carries its version
+
     assessment = forms.CharField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     procurement = forms.CharField(

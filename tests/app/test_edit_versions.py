@@ -12,7 +12,10 @@ from hrdd.consultations.models import Invitation
 from hrdd.consultations.services import invitation_create, invitation_save_draft
 from hrdd.core.errors import InputError
 from hrdd.core.versions import StaleEdit, api_version, claim_version, parse_version, save_if_unchanged
+from hrdd.domain.risk import Adjustments
 from hrdd.procurements.models import Procurement
+from hrdd.risks.services import risk_assessment_save
+from hrdd.tenders.services import tender_create, tender_update
 from tests.factories import (
     CompanyFactory,
     ConsultationFactory,
@@ -287,3 +290,38 @@ def test_the_api_answers_409_with_both_versions_for_a_stale_change(client, buyer
         assert "version 1" in stale.json()["detail"] and "version 2" in stale.json()["detail"], path
         record.refresh_from_db()
         assert record.version == 2, path
+
+
+def test_a_risk_assessment_saved_again_from_a_stale_page_is_refused(buyer):
+    # given: two pages show the saved assessment at version 1; the first is saved again
+    saved = risk_assessment_save(actor=buyer, title="First", product="notebook", adjustments=Adjustments())
+    risk_assessment_save(
+        actor=buyer,
+        title="Second",
+        product="notebook",
+        adjustments=Adjustments(),
+        assessment=saved,
+        version=1,
+    )
+    # when / then
+    with pytest.raises(StaleEdit) as refused:
+        risk_assessment_save(
+            actor=buyer,
+            title="Third",
+            product="notebook",
+            adjustments=Adjustments(),
+            assessment=saved,
+            version=1,
+        )
+    assert (refused.value.expected, refused.value.current) == (1, 2)
+    saved.refresh_from_db()
+    assert saved.title == "Second"
+
+
+def test_the_parameters_of_a_tender_saved_from_a_stale_page_are_refused(buyer):
+    tender = tender_create(actor=buyer, title="Notebooks", scenario=2)
+    tender_update(actor=buyer, tender=tender, months=9, weights={}, require_label=False, version=1)
+    with pytest.raises(StaleEdit):
+        tender_update(actor=buyer, tender=tender, months=3, weights={}, require_label=True, version=1)
+    tender.refresh_from_db()
+    assert (tender.months, tender.version) == (9, 2)
