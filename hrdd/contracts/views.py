@@ -79,14 +79,14 @@ def _contract_create(request: HttpRequest, form: ContractForm) -> HttpResponse |
         )
 
     def check_dates(contract: Contract) -> None:
+        for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
+            messages.warning(request, _("Check the dates: %s.") % localize(warning))
         # the supplier's link is shown this once (hrdd.core.linktokens); a new one is issued from the contract
         messages.info(
             request,
             _("Send the supplier its link (no account needed; shown only now): %(link)s")
             % {"link": absolute_url(contract.get_supplier_url())},
         )
-        for warning in contract.schedule_warnings:  # type: ignore[attr-defined]
-            messages.warning(request, _("Check the dates: %s.") % localize(warning))
 
     return form_create(
         request,
