@@ -42,6 +42,7 @@ from hrdd.core.versions import claim_version
 from hrdd.domain.companies import normalise_company_name
 from hrdd.domain.maturity import InvalidResponse, parse_response
 from hrdd.domain.questionnaire_framework import FrameworkError, get_framework
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 
@@ -597,7 +598,7 @@ def responses_import_accept(
         organisation=consultation.organisation,
         created_by=actor,
         task=responses_import_task,
-        label=_("Import of %(files)s into %(title)s") % {"files": names, "title": consultation.title},
+        label=Text(gettext_noop("Import of %(files)s into %(title)s"), files=names, title=consultation.title),
         subject=responses_import_subject(consultation),
         params={"consultation": consultation.pk, "replace": replace},
         inputs=workbooks,

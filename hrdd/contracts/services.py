@@ -55,6 +55,7 @@ from hrdd.domain.contracts import (
     reminder_due,
 )
 from hrdd.domain.tender import TenderInputError, get_tender_framework
+from hrdd.domain.texts import Text, gettext_noop
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 from hrdd.tenders.models import Tender
@@ -417,7 +418,9 @@ def site_list_accept(
     return task_run_create(
         organisation=contract.organisation,
         task=site_list_import,
-        label=_("Site list %(file)s for %(clause)s") % {"file": file.name, "clause": obligation.clause},
+        label=Text(
+            gettext_noop("Site list %(file)s for %(clause)s"), file=file.name, clause=obligation.clause
+        ),
         subject=site_list_subject(obligation),
         params={"obligation": obligation.pk, "explanation": str(data.get("explanation") or "").strip()},
         inputs=[(file.name, file.content)],

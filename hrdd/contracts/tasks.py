@@ -13,6 +13,7 @@ from hrdd.contracts.models import Obligation
 from hrdd.core.errors import InputError
 from hrdd.core.models import TaskRun
 from hrdd.core.tasks import Outcome, Progress, task_run_execute, task_run_inputs
+from hrdd.domain.texts import Text, gettext_noop
 
 
 @task()
@@ -30,7 +31,7 @@ def read_and_store_site_list(run: TaskRun, progress: Progress) -> Outcome:
     if not inputs:
         raise InputError(_("The uploaded file is no longer kept; upload it again."), field="file")
     name, content = inputs[0]
-    progress.say(_("Reading the rows of %s…") % name)
+    progress.say(Text(gettext_noop("Reading the rows of %(file)s…"), file=name))
     try:
         submission = services.submission_create(
             obligation=obligation,
@@ -42,11 +43,14 @@ def read_and_store_site_list(run: TaskRun, progress: Progress) -> Outcome:
         raise InputError(str(exc).removeprefix(f"{exc.field}: "), field=exc.field) from exc
     sites = submission.sites.count()
     return Outcome(
-        message=_("Received: %(clause)s, version %(version)d (%(file)s).")
-        % {"clause": obligation.clause, "version": submission.version, "file": submission.filename}
-        + " "
-        + _("%(count)d site(s) stored.") % {"count": sites},
+        message=Text(
+            gettext_noop("Received: %(clause)s, version %(version)s (%(file)s). %(count)s site(s) stored."),
+            clause=obligation.clause,
+            version=submission.version,
+            file=submission.filename,
+            count=sites,
+        ),
         result_url=f"{obligation.contract.get_absolute_url()}#obligation-{obligation.pk}",
-        result_label=_("Show the submission"),
+        result_label=Text(gettext_noop("Show the submission")),
         value={"submission": submission.pk, "version": submission.version, "sites": sites},
     )
