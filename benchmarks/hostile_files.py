@@ -2,23 +2,28 @@
 before and after the bounds (run by hand; the regression tests are tests/app/test_hostile_files.py).
 
     .venv/bin/python benchmarks/hostile_files.py                      # this checkout
-    git worktree add /tmp/hrdd-before ed37728                        # the code before the bounds
+    mkdir /tmp/hrdd-before && git archive ed37728 | tar -x -C /tmp/hrdd-before   # the code before
     .venv/bin/python benchmarks/hostile_files.py --repo /tmp/hrdd-before
 
 The files are built by this checkout (tests/app/hostile.py) and read in a fresh process of the checkout named by
 --repo, one process per case, so that each figure is that case's alone (os.wait4). The cases:
 
-  docx           a DOCX of one- and two-word sentences (2 million characters) sent to the document check
-  site-list      a site list whose style sheet declares 750,000 cell formats, read as the supplier link does
-  questionnaire  a questionnaire with 2.5 million shared strings
+  docx           a DOCX of one- and two-word sentences (1.95 million characters) sent to the document check
+  docx-limit     the same with 12,800 sentences: within the bounds, the costliest document still read
+  site-list      a site list whose style sheet declares 330,000 aligned cell formats, read as the supplier link does
+  questionnaire  the blank questionnaire whose style sheet declares 330,000 aligned cell formats
+  shared-strings a workbook with 800,000 shared strings, read as a questionnaire
   cells          a site list of 49,000 rows of 20 cells (within the bounds: what a big real list costs)
 
-Last results (2 shared cores; CPU seconds, peak RSS):
+Last results (2 cores shared with other work, so wall times vary; CPU seconds and peak RSS are the figures to read):
 
-  case            size      before                         after
-  docx            249 KB    37.0 s, 180 MB (read, 2.0M ch)   1.1 s,  86 MB (refused: characters)
-  site-list       1.5 MB    see the report of issue 17       0.3 s,  95 MB (refused: cell formats)
-  questionnaire   3.5 MB    see the report of issue 17       0.6 s,  95 MB (refused: shared strings)
+  case            file      before (ed37728)                after
+  docx            246 KB    40.0 s  174 MB  read             0.9 s   82 MB  refused: characters
+  docx-limit        48 KB                                    4.2 s  143 MB  read (the most a document costs)
+  site-list       1447 KB   20.4 s 1148 MB  read (no site)   0.9 s   75 MB  refused: cell formats
+  questionnaire   1450 KB   20.2 s 1149 MB  read             0.9 s   75 MB  refused: cell formats
+  shared-strings  1600 KB    8.8 s  208 MB  read (no sheet)  0.9 s   75 MB  refused: shared strings
+  cells           3075 KB    7.2 s  259 MB  read             9.2 s  189 MB  read (formulas looked for)
 """
 
 from __future__ import annotations
@@ -40,12 +45,23 @@ READERS = {
         "from hrdd.risks.checks import check_text\n"
         "check_text(document_text(NAME, CONTENT), 'risk-assessment')\n"
     ),
+    "docx-limit": (
+        "from hrdd.core.text import document_text\n"
+        "from hrdd.risks.checks import check_text\n"
+        "check_text(document_text(NAME, CONTENT), 'risk-assessment')\n"
+    ),
     "site-list": (
         "from hrdd.core.uploads import accept_content\n"
         "from hrdd.contracts.sitelists import read_site_list\n"
         "read_site_list(accept_content(NAME, CONTENT, allowed=('.xlsx', '.csv')))\n"
     ),
     "questionnaire": (
+        "import io\n"
+        "from hrdd.consultations.spreadsheets import read_filled_questionnaire\n"
+        "from hrdd.domain.questionnaire_framework import get_framework\n"
+        "read_filled_questionnaire(io.BytesIO(CONTENT), get_framework())\n"
+    ),
+    "shared-strings": (
         "import io\n"
         "from hrdd.consultations.spreadsheets import read_filled_questionnaire\n"
         "from hrdd.domain.questionnaire_framework import get_framework\n"
@@ -82,11 +98,18 @@ def build(case: str) -> tuple[str, bytes]:
     from tests.app import hostile
 
     if case == "docx":
-        return "assessment.docx", hostile.tiny_sentences_docx(300_000)
+        return "assessment.docx", hostile.tiny_sentences_docx(190_000)
+    if case == "docx-limit":
+        return "assessment.docx", hostile.tiny_sentences_docx(12_000)
     if case == "site-list":
-        return "sites.xlsx", hostile.cell_formats_xlsx(750_000)
+        return "sites.xlsx", hostile.cell_formats_xlsx(330_000)
     if case == "questionnaire":
-        return "answers.xlsx", hostile.shared_strings_xlsx(2_500_000)
+        from hrdd.consultations.spreadsheets import blank_questionnaire
+        from hrdd.domain.questionnaire_framework import get_framework
+
+        return "answers.xlsx", hostile.cell_formats_xlsx(330_000, base=blank_questionnaire(get_framework()))
+    if case == "shared-strings":
+        return "answers.xlsx", hostile.shared_strings_xlsx(800_000)
     return "sites.xlsx", hostile.cell_flood_xlsx(49_000)
 
 

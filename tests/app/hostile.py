@@ -74,16 +74,24 @@ def replace_body(docx: bytes, body: str) -> bytes:
     return package(parts)
 
 
-def cell_formats_xlsx(formats: int, rows: list[list[object]] | None = None, *, seed: int = 2) -> bytes:
-    """A workbook whose style sheet declares `formats` cell formats (openpyxl builds an object of each before the
-    first row: 1.5 MB of them took a questionnaire past 8 GB)."""
+def cell_formats_xlsx(
+    formats: int, rows: list[list[object]] | None = None, *, base: bytes | None = None, seed: int = 2
+) -> bytes:
+    """A workbook (`base`, or one of `rows`) whose style sheet declares `formats` cell formats, each aligned
+    differently: openpyxl builds objects of each before the first row (1.5 MB of them took a site list past 3 GB
+    and a questionnaire past 8 GB)."""
     rng = random.Random(seed)
-    original = xlsx_bytes(rows or [["name", "address", "country", "site_type", "products"]])
+    original = base or xlsx_bytes(rows or [["name", "address", "country", "site_type", "products"]])
     formats_xml = "".join(
-        f'<xf numFmtId="{rng.randint(0, 200)}" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        f'<xf numFmtId="{rng.randint(0, 200)}" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+        f'<alignment horizontal="left" indent="{rng.randint(0, 250)}" wrapText="1"/></xf>'
         for _ in range(formats)
     )
-    return replaced(original, STYLES, '<cellXfs count="1">', f'<cellXfs count="{formats + 1}">{formats_xml}')
+    styles = parts_of(original)[STYLES].decode()
+    found = re.search(r'<cellXfs count="(\d+)">', styles)
+    assert found, "no cellXfs"
+    count = int(found.group(1)) + formats
+    return replaced(original, STYLES, found.group(0), f'<cellXfs count="{count}">{formats_xml}')
 
 
 def shared_strings_xlsx(strings: int, *, seed: int = 3) -> bytes:
