@@ -100,7 +100,8 @@ class PageFormMixin:
         if isinstance(field, forms.FileField) or field.disabled:
             return ""
         values = data if isinstance(data, list | tuple) else [data]
-        multiline = isinstance(field.widget, forms.Textarea)
+        # a text area, or a hidden input carrying on what was typed in one
+        multiline = isinstance(field.widget, forms.Textarea | forms.HiddenInput)
         limit = int(settings.HRDD_MAX_TEXT_CHARS)
         for value in values:
             if not isinstance(value, str):
