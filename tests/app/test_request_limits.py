@@ -259,6 +259,16 @@ def test_an_api_address_no_operation_matches_answers_json(logged_in):
     jsonschema.validate(answer.json(), error_schema())
 
 
+def test_a_method_an_operation_does_not_take_answers_json_and_names_the_allowed_ones(logged_in):
+    # when
+    answer = logged_in.delete(API + "/companies/")
+
+    # then
+    assert answer.status_code == 405
+    jsonschema.validate(answer.json(), error_schema())
+    assert "GET" in answer["Allow"]
+
+
 def test_every_operation_declares_the_errors_it_can_answer():
     # given
     document = api.get_openapi_schema()
