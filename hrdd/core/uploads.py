@@ -92,7 +92,8 @@ ARCHIVE_RATIO_GRACE_BYTES = 1024 * 1024  # a part that inflates to less than thi
 # row readers, which bound it themselves. Shared strings and cell formats are read whole by openpyxl before the
 # first row: Excel itself holds at most 64,000 cell formats.
 XML_PART_SUFFIXES = (".xml", ".rels", ".vml")
-STREAMED_PARTS = ("xl/worksheets/",)
+# parts no reader builds whole: worksheets (streamed), pivot caches (never opened in read-only mode)
+STREAMED_PARTS = ("xl/worksheets/", "xl/pivotcache/")
 ARCHIVE_MAX_ELEMENTS = 1_000_000  # elements in one part read whole
 ARCHIVE_MAX_SHARED_STRINGS = 600_000
 ARCHIVE_MAX_CELL_FORMATS = 64_000
