@@ -134,3 +134,32 @@ def test_a_stored_reason_is_said_again_from_its_data():
         assert localize(again) == f"<nl>|{again.template}"
     # an older row, stored without its data, is said in its English
     assert text_from_data(stored_english, None) == stored_english
+
+
+def test_a_stored_agreement_is_said_in_the_pages_language_and_an_older_one_keeps_its_english():
+    from django.template.loader import render_to_string
+    from django.utils.html import escape
+
+    from hrdd.domain.sitematch.types import compared_values
+
+    # given: one agreement stored with its detail's template, one stored before (English only)
+    detail = compared_values("postal_code", "518110", "")
+    stored = [
+        {
+            "field": "postal_code",
+            "level": "same",
+            "weight": 1.5,
+            "detail": str(detail),
+            "detail_said": text_data(detail),
+        },
+        {"field": "city", "level": "differs", "weight": -2.0, "detail": "city: shenzhen / kunshan"},
+    ]
+    templates = _templates(detail) | {FIELD_TITLES["city"], LEVEL_TITLES["differs"], LEVEL_TITLES["same"]}
+    # when
+    with translation.override("nl"), marked_catalogue("nl", templates):
+        html = render_to_string("supplier_sites/_reasons.html", {"agreements": stored})
+        expected_detail = str(localize(text_from_data(str(detail), text_data(detail))))
+    # then
+    assert escape(expected_detail) in html and expected_detail != str(detail)
+    assert "city: shenzhen / kunshan" in html  # the older row, as stored
+    assert escape("<nl>|differs") in html
