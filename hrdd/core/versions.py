@@ -175,6 +175,18 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _choice_label(field: forms.Field, value: Any) -> Any:
+    """A stored code as the choice's label the form shows ('notebook' -> 'Notebook computer')."""
+    choices = getattr(field, "choices", None)
+    if not choices or not isinstance(value, str | int):
+        return value
+    try:
+        labels = {str(key): label for key, label in choices if not isinstance(label, list | tuple)}
+    except (TypeError, ValueError):  # grouped or lazy choices the form draws itself
+        return value
+    return labels.get(str(value), value)
+
+
 class VersionedFormMixin:
     """A page form that carries the version it was opened on in a hidden "version" field (put it before the
     form class, after PageFormMixin's users: ``class EditForm(VersionedFormMixin, PageForm)``).
@@ -216,7 +228,7 @@ class VersionedFormMixin:
             return
         fields: Mapping[str, Any] = self.fields  # type: ignore[attr-defined]
         self.saved_now = [
-            (str(fields[name].label or name), _shown(value))
+            (str(fields[name].label or name), _shown(_choice_label(fields[name], value)))
             for name, value in self.saved_values(exc.saved).items()
             if name in fields
         ]
