@@ -116,7 +116,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hrdd.core.middleware.NotFoundMiddleware",
     # after NotFoundMiddleware: a closed supplier link is answered 410 before it would be a 404; throttles the
-    # links and the anonymous risk check (429), sends link pages no-store and no-referrer (issue 17)
+    # links and the anonymous risk check (429), sends link pages no-store and same-origin referrers (issue 17)
     "hrdd.core.throttle.SupplierLinkMiddleware",
     # django-axes last (its documentation): locks out an address after repeated failed logins
     "axes.middleware.AxesMiddleware",

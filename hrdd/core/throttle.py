@@ -4,8 +4,8 @@ feed), the anonymous risk check, and login attempts (django-axes, whose lockout 
 `SupplierLinkMiddleware` (in MIDDLEWARE, after hrdd.core.middleware.NotFoundMiddleware so that its answer to a
 closed link comes first) counts each client's requests per rule in a fixed window of the cache, and answers 429
 with Retry-After and a message once a rule's limit is reached. The pages of a link are sent with Cache-Control:
-no-store and Referrer-Policy: no-referrer, so that neither a shared cache nor the next site visited keeps the
-secret address; a link that was revoked or is past its last day answers 410 with whom to ask.
+no-store and Referrer-Policy: same-origin, so that neither a shared cache nor another site visited next learns
+the secret address; a link that was revoked or is past its last day answers 410 with whom to ask.
 
 The counts live in the cache named by HRDD_THROTTLE_CACHE (Django's "default": in-process memory unless CACHES
 says otherwise). Several server processes each count on their own unless that cache is shared (the database or
@@ -128,7 +128,7 @@ def link_closed_page(request: HttpRequest, closed: LinkClosed) -> HttpResponse:
 
 
 class SupplierLinkMiddleware:
-    """Throttle anonymous paths, keep secret links out of caches and Referer headers, answer closed links 410."""
+    """Throttle anonymous paths, keep secret links out of caches and other sites' Referer headers, answer closed links 410."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -163,7 +163,9 @@ class SupplierLinkMiddleware:
         if LINK_PATH.match(request.path):
             if not FEED_PATH.match(request.path):
                 answer["Cache-Control"] = "no-store"
-            answer["Referrer-Policy"] = "no-referrer"
+            # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the page's own
+            # forms, which CSRF protection rightly refuses; another site still never receives the address
+            answer["Referrer-Policy"] = "same-origin"
         return answer
 
 

@@ -342,7 +342,7 @@ def test_link_pages_are_sent_no_store_and_without_referrer(client, buyer):
     for path in (invitation.get_respond_url(), contract.get_supplier_url(), "/respond/unknown/"):
         answer = client.get(path)
         assert answer["Cache-Control"] == "no-store", path
-        assert answer["Referrer-Policy"] == "no-referrer", path
+        assert answer["Referrer-Policy"] == "same-origin", path
 
 
 # rate limits
