@@ -13,24 +13,24 @@ from django.utils.translation import gettext as _
 from hrdd.consultations.models import Invitation
 from hrdd.consultations.selectors import consultation_seen_by
 from hrdd.core.errors import NotFound
-from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
 from hrdd.core.linktokens import lookup_digest
+from hrdd.domain.questionnaire_framework import FrameworkError, QuestionnaireFramework, get_framework
 from hrdd.profiles.format import profile_document
 from hrdd.profiles.models import ProfileShare, ProfileVersion, SupplierProfile
 
 
 def profile_get_by_token(*, token: str) -> SupplierProfile:
     """The profile behind a management link, or NotFound."""
-    try:
     digest = lookup_digest(token)
+    try:
         if digest is None:
             raise SupplierProfile.DoesNotExist
         profile = SupplierProfile.objects.get(token_hash=digest)
     except SupplierProfile.DoesNotExist as exc:
         raise NotFound("profile") from exc
-
     profile.opened_with(token.strip())
     return profile
+
 
 def profile_of_email(email: str) -> SupplierProfile | None:
     """The profile offered to requests sent to this address: the newest whose address proved itself."""
