@@ -40,44 +40,70 @@ def new_clear_tokens(apps, schema_editor):
             model.objects.filter(pk=record.pk).update(token=token)
 
 
-APP = "consultations"
-MODELS = ["Invitation"]
+APP = "contracts"
+MODELS = ["Contract", "CalendarFeed"]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consultations", "0011_edit_version")]  # the lead renumbers (issue 17)
+    dependencies = [("contracts", "0014_edit_version")]
 
     operations = [
         migrations.AddField(
-            model_name="invitation",
+            model_name="contract",
             name="token_hash",
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
         migrations.AddField(
-            model_name="invitation",
+            model_name="contract",
             name="token_nonce",
             field=models.CharField(blank=True, default="", editable=False, max_length=32),
         ),
         migrations.AddField(
-            model_name="invitation",
+            model_name="contract",
             name="token_issued_at",
             field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="link issued"),
         ),
         migrations.AddField(
-            model_name="invitation",
+            model_name="contract",
             name="link_revoked_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="link revoked"),
         ),
+        migrations.AddField(
+            model_name="calendarfeed",
+            name="token_hash",
+            field=models.CharField(editable=False, max_length=64, null=True),
+        ),
+        migrations.AddField(
+            model_name="calendarfeed",
+            name="token_nonce",
+            field=models.CharField(blank=True, default="", editable=False, max_length=32),
+        ),
+        migrations.AddField(
+            model_name="calendarfeed",
+            name="token_issued_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="link issued"),
+        ),
         migrations.RunPython(hash_tokens, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name="invitation",
+            model_name="contract",
+            name="token",
+            field=models.CharField(editable=False, max_length=64, null=True),
+        ),
+        migrations.AlterField(
+            model_name="calendarfeed",
             name="token",
             field=models.CharField(editable=False, max_length=64, null=True),
         ),
         migrations.RunPython(migrations.RunPython.noop, new_clear_tokens),
-        migrations.RemoveField(model_name="invitation", name="token"),
+        migrations.RemoveField(model_name="contract", name="token"),
         migrations.AlterField(
-            model_name="invitation",
+            model_name="contract",
+            name="token_hash",
+            field=models.CharField(editable=False, max_length=64, unique=True),
+        ),
+        migrations.RemoveField(model_name="calendarfeed", name="token"),
+        migrations.AlterField(
+            model_name="calendarfeed",
             name="token_hash",
             field=models.CharField(editable=False, max_length=64, unique=True),
         ),
