@@ -27,7 +27,7 @@ def backup(
     ],
 ) -> None:
     django_setup()
-    from hrdd.core.backup import backup_write
+    from hrdd.audit.backup import backup_write
 
     written = backup_write(file)
     stdout().print(
@@ -49,7 +49,7 @@ def restore(
     ],
 ) -> None:
     django_setup()
-    from hrdd.core.backup import backup_restore
+    from hrdd.audit.backup import backup_restore
 
     restored = backup_restore(file)
     stdout().print(

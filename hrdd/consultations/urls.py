@@ -57,7 +57,9 @@ urlpatterns = [
         name="link_reissue",
     ),
     path(
-        "<uuid:public_id>/responses/<int:pk>/link/revoke/", link_views.invitation_link_revoke, name="link_revoke"
+        "<uuid:public_id>/responses/<int:pk>/link/revoke/",
+        link_views.invitation_link_revoke,
+        name="link_revoke",
     ),
     path(
         "<uuid:public_id>/responses/<int:pk>/delete/",

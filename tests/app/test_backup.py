@@ -16,7 +16,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from hrdd.audit.models import AuditEvent
-from hrdd.core.backup import backed_up_models, backup_restore, backup_write, installation_records
+from hrdd.audit.backup import backed_up_models, backup_restore, backup_write, installation_records
 from hrdd.core.errors import InputError
 
 
