@@ -13,8 +13,8 @@ from hrdd.companies import selectors, services
 from hrdd.companies.models import Company
 from hrdd.companies.schemas import CompanyIn, CompanyOut, CompanyUpdateIn, PagedCompanyOut
 from hrdd.core.errors import InputError, NotFound
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
-from hrdd.core.versions import EDIT_ERRORS, api_version
+from hrdd.core.schemas import EDIT_ERRORS, INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.versions import api_version
 
 router = Router(tags=["companies"], auth=django_auth)
 

@@ -36,6 +36,8 @@ class ErrorOut(Schema):
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 INPUT_ERRORS: dict[int, Any] = {422: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# an edit that may meet a newer version (hrdd.core.versions): 409 with both versions
+EDIT_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 
 
 class Pagination(LimitOffsetPagination):

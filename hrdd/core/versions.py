@@ -30,11 +30,8 @@ from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import InputError
 from hrdd.core.forms import ONCE_FIELD
-from hrdd.core.schemas import WRITE_ERRORS, ErrorOut
 
 VERSION_FIELD = "version"
-# The error answers of an API write that takes a version: a stale one is 409.
-EDIT_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 
 
 def version_field() -> models.PositiveIntegerField:

@@ -17,8 +17,8 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from hrdd.core.errors import InputError, NotFound
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
-from hrdd.core.versions import EDIT_ERRORS, api_version
+from hrdd.core.schemas import EDIT_ERRORS, INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
+from hrdd.core.versions import api_version
 from hrdd.domain.incidents import StepFacts, step_is_overdue
 from hrdd.incidents import selectors, services
 from hrdd.incidents.models import GrievanceChannel, Incident, Notice, RemediationStep, risk_category_choices

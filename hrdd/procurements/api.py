@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.security import django_auth
 
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
-from hrdd.core.versions import EDIT_ERRORS, api_version
+from hrdd.core.schemas import EDIT_ERRORS, INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
+from hrdd.core.versions import api_version
 from hrdd.procurements import selectors, services
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.schemas import (

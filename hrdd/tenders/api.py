@@ -10,8 +10,8 @@ from django.utils import translation
 from ninja import Router
 from ninja.security import django_auth
 
-from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS
-from hrdd.core.versions import EDIT_ERRORS, api_version
+from hrdd.core.schemas import EDIT_ERRORS, INPUT_ERRORS, READ_ERRORS
+from hrdd.core.versions import api_version
 from hrdd.domain.tender import TenderAnnex, build_tender, evaluate_bids, get_tender_framework
 from hrdd.tenders import ocds, selectors, services
 from hrdd.tenders.bids import OPENAPI_EXAMPLES
