@@ -33,6 +33,12 @@ BIG_RESULT = {
 }
 
 
+def _with_link(invitation):  # type: ignore[no-untyped-def]
+    """bulk_create skips save(), where an invitation is given its link: give it here."""
+    invitation.issue_token()
+    return invitation
+
+
 def seed(organisation, start: int, count: int, context: dict) -> None:  # type: ignore[no-untyped-def]
     """Add `count` rows to every list of the organisation (numbered from `start`)."""
     from django.utils import timezone
@@ -140,16 +146,21 @@ def seed(organisation, start: int, count: int, context: dict) -> None:  # type: 
     }
     now = timezone.now()
     invitations = Invitation.objects.bulk_create(
-        Invitation(
-            consultation=consultation,
-            email=f"supplier{n}@benchmark.example",
-            company_as_given=f"Bulk Supplier {n}",
-            role=raw["role"],
-            answers=raw["answers"],
-            status=Invitation.Status.SUBMITTED,
-            submitted_at=now,
-        )
-        for n in numbers
+        [
+            _with_link(i)
+            for i in (
+                Invitation(
+                    consultation=consultation,
+                    email=f"supplier{n}@benchmark.example",
+                    company_as_given=f"Bulk Supplier {n}",
+                    role=raw["role"],
+                    answers=raw["answers"],
+                    status=Invitation.Status.SUBMITTED,
+                    submitted_at=now,
+                )
+                for n in numbers
+            )
+        ]
     )
     fields = verdict_fields(raw, framework)
     ResponseVerdict.objects.bulk_create(

@@ -281,15 +281,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # report with its images. Every check (hrdd.core.uploads) and every file box's hint reads HRDD_MAX_UPLOAD_BYTES.
 # A file up to the limit is held in memory, as it is read whole; a request body other than files may be as large.
 HRDD_MAX_UPLOAD_BYTES = int(float(os.environ.get("HRDD_UPLOAD_MAX_MB", "25")) * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_UPLOAD_BYTES
 # A request body is refused (413) before it is read when it is larger than this (hrdd.core.middleware): a body
 # carrying files may be HRDD_MAX_UPLOAD_BYTES plus its form's fields; any other body (a form, JSON) at most
 # HRDD_MAX_FORM_BYTES (HRDD_FORM_MAX_MB, 2 MB unless set). Free text typed in a form or an API property that sets
 # no smaller limit holds at most HRDD_MAX_TEXT_CHARS characters; JSON nests at most HRDD_MAX_JSON_DEPTH levels.
 HRDD_MAX_FORM_BYTES = int(float(os.environ.get("HRDD_FORM_MAX_MB", "2")) * 1024 * 1024)
+# the fields of a form sent with files count against the same limit as a form without (Django: 400 beyond it)
+DATA_UPLOAD_MAX_MEMORY_SIZE = HRDD_MAX_FORM_BYTES
 HRDD_MAX_TEXT_CHARS = int(os.environ.get("HRDD_TEXT_MAX_CHARS", "20000"))
 HRDD_MAX_JSON_DEPTH = 32
+# `hrdd restore` refuses an archive that unpacks to more bytes or members than this (hrdd.audit.backup)
+HRDD_RESTORE_MAX_BYTES = int(os.environ.get("HRDD_RESTORE_MAX_BYTES", str(20 * 1024**3)))
+HRDD_RESTORE_MAX_MEMBERS = int(os.environ.get("HRDD_RESTORE_MAX_MEMBERS", "1000000"))
 
 SESSION_COOKIE_HTTPONLY = True
 # Served over HTTPS (HRDD_BASE_URL https://...): cookies travel over HTTPS only, and browsers are told to use nothing

@@ -287,9 +287,12 @@ def _share_back(record: Any) -> str:
 @require_POST
 def share_create(request: HttpRequest) -> HttpResponse:
     """The share panel of a record's page: share it with the organisations and/or the group chosen."""
-    record = selectors.shareable_record(
-        user=request.user, kind=request.POST.get("kind", ""), public_id=request.POST.get("record", "")
-    )
+    try:
+        record = selectors.shareable_record(
+            user=request.user, kind=request.POST.get("kind", ""), public_id=request.POST.get("record", "")
+        )
+    except InputError as exc:  # a kind of record no page offers to share: nothing to share here
+        raise Http404(str(exc)) from exc
     form = ShareForm(
         request.POST,
         organisations=selectors.organisation_choices(user=request.user),

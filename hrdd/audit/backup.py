@@ -57,9 +57,6 @@ CHUNK = 2000  # records read from the database at a time
 BATCH = 500  # records inserted in one statement
 COPY = 1024 * 1024  # bytes copied at a time
 MANIFEST_MAX_BYTES = 50 * 1024 * 1024
-# a restore's bounds, before anything is extracted (settings may raise them for a large installation)
-RESTORE_MAX_BYTES = 20 * 1024**3
-RESTORE_MAX_MEMBERS = 1_000_000
 FIELD = "FILE"
 
 
@@ -410,8 +407,8 @@ def backup_restore(
     source = Path(source)
     if not source.is_file():
         raise _refuse(_("%(file)s: no such file") % {"file": source})
-    max_bytes = max_bytes or int(getattr(settings, "HRDD_RESTORE_MAX_BYTES", RESTORE_MAX_BYTES))
-    max_members = max_members or int(getattr(settings, "HRDD_RESTORE_MAX_MEMBERS", RESTORE_MAX_MEMBERS))
+    max_bytes = max_bytes or int(settings.HRDD_RESTORE_MAX_BYTES)
+    max_members = max_members or int(settings.HRDD_RESTORE_MAX_MEMBERS)
     media_root = Path(settings.MEDIA_ROOT)
     try:
         archive = tarfile.open(source, "r:gz")  # noqa: SIM115 - closed below

@@ -65,8 +65,7 @@ def version_summary(version: ProfileVersion) -> list[str]:
     """What a version holds, in a few words per part (the management page, the offer)."""
     content = version.content or {}
     parts = []
-    if "questionnaire" in content:
-        q = content["questionnaire"]
+    if q := content.get("questionnaire"):
         parts.append(
             _("questionnaire %(framework)s %(version)s: %(count)d answers")
             % {
@@ -75,9 +74,9 @@ def version_summary(version: ProfileVersion) -> list[str]:
                 "count": len(q.get("answers") or {}),
             }
         )
-    if "site_list" in content:
+    if content.get("site_list"):
         parts.append(_("site list: %(count)d sites") % {"count": len(content["site_list"]["rows"])})
-    if "risk_assessment" in content:
+    if content.get("risk_assessment"):
         parts.append(
             _("risk assessment: %(count)d characters") % {"count": len(content["risk_assessment"]["text"])}
         )

@@ -97,7 +97,7 @@ def test_saving_a_draft_is_audited_as_the_supplier_link_with_before_and_after(in
     # then
     event = only_event("response.save_draft")
     assert event.actor is None
-    assert "supplier link" in event.actor_label
+    assert event.actor_label.startswith(f"supplier via link invitation {invitation.pk} ")
     assert "supplier@acme.example" in event.actor_label
     assert event.organisation == municipality
     assert event.before["status"] == "invited"

@@ -15,8 +15,8 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
 
-from hrdd.audit.models import AuditEvent
 from hrdd.audit.backup import backed_up_models, backup_restore, backup_write, installation_records
+from hrdd.audit.models import AuditEvent
 from hrdd.core.errors import InputError
 
 

@@ -32,6 +32,12 @@ from tests.factories import InvitationFactory, RiskAssessmentFactory, TenderFact
 from tests.html import parse
 
 
+def _with_link(invitation):  # type: ignore[no-untyped-def]
+    """bulk_create skips save(), where an invitation is given its link: give it here."""
+    invitation.issue_token()
+    return invitation
+
+
 def stored_fields(verdict):
     return {name: getattr(verdict, name) for name in COMPUTED}
 
@@ -306,16 +312,21 @@ def _add_submitted(consultation, count, start):
     framework = get_framework(consultation.framework_id)
     now = timezone.now()
     invitations = Invitation.objects.bulk_create(
-        Invitation(
-            consultation=consultation,
-            email=f"bulk{start + n}@suppliers.example",
-            company_as_given=f"Bulk Supplier {start + n}",
-            role="manufacturer",
-            answers=response()["answers"],
-            status=Invitation.Status.SUBMITTED,
-            submitted_at=now,
-        )
-        for n in range(count)
+        [
+            _with_link(i)
+            for i in (
+                Invitation(
+                    consultation=consultation,
+                    email=f"bulk{start + n}@suppliers.example",
+                    company_as_given=f"Bulk Supplier {start + n}",
+                    role="manufacturer",
+                    answers=response()["answers"],
+                    status=Invitation.Status.SUBMITTED,
+                    submitted_at=now,
+                )
+                for n in range(count)
+            )
+        ]
     )
     raw = response(company="Bulk Supplier")
     fields = verdict_fields(raw, framework)

@@ -53,7 +53,12 @@ INTERNALS = ("Traceback", "urlpatterns", "DEBUG", "SECRET_KEY", "site-packages",
 
 def run_python(code: str, env: dict[str, str], var: Path) -> subprocess.CompletedProcess:
     """Run `code` with the project's interpreter in the repository, with `env` and nothing else of hrdd's."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("HRDD_") and k != "DATABASE_URL"}
+    # nothing of the test run's either (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process)
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("HRDD_") and k not in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", "HRDD_VAR_DIR": str(var), **env}
     return subprocess.run(  # noqa: S603 - our own interpreter, code written by the tests
         [sys.executable, "-c", code], cwd=REPO, env=environment, capture_output=True, text=True, timeout=120

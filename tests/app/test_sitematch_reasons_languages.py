@@ -1,6 +1,7 @@
 """Site matching's reasons and field agreements are Texts (issue 16): each is said through the active language's
 catalogue, nested parts too, and a stored one is said again the same way."""
 
+import re
 from contextlib import contextmanager
 
 import pytest
@@ -102,9 +103,10 @@ def test_every_reason_and_its_parts_are_said_through_the_languages_catalogue(lan
                 assert said == str(text)
             else:
                 translated = gettext(text.template)
-                assert (
-                    translated != text.template
-                )  # the marked entry, or the lead's translation already there
+                if re.search(
+                    "[a-z]", re.sub(r"%\(\w+\)[sd]", "", text.template)
+                ):  # it has words to translate
+                    assert translated != text.template  # the marked entry, or the lead's translation
                 assert said.startswith(translated.split("%(")[0])
                 nested = [v for v in text.params.values() if isinstance(v, Text)]
                 for part in nested:
@@ -131,7 +133,7 @@ def test_a_stored_reason_is_said_again_from_its_data():
     again = text_from_data(stored_english, stored_data)
     assert isinstance(again, Text) and again.template == result.reason.template
     with translation.override("nl"), marked_catalogue("nl", {again.template}):
-        assert localize(again) == f"<nl>|{again.template}"
+        assert localize(again) == gettext(again.template) != again.template
     # an older row, stored without its data, is said in its English
     assert text_from_data(stored_english, None) == stored_english
 
@@ -159,7 +161,8 @@ def test_a_stored_agreement_is_said_in_the_pages_language_and_an_older_one_keeps
     with translation.override("nl"), marked_catalogue("nl", templates):
         html = render_to_string("supplier_sites/_reasons.html", {"agreements": stored})
         expected_detail = str(localize(text_from_data(str(detail), text_data(detail))))
+        differs = gettext(LEVEL_TITLES["differs"])
     # then
     assert escape(expected_detail) in html and expected_detail != str(detail)
     assert "city: shenzhen / kunshan" in html  # the older row, as stored
-    assert escape("<nl>|differs") in html
+    assert escape(differs) in html and differs != LEVEL_TITLES["differs"]
