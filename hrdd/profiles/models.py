@@ -126,7 +126,16 @@ class ProfileShare(models.Model):
         blank=True,
         related_name="profile_shares",
     )
-    # The part of the version shared on a contract ("site_list" or "risk_assessment"; "" for a questionnaire).
+    # An RMI report of the version shared on a buyer's smelter-list request (issue 16): the request, and the upload
+    # made from the report (removed with the share, then None).
+    rmi_request = models.ForeignKey(
+        "rmi.SupplierRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="profile_shares"
+    )
+    rmi_upload = models.ForeignKey(
+        "rmi.Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="profile_shares"
+    )
+    # The part of the version shared on a contract ("site_list" or "risk_assessment"; "rmi:CMRT"... for an RMI
+    # report; "" for a questionnaire).
     part = models.CharField(max_length=20, blank=True, default="")
     consent_text = models.TextField(_("consent given"))
     consented_at = models.DateTimeField(_("consented"))

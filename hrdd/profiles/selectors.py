@@ -214,7 +214,11 @@ def profile_shares(profile: SupplierProfile) -> list[ProfileShare]:
     """Every share of the profile, newest first, with the buyer and request named."""
     return list(
         profile.shares.select_related(
-            "organisation", "invitation__consultation", "obligation__contract", "version"
+            "organisation",
+            "invitation__consultation",
+            "obligation__contract",
+            "version",
+            "rmi_request__campaign",
         ).order_by("-consented_at", "-id")
     )
 
@@ -373,3 +377,76 @@ def rmi_report_of_upload(upload: Any) -> dict[str, Any]:
 def rmi_kept_version(upload: Any) -> ProfileVersion | None:
     """The profile version an RMI upload was kept in, if it was."""
     return ProfileVersion.objects.filter(rmi_upload=upload).order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class RmiOffer:
+    """An RMI report of the supplier's profile offered for a buyer's smelter-list request asking for its template:
+    shown, not shared, until the supplier ticks the consent box naming the buyer (issue 16)."""
+
+    version: ProfileVersion
+    report: dict[str, Any]
+    buyer: str
+    campaign: str
+
+    @property
+    def template(self) -> str:
+        return str(self.report["template"])
+
+    @property
+    def saved_on(self) -> dt.date:
+        return timezone.localdate(self.version.saved_at)
+
+    @property
+    def consent_text(self) -> str:
+        """The consent the supplier gives by ticking the box, in the page's language (stored as shown)."""
+        return _(
+            "I agree that %(buyer)s sees the %(template)s of version %(number)d of my company profile, saved on "
+            "%(date)s, for its request %(campaign)s."
+        ) % {
+            "buyer": self.buyer,
+            "template": self.template,
+            "number": self.version.number,
+            "date": self.saved_on.isoformat(),
+            "campaign": self.campaign,
+        }
+
+
+def rmi_offers(supplier_request: Any) -> list[RmiOffer]:
+    """The RMI reports of the latest version of the profile of the request's address whose template the request
+    asks for; none when the request is closed, or when its current file already is that report of that version."""
+    campaign = supplier_request.campaign
+    if campaign.closed_at is not None or not supplier_request.email:
+        return []
+    profile = profile_of_email(supplier_request.email)
+    version = latest_version(profile) if profile else None
+    if version is None:
+        return []
+    live = rmi_live_share(supplier_request)
+    offers = []
+    for report in (version.content or {}).get("rmi_reports") or []:
+        if report["template"] not in (campaign.templates or []):
+            continue
+        if live is not None and live.version_id == version.pk and live.part == f"rmi:{report['template']}":
+            continue
+        offers.append(
+            RmiOffer(
+                version=version, report=report, buyer=campaign.organisation.name, campaign=campaign.title
+            )
+        )
+    return offers
+
+
+def rmi_live_share(supplier_request: Any) -> ProfileShare | None:
+    """The live share behind a request's current file, None when the supplier uploaded it."""
+    current = supplier_request.current_upload_id
+    if current is None:
+        return None
+    return ProfileShare.objects.filter(
+        rmi_request=supplier_request, rmi_upload_id=current, revoked_at__isnull=True
+    ).first()
+
+
+def rmi_request_shares(supplier_request: Any) -> list[ProfileShare]:
+    """The shares of the supplier's profile made on a smelter-list request, newest first (live and withdrawn)."""
+    return list(ProfileShare.objects.filter(rmi_request=supplier_request).order_by("-consented_at", "-id"))

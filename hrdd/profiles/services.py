@@ -49,9 +49,12 @@ from hrdd.profiles.selectors import (
     contract_part_offer,
     latest_version,
     profile_of_email,
+    rmi_live_share,
+    rmi_offers,
     rmi_report_of_upload,
 )
 from hrdd.rmi.models import SupplierRequest, Upload
+from hrdd.rmi.services import upload_from_profile, upload_withdraw
 
 
 class ProfileError(InputError):
@@ -354,6 +357,74 @@ def profile_keep_rmi(*, request: SupplierRequest, upload: Upload) -> ProfileVers
 
 
 @transaction.atomic
+def profile_rmi_share(
+    *, request: SupplierRequest, template: str, version_number: int, consent: bool
+) -> ProfileShare:
+    """Answer a buyer's smelter-list request with an RMI report of the supplier's profile, on the supplier's
+    explicit consent: an upload is made from the report (hrdd.rmi.services.upload_from_profile: no workbook, the
+    declaration not checked again) and counts at once; a share records which version the buyer sees, when the
+    supplier agreed and to what. Refused, nothing stored, without the consent or when the version offered
+    changed."""
+    # one share at a time per request: a second click sees the first share and is offered nothing
+    request = (
+        SupplierRequest.objects.select_for_update()
+        .select_related("campaign__organisation")
+        .get(pk=request.pk)
+    )
+    offer = next((o for o in rmi_offers(request) if o.template == template), None)
+    live = rmi_live_share(request)
+    if offer is None and live is not None and live.part == f"rmi:{template}":
+        raise ProfileError(
+            _("You already sent this %(template)s from version %(number)d of your company profile.")
+            % {"template": template, "number": live.version_number},
+            field="template",
+        )
+    if offer is None:
+        raise ProfileError(
+            _("Your company profile holds no %(template)s this request asks for.")
+            % {"template": template or "?"},
+            field="template",
+        )
+    if offer.version.number != version_number:
+        raise ProfileError(
+            _(
+                "Your company profile changed meanwhile (it is now at version %(number)d); reload the page and "
+                "check what it holds before you share it."
+            )
+            % {"number": offer.version.number},
+            field="version",
+        )
+    if not consent:
+        raise ProfileError(
+            _("Tick the box to agree that %(buyer)s sees it; nothing was shared.") % {"buyer": offer.buyer},
+            field="consent",
+        )
+    version = offer.version
+    profile = version.profile
+    upload = upload_from_profile(
+        request=request,
+        report=offer.report,
+        version=version.number,
+        saved_at=version.saved_at,
+        actor_label=_label(profile),
+    )
+    share = ProfileShare.objects.create(
+        profile=profile,
+        version=version,
+        version_number=version.number,
+        version_saved_at=version.saved_at,
+        organisation=request.campaign.organisation,
+        rmi_request=request,
+        rmi_upload=upload,
+        part=f"rmi:{offer.template}",
+        consent_text=offer.consent_text,
+        consented_at=timezone.now(),
+    )
+    _share_audit(share, action="profile.share")
+    return share
+
+
+@transaction.atomic
 def profile_answers_share(
     *,
     invitation: Invitation,
@@ -417,6 +488,8 @@ def _share_audit(share: ProfileShare, *, action: str) -> None:
             "obligation": share.obligation_id,
             "submission": share.submission_id,
             "part": share.part,
+            "rmi_request": share.rmi_request_id,
+            "rmi_upload": share.rmi_upload_id,
             "consent": share.consent_text,
             "consented_at": share.consented_at.isoformat(),
             "answers_changed": share.answers_changed,
@@ -438,6 +511,11 @@ def _share_end(share: ProfileShare, *, because: str, label: str) -> ProfileShare
             submission=share.submission, actor_label=label, reason="the supplier withdrew the sharing"
         )
         share.refresh_from_db(fields=["submission"])  # removed with the submission
+    if share.rmi_upload is not None:
+        upload_withdraw(
+            upload=share.rmi_upload, actor_label=label, reason="the supplier withdrew the sharing"
+        )
+        share.refresh_from_db(fields=["rmi_upload"])  # removed with the upload
     _share_audit(share, action="profile.share_revoke")
     return share
 

@@ -13,6 +13,7 @@ urlpatterns = [
     # under keep/: the secret-link paths whose token the logs mask and the link throttle counts (hrdd.core)
     path("keep/contract/<str:token>/share/<int:obligation_id>/", views.profile_share_part, name="share_part"),
     path("keep/<str:token>/rmi/<str:upload_id>/", views.profile_keep_rmi, name="keep_rmi"),
+    path("keep/<str:token>/rmi-share/", views.profile_share_rmi, name="share_rmi"),
     path("manage/<str:token>/", views.profile_manage_page, name="manage"),
     path("manage/<str:token>/profile.json", views.profile_download, name="download"),
     path("manage/<str:token>/delete/", views.profile_delete_page, name="delete"),

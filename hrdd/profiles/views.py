@@ -152,6 +152,57 @@ def profile_keep_rmi(request: HttpRequest, token: str, upload_id: str) -> HttpRe
     return redirect(reverse("rmi:supplier", args=[token]) + f"#request-{upload.request.public_id}")
 
 
+class RmiShareForm(forms.Form):
+    """The consent to answer a smelter-list request (named by the form's `request`) from the profile: the version
+    and template shown, the box."""
+
+    version = forms.IntegerField(min_value=1)
+    template = forms.CharField(max_length=4)
+    consent = forms.BooleanField(required=False)
+
+
+@require_POST
+def profile_share_rmi(request: HttpRequest, token: str) -> HttpResponse:
+    """Answer a smelter-list request reached by a link (`token`; the form names which of the link's requests)
+    with an RMI report of the supplier's profile, on the consent ticked on the page."""
+    try:
+        found = requests_by_link(token=token)
+    except NotFound as exc:
+        raise Http404("link") from exc
+    target = next((r for r in found if str(r.public_id) == request.POST.get("request", "").strip()), None)
+    if target is None:
+        raise Http404("request")
+    form = RmiShareForm(request.POST)
+    with supplier_page_language(request, ""):
+        try:
+            if not form.is_valid():
+                raise services.ProfileError(
+                    _("The version of your profile was not given; reload the page."), field="version"
+                )
+            share = services.profile_rmi_share(
+                request=target,
+                template=form.cleaned_data["template"],
+                version_number=form.cleaned_data["version"],
+                consent=form.cleaned_data["consent"],
+            )
+        except InputError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Shared the %(template)s of version %(number)d of your company profile with %(buyer)s. You "
+                    "can withdraw it from your profile's page."
+                )
+                % {
+                    "template": form.cleaned_data["template"],
+                    "number": share.version_number,
+                    "buyer": target.campaign.organisation.name,
+                },
+            )
+    return redirect(reverse("rmi:supplier", args=[token]) + f"#request-{target.public_id}")
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -225,6 +276,15 @@ def profile_share_revoke_page(request: HttpRequest, token: str, share_id: str) -
                     "longer count for the contract's obligation. This takes effect at once."
                 ),
                 _("The contract's link stays open: you can send it again if you wish."),
+            ]
+        elif share.rmi_request is not None:
+            explanation = [
+                _("Request for smelter lists: %(title)s.") % {"title": share.rmi_request.campaign.title},
+                _(
+                    "The buyer will no longer see the report you sent from your profile, and its smelters will no "
+                    "longer count in its supply chain. This takes effect at once."
+                ),
+                _("The request's link stays open: you can send it again if you wish."),
             ]
         else:
             request_title = share.invitation.consultation.title if share.invitation else ""

@@ -100,6 +100,9 @@ class Upload(models.Model):
         NEEDS_CORRECTION = "needs_correction", _("Needs correction")
         REFUSED = "refused", _("Not a template: needs a new file")
         FAILED = "failed", _("Could not be read")
+        # issue 16: a report kept in the supplier's company profile, shared on the supplier's consent; there is no
+        # workbook (content is empty) and the template's declaration was not checked again
+        FROM_PROFILE = "from_profile", _("Shared from the supplier's profile (not re-checked)")
 
     public_id = models.UUIDField(default=new_public_id, unique=True, editable=False)
     request = models.ForeignKey(SupplierRequest, on_delete=models.CASCADE, related_name="uploads")

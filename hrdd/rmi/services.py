@@ -51,7 +51,7 @@ Progress = Callable[[int, int], None]
 SUPPLIER_LINK = "supplier link"
 TEMPLATE_EXTENSIONS = (".xlsx", ".xlsm")
 TEMPLATES = tuple(code for code, _label in TEMPLATE_CHOICES)
-COUNTED = (Upload.Status.ACCEPTED, Upload.Status.NEEDS_CORRECTION)
+COUNTED = (Upload.Status.ACCEPTED, Upload.Status.NEEDS_CORRECTION, Upload.Status.FROM_PROFILE)
 
 
 def _campaign_state(campaign: Campaign) -> dict[str, Any]:
@@ -499,6 +499,96 @@ def upload_read(
         )
         consolidation_rebuild(organisation=organisation)
     return locked
+
+
+@transaction.atomic
+def upload_from_profile(
+    *, request: SupplierRequest, report: dict[str, Any], version: int, saved_at: dt.datetime, actor_label: str
+) -> Upload:
+    """An upload made from an RMI report kept in the supplier's company profile (issue 16; the supplier consented
+    to the buyer seeing it): no workbook, the declaration as the profile keeps it (not checked again), its Smelter
+    List as rows (not matched to the site registry); it becomes the request's current file and counts in the
+    consolidation at once."""
+    campaign = request.campaign
+    if campaign.closed_at is not None:
+        raise InputError(closed_text(campaign), field="file")
+    template = str(report.get("template") or "")
+    if template not in (campaign.templates or []):
+        raise InputError(_("This request does not ask for %s.") % (template or "?"), field="template")
+    last = request.uploads.aggregate(last=Max("number"))["last"] or 0
+    upload = Upload.objects.create(
+        request=request,
+        number=last + 1,
+        filename=f"{template}-profile-v{version}"[:255],
+        size=0,
+        content=b"",
+        status=Upload.Status.FROM_PROFILE,
+        template_type=template[:4],
+        template_version=str(report.get("template_version") or "")[:20],
+        company_name=str(report.get("company_name") or "")[:300],
+        declaration_scope=str(report.get("declaration_scope") or "")[:200],
+        minerals=list(report.get("minerals") or []),
+        reading={"from_profile": {"version": version, "saved_at": saved_at.isoformat()}},
+        read_at=timezone.now(),
+    )
+    UploadSmelter.objects.bulk_create(
+        [
+            UploadSmelter(
+                upload=upload,
+                row=index,
+                metal=str(s.get("metal") or "")[:40],
+                name=str(s.get("name") or "")[:300],
+                country=str(s.get("country") or "")[:100],
+                country_iso3=_country(s.get("country")),
+                cid=str(s.get("cid") or "").strip().upper()[:20],
+                not_listed=bool(s.get("not_listed")),
+                mine_country=str(s.get("mine_country") or "")[:100],
+                recycled=str(s.get("recycled") or "")[:40],
+            )
+            for index, s in enumerate(report.get("smelters") or [], start=1)
+        ],
+        batch_size=1000,
+    )
+    SupplierRequest.objects.filter(pk=request.pk).update(current_upload=upload)
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        organisation=campaign.organisation,
+        action="rmi_upload.from_profile",
+        target=upload,
+        after={
+            "request": str(request.public_id),
+            "template": f"{upload.template_type} {upload.template_version}".strip(),
+            "profile_version": version,
+            "smelters": len(report.get("smelters") or []),
+        },
+    )
+    consolidation_rebuild(organisation=campaign.organisation)
+    return upload
+
+
+@transaction.atomic
+def upload_withdraw(*, upload: Upload, actor_label: str, reason: str) -> None:
+    """Remove an upload and its smelters at once (the supplier withdrew the consent it was shared on): the newest
+    other file read becomes the request's current one, and the consolidation no longer counts its smelters."""
+    upload = (
+        Upload.objects.select_for_update().select_related("request__campaign__organisation").get(pk=upload.pk)
+    )
+    request = upload.request
+    organisation = request.campaign.organisation
+    audit_record(
+        actor=None,
+        actor_label=actor_label,
+        organisation=organisation,
+        action="rmi_upload.withdraw",
+        target=upload,
+        before={"request": str(request.public_id), "file": upload.filename, "status": upload.status},
+        after={"reason": reason},
+    )
+    upload.delete()
+    previous = request.uploads.filter(read_at__isnull=False).order_by("-number").first()
+    SupplierRequest.objects.filter(pk=request.pk).update(current_upload=previous)
+    consolidation_rebuild(organisation=organisation)
 
 
 def upload_failed(upload: Upload) -> None:

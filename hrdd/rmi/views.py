@@ -22,7 +22,7 @@ from hrdd.core.forms import form_write
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.rmi import exports, selectors, services
 from hrdd.rmi.forms import CampaignForm, FacilityListForm, RequestForm, SmelterFilterForm, UploadForm
-from hrdd.rmi.models import SupplierRequest
+from hrdd.rmi.models import SupplierRequest, Upload
 from hrdd.rmi.tasks import upload_start
 
 PAGE_SIZE = 100
@@ -274,6 +274,12 @@ def upload_download(request: HttpRequest, public_id: str) -> HttpResponse:
         upload = selectors.upload_get(user=request.user, public_id=public_id)
     except NotFound as exc:
         raise Http404("upload") from exc
+    if upload.status == Upload.Status.FROM_PROFILE:
+        return HttpResponse(
+            _("Shared from the supplier's profile: there is no workbook to download."),
+            status=404,
+            content_type="text/plain; charset=utf-8",
+        )
     return attachment(bytes(upload.content), upload.filename, content_type=exports.XLSX_TYPE)
 
 

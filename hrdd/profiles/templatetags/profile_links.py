@@ -14,6 +14,9 @@ from hrdd.profiles.selectors import (
     obligation_shares,
     respond_offer,
     rmi_kept_version,
+    rmi_live_share,
+    rmi_offers,
+    rmi_request_shares,
     share_of_invitation,
     share_of_submission,
 )
@@ -128,4 +131,32 @@ def profile_keep_rmi(context: Any, supplier_request: Any, upload: Any) -> dict[s
         "upload": upload if keepable else None,
         "kept": rmi_kept_version(upload) if keepable else None,
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("profiles/_rmi_offer.html", takes_context=True)
+def profile_rmi_offer(context: Any, supplier_request: Any) -> dict[str, Any]:
+    """On a smelter-list link's page (its secret link is the page's `token`), for one request: offer the RMI
+    reports of the supplier's profile that the request asks for, with the consent box naming the buyer, and say
+    what was shared from it."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    token = match.kwargs.get("token", "") if match is not None else ""
+    return {
+        "token": token,
+        "req": supplier_request,
+        "offers": rmi_offers(supplier_request) if token else [],
+        "live": rmi_live_share(supplier_request),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("profiles/_rmi_share_note.html")
+def profile_rmi_share_note(supplier_request: Any) -> dict[str, Any]:
+    """On the buyer's page of a smelter-list request: from which version of the supplier's profile its current file
+    came (not re-checked), and the reports the supplier withdrew."""
+    shares = rmi_request_shares(supplier_request) if supplier_request is not None else []
+    return {
+        "live": rmi_live_share(supplier_request) if supplier_request is not None else None,
+        "withdrawn": [s for s in shares if s.revoked_at is not None],
     }
