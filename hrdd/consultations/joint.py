@@ -335,18 +335,31 @@ def co_owner_of(*, consultation: Consultation, public_id: Any) -> CoOwner:
         raise NotFound("co-owner") from exc
 
 
+def withdraw_refusal(row: CoOwner) -> str:
+    """Why the owner cannot withdraw this invitation to co-own ('' when it can): only one not answered yet."""
+    if row.status == CoOwner.Status.INVITED:
+        return ""
+    return _("Only an invitation not answered yet can be withdrawn; %(organisation)s is %(status)s.") % {
+        "organisation": row.organisation.name,
+        "status": str(row.get_status_display()).lower(),
+    }
+
+
+def remove_refusal(row: CoOwner) -> str:
+    """Why the owner cannot remove this organisation from the co-owners ('' when it can): it must co-own now."""
+    if row.status == CoOwner.Status.ACCEPTED:
+        return ""
+    return _("%s does not co-own this consultation now.") % row.organisation.name
+
+
 @transaction.atomic
 def co_owner_withdraw(*, actor: User, row: CoOwner) -> None:
     """Withdraw an invitation to co-own the consultation that was not answered yet (its owner's administrator or
     procurement officer): the invitation is gone from the invited organisation's page; the audit keeps it."""
     require_joint_role(actor, row.consultation.organisation_id)
     row = _locked_row(row)
-    if row.status != CoOwner.Status.INVITED:
-        raise InputError(
-            _("Only an invitation not answered yet can be withdrawn; %(organisation)s is %(status)s.")
-            % {"organisation": row.organisation.name, "status": str(row.get_status_display()).lower()},
-            field="co_owner",
-        )
+    if refusal := withdraw_refusal(row):
+        raise InputError(refusal, field="co_owner")
     before = _state(row)
     _audit(
         actor=actor,
@@ -367,12 +380,8 @@ def co_owner_remove(*, actor: User, row: CoOwner) -> CoOwner:
     again among those who stay, and its administrators and procurement officers are told by e-mail."""
     require_joint_role(actor, row.consultation.organisation_id)
     row = _locked_row(row)
-    if row.status != CoOwner.Status.ACCEPTED:
-        raise InputError(
-            _("%(organisation)s does not co-own this consultation (%(status)s).")
-            % {"organisation": row.organisation.name, "status": str(row.get_status_display()).lower()},
-            field="co_owner",
-        )
+    if refusal := remove_refusal(row):
+        raise InputError(refusal, field="co_owner")
     before = _state(row)
     dropped = ScenarioChoice.objects.filter(
         consultation=row.consultation, organisation=row.organisation

@@ -125,11 +125,7 @@ def co_owner_withdraw_page(request: HttpRequest, public_id: str, row_id: str) ->
         request.POST if request.method == "POST" else None,
         label=_("Yes, withdraw the invitation of %s.") % row.organisation.name,
     )
-    blockers = (
-        []
-        if row.status == row.Status.INVITED
-        else [_("%s answered the invitation already.") % row.organisation.name]
-    )
+    blockers = [refusal] if (refusal := joint.withdraw_refusal(row)) else []
     if form.is_bound and form.is_valid() and not blockers:
         try:
             joint.co_owner_withdraw(actor=request.user, row=row)
@@ -169,11 +165,7 @@ def co_owner_remove_page(request: HttpRequest, public_id: str, row_id: str) -> H
         request.POST if request.method == "POST" else None,
         label=_("Yes, remove %s from the co-owners.") % row.organisation.name,
     )
-    blockers = (
-        []
-        if row.status == row.Status.ACCEPTED
-        else [_("%s does not co-own this consultation now.") % row.organisation.name]
-    )
+    blockers = [refusal] if (refusal := joint.remove_refusal(row)) else []
     if form.is_bound and form.is_valid() and not blockers:
         try:
             joint.co_owner_remove(actor=request.user, row=row)
