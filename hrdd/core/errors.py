@@ -18,3 +18,13 @@ class NotFound(LookupError):
     def __init__(self, what: str = "record") -> None:
         self.what = what
         super().__init__(f"{what} not found")
+
+
+class StoredFileMissing(NotFound):
+    """A record's stored file (a FileField's) is gone from storage: deleted from disk, or a restore without the
+    uploaded files. The edges answer 404 with `message`, which names the file and says how to get it back."""
+
+    def __init__(self, message: str, *, filename: str) -> None:
+        self.what = filename
+        self.filename = filename
+        LookupError.__init__(self, message)

@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hrdd.core.downloads import open_stored
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create, form_write
 from hrdd.core.links import absolute_url
@@ -314,7 +315,11 @@ def incident_document(request: HttpRequest, public_id: uuid.UUID) -> FileRespons
     incident = selectors.incident_get(user=request.user, public_id=public_id)
     if not selectors.reporter_visible(request.user, incident) or not incident.document:
         raise Http404("document")
-    return FileResponse(incident.document.open("rb"), as_attachment=True, filename=incident.document_name)
+    return FileResponse(
+        open_stored(incident.document, incident.document_name),
+        as_attachment=True,
+        filename=incident.document_name,
+    )
 
 
 # -- the remediation plan ----------------------------------------------------------------------------------------
@@ -442,7 +447,9 @@ def progress_file(request: HttpRequest, progress_id: int) -> FileResponse:
     step = selectors.step_get(user=request.user, public_id=progress.step.public_id)
     if step.organisation_id != active_organisation_id(request.user):
         raise Http404("file")
-    return FileResponse(progress.file.open("rb"), as_attachment=True, filename=progress.filename)
+    return FileResponse(
+        open_stored(progress.file, progress.filename), as_attachment=True, filename=progress.filename
+    )
 
 
 # -- channels and sharing ----------------------------------------------------------------------------------------
