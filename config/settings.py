@@ -258,6 +258,10 @@ HRDD_INVITATION_DAYS = int(os.environ.get("HRDD_INVITATION_DAYS", "7"))
 # days (issue 17); the buyer may revoke or re-issue it at any time (hrdd.core.linktokens).
 HRDD_INVITATION_LINK_GRACE_DAYS = int(os.environ.get("HRDD_INVITATION_LINK_GRACE_DAYS", "30"))
 HRDD_CONTRACT_LINK_GRACE_DAYS = int(os.environ.get("HRDD_CONTRACT_LINK_GRACE_DAYS", "90"))
+# A smelter-list request's link (hrdd.rmi): until the campaign's deadline plus this grace period; a campaign without
+# a deadline, this many days after the link was issued; a closed campaign's links stop at once.
+HRDD_RMI_LINK_GRACE_DAYS = int(os.environ.get("HRDD_RMI_LINK_GRACE_DAYS", "30"))
+HRDD_RMI_LINK_UNDATED_DAYS = int(os.environ.get("HRDD_RMI_LINK_UNDATED_DAYS", "365"))
 # E-mail goes to the console (the server's output) until an SMTP server is named: HRDD_EMAIL_HOST, its port, user and
 # password; HRDD_EMAIL_USE_TLS=1 for STARTTLS (port 587), HRDD_EMAIL_USE_SSL=1 for TLS from the start (port 465).
 EMAIL_HOST = os.environ.get("HRDD_EMAIL_HOST", "")

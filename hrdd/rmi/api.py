@@ -13,7 +13,7 @@ from ninja.security import django_auth
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.links import absolute_url
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS
-from hrdd.rmi import selectors, services
+from hrdd.rmi import links, selectors, services
 from hrdd.rmi.models import Campaign, SupplierRequest, Upload
 from hrdd.rmi.schemas import (
     CampaignDetailOut,
@@ -49,7 +49,9 @@ def upload_out(u: Upload, current_id: int | None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def request_out(r: SupplierRequest, uploads: int | None = None) -> dict[str, Any]:
+def request_out(r: SupplierRequest, uploads: int | None = None, *, issued: bool = False) -> dict[str, Any]:
+    """A request; its secret link only when `issued` now (the answer that created or re-issued it: the link is
+    stored hashed and never shown again, hrdd.core.linktokens)."""
     return {
         "id": r.public_id,
         "campaign": r.campaign.public_id,
@@ -57,7 +59,10 @@ def request_out(r: SupplierRequest, uploads: int | None = None) -> dict[str, Any
         "email": r.email,
         "contract": r.contract.public_id if r.contract_id else None,
         "invitation": r.invitation_id,
-        "link": absolute_url(r.get_supplier_url()),
+        "link": absolute_url(r.get_supplier_url()) if issued else None,
+        "link_issued_at": r.token_issued_at,
+        "link_expires_on": r.link_expires_on,
+        "link_revoked_at": r.link_revoked_at,
         "current_upload": upload_out(r.current_upload, r.current_upload_id) if r.current_upload_id else None,
         "uploads": uploads if uploads is not None else getattr(r, "upload_count", 0),
     }
@@ -115,7 +120,7 @@ def request_create(request: HttpRequest, campaign_id: str, body: RequestIn) -> S
         invitation=invitation,
         send=body.send,
     )
-    return Status(201, request_out(found, uploads=0))
+    return Status(201, request_out(found, uploads=0, issued=True))
 
 
 @router.post("/campaigns/{campaign_id}/close", response={200: CampaignOut, **WRITE_ERRORS})
@@ -130,6 +135,23 @@ def campaign_close(request: HttpRequest, campaign_id: str) -> dict[str, Any]:
 def request_detail(request: HttpRequest, request_id: str) -> dict[str, Any]:
     found = selectors.request_get(user=request.user, public_id=request_id)
     return request_out(found, uploads=found.uploads.count())
+
+
+@router.post("/requests/{request_id}/link", response={200: RequestOut, **WRITE_ERRORS})
+def request_link_reissue(request: HttpRequest, request_id: str) -> dict[str, Any]:
+    """Issue a new link for the supplier (the old one stops working) and e-mail it to them; the answer carries the
+    new link, shown this once."""
+    found = selectors.request_get(user=request.user, public_id=request_id)
+    fresh = links.request_link_reissue(actor=request.user, request=found)
+    return request_out(fresh, uploads=fresh.uploads.count(), issued=True)
+
+
+@router.delete("/requests/{request_id}/link", response={200: RequestOut, **WRITE_ERRORS})
+def request_link_revoke(request: HttpRequest, request_id: str) -> dict[str, Any]:
+    """Revoke the supplier's link: it stops working at once (issue a new one when the supplier needs it)."""
+    found = selectors.request_get(user=request.user, public_id=request_id)
+    revoked = links.request_link_revoke(actor=request.user, request=found)
+    return request_out(revoked, uploads=revoked.uploads.count())
 
 
 @router.get("/requests/{request_id}/uploads", response={200: list[UploadOut], **READ_ERRORS})

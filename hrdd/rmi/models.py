@@ -1,4 +1,5 @@
-"""Smelter lists collected from suppliers (issue 13): campaigns, supplier requests with their secret links,
+"""Smelter lists collected from suppliers (issue 13): campaigns, supplier requests with their secret links (stored
+hashed, expiring, revocable and re-issuable: hrdd.core.linktokens, issue 17),
 uploads (every version kept, the newest is the current one), the smelters each upload names, the RMI facility
 list an organisation imports, and the consolidated smelters stored when uploads change (pages read them).
 
@@ -8,11 +9,16 @@ The registry sites the smelters are matched to are installation-wide (hrdd.suppl
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.ids import new_public_id, new_token
+from hrdd.core.ids import new_public_id
+from hrdd.core.linktokens import SecretLink, expiry_day, link_holder_label
 from hrdd.core.models import OwnedManager, OwnedModel
 from hrdd.domain.countries import display_name
 from hrdd.domain.text_data import text_from_data
@@ -39,11 +45,14 @@ class Campaign(OwnedModel):
         return reverse("rmi:campaign", args=[self.public_id])
 
 
-class SupplierRequest(models.Model):
+class SupplierRequest(SecretLink):
     """One supplier asked within a campaign, reached by its own secret link, or by the link of the contract or
-    consultation invitation it was asked through."""
+    consultation invitation it was asked through. Its own link is stored hashed (hrdd.core.linktokens) and works
+    until the campaign's deadline plus a grace period (a campaign without a deadline: a number of days after the
+    link was issued), until the campaign is closed, or until the buyer revokes or re-issues it."""
 
     owner_path = "campaign__organisation"
+    link_kind = "rmi"
 
     public_id = models.UUIDField(default=new_public_id, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="requests")
@@ -62,7 +71,9 @@ class SupplierRequest(models.Model):
         blank=True,
         related_name="rmi_requests",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Set when the buyer revokes the link (it stops working; the request and its files stay); a re-issued link
+    # clears it.
+    link_revoked_at = models.DateTimeField(_("link revoked"), null=True, blank=True)
     current_upload = models.ForeignKey(
         "Upload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -85,7 +96,38 @@ class SupplierRequest(models.Model):
         return reverse("rmi:request", args=[self.public_id])
 
     def get_supplier_url(self) -> str:
-        return reverse("rmi:supplier", args=[self.token])
+        """The supplier's link ('' when hrdd cannot write its token: hrdd.core.linktokens)."""
+        return self.link_path("rmi:supplier")
+
+    @property
+    def link_expires_on(self) -> dt.date:
+        """The last day the supplier's link works: the day the campaign closed; else its deadline plus the grace
+        period; else, without a deadline, a number of days after the link was issued."""
+        campaign = self.campaign
+        if campaign.closed_at is not None:
+            return timezone.localdate(campaign.closed_at)
+        if campaign.deadline is not None:
+            return expiry_day(
+                until=campaign.deadline,
+                issued_at=self.token_issued_at,
+                grace_days=settings.HRDD_RMI_LINK_GRACE_DAYS,
+            )
+        issued = timezone.localdate(self.token_issued_at) if self.token_issued_at else timezone.localdate()
+        return issued + dt.timedelta(days=settings.HRDD_RMI_LINK_UNDATED_DAYS)
+
+    def opened_through(self, label: str) -> None:
+        """Remember who holds the link the request was just opened by (the audit log's actor for what is done
+        through it), in memory only: a contract's or an invitation's link when it was asked through one."""
+        self.__dict__["_link_holder"] = label
+
+    @property
+    def link_holder(self) -> str:
+        """The audit log's actor for what is done through the link the request was opened by (its own by
+        default)."""
+        return str(
+            self.__dict__.get("_link_holder")
+            or link_holder_label(self.link_kind, self.public_id, self.supplier_name)
+        )
 
 
 class Upload(models.Model):

@@ -71,7 +71,12 @@ class RequestOut(Schema):
     email: str
     contract: uuid.UUID | None
     invitation: int | None
-    link: str
+    # the secret link the supplier uploads through, without an account: only in the answer that created or
+    # re-issued it (stored hashed, never shown again: hrdd.core.linktokens); null elsewhere
+    link: str | None = None
+    link_issued_at: dt.datetime | None = None
+    link_expires_on: dt.date | None = None
+    link_revoked_at: dt.datetime | None = None
     current_upload: UploadOut | None
     uploads: int
 

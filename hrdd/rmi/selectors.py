@@ -4,14 +4,16 @@ does not grow with the number of rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
-from hrdd.core.linktokens import token_digest
+from hrdd.core.linktokens import LinkClosed, link_holder_label, lookup_digest
 from hrdd.rmi.models import Campaign, ConsolidatedSmelter, FacilityList, SupplierRequest, Upload
 
 RMAP_CHOICES = {
@@ -66,33 +68,63 @@ def upload_get(*, user: User, public_id: Any) -> Upload:
 
 def requests_by_link(*, token: str) -> list[SupplierRequest]:
     """The requests a supplier's link opens: a request's own link, or the link of the contract or consultation
-    invitation it was asked through (open campaigns only for those). NotFound when none."""
-    token = (token or "").strip()
-    if not token or len(token) > 64:
+    invitation it was asked through (open campaigns only for those). Links are found by their digest
+    (hrdd.core.linktokens). NotFound when none; LinkClosed (410) when the link was revoked or is past its last day
+    (a request's own link also once its campaign is closed). Each request found remembers who holds the link
+    (`SupplierRequest.link_holder`)."""
+    digest = lookup_digest(token)
+    if digest is None:
         raise NotFound("link")
+    token = token.strip()
     base = SupplierRequest.objects.select_related(
         "campaign", "campaign__organisation", "current_upload", "current_upload__task_run"
     )
-    own = list(base.filter(token=token))
-    if own:
-        return own
+    own = base.filter(token_hash=digest).first()
+    if own is not None:
+        request_link_check(own)
+        own.opened_with(token)
+        return [own]
+    holder, label, field = _linked_record(token)
     found = list(
-        base.filter(
-            # the contract's and the invitation's links are stored hashed (hrdd.core.linktokens); a revoked one
-            # opens nothing here either
-            Q(contract__token_hash=token_digest(token), contract__link_revoked_at__isnull=True)
-            | Q(
-                invitation__token_hash=token_digest(token),
-                invitation__withdrawn_at__isnull=True,
-                invitation__link_revoked_at__isnull=True,
-            )
+        base.filter(**{field: holder}, campaign__closed_at__isnull=True).order_by(
+            "-campaign__created_at", "id"
         )
-        .filter(campaign__closed_at__isnull=True)
-        .order_by("-campaign__created_at", "id")
     )
     if not found:
         raise NotFound("link")
+    for request in found:
+        request.opened_through(label)
     return found
+
+
+def _linked_record(token: str) -> tuple[Any, str, str]:
+    """The contract or consultation invitation whose link `token` is, the audit label of its holder, and the
+    request's field naming it; NotFound when neither, LinkClosed when that link is closed (as its own page says)."""
+    from hrdd.consultations.selectors import invitation_get_by_token
+    from hrdd.contracts.selectors import contract_get_by_token
+
+    try:
+        contract = contract_get_by_token(token=token)
+    except LinkClosed:
+        raise
+    except NotFound:
+        pass
+    else:
+        return contract, link_holder_label("contract", contract.public_id, contract.supplier_name), "contract"
+    invitation = invitation_get_by_token(token=token)  # NotFound also when withdrawn
+    label = link_holder_label("invitation", invitation.pk, invitation.email or invitation.company_name)
+    return invitation, label, "invitation"
+
+
+def request_link_check(request: SupplierRequest, *, today: dt.date | None = None) -> None:
+    """Raise LinkClosed when the request's own link was revoked, its campaign closed, or it is past its last day."""
+    campaign = request.campaign
+    buyer = campaign.organisation.name
+    if request.link_revoked_at is not None:
+        raise LinkClosed(reason=LinkClosed.REVOKED, buyer=buyer, title=campaign.title)
+    last_day = request.link_expires_on
+    if campaign.closed_at is not None or (today or timezone.localdate()) > last_day:
+        raise LinkClosed(reason=LinkClosed.EXPIRED, buyer=buyer, title=campaign.title, on=last_day)
 
 
 def invitation_choices(*, user: User) -> list[tuple[str, str]]:

@@ -2,7 +2,9 @@
 the background, the problems sent back, the facility list, and the consolidated smelters.
 
 Every write is one transaction with an audit event. A supplier acts without an account, through a secret link:
-their uploads are recorded with the actor label "supplier link". Reading an upload (`upload_read`) reads the file
+their uploads, and the readings of them, are recorded with the link holder as the actor
+(`SupplierRequest.link_holder`: the request's own link, or the contract's or invitation's it was opened by). The
+link is stored hashed (hrdd.core.linktokens): the e-mails write it again from its nonce. Reading an upload (`upload_read`) reads the file
 and matches its smelters into the site registry outside any transaction (progress is visible), then stores the
 reading, the smelter rows, their registry mentions and the new consolidation in one transaction: a failure
 stores nothing of it.
@@ -48,7 +50,6 @@ from hrdd.supplier_sites.services import match_listed, mentions_record
 from hrdd.supplier_sites.sitefiles import ListedRecord
 
 Progress = Callable[[int, int], None]
-SUPPLIER_LINK = "supplier link"
 TEMPLATE_EXTENSIONS = (".xlsx", ".xlsm")
 TEMPLATES = tuple(code for code, _label in TEMPLATE_CHOICES)
 COUNTED = (Upload.Status.ACCEPTED, Upload.Status.NEEDS_CORRECTION, Upload.Status.FROM_PROFILE)
@@ -199,7 +200,7 @@ def request_add(
     return request
 
 
-def _require_own(actor: User, request: SupplierRequest) -> Organisation:
+def require_own(actor: User, request: SupplierRequest) -> Organisation:
     organisation = writer_organisation(actor)
     if request.campaign.organisation_id != organisation.pk:
         raise InputError(_("Unknown supplier request."), field="request")
@@ -214,25 +215,53 @@ def _mail_on_commit(*, subject: str, message: str, to: str) -> None:
     )
 
 
-@transaction.atomic
-def request_send_link(*, actor: User, request: SupplierRequest) -> SupplierRequest:
-    """E-mail the supplier their upload link (sent once the request is stored)."""
-    organisation = _require_own(actor, request)
-    if not request.email:
-        raise InputError(_("Give the supplier's e-mail address first."), field="email")
+def sendable_link(request: SupplierRequest) -> str:
+    """The absolute address of the request's link, to e-mail; refused when it was revoked, its campaign closed, or
+    hrdd cannot write it again (issued before links were stored hashed: hrdd.core.linktokens)."""
+    if request.campaign.closed_at is not None:
+        raise InputError(_("This campaign is closed: its links take no more files."), field="request")
+    path = request.get_supplier_url()
+    if not path or request.link_revoked_at is not None:
+        raise InputError(
+            _(
+                "This link cannot be sent again (it was revoked, or issued before links were stored hashed); "
+                "issue a new link instead."
+            ),
+            field="request",
+        )
+    return absolute_url(path)
+
+
+def mail_link(request: SupplierRequest, organisation: Organisation, *, new: bool = False) -> None:
+    """E-mail the supplier their upload link once the write commits (`new`: it replaces an earlier one)."""
     campaign = request.campaign
-    link = absolute_url(request.get_supplier_url())
     text = _(
         "%(buyer)s asks for your smelter list: the RMI reporting template(s) %(templates)s, filled in.\n\n"
         "Upload the Excel file through this link (no account needed):\n%(link)s\n"
-    ) % {"buyer": organisation.name, "templates": ", ".join(campaign.templates), "link": link}
+    ) % {
+        "buyer": organisation.name,
+        "templates": ", ".join(campaign.templates),
+        "link": sendable_link(request),
+    }
+    if new:
+        text += _("\nThis is a new link: the earlier one no longer works.\n")
     if campaign.deadline:
         text += _("\nPlease send it by %s.\n") % campaign.deadline.isoformat()
+    text += _("\nThe link works until %s.\n") % request.link_expires_on.isoformat()
     if campaign.message:
         text += f"\n{campaign.message}\n"
     _mail_on_commit(
         subject=_("%s asks for your smelter list") % organisation.name, message=text, to=request.email
     )
+
+
+@transaction.atomic
+def request_send_link(*, actor: User, request: SupplierRequest) -> SupplierRequest:
+    """E-mail the supplier their upload link (sent once the request is stored)."""
+    organisation = require_own(actor, request)
+    if not request.email:
+        raise InputError(_("Give the supplier's e-mail address first."), field="email")
+    mail_link(request, organisation)
     request.sent_at = timezone.now()
     request.save(update_fields=["sent_at"])
     audit_record(
@@ -268,7 +297,7 @@ def problems_text(upload: Upload) -> str:
 @transaction.atomic
 def problems_send(*, actor: User, request: SupplierRequest) -> SupplierRequest:
     """E-mail the supplier the problems found in their current file, with the link to upload a corrected one."""
-    organisation = _require_own(actor, request)
+    organisation = require_own(actor, request)
     request.refresh_from_db(fields=["current_upload"])
     upload = request.current_upload
     if upload is None:
@@ -277,7 +306,7 @@ def problems_send(*, actor: User, request: SupplierRequest) -> SupplierRequest:
         raise InputError(_("The current file has no problems to send."), field="request")
     if not request.email:
         raise InputError(_("Give the supplier's e-mail address first."), field="email")
-    link = absolute_url(request.get_supplier_url())
+    link = sendable_link(request)
     text = (
         _("%(buyer)s read your file %(file)s and found these problems:\n\n")
         % {"buyer": organisation.name, "file": upload.filename}
@@ -337,7 +366,7 @@ def upload_create(*, request: SupplierRequest, filename: str, content: bytes, ac
     is read; `upload_start` (hrdd.rmi.tasks) queues the reading."""
     campaign = request.campaign
     if actor is not None and getattr(actor, "is_authenticated", False):
-        _require_own(actor, request)
+        require_own(actor, request)
     if campaign.closed_at is not None:
         raise InputError(closed_text(campaign), field="file")
     name = check_template_file(filename, content)
@@ -347,7 +376,7 @@ def upload_create(*, request: SupplierRequest, filename: str, content: bytes, ac
     )
     audit_record(
         actor=actor,
-        actor_label=None if getattr(actor, "is_authenticated", False) else SUPPLIER_LINK,
+        actor_label=None if getattr(actor, "is_authenticated", False) else request.link_holder,
         organisation=campaign.organisation,
         action="rmi_upload.create",
         target=upload,
@@ -406,10 +435,17 @@ def upload_status(reading: TemplateReading) -> str:
 
 
 def upload_read(
-    upload: Upload, *, read: Callable[[bytes, str], TemplateReading], progress: Progress | None = None
+    upload: Upload,
+    *,
+    read: Callable[[bytes, str], TemplateReading],
+    progress: Progress | None = None,
+    actor: Any = None,
+    actor_label: str | None = None,
 ) -> Upload:
     """Read an upload and match its smelters (no writes), then store everything in one transaction: the reading,
-    the smelter rows with their registry mentions, the request's current file and the consolidation."""
+    the smelter rows with their registry mentions, the request's current file and the consolidation. It is
+    recorded as the act of whoever uploaded the file: the buyer's `actor`, else `actor_label` (the link holder;
+    by default the holder of the request's own link)."""
     reading = read(bytes(upload.content), upload.filename)
     records = smelter_records(reading)
     listed = [r for _i, r in records if r is not None]
@@ -417,6 +453,8 @@ def upload_read(
     request = upload.request
     campaign = request.campaign
     organisation = campaign.organisation
+    if not getattr(actor, "is_authenticated", False):
+        actor, actor_label = None, actor_label or request.link_holder
     with transaction.atomic():
         locked = Upload.objects.select_for_update().get(pk=upload.pk)
         mention_of: dict[str, tuple[int, int | None]] = {}
@@ -427,8 +465,8 @@ def upload_read(
                 records=listed,
                 source=SiteMention.Source.IMPORT,
                 mentioned_on=timezone.localdate(),
-                actor=None,
-                actor_label=SUPPLIER_LINK,
+                actor=actor,
+                actor_label=actor_label,
                 contract=request.contract,
                 supplier=request.company,
                 verdicts=verdicts,
@@ -484,8 +522,8 @@ def upload_read(
             current_upload__number__gt=locked.number
         ).update(current_upload=locked)
         audit_record(
-            actor=None,
-            actor_label=SUPPLIER_LINK,
+            actor=actor,
+            actor_label=actor_label,
             organisation=organisation,
             action="rmi_upload.read",
             target=locked,

@@ -33,16 +33,18 @@ def upload_read_task(task_run_id: int) -> dict[str, Any]:
 def upload_start(
     *, request: SupplierRequest, filename: str, content: bytes, actor: Any = None, enqueue: bool = True
 ) -> Upload:
-    """Record a supplier's file and queue its reading (both stored, or neither)."""
+    """Record a supplier's file and queue its reading (both stored, or neither). Without a logged-in `actor` the
+    file came through a link: its reading is recorded as the link holder's (`SupplierRequest.link_holder`)."""
+    by_user = getattr(actor, "is_authenticated", False)
     with transaction.atomic():
         upload = services.upload_create(request=request, filename=filename, content=content, actor=actor)
         run = task_run_create(
             organisation=request.campaign.organisation,
             task=upload_read_task,
             label=Text(gettext_noop("Reading %(file)s"), file=upload.filename),
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=actor if by_user else None,
             subject=f"rmi.request:{request.pk}",
-            params={"upload": upload.pk},
+            params={"upload": upload.pk} | ({} if by_user else {"actor_label": request.link_holder}),
             enqueue=enqueue,
         )
         upload.task_run = run
@@ -65,6 +67,8 @@ def run_upload_read(run: TaskRun, progress: Progress) -> Outcome:
     try:
         stored = services.upload_read(
             upload,
+            actor=run.created_by,
+            actor_label=run.params.get("actor_label"),
             read=lambda content, name: _reading_then_say(content, name, progress),
             progress=lambda done, total: progress.update(
                 done, total=total, message=Text(gettext_noop("Matching the smelters with the site registry…"))

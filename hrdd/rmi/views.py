@@ -1,6 +1,8 @@
 """Pages for smelter lists: the smelters in the supply chain (the seed's question: which refiners of a metal,
 through which suppliers, which are RMAP-conformant), campaigns and their suppliers' files with the problems found,
-the facility list import, and the supplier's upload page reached by a secret link (no account)."""
+the facility list import, and the supplier's upload page reached by a secret link (no account). The buyer sees a
+request's link once, when the request is added or its link re-issued (hrdd.core.linktokens); a closed link answers
+410 (hrdd.core.throttle.SupplierLinkMiddleware)."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ from django.views.decorators.http import require_POST
 from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_write
+from hrdd.core.links import absolute_url
+from hrdd.core.linktokens import LinkClosed
 from hrdd.core.views import task_run_context, task_run_fragment
-from hrdd.rmi import exports, selectors, services
+from hrdd.rmi import exports, links, selectors, services
 from hrdd.rmi.forms import CampaignForm, FacilityListForm, RequestForm, SmelterFilterForm, UploadForm
 from hrdd.rmi.models import SupplierRequest, Upload
 from hrdd.rmi.tasks import upload_start
@@ -193,8 +197,16 @@ def campaign_page(request: HttpRequest, public_id: str) -> HttpResponse:
             send=send,
         )
 
-    if request.method == "POST" and form_write(request, form, add, success=_("Supplier added.")) is not None:
-        return redirect(campaign)
+    if request.method == "POST":
+        added = form_write(request, form, add, success=_("Supplier added."))
+        if added is not None:
+            # the supplier's link is shown this once (hrdd.core.linktokens); a new one is issued from the request
+            messages.info(
+                request,
+                _("Send the supplier its link (no account needed; shown only now): %(link)s")
+                % {"link": absolute_url(added.get_supplier_url())},
+            )
+            return redirect(campaign)
     requests = list(selectors.campaign_requests(campaign))
     return render(
         request,
@@ -243,7 +255,6 @@ def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
             "req": supplier_request,
             "upload": upload,
             "uploads": uploads,
-            "link": request.build_absolute_uri(supplier_request.get_supplier_url()),
             **(run_context or {}),
             "reading": reading,
         },
@@ -269,6 +280,46 @@ def request_send(request: HttpRequest, public_id: str, what: str) -> HttpRespons
 
 
 @login_required
+@require_POST
+def request_link_reissue(request: HttpRequest, public_id: str) -> HttpResponse:
+    """A new link for the supplier (the old one stops working), e-mailed to them and shown once in the message.
+    Writers of the owner only (a viewer gets 403)."""
+    supplier_request = _request(request, public_id)
+    try:
+        fresh = links.request_link_reissue(actor=request.user, request=supplier_request)
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        text = (
+            _(
+                "New link issued and e-mailed to %(email)s; the old one no longer works. Shown only now: %(link)s"
+            )
+            if fresh.email
+            else _("New link issued; the old one no longer works. Shown only now: %(link)s")
+        )
+        messages.success(
+            request, text % {"email": fresh.email, "link": absolute_url(fresh.get_supplier_url())}
+        )
+    return redirect(supplier_request)
+
+
+@login_required
+@require_POST
+def request_link_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Stop the supplier's link at once (writers of the owner only: a viewer gets 403)."""
+    supplier_request = _request(request, public_id)
+    try:
+        links.request_link_revoke(actor=request.user, request=supplier_request)
+    except InputError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The supplier's link no longer works. Issue a new one when they need it again.")
+        )
+    return redirect(supplier_request)
+
+
+@login_required
 def upload_download(request: HttpRequest, public_id: str) -> HttpResponse:
     try:
         upload = selectors.upload_get(user=request.user, public_id=public_id)
@@ -289,6 +340,8 @@ def upload_download(request: HttpRequest, public_id: str) -> HttpResponse:
 def _by_link(token: str) -> list[SupplierRequest]:
     try:
         return selectors.requests_by_link(token=token)
+    except LinkClosed:
+        raise  # answered 410 with whom to ask (hrdd.core.throttle.SupplierLinkMiddleware)
     except NotFound as exc:
         raise Http404("link") from exc
 
@@ -342,7 +395,9 @@ def supplier_page(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request, "rmi/supplier.html", {"items": items, "organisation": found[0].campaign.organisation}
     )
-    response["Referrer-Policy"] = "same-origin"  # the secret link never leaves the site
+    # the secret link never leaves the site, nor stays in a cache (SupplierLinkMiddleware says so too)
+    response["Referrer-Policy"] = "same-origin"
+    response["Cache-Control"] = "no-store"
     return response
 
 

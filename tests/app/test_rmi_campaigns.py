@@ -76,20 +76,20 @@ def test_the_api_closes_a_campaign(client, buyer, outsider, campaign):
     assert client.get(f"/api/v1/smelters/campaigns/{campaign.public_id}").json()["closed"] is True
 
 
-def test_a_closed_campaign_refuses_a_supplier_file_and_says_why(client, buyer, campaign, asked):
+def test_a_closed_campaign_closes_the_suppliers_link_and_says_whom_to_ask(client, buyer, campaign, asked):
     # given
     services.campaign_close(actor=buyer, campaign=campaign)
     # when the supplier opens the link and sends a file anyway
-    page = client.get(asked.get_supplier_url()).content.decode()
+    page = client.get(asked.get_supplier_url())
     answer = client.post(
         asked.get_supplier_url(),
         {"request": str(asked.public_id), f"r{asked.pk}-file": _file(build("CMRT 6.5"))},
     )
-    # then the page has no upload form and tells them, and nothing is stored
-    assert f'id="closed-{asked.public_id}"' in page
-    assert "closed this request for smelter lists on" in page
-    assert 'type="file"' not in page
-    assert "closed this request" in answer.content.decode()
+    # then the link is closed (410, issue 17): no upload form, whom to ask, and nothing is stored
+    assert page.status_code == 410 and answer.status_code == 410
+    text = page.content.decode()
+    assert "This link has expired" in text and buyer.organisation.name in text
+    assert 'type="file"' not in text
     assert Upload.objects.count() == 0
 
 
