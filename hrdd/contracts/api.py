@@ -33,7 +33,7 @@ from hrdd.contracts.schemas import (
     SubmissionOut,
 )
 from hrdd.contracts.verdicts import obligation_verdicts_catch_up
-from hrdd.core.downloads import attachment
+from hrdd.core.downloads import attachment, open_stored
 from hrdd.core.errors import NotFound
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, Pagination
 from hrdd.domain.tender import TenderInputError
@@ -201,7 +201,11 @@ def submission_file(request: HttpRequest, public_id: uuid.UUID, submission_id: i
     submission = _submission(contract, submission_id)
     if not submission.file:
         raise NotFound("file")
-    return attachment(submission.file.open("rb"), submission.filename, content_type=submission.content_type)
+    return attachment(
+        open_stored(submission.file, submission.filename),
+        submission.filename,
+        content_type=submission.content_type,
+    )
 
 
 @router.get(

@@ -28,7 +28,7 @@ from hrdd.contracts.forms import (
 )
 from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.core.archive import SHOW_ALL
-from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.downloads import attachment, filename_from_title, open_stored
 from hrdd.core.errors import InputError
 from hrdd.core.forms import form_create
 from hrdd.core.languages import supplier_page_language
@@ -272,7 +272,11 @@ def submission_file(request: HttpRequest, public_id: str, submission_id: int) ->
     submission = Submission.objects.filter(pk=submission_id, obligation__contract=contract).first()
     if submission is None or not submission.file:
         raise Http404("file not found")
-    return attachment(submission.file.open("rb"), submission.filename, content_type=submission.content_type)
+    return attachment(
+        open_stored(submission.file, submission.filename),
+        submission.filename,
+        content_type=submission.content_type,
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from hrdd.core.errors import NotFound
+from hrdd.core.errors import NotFound, StoredFileMissing
 from hrdd.core.inputs import refused_character, refused_character_message
 from hrdd.core.languages import shipped
 from hrdd.core.uploads import format_size, max_upload_bytes
@@ -30,6 +30,8 @@ class NotFoundMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, StoredFileMissing):  # the one 404 whose message the page shows: what to do
+            return render(request, "404.html", {"message": str(exception)}, status=404)
         if isinstance(exception, NotFound):
             raise Http404(str(exception)) from exception
         return None

@@ -27,6 +27,7 @@ from hrdd.consultations.services import (
 from hrdd.contracts.models import Contract, Obligation, Submission
 from hrdd.contracts.services import submission_create, submission_withdraw
 from hrdd.contracts.sitelists import COLUMNS as SITE_LIST_COLUMNS
+from hrdd.core.downloads import read_stored
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.languages import mail_language, shipped
 from hrdd.core.links import absolute_url
@@ -208,9 +209,8 @@ def submission_kind(submission: Submission) -> str:
 
 def _submission_text(submission: Submission) -> str:
     """The text of a submitted document, read again from the file kept."""
-    with submission.file.open("rb") as stored:
-        content = stored.read()
     name = submission.filename or submission.file.name
+    content = read_stored(submission.file, name)
     return extract_text(accept_content(name, content, allowed=(extension_of(name),)), field="file")
 
 

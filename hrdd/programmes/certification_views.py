@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hrdd.core.downloads import open_stored
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create, form_write
 from hrdd.core.models import active_organisation_id
@@ -225,5 +226,7 @@ def certification_document(request: HttpRequest, public_id: uuid.UUID) -> FileRe
     if not certification.document:
         raise Http404("document")
     return FileResponse(
-        certification.document.open("rb"), as_attachment=True, filename=certification.document_name
+        open_stored(certification.document, certification.document_name),
+        as_attachment=True,
+        filename=certification.document_name,
     )

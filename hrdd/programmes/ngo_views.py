@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.downloads import attachment, filename_from_title, open_stored
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_create
 from hrdd.core.models import active_organisation_id
@@ -418,7 +418,11 @@ def ngo_evidence_file(request: HttpRequest, evidence_id: uuid.UUID) -> FileRespo
     evidence = ngo.ngo_evidence_get(user=request.user, public_id=evidence_id)
     if not evidence.document:
         raise Http404("document")
-    return FileResponse(evidence.document.open("rb"), as_attachment=True, filename=evidence.document_name)
+    return FileResponse(
+        open_stored(evidence.document, evidence.document_name),
+        as_attachment=True,
+        filename=evidence.document_name,
+    )
 
 
 # -- exports -----------------------------------------------------------------------------------------------------

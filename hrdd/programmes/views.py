@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from hrdd.core.downloads import open_stored
 from hrdd.core.errors import InputError
 from hrdd.core.forms import form_create, form_write
 from hrdd.core.models import active_organisation_id
@@ -358,7 +359,9 @@ def kpi_value_document(request: HttpRequest, public_id: uuid.UUID) -> FileRespon
     )
     if value is None or not value.document:
         raise Http404("document")
-    return FileResponse(value.document.open("rb"), as_attachment=True, filename=value.document_name)
+    return FileResponse(
+        open_stored(value.document, value.document_name), as_attachment=True, filename=value.document_name
+    )
 
 
 # -- the public page (no account) ---------------------------------------------------------------------------------

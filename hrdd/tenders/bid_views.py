@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from hrdd.core.downloads import attachment, filename_from_title
+from hrdd.core.downloads import attachment, filename_from_title, open_stored
 from hrdd.core.errors import InputError
 from hrdd.domain.tender import BidResult, Criterion, TenderInputError, number_text
 from hrdd.tenders import bids, documents, selectors, services
@@ -180,7 +180,9 @@ def bid_file(request: HttpRequest, public_id: str, bid_id: str, part: str) -> Fi
     tender = selectors.tender_get(user=request.user, public_id=public_id)
     draft = bids.bid_draft_get(tender=tender, public_id=bid_id)
     evidence = bids.bid_file_get(draft=draft, part=part)
-    return attachment(evidence.file.open("rb"), evidence.filename, content_type=evidence.content_type)
+    return attachment(
+        open_stored(evidence.file, evidence.filename), evidence.filename, content_type=evidence.content_type
+    )
 
 
 @login_required
