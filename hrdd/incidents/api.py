@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from hrdd.core.errors import InputError, NotFound
+from hrdd.core.links import absolute_url
 from hrdd.core.schemas import EDIT_ERRORS, INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
 from hrdd.core.versions import api_version
 from hrdd.domain.incidents import StepFacts, step_is_overdue
@@ -127,10 +128,14 @@ def notice_out(notice: Notice) -> dict[str, Any]:
     }
 
 
-def channel_out(channel: GrievanceChannel) -> dict[str, Any]:
+def channel_out(channel: GrievanceChannel, *, issued: bool = False) -> dict[str, Any]:
+    """A channel; its secret link only when `issued` now (the answer that opened the channel or re-issued the
+    link: it is stored hashed and never shown again, hrdd.core.linktokens)."""
     return {
         "id": channel.public_id,
-        **{name: getattr(channel, name) for name in ("slug", "token", "title", "introduction", "is_open")},
+        **{name: getattr(channel, name) for name in ("slug", "title", "introduction", "is_open")},
+        "secret_link": absolute_url(channel.get_secret_url()) if issued else None,
+        "link_issued_at": channel.token_issued_at,
         "version": channel.version,
     }
 
@@ -206,28 +211,31 @@ def sharing_set(request: HttpRequest, payload: ExposureSharingIn) -> dict[str, A
 
 @router.get("/channels", response={200: list[GrievanceChannelOut]})
 def channel_list(request: HttpRequest) -> list[dict[str, Any]]:
-    """Your organisation's grievance channels, with their addresses and secret links."""
+    """Your organisation's grievance channels, with their addresses and when their secret links were issued (a
+    secret link is shown only in the answer that issued it)."""
     return [channel_out(c) for c in selectors.grievance_channel_list(user=request.user)]
 
 
 @router.post("/channels", response={201: GrievanceChannelOut, **WRITE_ERRORS})
 def channel_create(request: HttpRequest, payload: GrievanceChannelIn) -> Status[dict[str, Any]]:
-    """Open a grievance channel: a public address by its slug and a secret link."""
+    """Open a grievance channel: a public address by its slug and a secret link, shown in this answer only."""
     channel = services.grievance_channel_create(actor=request.user, **payload.model_dump())
-    return Status(201, channel_out(channel))
+    return Status(201, channel_out(channel, issued=True))
 
 
 @router.patch("/channels/{uuid:public_id}", response={200: GrievanceChannelOut, **EDIT_ERRORS})
 def channel_update(
     request: HttpRequest, public_id: uuid.UUID, payload: GrievanceChannelUpdateIn
 ) -> dict[str, Any]:
-    """Close or reopen a channel, change its words, or give it a new secret link."""
+    """Close or reopen a channel, change its words, or give it a new secret link (the old one stops working; the
+    new one is shown in this answer only)."""
     channel = GrievanceChannel.objects.get_visible(request.user, public_id=public_id)
     values = payload.model_dump(exclude_unset=True, exclude={"version"})
     version = api_version(request, payload.version)
-    return channel_out(
-        services.grievance_channel_update(actor=request.user, channel=channel, version=version, **values)
+    changed = services.grievance_channel_update(
+        actor=request.user, channel=channel, version=version, **values
     )
+    return channel_out(changed, issued=bool(values.get("new_link")))
 
 
 @router.get("/overdue-steps", response={200: list[RemediationStepOut]})

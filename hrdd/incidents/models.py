@@ -10,10 +10,10 @@ or received it; who else sees it depends on its confidentiality (need to know):
 - public: every organisation of the installation.
 
 A reporter's name and contact never leave the owner organisation, whatever the level. Anonymous grievances come
-through a `GrievanceChannel` (a per-organisation address or a secret link); the reporter gets a receipt code of
-which only a hash is stored. Corrective action is a list of `RemediationStep`s; a step tied to a contract is
-reported on by the supplier through the contract's link (`StepProgress`). `Notice`s are the landing page's
-entries for people whose contracts an incident touches.
+through a `GrievanceChannel` (a per-organisation address or a secret link, stored hashed: hrdd.core.linktokens);
+the reporter gets a receipt code of which only a hash is stored. Corrective action is a list of
+`RemediationStep`s; a step tied to a contract is reported on by the supplier through the contract's link
+(`StepProgress`). `Notice`s are the landing page's entries for people whose contracts an incident touches.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from hrdd.core.ids import new_public_id, new_token
+from hrdd.core.ids import new_public_id
+from hrdd.core.linktokens import SecretLink
 from hrdd.core.models import OwnedModel
 from hrdd.core.versions import version_field
 from hrdd.domain import incidents as rules
@@ -246,12 +247,14 @@ class ExposureSharing(models.Model):
         return f"{self.organisation} shares exposure since {self.since:%Y-%m-%d}"
 
 
-class GrievanceChannel(OwnedModel):
-    """A public way in for grievances to one organisation: its address by `slug` and a secret link by `token`;
-    both stop when the channel is closed."""
+class GrievanceChannel(SecretLink, OwnedModel):
+    """A public way in for grievances to one organisation: its address by `slug` and a secret link, stored hashed
+    (hrdd.core.linktokens; the organisation sees it once, when the channel is opened or the link re-issued). The
+    link does not expire by date; it stops when it is re-issued, and both stop while the channel is closed."""
+
+    link_kind = "grievance"
 
     slug = models.SlugField(_("address"), max_length=60, unique=True)
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True, max_length=5000)
     is_open = models.BooleanField(_("open"), default=True)
@@ -269,7 +272,8 @@ class GrievanceChannel(OwnedModel):
         return reverse("incidents:grievance", args=[self.slug])
 
     def get_secret_url(self) -> str:
-        return reverse("incidents:grievance", args=[self.token])
+        """The secret link's path ('' when hrdd cannot write its token: hrdd.core.linktokens)."""
+        return self.link_path("incidents:grievance")
 
 
 class IntakeAttempt(models.Model):

@@ -224,7 +224,10 @@ class GrievanceChannelUpdateIn(InputSchema):
 class GrievanceChannelOut(Schema):
     id: uuid.UUID
     slug: str
-    token: str
+    # the secret link: only in the answer that opened the channel or re-issued the link (stored hashed, never
+    # shown again: hrdd.core.linktokens); null elsewhere
+    secret_link: str | None = None
+    link_issued_at: dt.datetime | None = None
     title: str
     introduction: str
     is_open: bool

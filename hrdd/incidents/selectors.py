@@ -28,6 +28,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from hrdd.accounts.models import User
 from hrdd.core.errors import NotFound
 from hrdd.core.ids import public_uuid
+from hrdd.core.linktokens import lookup_digest
 from hrdd.core.models import active_organisation_id, visible_condition
 from hrdd.domain import incidents as rules
 from hrdd.incidents.models import (
@@ -639,17 +640,21 @@ def supplier_incidents(*, user: User, company: Any) -> QuerySet[Incident]:
 
 
 def grievance_channel_by_key(key: str) -> GrievanceChannel:
-    """The open channel behind a public address (its slug) or secret link (its token), or NotFound."""
+    """The open channel behind a public address (its slug) or secret link (found by its token's digest:
+    hrdd.core.linktokens), or NotFound; a closed channel or a re-issued link is not found."""
     key = (key or "").strip()
+    digest = lookup_digest(key)
     found = (
         GrievanceChannel.objects.select_related("organisation")
-        .filter(Q(slug=key) | Q(token=key), is_open=True)
+        .filter(Q(slug=key) | Q(token_hash=digest), is_open=True)
         .first()
-        if key
+        if digest
         else None
     )
     if found is None:
         raise NotFound("grievance channel")
+    if found.slug != key:
+        found.opened_with(key)
     return found
 
 

@@ -749,7 +749,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 def grievance_channel_create(
     *, actor: User, slug: str, title: str, introduction: str = ""
 ) -> GrievanceChannel:
-    """Open a public grievance channel for the actor's organisation: its address /…/<slug> and a secret link."""
+    """Open a public grievance channel for the actor's organisation: its address /…/<slug> and a secret link
+    (stored hashed; the returned channel carries its token for the organisation to see once)."""
     organisation_id = active_organisation_id(actor)
     if organisation_id is None:
         raise PermissionDenied(_("You work in no organisation."))
@@ -768,7 +769,7 @@ def grievance_channel_create(
     )
     audit_record(
         actor=actor, organisation=channel.organisation, action="grievance_channel.create", target=channel,
-        after={"slug": slug, "title": channel.title},
+        after={"slug": slug, "title": channel.title, "link_issued_at": _issued(channel)},
     )  # fmt: skip
     return channel
 
@@ -784,7 +785,9 @@ def grievance_channel_update(
     **values: Any,
 ) -> GrievanceChannel:
     """Close or reopen a channel, change its title or introduction, or give it a new secret link (the old one
-    stops working); a change made on another `version` than the saved one is refused (StaleEdit)."""
+    stops working; the returned channel carries the new token for the organisation to see once, and the audit log
+    keeps when it was issued, never the token); a change made on another `version` than the saved one is refused
+    (StaleEdit)."""
     if active_organisation_id(actor) != channel.organisation_id:
         raise NotFound("grievance channel")
     require_writable(actor, channel.organisation)
@@ -792,7 +795,7 @@ def grievance_channel_update(
     if unknown:
         raise IncidentError(_("unknown field %s") % unknown[0], field=unknown[0])
     claim_version(channel, version, what=_("grievance channel"), refresh=True)
-    before = {"title": channel.title, "is_open": channel.is_open}
+    before = {"title": channel.title, "is_open": channel.is_open, "link_issued_at": _issued(channel)}
     if "title" in values:
         channel.title = _text(values["title"], "title", MAX_TITLE, required=True)
     if "introduction" in values:
@@ -800,15 +803,21 @@ def grievance_channel_update(
     if is_open is not None:
         channel.is_open = is_open
     if new_link:
-        from hrdd.core.ids import new_token
-
-        channel.token = new_token()
+        channel.opened_with(channel.issue_token())
     channel.save()
     audit_record(
         actor=actor, organisation=channel.organisation, action="grievance_channel.update", target=channel,
-        before=before, after={"title": channel.title, "is_open": channel.is_open, "new_link": new_link},
+        before=before,
+        after={
+            "title": channel.title, "is_open": channel.is_open, "new_link": new_link,
+            "link_issued_at": _issued(channel),
+        },
     )  # fmt: skip
     return channel
+
+
+def _issued(channel: GrievanceChannel) -> str | None:
+    return channel.token_issued_at.isoformat() if channel.token_issued_at else None
 
 
 # -- remediation plans -------------------------------------------------------------------------------------------

@@ -456,11 +456,11 @@ def progress_file(request: HttpRequest, progress_id: int) -> FileResponse:
 
 
 def _render_settings(request: HttpRequest, form: ChannelForm | None = None) -> HttpResponse:
+    # a channel's secret link is not shown here: only once, in the message after it was issued (hrdd.core.linktokens)
     channels = list(selectors.grievance_channel_list(user=request.user))
     for channel in channels:
         channel.public_url = absolute_url(channel.get_absolute_url())  # type: ignore[attr-defined]
-        channel.secret_url = absolute_url(channel.get_secret_url())  # type: ignore[attr-defined]
-    return render(
+    response = render(
         request,
         "incidents/settings.html",
         {
@@ -470,6 +470,17 @@ def _render_settings(request: HttpRequest, form: ChannelForm | None = None) -> H
             "receipt_url": absolute_url(reverse("incidents:receipt")),
         },
         status=400 if form is not None and form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"  # the message that shows a new secret link is drawn on this page
+    return response
+
+
+def _show_secret_link_once(request: HttpRequest, channel: GrievanceChannel) -> None:
+    """Show the writer who just issued a channel's secret link that link, this once."""
+    messages.info(
+        request,
+        _("The secret link of “%(title)s” (shown only now; give it to one partner only): %(link)s")
+        % {"title": channel.title, "link": absolute_url(channel.get_secret_url())},
     )
 
 
@@ -484,7 +495,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     def write(**data: Any) -> GrievanceChannel:
         return services.grievance_channel_create(actor=request.user, **data)
 
-    if form_write(request, form, write, success=_("The grievance form is open.")) is not None:
+    channel = form_write(request, form, write, success=_("The grievance form is open."))
+    if channel is not None:
+        _show_secret_link_once(request, channel)
         return redirect("incidents:settings")
     return _render_settings(request, form)
 
@@ -501,7 +514,7 @@ def channel_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     }.get(action, {})
     if not changes:
         raise Http404("no such action")
-    services.grievance_channel_update(actor=request.user, channel=channel, **changes)
+    channel = services.grievance_channel_update(actor=request.user, channel=channel, **changes)
     messages.success(
         request,
         {
@@ -510,6 +523,8 @@ def channel_update(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
             "new_link": _("The secret link is renewed; the old one no longer works."),
         }[action],
     )
+    if action == "new_link":
+        _show_secret_link_once(request, channel)
     return redirect(reverse("incidents:settings") + f"#channel-{channel.public_id}")
 
 
@@ -577,7 +592,7 @@ def _rate_limited(response: HttpResponse) -> HttpResponse:
 
 def grievance_page(request: HttpRequest, key: str) -> HttpResponse:
     """The public grievance form of one organisation, by its address or its secret link: no account, in the
-    reporter's language; sent, it redirects to the page that shows the receipt code once."""
+    reporter's language, never cached; sent, it redirects to the page that shows the receipt code once."""
     channel = selectors.grievance_channel_by_key(key)
     language = _reporter_language(request)
     limited = False
@@ -621,6 +636,7 @@ def grievance_page(request: HttpRequest, key: str) -> HttpResponse:
             {"channel": channel, "form": form, "key": key},
             status=400 if form.errors else 200,
         )
+        response["Cache-Control"] = "no-store"  # also set for every link page by hrdd.core.throttle
         return _rate_limited(response) if limited else response
 
 

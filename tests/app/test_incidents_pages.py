@@ -543,7 +543,9 @@ def test_a_too_large_file_is_refused_beside_the_field(channel, settings):
     assert not Incident.objects.filter(channel=channel).exists()
 
 
-def test_the_channels_page_gives_the_public_address_and_secret_link(channel, case):
+def test_the_channels_page_gives_the_public_address_and_when_the_secret_link_was_issued(channel, case):
     body = client_for(case["manager"]).get(reverse("incidents:settings")).content.decode()
 
-    assert f"/report/{channel.slug}/" in body and f"/report/{channel.token}/" in body
+    # the secret link itself is shown once, when issued (tests/app/test_grievance_links.py)
+    assert f"/report/{channel.slug}/" in body and channel.token not in body
+    assert f"issued on {timezone.localdate(channel.token_issued_at).isoformat()}" in body
