@@ -8,6 +8,10 @@ The archive is a .tar.gz holding
   PostgreSQL whichever it came from. The audit log is in it with its hash chain as stored;
 - `media/...`: the files under MEDIA_ROOT.
 
+The secret key is not in the archive (with it, a copy of the archive would open every supplier link): the manifest
+holds only its fingerprint, an HMAC of a fixed label under the key, so that a restore can say whether this
+installation runs under the same key (`RestoreResult.secret_key`; what a different key changes: `KEY_DEPENDENTS`).
+
 A restore goes into an empty installation only (migrated by the restore if it is not yet, to the same migrations as
 the archive): it checks the archive's bounds (member count, sizes, names, types) and every checksum before loading,
 loads every record in one transaction, compares the counts and verifies the audit chain inside it (a mismatch undoes
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -58,6 +63,15 @@ BATCH = 500  # records inserted in one statement
 COPY = 1024 * 1024  # bytes copied at a time
 MANIFEST_MAX_BYTES = 50 * 1024 * 1024
 FIELD = "FILE"
+KEY_FINGERPRINT_LABEL = b"hrdd-backup:secret-key-fingerprint"
+# What SECRET_KEY makes, and so what a restore under another key changes (the records and files are restored as they
+# were; the audit chain's hashes are plain SHA-256 and do not depend on it):
+# - the supplier links' tokens (hrdd.core.linktokens): a link is looked up by its token's SHA-256, so the links
+#   suppliers hold keep working, but hrdd cannot write them again into later e-mails (reminders, information
+#   requests) or show them to the buyer until the buyer re-issues them;
+# - member invitations and password-reset links already e-mailed (Django's signing) stop working;
+# - the grievance intake's rate limits (hashed client addresses) count afresh.
+KEY_SAME, KEY_OTHER, KEY_UNKNOWN = "same", "other", "unknown"
 
 
 class PreciseJSONEncoder(DjangoJSONEncoder):
@@ -82,6 +96,8 @@ class RestoreResult:
     files: int
     audit_events: int
     audit_head: str
+    # KEY_SAME, KEY_OTHER, or KEY_UNKNOWN for an archive without the fingerprint
+    secret_key: str = KEY_UNKNOWN
 
 
 def backed_up_models() -> list[type[models.Model]]:
@@ -95,6 +111,22 @@ def backed_up_models() -> list[type[models.Model]]:
     for model in chosen:
         app_list.setdefault(apps.get_app_config(model._meta.app_label), []).append(model)
     return serializers.sort_dependencies(list(app_list.items()), allow_cycles=True)
+
+
+def secret_key_fingerprint(key: str | None = None) -> str:
+    """The fingerprint of a secret key (by default the installation's) a manifest records: an HMAC-SHA256 of a
+    fixed label under the key, which tells two keys apart and reveals neither (nor a hash of the key itself)."""
+    secret = settings.SECRET_KEY if key is None else key
+    return hmac.new(secret.encode("utf-8"), KEY_FINGERPRINT_LABEL, hashlib.sha256).hexdigest()
+
+
+def secret_key_match(manifest: dict[str, Any]) -> str:
+    """Whether the archive was written under this installation's secret key: KEY_SAME, KEY_OTHER, or KEY_UNKNOWN
+    when its manifest records no fingerprint."""
+    recorded = manifest.get("secret_key_fingerprint")
+    if not isinstance(recorded, str) or not recorded:
+        return KEY_UNKNOWN
+    return KEY_SAME if hmac.compare_digest(recorded, secret_key_fingerprint()) else KEY_OTHER
 
 
 def hrdd_version() -> str:
@@ -200,6 +232,7 @@ def backup_write(target: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult
             "migrations": migrations,
             "counts": counts,
             "audit": {"events": counts.get("audit.auditevent", 0), "head": head},
+            "secret_key_fingerprint": secret_key_fingerprint(),
             "files": files,
         }
         partial = Path(work) / "archive.tar.gz"
@@ -496,4 +529,5 @@ def backup_restore(
         files=restored_files,
         audit_events=report.events,
         audit_head=report.head_hash if report.events else "",
+        secret_key=secret_key_match(manifest),
     )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from hrdd.cli.common import count, django_setup, stdout
+from hrdd.cli.common import count, django_setup, stderr, stdout
 from hrdd.cli.common import gettext as _
 from hrdd.domain.texts import gettext_noop
 
@@ -17,7 +17,21 @@ BACKUP_HELP = gettext_noop(
 )
 RESTORE_HELP = gettext_noop(
     "Restore an archive written by `hrdd backup` into an empty installation (migrated or not), then verify the "
-    "audit log's hash chain."
+    "audit log's hash chain. The secret key is not in the archive: a restore under another key restores all and "
+    "warns."
+)
+OTHER_KEY_WARNING = gettext_noop(
+    "this archive was written under another secret key than this installation's (HRDD_SECRET_KEY or "
+    "var/secret_key). Everything is restored, and the links suppliers already hold keep working; but hrdd cannot "
+    "write those links again: the e-mails it sends later (reminders, information requests, a profile's management "
+    "link) and the buyers' pages lack them until each link is re-issued. Member invitations and password-reset links already e-mailed stop working (send them "
+    "again). Run with the key the archive was written under to keep all of them."
+)
+UNKNOWN_KEY_WARNING = gettext_noop(
+    "this archive does not record which secret key it was written under (it is older than the key's fingerprint). "
+    "If this installation's key (HRDD_SECRET_KEY or var/secret_key) is not the one the archive was written under, "
+    "the supplier links must be re-issued to be sent again, and member invitations and password-reset links "
+    "already e-mailed stop working."
 )
 
 
@@ -49,9 +63,12 @@ def restore(
     ],
 ) -> None:
     django_setup()
-    from hrdd.audit.backup import backup_restore
+    from hrdd.audit.backup import KEY_OTHER, KEY_UNKNOWN, backup_restore
 
     restored = backup_restore(file)
+    warning = {KEY_OTHER: OTHER_KEY_WARNING, KEY_UNKNOWN: UNKNOWN_KEY_WARNING}.get(restored.secret_key)
+    if warning:  # `warning:` stays English, like `error:`: the mark scripts look for it
+        stderr().print(f"warning: {_(warning)}", highlight=False, markup=False)
     stdout().print(
         _(
             "Restored %(file)s: %(records)s record(s), %(files)s file(s); the audit log's %(events)s event(s) "

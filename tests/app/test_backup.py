@@ -213,3 +213,97 @@ def test_restore_refuses_a_file_that_is_not_a_backup(cli, tmp_path, db):
 
     assert first.returncode == 2 and "is not a .tar.gz archive" in first.stderr
     assert second.returncode == 2 and "not an hrdd backup manifest" in second.stderr
+
+
+# the secret key: not in the archive, its fingerprint in the manifest, a restore under another key warns
+
+KEY_A = "backup-key-A-" + "a1" * 30
+KEY_B = "backup-key-B-" + "b2" * 30
+
+
+def test_the_manifest_holds_the_keys_fingerprint_and_the_archive_not_the_key(
+    municipality, settings, tmp_path
+):
+    # given
+    from hrdd.audit.backup import secret_key_fingerprint
+
+    settings.SECRET_KEY = KEY_A
+    (Path(settings.MEDIA_ROOT) / "a").mkdir(parents=True)
+    (Path(settings.MEDIA_ROOT) / "a" / "file.txt").write_bytes(b"kept")
+
+    # when
+    backup_write(tmp_path / "b.tar.gz")
+
+    # then the manifest tells the key apart from another, and reveals neither it nor its plain hash
+    members = dict(members_of(tmp_path / "b.tar.gz"))
+    fingerprint = json.loads(members["manifest.json"])["secret_key_fingerprint"]
+    assert fingerprint == secret_key_fingerprint(KEY_A) != secret_key_fingerprint(KEY_B)
+    assert len(fingerprint) == 64 and fingerprint != hashlib.sha256(KEY_A.encode()).hexdigest()
+    unpacked = b"".join(members.values())
+    for secret in (KEY_A.encode(), hashlib.sha256(KEY_A.encode()).hexdigest().encode()):
+        assert secret not in unpacked
+    assert KEY_A.encode() not in (tmp_path / "b.tar.gz").read_bytes()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_under_another_key_restores_all_and_warns_what_stops_working(cli, settings, tmp_path):
+    # given a contract whose supplier link was issued under key A, and a backup written under it
+    from hrdd.contracts.models import Contract
+    from hrdd.contracts.selectors import contract_get_by_token
+    from tests.factories import ContractFactory
+
+    settings.SECRET_KEY = KEY_A
+    contract = ContractFactory()
+    token = contract.token
+    assert token
+    archive = tmp_path / "b.tar.gz"
+    assert cli("backup", archive).returncode == 0
+    emptied()
+
+    # when it is restored into an installation running under key B
+    settings.SECRET_KEY = KEY_B
+    restored = cli("restore", archive)
+
+    # then all is restored, with a warning that says what changes
+    assert restored.returncode == 0, restored.stderr
+    assert "Restored" in restored.stdout
+    warning = " ".join(restored.stderr.split())
+    assert warning.startswith("warning: this archive was written under another secret key")
+    assert "the links suppliers already hold keep working" in warning
+    assert "until each link is re-issued" in warning
+    assert "password-reset links already e-mailed stop working" in warning
+    # and that is what happens: the supplier's link still opens the contract, hrdd can no longer write it
+    assert contract_get_by_token(token=token).pk == contract.pk
+    assert Contract.objects.get(pk=contract.pk).token == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_under_the_same_key_does_not_warn(cli, municipality, settings, tmp_path):
+    settings.SECRET_KEY = KEY_A
+    archive = tmp_path / "b.tar.gz"
+    backup_write(archive)
+    emptied()
+
+    restored = cli("restore", archive)
+
+    assert restored.returncode == 0, restored.stderr
+    assert "warning" not in restored.stderr
+
+
+def test_an_archive_without_the_fingerprint_restores_with_a_warning_to_check_the_key(
+    empty_backup, cli, tmp_path
+):
+    # given an archive written before the manifest recorded the key's fingerprint
+    members = dict(empty_backup)
+    manifest = json.loads(members["manifest.json"])
+    del manifest["secret_key_fingerprint"]
+    members["manifest.json"] = json.dumps(manifest).encode()
+    path = tmp_path / "older.tar.gz"
+    path.write_bytes(archive_of(list(members.items())))
+
+    # when
+    restored = cli("restore", path)
+
+    # then
+    assert restored.returncode == 0, restored.stderr
+    assert "warning: this archive does not record which secret key" in " ".join(restored.stderr.split())
