@@ -474,28 +474,37 @@ def load_scale(
     *,
     seed: int = 2025,
     large_sites: int = LARGE_SITE_LIST,
+    large_every: int = LARGE_EVERY,
+    buyers: int | None = None,
+    contracts_per_buyer: int = SCALE_CONTRACTS_PER_BUYER,
+    invitations: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> ScaleResult:
-    """Add `n` contracts to the demo organisation and n/10 further buyer organisations with 10 contracts each.
+    """Add `n` contracts to the demo organisation and `buyers` further buyer organisations (n/10 unless given)
+    with `contracts_per_buyer` contracts each (10 unless given).
 
     Everything goes through the services (procurements, companies through contract_create, contracts,
     submissions, site lists through the background task's path, information requests), so the records are those
     a real installation would hold. The same seed on the same database adds the same records; running it again
-    adds more (titles and organisation names are numbered on from what exists). Scale contracts number 1, 1,001,
-    2,001, ... of the demo organisation get a site list of `large_sites` rows (one in the first thousand, two in
-    2,000), the others small ones. `progress(done, total)` is told about every contract. The demo itself is
-    loaded first when missing.
+    adds more (titles and organisation names are numbered on from what exists). Scale contracts number 1,
+    1 + `large_every`, 1 + 2 x `large_every`, ... of the demo organisation (1, 1,001, 2,001, ... by default: one
+    in the first thousand, two in 2,000) get a site list of `large_sites` rows, the others small ones. With
+    `invitations`, each further buyer also runs a consultation open for another month or so with that many
+    suppliers invited (at most 32; links not e-mailed, no answers yet), for the load benchmark's invitees.
+    `progress(done, total)` is told about every contract. The demo itself is loaded first when missing.
     """
     if n < 0:
         raise InputError(_("The scale is a number of contracts, 0 or more."), field="--scale")
+    if large_every < 1 or contracts_per_buyer < 0 or invitations < 0 or (buyers is not None and buyers < 0):
+        raise ValueError("load_scale: large_every is 1 or more; buyers, contracts and invitations 0 or more")
     load_demo()
     demo_org = Organisation.objects.get(name=DEMO_ORGANISATION)
     demo_buyer = User.objects.get(email=DEMO_LOGIN)
     first_number = Contract.objects.filter(organisation=demo_org, title__startswith="[scale ").count() + 1
     first_buyer = Organisation.objects.filter(name__startswith=SCALE_BUYER).count() + 1
     rng = random.Random(f"hrdd-scale:{seed}:{first_number}:{first_buyer}")
-    buyers = n // 10
-    total = n + buyers * SCALE_CONTRACTS_PER_BUYER
+    buyers = n // 10 if buyers is None else buyers
+    total = n + buyers * contracts_per_buyer
     added = _Added()
     done = 0
     # The suppliers are fictitious (.example addresses): a seeding run sends no e-mail, whatever the settings.
@@ -512,7 +521,7 @@ def load_scale(
                 supplier=rng.choice(suppliers),
                 procurement=procurement,
                 award=award,
-                large_sites=large_sites if (first_number + i) % LARGE_EVERY == 1 else 0,
+                large_sites=large_sites if (first_number + i - 1) % large_every == 0 else 0,
                 added=added,
             )
             done += 1
@@ -529,7 +538,9 @@ def load_scale(
                 role=User.Role.PROCUREMENT_OFFICER,
             )
             suppliers = rng.sample(_SUPPLIER_NAMES, 4)
-            for j in range(SCALE_CONTRACTS_PER_BUYER):
+            if invitations:
+                _scale_consultation(buyer, rng, number=k, invitations=invitations)
+            for j in range(contracts_per_buyer):
                 if j % 5 == 0:
                     procurement, award = _scale_procurement(buyer, rng, f"[scale {k:04d}/{j + 1:02d}+] ")
                 _scale_contract(
@@ -552,6 +563,26 @@ def load_scale(
         sites=added.sites,
         requests=added.requests,
     )
+
+
+def _scale_consultation(actor: User, rng: random.Random, *, number: int, invitations: int) -> Consultation:
+    """A consultation open for another month with `invitations` suppliers invited (not e-mailed) and no answers."""
+    product, product_title = rng.choice(product_category_choices())
+    consultation = consultation_create(
+        actor=actor,
+        title=f"[scale {number:04d}] {product_title}",
+        product_category=product,
+        deadline=timezone.localdate() + dt.timedelta(days=rng.randint(21, 45)),
+    )
+    for name in rng.sample(_SUPPLIER_NAMES, min(invitations, len(_SUPPLIER_NAMES))):
+        invitation_create(
+            actor=actor,
+            consultation=consultation,
+            email=f"answers@{name.lower().replace(' ', '-')}.example",
+            company=name,
+            send=False,
+        )
+    return consultation
 
 
 def _scale_procurement(actor: User, rng: random.Random, prefix: str) -> tuple[Procurement, dt.date]:

@@ -1,13 +1,19 @@
 """Read a seeded benchmark database: `probe.py targets` prints the pages to request (JSON); `probe.py cost` times
 the demo buyer's contract dashboard and calendar feed with Django's test client (no HTTP server, no time-out).
 
+The suppliers' links are stored as digests (hrdd.core.linktokens): `targets` writes the clear tokens of a sample of
+contracts and invitations again from their nonces under the benchmark's SECRET_KEY (bench_settings.py), and
+re-issues a link (through the service, not e-mailed) only where that cannot be done.
+
 Run by run.py with the benchmark's environment (DATABASE_URL or HRDD_VAR_DIR, DJANGO_SETTINGS_MODULE)."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -18,14 +24,32 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from hrdd.accounts.models import Organisation, User  # noqa: E402
-from hrdd.consultations.models import Consultation  # noqa: E402
+from hrdd.consultations.links import invitation_link_reissue  # noqa: E402
+from hrdd.consultations.models import Consultation, Invitation  # noqa: E402
+from hrdd.contracts.links import contract_link_reissue  # noqa: E402
 from hrdd.contracts.models import Contract, Obligation, ProductionSite, Submission  # noqa: E402
-from hrdd.demo import DEMO_LOGIN, DEMO_ORGANISATION, DEMO_PASSWORD, SCALE_BUYER  # noqa: E402
+from hrdd.core.models import TaskRun  # noqa: E402
+from hrdd.demo import (  # noqa: E402
+    _REPORT_TEXTS,
+    _RISK_ASSESSMENT_TEXT,
+    DEMO_LOGIN,
+    DEMO_ORGANISATION,
+    DEMO_PASSWORD,
+    SCALE_BUYER,
+)
+from hrdd.domain.tender import get_tender_framework  # noqa: E402
 from hrdd.risks.models import ProductRiskAssessment  # noqa: E402
+from hrdd.supplier_sites.models import Site  # noqa: E402
+
+SUPPLIER_SAMPLE = 100  # contracts whose supplier links the load uses
+INVITEE_SAMPLE = 100  # invitations whose questionnaire links the load uses
 
 DASHBOARD = "/contracts/"
 FEED = "/contracts/calendar.ics"
@@ -44,7 +68,100 @@ def counts() -> dict[str, int]:
         "demo_sites": ProductionSite.objects.filter(
             submission__obligation__contract__organisation=demo
         ).count(),
+        "invitations_open": _open_invitations().count(),
+        "registry_sites": Site.objects.count(),
+        "queued_runs": TaskRun.objects.filter(status=TaskRun.Status.QUEUED).count(),
     }
+
+
+def _open_invitations():  # noqa: ANN202 - a queryset
+    """Invitations a supplier can still answer through its link: not submitted, withdrawn or revoked, and the
+    consultation's deadline ahead."""
+    return Invitation.objects.filter(
+        withdrawn_at=None,
+        link_revoked_at=None,
+        consultation__deadline__gte=timezone.localdate(),
+    ).exclude(status=Invitation.Status.SUBMITTED)
+
+
+def _owner(organisation: Organisation) -> User:
+    """A user of the organisation who may re-issue its links (the demo buyer, or a scale buyer's only user)."""
+    users = User.objects.filter(organisation=organisation, is_active=True)
+    return (
+        users.filter(role=User.Role.PROCUREMENT_OFFICER).order_by("pk").first()
+        or users.order_by("pk").first()
+    )
+
+
+def _contract_token(contract: Contract) -> str:
+    token = contract.token
+    if not token:  # written under another SECRET_KEY: issue a new link (not e-mailed)
+        token = contract_link_reissue(
+            actor=_owner(contract.organisation), contract=contract, send=False
+        ).token
+    return token
+
+
+def _invitation_token(invitation: Invitation) -> str:
+    token = invitation.token
+    if not token:
+        actor = _owner(invitation.consultation.organisation)
+        token = invitation_link_reissue(actor=actor, invitation=invitation, send=False).token
+    return token
+
+
+def suppliers(sample: int) -> list[dict[str, object]]:
+    """Supplier links of a sample of contracts whose link works today, each with the obligations it can answer with
+    a document (a report or a risk assessment: a site list is read by the task worker, which the benchmark does not
+    run), those without a submission first."""
+    framework = get_tender_framework()
+    kinds = {}
+    today = timezone.localdate()
+    grace = dt.timedelta(days=settings.HRDD_CONTRACT_LINK_GRACE_DAYS)
+    candidates = list(
+        Contract.objects.filter(link_revoked_at=None, end_date__gte=today - grace)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    chosen = sorted(random.Random(17).sample(candidates, min(sample, len(candidates))))
+    found = []
+    for contract in Contract.objects.filter(pk__in=chosen).select_related("organisation").order_by("pk"):
+        if contract.link_expires_on < today:
+            continue
+        obligations = []
+        for obligation in contract.obligations.order_by("due_date", "pk"):
+            kind = kinds.setdefault(obligation.clause, framework.clause_submission(obligation.clause).kind)
+            if kind in ("report", "risk_assessment"):
+                obligations.append(
+                    {
+                        "id": obligation.pk,
+                        "clause": obligation.clause,
+                        "kind": kind,
+                        "open": obligation.submitted_on is None,
+                    }
+                )
+        obligations.sort(key=lambda o: not o["open"])  # stable: the open ones first, by due date
+        if obligations:
+            found.append(
+                {
+                    "path": reverse("contracts:supplier", args=[_contract_token(contract)]),
+                    "obligations": obligations,
+                }
+            )
+    return found
+
+
+def invitees(sample: int) -> list[dict[str, object]]:
+    """Questionnaire links of a sample of open invitations (one locust user each, so that two users never save
+    through the same link at once)."""
+    candidates = list(_open_invitations().order_by("pk").values_list("pk", flat=True))
+    chosen = sorted(random.Random(18).sample(candidates, min(sample, len(candidates))))
+    found = []
+    for invitation in Invitation.objects.filter(pk__in=chosen).select_related("consultation__organisation"):
+        if invitation.link_expires_on < timezone.localdate():
+            continue
+        found.append({"path": reverse("respond", args=[_invitation_token(invitation)])})
+    return found
 
 
 def targets() -> dict[str, object]:
@@ -90,6 +207,10 @@ def targets() -> dict[str, object]:
             "contracts": Contract.objects.filter(organisation=typical).count(),
             "pages": {"contract dashboard, typical buyer": DASHBOARD, "calendar feed, typical buyer": FEED},
         },
+        "suppliers": suppliers(SUPPLIER_SAMPLE),
+        "invitees": invitees(INVITEE_SAMPLE),
+        # what a supplier uploads: a text report (CC3, CC4), a text risk assessment (CC1)
+        "documents": {"report": _REPORT_TEXTS[0], "risk_assessment": _RISK_ASSESSMENT_TEXT},
         "counts": counts(),
     }
 
