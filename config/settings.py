@@ -327,13 +327,14 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "hrdd.web.errors.csrf_failure"
 # Content Security Policy (django-csp): scripts, styles, images, fonts and fetches from hrdd itself only, no
-# plugins, no framing, forms posted to hrdd only. Pages run no inline script; inline styles (style attributes, a
-# page's <style> block) are still allowed. Swagger UI draws its icons as data: images.
+# plugins, no framing, forms posted to hrdd only. Pages carry no inline script, no on...= handler, no <style> block
+# and no style attribute (issue 17): their styles are the static sheets (hrdd.css and each app's own, linked by its
+# templates), a dynamic colour or width an SVG attribute. Swagger UI draws its icons as data: images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -283,8 +283,9 @@ class OnceKeyInput(forms.HiddenInput):
     template_name = "core/widgets/once_key.html"  # with hrdd/once.js, which lets the browser keep the key
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        # style as well as hidden: the pages' stylesheet shows every text box as a block
-        hidden = {"hidden": True, "style": "display:none", "tabindex": "-1", "aria-hidden": "true"}
+        # hidden, which the pages' stylesheet keeps above its rule that shows every text box as a block (no style
+        # attribute: the Content Security Policy refuses them)
+        hidden = {"hidden": True, "tabindex": "-1", "aria-hidden": "true"}
         super().__init__(hidden | (attrs or {}))
 
 
