@@ -295,7 +295,7 @@ def test_three_suppliers_a_correction_the_cobalt_question_and_the_exports(
     (WALK / f"cli-smelters-cobalt-{width}.txt").write_text(result.stdout)
     assert "Cobalt Refinery 1" in result.stdout and "Battery Cells Ltd" in result.stdout
 
-    # the buyer closes the campaign; a late supplier is told so
+    # the buyer closes the campaign; its links close (410, issue 17) and a late supplier is told whom to ask
     page.goto("/smelters/campaigns/")
     page.get_by_role("link", name="Smelter lists 2025").click()
     page.get_by_role("button", name="Close the campaign").click()
@@ -303,6 +303,8 @@ def test_three_suppliers_a_correction_the_cobalt_question_and_the_exports(
     walk_shot(page, "8-campaign-closed", width)
     late = new_page()
     late.set_viewport_size({"width": width, "height": 900})
-    late.goto(links["Tin Trading Ltd"])
-    expect(late.get_by_text("closed this request for smelter lists on")).to_be_visible()
+    answer = late.goto(links["Tin Trading Ltd"])
+    assert answer is not None and answer.status == 410
+    expect(late.locator("#link-closed")).to_have_text("This link has expired")
+    expect(late.get_by_text("Smelter lists 2025")).to_be_visible()
     walk_shot(late, "9-supplier-closed", width)
