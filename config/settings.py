@@ -47,9 +47,11 @@ def _kept_secret_key(path: Path) -> str:
 
 # Django's technical pages (a traceback, the list of addresses) only where development asks for them: HRDD_DEBUG=1.
 DEBUG = _env_bool("HRDD_DEBUG", False)
-# Signs sessions, password-reset and invitation links, and makes the supplier links' tokens (hrdd.core.linktokens):
-# a changed key logs everyone out and breaks every supplier link sent. Production sets HRDD_SECRET_KEY (the same on
-# every host); without it the key is made once and kept in VAR_DIR/secret_key, which backups must then include.
+# Signs sessions, password-reset and invitation links, and writes the secret links' tokens (hrdd.core.linktokens). A
+# changed key logs everyone out and ends the invitations and password resets already sent; links suppliers hold keep
+# working (they are found by their hash), but hrdd cannot write them into e-mails again until the buyer re-issues
+# them. Production sets HRDD_SECRET_KEY (the same on every host); without it the key is made once and kept in
+# VAR_DIR/secret_key. Keep the key with the backups, never in them (`hrdd restore` warns when it differs).
 SECRET_KEY = os.environ.get("HRDD_SECRET_KEY") or _kept_secret_key(VAR_DIR / "secret_key")
 # The address people and suppliers' links open (e-mails are written with it). Its scheme says whether hrdd is served
 # over HTTPS (secure cookies, HSTS); its origin is trusted for CSRF and its host allowed unless the variables below

@@ -124,10 +124,7 @@ def profile_share_part(request: HttpRequest, token: str, obligation_id: int) -> 
 @require_POST
 def profile_keep_rmi(request: HttpRequest, token: str, upload_id: str) -> HttpResponse:
     """Keep an RMI report sent through a smelter-list link (`token`) in the supplier's profile."""
-    try:
-        found = requests_by_link(token=token)
-    except NotFound as exc:
-        raise Http404("link") from exc
+    found = requests_by_link(token=token)  # NotFound: 404; LinkClosed (revoked, expired, closed): 410
     upload = (
         Upload.objects.filter(request__in=found, public_id=upload_id).select_related("request").first()
         if _is_uuid(upload_id)
@@ -165,10 +162,7 @@ class RmiShareForm(forms.Form):
 def profile_share_rmi(request: HttpRequest, token: str) -> HttpResponse:
     """Answer a smelter-list request reached by a link (`token`; the form names which of the link's requests)
     with an RMI report of the supplier's profile, on the consent ticked on the page."""
-    try:
-        found = requests_by_link(token=token)
-    except NotFound as exc:
-        raise Http404("link") from exc
+    found = requests_by_link(token=token)  # NotFound: 404; LinkClosed (revoked, expired, closed): 410
     target = next((r for r in found if str(r.public_id) == request.POST.get("request", "").strip()), None)
     if target is None:
         raise Http404("request")

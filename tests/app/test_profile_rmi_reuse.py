@@ -213,3 +213,15 @@ def test_a_second_click_shares_nothing_more(client, profile, asked):
     answer = share(client, asked)
     assert "You already sent this CMRT from version 2 of your company profile." in document(answer).text
     assert Upload.objects.count() == 1 and ProfileShare.objects.count() == 1
+
+
+def test_a_revoked_link_shares_and_keeps_nothing_and_answers_410(client, profile, asked, buyer):
+    from hrdd.rmi.links import request_link_revoke
+
+    token = asked.token
+    request_link_revoke(actor=buyer, request=asked)
+    data = {"request": str(asked.public_id), "version": "2", "template": "CMRT", "consent": "1"}
+    assert client.post(reverse("profiles:share_rmi", args=[token]), data).status_code == 410
+    keep = reverse("profiles:keep_rmi", args=[token, "00000000-0000-0000-0000-000000000000"])
+    assert client.post(keep).status_code == 410
+    assert Upload.objects.count() == 0 and ProfileShare.objects.count() == 0
