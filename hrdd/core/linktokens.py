@@ -1,5 +1,6 @@
-"""Secret links that work without an account (a supplier's consultation or contract link, a calendar address, a
-profile's management link), kept so that a copy of the database opens none of them (issue 17).
+"""Secret links that work without an account (a supplier's consultation, contract or smelter-list link, a calendar
+address, a profile's management link, a grievance channel's secret address), kept so that a copy of the database
+opens none of them (issue 17).
 
 The database holds the SHA-256 of a link's token, which is what a link is looked up by, and a random nonce. The
 token itself is an HMAC of the nonce under the installation's SECRET_KEY: hrdd can write it again into the
