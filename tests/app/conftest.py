@@ -5,9 +5,18 @@ import pytest
 from hrdd.consultations.services import invitation_create, invitation_submit
 from hrdd.consultations.spreadsheets import blank_questionnaire
 from hrdd.domain.questionnaire_framework import get_framework
+from tests import migration_support
 from tests.app.workbooks import fill_questionnaire
 from tests.cli_support import cli, hrdd  # noqa: F401 - the fixtures that run the command line
 from tests.factories import response
+
+
+@pytest.fixture
+def empty_database(db):
+    """An empty database of the test's own in place of the test database, for a data migration's test: migrated
+    forward to where the test starts (tests/migration_support.py), dropped at the end."""
+    with migration_support.empty_database() as database:
+        yield database
 
 
 @pytest.fixture

@@ -254,8 +254,7 @@ def test_refreshing_stores_the_fresh_verdict_and_audits_the_change(submitted):
 # the migration that filled the verdicts of earlier responses
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_stores_the_verdict_of_every_response_submitted_before_it():
+def test_the_migration_stores_the_verdict_of_every_response_submitted_before_it(empty_database):
     # given: a database as it was before verdicts were stored
     executor = MigrationExecutor(connection)
     executor.migrate([("consultations", "0005_response_verdict")])

@@ -563,8 +563,7 @@ def test_the_site_list_numbers_its_rows_as_in_the_file_and_says_once_that_no_ris
 # the risk assessments stored before
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_reads_stored_risk_assessments_again_and_rates_them_on_their_documents():
+def test_the_migration_reads_stored_risk_assessments_again_and_rates_them_on_their_documents(empty_database):
     # given a CC1 submission stored as before issue 10: the typed summary counted, a document saying nothing
     from django.core.files.base import ContentFile
     from django.db import connection

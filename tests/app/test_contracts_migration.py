@@ -3,7 +3,6 @@ site's risk links, and site-list summaries without a copy of every site."""
 
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -13,8 +12,9 @@ BEFORE = [("contracts", "0003_procurement_supplier_required")]
 AFTER = [("contracts", "0005_fill_verdicts")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_site_list_summaries():
+def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_site_list_summaries(
+    empty_database,
+):
     # given a contract as stored before verdicts were: an overdue report and a late site list of two sites
     old = migrate_to(BEFORE)
     Organisation = old.get_model("accounts", "Organisation")
@@ -101,8 +101,7 @@ def test_the_migration_stores_the_verdicts_of_existing_obligations_and_slims_sit
     assert verdicts_stale() == ([], 2)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_keeps_with_each_stored_verdict_the_day_its_status_may_change():
+def test_the_migration_keeps_with_each_stored_verdict_the_day_its_status_may_change(empty_database):
     # given verdicts stored on 2026-03-01: a report not yet due, one submitted, one with an open request
     old = migrate_to([("contracts", "0005_fill_verdicts")])
     Organisation = old.get_model("accounts", "Organisation")
@@ -163,4 +162,3 @@ def test_the_migration_keeps_with_each_stored_verdict_the_day_its_status_may_cha
         asked.pk: dt.date(2026, 3, 11),
         never.pk: None,  # never rated: found by its empty verdict_on
     }
-    migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())

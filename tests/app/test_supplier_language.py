@@ -11,8 +11,6 @@ import json
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
@@ -552,54 +550,44 @@ def test_the_buyer_corrects_the_suppliers_language_on_the_contracts_edit_page(cl
 # the migrations
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_migrations_leave_the_language_of_earlier_invitations_and_contracts_unset():
+def test_the_migrations_leave_the_language_of_earlier_invitations_and_contracts_unset(empty_database):
     # given an invitation and a contract stored before the language was
     old = migrate_to(
         [("consultations", "0008_lifecycle"), ("contracts", "0012_due_diligence_reports_read_from_documents")]
     )
-    try:
-        Organisation = old.get_model("accounts", "Organisation")
-        Procurement = old.get_model("procurements", "Procurement")
-        Company = old.get_model("companies", "Company")
-        Consultation = old.get_model("consultations", "Consultation")
-        OldInvitation = old.get_model("consultations", "Invitation")
-        OldContract = old.get_model("contracts", "Contract")
-        town = Organisation.objects.create(name="Exampleton", kind="public_buyer")
-        purchase = Procurement.objects.create(
-            organisation=town, title="Notebooks", product_category="notebook"
-        )
-        lumen = Company.objects.create(organisation=town, legal_name="Lumen", normalised_name="lumen")
-        consultation = Consultation.objects.create(
-            organisation=town,
-            procurement=purchase,
-            title="Notebooks",
-            product_category="notebook",
-            deadline=dt.date(2030, 1, 1),
-        )
-        invitation = OldInvitation.objects.create(
-            consultation=consultation, email="a@lumen.example", token="i-1"
-        )
-        contract = OldContract.objects.create(
-            organisation=town,
-            procurement=purchase,
-            supplier=lumen,
-            title="Notebooks 2030",
-            supplier_email="r@lumen.example",
-            scenario=2,
-            award_date=AWARD,
-            start_date=START,
-            end_date=END,
-            token="c-1",
-        )
+    Organisation = old.get_model("accounts", "Organisation")
+    Procurement = old.get_model("procurements", "Procurement")
+    Company = old.get_model("companies", "Company")
+    Consultation = old.get_model("consultations", "Consultation")
+    OldInvitation = old.get_model("consultations", "Invitation")
+    OldContract = old.get_model("contracts", "Contract")
+    town = Organisation.objects.create(name="Exampleton", kind="public_buyer")
+    purchase = Procurement.objects.create(organisation=town, title="Notebooks", product_category="notebook")
+    lumen = Company.objects.create(organisation=town, legal_name="Lumen", normalised_name="lumen")
+    consultation = Consultation.objects.create(
+        organisation=town,
+        procurement=purchase,
+        title="Notebooks",
+        product_category="notebook",
+        deadline=dt.date(2030, 1, 1),
+    )
+    invitation = OldInvitation.objects.create(consultation=consultation, email="a@lumen.example", token="i-1")
+    contract = OldContract.objects.create(
+        organisation=town,
+        procurement=purchase,
+        supplier=lumen,
+        title="Notebooks 2030",
+        supplier_email="r@lumen.example",
+        scenario=2,
+        award_date=AWARD,
+        start_date=START,
+        end_date=END,
+        token="c-1",
+    )
 
-        # when
-        new = migrate_to(
-            [("consultations", "0009_invitation_language"), ("contracts", "0013_supplier_language")]
-        )
+    # when
+    new = migrate_to([("consultations", "0009_invitation_language"), ("contracts", "0013_supplier_language")])
 
-        # then
-        assert new.get_model("consultations", "Invitation").objects.get(pk=invitation.pk).language == ""
-        assert new.get_model("contracts", "Contract").objects.get(pk=contract.pk).supplier_language == ""
-    finally:
-        migrate_to(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    # then
+    assert new.get_model("consultations", "Invitation").objects.get(pk=invitation.pk).language == ""
+    assert new.get_model("contracts", "Contract").objects.get(pk=contract.pk).supplier_language == ""
