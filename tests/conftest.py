@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.utils import translation
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from hrdd.accounts.models import User
 from tests.factories import ConsultationFactory, OrganisationFactory, UserFactory
@@ -33,6 +34,38 @@ def _english_first():
 def _uploads_in_tmp(settings, tmp_path):
     # supplier submissions are files: keep every test's files out of the project's var/
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_listed_once():
+    """WhiteNoise lists and stats every static file each time its middleware is made, and every test client makes
+    its own (8 ms each: a third of the authorization matrix's time). The list is made once for each set of settings
+    that shapes it and copied into each new middleware, which then serves exactly as it would have."""
+    listed = {}
+
+    def once(scan):
+        def listed_once(self, *args):
+            names = _STATIC_SETTINGS + [
+                name for name in dir(settings._wrapped) if name.startswith("WHITENOISE_")
+            ]
+            key = (scan.__name__, args, repr([(name, getattr(settings, name, None)) for name in names]))
+            if key not in listed:
+                before = dict(self.files)
+                scan(self, *args)
+                listed[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+            self.files.update(listed[key])
+
+        return listed_once
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("update_files_dictionary", "add_files_from_finders"):
+            patch.setattr(WhiteNoiseMiddleware, name, once(getattr(WhiteNoiseMiddleware, name)))
+        yield
+
+
+# what WhiteNoise's list depends on, besides the WHITENOISE_ settings
+_STATIC_SETTINGS = "DEBUG FORCE_SCRIPT_NAME INSTALLED_APPS STATIC_ROOT STATIC_URL STATICFILES_DIRS STATICFILES_FINDERS STORAGES"
+_STATIC_SETTINGS = _STATIC_SETTINGS.split()
 
 
 @pytest.fixture
