@@ -211,11 +211,13 @@ def backup_write(target: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix=".hrdd-backup-", dir=target.parent) as work:
         data = Path(work) / DATA
+        from hrdd.audit.sealing import seal_pending
+
+        seal_pending(using)  # the events committed so far go into the archive sealed (hrdd.audit.sealing)
         with _snapshot(using), data.open("w", encoding="utf-8") as stream:
             counts = write_records(stream, using)
-            head = (
-                AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first() or ""
-            )
+            sealed = AuditEvent.objects.using(using).filter(chain_position__isnull=False)
+            head = sealed.order_by("-chain_position").values_list("hash", flat=True).first() or ""
             migrations = applied_migrations(using)
         size, digest = _sha256_file(data)
         files = {DATA: {"size": size, "sha256": digest}}

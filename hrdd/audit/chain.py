@@ -1,13 +1,20 @@
 """The audit log's hash chain: each event carries the hash of the one before it (tamper evidence, issue 17).
 
 An event's hash is SHA-256 over a canonical serialisation of its fields and the previous event's hash; the first
-event's previous hash is GENESIS. Events are chained in id order. Writers take one lock for the chain (PostgreSQL: a
-transaction-level advisory lock; SQLite: its single write lock) from reading the head until their transaction
-commits, so two writers never chain onto the same event.
+event's previous hash is GENESIS. The chain runs in `chain_position` order (1, 2, 3, ...).
 
-What the chain proves, and what not: an event changed, removed or inserted in the middle breaks a link that
+Sealed after commit: a writer inserts its event without position or hashes and takes no lock for the chain, so
+a transaction that writes audit events waits for nobody's audit write and cannot deadlock on the chain. Once it
+commits, a sealer (hrdd.audit.sealing) chains the committed unsealed events onto the head in id order, in a short
+transaction of its own under the chain's one lock (PostgreSQL: a transaction-level advisory lock; SQLite: its single
+write lock). An event's position is therefore the order it was sealed in, not its id order: an event whose
+transaction committed late comes after events with higher ids.
+
+What the chain proves, and what not: a sealed event changed, removed or inserted in the middle breaks a link that
 `chain_verify` names. Someone able to rewrite the table can also recompute every hash after the point they changed;
-only a head hash kept elsewhere (`hrdd audit head`) shows that, since it then no longer appears in the chain.
+only a head hash kept elsewhere (`hrdd audit head`) shows that, since it then no longer appears in the chain. An
+event is covered only once it is sealed: between its commit and its seal (normally milliseconds) only the
+append-only triggers protect it, and one that stays unsealed is named by `hrdd audit verify`.
 """
 
 from __future__ import annotations
@@ -85,8 +92,8 @@ def values_of(event: Any) -> dict[str, Any]:
 
 
 def lock_chain(using: str) -> None:
-    """Take the chain's lock until the current transaction ends (PostgreSQL). SQLite needs none of its own: a
-    transaction that read the head and then writes either holds the one write lock or fails, never forks."""
+    """Take the chain's lock until the current transaction ends (PostgreSQL); only the sealer takes it. SQLite needs
+    none of its own: the sealer's transaction starts IMMEDIATE, holding the one write lock from its first read."""
     connection = connections[using]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -117,24 +124,31 @@ class BrokenLink:
 @dataclass(frozen=True)
 class ChainReport:
     """What walking the chain found: how many events were checked, the head, the first broken link if any, and
-    whether a head hash recorded elsewhere was met."""
+    whether a head hash recorded elsewhere was met; beside the chain, how many events were sealed before the walk,
+    how many are still unsealed (with the time of the oldest), and how many of those the sealer cannot take (their
+    chain fields were set by something else: only a database superuser can, so the log is not intact)."""
 
     events: int
     head_id: int | None
     head_hash: str
     broken: BrokenLink | None
     recorded_head_found: bool | None  # None when no head was given
+    sealed_now: int = 0
+    unsealed: int = 0
+    oldest_unsealed_at: dt.datetime | None = None
+    stuck: int = 0
+    first_stuck_id: int | None = None
 
     @property
     def intact(self) -> bool:
-        return self.broken is None and self.recorded_head_found is not False
+        return self.broken is None and self.recorded_head_found is not False and self.stuck == 0
 
 
 VERIFY_FIELDS = ("id", *HASHED_FIELDS, "previous_hash", "hash")
 
 
 def walk(rows: Iterable[tuple[Any, ...]], *, recorded_head: str | None = None) -> ChainReport:
-    """Check rows (VERIFY_FIELDS, in id order) link by link; stop at the first broken one."""
+    """Check rows (VERIFY_FIELDS, sealed events in chain order) link by link; stop at the first broken one."""
     previous_hash, previous_id, count = GENESIS, None, 0
     head_found = None if recorded_head is None else False
     for row in rows:
@@ -155,5 +169,11 @@ def walk(rows: Iterable[tuple[Any, ...]], *, recorded_head: str | None = None) -
 
 
 def rows_in_chain_order(queryset: Any, *, chunk_size: int = 2000) -> Iterator[tuple[Any, ...]]:
-    """The rows `walk` reads, streamed from the database `chunk_size` at a time (bounded memory)."""
-    return queryset.order_by("id").values_list(*VERIFY_FIELDS).iterator(chunk_size=chunk_size)
+    """The rows `walk` reads: the sealed events in chain position order, streamed from the database `chunk_size`
+    at a time (bounded memory). Unsealed events are not in the chain yet (hrdd.audit.sealing counts them)."""
+    return (
+        queryset.filter(chain_position__isnull=False)
+        .order_by("chain_position")
+        .values_list(*VERIFY_FIELDS)
+        .iterator(chunk_size=chunk_size)
+    )

@@ -1,16 +1,15 @@
-"""The append-only audit log: who did what, when, to which object, with the state before and after; each event
-carries the hash of the one before it (hrdd.audit.chain)."""
+"""The append-only audit log: who did what, when, to which object, with the state before and after. Once its
+writer's transaction commits, each event is sealed into the hash chain: it gets the next position and the hash of
+the event before it (hrdd.audit.chain, hrdd.audit.sealing). Writers take no lock for the chain."""
 
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import models, router, transaction
+from django.db import models, router
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from hrdd.audit.chain import GENESIS, chain_link, lock_chain
 
 
 class AppendOnlyError(RuntimeError):
@@ -25,25 +24,22 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events are append-only")
 
     def bulk_create(self, objs: Iterable["AuditEvent"], *args: Any, **kwargs: Any) -> list["AuditEvent"]:
-        """Append many events at once, chained in the order given."""
+        """Append many events at once, sealed after commit in the order given."""
+        from hrdd.audit.sealing import seal_after_commit
+
         events = list(objs)
         if any(event.pk is not None for event in events):
             raise AppendOnlyError("audit events are append-only")
-        with transaction.atomic(using=self.db):
-            chain_link(events, chain_head_locked(self.db))
-            return super().bulk_create(events, *args, **kwargs)
+        for event in events:
+            event.unseal()
+        created = super().bulk_create(events, *args, **kwargs)
+        seal_after_commit(created, self.db)
+        return created
 
 
 def event_time() -> dt.datetime:
     """Now: the time of an event made now (looked up at each call, so a test's frozen clock applies)."""
     return timezone.now()
-
-
-def chain_head_locked(using: str) -> str:
-    """Lock the chain until the transaction ends and return the hash of its last event (GENESIS when empty)."""
-    lock_chain(using)
-    head = AuditEvent.objects.using(using).order_by("-id").values_list("hash", flat=True).first()
-    return head if head is not None else GENESIS
 
 
 class AuditEvent(models.Model):
@@ -62,9 +58,12 @@ class AuditEvent(models.Model):
     target_id = models.CharField(max_length=100)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    # the hash chain (hrdd.audit.chain): the previous event's hash, and this one's over its fields and that
-    previous_hash = models.CharField(max_length=64, editable=False, default="")
-    hash = models.CharField(max_length=64, editable=False, default="")
+    # the hash chain (hrdd.audit.chain), filled in once by the sealer after the writer's transaction commits
+    # (null until then): the event's place in the chain, the previous event's hash, and this one's over its fields
+    # and that (null, not "": "not sealed yet" is no hash at all, and the triggers test for it)
+    chain_position = models.PositiveBigIntegerField(null=True, unique=True, editable=False, default=None)
+    previous_hash = models.CharField(max_length=64, null=True, editable=False, default=None)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True, editable=False, default=None)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -79,12 +78,22 @@ class AuditEvent(models.Model):
         )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from hrdd.audit.sealing import seal_after_commit
+
         if self.pk is not None:
             raise AppendOnlyError("audit events are append-only")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
-        with transaction.atomic(using=using):
-            chain_link([self], chain_head_locked(using))
-            super().save(*args, **kwargs)
+        self.unseal()
+        super().save(*args, **kwargs)
+        seal_after_commit([self], using)
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events are append-only")
+
+    @property
+    def sealed(self) -> bool:
+        return self.chain_position is not None
+
+    def unseal(self) -> None:
+        """Clear the chain fields of an event about to be written: only the sealer sets them."""
+        self.chain_position = self.previous_hash = self.hash = None

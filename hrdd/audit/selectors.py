@@ -35,16 +35,38 @@ def audit_event_list(
     return events
 
 
-def audit_chain_verify(*, recorded_head: str | None = None, chunk_size: int = 2000) -> ChainReport:
-    """Walk the whole hash chain in id order, `chunk_size` events at a time, and report the first broken link;
-    with `recorded_head` (a hash kept elsewhere), also whether that event is still in the chain."""
-    from hrdd.audit.chain import rows_in_chain_order, walk
+def audit_chain_verify(
+    *, recorded_head: str | None = None, chunk_size: int = 2000, seal: bool = True
+) -> ChainReport:
+    """Seal the committed unsealed events first (unless `seal` is false), then walk the whole hash chain in
+    position order, `chunk_size` events at a time, and report the first broken link; with `recorded_head` (a hash
+    kept elsewhere), also whether that event is still in the chain. The report also counts the events still
+    unsealed after that, with the time of the oldest, and those the sealer cannot take."""
+    from dataclasses import replace
 
-    return walk(
+    from hrdd.audit.chain import rows_in_chain_order, walk
+    from hrdd.audit.sealing import audit_unsealed, seal_pending
+
+    sealed_now = seal_pending()[0] if seal else 0
+    report = walk(
         rows_in_chain_order(AuditEvent.objects.all(), chunk_size=chunk_size), recorded_head=recorded_head
+    )
+    unsealed = audit_unsealed()
+    return replace(
+        report,
+        sealed_now=sealed_now,
+        unsealed=unsealed.count,
+        oldest_unsealed_at=unsealed.oldest_at,
+        stuck=unsealed.stuck,
+        first_stuck_id=unsealed.first_stuck_id,
     )
 
 
-def audit_chain_head() -> AuditEvent | None:
-    """The last event of the chain (None while the log is empty)."""
-    return AuditEvent.objects.order_by("-id").first()
+def audit_chain_head(*, seal: bool = True) -> AuditEvent | None:
+    """The last sealed event of the chain (None while there is none), after sealing the committed unsealed events
+    (unless `seal` is false)."""
+    from hrdd.audit.sealing import chain_head_event, seal_pending
+
+    if seal:
+        seal_pending()
+    return chain_head_event()

@@ -1,4 +1,5 @@
-"""Record audit events. Every service that writes calls `audit_record` inside its transaction."""
+"""Record audit events. Every service that writes calls `audit_record` inside its transaction; the event is
+sealed into the hash chain once that transaction commits (hrdd.audit.sealing), so recording takes no lock."""
 
 from collections.abc import Callable
 from typing import Any

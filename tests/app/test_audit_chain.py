@@ -1,6 +1,7 @@
-"""The audit log keeps its promise (issue 17): each event carries the hash of the one before it, `hrdd audit verify`
-names the first broken link, flush and migrating the audit app backwards refuse, and on PostgreSQL TRUNCATE is
-refused too. Tampering is done as a database superuser would: with the triggers set aside first."""
+"""The audit log keeps its promise (issue 17): each event, once sealed after its transaction commits, carries the
+hash of the one before it, `hrdd audit verify` names the first broken link, flush and migrating the audit app
+backwards refuse, and on PostgreSQL TRUNCATE is refused too. Tampering is done as a database superuser would: with
+the triggers set aside first. (The sealing itself: test_audit_sealing.py.)"""
 
 import importlib
 import threading
@@ -40,16 +41,20 @@ def raw(sql, params=()):
 
 
 @pytest.fixture
-def events(municipality):
-    return [record(municipality, n) for n in range(1, 6)]
+def events(municipality, django_capture_on_commit_callbacks):
+    """Five events, sealed as their commit would seal them (the test's transaction never commits)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return [record(municipality, n) for n in range(1, 6)]
 
 
 def test_each_event_carries_the_hash_of_the_one_before_it(events):
     # then
     assert events[0].previous_hash == GENESIS
+    assert [event.chain_position for event in events] == [1, 2, 3, 4, 5]
     for before, event in zip(events, events[1:], strict=False):
         assert event.previous_hash == before.hash
     stored = AuditEvent.objects.get(pk=events[2].pk)
+    assert (stored.chain_position, stored.hash) == (3, events[2].hash)
     assert stored.hash == event_hash(values_of(stored), stored.previous_hash)
 
 
@@ -121,24 +126,31 @@ def test_verify_refuses_a_head_that_is_not_a_hash(cli, db):
     assert result.returncode == 2 and "--head" in result.stderr
 
 
-def test_events_created_in_bulk_are_chained_in_order(municipality):
+def test_events_created_in_bulk_are_chained_in_order(municipality, django_capture_on_commit_callbacks):
     # given
-    first = record(municipality, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = record(municipality, 1)
 
     # when
-    AuditEvent.objects.bulk_create(
-        AuditEvent(actor_label="loader", action="x.load", target_type="t", target_id=str(n), after={"n": n})
-        for n in range(3)
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        loaded = AuditEvent.objects.bulk_create(
+            AuditEvent(
+                actor_label="loader", action="x.load", target_type="t", target_id=str(n), after={"n": n}
+            )
+            for n in range(3)
+        )
 
     # then
-    assert audit_chain_verify().intact and audit_chain_verify().events == 4
-    assert AuditEvent.objects.order_by("id")[1].previous_hash == first.hash
+    report = audit_chain_verify(seal=False)
+    assert report.intact and report.events == 4 and report.unsealed == 0
+    assert [event.chain_position for event in loaded] == [2, 3, 4]
+    assert loaded[0].previous_hash == first.hash and loaded[1].previous_hash == loaded[0].hash
 
 
-def test_the_migration_chains_the_events_stored_before_it(municipality):
-    # given events stored before the chain (no hashes), as the migration finds them
-    migration = importlib.import_module("hrdd.audit.migrations.0003_hash_chain")
+def test_the_migrations_chain_the_events_stored_before_them_in_id_order(municipality):
+    # given events stored before the chain (no hashes), as 0003 finds them
+    chain = importlib.import_module("hrdd.audit.migrations.0003_hash_chain")
+    seal = importlib.import_module("hrdd.audit.migrations.0004_seal_after_commit")
     apps = MigrationExecutor(connection).loader.project_state(("audit", "0003_hash_chain")).apps
     for n in range(3):
         raw(
@@ -146,14 +158,22 @@ def test_the_migration_chains_the_events_stored_before_it(municipality):
             "previous_hash, hash) VALUES (%s, 'old', 'old.action', 't', %s, NULL, %s, '', '')",
             [f"2025-01-0{n + 1} 10:00:00.123456+00:00", str(n), f'{{"n": {n}}}'],
         )
-    assert not audit_chain_verify().intact
+    assert not audit_chain_verify().intact  # hashes the sealer did not set: it cannot take them
 
-    # when
+    # when 0003 chains them and 0004 numbers them
+    editor = SimpleNamespace(connection=connection, execute=raw)
     with triggers_set_aside(connection):
-        migration.chain_stored_events(apps, SimpleNamespace(connection=connection))
+        chain.chain_stored_events(apps, editor)
+        seal.number_the_chain(apps, editor)
 
     # then
-    assert audit_chain_verify().intact and audit_chain_verify().events == 3
+    report = audit_chain_verify(seal=False)
+    assert report.intact and report.events == 3 and report.unsealed == 0
+    assert list(AuditEvent.objects.order_by("chain_position").values_list("target_id", flat=True)) == [
+        "0",
+        "1",
+        "2",
+    ]
 
 
 def test_flush_refuses_while_the_audit_log_holds_events(events, settings):
@@ -190,8 +210,8 @@ def test_migrating_the_audit_app_backwards_is_refused_and_changes_nothing(munici
     # when / then
     with pytest.raises(CommandError, match="audit log is append-only: migrating the audit app backwards"):
         executor.migrate([("audit", "0002_append_only_triggers")])
-    assert AuditEvent.objects.get(pk=event.pk).hash == event.hash
-    assert ("audit", "0003_hash_chain") in MigrationExecutor(connection).loader.applied_migrations
+    assert event.hash and AuditEvent.objects.get(pk=event.pk).hash == event.hash
+    assert ("audit", "0004_seal_after_commit") in MigrationExecutor(connection).loader.applied_migrations
 
 
 @postgres_only
@@ -230,8 +250,10 @@ def test_concurrent_writers_never_fork_the_chain(municipality):
     for thread in threads:
         thread.join()
 
-    # then
+    # then every event was sealed by its own commit's hook, in one chain
     assert failures == []
-    report = audit_chain_verify()
+    assert not AuditEvent.objects.filter(chain_position__isnull=True).exists()
+    report = audit_chain_verify(seal=False)
     assert report.intact and report.events == 40
     assert len(set(AuditEvent.objects.values_list("previous_hash", flat=True))) == 40
+    assert sorted(AuditEvent.objects.values_list("chain_position", flat=True)) == list(range(1, 41))
