@@ -104,7 +104,9 @@ def agreement_refresh(consultation: Consultation) -> ScenarioAgreement:
     """Keep the consultation's agreed scenario in step with the choices of the organisations running it now: set
     (with the moment) when all agree, cleared when one changes, joins or leaves. Called inside the audited write."""
     consultation = (
-        Consultation.objects.select_for_update().select_related("organisation").get(pk=consultation.pk)
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=consultation.pk)
     )
     agreement = joint_state(consultation=consultation).agreement
     scenario = agreement.scenario if agreement.agreed else None
@@ -178,7 +180,9 @@ def co_owners_invite(
     officers are told by e-mail."""
     require_joint_role(actor, consultation.organisation_id)
     consultation = (
-        Consultation.objects.select_for_update().select_related("organisation").get(pk=consultation.pk)
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=consultation.pk)
     )
     now = timezone.now()
     invited = []
@@ -461,7 +465,9 @@ def scenario_choose(
     if len(note) > NOTE_MAX:
         raise InputError(_("The note is longer than %d characters.") % NOTE_MAX, field="note")
     consultation = (
-        Consultation.objects.select_for_update().select_related("organisation").get(pk=consultation.pk)
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=consultation.pk)
     )
     choice = ScenarioChoice.objects.filter(consultation=consultation, organisation_id=organisation_id).first()
     before = {"scenario": choice.scenario, "note": choice.note} if choice is not None else None

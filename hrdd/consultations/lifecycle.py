@@ -59,7 +59,12 @@ def _invitation_state(invitation: Invitation) -> dict[str, Any]:
 
 
 def _locked(consultation: Consultation) -> Consultation:
-    return Consultation.objects.select_for_update().select_related("organisation").get(pk=consultation.pk)
+    # the consultation's row only: the organisation read beside it stays free for other writers (issue 17)
+    return (
+        Consultation.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=consultation.pk)
+    )
 
 
 @transaction.atomic
