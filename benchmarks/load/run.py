@@ -224,6 +224,17 @@ def peak_memory_mib(pid: int) -> float | None:
     return int(found.group(1)) / 1024 if found else None
 
 
+def proportional_memory_mib(pid: int) -> float | None:
+    """A process's proportional set size (Pss: its own pages plus its share of those it shares with the master and
+    the other workers, as gunicorn's preloading leaves them), in MiB."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else None
+
+
 def worker_pids(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children")
     return [int(p) for p in children.read_text().split()] if children.exists() else []
@@ -255,15 +266,23 @@ def load_run(args: argparse.Namespace, db: Database, env: dict[str, str], work: 
     port = free_port(args.port)
     base = f"http://{HOST}:{port}"
     log = (work / "gunicorn.log").open("w")
-    say(f"starting gunicorn (2 workers, default 30 s timeout) on {base}")
+    say(f"starting gunicorn (production settings, 2 workers, 30 s timeout) on {base}")
+    # config/gunicorn.conf.py as in production (the master preloads the application and the workers share its
+    # pages), with the benchmark's address, 2 workers, gunicorn's default 30 s timeout and no renewal of a worker
+    # during the run (its memory is read at the end)
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "config.wsgi:application",
+            "-c",
+            str(REPO / "config" / "gunicorn.conf.py"),
             "--workers",
             "2",
             "--bind",
             f"{HOST}:{port}",
+            "--timeout",
+            "30",
+            "--max-requests",
+            "0",
             *no_control_socket(),
         ],
         cwd=REPO,
@@ -273,6 +292,7 @@ def load_run(args: argparse.Namespace, db: Database, env: dict[str, str], work: 
         start_new_session=True,
     )
     memory: list[float] = []
+    shared: list[float] = []
     try:
         wait_until_up(f"{base}/login/", server, work / "gunicorn.log")
         say(f"locust: {args.users} users for {args.run_time} s")
@@ -312,6 +332,7 @@ def load_run(args: argparse.Namespace, db: Database, env: dict[str, str], work: 
         finally:
             stop(locust, "locust")
         memory = [m for m in (peak_memory_mib(p) for p in worker_pids(server.pid)) if m is not None]
+        shared = [m for m in (proportional_memory_mib(p) for p in worker_pids(server.pid)) if m is not None]
     finally:
         stop(server, "gunicorn")
         log.close()
@@ -327,6 +348,7 @@ def load_run(args: argparse.Namespace, db: Database, env: dict[str, str], work: 
         "locked": text.count("database is locked"),
         "tracebacks": server_tracebacks(text),
         "memory": memory,
+        "shared": shared,
         "seeded": seeded,
         "users": json.loads(users.read_text()) if (users := work / "targets.json.users").exists() else {},
     }
@@ -461,13 +483,15 @@ def report(args: argparse.Namespace, load: dict | None, costs: list[dict]) -> st
             )
         total = next((r for r in load["rows"] if r["Name"] == "Aggregated"), None)
         memory = ", ".join(f"{m:.0f}" for m in load["memory"]) or "unknown"
+        shared = ", ".join(f"{m:.0f}" for m in load.get("shared", [])) or "unknown"
         lines += [
             "",
             f"Requests {int(total['Request Count']) if total else 0:,}, failures "
             f"{int(total['Failure Count']) if total else 0:,}; main pages over the target: "
             f"{', '.join(missed) or 'none'}; gunicorn worker time-outs: {load['timeouts']}, server errors (500): "
             f"{load['server_errors']}, `database is locked` in its log: {load['locked']}; peak resident memory of "
-            f"the workers: {memory} MiB.",
+            f"the workers: {memory} MiB (VmHWM, counting the pages each shares with the preloading master), "
+            f"their proportional share at the end: {shared} MiB (Pss).",
         ]
         if load["failures"]:
             lines += ["", "| failed request | error | occurrences |", "|---|---|---:|"]
