@@ -10,10 +10,10 @@ services (which audit):
 
 - edits:  `--threads` threads, each editing its own records `--rounds` times: contract_update, consultation_update,
           company_update in turn, each its own transaction (as one request each). Besides the audit log they share
-          two rows of their organisation: its contracts-version row (every contract edit moves it) and the
-          organisation's own row, which consultation_update locks FOR UPDATE with the consultation's
-          (select_related); an audit event's foreign key to the organisation is checked at commit with FOR KEY
-          SHARE, which waits for that lock.
+          two rows of their organisation: its contracts-version row (every contract edit moves it) and, before
+          778796c, the organisation's own row, which consultation_update locked FOR UPDATE with the
+          consultation's (select_related; it now locks the consultation's row only); an audit event's foreign
+          key to the organisation is checked at commit with FOR KEY SHARE, which waited for that lock.
 - import: the same threads, each transaction editing its five companies (company_update x5 in one
           transaction.atomic, as an import does): the chain lock, once taken by the first audit write, is held
           over the four edits that follow.

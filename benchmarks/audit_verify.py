@@ -5,7 +5,7 @@
 
 On a throwaway database (Django's test database: in-memory SQLite by default, `test_<name>` on PostgreSQL when
 DATABASE_URL is set) it appends `--n` events with before and after states the size of a company's, through
-`bulk_create` (which chains them as every writer does), then times `audit_chain_verify`: one query streamed
+`bulk_create` (sealed into the chain right after it commits, as every writer's events are), then times `audit_chain_verify`: one query streamed
 CHUNK rows at a time, each event's SHA-256 taken again over its canonical form and its link checked. Reports
 events per second and the peak resident memory (it must not grow with the number of events).
 
