@@ -16,7 +16,7 @@ from hrdd.consultations.selectors import consultation_get
 from hrdd.core.schemas import INPUT_ERRORS, READ_ERRORS, WRITE_ERRORS, ErrorOut, Pagination
 from hrdd.core.text import DOCUMENT_EXTENSIONS, extract_text
 from hrdd.core.uploads import accept_upload
-from hrdd.domain.risk import Adjustments, InvalidAdjustment, assess_product_risk, get_risk_method
+from hrdd.domain.risk import Adjustments, InvalidAdjustment, get_risk_method
 from hrdd.procurements.selectors import procurement_get
 from hrdd.risks import selectors, services
 from hrdd.risks.checks import DEFAULT_KIND, CheckKind, check_answer, check_text
@@ -62,9 +62,7 @@ def risk_assess(request: HttpRequest, product: str, filters: Query[AssessmentQue
         adjustments.validate()
     except InvalidAdjustment as exc:  # name the query parameter the caller used
         raise InvalidAdjustment(exc.message, field=QUERY_PARAMETERS.get(exc.field, exc.field)) from exc
-    return assess_product_risk(
-        product, selectors.knowledge_current(), get_risk_method(), adjustments
-    ).as_dict()
+    return selectors.product_risk(product, adjustments).as_dict()
 
 
 @router.post("/check", response={200: CheckOut, 413: ErrorOut, **INPUT_ERRORS})

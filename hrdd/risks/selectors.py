@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import uuid
+from collections import OrderedDict
 
 from django.db import DatabaseError
 from django.db.models import QuerySet
@@ -12,6 +15,7 @@ from django.utils.translation import gettext as _
 from hrdd.accounts.models import User
 from hrdd.core.lists import newest_choices
 from hrdd.domain.knowledge import KnowledgeBase, build_knowledge, shipped_knowledge
+from hrdd.domain.risk import Adjustments, RiskAssessment, RiskMethod, assess_product_risk, get_risk_method
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
 
 _CACHE: dict[tuple[tuple[int, str], ...], KnowledgeBase] = {}
@@ -32,6 +36,37 @@ def knowledge_current() -> KnowledgeBase:
             {e.table: e.csv_text for e in editions}, editions={e.table: e.label for e in editions}
         )
     return _CACHE[key]
+
+
+# The assessments made lately in this process, by product and adjustments: an assessment is a pure function of those,
+# the knowledge base and the method (a frozen result, shared safely), and rating a product's 300 country-stage pairs
+# costs 100-200 ms, which every view of a saved assessment paid again. An entry keeps the knowledge base and the
+# method it was made from, so an imported edition (a new knowledge base) is never answered from an older one.
+ASSESSMENTS_KEPT = 64
+_ASSESSED: OrderedDict[tuple[int, int, str, str], tuple[KnowledgeBase, RiskMethod, RiskAssessment]] = (
+    OrderedDict()
+)
+_ASSESSED_LOCK = threading.Lock()
+
+
+def product_risk(product: str, adjustments: Adjustments | None = None) -> RiskAssessment:
+    """The risk assessment of a product with the buyer's adjustments, from the current knowledge base and the
+    risk method (UnknownProduct for a product the knowledge base does not know)."""
+    adjustments = adjustments or Adjustments()
+    knowledge, method = knowledge_current(), get_risk_method()
+    key = (id(knowledge), id(method), product, json.dumps(adjustments.as_dict(), sort_keys=True))
+    with _ASSESSED_LOCK:
+        kept = _ASSESSED.get(key)
+        if kept is not None and kept[0] is knowledge and kept[1] is method:
+            _ASSESSED.move_to_end(key)
+            return kept[2]
+    result = assess_product_risk(product, knowledge, method, adjustments)
+    with _ASSESSED_LOCK:
+        _ASSESSED[key] = (knowledge, method, result)
+        _ASSESSED.move_to_end(key)
+        while len(_ASSESSED) > ASSESSMENTS_KEPT:
+            _ASSESSED.popitem(last=False)
+    return result
 
 
 def knowledge_edition_list() -> QuerySet[KnowledgeEdition]:

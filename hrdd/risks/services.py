@@ -11,11 +11,11 @@ from hrdd.audit.services import audit_record
 from hrdd.consultations.models import Consultation
 from hrdd.core.versions import claim_version
 from hrdd.domain.knowledge import parse_table
-from hrdd.domain.risk import Adjustments, assess_product_risk, get_risk_method
+from hrdd.domain.risk import Adjustments
 from hrdd.procurements.models import Procurement
 from hrdd.procurements.services import procurement_of_step
 from hrdd.risks.models import KnowledgeEdition, ProductRiskAssessment
-from hrdd.risks.selectors import knowledge_current
+from hrdd.risks.selectors import product_risk
 
 
 class RiskAssessmentError(ValueError):
@@ -76,10 +76,7 @@ def risk_assessment_save(
     if procurement is not None and procurement.organisation_id != organisation.pk:
         raise RiskAssessmentError(_("Unknown procurement."), field="procurement")
     adjustments.validate()  # InvalidAdjustment names the field
-    method = get_risk_method()
-    result = assess_product_risk(
-        product, knowledge_current(), method, adjustments
-    )  # UnknownProduct on a bad id
+    result = product_risk(product, adjustments)  # UnknownProduct on a bad id
     before = None
     if assessment is None:
         assessment = ProductRiskAssessment(organisation=organisation, created_by=actor)

@@ -22,7 +22,6 @@ from hrdd.domain.risk import (
     Adjustments,
     InvalidAdjustment,
     UnknownProduct,
-    assess_product_risk,
     get_risk_method,
 )
 from hrdd.domain.risk_check import RiskAssessmentCheck
@@ -86,7 +85,7 @@ def risk_home(request: HttpRequest) -> HttpResponse:
 
 
 def _assess(request: HttpRequest, product: str, adjustments: Adjustments):  # type: ignore[no-untyped-def]
-    return assess_product_risk(product, selectors.knowledge_current(), get_risk_method(), adjustments)
+    return selectors.product_risk(product, adjustments)
 
 
 def _unknown_product(request: HttpRequest, exc: UnknownProduct) -> HttpResponse:

@@ -485,3 +485,31 @@ def test_another_organisations_assessment_cannot_be_overwritten(db, buyer, outsi
     assert counts() == before
     theirs.refresh_from_db()
     assert theirs.title == "Theirs"
+
+
+# product_risk: the assessments made lately in this process
+
+
+def test_the_same_product_and_adjustments_are_assessed_once_while_the_knowledge_base_stays(db):
+    first = selectors.product_risk("notebook")
+    assert selectors.product_risk("notebook", Adjustments()) is first
+    adjusted = selectors.product_risk("notebook", Adjustments(exclude_materials=frozenset({"cobalt"})))
+    assert adjusted is not first
+    assert "cobalt" not in {m.name for m in adjusted.raw_materials}
+
+
+def test_an_imported_edition_is_never_answered_from_the_assessment_of_the_older_one(db):
+    before = selectors.product_risk("notebook")
+    text, _rows = cobalt_edition()
+    knowledge_import(table="mineral_production", csv_text=text, label=TEST_SOURCE)
+    after = selectors.product_risk("notebook")
+    assert after is not before
+    assert after == assess_product_risk("notebook", knowledge_current(), get_risk_method(), None)
+
+
+def test_no_more_assessments_are_kept_than_the_limit(db, monkeypatch):
+    monkeypatch.setattr(selectors, "ASSESSMENTS_KEPT", 2)
+    selectors._ASSESSED.clear()
+    for material in ("cobalt", "tin", "gold"):
+        selectors.product_risk("notebook", Adjustments(exclude_materials=frozenset({material})))
+    assert len(selectors._ASSESSED) == 2
