@@ -13,6 +13,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
@@ -160,15 +161,17 @@ def login(live_server):
     from tests.factories import PASSWORD
 
     def do_login(page, user, password=PASSWORD, then="/consultations/"):
-        """Log in (the user lands on the overview, a contract manager on the contracts), then open `then` (None
-        stays on the landing page)."""
-        page.goto("/login/")
+        """Log in through the login form and land on `then`, as a link to a page asked of a visitor logged out
+        would (`?next=`: one page fewer than the landing page and then `then`); with `then=None`, on the landing
+        page (the overview, a contract manager's contracts)."""
+        page.goto("/login/" + (f"?{urlencode({'next': then})}" if then else ""))
         page.get_by_label("E-mail address").fill(user.email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(re.compile(r"/(overview|contracts)/$"))
         if then:
-            page.goto(then)
+            page.wait_for_url(lambda url: "/login/" not in url)
+        else:
+            page.wait_for_url(re.compile(r"/(overview|contracts)/$"))
         return page
 
     return do_login
