@@ -1,5 +1,6 @@
 """The fixed cast: a buyer, a contract manager and a viewer of one municipality, and an outsider elsewhere."""
 
+import gc
 import sys
 
 import pytest
@@ -15,6 +16,14 @@ from tests.factories import ConsultationFactory, OrganisationFactory, UserFactor
 # the 220 test modules again, 11 of the 18 s of CPU its collection takes. The modules imported after this file are
 # kept (in __pycache__, ignored by git) and read back by the next run.
 sys.dont_write_bytecode = False
+
+# A test worker holds a large heap that lives as long as it does (Django, the test modules, the frameworks and
+# knowledge base, compiled templates: 300,000 to 700,000 objects), and Python's collector walks all of it at each
+# full collection: with the default thresholds (700, 10, 10) a fifth of a worker's CPU went to collections, most of
+# it to some thirty full ones. Collecting the young generations less often and the oldest ten times less halves
+# that time (measured on 2,330 tests: 32 s -> 16 s of 165 s) for some 250 MB more per worker. Nothing is
+# collected that would not be: later, not never.
+gc.set_threshold(5_000, 10, 100)
 
 
 @pytest.fixture(autouse=True)
