@@ -88,6 +88,29 @@ def browser():
         playwright.stop()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _screenshots_for_people() -> Iterator[None]:
+    """HRDD_NO_SHOTS=1 skips the screenshots the tests take for people to look at (400 full pages in a run, a
+    seventh of the browser tests' time); the tests' own checks are unchanged, and a failing test's pages are
+    still saved under test-results/."""
+    try:
+        from playwright.sync_api import Locator, Page
+    except ImportError:  # the browser fixture skips the tests, saying why
+        Locator = Page = None  # noqa: N806
+    if not os.environ.get("HRDD_NO_SHOTS") or Page is None:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        for kind in (Page, Locator):
+            patch.setattr(kind, "_screenshot_for_people", kind.screenshot, raising=False)
+            patch.setattr(kind, "screenshot", lambda *args, **kwargs: b"")
+        yield
+
+
+def _save_screenshot(page, path: str) -> None:
+    getattr(page, "_screenshot_for_people", page.screenshot)(path=path, full_page=True)
+
+
 @pytest.fixture(autouse=True)
 def _flushable_audit_log(transactional_db) -> Iterator[None]:
     """Let the live-server tests' database flush pass the append-only audit log on SQLite.
@@ -144,7 +167,7 @@ def new_page(browser, live_server, transactional_db, request) -> Iterator[Callab
             for j, page in enumerate(context.pages):
                 # A screenshot is a courtesy: never let it mask the failure itself.
                 with contextlib.suppress(Exception):
-                    page.screenshot(path=str(out / f"{name}-{i}-{j}.png"), full_page=True)
+                    _save_screenshot(page, str(out / f"{name}-{i}-{j}.png"))
     for context in contexts:
         context.close()
 
