@@ -15,6 +15,7 @@ from hrdd.consultations import links, services
 from hrdd.consultations.lifecycle_views import _invitation, _response_url
 from hrdd.core.archive import act
 from hrdd.core.errors import InputError
+from hrdd.core.linktokens import reissued_message
 
 
 @login_required
@@ -26,14 +27,7 @@ def invitation_link_reissue(request: HttpRequest, public_id: str, pk: int) -> Ht
     except (InputError, services.ConsultationError) as exc:
         messages.error(request, str(exc))
     else:
-        text = (
-            _(
-                "New link issued and e-mailed to %(email)s; the old one no longer works. Shown only now: %(link)s"
-            )
-            if fresh.email
-            else _("New link issued; the old one no longer works. Shown only now: %(link)s")
-        )
-        messages.success(request, text % {"email": fresh.email, "link": services.supplier_link(fresh)})
+        messages.success(request, reissued_message(email=fresh.email, link=services.supplier_link(fresh)))
     return redirect(_response_url(invitation))
 
 

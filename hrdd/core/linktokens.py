@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from hrdd.core.errors import NotFound
@@ -68,6 +69,15 @@ def link_holder_label(kind: str, record_id: object, holder: str = "") -> str:
     a buyer's account, even one logged in on the same browser."""
     label = f"supplier via link {kind} {record_id}"
     return f"{label} ({holder})" if holder else label
+
+
+def reissued_message(*, email: str, link: str) -> str:
+    """What the buyer reads after re-issuing a supplier's link: whether it was e-mailed, and the link, shown once."""
+    if email:
+        return gettext(
+            "New link issued and e-mailed to %(email)s; the old one no longer works. Shown only now: %(link)s"
+        ) % {"email": email, "link": link}
+    return gettext("New link issued; the old one no longer works. Shown only now: %(link)s") % {"link": link}
 
 
 class SecretLink(models.Model):

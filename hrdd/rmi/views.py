@@ -22,7 +22,7 @@ from hrdd.core.downloads import attachment
 from hrdd.core.errors import InputError, NotFound
 from hrdd.core.forms import form_write
 from hrdd.core.links import absolute_url
-from hrdd.core.linktokens import LinkClosed
+from hrdd.core.linktokens import LinkClosed, reissued_message
 from hrdd.core.views import task_run_context, task_run_fragment
 from hrdd.rmi import exports, links, selectors, services
 from hrdd.rmi.forms import CampaignForm, FacilityListForm, RequestForm, SmelterFilterForm, UploadForm
@@ -290,15 +290,8 @@ def request_link_reissue(request: HttpRequest, public_id: str) -> HttpResponse:
     except InputError as exc:
         messages.error(request, str(exc))
     else:
-        text = (
-            _(
-                "New link issued and e-mailed to %(email)s; the old one no longer works. Shown only now: %(link)s"
-            )
-            if fresh.email
-            else _("New link issued; the old one no longer works. Shown only now: %(link)s")
-        )
         messages.success(
-            request, text % {"email": fresh.email, "link": absolute_url(fresh.get_supplier_url())}
+            request, reissued_message(email=fresh.email, link=absolute_url(fresh.get_supplier_url()))
         )
     return redirect(supplier_request)
 
